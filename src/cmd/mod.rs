@@ -1,0 +1,137 @@
+//! The command-line interface: global flags, one file per subcommand, and the
+//! mapping from errors to one-line messages and exit codes.
+mod common;
+mod compare;
+mod demo;
+mod glm;
+mod nn;
+mod output;
+mod repeat;
+mod simulate;
+
+use std::process::ExitCode;
+
+use clap::builder::TypedValueParser;
+use clap::{Parser, Subcommand};
+
+pub use output::Output;
+
+/// Logistic regression two ways: a GLM fitted by Fisher scoring (matching
+/// statsmodels) and a one-layer network trained by gradient descent (matching
+/// PyTorch), on libtorch.
+///
+/// Same model, same objective, different optimiser: `logreg demo` fits the
+/// lecture's data both ways and shows that 7 Fisher-scoring iterations and
+/// 10,000 SGD steps land on the same coefficients.
+#[derive(Debug, Parser)]
+#[command(name = "logreg", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// libtorch intra-op threads. One is fastest for the lecture-sized
+    /// problems (tiny tensors); raise it for large --data files.
+    #[arg(long, global = true, default_value_t = logreg::torch::DEFAULT_THREADS,
+          value_parser = clap::value_parser!(u16).range(1..).map(usize::from))]
+    pub threads: usize,
+
+    /// Seed for simulated data and for the network's initial weights
+    /// (torch.manual_seed).
+    #[arg(long, global = true, default_value_t = logreg::simulate::DEFAULT_SEED)]
+    pub seed: u64,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the lecture's simulated data set as CSV.
+    Simulate(simulate::Args),
+    /// Fit logistic regression as a GLM (Fisher scoring) and print statsmodels' summary.
+    Glm(glm::Args),
+    /// Train logistic regression as a one-layer network, as the PyTorch original does.
+    Nn(nn::Args),
+    /// Fit both ways on the same data and compare the coefficients.
+    Compare(compare::Args),
+    /// The lecture: GLM summary, then the network, side by side, at the lecture's settings.
+    Demo(demo::Args),
+    /// Monte Carlo: repeat the comparison on fresh data many times and summarise.
+    Repeat(repeat::Args),
+}
+
+/// Run one parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    logreg::torch::set_threads(cli.threads);
+    let g = Global { seed: cli.seed };
+    match cli.command {
+        Command::Simulate(a) => simulate::run(&g, a),
+        Command::Glm(a) => glm::run(&g, a),
+        Command::Nn(a) => nn::run(&g, a),
+        Command::Compare(a) => compare::run(&g, a),
+        Command::Demo(a) => demo::run(&g, a),
+        Command::Repeat(a) => repeat::run(&g, a),
+    }
+}
+
+/// Flags every subcommand sees.
+#[derive(Debug, Clone, Copy)]
+pub struct Global {
+    pub seed: u64,
+}
+
+/// Marks an error caused by the user's input (data or flags): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Print the error chain once, on one line, and choose the exit code:
+/// 0 for a closed stdout (`logreg ... | head`), 2 for bad input, 1 otherwise.
+pub fn report(e: &anyhow::Error) -> ExitCode {
+    for cause in e.chain() {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+    let msg = format!("{e:#}");
+    let one_line: Vec<&str> = msg
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    eprintln!("error: {}", one_line.join(" "));
+    let bad_input = e.chain().any(|c| {
+        c.is::<logreg::data::DataError>()
+            || c.is::<UsageError>()
+            || c.is::<logreg::simulate::SimError>()
+    });
+    ExitCode::from(if bad_input { 2 } else { 1 })
+}
+
+/// A panic is a bug, but the user still gets one line, not a backtrace or a
+/// libtorch C++ trace.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let first = payload.lines().next().unwrap_or("").trim();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error (please report): {first}{at}");
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,9 @@
+//! `logreg repeat` (not yet implemented).
+use super::Global;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_g: &Global, _a: Args) -> anyhow::Result<()> {
+    anyhow::bail!("logreg repeat is not implemented yet")
+}

@@ -1,0 +1,10 @@
+//! Data both fits consume: the [`Dataset`], and strict CSV input.
+mod csv;
+mod dataset;
+mod error;
+mod rank;
+
+pub use self::csv::{read_csv, CsvOptions, MissingPolicy};
+pub use dataset::Dataset;
+pub use error::DataError;
+pub use rank::check_full_rank;

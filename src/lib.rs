@@ -1,0 +1,20 @@
+//! `logreg`: logistic regression as a GLM (Fisher scoring, matching
+//! statsmodels) and as a one-layer network (matching PyTorch), on libtorch.
+//!
+//! Where things live:
+//! - [`simulate`]: the lecture's data set.
+//! - [`data`]: the [`data::Dataset`] both fits consume, and strict CSV input
+//!   (every CSV error is raised in `data/csv.rs`).
+//! - [`glm`]: link, family, Fisher scoring (`glm/irls.rs`), results and the
+//!   statsmodels summary table.
+//! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
+//! - [`compare`]: both fits side by side; [`repeat`]: Monte Carlo study.
+//! - [`plot`]: SVG pictures, rendered to strings.
+//!
+//! The library never prints and never writes files: it returns data and
+//! rendered text; the `logreg` binary decides where they go.
+pub mod data;
+pub mod glm;
+pub mod nn;
+pub mod simulate;
+pub mod torch;
