@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""The lecture's program: logistic regression two ways, in Python.
+
+1. Simulate n = 1000 points, x1, x2 ~ Uniform(-3, 3), true beta = (0.3, -1, 2)
+   (intercept first), p = sigmoid(X beta), y ~ Bernoulli(p).
+2. Fit a GLM (Binomial family, logit link) with statsmodels; print summary().
+3. Train a one-layer network (nn.Linear + sigmoid, BCELoss, plain SGD,
+   lr 0.1, 10,000 full-batch steps) with PyTorch; print its parameters.
+
+This file is the reference that `logreg` (the Rust port) is checked against by
+scripts/parity.py. It is written the way the lecture writes it; the only
+additions are the flags parity needs:
+
+  --data CSV --target COL   read a data set instead of simulating; the
+                            features are every other column, in file order
+  --seed S                  torch.manual_seed(S) right before the net is built
+                            (also seeds the simulation); default 42
+  --lr, --steps             default 0.1 and 10000
+  --optimizer               sgd | adam | adamw | rmsprop (torch defaults otherwise)
+  --standardize             train on z = (x - mean) / sd, report coefficients on
+                            the original scale (defined in `standardize` below,
+                            identical to `logreg nn --standardize`)
+  --json                    one JSON object with the key names of
+                            `logreg compare --json`
+
+Environment: the pinned scripts/requirements.txt (torch 2.13.0, numpy 2.4.6,
+pandas 2.3.3, statsmodels 0.15.0, scipy 1.17.1).
+
+    python scripts/original.py                  # the lecture, as text
+    python scripts/original.py --data spector.csv --target GRADE --json
+"""
+import argparse
+import json
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import torch
+import torch.nn as nn
+
+# The lecture's settings.
+N = 1000
+TRUE_BETA = np.array([0.3, -1.0, 2.0])  # intercept, x1, x2
+LOW, HIGH = -3.0, 3.0
+SEED = 42
+LR = 0.1
+STEPS = 10_000
+# `steps_to_match`: the first step count after which every network
+# coefficient is within this of the GLM estimate (as in `logreg compare`).
+MATCH_TOL = 1e-3
+OPTIMIZERS = {
+    "sgd": torch.optim.SGD,
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def simulate(seed=SEED):
+    """The lecture's data set as a DataFrame with columns x1, x2, y."""
+    np.random.seed(seed)
+    x = np.random.uniform(LOW, HIGH, size=(N, 2))
+    X = np.column_stack([np.ones(N), x])
+    p = sigmoid(X @ TRUE_BETA)
+    y = np.random.binomial(1, p)
+    return pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "y": y})
+
+
+def load(path):
+    # round_trip: parse every decimal to the nearest double, as logreg's CSV
+    # reader (Rust's f64 parser) does; pandas' default parser may be 1 ulp off.
+    return pd.read_csv(path, float_precision="round_trip")
+
+
+# --------------------------------------------------------------------------
+# The GLM
+# --------------------------------------------------------------------------
+
+
+def fit_glm(df, target, features):
+    """sm.GLM(y, X, family=Binomial()).fit(), X = add_constant(features)."""
+    y = df[target]
+    X = sm.add_constant(df[features])  # column "const" first
+    model = sm.GLM(y, X, family=sm.families.Binomial())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results = model.fit()
+    return results, [str(w.message) for w in caught]
+
+
+def glm_json(res, warns, time_s):
+    """The `glm` object of `logreg compare --json`, from a statsmodels fit."""
+    return {
+        "names": list(res.model.exog_names),
+        "params": res.params.tolist(),
+        "bse": res.bse.tolist(),
+        "tvalues": res.tvalues.tolist(),
+        "pvalues": res.pvalues.tolist(),
+        "conf_int": res.conf_int().values.tolist(),
+        "llf": float(res.llf),
+        "llnull": float(res.llnull),
+        "deviance": float(res.deviance),
+        "null_deviance": float(res.null_deviance),
+        "pearson_chi2": float(res.pearson_chi2),
+        "aic": float(res.aic),
+        "bic": float(res.bic),  # statsmodels 0.15: the log-likelihood BIC
+        "prsquared_cs": float(res.pseudo_rsquared(kind="cs")),
+        "prsquared_mcf": float(res.pseudo_rsquared(kind="mcf")),
+        "df_model": int(res.df_model),
+        "df_resid": int(res.df_resid),
+        "nobs": int(res.nobs),
+        "iterations": int(res.fit_history["iteration"]),
+        "converged": bool(res.converged),
+        # statsmodels' history starts with a placeholder inf; logreg reports
+        # the deviance at the starting mu and after each iteration.
+        "deviance_history": [float(d) for d in res.fit_history["deviance"][1:]],
+        "warnings": warns,
+        "time_s": time_s,
+        "summary": str(res.summary()),
+    }
+
+
+# --------------------------------------------------------------------------
+# The network
+# --------------------------------------------------------------------------
+
+
+class Net(nn.Module):
+    def __init__(self, k=2):
+        super().__init__()
+        self.linear = nn.Linear(k, 1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.linear(x))
+
+
+def standardize(x):
+    """z = (x - mean) / sd per column, in float64; sd is the population
+    standard deviation (ddof = 0, numpy's default). Returns z, mean, sd."""
+    x = np.asarray(x, dtype=np.float64)
+    mean = x.mean(axis=0)
+    sd = x.std(axis=0)
+    return (x - mean) / sd, mean, sd
+
+
+def coefficients(net, mean=None, sd=None):
+    """[intercept, slopes...] as float64 from the float32 parameters; with
+    `mean`/`sd` (from --standardize) mapped back to the original scale:
+    slope_j = w_j / sd_j, intercept = b - sum_j w_j * mean_j / sd_j."""
+    w = net.linear.weight.detach().numpy().reshape(-1).astype(np.float64)
+    b = float(net.linear.bias.detach().numpy()[0])
+    if mean is None:
+        return [b] + w.tolist()
+    intercept = b
+    for j in range(len(w)):  # in feature order, as logreg does
+        intercept -= w[j] * mean[j] / sd[j]
+    return [intercept] + (w / sd).tolist()
+
+
+def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
+              optimizer="sgd", standardized=False, glm_params=None,
+              verbose=False):
+    """The lecture's training loop. Returns the `nn` object of
+    `logreg compare --json` and `steps_to_match` (needs `glm_params`)."""
+    x = df[features].values
+    mean = sd = None
+    if standardized:
+        x, mean, sd = standardize(x)
+    X = torch.tensor(x, dtype=torch.float32)
+    y = torch.tensor(df[target].values, dtype=torch.float32).reshape(-1, 1)
+
+    start = time.perf_counter()
+    torch.manual_seed(seed)
+    net = Net(len(features))
+    init_params = coefficients(net, mean, sd)
+    criterion = nn.BCELoss()
+    opt = OPTIMIZERS[optimizer](net.parameters(), lr=lr)
+
+    def matches(params):
+        return max(abs(a - b) for a, b in zip(params, glm_params)) < MATCH_TOL
+
+    steps_to_match = None
+    if glm_params is not None and matches(init_params):
+        steps_to_match = 0
+    loss = None
+    for step in range(steps):
+        opt.zero_grad()
+        outputs = net(X)
+        loss = criterion(outputs, y)
+        loss.backward()
+        opt.step()
+        if verbose and (step + 1) % 1000 == 0:
+            print(f"step {step + 1:5d}  loss {loss.item():.6f}")
+        if steps_to_match is None and glm_params is not None:
+            if matches(coefficients(net, mean, sd)):
+                steps_to_match = step + 1
+    if loss is None:  # --steps 0: the loss at the initial parameters
+        with torch.no_grad():
+            loss = criterion(net(X), y)
+    time_s = time.perf_counter() - start
+
+    out = {
+        "names": ["const"] + list(features),
+        "params": coefficients(net, mean, sd),
+        "init_params": init_params,
+        # The loss computed in the last forward pass, i.e. at the parameters
+        # *before* the final step: what the lecture prints with loss.item()
+        # in the loop's last iteration.
+        "loss": float(loss.item()),
+        "steps": steps,
+        "converged_at": None,  # the lecture's loop never checks convergence
+        "optimizer": optimizer,
+        "lr": lr,
+        "time_s": time_s,
+    }
+    return out, net, steps_to_match
+
+
+# --------------------------------------------------------------------------
+# Both, as `logreg compare --json` reports them
+# --------------------------------------------------------------------------
+
+
+def compare(df, target, seed=SEED, lr=LR, steps=STEPS, optimizer="sgd",
+            standardized=False, true=None):
+    """GLM and network on the same data; the dict `--json` prints."""
+    features = [c for c in df.columns if c != target]
+    start = time.perf_counter()
+    res, warns = fit_glm(df, target, features)
+    glm = glm_json(res, warns, time.perf_counter() - start)
+    net_out, _, steps_to_match = train_net(
+        df, target, features, seed=seed, lr=lr, steps=steps,
+        optimizer=optimizer, standardized=standardized,
+        glm_params=glm["params"])
+    diff = max(abs(a - b) for a, b in zip(glm["params"], net_out["params"]))
+    return {
+        "glm": glm,
+        "nn": net_out,
+        "true": None if true is None else [float(b) for b in true],
+        "max_abs_diff": diff,
+        "steps_to_match": steps_to_match,
+    }
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", help="CSV file instead of the simulated data")
+    p.add_argument("--target", default="y", help="0/1 target column (default y)")
+    p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--lr", type=float, default=LR)
+    p.add_argument("--steps", type=int, default=STEPS)
+    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
+    p.add_argument("--standardize", action="store_true")
+    p.add_argument("--json", action="store_true")
+    return p.parse_args(argv)
+
+
+def dataset(args):
+    """The data set, the target and (for simulated data) the true beta."""
+    if args.data:
+        df, true = load(args.data), None
+    else:
+        df, true = simulate(args.seed), TRUE_BETA
+    if args.target not in df.columns:
+        sys.exit(f"error: no column {args.target!r} in {args.data}")
+    return df, true
+
+
+def compare_json(argv=None):
+    """What `original.py ... --json` prints, as a dict (scripts/parity.py
+    calls this in-process to avoid importing torch once per case)."""
+    args = parse_args(argv)
+    df, true = dataset(args)
+    return compare(df, args.target, seed=args.seed, lr=args.lr,
+                   steps=args.steps, optimizer=args.optimizer,
+                   standardized=args.standardize, true=true)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.json:
+        print(json.dumps(compare_json(argv), indent=2))
+        return
+
+    # The lecture, as text.
+    df, true = dataset(args)
+    features = [c for c in df.columns if c != args.target]
+    results, warns = fit_glm(df, args.target, features)
+    for w in warns:
+        print(f"warning: {w}", file=sys.stderr)
+    print(results.summary())
+    print()
+    _, net, _ = train_net(df, args.target, features, seed=args.seed,
+                          lr=args.lr, steps=args.steps,
+                          optimizer=args.optimizer,
+                          standardized=args.standardize, verbose=True)
+    print()
+    for name, param in net.named_parameters():
+        print(name, param.data)
+    if args.standardize:
+        _, mean, sd = standardize(df[features].values)
+        print("coefficients on the original scale:",
+              coefficients(net, mean, sd))
+    if true is not None:
+        print("true beta:", true)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+"""Check `logreg` against the Python original (scripts/original.py), field by field.
+
+For each case the data are written once to a CSV file (`logreg simulate` for
+the simulated cases, statsmodels' bundled data sets for the real ones). Then
+
+    logreg --seed S compare --data F --target COL [settings] --json
+    original.py --data F --target COL --seed S [same settings] --json
+    logreg glm --data F --target COL        (text; SOURCE_DATE_EPOCH set)
+
+are compared key by key with the tolerances below. One row per case and
+field, with the worst difference; exit status 1 on any mismatch, 2 if a
+command could not run at all.
+
+    python scripts/parity.py [--logreg target/release/logreg]
+    python scripts/parity.py --data FILE --target COL [--standardize]
+
+The second form checks one file at the default settings (seed 42, SGD,
+lr 0.1, 10,000 steps) instead of the built-in list.
+
+original.py is run in-process through its own `compare_json(argv)` (the
+function its `--json` prints), which saves importing torch once per case;
+`--subprocess` runs `python original.py ... --json` instead.
+"""
+import argparse
+import difflib
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+# --------------------------------------------------------------------------
+# Tolerances
+# --------------------------------------------------------------------------
+# GLM estimates, llf, deviance, AIC, BIC: relative 1e-9. Both sides run the
+# same IRLS in float64 (statsmodels' _fit_irls: same start, same weights, same
+# stopping rule, same final pinv refit), so they differ only by rounding in
+# the least-squares solves (LAPACK through numpy vs libtorch): agreement of
+# about 1e-15 relative is observed (REFERENCE.md §0). 1e-9 leaves six orders
+# of magnitude for ill-conditioned designs, and still fails on any real
+# difference: one IRLS iteration more or less, a different start, clipping or
+# deviance formula moves these values by far more. The other whole-data
+# statistics computed from the same mu (llnull, null deviance, Pearson chi2,
+# both pseudo R², the deviance history) are held to the same bound.
+GLM_RTOL = 1e-9
+# bse, z, p-values and confidence intervals: relative 1e-7. They come from the
+# covariance, a pseudo-inverse of the weighted design, which amplifies the
+# rounding of the solves by the condition number; p-values add the tail of
+# the normal distribution (scipy's ndtr against logreg's erfc), whose
+# relative accuracy is lower far out in the tail. Still far below the
+# printed precision and below any formula difference (t vs z, a missing
+# scale, n vs n-k).
+GLM_INFERENCE_RTOL = 1e-7
+# Network: initial and trained parameters, and the final loss, absolute 1e-6.
+# Both sides run the same float32 ops of the same libtorch (2.13.0) in the
+# same order from the same seed, so bit-identical values are expected. One
+# float32 ulp at 2 is 2.4e-7, so 1e-6 allows a few ulps (e.g. a different
+# summation order somewhere) and nothing else: a different initialisation
+# order, loss reduction, optimiser default or a step more or less moves the
+# parameters by lr x gradient, orders of magnitude more.
+NN_ATOL = 1e-6
+# max_abs_diff is |GLM - NN| on each side, so it differs by at most the
+# network's and GLM's differences together.
+MAX_ABS_DIFF_ATOL = NN_ATOL + 1e-9
+
+# Settings of `original.py` and `logreg compare` when no flag is given.
+DEFAULTS = dict(seed=42, lr=0.1, steps=10_000, optimizer="sgd", standardize=False)
+
+
+# --------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------
+@dataclass
+class Case:
+    name: str
+    data: str  # "sim", "spector", "anes96" or a path
+    target: str = "y"
+    seed: int = 42
+    lr: float = 0.1
+    steps: int = 10_000
+    optimizer: str = "sgd"
+    standardize: bool = False
+    sim_args: list = field(default_factory=list)  # extra `logreg simulate` flags
+
+
+CASES = [
+    # The lecture: n 1000, U(-3, 3)^2, beta (0.3, -1, 2), SGD lr 0.1, 10,000 steps.
+    *[Case(f"lecture-seed{s}", "sim", seed=s) for s in (42, 1, 2, 3, 2024)],
+    # Three features, so the init draws k = 3 weights.
+    Case("sim-k3", "sim", seed=7, sim_args=["--beta", "-0.5,1,-0.8,0.4"]),
+    # Real data: Spector & Mazzeo (1980), GRADE ~ GPA + TUCE + PSI (n 32).
+    # Unscaled, plain SGD at lr 0.1 oscillates without converging: a stress
+    # test of bit-identity. Standardized, it converges to the GLM.
+    Case("spector", "spector", target="GRADE"),
+    Case("spector-std", "spector", target="GRADE", standardize=True),
+    # Real data: 1996 American National Election Study (n 944), vote ~ 8
+    # numeric features (age up to 91, income up to 24): needs --standardize.
+    Case("anes96-std", "anes96", target="vote", standardize=True),
+    # Non-default learning rate and steps.
+    Case("lr0.05-steps3000", "sim", seed=5, lr=0.05, steps=3000),
+    # The other optimisers, at torch's defaults apart from lr.
+    Case("adam", "sim", seed=6, optimizer="adam", lr=0.01, steps=3000),
+    Case("adamw", "sim", seed=8, optimizer="adamw", lr=0.01, steps=2000),
+    Case("rmsprop", "sim", seed=9, optimizer="rmsprop", lr=0.001, steps=2000),
+    # --standardize on the lecture's data.
+    Case("lecture-std", "sim", seed=11, standardize=True),
+    # No training at all: the initial parameters and their loss.
+    Case("steps0", "sim", seed=12, steps=0),
+]
+
+ANES96_FEATURES = ["TVnews", "selfLR", "ClinLR", "DoleLR", "PID", "age", "educ", "income"]
+
+
+def write_data(case, logreg, tmp):
+    """Write the case's data as CSV once; return its path."""
+    if case.data == "sim":
+        path = tmp / f"sim-seed{case.seed}-{len(case.sim_args)}.csv"
+        if not path.exists():
+            check_run([logreg, "--seed", str(case.seed), "simulate", *case.sim_args,
+                       "--out", str(path)])
+        return path
+    if case.data in ("spector", "anes96"):
+        path = tmp / f"{case.data}.csv"
+        if not path.exists():
+            import statsmodels.api as sm
+
+            if case.data == "spector":
+                df = sm.datasets.spector.load_pandas().data[["GPA", "TUCE", "PSI", "GRADE"]]
+            else:
+                df = sm.datasets.anes96.load_pandas().data[ANES96_FEATURES + ["vote"]]
+            df.to_csv(path, index=False)  # floats written as repr: round-trip
+        return path
+    return Path(case.data)
+
+
+# --------------------------------------------------------------------------
+# Running both sides
+# --------------------------------------------------------------------------
+class RunError(Exception):
+    pass
+
+
+def check_run(cmd, env=None):
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        raise RunError(f"`{' '.join(cmd)}` exited {p.returncode}:\n{p.stderr.strip()}")
+    return p.stdout
+
+
+def settings_flags(case):
+    flags = ["--lr", repr(case.lr), "--steps", str(case.steps), "--optimizer", case.optimizer]
+    return flags + (["--standardize"] if case.standardize else [])
+
+
+def start_logreg(case, path, logreg):
+    """Start `logreg compare --json` and `logreg glm` (text); they run while
+    the Python side trains."""
+    compare = [logreg, "--seed", str(case.seed), "compare", "--data", str(path),
+               "--target", case.target, *settings_flags(case), "--json"]
+    glm = [logreg, "glm", "--data", str(path), "--target", case.target]
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    procs = []
+    for cmd in (compare, glm):
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env)
+        procs.append((cmd, p))
+    return procs
+
+
+def finish(proc):
+    cmd, p = proc
+    out, err = p.communicate()
+    if p.returncode != 0:
+        raise RunError(f"`{' '.join(cmd)}` exited {p.returncode}:\n{err.strip()}")
+    return out
+
+
+def run_original(case, path, in_process):
+    argv = ["--data", str(path), "--target", case.target, "--seed", str(case.seed),
+            *settings_flags(case), "--json"]
+    if in_process:
+        sys.path.insert(0, str(HERE))
+        import original
+
+        return original.compare_json(argv)
+    return json.loads(check_run([sys.executable, str(HERE / "original.py"), *argv]))
+
+
+# --------------------------------------------------------------------------
+# Comparing
+# --------------------------------------------------------------------------
+def flatten(v):
+    if isinstance(v, list):
+        return [x for item in v for x in flatten(item)]
+    return [v]
+
+
+def shape(v):
+    return [shape(x) for x in v] if isinstance(v, list) else None
+
+
+def num_diff(a, b, relative):
+    """Worst difference between two numbers or (nested) lists of numbers, and
+    where: (diff, index, a_value, b_value). Shapes must agree."""
+    if shape(a) != shape(b):
+        return math.inf, None, a, b
+    worst = (0.0, None, None, None)
+    for i, (x, y) in enumerate(zip(flatten(a), flatten(b))):
+        if x is None or y is None or isinstance(x, bool) or isinstance(y, bool):
+            d = 0.0 if x == y else math.inf
+        elif x == y or (math.isnan(x) and math.isnan(y)):
+            d = 0.0
+        elif math.isnan(x) or math.isnan(y):
+            d = math.inf
+        else:
+            d = abs(x - y)
+            if relative:
+                d /= max(abs(x), abs(y))
+        if d > worst[0] or worst[1] is None:
+            worst = (d, i, x, y)
+    return worst
+
+
+# The Date: and Time: values in the summary's top block (local time when it
+# ran); the value ends where the right-hand column's label begins.
+DATE_TIME = re.compile(r"^((?:Date|Time):\s+)(\S+(?: \S+)*)", re.M)
+
+
+def mask_date_time(text):
+    """Replace the Date: and Time: values by X's of the same width."""
+    return DATE_TIME.sub(lambda m: m.group(1) + "X" * len(m.group(2)), text)
+
+
+GLM_NUMERIC = ["params", "llf", "llnull", "deviance", "null_deviance", "pearson_chi2",
+               "aic", "bic", "prsquared_cs", "prsquared_mcf", "deviance_history"]
+GLM_INFERENCE = ["bse", "tvalues", "pvalues", "conf_int"]
+GLM_EXACT = ["names", "iterations", "converged", "df_model", "df_resid", "nobs"]
+NN_NUMERIC = ["init_params", "params", "loss"]
+NN_EXACT = ["names", "steps", "optimizer", "lr", "converged_at"]
+# Not compared: time_s (timings), glm.warnings (logreg may add R's wording;
+# statsmodels' texts are its own).
+
+
+@dataclass
+class Row:
+    case: str
+    field: str
+    check: str
+    worst: str
+    tol: str
+    ok: bool
+    detail: str = ""
+
+
+def compare_case(case, mine, ref, summary_text):
+    """Rows for one case: `mine` is logreg's JSON, `ref` original.py's."""
+    rows = []
+
+    def add(field_, check, worst, tol, ok, detail=""):
+        rows.append(Row(case.name, field_, check, worst, tol, ok, detail))
+
+    # Every key the original reports must be in logreg's JSON (logreg may add keys).
+    missing = []
+    for section in ("glm", "nn"):
+        for k in ref[section]:
+            if k != "summary" and k not in mine.get(section, {}):
+                missing.append(f"{section}.{k}")
+    for k in ref:
+        if k not in mine:
+            missing.append(k)
+    add("keys", "present", "missing: " + ", ".join(missing) if missing else "all",
+        "-", not missing)
+
+    def numeric(section, key, tol, relative):
+        label = f"{section}.{key}" if section else key
+        a = mine.get(section, {}).get(key) if section else mine.get(key)
+        b = ref[section][key] if section else ref[key]
+        if a is None and section and key not in mine.get(section, {}):
+            return
+        d, i, x, y = num_diff(a, b, relative)
+        ok = d <= tol
+        detail = "" if ok else f"[{i}] logreg {x!r} vs original {y!r}"
+        if not ok and i is None:
+            detail = f"shapes differ: logreg {a!r} vs original {b!r}"
+        add(label, "rel" if relative else "abs", f"{d:.2e}", f"{tol:.0e}", ok, detail)
+
+    def exact(section, key):
+        label = f"{section}.{key}" if section else key
+        if section and key not in mine.get(section, {}):
+            return
+        a = mine[section][key] if section else mine.get(key)
+        b = ref[section][key] if section else ref[key]
+        ok = a == b
+        add(label, "equal", "same" if ok else "differ", "-", ok,
+            "" if ok else f"logreg {a!r} vs original {b!r}")
+
+    for k in GLM_EXACT:
+        exact("glm", k)
+    for k in GLM_NUMERIC:
+        numeric("glm", k, GLM_RTOL, True)
+    for k in GLM_INFERENCE:
+        numeric("glm", k, GLM_INFERENCE_RTOL, True)
+
+    a = mask_date_time(summary_text.rstrip("\n"))
+    b = mask_date_time(ref["glm"]["summary"].rstrip("\n"))
+    if a == b:
+        add("glm summary", "text", "same", "Date/Time", True)
+    else:
+        diff = "\n".join(difflib.unified_diff(b.splitlines(), a.splitlines(),
+                                              "original.py", "logreg glm", lineterm=""))
+        n = sum(1 for line in diff.splitlines() if line[:1] in "+-"
+                and not line.startswith(("+++", "---")))
+        add("glm summary", "text", f"{n} lines", "Date/Time", False, diff)
+
+    for k in NN_EXACT:
+        exact("nn", k)
+    for k in NN_NUMERIC:
+        numeric("nn", k, NN_ATOL, False)
+    exact(None, "true")
+    numeric(None, "max_abs_diff", MAX_ABS_DIFF_ATOL, False)
+    exact(None, "steps_to_match")
+    return rows
+
+
+def print_table(rows):
+    head = Row("case", "field", "check", "worst", "tol", True)
+    widths = [max(len(getattr(r, f)) for r in [head, *rows])
+              for f in ("case", "field", "check", "worst", "tol")]
+    for r in [head, *rows]:
+        cells = [r.case, r.field, r.check, r.worst, r.tol]
+        status = "status" if r is head else ("ok" if r.ok else "MISMATCH")
+        line = "  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + status
+        print(line.rstrip(), flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--logreg", default=str(REPO / "target/release/logreg"),
+                   help="logreg binary (default target/release/logreg)")
+    p.add_argument("--data", help="check this CSV file at the default settings")
+    p.add_argument("--target", help="target column of --data")
+    p.add_argument("--standardize", action="store_true",
+                   help="with --data: train on standardized features")
+    p.add_argument("--only", help="run only the cases whose name contains this")
+    p.add_argument("--subprocess", action="store_true",
+                   help="run original.py as a separate process for each case")
+    args = p.parse_args()
+    if args.data and not args.target:
+        p.error("--data needs --target")
+    if (args.target or args.standardize) and not args.data:
+        p.error("--target and --standardize go with --data")
+    if not os.access(args.logreg, os.X_OK):
+        p.error(f"{args.logreg} is not an executable; build it with `cargo build --release`")
+
+    if args.data:
+        cases = [Case(Path(args.data).name, args.data, target=args.target,
+                      standardize=args.standardize)]
+    else:
+        cases = [c for c in CASES if not args.only or args.only in c.name]
+
+    rows, failed_runs = [], []
+    with tempfile.TemporaryDirectory(prefix="logreg-parity-") as tmp:
+        for case in cases:
+            try:
+                path = write_data(case, args.logreg, Path(tmp))
+                procs = start_logreg(case, path, args.logreg)
+                ref = run_original(case, path, not args.subprocess)
+                mine = json.loads(finish(procs[0]))
+                summary = finish(procs[1])
+            except (RunError, json.JSONDecodeError, OSError) as e:
+                failed_runs.append((case.name, str(e)))
+                rows.append(Row(case.name, "run", "exit 0", "failed", "-", False, str(e)))
+                continue
+            rows.extend(compare_case(case, mine, ref, summary))
+
+    print_table(rows)
+    bad = [r for r in rows if not r.ok]
+    for r in bad:
+        print(f"\nMISMATCH {r.case} {r.field}:\n{r.detail}", file=sys.stderr)
+    print(f"\nparity: {len(cases)} case(s), {len(rows)} checks, {len(bad)} mismatch(es)",
+          file=sys.stderr)
+    if failed_runs:
+        sys.exit(2)
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
