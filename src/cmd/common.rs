@@ -5,6 +5,7 @@ use anyhow::Context;
 use clap::builder::TypedValueParser;
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy};
+use logreg::nn::{OptimizerKind, Precision, TrainConfig};
 use logreg::simulate::{simulate, SimConfig, Simulated};
 
 use super::{Global, UsageError};
@@ -154,5 +155,128 @@ impl DataArgs {
                 })
             }
         }
+    }
+}
+
+/// `--optimizer` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Optimizer {
+    /// torch.optim.SGD (the lecture's).
+    Sgd,
+    /// torch.optim.Adam with PyTorch's defaults.
+    Adam,
+    /// torch.optim.AdamW with PyTorch's defaults (weight decay 0.01).
+    Adamw,
+    /// torch.optim.RMSprop with PyTorch's defaults.
+    Rmsprop,
+}
+
+/// `--dtype` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Dtype {
+    /// float32, as PyTorch by default.
+    F32,
+    /// float64.
+    F64,
+}
+
+/// `--device` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DeviceArg {
+    Cpu,
+    Cuda,
+}
+
+fn parse_positive(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .ok_or_else(|| format!("'{s}' is not a positive finite number"))
+}
+
+fn parse_momentum(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| (0.0..1.0).contains(v))
+        .ok_or_else(|| format!("'{s}' is not in [0, 1)"))
+}
+
+/// How the network trains (the Python original's values by default).
+#[derive(Debug, Clone, Args)]
+pub struct TrainArgs {
+    /// Learning rate.
+    #[arg(long, default_value_t = 0.1, value_parser = parse_positive)]
+    pub lr: f64,
+    /// Optimiser steps (full-batch unless --batch-size). 0 reports the initial weights.
+    #[arg(long, default_value_t = 10_000)]
+    pub steps: usize,
+    /// Optimiser, with PyTorch's default settings.
+    #[arg(long, value_enum, default_value = "sgd")]
+    pub optimizer: Optimizer,
+    /// SGD momentum.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_momentum)]
+    pub momentum: f64,
+    /// SGD Nesterov momentum (needs --momentum > 0).
+    #[arg(long)]
+    pub nesterov: bool,
+    /// Mini-batch size, shuffled each epoch by torch.randperm on the seeded
+    /// generator [default: full batch].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+    pub batch_size: Option<usize>,
+    /// Stop when the largest parameter change in one step falls below this.
+    #[arg(long, value_parser = parse_positive)]
+    pub tol: Option<f64>,
+    /// Train on standardized features (z = (x - mean) / sd) and report
+    /// coefficients on the original scale. Plain SGD at lr 0.1 diverges on
+    /// unscaled data with large values.
+    #[arg(long)]
+    pub standardize: bool,
+    /// Network precision.
+    #[arg(long, value_enum, default_value = "f32")]
+    pub dtype: Dtype,
+    /// Run the lecture's literal loop through libtorch autograd (slower; the
+    /// default replays autograd's kernels directly and gives the same bits).
+    #[arg(long)]
+    pub autograd: bool,
+    /// Device to train on.
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub device: DeviceArg,
+}
+
+impl TrainArgs {
+    /// The library config; bad combinations are usage errors (exit 2).
+    pub fn config(&self, seed: u64, record_every: Option<usize>) -> anyhow::Result<TrainConfig> {
+        let device = match self.device {
+            DeviceArg::Cpu => tch::Device::Cpu,
+            DeviceArg::Cuda => {
+                logreg::torch::load_cuda();
+                tch::Device::Cuda(0)
+            }
+        };
+        let cfg = TrainConfig {
+            lr: self.lr,
+            steps: self.steps,
+            optimizer: match self.optimizer {
+                Optimizer::Sgd => OptimizerKind::Sgd,
+                Optimizer::Adam => OptimizerKind::Adam,
+                Optimizer::Adamw => OptimizerKind::AdamW,
+                Optimizer::Rmsprop => OptimizerKind::RmsProp,
+            },
+            momentum: self.momentum,
+            nesterov: self.nesterov,
+            batch_size: self.batch_size,
+            tol: self.tol,
+            standardize: self.standardize,
+            precision: match self.dtype {
+                Dtype::F32 => Precision::F32,
+                Dtype::F64 => Precision::F64,
+            },
+            device,
+            seed,
+            autograd: self.autograd,
+            record_every,
+        };
+        cfg.check().map_err(|e| UsageError(e.to_string()))?;
+        Ok(cfg)
     }
 }

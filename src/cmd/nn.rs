@@ -1,9 +1,85 @@
-//! `logreg nn` (not yet implemented).
+//! `logreg nn`: train the network as the PyTorch original does.
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use clap::builder::TypedValueParser;
+use logreg::nn::{train, NnFit};
+
+use super::common::{DataArgs, TrainArgs};
+use super::output::{print, write_atomic};
 use super::Global;
 
+/// Train logistic regression as a one-layer network: Linear(k, 1), sigmoid,
+/// BCE loss, full-batch SGD, seeded like `torch.manual_seed(seed)`. With the
+/// same data and seed, the initial and trained weights equal PyTorch's.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Examples:\n  logreg nn --seed 7\n  logreg nn --data scores.csv --target admitted --standardize --json"
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub train: TrainArgs,
+    /// Write a CSV of step, loss and parameters every --log-every steps.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Steps between rows of --trace.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+    pub log_every: usize,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_g: &Global, _a: Args) -> anyhow::Result<()> {
-    anyhow::bail!("logreg nn is not implemented yet")
+pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    let loaded = a.data.load(g)?;
+    let every = a.trace.as_ref().map(|_| a.log_every);
+    let cfg = a.train.config(g.seed, every)?;
+    let fit = train(&loaded.data, &cfg)?;
+    if let Some(path) = &a.trace {
+        write_atomic(path, trace_csv(&fit).as_bytes())?;
+    }
+    if a.json {
+        print(&(serde_json::to_string_pretty(&fit)? + "\n"))
+    } else {
+        print(&render(&fit, &loaded.data.target))
+    }
+}
+
+/// `step,loss,<names...>` rows from the training history.
+fn trace_csv(fit: &NnFit) -> String {
+    let mut s = format!("step,loss,{}\n", fit.names.join(","));
+    if let Some(h) = &fit.history {
+        for ((step, loss), p) in h.steps.iter().zip(&h.loss).zip(&h.params) {
+            let _ = write!(s, "{step},{loss}");
+            for v in p {
+                let _ = write!(s, ",{v}");
+            }
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The network's result as a small table.
+pub fn render(fit: &NnFit, target: &str) -> String {
+    let w = fit.names.iter().map(String::len).max().unwrap_or(5).max(5);
+    let mut s = format!(
+        "Network: Linear({}, 1) + sigmoid, BCE loss, {} lr {}, {} steps; target {target}\n",
+        fit.names.len() - 1,
+        fit.optimizer,
+        fit.lr,
+        fit.steps
+    );
+    let _ = writeln!(s, "{:<w$}  {:>12}  {:>12}", "", "init", "trained");
+    for ((name, i), p) in fit.names.iter().zip(&fit.init_params).zip(&fit.params) {
+        let _ = writeln!(s, "{name:<w$}  {i:>12.6}  {p:>12.6}");
+    }
+    let _ = writeln!(s, "Final loss: {:.10}", fit.loss);
+    if let Some(c) = fit.converged_at {
+        let _ = writeln!(s, "Converged at step {c} (--tol)");
+    }
+    let _ = writeln!(s, "Time: {:.3} s", fit.time_s);
+    s
 }

@@ -1,2 +1,12 @@
-//! Logistic regression as a one-layer network, trained exactly as the
-//! lecture's PyTorch program does.
+//! Logistic regression as a one-layer network (`Linear(k, 1)` then sigmoid),
+//! trained exactly as the lecture's PyTorch program: BCE loss, full-batch SGD.
+mod config;
+mod model;
+mod optimizer;
+mod standardize;
+mod train;
+
+pub use config::{OptimizerKind, Precision, TrainConfig, TrainConfigError};
+pub use model::LogisticNet;
+pub use standardize::Standardizer;
+pub use train::{train, History, NnFit, TrainError};

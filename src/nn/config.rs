@@ -1,0 +1,138 @@
+//! Training settings: the Python original's values are the defaults.
+use std::fmt;
+
+use tch::Device;
+
+/// Which torch optimiser to use; each with PyTorch's default hyper-parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OptimizerKind {
+    /// `torch.optim.SGD` (the lecture's), with optional momentum / Nesterov.
+    #[default]
+    Sgd,
+    /// `torch.optim.Adam` (betas 0.9, 0.999; eps 1e-8).
+    Adam,
+    /// `torch.optim.AdamW` (weight decay 0.01).
+    AdamW,
+    /// `torch.optim.RMSprop` (alpha 0.99; eps 1e-8).
+    RmsProp,
+}
+
+impl fmt::Display for OptimizerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::AdamW => "adamw",
+            OptimizerKind::RmsProp => "rmsprop",
+        })
+    }
+}
+
+/// Floating-point precision of the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// float32, PyTorch's default (and the lecture's).
+    #[default]
+    F32,
+    /// float64: initial weights are drawn in float32 and cast, as `.double()` does.
+    F64,
+}
+
+/// How to train the network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainConfig {
+    /// Learning rate. Default 0.1.
+    pub lr: f64,
+    /// Optimiser steps (parameter updates). Default 10,000.
+    pub steps: usize,
+    /// Optimiser. Default SGD.
+    pub optimizer: OptimizerKind,
+    /// SGD momentum. Default 0.
+    pub momentum: f64,
+    /// SGD Nesterov momentum (needs momentum > 0). Default false.
+    pub nesterov: bool,
+    /// Mini-batch size; `None` (default) is full batch. Batches come from a
+    /// `torch.randperm(n)` per epoch on the seeded torch generator.
+    pub batch_size: Option<usize>,
+    /// Stop when the largest parameter change in a step is below this. Default none.
+    pub tol: Option<f64>,
+    /// Train on standardized features; report original-scale coefficients. Default false.
+    pub standardize: bool,
+    /// Precision. Default float32.
+    pub precision: Precision,
+    /// Device. Default CPU.
+    pub device: Device,
+    /// `torch.manual_seed` right before the network is built. Default 42.
+    pub seed: u64,
+    /// Run the literal zero_grad / forward / loss / backward / step loop
+    /// through autograd instead of replaying its kernels. Same bits, slower.
+    /// Default false.
+    pub autograd: bool,
+    /// Keep the loss and parameters every this many steps (for traces, plots
+    /// and `steps_to_match`); `None` (default) keeps nothing.
+    pub record_every: Option<usize>,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            lr: 0.1,
+            steps: 10_000,
+            optimizer: OptimizerKind::Sgd,
+            momentum: 0.0,
+            nesterov: false,
+            batch_size: None,
+            tol: None,
+            standardize: false,
+            precision: Precision::F32,
+            device: Device::Cpu,
+            seed: crate::simulate::DEFAULT_SEED,
+            autograd: false,
+            record_every: None,
+        }
+    }
+}
+
+/// What is wrong with a [`TrainConfig`].
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrainConfigError {
+    #[error("--lr must be a positive finite number, got {0}")]
+    Lr(f64),
+    #[error("--momentum must be in [0, 1), got {0}")]
+    Momentum(f64),
+    #[error("--nesterov needs --momentum > 0 with --optimizer sgd")]
+    Nesterov,
+    #[error("--batch-size must be at least 1")]
+    BatchSize,
+    #[error("--tol must be a positive finite number, got {0}")]
+    Tol(f64),
+    #[error("--log-every must be at least 1")]
+    Every,
+}
+
+impl TrainConfig {
+    /// Check the settings once, before any tensor is built.
+    pub fn check(&self) -> Result<(), TrainConfigError> {
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return Err(TrainConfigError::Lr(self.lr));
+        }
+        if !(0.0..1.0).contains(&self.momentum) {
+            return Err(TrainConfigError::Momentum(self.momentum));
+        }
+        if self.nesterov && (self.momentum == 0.0 || self.optimizer != OptimizerKind::Sgd) {
+            return Err(TrainConfigError::Nesterov);
+        }
+        if self.batch_size == Some(0) {
+            return Err(TrainConfigError::BatchSize);
+        }
+        if let Some(t) = self.tol {
+            if !(t.is_finite() && t > 0.0) {
+                return Err(TrainConfigError::Tol(t));
+            }
+        }
+        if self.record_every == Some(0) {
+            return Err(TrainConfigError::Every);
+        }
+        Ok(())
+    }
+}

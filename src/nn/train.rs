@@ -1,0 +1,369 @@
+//! The training loop: the lecture's zero_grad / forward / loss / backward /
+//! step, on tch, giving PyTorch's numbers bit for bit.
+use std::time::Instant;
+
+use serde::Serialize;
+use tch::nn;
+use tch::{Device, Kind, Reduction, TchError, Tensor};
+
+use super::config::{Precision, TrainConfig, TrainConfigError};
+use super::model::LogisticNet;
+use super::optimizer::Stepper;
+use super::standardize::Standardizer;
+use crate::data::Dataset;
+use crate::torch::{short_error, to_vec_f64};
+
+/// Why training failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrainError {
+    #[error(transparent)]
+    Config(#[from] TrainConfigError),
+    #[error("--device cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); use --device cpu")]
+    NoCuda,
+    #[error("--standardize: feature '{0}' is constant (standard deviation 0)")]
+    ConstantFeature(String),
+    #[error("the loss became {value} at step {step}: training diverged; try a smaller --lr or --standardize")]
+    Diverged { step: usize, value: String },
+    #[error("libtorch: {0}")]
+    Torch(String),
+}
+
+impl From<TchError> for TrainError {
+    fn from(e: TchError) -> Self {
+        TrainError::Torch(short_error(&e))
+    }
+}
+
+/// Loss and parameters along the way, every `every` steps and at the end.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct History {
+    /// Step counts: entry i is the state after `steps[i]` updates.
+    pub steps: Vec<usize>,
+    /// Loss at those parameters (mean BCE over the full data).
+    pub loss: Vec<f64>,
+    /// Parameters `[const, x1..]` on the original scale.
+    pub params: Vec<Vec<f64>>,
+}
+
+/// A trained network. Serialized as the `nn` JSON object (a documented contract).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NnFit {
+    /// Coefficient names, as the GLM's: `const`, then the features.
+    pub names: Vec<String>,
+    /// Trained parameters `[bias, w_1..w_k]` (original scale with --standardize).
+    pub params: Vec<f64>,
+    /// Parameters right after `torch.manual_seed(seed)` built the layer.
+    pub init_params: Vec<f64>,
+    /// The loss of the last forward pass, i.e. at the parameters before the
+    /// last step, as the lecture's `loss.item()` (at the initial parameters when
+    /// `steps` is 0).
+    pub loss: f64,
+    /// Optimiser steps taken.
+    pub steps: usize,
+    /// With --tol: the step at which the largest parameter change fell below it.
+    pub converged_at: Option<usize>,
+    /// `sgd`, `adam`, `adamw` or `rmsprop`.
+    pub optimizer: String,
+    /// Learning rate.
+    pub lr: f64,
+    /// Wall time of training, in seconds.
+    pub time_s: f64,
+    /// Loss and parameters along the way (only with `record_every`).
+    #[serde(skip)]
+    pub history: Option<History>,
+}
+
+/// Mean BCE of the network on (x, y), as `nn.BCELoss()` computes it.
+fn bce(net: &LogisticNet, x: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
+    net.f_forward(x)?
+        .f_binary_cross_entropy::<Tensor>(y, None, Reduction::Mean)
+}
+
+/// `[bias, w...]` as one detached 1-D tensor (a copy: the variables change in place).
+fn snapshot(net: &LogisticNet) -> Result<Tensor, TchError> {
+    let _guard = tch::no_grad_guard();
+    let ws = net.linear.ws.f_view([-1])?;
+    match &net.linear.bs {
+        Some(b) => Tensor::f_cat(&[b, &ws], 0),
+        None => Tensor::f_cat(&[&ws], 0),
+    }
+}
+
+/// Train the network on `data` as `cfg` says.
+///
+/// The data's features (no intercept column) are the input; the layer's bias
+/// plays the intercept. The torch generator is seeded with `cfg.seed` right
+/// before the layer is built, so initial weights (and mini-batch order) equal
+/// PyTorch's for the same seed.
+pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
+    cfg.check()?;
+    if cfg.device != Device::Cpu && !tch::Cuda::is_available() {
+        return Err(TrainError::NoCuda);
+    }
+    let start = Instant::now();
+    let kind = match cfg.precision {
+        Precision::F32 => Kind::Float,
+        Precision::F64 => Kind::Double,
+    };
+    let (n, k) = (data.n as i64, data.k as i64 - 1);
+    let scaler = match cfg.standardize {
+        true => Some(Standardizer::fit(data).ok_or_else(|| {
+            let sd0 = (1..data.k)
+                .find(|&j| data.column(j).windows(2).all(|w| w[0] == w[1]))
+                .unwrap_or(1);
+            TrainError::ConstantFeature(data.names[sd0].clone())
+        })?),
+        false => None,
+    };
+    let x = match &scaler {
+        Some(s) => Tensor::f_from_slice(&s.transform(data))?.f_view([n, k])?,
+        None => data.features_tensor(Kind::Double, Device::Cpu)?,
+    }
+    .f_to_kind(kind)?
+    .f_to_device(cfg.device)?;
+    let y = data.y_tensor(kind, cfg.device)?;
+    let original = |p: Vec<f64>| match &scaler {
+        Some(s) => s.to_original(&p),
+        None => p,
+    };
+
+    // As in Python: seed, build on the CPU generator, then cast / move.
+    tch::manual_seed(cfg.seed as i64);
+    let mut vs = nn::VarStore::new(Device::Cpu);
+    let net = LogisticNet::new(&vs.root(), k)?;
+    if cfg.precision == Precision::F64 {
+        vs.double();
+    }
+    vs.set_device(cfg.device);
+    let init_params = original(net.params()?);
+
+    let bias = net.linear.bs.as_ref().expect("the layer has a bias");
+    let params = [&net.linear.ws, bias];
+    let mut opt = Stepper::new(cfg, &params)?;
+
+    let batch = cfg.batch_size.filter(|&b| (b as i64) < n).map(|b| b as i64);
+    let mut replay = if cfg.autograd {
+        None
+    } else {
+        Some(Replay::new(&net, kind, cfg.device)?)
+    };
+    let mut perm: Option<Tensor> = None;
+    let mut rec_steps = Vec::new();
+    let mut rec_loss: Vec<Tensor> = Vec::new();
+    let mut rec_params: Vec<Tensor> = Vec::new();
+    let mut last_loss: Option<Tensor> = None;
+    let mut converged_at = None;
+    let mut steps_run = 0;
+    for step in 0..cfg.steps {
+        let (xb, yb) = match batch {
+            None => (x.shallow_clone(), y.shallow_clone()),
+            Some(b) => {
+                let per_epoch = (n + b - 1) / b;
+                let pos = step as i64 % per_epoch;
+                if pos == 0 {
+                    perm = Some(
+                        Tensor::f_randperm(n, (Kind::Int64, Device::Cpu))?
+                            .f_to_device(cfg.device)?,
+                    );
+                }
+                let p = perm
+                    .as_ref()
+                    .expect("permutation drawn at the start of each epoch");
+                let idx = p.f_narrow(0, pos * b, b.min(n - pos * b))?;
+                (x.f_index_select(0, &idx)?, y.f_index_select(0, &idx)?)
+            }
+        };
+        let record = cfg.record_every.is_some_and(|e| step % e == 0);
+        let want_loss = record || cfg.tol.is_some() || step + 1 == cfg.steps;
+        let before = if record || cfg.tol.is_some() {
+            Some(snapshot(&net)?)
+        } else {
+            None
+        };
+        let loss = match replay.as_mut() {
+            Some(r) => r.step(&net, &mut opt, &params, &xb, &yb, want_loss)?,
+            None => {
+                // The lecture's loop, through libtorch's autograd.
+                opt.zero_grad(&params)?;
+                let loss = bce(&net, &xb, &yb).map_err(|e| diverged_or(step, e))?;
+                loss.f_backward()?;
+                opt.step(&params)?;
+                Some(loss.f_detach()?)
+            }
+        };
+        steps_run = step + 1;
+        if record {
+            rec_steps.push(step);
+            rec_loss.push(
+                loss.as_ref()
+                    .expect("loss computed when recording")
+                    .shallow_clone(),
+            );
+            rec_params.push(
+                before
+                    .as_ref()
+                    .expect("snapshot taken when recording")
+                    .shallow_clone(),
+            );
+        }
+        if loss.is_some() {
+            last_loss = loss;
+        }
+        if let (Some(tol), Some(prev)) = (cfg.tol, &before) {
+            let change = snapshot(&net)?
+                .f_sub(prev)?
+                .f_abs()?
+                .f_max()?
+                .f_double_value(&[])?;
+            if change < tol {
+                converged_at = Some(steps_run);
+                break;
+            }
+        }
+    }
+    let loss = match last_loss {
+        Some(l) => l.f_double_value(&[])?,
+        None => tch::no_grad(|| bce(&net, &x, &y))?.f_double_value(&[])?,
+    };
+    let params = original(net.params()?);
+    if !loss.is_finite() || params.iter().any(|p| !p.is_finite()) {
+        return Err(locate_divergence(data, cfg, steps_run, loss));
+    }
+    let history = match cfg.record_every {
+        None => None,
+        Some(_) => {
+            // Close the record with the state after the last step; its loss
+            // needs one extra forward pass, outside training.
+            rec_steps.push(steps_run);
+            rec_loss.push(tch::no_grad(|| bce(&net, &x, &y))?);
+            rec_params.push(snapshot(&net)?);
+            let loss = to_vec_f64(&Tensor::f_stack(&rec_loss, 0)?)?;
+            let flat = to_vec_f64(&Tensor::f_stack(&rec_params, 0)?)?;
+            let params = flat
+                .chunks(k as usize + 1)
+                .map(|c| original(c.to_vec()))
+                .collect();
+            Some(History {
+                steps: rec_steps,
+                loss,
+                params,
+            })
+        }
+    };
+    Ok(NnFit {
+        names: data.names.clone(),
+        params,
+        init_params,
+        loss,
+        steps: steps_run,
+        converged_at,
+        optimizer: cfg.optimizer.to_string(),
+        lr: cfg.lr,
+        time_s: start.elapsed().as_secs_f64(),
+        history,
+    })
+}
+
+/// The replay path checks nothing per step (that would cost a host sync);
+/// when the end result is not finite, rerun through autograd, whose BCE
+/// stops at the first NaN prediction, to name the step. Same seed, same bits.
+fn locate_divergence(data: &Dataset, cfg: &TrainConfig, steps_run: usize, loss: f64) -> TrainError {
+    if !cfg.autograd {
+        let again = TrainConfig {
+            autograd: true,
+            record_every: None,
+            ..cfg.clone()
+        };
+        if let Err(e @ TrainError::Diverged { .. }) = train(data, &again) {
+            return e;
+        }
+    }
+    let value = if loss.is_finite() {
+        "finite but the parameters are not".to_string()
+    } else {
+        loss.to_string()
+    };
+    TrainError::Diverged {
+        step: steps_run,
+        value,
+    }
+}
+
+/// The gradient step without autograd's bookkeeping: the very ATen kernels
+/// autograd runs for `loss.backward()` on this graph, called in the same
+/// order on the same tensors, so every bit matches the autograd loop (a test
+/// checks this). The loss itself is only computed when asked for: the
+/// gradient does not need it, and its 2n logarithms are half the step's cost.
+///
+/// Graph: out = sigmoid(addmm(b, x, Wᵀ)), loss = BCE(out, y, mean). Backward:
+/// - BCE: `binary_cross_entropy_backward(1, out, y, None, Mean)`;
+/// - sigmoid: `sigmoid_backward(g, out)`;
+/// - addmm, mat2 = Wᵀ (column-major): `mm_mat2_backward` = `g.t().mm(x).t()`,
+///   and `TBackward` transposes back: dW = `g.t().mm(x)`;
+/// - the bias was broadcast: `sum_to(g, [1])` = `g.sum([0], keepdim).view([1])`.
+///
+/// The gradients are written into the parameters' `.grad` and the optimiser's
+/// own `step()` applies them, as after `backward()`.
+struct Replay {
+    one: Tensor,
+    ws_grad: Tensor,
+    bs_grad: Tensor,
+}
+
+impl Replay {
+    fn new(net: &LogisticNet, kind: Kind, device: Device) -> Result<Self, TchError> {
+        // Give both parameters a defined `.grad` that later steps overwrite.
+        let bs = net.linear.bs.as_ref().expect("the layer has a bias");
+        net.linear
+            .ws
+            .f_sum(kind)?
+            .f_add(&bs.f_sum(kind)?)?
+            .f_backward()?;
+        Ok(Replay {
+            one: Tensor::f_ones([], (kind, device))?,
+            ws_grad: net.linear.ws.f_grad()?,
+            bs_grad: bs.f_grad()?,
+        })
+    }
+
+    fn step(
+        &mut self,
+        net: &LogisticNet,
+        opt: &mut Stepper,
+        params: &[&Tensor],
+        x: &Tensor,
+        y: &Tensor,
+        want_loss: bool,
+    ) -> Result<Option<Tensor>, TchError> {
+        let _guard = tch::no_grad_guard();
+        let out = net.f_forward(x)?;
+        let loss = match want_loss {
+            true => Some(out.f_binary_cross_entropy::<Tensor>(y, None, Reduction::Mean)?),
+            false => None,
+        };
+        let g =
+            out.f_binary_cross_entropy_backward::<Tensor>(&self.one, y, None, Reduction::Mean)?;
+        let g = Tensor::f_sigmoid_backward(&g, &out)?;
+        let dw = g.f_tr()?.f_mm(x)?;
+        let db = g
+            .f_sum_dim_intlist([0i64].as_slice(), true, None::<Kind>)?
+            .f_view([1])?;
+        self.ws_grad.f_copy_(&dw)?;
+        self.bs_grad.f_copy_(&db)?;
+        opt.step(params)?;
+        Ok(loss)
+    }
+}
+
+/// BCE refuses inputs outside [0, 1]: a NaN prediction means the weights blew up.
+fn diverged_or(step: usize, e: TchError) -> TrainError {
+    let msg = short_error(&e);
+    if msg.contains("between 0 and 1") {
+        TrainError::Diverged {
+            step: step + 1,
+            value: "NaN".into(),
+        }
+    } else {
+        TrainError::Torch(msg)
+    }
+}
