@@ -3,7 +3,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
-use logreg::nn::{train, NnFit};
+use logreg::nn::{train, NnFit, Record};
 
 use super::common::{DataArgs, TrainArgs};
 use super::output::{print, write_atomic};
@@ -34,8 +34,8 @@ pub struct Args {
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let loaded = a.data.load(g)?;
-    let every = a.trace.as_ref().map(|_| a.log_every);
-    let cfg = a.train.config(g.seed, every)?;
+    let record = a.trace.as_ref().map(|_| Record { every: a.log_every, loss: true });
+    let cfg = a.train.config(g.seed, record)?;
     let fit = train(&loaded.data, &cfg)?;
     if let Some(path) = &a.trace {
         write_atomic(path, trace_csv(&fit).as_bytes())?;

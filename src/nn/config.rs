@@ -38,6 +38,16 @@ pub enum Precision {
     F64,
 }
 
+/// What to keep during training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    /// Keep the state every this many steps (and after the last one).
+    pub every: usize,
+    /// Also compute the full-data loss at those states. With the default
+    /// (replay) path this costs a forward pass of BCE (2n logarithms) each time.
+    pub loss: bool,
+}
+
 /// How to train the network.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainConfig {
@@ -68,9 +78,9 @@ pub struct TrainConfig {
     /// through autograd instead of replaying its kernels. Same bits, slower.
     /// Default false.
     pub autograd: bool,
-    /// Keep the loss and parameters every this many steps (for traces, plots
-    /// and `steps_to_match`); `None` (default) keeps nothing.
-    pub record_every: Option<usize>,
+    /// Keep parameters (and optionally the loss) along the way, for traces,
+    /// plots and `steps_to_match`. Default: keep nothing.
+    pub record: Option<Record>,
 }
 
 impl Default for TrainConfig {
@@ -88,7 +98,7 @@ impl Default for TrainConfig {
             device: Device::Cpu,
             seed: crate::simulate::DEFAULT_SEED,
             autograd: false,
-            record_every: None,
+            record: None,
         }
     }
 }
@@ -130,7 +140,7 @@ impl TrainConfig {
                 return Err(TrainConfigError::Tol(t));
             }
         }
-        if self.record_every == Some(0) {
+        if self.record.is_some_and(|r| r.every == 0) {
             return Err(TrainConfigError::Every);
         }
         Ok(())

@@ -6,7 +6,7 @@ mod optimizer;
 mod standardize;
 mod train;
 
-pub use config::{OptimizerKind, Precision, TrainConfig, TrainConfigError};
+pub use config::{OptimizerKind, Precision, Record, TrainConfig, TrainConfigError};
 pub use model::LogisticNet;
 pub use standardize::Standardizer;
 pub use train::{train, History, NnFit, TrainError};

@@ -39,7 +39,8 @@ impl From<TchError> for TrainError {
 pub struct History {
     /// Step counts: entry i is the state after `steps[i]` updates.
     pub steps: Vec<usize>,
-    /// Loss at those parameters (mean BCE over the full data).
+    /// Loss at those parameters (mean BCE over the full data); empty unless
+    /// [`Record::loss`](super::Record) was set.
     pub loss: Vec<f64>,
     /// Parameters `[const, x1..]` on the original scale.
     pub params: Vec<Vec<f64>>,
@@ -68,7 +69,7 @@ pub struct NnFit {
     pub lr: f64,
     /// Wall time of training, in seconds.
     pub time_s: f64,
-    /// Loss and parameters along the way (only with `record_every`).
+    /// Loss and parameters along the way (only with `TrainConfig::record`).
     #[serde(skip)]
     pub history: Option<History>,
 }
@@ -173,8 +174,9 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
                 (x.f_index_select(0, &idx)?, y.f_index_select(0, &idx)?)
             }
         };
-        let record = cfg.record_every.is_some_and(|e| step % e == 0);
-        let want_loss = record || cfg.tol.is_some() || step + 1 == cfg.steps;
+        let record = cfg.record.is_some_and(|r| step % r.every == 0);
+        let want_loss =
+            (record && cfg.record.is_some_and(|r| r.loss)) || cfg.tol.is_some() || step + 1 == cfg.steps;
         let before = if record || cfg.tol.is_some() {
             Some(snapshot(&net)?)
         } else {
@@ -194,17 +196,10 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
         steps_run = step + 1;
         if record {
             rec_steps.push(step);
-            rec_loss.push(
-                loss.as_ref()
-                    .expect("loss computed when recording")
-                    .shallow_clone(),
-            );
-            rec_params.push(
-                before
-                    .as_ref()
-                    .expect("snapshot taken when recording")
-                    .shallow_clone(),
-            );
+            if let Some(l) = loss.as_ref().filter(|_| cfg.record.is_some_and(|r| r.loss)) {
+                rec_loss.push(l.shallow_clone());
+            }
+            rec_params.push(before.as_ref().expect("snapshot taken when recording").shallow_clone());
         }
         if loss.is_some() {
             last_loss = loss;
@@ -229,15 +224,20 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
     if !loss.is_finite() || params.iter().any(|p| !p.is_finite()) {
         return Err(locate_divergence(data, cfg, steps_run, loss));
     }
-    let history = match cfg.record_every {
+    let history = match cfg.record {
         None => None,
-        Some(_) => {
+        Some(r) => {
             // Close the record with the state after the last step; its loss
             // needs one extra forward pass, outside training.
             rec_steps.push(steps_run);
-            rec_loss.push(tch::no_grad(|| bce(&net, &x, &y))?);
             rec_params.push(snapshot(&net)?);
-            let loss = to_vec_f64(&Tensor::f_stack(&rec_loss, 0)?)?;
+            let loss = match r.loss {
+                true => {
+                    rec_loss.push(tch::no_grad(|| bce(&net, &x, &y))?);
+                    to_vec_f64(&Tensor::f_stack(&rec_loss, 0)?)?
+                }
+                false => Vec::new(),
+            };
             let flat = to_vec_f64(&Tensor::f_stack(&rec_params, 0)?)?;
             let params = flat
                 .chunks(k as usize + 1)
@@ -271,7 +271,7 @@ fn locate_divergence(data: &Dataset, cfg: &TrainConfig, steps_run: usize, loss: 
     if !cfg.autograd {
         let again = TrainConfig {
             autograd: true,
-            record_every: None,
+            record: None,
             ..cfg.clone()
         };
         if let Err(e @ TrainError::Diverged { .. }) = train(data, &again) {
