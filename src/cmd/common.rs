@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::builder::TypedValueParser;
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy};
-use logreg::nn::{OptimizerKind, Precision, TrainConfig};
+use logreg::nn::{OptimizerKind, Precision, Record, TrainConfig};
 use logreg::simulate::{simulate, SimConfig, Simulated};
 
 use super::{Global, UsageError};
@@ -245,7 +245,7 @@ pub struct TrainArgs {
 
 impl TrainArgs {
     /// The library config; bad combinations are usage errors (exit 2).
-    pub fn config(&self, seed: u64, record_every: Option<usize>) -> anyhow::Result<TrainConfig> {
+    pub fn config(&self, seed: u64, record: Option<Record>) -> anyhow::Result<TrainConfig> {
         let device = match self.device {
             DeviceArg::Cpu => tch::Device::Cpu,
             DeviceArg::Cuda => {
@@ -274,7 +274,7 @@ impl TrainArgs {
             device,
             seed,
             autograd: self.autograd,
-            record_every,
+            record,
         };
         cfg.check().map_err(|e| UsageError(e.to_string()))?;
         Ok(cfg)
