@@ -13,6 +13,7 @@
 //!
 //! The library never prints and never writes files: it returns data and
 //! rendered text; the `logreg` binary decides where they go.
+pub mod compare;
 pub mod data;
 pub mod glm;
 pub mod nn;

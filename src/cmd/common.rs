@@ -5,6 +5,7 @@ use anyhow::Context;
 use clap::builder::TypedValueParser;
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy};
+use logreg::glm::GlmConfig;
 use logreg::nn::{OptimizerKind, Precision, Record, TrainConfig};
 use logreg::simulate::{simulate, SimConfig, Simulated};
 
@@ -278,5 +279,47 @@ impl TrainArgs {
         };
         cfg.check().map_err(|e| UsageError(e.to_string()))?;
         Ok(cfg)
+    }
+}
+
+fn parse_nonneg(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("'{s}' is not a finite number >= 0"))
+}
+
+fn parse_alpha(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| *v > 0.0 && *v < 1.0)
+        .ok_or_else(|| format!("'{s}' is not in (0, 1)"))
+}
+
+/// GLM settings where the network's flags share the command line (compare,
+/// demo, repeat): the deviance tolerance is `--glm-tol` there, since `--tol`
+/// is the network's.
+#[derive(Debug, Clone, Args)]
+pub struct GlmArgs {
+    /// GLM: stop when the deviance changes by at most this much (absolute),
+    /// as statsmodels' `tol`.
+    #[arg(long, default_value = "1e-8", value_parser = parse_nonneg, value_name = "X")]
+    pub glm_tol: f64,
+    /// GLM: maximum number of Fisher-scoring iterations (statsmodels' `maxiter`).
+    #[arg(long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+    pub max_iter: usize,
+    /// GLM: confidence intervals are at level 1 - alpha.
+    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, value_name = "A")]
+    pub alpha: f64,
+}
+
+impl GlmArgs {
+    pub fn config(&self) -> anyhow::Result<GlmConfig> {
+        Ok(GlmConfig {
+            tol: self.glm_tol,
+            max_iter: self.max_iter,
+            alpha: self.alpha,
+        })
     }
 }

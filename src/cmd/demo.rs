@@ -1,9 +1,42 @@
-//! `logreg demo` (not yet implemented).
+//! `logreg demo`: the lecture, end to end, at the lecture's settings.
+use logreg::compare::{compare, render};
+use logreg::glm::{summary, GlmConfig};
+use logreg::nn::TrainConfig;
+use logreg::simulate::{simulate, SimConfig};
+
+use super::output::print;
 use super::Global;
 
+/// The lecture: simulate n = 1000 points with x1, x2 ~ Uniform(-3, 3) and
+/// beta = (0.3, -1, 2); fit the GLM by Fisher scoring and print statsmodels'
+/// summary; train Linear(2, 1) + sigmoid with BCE and SGD (lr 0.1, 10,000
+/// steps); then compare the two. This is `logreg compare` at its defaults,
+/// with the GLM summary first.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:\n  logreg demo\n  logreg --seed 7 demo --json")]
+pub struct Args {
+    /// Print the comparison as one JSON object (as `compare --json`).
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_g: &Global, _a: Args) -> anyhow::Result<()> {
-    anyhow::bail!("logreg demo is not implemented yet")
+pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    let sim = simulate(&SimConfig {
+        seed: g.seed,
+        ..SimConfig::default()
+    })?;
+    let data = &sim.data;
+    let train = TrainConfig {
+        seed: g.seed,
+        ..TrainConfig::default()
+    };
+    let cmp = compare(data, &GlmConfig::default(), &train)?;
+    for w in &cmp.glm.warnings {
+        eprintln!("warning: {w}");
+    }
+    if a.json {
+        return print(&(serde_json::to_string_pretty(&cmp)? + "\n"));
+    }
+    let table = summary(&cmp.glm, &data.target, super::glm::summary_time()?);
+    print(&format!("{table}\n\n{}", render(data, &cmp)))
 }

@@ -1,4 +1,24 @@
 //! Logistic regression as a GLM, fitted by Fisher scoring (IRLS) exactly as
-//! statsmodels' `GLM(y, X, family=Binomial()).fit()` does. STUB.
+//! statsmodels' `GLM(y, X, family=Binomial()).fit()` does, on f64 tensors.
+//!
+//! - [`link`]: link functions (logit), [`family`]: the Binomial family;
+//! - `irls`: the Fisher-scoring loop and the final pseudo-inverse refit;
+//! - [`GlmFit`]: the statistics; [`summary()`]: statsmodels' table;
+//! - [`pyfmt`]: Python's number formatting, which the table needs.
+mod config;
+mod error;
+pub mod family;
 mod fit;
-pub use fit::{fit, GlmConfig, GlmError, GlmFit};
+mod irls;
+pub mod link;
+pub mod pyfmt;
+mod results;
+mod summary;
+
+pub use config::GlmConfig;
+pub use error::GlmError;
+pub use family::Binomial;
+pub use fit::{fit, fit_family};
+pub use link::{Link, Logit};
+pub use results::GlmFit;
+pub use summary::{summary, SummaryTime};

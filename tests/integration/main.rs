@@ -1,5 +1,6 @@
 //! The one integration-test binary (every test binary links libtorch, which
 //! is slow, so there is only this one). Each module pins one command's
 //! behaviour by running the real `logreg` binary.
+mod glm;
 mod simulate;
 mod support;

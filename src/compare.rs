@@ -1,0 +1,175 @@
+//! Both fits on the same data, side by side: same model, same objective,
+//! different optimiser.
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::data::Dataset;
+use crate::glm::{self, GlmConfig, GlmFit};
+use crate::nn::{self, NnFit, Record, TrainConfig};
+use crate::simulate::sigmoid;
+
+/// The network "matches" the GLM once every coefficient is within this.
+pub const MATCH_TOL: f64 = 1e-3;
+
+/// Why a comparison failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CompareError {
+    #[error("GLM: {0}")]
+    Glm(#[from] glm::GlmError),
+    #[error("network: {0}")]
+    Nn(#[from] nn::TrainError),
+}
+
+/// Both fits and how far apart they are. Serialized as the `compare --json`
+/// object (a documented contract; see README "JSON output").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The GLM fit (statsmodels' attribute names).
+    pub glm: GlmFit,
+    /// The network fit.
+    pub nn: NnFit,
+    /// True coefficients, for simulated data; null for a data file.
+    #[serde(rename = "true")]
+    pub truth: Option<Vec<f64>>,
+    /// max |GLM − NN| over the coefficients.
+    pub max_abs_diff: f64,
+    /// First step after which every network coefficient is within
+    /// [`MATCH_TOL`] of the GLM's; null if that never happened.
+    pub steps_to_match: Option<usize>,
+}
+
+/// Fit `data` both ways. The network keeps its parameters at every step
+/// (cheap: no loss) so that `steps_to_match` is exact.
+pub fn compare(
+    data: &Dataset,
+    glm_cfg: &GlmConfig,
+    train_cfg: &TrainConfig,
+) -> Result<Comparison, CompareError> {
+    let glm = glm::fit(data, glm_cfg)?;
+    let loss = train_cfg.record.is_some_and(|r| r.loss && r.every == 1);
+    let cfg = TrainConfig {
+        record: Some(Record { every: 1, loss }),
+        ..train_cfg.clone()
+    };
+    let nn = nn::train(data, &cfg)?;
+    Ok(assemble(data, glm, nn))
+}
+
+/// Put two finished fits together and measure the distance between them.
+pub fn assemble(data: &Dataset, glm: GlmFit, nn: NnFit) -> Comparison {
+    let diff = max_abs_diff(&glm.params, &nn.params);
+    let steps_to_match = nn.history.as_ref().and_then(|h| {
+        h.steps
+            .iter()
+            .zip(&h.params)
+            .find(|(_, p)| max_abs_diff(p, &glm.params) < MATCH_TOL)
+            .map(|(s, _)| *s)
+    });
+    Comparison {
+        glm,
+        nn,
+        truth: data.truth.clone(),
+        max_abs_diff: diff,
+        steps_to_match,
+    }
+}
+
+/// Largest absolute difference between two coefficient vectors.
+pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
+
+/// Bernoulli log-likelihood of `params` on `data`, as statsmodels computes
+/// it: Σ y·log((mu+1e-20)/(1−mu+1e-20)) + log(1−mu+1e-20).
+pub fn loglike(data: &Dataset, params: &[f64]) -> f64 {
+    (0..data.n)
+        .map(|i| {
+            let row = &data.x[i * data.k..(i + 1) * data.k];
+            let eta: f64 = row.iter().zip(params).map(|(x, b)| x * b).sum();
+            let mu = sigmoid(eta);
+            data.y[i] * ((mu + 1e-20) / (1.0 - mu + 1e-20)).ln() + (1.0 - mu + 1e-20).ln()
+        })
+        .sum()
+}
+
+/// The side-by-side table and the lines below it.
+pub fn render(data: &Dataset, c: &Comparison) -> String {
+    let w = c
+        .glm
+        .names
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Same model, same objective, different optimiser: GLM (Fisher scoring) vs network ({}, lr {})",
+        c.nn.optimizer, c.nn.lr
+    );
+    let truth_col = c.truth.is_some();
+    let _ = write!(s, "{:<w$}", "");
+    if truth_col {
+        let _ = write!(s, " {:>10}", "true");
+    }
+    let _ = writeln!(
+        s,
+        " {:>12} {:>10} {:>12} {:>11}",
+        "GLM", "std err", "network", "|GLM - NN|"
+    );
+    for j in 0..c.glm.names.len() {
+        let _ = write!(s, "{:<w$}", c.glm.names[j]);
+        if let Some(t) = &c.truth {
+            let _ = write!(s, " {:>10.4}", t[j]);
+        }
+        let d = (c.glm.params[j] - c.nn.params[j]).abs();
+        let _ = writeln!(
+            s,
+            " {:>12.6} {:>10.4} {:>12.6} {:>11.2e}",
+            c.glm.params[j], c.glm.bse[j], c.nn.params[j], d
+        );
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Fisher scoring: {} iterations{}   network: {} steps",
+        c.glm.iterations,
+        if c.glm.converged {
+            ""
+        } else {
+            " (not converged)"
+        },
+        c.nn.steps
+    );
+    let _ = writeln!(
+        s,
+        "Log-likelihood: GLM {:.6}   network {:.6}",
+        c.glm.llf,
+        loglike(data, &c.nn.params)
+    );
+    let _ = writeln!(
+        s,
+        "Time:           GLM {:.4} s   network {:.4} s",
+        c.glm.time_s, c.nn.time_s
+    );
+    match c.steps_to_match {
+        Some(m) => {
+            let _ = writeln!(
+                s,
+                "The network was within {MATCH_TOL:e} of the GLM estimate from step {m} on."
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "The network never came within {MATCH_TOL:e} of the GLM estimate."
+            );
+        }
+    }
+    s
+}

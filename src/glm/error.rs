@@ -1,0 +1,64 @@
+//! What can go wrong in a GLM fit; each variant carries the values involved.
+use tch::TchError;
+
+/// A GLM fit that could not be done.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GlmError {
+    /// `tol` is negative or not finite.
+    #[error("tol must be a finite number >= 0, got {0}")]
+    BadTol(f64),
+    /// `max_iter` is 0.
+    #[error("max_iter must be at least 1, got {0}")]
+    BadMaxIter(usize),
+    /// `alpha` is not strictly between 0 and 1.
+    #[error("alpha must be between 0 and 1 (exclusive), got {0}")]
+    BadAlpha(f64),
+    /// The data set has no rows or no columns.
+    #[error("cannot fit a GLM to {n} row(s) and {k} column(s)")]
+    Empty { n: usize, k: usize },
+    /// The design matrix and target disagree in size.
+    #[error("design matrix has {x_len} values, expected {n} rows × {k} columns; target has {y_len} values")]
+    Shape {
+        n: usize,
+        k: usize,
+        x_len: usize,
+        y_len: usize,
+    },
+    /// A design value is NaN or infinite (statsmodels: `MissingDataError`).
+    #[error("design matrix value at row {row}, column '{column}' is {value}, not a finite number")]
+    NonFiniteX {
+        /// 1-based row of the data set.
+        row: usize,
+        column: String,
+        value: f64,
+    },
+    /// A target value is outside [0, 1] or not finite (R: "y values must
+    /// be 0 <= y <= 1").
+    #[error("target value at row {row} is {value}; a Binomial GLM needs 0 <= y <= 1")]
+    BadTarget {
+        /// 1-based row of the data set.
+        row: usize,
+        value: f64,
+    },
+    /// The working weights or response became NaN or infinite at this
+    /// iteration (statsmodels: "NaN, inf or invalid value detected in
+    /// weights, estimation infeasible.").
+    #[error("NaN or infinite working {what} at IRLS iteration {iteration}: estimation infeasible")]
+    Infeasible {
+        what: &'static str,
+        iteration: usize,
+    },
+    /// The weighted design matrix has rank below its number of columns, so
+    /// the parameters are not identified.
+    #[error("the design matrix is rank-deficient (rank {rank} < {k} columns): the parameters are not uniquely determined")]
+    RankDeficient { rank: usize, k: usize },
+    /// libtorch failed; the first line of its message.
+    #[error("libtorch: {0}")]
+    Torch(String),
+}
+
+impl From<TchError> for GlmError {
+    fn from(e: TchError) -> Self {
+        GlmError::Torch(crate::torch::short_error(&e))
+    }
+}

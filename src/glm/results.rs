@@ -1,0 +1,294 @@
+//! The fitted GLM and its statistics, computed as statsmodels' `GLMResults`
+//! does for the Binomial family (scale 1, normal-theory inference).
+use serde::Serialize;
+use tch::{TchError, Tensor};
+
+use super::family::Binomial;
+use super::irls::{Irls, SEPARATION_ATOL};
+use super::link::Link;
+
+/// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
+/// μ < 10·DBL_EPSILON or μ > 1 - 10·DBL_EPSILON.
+pub const R_BOUNDARY: f64 = 10.0 * f64::EPSILON;
+
+/// A fitted logistic regression. The JSON keys (`--json`) are statsmodels'
+/// attribute names; lists follow the order of `names`. This is a contract:
+/// keys are added, never renamed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GlmFit {
+    /// Design column names: `const`, then the features.
+    pub names: Vec<String>,
+    /// Estimated coefficients (statsmodels `params`).
+    pub params: Vec<f64>,
+    /// Standard errors: √diag of the covariance at scale 1 (`bse`).
+    pub bse: Vec<f64>,
+    /// Wald z statistics `params / bse` (statsmodels calls them `tvalues`).
+    pub tvalues: Vec<f64>,
+    /// Two-sided p-values from the normal distribution, 2·Φ(-|z|).
+    pub pvalues: Vec<f64>,
+    /// Confidence intervals `[low, high]` = params ∓ Φ⁻¹(1 - alpha/2)·bse.
+    pub conf_int: Vec<[f64; 2]>,
+    /// Log-likelihood at the estimates.
+    pub llf: f64,
+    /// Log-likelihood of the intercept-only model (μ = mean of y).
+    pub llnull: f64,
+    /// Deviance at the estimates.
+    pub deviance: f64,
+    /// Deviance of the intercept-only model.
+    pub null_deviance: f64,
+    /// Pearson's χ²: Σ (y - μ)² / (μ (1 - μ)).
+    pub pearson_chi2: f64,
+    /// Akaike's criterion: -2 llf + 2 (df_model + 1).
+    pub aic: f64,
+    /// Bayes' criterion from the log-likelihood (statsmodels 0.15's `bic`):
+    /// -2 llf + (df_model + 1) log(nobs).
+    pub bic: f64,
+    /// Cox-Snell pseudo R²: 1 - exp(2 (llnull - llf) / nobs).
+    pub prsquared_cs: f64,
+    /// McFadden's pseudo R²: 1 - llf / llnull.
+    pub prsquared_mcf: f64,
+    /// Model degrees of freedom: rank of the design matrix - 1.
+    pub df_model: usize,
+    /// Residual degrees of freedom: nobs - rank of the design matrix.
+    pub df_resid: usize,
+    /// Number of observations.
+    pub nobs: usize,
+    /// Weighted least-squares solves (statsmodels' `No. Iterations`).
+    pub iterations: usize,
+    /// Whether the deviance changed by at most `tol` within `max_iter`.
+    pub converged: bool,
+    /// Deviance at the starting values, then after each iteration
+    /// (`iterations + 1` values; statsmodels' `fit_history["deviance"]`
+    /// without its leading `inf`).
+    pub deviance_history: Vec<f64>,
+    /// Diagnostics (separation, non-convergence), one sentence each.
+    pub warnings: Vec<String>,
+    /// Wall-clock seconds spent in the fit.
+    pub time_s: f64,
+    /// Fitted probabilities μ at the estimates (not serialized).
+    #[serde(skip)]
+    pub mu: Vec<f64>,
+    /// Linear predictor Xβ at the estimates (not serialized).
+    #[serde(skip)]
+    pub lin_pred: Vec<f64>,
+    /// Name of the target column (not serialized).
+    #[serde(skip)]
+    pub target: String,
+    /// The alpha of `conf_int` (not serialized).
+    #[serde(skip)]
+    pub alpha: f64,
+    /// Family name as statsmodels prints it, `Binomial` (not serialized).
+    #[serde(skip)]
+    pub family: &'static str,
+    /// Link name as statsmodels prints it, `Logit` (not serialized).
+    #[serde(skip)]
+    pub link: &'static str,
+    /// The fit's tolerance and iteration cap (not serialized).
+    #[serde(skip)]
+    pub tol: f64,
+    #[serde(skip)]
+    pub max_iter: usize,
+}
+
+impl GlmFit {
+    /// The scale parameter, 1 for the Binomial family.
+    pub fn scale(&self) -> f64 {
+        1.0
+    }
+
+    /// The fitting method statsmodels prints, `IRLS`.
+    pub fn method(&self) -> &'static str {
+        "IRLS"
+    }
+}
+
+/// Warning text for statsmodels' separation rule.
+pub fn separation_warning() -> String {
+    format!(
+        "perfect separation or prediction detected (every |mu - y| <= {SEPARATION_ATOL:e}): \
+         the parameters may not be identified and their standard errors are meaningless"
+    )
+}
+
+/// Warning text for R's boundary rule.
+pub fn boundary_warning(count: usize, n: usize) -> String {
+    format!(
+        "fitted probabilities numerically 0 or 1 occurred ({count} of {n} rows within \
+         10 * DBL_EPSILON of 0 or 1): a sign of separation"
+    )
+}
+
+/// Warning text for a fit stopped by `max_iter`.
+pub fn max_iter_warning(max_iter: usize, change: f64, tol: f64) -> String {
+    format!(
+        "IRLS did not converge in {max_iter} iterations (last deviance change {change:.3e} > \
+         tol {tol:e}); the estimates are not final"
+    )
+}
+
+/// Two-sided normal p-values 2·Φ(-|z|), with Φ computed as scipy's (cephes)
+/// `ndtr`: 0.5 + 0.5·erf(x) for |x| < 1/√2, else 0.5·erfc(|x|), x = -|z|/√2.
+fn two_sided_p(z: &[f64]) -> Result<Vec<f64>, TchError> {
+    use std::f64::consts::FRAC_1_SQRT_2;
+    let x: Vec<f64> = z.iter().map(|z| -z.abs() * FRAC_1_SQRT_2).collect();
+    let xt = Tensor::f_from_slice(&x)?;
+    let erf = Vec::<f64>::try_from(&xt.f_erf()?)?;
+    let erfc = Vec::<f64>::try_from(&xt.f_abs()?.f_erfc()?)?;
+    Ok(x.iter()
+        .zip(erf.iter().zip(&erfc))
+        .map(|(x, (erf, erfc))| {
+            let ndtr = if x.abs() < FRAC_1_SQRT_2 {
+                0.5 + 0.5 * erf
+            } else {
+                0.5 * erfc
+            };
+            2.0 * ndtr
+        })
+        .collect())
+}
+
+/// Φ⁻¹(p), scipy's `norm.ppf` (cephes `ndtri`, as torch's `special_ndtri`).
+fn ndtri(p: f64) -> Result<f64, TchError> {
+    Tensor::f_from_slice(&[p])?
+        .f_special_ndtri()?
+        .f_double_value(&[0])
+}
+
+/// Everything needed to turn an IRLS run into a [`GlmFit`].
+pub(crate) struct Inputs<'a, L: Link> {
+    pub family: &'a Binomial<L>,
+    pub x: &'a Tensor,
+    pub y: &'a Tensor,
+    pub irls: Irls,
+    /// Rank of X (numpy's `matrix_rank`), for the degrees of freedom.
+    pub rank_x: usize,
+    pub names: Vec<String>,
+    pub target: String,
+    pub alpha: f64,
+    pub tol: f64,
+    pub max_iter: usize,
+}
+
+/// Compute the statistics of statsmodels' `GLMResults` from an IRLS run.
+pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> {
+    let Inputs {
+        family,
+        x,
+        y,
+        irls,
+        rank_x,
+        names,
+        target,
+        alpha,
+        tol,
+        max_iter,
+    } = inp;
+    let n = y.size1()? as usize;
+    let params = Vec::<f64>::try_from(&irls.params)?;
+    // cov_params = normalized_cov_params * scale, scale = 1.
+    let var = Vec::<f64>::try_from(&irls.normalized_cov.f_diagonal(0, 0, 1)?.f_contiguous()?)?;
+    let bse: Vec<f64> = var.iter().map(|v| v.sqrt()).collect();
+    let tvalues: Vec<f64> = params.iter().zip(&bse).map(|(b, s)| b / s).collect();
+    let pvalues = two_sided_p(&tvalues)?;
+    let q = ndtri(1.0 - alpha / 2.0)?;
+    let conf_int = params
+        .iter()
+        .zip(&bse)
+        .map(|(b, s)| [b - q * s, b + q * s])
+        .collect();
+
+    // results.mu = predict(params): the unclipped inverse link of Xβ.
+    let lin_pred_t = x.f_mv(&irls.params)?;
+    let mu_t = family.link.inverse(&lin_pred_t)?;
+    let llf = family.loglike(y, &mu_t)?;
+    let deviance = family.deviance(y, &mu_t)?;
+    let pearson_chi2 = family.pearson_chi2(y, &mu_t)?;
+    // The null model is intercept-only: μ = mean(y) on every row.
+    let ybar = y.f_mean(None)?.f_double_value(&[])?;
+    let mu_null = Tensor::f_full([n as i64], ybar, (tch::Kind::Double, y.device()))?;
+    let llnull = family.loglike(y, &mu_null)?;
+    let null_deviance = family.deviance(y, &mu_null)?;
+
+    let df_model = rank_x.saturating_sub(1);
+    let df_resid = n.saturating_sub(rank_x);
+    let k_params = (df_model + 1) as f64;
+    let nobs_f = (df_model + df_resid + 1) as f64;
+    let aic = -2.0 * llf + 2.0 * k_params;
+    let bic = -2.0 * llf + k_params * nobs_f.ln();
+    let prsquared_cs = 1.0 - ((llnull - llf) * (2.0 / n as f64)).exp();
+    let prsquared_mcf = 1.0 - llf / llnull;
+
+    let mu = Vec::<f64>::try_from(&mu_t)?;
+    let lin_pred = Vec::<f64>::try_from(&lin_pred_t)?;
+    let mut warnings = Vec::new();
+    if irls.separation {
+        warnings.push(separation_warning());
+    }
+    let boundary = mu
+        .iter()
+        .filter(|&&m| !m.is_nan() && !(R_BOUNDARY..=1.0 - R_BOUNDARY).contains(&m))
+        .count();
+    if boundary > 0 {
+        warnings.push(boundary_warning(boundary, n));
+    }
+    if !irls.converged {
+        let h = &irls.deviance_history;
+        let change = (h[h.len() - 2] - h[h.len() - 1]).abs();
+        warnings.push(max_iter_warning(max_iter, change, tol));
+    }
+
+    Ok(GlmFit {
+        names,
+        params,
+        bse,
+        tvalues,
+        pvalues,
+        conf_int,
+        llf,
+        llnull,
+        deviance,
+        null_deviance,
+        pearson_chi2,
+        aic,
+        bic,
+        prsquared_cs,
+        prsquared_mcf,
+        df_model,
+        df_resid,
+        nobs: n,
+        iterations: irls.iterations,
+        converged: irls.converged,
+        deviance_history: irls.deviance_history,
+        warnings,
+        time_s: 0.0,
+        mu,
+        lin_pred,
+        target,
+        alpha,
+        family: family.name(),
+        link: family.link.name(),
+        tol,
+        max_iter,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn p_values_and_quantile_match_scipy() {
+        // scipy: 2*norm.sf([0.5, 1.96, 5.599, 0]) and norm.ppf(0.975)
+        let p = two_sided_p(&[0.5, -1.96, 5.599, 0.0]).unwrap();
+        let want = [
+            0.617_075_077_451_973_8,
+            0.049_995_790_296_440_87,
+            2.155_917_977_987_335e-8,
+            1.0,
+        ];
+        for (g, w) in p.iter().zip(want) {
+            assert!(((g - w) / w).abs() < 1e-13, "{g} vs {w}");
+        }
+        assert_eq!(ndtri(0.975).unwrap(), 1.959963984540054);
+    }
+}
