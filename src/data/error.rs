@@ -1,6 +1,308 @@
-//! Errors raised while reading and checking a data set. STUB: to be completed.
+//! Errors raised while reading and checking a data set: each names the file
+//! and, where there is one, the line, the column and the offending value.
+//!
+//! Lines are 1-based physical lines of the file (the header is line 1);
+//! columns are named, or numbered from 1 where they have no usable name.
+//! Names and values are printed as quoted, escaped strings (`"a\tb"`), cut
+//! to [`MAX_SHOWN`] characters, so every message is one line.
+use std::fmt;
+
+/// Longest name or value shown in a message, in characters.
+pub const MAX_SHOWN: usize = 40;
+
+/// How many column names a "no such column" message lists.
+pub const MAX_LISTED: usize = 20;
+
+/// Why a data set cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DataError {
-    #[error("{file}: {reason}")]
+    /// The file cannot be opened or read.
+    #[error("{file}: cannot read: {reason}")]
     Io { file: String, reason: String },
+
+    /// The file has no header row: zero bytes, or only blank lines.
+    #[error("{file}: the file is empty (expected a header row, then data rows)")]
+    Empty { file: String },
+
+    /// The file is UTF-16 (a byte-order mark FF FE or FE FF), not UTF-8.
+    #[error("{file}: the file is UTF-16 encoded; save it as UTF-8")]
+    Utf16 { file: String },
+
+    /// Lines end in a bare CR (classic Mac OS), so the file reads as one line.
+    #[error(
+        "{file}: lines end in a bare CR (classic Mac OS); save the file with LF or CRLF line ends"
+    )]
+    BareCr { file: String },
+
+    /// The header row is all there is.
+    #[error("{file}: line {line}: a header but no data rows")]
+    NoRows { file: String, line: u64 },
+
+    /// A column name is not valid UTF-8.
+    #[error("{file}: line {line}, column {col}: the column name {} is not valid UTF-8", Shown(.name))]
+    NameNotUtf8 {
+        file: String,
+        line: u64,
+        col: usize,
+        /// The name, decoded lossily.
+        name: String,
+    },
+
+    /// A column name is empty (or only spaces).
+    #[error("{file}: line {line}, column {col}: the column has no name")]
+    EmptyName { file: String, line: u64, col: usize },
+
+    /// Two columns have the same name.
+    #[error("{file}: line {line}: the column name {} appears twice (columns {first} and {second})", Shown(.name))]
+    DuplicateName {
+        file: String,
+        line: u64,
+        name: String,
+        first: usize,
+        second: usize,
+    },
+
+    /// The target column is not in the header.
+    #[error("{file}: line {line}: no target column {}; the columns are {}{}", Shown(.target), Listed(.available), delimiter_hint(.available))]
+    NoTarget {
+        file: String,
+        line: u64,
+        target: String,
+        available: Vec<String>,
+    },
+
+    /// A requested feature column is not in the header.
+    #[error("{file}: line {line}: no feature column {}; the columns are {}{}", Shown(.name), Listed(.available), delimiter_hint(.available))]
+    NoFeature {
+        file: String,
+        line: u64,
+        name: String,
+        available: Vec<String>,
+    },
+
+    /// The features include the target.
+    #[error("{file}: column {} is both the target and a feature", Shown(.name))]
+    TargetIsFeature { file: String, name: String },
+
+    /// A feature is requested twice.
+    #[error("{file}: feature column {} is requested twice", Shown(.name))]
+    RepeatedFeature { file: String, name: String },
+
+    /// A feature column is named `const`, the intercept's name.
+    #[error("{file}: line {line}: feature column \"const\" has the intercept's name; rename it")]
+    ConstName { file: String, line: u64 },
+
+    /// There are no feature columns left besides the target.
+    #[error("{file}: line {line}: no feature columns (the only column is the target {})", Shown(.target))]
+    NoFeatures {
+        file: String,
+        line: u64,
+        target: String,
+    },
+
+    /// The delimiter is a quote or a line end, which cannot separate fields.
+    #[error("{file}: the delimiter {} cannot separate fields", Shown(&char::from(*.delimiter).to_string()))]
+    BadDelimiter { file: String, delimiter: u8 },
+
+    /// A row has fewer fields than the header.
+    #[error("{file}: line {line}: {found} field(s), but the header has {expected} (no value for column {}){}", Shown(.column), quote_hint(*.multiline))]
+    TooFewFields {
+        file: String,
+        line: u64,
+        expected: usize,
+        found: usize,
+        /// The first column without a value.
+        column: String,
+        /// A quoted field runs over several lines (an unclosed quote?).
+        multiline: bool,
+    },
+
+    /// A row has more fields than the header.
+    #[error("{file}: line {line}: {found} fields, but the header has {expected} (extra value {} in column {}){}", Shown(.value), .expected + 1, quote_hint(*.multiline))]
+    TooManyFields {
+        file: String,
+        line: u64,
+        expected: usize,
+        found: usize,
+        /// The first extra value.
+        value: String,
+        /// A quoted field runs over several lines (an unclosed quote?).
+        multiline: bool,
+    },
+
+    /// A cell that is not a number.
+    #[error("{file}: line {line}, column {}: {} is not a number", Shown(.column), Shown(.value))]
+    NotANumber {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+
+    /// A cell that is infinite, or too large for an f64 (`inf`, `1e400`).
+    #[error("{file}: line {line}, column {}: {} is not a finite number", Shown(.column), Shown(.value))]
+    Infinite {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+
+    /// A missing value (empty, `NA`, `NaN`, ...) with `MissingPolicy::Error`.
+    #[error("{file}: line {line}, column {}: missing value {} (--missing drop drops such rows)", Shown(.column), Shown(.value))]
+    Missing {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+
+    /// A target value other than 0 or 1.
+    #[error("{file}: line {line}, column {}: target value {} is not 0 or 1", Shown(.column), Shown(.value))]
+    NotBinary {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+
+    /// Every target value is the same.
+    #[error("{file}: column {}: every target value is {value}; logistic regression needs both 0 and 1", Shown(.column))]
+    SingleClass {
+        file: String,
+        column: String,
+        value: f64,
+    },
+
+    /// Fewer (usable) rows than coefficients.
+    #[error("{file}: {rows} data row(s){} for {coefficients} coefficients; need at least as many rows as coefficients",
+        dropped_note(*.dropped))]
+    TooFewRows {
+        file: String,
+        rows: usize,
+        coefficients: usize,
+        dropped: usize,
+    },
+
+    /// A feature column whose values are all equal: it duplicates the intercept.
+    #[error("{file}: column {}: every value is {value}, so it duplicates the intercept \"const\"", Shown(.column))]
+    ConstantColumn {
+        file: String,
+        column: String,
+        value: f64,
+    },
+
+    /// A column that is a linear combination of the columns before it (R's
+    /// aliased coefficient: the later column is named).
+    #[error("{file}: column {} is a linear combination of {}; drop it or choose other columns", Shown(.column), Listed(.of))]
+    Collinear {
+        file: String,
+        column: String,
+        /// The earlier columns it is a combination of.
+        of: Vec<String>,
+    },
+}
+
+/// For a header read as one column holding a likely separator: a hint.
+fn delimiter_hint(names: &[String]) -> String {
+    match names {
+        [one] => match [';', '\t', ',', '|'].into_iter().find(|&c| one.contains(c)) {
+            Some(c) => format!(" (is the delimiter {c:?}? set it with --delimiter)"),
+            None => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// For a row whose quoted field spans lines: a hint.
+fn quote_hint(multiline: bool) -> &'static str {
+    if multiline {
+        "; a quoted value runs over several lines: is a quote left open?"
+    } else {
+        ""
+    }
+}
+
+/// " (after dropping N with missing values)", or nothing.
+fn dropped_note(dropped: usize) -> String {
+    if dropped > 0 {
+        format!(" (after dropping {dropped} with missing values)")
+    } else {
+        String::new()
+    }
+}
+
+/// A name or value as a quoted, escaped string of at most [`MAX_SHOWN`] characters.
+struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.chars().count() > MAX_SHOWN {
+            let cut: String = self.0.chars().take(MAX_SHOWN).collect();
+            write!(f, "{cut:?}...")
+        } else {
+            write!(f, "{:?}", self.0)
+        }
+    }
+}
+
+/// A list of names, each [`Shown`], at most [`MAX_LISTED`] of them.
+struct Listed<'a>(&'a [String]);
+
+impl fmt::Display for Listed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, name) in self.0.iter().take(MAX_LISTED).enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", Shown(name))?;
+        }
+        if self.0.len() > MAX_LISTED {
+            write!(f, " and {} more", self.0.len() - MAX_LISTED)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_one_line_with_escaped_values() {
+        let e = DataError::NotANumber {
+            file: "d.csv".into(),
+            line: 7,
+            column: "x2".into(),
+            value: "a\nb\"c".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            r#"d.csv: line 7, column "x2": "a\nb\"c" is not a number"#
+        );
+        let long = "x".repeat(100);
+        let e = DataError::NotANumber {
+            file: "d.csv".into(),
+            line: 2,
+            column: "x".into(),
+            value: long,
+        };
+        assert!(e
+            .to_string()
+            .ends_with(&format!("\"{}\"... is not a number", "x".repeat(40))));
+    }
+
+    #[test]
+    fn lists_are_cut() {
+        let names: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        let e = DataError::NoTarget {
+            file: "d.csv".into(),
+            line: 1,
+            target: "y".into(),
+            available: names,
+        };
+        let s = e.to_string();
+        assert!(s.contains("\"c19\" and 5 more"), "{s}");
+        assert!(!s.contains("c20"), "{s}");
+    }
 }

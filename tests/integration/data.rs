@@ -1,0 +1,307 @@
+//! `--data FILE`: every malformed file is one line on stderr naming the file,
+//! line, column and value, with exit code 2 (never a panic, backtrace or
+//! libtorch message); every spelling of the same data fits to the same
+//! numbers. Fixtures: tests/fixtures/csv/, written by its make_fixtures.py.
+use std::path::PathBuf;
+
+use crate::support::{fixtures, logreg, temp_dir, Run};
+
+fn csv_fixture(name: &str) -> PathBuf {
+    fixtures().join("csv").join(name)
+}
+
+/// Text that must never reach a user: Rust panics and backtraces, C++ traces.
+const FORBIDDEN: &[&str] = &[
+    "panicked",
+    "backtrace",
+    "RUST_BACKTRACE",
+    "internal error",
+    "libtorch",
+    "c10::",
+    "terminate called",
+    "Exception raised",
+];
+
+/// Assert exit code 2, nothing on stdout, and exactly one `error:` line on
+/// stderr containing each of `want`.
+fn assert_data_error(r: &Run, want: &[&str]) {
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert!(r.stdout().is_empty(), "{}", r.describe());
+    let err = r.stderr();
+    assert!(err.starts_with("error: "), "{}", r.describe());
+    assert_eq!(err.trim_end().lines().count(), 1, "{}", r.describe());
+    for w in want {
+        assert!(
+            err.contains(w),
+            "expected {w:?} in stderr\n{}",
+            r.describe()
+        );
+    }
+    for f in FORBIDDEN {
+        assert!(!err.contains(f), "{f:?} reached the user\n{}", r.describe());
+    }
+}
+
+/// Run `logreg glm --data <fixture> <extra...>`.
+fn glm(fixture: &str, extra: &[&str]) -> Run {
+    let path = csv_fixture(fixture);
+    let mut args = vec!["glm", "--data", path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    logreg(&args)
+}
+
+/// One error case per rule of issue 3: fixture, extra flags, and what the
+/// message must contain (the fixture's name is always required too).
+const ERROR_CASES: &[(&str, &[&str], &[&str])] = &[
+    ("bad_empty.csv", &[], &["the file is empty"]),
+    ("bad_blank_lines.csv", &[], &["the file is empty"]),
+    (
+        "bad_header_only.csv",
+        &[],
+        &["line 1: a header but no data rows"],
+    ),
+    (
+        "bad_ragged_short.csv",
+        &[],
+        &["line 7: 2 field(s), but the header has 3", "column \"y\""],
+    ),
+    (
+        "bad_ragged_long.csv",
+        &[],
+        &[
+            "line 7: 4 fields, but the header has 3",
+            "extra value \"7\" in column 4",
+        ],
+    ),
+    (
+        "bad_unclosed_quote.csv",
+        &[],
+        &["line 5: 2 field(s)", "is a quote left open?"],
+    ),
+    (
+        "bad_duplicate_column.csv",
+        &[],
+        &["line 1: the column name \"x1\" appears twice (columns 1 and 3)"],
+    ),
+    (
+        "bad_empty_name.csv",
+        &[],
+        &["line 1, column 2: the column has no name"],
+    ),
+    (
+        "bad_no_target.csv",
+        &[],
+        &["line 1: no target column \"y\"; the columns are \"x1\", \"x2\", \"outcome\""],
+    ),
+    (
+        "good.csv",
+        &["--target", "Y"],
+        &["no target column \"Y\"; the columns are \"x1\", \"x2\", \"y\""],
+    ),
+    (
+        "good.csv",
+        &["--features", "x1,x9"],
+        &["no feature column \"x9\"; the columns are \"x1\", \"x2\", \"y\""],
+    ),
+    (
+        "good.csv",
+        &["--features", "x1,y"],
+        &["column \"y\" is both the target and a feature"],
+    ),
+    (
+        "good.csv",
+        &["--features", "x2,x2"],
+        &["feature column \"x2\" is requested twice"],
+    ),
+    (
+        "good_semicolon.csv",
+        &[],
+        &["the columns are \"x1;x2;y\" (is the delimiter ';'? set it with --delimiter)"],
+    ),
+    (
+        "good_quoted_spaces.csv",
+        &[],
+        &["line 3, column \"id\": \"r0\" is not a number"],
+    ),
+    (
+        "bad_not_a_number.csv",
+        &[],
+        &["line 8, column \"x2\": \"abc\" is not a number"],
+    ),
+    (
+        "bad_infinite.csv",
+        &[],
+        &["line 4, column \"x1\": \"1e400\" is not a finite number"],
+    ),
+    (
+        "bad_negative_infinity.csv",
+        &[],
+        &["line 5, column \"x2\": \"-Infinity\" is not a finite number"],
+    ),
+    (
+        "bad_missing_empty.csv",
+        &[],
+        &[
+            "line 10, column \"x2\": missing value \"\"",
+            "--missing drop",
+        ],
+    ),
+    (
+        "bad_missing_na.csv",
+        &[],
+        &["line 6, column \"x1\": missing value \"NA\""],
+    ),
+    (
+        "bad_missing_nan.csv",
+        &[],
+        &["line 11, column \"x2\": missing value \"NaN\""],
+    ),
+    (
+        "good_missing.csv",
+        &["--missing", "error"],
+        &["line 6, column \"x1\": missing value \"NA\""],
+    ),
+    (
+        "bad_target_not_binary.csv",
+        &[],
+        &["line 9, column \"y\": target value \"2\" is not 0 or 1"],
+    ),
+    (
+        "bad_single_class.csv",
+        &[],
+        &["column \"y\": every target value is 1; logistic regression needs both 0 and 1"],
+    ),
+    (
+        "bad_too_few_rows.csv",
+        &[],
+        &["2 data row(s) for 3 coefficients"],
+    ),
+    (
+        "bad_constant_column.csv",
+        &[],
+        &["column \"x2\": every value is 3.5, so it duplicates the intercept \"const\""],
+    ),
+    (
+        "bad_collinear.csv",
+        &[],
+        &["column \"x3\" is a linear combination of \"const\", \"x1\", \"x2\""],
+    ),
+    (
+        "bad_collinear.csv",
+        &["--features", "x3,x1,x2"],
+        &["column \"x2\" is a linear combination of \"const\", \"x3\", \"x1\""],
+    ),
+    (
+        "bad_not_utf8_name.csv",
+        &[],
+        &["line 1, column 2: the column name", "is not valid UTF-8"],
+    ),
+    (
+        "bad_not_utf8_cell.csv",
+        &[],
+        &["line 3, column \"x2\":", "is not a number"],
+    ),
+    ("bad_utf16.csv", &[], &["the file is UTF-16 encoded"]),
+    ("bad_bare_cr.csv", &[], &["lines end in a bare CR"]),
+    ("bad_binary.csv", &[], &["line 1: no target column \"y\""]),
+    ("no_such_file.csv", &[], &["cannot read"]),
+];
+
+#[test]
+fn rejects_each_malformed_file_with_one_line_and_exit_code_2() {
+    for (fixture, extra, want) in ERROR_CASES {
+        let r = glm(fixture, extra);
+        let mut want = want.to_vec();
+        want.push(fixture);
+        assert_data_error(&r, &want);
+    }
+}
+
+#[test]
+fn rejects_a_directory_as_data() {
+    let r = logreg(&["glm", "--data", fixtures().join("csv").to_str().unwrap()]);
+    assert_data_error(&r, &["cannot read"]);
+}
+
+/// Odd files a new user might try, made on the fly: each is a clean data
+/// error (the exact wording is pinned by the unit tests in src/data/csv.rs).
+#[test]
+fn odd_inputs_give_clean_errors() {
+    let dir = temp_dir("data-odd");
+    let cases: &[&[u8]] = &[
+        b"\n",
+        b",",
+        b",\n,\n",
+        b"\"",
+        b"y\n1\n",
+        b"x,y\ninf,0\n1,1\n",
+        b"x,y\n1,0\n2,1\n3,\xff\n",
+        b"x, y \n1,0\n2,1\n3,0\n4,1\n5,5e-324\n",
+        b"a b,y\n1,0\n2,1\n3,0\n4,1e308\n",
+        b"x,y\n1,0\n2,1\n3,0\n4,1\n5,-0.5\n",
+        b"const,y\n1,0\n2,1\n",
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03",
+        b"x\x00,y\x00\n\x001,\x000\n",
+    ];
+    for (i, bytes) in cases.iter().enumerate() {
+        let f = dir.join(format!("odd{i}.csv"));
+        std::fs::write(&f, bytes).unwrap();
+        let r = logreg(&["glm", "--data", f.to_str().unwrap()]);
+        assert_data_error(&r, &[&format!("odd{i}.csv")]);
+    }
+}
+
+/// `glm --json` with keys ending in `_s` (timings) removed.
+fn fit_json(fixture: &str, extra: &[&str]) -> serde_json::Value {
+    let r = glm(fixture, &[extra, &["--json"]].concat());
+    let out = r.ok();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e})\n{}", r.describe()));
+    if let Some(obj) = v.as_object_mut() {
+        obj.retain(|k, _| !k.ends_with("_s"));
+    }
+    v
+}
+
+#[test]
+fn accepts_bom_crlf_and_no_final_newline() {
+    let plain = fit_json("good.csv", &[]);
+    for fixture in [
+        "good_bom.csv",
+        "good_crlf.csv",
+        "good_no_final_newline.csv",
+        "good_bom_crlf_no_final_newline.csv",
+    ] {
+        assert_eq!(fit_json(fixture, &[]), plain, "{fixture}");
+    }
+}
+
+#[test]
+fn target_first_tsv_and_other_delimiters_give_identical_fits() {
+    let plain = fit_json("good.csv", &[]);
+    assert_eq!(fit_json("good_target_first.csv", &[]), plain);
+    assert_eq!(fit_json("good.tsv", &[]), plain);
+    assert_eq!(fit_json("good_semicolon.csv", &["--delimiter", ";"]), plain);
+    assert_eq!(
+        fit_json("good_quoted_spaces.csv", &["--features", "x1,x2"]),
+        plain
+    );
+    assert_eq!(
+        fit_json(
+            "good_target_first.csv",
+            &["--target", "y", "--features", "x1,x2"]
+        ),
+        plain
+    );
+}
+
+#[test]
+fn missing_drop_removes_rows_and_says_how_many() {
+    let r = glm("good_missing.csv", &["--missing", "drop", "--json"]);
+    r.ok();
+    assert!(r.stderr().contains("dropped 3 row(s)"), "{}", r.describe());
+    assert_eq!(
+        fit_json("good_missing.csv", &["--missing", "drop"]),
+        fit_json("good.csv", &[])
+    );
+}
