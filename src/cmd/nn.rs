@@ -34,7 +34,10 @@ pub struct Args {
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let loaded = a.data.load(g)?;
-    let record = a.trace.as_ref().map(|_| Record { every: a.log_every, loss: true });
+    let record = a.trace.as_ref().map(|_| Record {
+        every: a.log_every,
+        loss: true,
+    });
     let cfg = a.train.config(g.seed, record)?;
     let fit = train(&loaded.data, &cfg)?;
     if let Some(path) = &a.trace {
@@ -62,11 +65,20 @@ fn trace_csv(fit: &NnFit) -> String {
     s
 }
 
+/// A coefficient for a table: fixed point, or scientific when very large or small.
+pub fn num(v: f64) -> String {
+    if v != 0.0 && !(1e-4..1e5).contains(&v.abs()) {
+        format!("{v:.5e}")
+    } else {
+        format!("{v:.6}")
+    }
+}
+
 /// The network's result as a small table.
 pub fn render(fit: &NnFit, target: &str) -> String {
     let w = fit.names.iter().map(String::len).max().unwrap_or(5).max(5);
     let mut s = format!(
-        "Network: Linear({}, 1) + sigmoid, BCE loss, {} lr {}, {} steps; target {target}\n",
+        "Network: Linear({}, 1) + sigmoid, BCE loss, {} lr {:?}, {} steps; target {target}\n",
         fit.names.len() - 1,
         fit.optimizer,
         fit.lr,
@@ -74,7 +86,7 @@ pub fn render(fit: &NnFit, target: &str) -> String {
     );
     let _ = writeln!(s, "{:<w$}  {:>12}  {:>12}", "", "init", "trained");
     for ((name, i), p) in fit.names.iter().zip(&fit.init_params).zip(&fit.params) {
-        let _ = writeln!(s, "{name:<w$}  {i:>12.6}  {p:>12.6}");
+        let _ = writeln!(s, "{name:<w$}  {:>12}  {:>12}", num(*i), num(*p));
     }
     let _ = writeln!(s, "Final loss: {:.10}", fit.loss);
     if let Some(c) = fit.converged_at {

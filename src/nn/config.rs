@@ -48,6 +48,15 @@ pub struct Record {
     pub loss: bool,
 }
 
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Precision::F32 => "float32",
+            Precision::F64 => "float64",
+        })
+    }
+}
+
 /// How to train the network.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainConfig {

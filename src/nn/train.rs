@@ -24,6 +24,8 @@ pub enum TrainError {
     ConstantFeature(String),
     #[error("the loss became {value} at step {step}: training diverged; try a smaller --lr or --standardize")]
     Diverged { step: usize, value: String },
+    #[error("a feature value does not fit in {0} (too large in magnitude); use --standardize or --dtype f64")]
+    Overflow(Precision),
     #[error("libtorch: {0}")]
     Torch(String),
 }
@@ -122,6 +124,9 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
     }
     .f_to_kind(kind)?
     .f_to_device(cfg.device)?;
+    if x.f_isfinite()?.f_all()?.f_int64_value(&[])? == 0 {
+        return Err(TrainError::Overflow(cfg.precision));
+    }
     let y = data.y_tensor(kind, cfg.device)?;
     let original = |p: Vec<f64>| match &scaler {
         Some(s) => s.to_original(&p),
@@ -175,15 +180,24 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
             }
         };
         let record = cfg.record.is_some_and(|r| step % r.every == 0);
-        let want_loss =
-            (record && cfg.record.is_some_and(|r| r.loss)) || cfg.tol.is_some() || step + 1 == cfg.steps;
+        let want_loss = (record && cfg.record.is_some_and(|r| r.loss))
+            || cfg.tol.is_some()
+            || step + 1 == cfg.steps;
         let before = if record || cfg.tol.is_some() {
             Some(snapshot(&net)?)
         } else {
             None
         };
         let loss = match replay.as_mut() {
-            Some(r) => r.step(&net, &mut opt, &params, &xb, &yb, want_loss)?,
+            Some(r) => match r.step(&net, &mut opt, &params, &xb, &yb, want_loss) {
+                Ok(loss) => loss,
+                Err(e) => match diverged_or(step, e) {
+                    TrainError::Diverged { .. } => {
+                        return Err(locate_divergence(data, cfg, step + 1, f64::NAN))
+                    }
+                    other => return Err(other),
+                },
+            },
             None => {
                 // The lecture's loop, through libtorch's autograd.
                 opt.zero_grad(&params)?;
@@ -199,7 +213,12 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
             if let Some(l) = loss.as_ref().filter(|_| cfg.record.is_some_and(|r| r.loss)) {
                 rec_loss.push(l.shallow_clone());
             }
-            rec_params.push(before.as_ref().expect("snapshot taken when recording").shallow_clone());
+            rec_params.push(
+                before
+                    .as_ref()
+                    .expect("snapshot taken when recording")
+                    .shallow_clone(),
+            );
         }
         if loss.is_some() {
             last_loss = loss;

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Reference numbers for the network tests (tests/integration/nn.rs).
+
+Where they come from: PyTorch itself (the version is recorded in the output),
+training the lecture's network exactly as scripts/original.py does:
+`torch.manual_seed(seed); nn.Linear(k, 1)`, sigmoid, `nn.BCELoss()`, a
+`torch.optim` optimiser, full-batch zero_grad / forward / loss / backward /
+step, in float32 on the CPU. The data is tests/fixtures/nn/lecture.csv,
+written by `logreg simulate --seed 42` (the lecture's data set), read back
+with round-trip float parsing, and laid out row-major (C order) as the
+lecture's numpy arrays are.
+
+Run from the repository root with the set-up environment:
+    ~/.cache/logreg/venv/bin/python scripts/make_nn_fixtures.py
+It rewrites tests/fixtures/nn/pytorch.json.
+"""
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn as nn
+
+DATA = "tests/fixtures/nn/lecture.csv"
+OUT = "tests/fixtures/nn/pytorch.json"
+
+# (name, seed, optimizer, kwargs, steps, standardize, dtype)
+CASES = [
+    ("sgd_seed42", 42, "sgd", {}, 3000, False, "f32"),
+    ("sgd_seed0", 0, "sgd", {}, 3000, False, "f32"),
+    ("sgd_seed7_lr05", 7, "sgd", {"lr": 0.5}, 1500, False, "f32"),
+    ("sgd_nesterov", 42, "sgd", {"momentum": 0.9, "nesterov": True}, 1000, False, "f32"),
+    ("adam", 42, "adam", {}, 3000, False, "f32"),
+    ("adamw", 42, "adamw", {}, 3000, False, "f32"),
+    ("rmsprop", 42, "rmsprop", {"lr": 0.01}, 3000, False, "f32"),
+    ("sgd_standardize", 42, "sgd", {}, 2000, True, "f32"),
+    ("sgd_f64", 42, "sgd", {}, 2000, False, "f64"),
+    ("steps0", 42, "sgd", {}, 0, False, "f32"),
+]
+OPT = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
+       "rmsprop": torch.optim.RMSprop}
+
+
+class Net(nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.linear = nn.Linear(k, 1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.linear(x))
+
+
+def coefs(net, mean, sd):
+    w = net.linear.weight.detach().double().numpy().reshape(-1)
+    b = float(net.linear.bias.detach().double().numpy()[0])
+    if mean is None:
+        return [b] + w.tolist()
+    for j in range(len(w)):
+        b -= w[j] * mean[j] / sd[j]
+    return [b] + (w / sd).tolist()
+
+
+def run(df, seed, opt, kw, steps, standardize, dtype):
+    x = np.ascontiguousarray(df[["x1", "x2"]].to_numpy())
+    mean = sd = None
+    if standardize:
+        mean, sd = x.mean(axis=0), x.std(axis=0)
+        x = np.ascontiguousarray((x - mean) / sd)
+    # float64 runs keep the data in float64 (logreg --dtype f64); the
+    # weights are drawn in float32 and cast, as `.double()` does.
+    kind = torch.float64 if dtype == "f64" else torch.float32
+    X = torch.tensor(x, dtype=kind)
+    y = torch.tensor(df[["y"]].to_numpy(), dtype=kind)
+    torch.manual_seed(seed)
+    net = Net(2)
+    if dtype == "f64":
+        net = net.double()
+    init = coefs(net, mean, sd)
+    lr = kw.pop("lr", 0.1)
+    optimizer = OPT[opt](net.parameters(), lr=lr, **kw)
+    crit = nn.BCELoss()
+    loss = crit(net(X), y) if steps == 0 else None
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = crit(net(X), y)
+        loss.backward()
+        optimizer.step()
+    return {"init_params": init, "params": coefs(net, mean, sd), "loss": loss.item(), "lr": lr}
+
+
+def main():
+    torch.set_num_threads(1)
+    df = pd.read_csv(DATA, float_precision="round_trip")
+    out = {"generated_by": "scripts/make_nn_fixtures.py", "torch": torch.__version__,
+           "numpy": np.__version__, "python": sys.version.split()[0], "data": DATA, "cases": []}
+    for name, seed, opt, kw, steps, std, dtype in CASES:
+        kw = dict(kw)
+        flags = {k: v for k, v in kw.items() if k != "lr"}
+        r = run(df, seed, opt, kw, steps, std, dtype)
+        out["cases"].append({"name": name, "seed": seed, "optimizer": opt, "steps": steps,
+                             "standardize": std, "dtype": dtype, "momentum": flags.get("momentum", 0.0),
+                             "nesterov": flags.get("nesterov", False), **r})
+    with open(OUT, "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+    print(f"wrote {OUT}: {len(out['cases'])} cases")
+
+
+if __name__ == "__main__":
+    main()
