@@ -34,7 +34,9 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 say "building (cargo build --release --example load_csv)"
-cargo build --release --quiet --bin logreg --example load_csv
+# Quiet unless it fails (then again, with the compiler's messages).
+cargo build --release --quiet --bin logreg --example load_csv 2>/dev/null \
+  || cargo build --release --bin logreg --example load_csv
 bin=target/release/logreg
 load=target/release/examples/load_csv
 

@@ -386,7 +386,10 @@ fn line_of<R: Read>(csv: &::csv::Reader<Tracked<R>>, rec: &::csv::ByteRecord) ->
     } else if src.tail[2] != b'\n' {
         false
     } else {
-        let field_ends_in_lf = rec.iter().last().is_some_and(|f| f.last() == Some(&b'\n'));
+        let field_ends_in_lf = rec
+            .iter()
+            .next_back()
+            .is_some_and(|f| f.last() == Some(&b'\n'));
         !field_ends_in_lf || src.tail == *b"\n\"\n"
     };
     after

@@ -122,7 +122,7 @@ pub fn check_full_rank(data: &Dataset) -> Result<(), DataError> {
     }
 
     // The first column whose unexplained part is (numerically) nothing.
-    let Some(j) = (0..k).find(|&j| !(r[j * k + j].abs() >= RANK_TOL)) else {
+    let Some(j) = (0..k).find(|&j| r[j * k + j].abs() < RANK_TOL) else {
         return Ok(());
     };
     // Its weights on the earlier columns: solve R[..j, ..j] w = R[..j, j].
@@ -190,7 +190,7 @@ fn clearly_full_rank(x: &[f64], k: usize, max: &[f64]) -> bool {
         for i in 0..j {
             pivot -= l[j * k + i] * l[j * k + i];
         }
-        if !(pivot > SCREEN) {
+        if pivot.is_nan() || pivot <= SCREEN {
             return false;
         }
         let root = pivot.sqrt();

@@ -218,6 +218,20 @@ fn rejects_each_malformed_file_with_one_line_and_exit_code_2() {
 }
 
 #[test]
+fn every_fitting_command_reports_data_errors_the_same_way() {
+    for cmd in ["nn", "compare"] {
+        for (fixture, want) in [
+            ("bad_ragged_short.csv", "line 7: 2 field(s)"),
+            ("bad_collinear.csv", "column \"x3\" is a linear combination"),
+        ] {
+            let path = csv_fixture(fixture);
+            let r = logreg(&[cmd, "--data", path.to_str().unwrap()]);
+            assert_data_error(&r, &[fixture, want]);
+        }
+    }
+}
+
+#[test]
 fn rejects_a_directory_as_data() {
     let r = logreg(&["glm", "--data", fixtures().join("csv").to_str().unwrap()]);
     assert_data_error(&r, &["cannot read"]);
