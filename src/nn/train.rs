@@ -323,10 +323,15 @@ fn locate_divergence(data: &Dataset, cfg: &TrainConfig, steps_run: usize, loss: 
 ///
 /// The gradients are written into the parameters' `.grad` and the optimiser's
 /// own `step()` applies them, as after `backward()`.
+///
+/// The two gradient kernels write straight into `.grad` (`mm_out`, `sum_out`
+/// into a `[1, 1]` view of the bias gradient): the same kernels as `mm` and
+/// `sum`, one copy fewer each.
 struct Replay {
     one: Tensor,
     ws_grad: Tensor,
-    bs_grad: Tensor,
+    /// The bias gradient seen as `[1, 1]`, `sum(keepdim)`'s shape.
+    bs_grad_2d: Tensor,
 }
 
 impl Replay {
@@ -341,7 +346,7 @@ impl Replay {
         Ok(Replay {
             one: Tensor::f_ones([], (kind, device))?,
             ws_grad: net.linear.ws.f_grad()?,
-            bs_grad: bs.f_grad()?,
+            bs_grad_2d: bs.f_grad()?.f_view([1, 1])?,
         })
     }
 
@@ -363,12 +368,8 @@ impl Replay {
         let g =
             out.f_binary_cross_entropy_backward::<Tensor>(&self.one, y, None, Reduction::Mean)?;
         let g = Tensor::f_sigmoid_backward(&g, &out)?;
-        let dw = g.f_tr()?.f_mm(x)?;
-        let db = g
-            .f_sum_dim_intlist([0i64].as_slice(), true, None::<Kind>)?
-            .f_view([1])?;
-        self.ws_grad.f_copy_(&dw)?;
-        self.bs_grad.f_copy_(&db)?;
+        g.f_tr()?.f_mm_out(&self.ws_grad, x)?;
+        g.f_sum_intlist_out(&self.bs_grad_2d, [0i64].as_slice(), true, None::<Kind>)?;
         opt.step(params)?;
         Ok(loss)
     }
