@@ -44,6 +44,7 @@ fn parse_finite(s: &str) -> Result<f64, String> {
 
 /// The lecture's simulated data set.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Simulated data (without --data)")]
 pub struct SimArgs {
     /// Number of rows to simulate.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
@@ -90,6 +91,7 @@ pub enum Missing {
 
 /// Data for a fit: simulated by default, or `--data FILE`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Data file")]
 pub struct DataArgs {
     /// CSV file with a header row (tab-separated if it ends in .tsv). Without
     /// it, the lecture's data set is simulated (see --n, --beta, --low, --high).
@@ -204,6 +206,7 @@ fn parse_momentum(s: &str) -> Result<f64, String> {
 
 /// How the network trains (the Python original's values by default).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Network")]
 pub struct TrainArgs {
     /// Learning rate.
     #[arg(long, default_value_t = 0.1, value_parser = parse_positive)]
@@ -300,6 +303,7 @@ fn parse_alpha(s: &str) -> Result<f64, String> {
 /// demo, repeat): the deviance tolerance is `--glm-tol` there, since `--tol`
 /// is the network's.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "GLM")]
 pub struct GlmArgs {
     /// GLM: stop when the deviance changes by at most this much (absolute),
     /// as statsmodels' `tol`.

@@ -22,7 +22,7 @@ pub struct Args {
     #[command(flatten)]
     pub train: TrainArgs,
     /// Print one JSON object ({"glm": ..., "nn": ..., "true", "max_abs_diff", "steps_to_match"}).
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
 }
 

@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, value_name = "A")]
     pub alpha: f64,
     /// Print one JSON object (statsmodels' attribute names) instead of the table.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
 }
 
