@@ -72,6 +72,10 @@ pub const INTERCEPT: &str = "const";
 /// Size of the CSV reader's buffer.
 const BUFFER: usize = 1 << 16;
 
+/// Longest input read before the header row ends: a file with no line end
+/// in its first 16 MiB (a binary file, `/dev/zero`) is not a CSV file.
+const MAX_HEADER: u64 = 16 << 20;
+
 /// Rows read before the final size is estimated from the file's length.
 const SAMPLE_ROWS: usize = 1024;
 
@@ -181,6 +185,7 @@ fn read_from<R: Read>(
             break;
         }
     }
+    csv.get_mut().limit = None;
     let header_line = line_of(&csv, &rec);
     let header = parse_header(&rec, file, header_line)?;
     let (roles, names) = choose_columns(&header, opts, file, header_line)?;
@@ -341,6 +346,9 @@ struct Tracked<R> {
     tail: [u8; 3],
     /// Whether the end has been reached.
     eof: bool,
+    /// Fail once this many bytes have been read ([`MAX_HEADER`] until the
+    /// header row has been read).
+    limit: Option<u64>,
 }
 
 impl<R> Tracked<R> {
@@ -350,12 +358,22 @@ impl<R> Tracked<R> {
             total: 0,
             tail: [0; 3],
             eof: false,
+            limit: Some(MAX_HEADER),
         }
     }
 }
 
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.limit.is_some_and(|limit| self.total >= limit) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "no end to the header row in the first {} MiB: is this a CSV file?",
+                    MAX_HEADER >> 20
+                ),
+            ));
+        }
         let m = self.inner.read(buf)?;
         if m == 0 {
             self.eof = true;
@@ -871,6 +889,16 @@ mod tests {
             let msg = r.unwrap_err().to_string();
             assert!(!msg.contains('\n'), "{msg}");
         }
+    }
+
+    #[test]
+    fn endless_header_is_an_error() {
+        let e = read_from(io::repeat(b'x'), "zero", b',', None, &CsvOptions::default());
+        let e = e.unwrap_err().to_string();
+        assert!(
+            e.contains("no end to the header row in the first 16 MiB"),
+            "{e}"
+        );
     }
 
     /// Random byte edits of a good file never panic (a small seeded fuzz).
