@@ -3,11 +3,14 @@
 //! naming the file, line, column and offending value.
 //!
 //! What is accepted:
-//! - a UTF-8 file, with or without a byte-order mark; LF or CRLF line ends;
-//!   with or without a final newline; blank lines are skipped;
+//! - a UTF-8 file, with or without a byte-order mark; LF or CRLF line ends
+//!   (a bare CR is an error); with or without a final newline; blank lines,
+//!   and lines of only spaces, are skipped;
 //! - fields quoted as RFC 4180 says (`"1.5"`, `"a,b"`, `"say ""hi"""`);
 //! - numbers as Rust's `f64` parser reads them (`1`, `-2.5`, `.5`, `1e-3`,
-//!   `+4`), with spaces or tabs around them ignored, as pandas does;
+//!   `+4`), with spaces or tabs around them ignored, as pandas does; a
+//!   number too small for an f64 (`1e-400`) reads as 0, one too large
+//!   (`1e400`) is an error like `inf`;
 //! - column names with spaces around them trimmed (the same for `--target` and
 //!   `--features`); spaces inside a name are kept;
 //! - missing values are pandas' default `na_values`: an empty cell, `NA`,
@@ -16,6 +19,8 @@
 //! - columns that are neither the target nor a feature are not parsed at all,
 //!   so they may hold text (but every row still needs every field).
 //!
+//! Errors name 1-based physical lines (the header is line 1, blank lines
+//! count); the first bad row is reported, and in it the first bad field.
 //! The target must be 0 or 1 (`1.0`, `1e0` and ` 1 ` count), with both
 //! classes present; the design must have at least as many rows as
 //! coefficients and full column rank ([`check_full_rank`]).
