@@ -161,7 +161,7 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
         Some(m) => {
             let _ = writeln!(
                 s,
-                "The network was within {MATCH_TOL:e} of the GLM estimate from step {m} on."
+                "The network first came within {MATCH_TOL:e} of the GLM estimate at step {m}."
             );
         }
         None => {
