@@ -67,15 +67,18 @@ measure() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-bench() {
-  local label=$1; shift
-  local times=() mems=()
+# Rust and pandas runs alternate, so both see the same machine load.
+declare -A times mems
+bench_pair() {
+  local file=$1 t m
   for _ in $(seq "$runs"); do
-    read -r t m < <(measure "$@")
-    times+=("$t"); mems+=("$m")
+    read -r t m < <(measure "$load" "$file");                       times[rust]+="$t "; mems[rust]+="$m "
+    read -r t m < <(measure "$python" -c "$pandas_load" "$file");   times[pandas]+="$t "; mems[pandas]+="$m "
   done
-  printf '%-22s %10s %12s\n' "$label" \
-    "$(printf '%s\n' "${times[@]}" | median)" "$(printf '%s\n' "${mems[@]}" | median)"
+}
+row() {
+  printf '%-22s %10s %12s\n' "$1" \
+    "$(tr ' ' '\n' <<<"${times[$2]}" | grep . | median)" "$(tr ' ' '\n' <<<"${mems[$2]}" | grep . | median)"
 }
 
 bytes=$(stat -c %s "$big")
@@ -85,9 +88,14 @@ f64_mib=$(( rows * (cols + 1) * 8 / 1048576 ))   # X with intercept, plus y
 echo "file: $big ($((bytes / 1048576)) MiB, $rows rows, $cols columns)"
 echo "data in f64: $f64_mib MiB (x: $rows x $cols with const, y); budget 3x = $((3 * f64_mib)) MiB"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
-echo "median of $runs runs"
+echo "median of $runs runs each, alternating"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-22s %10s %12s\n' loader "load (s)" "peak RSS MiB"
-bench "rust read_csv" "$load" "$big"
-bench "pandas.read_csv" "$python" -c "$pandas_load" "$big"
-bench "rust, 3-row file" "$load" "$small"
-bench "pandas, 3-row file" "$python" -c "$pandas_load" "$small"
+bench_pair "$big"
+row "rust read_csv" rust
+row "pandas.read_csv" pandas
+times=(); mems=()
+bench_pair "$small"
+row "rust, 3-row file" rust
+row "pandas, 3-row file" pandas
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
