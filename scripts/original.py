@@ -76,7 +76,9 @@ def simulate(seed=SEED):
 def load(path):
     # round_trip: parse every decimal to the nearest double, as logreg's CSV
     # reader (Rust's f64 parser) does; pandas' default parser may be 1 ulp off.
-    return pd.read_csv(path, float_precision="round_trip")
+    # A .tsv file is tab-separated, as for logreg.
+    sep = "\t" if str(path).endswith(".tsv") else ","
+    return pd.read_csv(path, sep=sep, float_precision="round_trip")
 
 
 # --------------------------------------------------------------------------
@@ -169,7 +171,13 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
               verbose=False):
     """The lecture's training loop. Returns the `nn` object of
     `logreg compare --json` and `steps_to_match` (needs `glm_params`)."""
-    x = df[features].values
+    # Row-major, as numpy arrays are by default. A DataFrame's .values is
+    # column-major, and torch keeps that layout, which changes the summation
+    # order inside the matmul kernels (and numpy's column means): the results
+    # then differ from a row-major X in the last float32 bits, and chaotic or
+    # sign-driven training (RMSprop, unscaled data) amplifies that. logreg
+    # holds X row-major, so this keeps the two bit-identical.
+    x = np.ascontiguousarray(df[features].values)
     mean = sd = None
     if standardized:
         x, mean, sd = standardize(x)
