@@ -17,5 +17,6 @@ pub mod compare;
 pub mod data;
 pub mod glm;
 pub mod nn;
+pub mod plot;
 pub mod simulate;
 pub mod torch;

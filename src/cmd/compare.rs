@@ -1,8 +1,13 @@
 //! `logreg compare`: both fits on the same data, one table.
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 use logreg::compare::{compare, render};
+use logreg::nn::Record;
+use logreg::plot::{self, Plot};
 
 use super::common::{DataArgs, GlmArgs, TrainArgs};
-use super::output::print;
+use super::output::{print, write_atomic};
 use super::Global;
 
 /// Fit the same data as a GLM (Fisher scoring) and as a network (SGD) and
@@ -24,6 +29,10 @@ pub struct Args {
     /// Print one JSON object ({"glm": ..., "nn": ..., "true", "max_abs_diff", "steps_to_match"}).
     #[arg(long, help_heading = "Output")]
     pub json: bool,
+    /// Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR
+    /// (created if missing; the loss is then recorded at every step).
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub plots: Option<PathBuf>,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -31,14 +40,40 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let cmp = compare(
         &loaded.data,
         &a.glm.config()?,
-        &a.train.config(g.seed, None)?,
+        &a.train
+            .config(g.seed, a.plots.as_ref().map(|_| PLOT_RECORD))?,
     )?;
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
+    }
+    if let Some(dir) = &a.plots {
+        write_plots(
+            dir,
+            &plot::comparison(&cmp, &loaded.data, loaded.sim.as_ref())?,
+        )?;
     }
     if a.json {
         print(&(serde_json::to_string_pretty(&cmp)? + "\n"))
     } else {
         print(&render(&loaded.data, &cmp))
     }
+}
+
+/// What `--plots` needs kept during training: the loss at every step
+/// (`compare` records the parameters at every step anyway).
+pub(super) const PLOT_RECORD: Record = Record {
+    every: 1,
+    loss: true,
+};
+
+/// Write each picture into `dir` (created if missing), atomically, and list
+/// it on stderr. Shared by every command with `--plots`.
+pub(super) fn write_plots(dir: &Path, plots: &[Plot]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    for p in plots {
+        let path = dir.join(p.name);
+        write_atomic(&path, p.svg.as_bytes())?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }

@@ -1,7 +1,10 @@
 //! `logreg demo`: the lecture, end to end, at the lecture's settings.
+use std::path::PathBuf;
+
 use logreg::compare::{compare, render};
 use logreg::glm::{summary, GlmConfig};
 use logreg::nn::TrainConfig;
+use logreg::plot;
 use logreg::simulate::{simulate, SimConfig};
 
 use super::output::print;
@@ -18,6 +21,10 @@ pub struct Args {
     /// Print the comparison as one JSON object (as `compare --json`).
     #[arg(long)]
     pub json: bool,
+    /// Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR
+    /// (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -28,11 +35,15 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let data = &sim.data;
     let train = TrainConfig {
         seed: g.seed,
+        record: a.plots.as_ref().map(|_| super::compare::PLOT_RECORD),
         ..TrainConfig::default()
     };
     let cmp = compare(data, &GlmConfig::default(), &train)?;
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
+    }
+    if let Some(dir) = &a.plots {
+        super::compare::write_plots(dir, &plot::comparison(&cmp, data, Some(&sim))?)?;
     }
     if a.json {
         return print(&(serde_json::to_string_pretty(&cmp)? + "\n"));

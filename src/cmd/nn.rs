@@ -3,7 +3,9 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
+use logreg::glm::{self, GlmConfig};
 use logreg::nn::{train, NnFit, Record};
+use logreg::plot;
 
 use super::common::{DataArgs, TrainArgs};
 use super::output::{print, write_atomic};
@@ -30,18 +32,39 @@ pub struct Args {
     /// Print one JSON object instead of the table.
     #[arg(long, help_heading = "Output")]
     pub json: bool,
+    /// Write loss.svg and params.svg into DIR (created if missing), with the
+    /// GLM (fitted at its defaults) as reference lines. The loss is kept
+    /// every steps/2000 steps, or every --log-every steps with --trace.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub plots: Option<PathBuf>,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let loaded = a.data.load(g)?;
-    let record = a.trace.as_ref().map(|_| Record {
-        every: a.log_every,
-        loss: true,
-    });
+    let record = a
+        .trace
+        .as_ref()
+        .map(|_| Record {
+            every: a.log_every,
+            loss: true,
+        })
+        .or(a.plots.as_ref().map(|_| Record {
+            every: (a.train.steps / plot::MAX_LINE_POINTS).max(1),
+            loss: true,
+        }));
     let cfg = a.train.config(g.seed, record)?;
     let fit = train(&loaded.data, &cfg)?;
     if let Some(path) = &a.trace {
         write_atomic(path, trace_csv(&fit).as_bytes())?;
+    }
+    if let Some(dir) = &a.plots {
+        // The GLM gives the reference lines; if it cannot be fitted, the
+        // pictures are drawn without them.
+        let glm = glm::fit(&loaded.data, &GlmConfig::default())
+            .inspect_err(|e| eprintln!("note: --plots: no GLM reference lines (GLM: {e})"))
+            .ok();
+        let plots = plot::training(&fit, glm.as_ref(), loaded.data.truth.as_deref())?;
+        super::compare::write_plots(dir, &plots)?;
     }
     if a.json {
         print(&(serde_json::to_string_pretty(&fit)? + "\n"))

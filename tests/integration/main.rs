@@ -4,5 +4,6 @@
 mod data;
 mod glm;
 mod nn;
+mod plots;
 mod simulate;
 mod support;

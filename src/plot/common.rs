@@ -1,0 +1,270 @@
+//! What every picture shares: size, fonts, colours, point caps, tick
+//! placement, and the step that turns plotters' drawing into an SVG string.
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Width of every picture, in pixels.
+pub const WIDTH: u32 = 800;
+/// Height of every picture, in pixels.
+pub const HEIGHT: u32 = 600;
+/// At most this many points per line (a training path is thinned evenly,
+/// first and last point kept): 10,000 steps would otherwise cost 10,000
+/// coordinates per series for no visible difference at 800 pixels.
+pub const MAX_LINE_POINTS: usize = 2000;
+/// At most this many markers per scatter (an evenly spaced subsample of the
+/// rows, in row order): one `<circle>` per row would make a million-row file
+/// into a 100 MB picture.
+pub const MAX_SCATTER_POINTS: usize = 5000;
+/// Points of a smooth function (the sigmoid) drawn across the x axis.
+pub const CURVE_POINTS: usize = 200;
+
+/// Font family: generic, so the viewer picks its own; plotters only
+/// estimates text widths (no font files are read when rendering).
+pub const FONT: &str = "sans-serif";
+/// Font sizes (plotters writes `font-size` as size / 1.24).
+pub const TITLE_SIZE: u32 = 26;
+pub const DESC_SIZE: u32 = 19;
+pub const LABEL_SIZE: u32 = 16;
+pub const LEGEND_SIZE: u32 = 17;
+
+/// The GLM's colour (blue).
+pub const GLM: RGBColor = RGBColor(31, 119, 180);
+/// The network's colour (orange).
+pub const NN: RGBColor = RGBColor(255, 127, 14);
+/// Data points (grey).
+pub const DATA: RGBColor = RGBColor(90, 90, 90);
+/// True values (dark grey, not black: black is the axes').
+pub const TRUTH: RGBColor = RGBColor(51, 51, 51);
+/// Colours of parameters, in order (matplotlib's "tab10"); they repeat
+/// after ten.
+pub const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// Colour of parameter `j`.
+pub fn param_color(j: usize) -> RGBColor {
+    PALETTE[j % PALETTE.len()]
+}
+
+/// Why a picture could not be drawn.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlotError {
+    #[error("{plot}: nothing to draw ({what} is empty)")]
+    Empty {
+        plot: &'static str,
+        what: &'static str,
+    },
+    #[error("{plot}: {what} has {found} values, expected {expected}")]
+    Length {
+        plot: &'static str,
+        what: &'static str,
+        found: usize,
+        expected: usize,
+    },
+    #[error("{plot}: no loss was recorded during training")]
+    NoLoss { plot: &'static str },
+    #[error("drawing failed: {0}")]
+    Draw(String),
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        PlotError::Draw(e.to_string())
+    }
+}
+
+/// Check that `v` has `expected` values.
+pub fn check_len<T>(
+    plot: &'static str,
+    what: &'static str,
+    v: &[T],
+    expected: usize,
+) -> Result<(), PlotError> {
+    if v.len() != expected {
+        return Err(PlotError::Length {
+            plot,
+            what,
+            found: v.len(),
+            expected,
+        });
+    }
+    Ok(())
+}
+
+/// One rendered picture: its file name (`loss.svg`) and the SVG text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plot {
+    pub name: &'static str,
+    pub svg: String,
+}
+
+/// Render a picture: `draw` paints onto an 800×600 white canvas and the SVG
+/// text comes back (nothing is written anywhere).
+pub fn render(
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), PlotError>,
+) -> Result<String, PlotError> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE)?;
+        draw(&root)?;
+        root.present()?;
+    }
+    Ok(dashes(buf))
+}
+
+/// Indices of at most `cap` of `n` items, evenly spaced, first and last kept.
+pub fn pick(n: usize, cap: usize) -> Vec<usize> {
+    if n <= cap {
+        return (0..n).collect();
+    }
+    if cap < 2 {
+        return vec![0];
+    }
+    (0..cap).map(|i| i * (n - 1) / (cap - 1)).collect()
+}
+
+/// Smallest and largest finite value, or None.
+pub fn finite_range(v: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+    v.into_iter()
+        .filter(|x| x.is_finite())
+        .fold(None, |acc, x| match acc {
+            None => Some((x, x)),
+            Some((lo, hi)) => Some((lo.min(x), hi.max(x))),
+        })
+}
+
+/// `(lo, hi)` widened by `frac` of its width on each side (by a little
+/// around a single value, so the axis never has width zero).
+pub fn pad((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
+    let w = hi - lo;
+    if w > 0.0 {
+        (lo - frac * w, hi + frac * w)
+    } else {
+        let d = if lo != 0.0 { 0.05 * lo.abs() } else { 1.0 };
+        (lo - d, hi + d)
+    }
+}
+
+/// A tick label: at most four decimals, no trailing zeros.
+pub fn tick(v: f64) -> String {
+    if v != 0.0 && !(1e-3..1e5).contains(&v.abs()) {
+        return format!("{v:.1e}");
+    }
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
+}
+
+/// Tick positions for a log axis over `[lo, hi]` (0 < lo < hi): mantissas
+/// 1, 2, 5, or 1..9, or tenths, per decade, whichever first gives at least
+/// four ticks, thinned to at most ten. (plotters' own log ticks are powers
+/// of ten, and a loss falling from 0.69 to 0.25 crosses none.)
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let mantissas: [Vec<f64>; 3] = [
+        vec![1.0, 2.0, 5.0],
+        (1..10).map(f64::from).collect(),
+        (10..100).map(|m| f64::from(m) / 10.0).collect(),
+    ];
+    let (e0, e1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let mut best = Vec::new();
+    for ms in &mantissas {
+        best = (e0..=e1)
+            .flat_map(|e| ms.iter().map(move |m| m * 10f64.powi(e)))
+            .filter(|v| *v >= lo && *v <= hi)
+            .collect();
+        if best.len() >= 4 {
+            break;
+        }
+    }
+    let step = best.len().div_ceil(10).max(1);
+    best.into_iter().step_by(step).collect()
+}
+
+/// plotters' line styles have no dash pattern, and its `DashedLineSeries`
+/// writes every dash as a separate `<polyline>` (about fifty per line).
+/// Reference lines are instead drawn as one polyline whose colour carries a
+/// marker opacity ([`dashed`], [`dotted`]); this turns the marker into an
+/// SVG `stroke-dasharray`, so each reference line is one element and the
+/// legend shows the same dashes.
+fn dashes(svg: String) -> String {
+    svg.replace(
+        &format!("opacity=\"{DASHED_ALPHA}\""),
+        "opacity=\"1\" stroke-dasharray=\"10 6\"",
+    )
+    .replace(
+        &format!("opacity=\"{DOTTED_ALPHA}\""),
+        "opacity=\"1\" stroke-dasharray=\"2 4\"",
+    )
+}
+
+/// Marker opacities for [`dashes`]: values no other element uses.
+const DASHED_ALPHA: f64 = 0.9971;
+const DOTTED_ALPHA: f64 = 0.9972;
+
+/// A dashed line in `c` (a fitted reference value).
+pub fn dashed(c: RGBColor) -> ShapeStyle {
+    c.mix(DASHED_ALPHA).stroke_width(2)
+}
+
+/// A dotted line in `c` (a true value).
+pub fn dotted(c: RGBColor) -> ShapeStyle {
+    c.mix(DOTTED_ALPHA).stroke_width(2)
+}
+
+/// A solid line in `c`.
+pub fn solid(c: RGBColor) -> ShapeStyle {
+    c.stroke_width(2)
+}
+
+/// A legend sample: a short line in `style`.
+pub fn legend_line(style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style)
+}
+
+/// Caption, mesh and legend fonts.
+pub fn font(size: u32) -> TextStyle<'static> {
+    (FONT, size).into_font().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pick_keeps_ends_and_caps() {
+        assert_eq!(pick(5, 10), vec![0, 1, 2, 3, 4]);
+        let p = pick(10_001, 2000);
+        assert_eq!(p.len(), 2000);
+        assert_eq!((p[0], p[1999]), (0, 10_000));
+        assert!(p.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn log_ticks_fill_a_narrow_range() {
+        let t = log_ticks(0.22, 0.75);
+        assert!(t.len() >= 4, "{t:?}");
+        assert!(t.iter().all(|v| (0.22..=0.75).contains(v)));
+        assert_eq!(log_ticks(0.01, 10.0)[0], 0.01);
+    }
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(tick(0.30000000000000004), "0.3");
+        assert_eq!(tick(-0.0), "0");
+        assert_eq!(tick(2500.0), "2500");
+    }
+}

@@ -1,0 +1,21 @@
+//! SVG pictures of the fits, each rendered to a `String` (800×600, plotters'
+//! SVG backend; text is laid out with plotters' built-in estimate, so no
+//! font files are needed). The binary decides where they are written.
+mod common;
+mod loss;
+mod outcomes;
+mod params;
+mod probability;
+mod sampling;
+mod sets;
+
+pub use common::{
+    log_ticks, pick, Plot, PlotError, CURVE_POINTS, HEIGHT, MAX_LINE_POINTS, MAX_SCATTER_POINTS,
+    WIDTH,
+};
+pub use loss::loss;
+pub use outcomes::{outcomes, JITTER, JITTER_SEED};
+pub use params::params;
+pub use probability::{probability, Source, X_MIN_SPAN};
+pub use sampling::{bin_count, histogram, sampling};
+pub use sets::{comparison, training};

@@ -1,0 +1,478 @@
+//! `--plots DIR`: which files each command writes, that each is well-formed
+//! 800×600 SVG with a title, axis labels and a legend, and that each series
+//! has the number of points its inputs give (after the documented caps:
+//! lines thinned to 2000 points, smooth curves drawn with 200).
+//!
+//! Series are told apart by their colour (plotters writes `stroke` / `fill`
+//! as `#RRGGBB`); every legend entry adds one sample element in the same
+//! style, a 2-point line or one marker.
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::support::{fixtures, logreg, temp_dir};
+
+/// Colours the plot module uses (src/plot/common.rs).
+const GLM: &str = "#1F77B4";
+const NN: &str = "#FF7F0E";
+const DATA: &str = "#5A5A5A";
+const TRUTH: &str = "#333333";
+/// Parameter colours, in order (matplotlib's tab10).
+const PARAM: [&str; 4] = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728"];
+/// Dash patterns of reference lines: GLM estimate dashed, true value dotted.
+const DASHED: &str = "10 6";
+const DOTTED: &str = "2 4";
+/// Points of a thinned training path, and of a drawn sigmoid.
+const MAX_LINE: usize = 2000;
+const CURVE: usize = 200;
+
+/// One element of a parsed SVG: name, attributes and its own text.
+#[derive(Debug)]
+struct Elem {
+    name: String,
+    attrs: HashMap<String, String>,
+    text: String,
+}
+
+impl Elem {
+    fn attr(&self, k: &str) -> Option<&str> {
+        self.attrs.get(k).map(String::as_str)
+    }
+    /// Number of points of a `<polyline>`.
+    fn points(&self) -> usize {
+        self.attr("points").unwrap_or("").split_whitespace().count()
+    }
+}
+
+/// Decode the five XML entities (and numeric references) in `s`; reject a
+/// bare `&` or `<`.
+fn unescape(s: &str, at: usize) -> String {
+    assert!(!s.contains('<'), "stray '<' near byte {at}");
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..]
+            .find(';')
+            .unwrap_or_else(|| panic!("unterminated entity near byte {at}"));
+        let ent = &rest[i + 1..i + end];
+        out.push(match ent {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            _ if ent.starts_with("#x") => {
+                char::from_u32(u32::from_str_radix(&ent[2..], 16).unwrap()).unwrap()
+            }
+            _ if ent.starts_with('#') => char::from_u32(ent[1..].parse().unwrap()).unwrap(),
+            _ => panic!("unknown entity &{ent}; near byte {at}"),
+        });
+        rest = &rest[i + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Parse `svg` as XML, panicking on anything not well-formed (unbalanced or
+/// mismatched tags, unquoted or repeated attributes, bad entities, text
+/// outside the root, more than one root), and return its elements in
+/// document order. The root must be `<svg>`.
+fn parse(svg: &str) -> Vec<Elem> {
+    let mut elems: Vec<Elem> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut roots = 0;
+    let mut pos = 0;
+    let b = svg.as_bytes();
+    while pos < b.len() {
+        let lt = svg[pos..].find('<').map_or(b.len(), |i| pos + i);
+        let text = unescape(&svg[pos..lt], pos);
+        if !text.trim().is_empty() {
+            let top = *stack.last().expect("text outside the root element");
+            elems[top].text.push_str(text.trim());
+        }
+        if lt == b.len() {
+            break;
+        }
+        let gt = lt + svg[lt..].find('>').expect("unclosed tag");
+        let tag = &svg[lt + 1..gt];
+        pos = gt + 1;
+        if tag.starts_with('?') || tag.starts_with('!') {
+            assert!(elems.is_empty(), "declaration after the root element");
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack.pop().expect("closing tag without an open one");
+            assert_eq!(elems[open].name, name.trim(), "mismatched closing tag");
+            continue;
+        }
+        let (body, self_closing) = match tag.strip_suffix('/') {
+            Some(t) => (t, true),
+            None => (tag, false),
+        };
+        let name_end = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
+        let name = &body[..name_end];
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-_:".contains(c)),
+            "bad element name '{name}'"
+        );
+        let mut attrs = HashMap::new();
+        let mut rest = body[name_end..].trim_start();
+        while !rest.is_empty() {
+            let eq = rest.find('=').expect("attribute without a value");
+            let key = rest[..eq].trim();
+            let q = rest[eq + 1..].chars().next().expect("attribute value");
+            assert!(q == '"' || q == '\'', "unquoted attribute {key}");
+            let vstart = eq + 2;
+            let vend = vstart + rest[vstart..].find(q).expect("unterminated value");
+            let value = unescape(&rest[vstart..vend], lt);
+            assert!(
+                attrs.insert(key.to_string(), value).is_none(),
+                "repeated attribute {key}"
+            );
+            rest = rest[vend + 1..].trim_start();
+        }
+        if stack.is_empty() {
+            roots += 1;
+            assert_eq!(name, "svg", "the root element is <svg>");
+        }
+        elems.push(Elem {
+            name: name.into(),
+            attrs,
+            text: String::new(),
+        });
+        if !self_closing {
+            stack.push(elems.len() - 1);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
+    assert_eq!(roots, 1, "exactly one root element");
+    elems
+}
+
+/// A parsed picture with the queries the tests need.
+struct Svg {
+    name: String,
+    elems: Vec<Elem>,
+}
+
+impl Svg {
+    fn read(dir: &Path, name: &str) -> Svg {
+        let path = dir.join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let elems = parse(&text);
+        let root = &elems[0];
+        assert_eq!(root.attr("width"), Some("800"), "{name}");
+        assert_eq!(root.attr("height"), Some("600"), "{name}");
+        Svg {
+            name: name.into(),
+            elems,
+        }
+    }
+
+    fn texts(&self) -> Vec<&str> {
+        self.elems
+            .iter()
+            .filter(|e| e.name == "text")
+            .map(|e| e.text.as_str())
+            .collect()
+    }
+
+    /// Assert that a `<text>` reads exactly `s`.
+    fn has_text(&self, s: &str) {
+        assert!(
+            self.texts().contains(&s),
+            "{}: no text '{s}' in {:?}",
+            self.name,
+            self.texts()
+        );
+    }
+
+    /// Point counts of the polylines stroked in `color` with dash pattern
+    /// `dash` (None: solid), in document order.
+    fn lines(&self, color: &str, dash: Option<&str>) -> Vec<usize> {
+        self.elems
+            .iter()
+            .filter(|e| {
+                e.name == "polyline"
+                    && e.attr("stroke") == Some(color)
+                    && e.attr("stroke-dasharray") == dash
+            })
+            .map(Elem::points)
+            .collect()
+    }
+
+    /// Number of `<name>` elements filled with `color`.
+    fn filled(&self, name: &str, color: &str) -> usize {
+        self.elems
+            .iter()
+            .filter(|e| e.name == name && e.attr("fill") == Some(color))
+            .count()
+    }
+}
+
+/// The "wrote DIR/NAME" lines on stderr, as file names.
+fn wrote(stderr: &str, dir: &Path) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("wrote "))
+        .map(|p| {
+            let p = Path::new(p);
+            assert_eq!(p.parent(), Some(dir), "written outside --plots DIR");
+            p.file_name().unwrap().to_string_lossy().into_owned()
+        })
+        .collect()
+}
+
+/// The label `GLM minimum: deviance / 2n = X` must match the JSON.
+fn check_glm_minimum(loss: &Svg, json: &serde_json::Value) {
+    let dev = json["glm"]["deviance"].as_f64().unwrap();
+    let n = json["glm"]["nobs"].as_f64().unwrap();
+    loss.has_text(&format!(
+        "GLM minimum: deviance / 2n = {:.6}",
+        dev / (2.0 * n)
+    ));
+}
+
+#[test]
+fn demo_writes_four_pictures_with_every_series() {
+    let dir = temp_dir("plots-demo").join("new/sub");
+    let r = logreg(&["demo", "--json", "--plots", dir.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_str(&r.ok()).expect("stdout stays JSON");
+    let names = ["probability.svg", "outcomes.svg", "loss.svg", "params.svg"];
+    assert_eq!(wrote(&r.stderr(), &dir), names, "{}", r.describe());
+    let n = 1000;
+
+    let p = Svg::read(&dir, "probability.svg");
+    p.has_text("Simulated data: true probability against the true linear predictor");
+    p.has_text("true linear predictor  X beta");
+    p.has_text("true probability  p = sigmoid(X beta)");
+    p.has_text("sigmoid(t) = 1 / (1 + exp(-t))");
+    p.has_text("rows (true p), n = 1000");
+    // One marker per row plus the legend's; the curve plus its legend sample.
+    assert_eq!(p.filled("circle", DATA), n + 1);
+    assert_eq!(p.lines(GLM, None), [CURVE, 2]);
+
+    let o = Svg::read(&dir, "outcomes.svg");
+    o.has_text("Outcomes and fitted probabilities against the GLM's linear predictor");
+    o.has_text("GLM linear predictor  X beta-hat");
+    o.has_text("outcome y (jittered) and fitted probability");
+    o.has_text("outcomes y (jittered), n = 1000");
+    o.has_text("GLM: sigmoid(X beta-hat)");
+    o.has_text("network: sigmoid(X w + b)");
+    assert_eq!(o.filled("circle", DATA), n + 1);
+    assert_eq!(o.lines(GLM, None), [CURVE, 2]);
+    assert_eq!(o.lines(NN, None), [n, 2]);
+
+    let l = Svg::read(&dir, "loss.svg");
+    l.has_text("Network training loss against the GLM's minimum");
+    l.has_text("optimiser step");
+    l.has_text("loss: mean binary cross-entropy (log scale)");
+    // 10,000 steps: the loss at 10,001 states, thinned to 2000 points.
+    l.has_text("network loss, 10001 recorded steps");
+    assert_eq!(l.lines(NN, None), [MAX_LINE, 2]);
+    assert_eq!(l.lines(GLM, Some(DASHED)), [2, 2]);
+    check_glm_minimum(&l, &json);
+
+    let pa = Svg::read(&dir, "params.svg");
+    pa.has_text("Network parameters during training");
+    pa.has_text("parameter value");
+    for (j, name) in ["const", "x1", "x2"].iter().enumerate() {
+        pa.has_text(name);
+        // The path and its legend sample; the GLM estimate; the true value.
+        assert_eq!(pa.lines(PARAM[j], None), [MAX_LINE, 2], "{name}");
+        assert_eq!(pa.lines(PARAM[j], Some(DASHED)), [2], "{name}");
+        assert_eq!(pa.lines(PARAM[j], Some(DOTTED)), [2], "{name}");
+    }
+    pa.has_text("GLM estimate");
+    pa.has_text("true value");
+    assert_eq!(pa.lines(TRUTH, Some(DASHED)), [2]);
+    assert_eq!(pa.lines(TRUTH, Some(DOTTED)), [2]);
+}
+
+#[test]
+fn compare_on_a_data_file_draws_the_glm_fit() {
+    let dir = temp_dir("plots-compare");
+    let data = fixtures().join("glm/spector.csv");
+    let r = logreg(&[
+        "compare",
+        "--data",
+        data.to_str().unwrap(),
+        "--target",
+        "GRADE",
+        "--standardize",
+        "--steps",
+        "1500",
+        "--json",
+        "--plots",
+        dir.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&r.ok()).expect("stdout stays JSON");
+    assert_eq!(
+        wrote(&r.stderr(), &dir),
+        ["probability.svg", "outcomes.svg", "loss.svg", "params.svg"]
+    );
+    let n = 32;
+
+    let p = Svg::read(&dir, "probability.svg");
+    p.has_text("GLM fit: fitted probability against the linear predictor");
+    p.has_text("fitted linear predictor  X beta-hat");
+    p.has_text("rows (GLM fitted p), n = 32");
+    assert_eq!(p.filled("circle", DATA), n + 1);
+    assert_eq!(p.lines(GLM, None), [CURVE, 2]);
+
+    let o = Svg::read(&dir, "outcomes.svg");
+    assert_eq!(o.filled("circle", DATA), n + 1);
+    assert_eq!(o.lines(NN, None), [n, 2]);
+
+    // 1500 steps: 1501 states, under the cap, all drawn.
+    let l = Svg::read(&dir, "loss.svg");
+    l.has_text("network loss, 1501 recorded steps");
+    assert_eq!(l.lines(NN, None), [1501, 2]);
+    check_glm_minimum(&l, &json);
+
+    // Four coefficients, no true values for a data file.
+    let pa = Svg::read(&dir, "params.svg");
+    for (j, name) in ["const", "GPA", "TUCE", "PSI"].iter().enumerate() {
+        pa.has_text(name);
+        assert_eq!(pa.lines(PARAM[j], None), [1501, 2], "{name}");
+        assert_eq!(pa.lines(PARAM[j], Some(DASHED)), [2], "{name}");
+        assert!(pa.lines(PARAM[j], Some(DOTTED)).is_empty(), "{name}");
+    }
+    assert!(!pa.texts().contains(&"true value"));
+}
+
+#[test]
+fn nn_writes_loss_and_params_only() {
+    let dir = temp_dir("plots-nn");
+    // 4100 steps: recorded every 4100 / 2000 = 2 steps, 2051 states,
+    // thinned to 2000 points.
+    let r = logreg(&[
+        "nn",
+        "--n",
+        "200",
+        "--steps",
+        "4100",
+        "--plots",
+        dir.to_str().unwrap(),
+    ]);
+    r.ok();
+    assert_eq!(wrote(&r.stderr(), &dir), ["loss.svg", "params.svg"]);
+    assert!(!dir.join("probability.svg").exists());
+    let l = Svg::read(&dir, "loss.svg");
+    l.has_text("network loss, 2051 recorded steps");
+    assert_eq!(l.lines(NN, None), [MAX_LINE, 2]);
+    // The GLM, fitted for reference, gives the minimum.
+    assert_eq!(l.lines(GLM, Some(DASHED)), [2, 2]);
+    let pa = Svg::read(&dir, "params.svg");
+    for color in &PARAM[..3] {
+        assert_eq!(pa.lines(color, None), [MAX_LINE, 2]);
+        assert_eq!(pa.lines(color, Some(DASHED)), [2]);
+        assert_eq!(pa.lines(color, Some(DOTTED)), [2]);
+    }
+}
+
+#[test]
+fn nn_plots_follow_the_trace_rows() {
+    let dir = temp_dir("plots-nn-trace");
+    let trace = dir.join("trace.csv");
+    let r = logreg(&[
+        "nn",
+        "--n",
+        "200",
+        "--steps",
+        "300",
+        "--trace",
+        trace.to_str().unwrap(),
+        "--log-every",
+        "50",
+        "--plots",
+        dir.to_str().unwrap(),
+    ]);
+    r.ok();
+    // Steps 0, 50, ..., 250 and the final 300: as the trace's rows.
+    let rows = std::fs::read_to_string(&trace).unwrap().lines().count() - 1;
+    assert_eq!(rows, 7);
+    let l = Svg::read(&dir, "loss.svg");
+    assert_eq!(l.lines(NN, None), [rows, 2]);
+    let pa = Svg::read(&dir, "params.svg");
+    assert_eq!(pa.lines(PARAM[0], None), [rows, 2]);
+}
+
+#[test]
+fn rejects_a_plots_dir_that_is_a_file() {
+    let dir = temp_dir("plots-file");
+    let file = dir.join("taken");
+    std::fs::write(&file, "x").unwrap();
+    let r = logreg(&["nn", "--steps", "10", "--plots", file.to_str().unwrap()]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let err = r.stderr();
+    assert!(
+        err.starts_with("error: ") && err.contains("cannot create"),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(err.lines().count(), 1, "{}", r.describe());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
+
+#[test]
+fn sampling_draws_one_histogram_pair_per_coefficient() {
+    // 25 runs: 5 bins. Coefficient a: GLM estimates 0..24 spread over all
+    // five bins (5 each), network estimates all 12 (one bin). Coefficient
+    // b: every estimate 1.0 (one bin each).
+    let names = vec!["a".to_string(), "b".to_string()];
+    let truth = [12.0, 1.0];
+    let glm: Vec<Vec<f64>> = (0..25).map(|r| vec![r as f64, 1.0]).collect();
+    let nn: Vec<Vec<f64>> = (0..25).map(|_| vec![12.0, 1.0]).collect();
+    let svg = logreg::plot::sampling(&names, &truth, &glm, &nn).unwrap();
+    let dir = temp_dir("plots-sampling");
+    std::fs::write(dir.join("sampling.svg"), &svg).unwrap();
+    let s = Svg::read(&dir, "sampling.svg");
+    s.has_text("Estimates over 25 simulated data sets: GLM and network");
+    for t in [
+        "a",
+        "b",
+        "estimate",
+        "runs",
+        "GLM, 25 runs",
+        "network, 25 runs",
+    ] {
+        s.has_text(t);
+    }
+    s.has_text("true value 12");
+    s.has_text("true value 1");
+    // Bars (non-empty bins) plus one legend sample per panel.
+    assert_eq!(s.filled("rect", GLM), 5 + 1 + 2);
+    assert_eq!(s.filled("rect", NN), 1 + 1 + 2);
+    // The true value per panel, and its legend samples.
+    assert_eq!(s.lines(TRUTH, Some(DOTTED)), [2, 2, 2, 2]);
+}
+
+#[test]
+fn sampling_rejects_mismatched_runs() {
+    let names = vec!["a".to_string(), "b".to_string()];
+    let e = logreg::plot::sampling(&names, &[1.0, 2.0], &[vec![1.0]], &[]).unwrap_err();
+    assert!(e.to_string().contains("has 1 values, expected 2"), "{e}");
+}
+
+#[test]
+#[should_panic(expected = "mismatched closing tag")]
+fn the_xml_check_rejects_crossed_tags() {
+    parse(r#"<svg width="800"><text>a</g></svg>"#);
+}
+
+#[test]
+#[should_panic(expected = "unclosed elements")]
+fn the_xml_check_rejects_an_unclosed_element() {
+    parse(r#"<svg width="800"><g>"#);
+}
+
+#[test]
+#[should_panic(expected = "unknown entity")]
+fn the_xml_check_rejects_a_bad_entity() {
+    parse(r#"<svg><text>a &nbsp; b</text></svg>"#);
+}
