@@ -69,7 +69,7 @@ pub fn loss(steps: &[usize], loss: &[f64], glm_min: Option<f64>) -> Result<Strin
         if let Some(m) = glm_min.filter(positive) {
             chart
                 .draw_series(LineSeries::new([(0.0, m), (x1, m)], dashed(GLM)))?
-                .label(format!("GLM minimum: deviance / 2n = {m:.6}"))
+                .label(format!("GLM minimum: deviance / 2n = {}", min_label(m)))
                 .legend(legend_line(dashed(GLM)));
         }
         chart
@@ -82,4 +82,14 @@ pub fn loss(steps: &[usize], loss: &[f64], glm_min: Option<f64>) -> Result<Strin
             .draw()?;
         Ok(())
     })
+}
+
+/// The GLM's minimum for the legend: six decimals, or three significant
+/// digits in scientific form below 0.001 (separated data reach ~1e-10).
+pub fn min_label(m: f64) -> String {
+    if m >= 1e-3 {
+        format!("{m:.6}")
+    } else {
+        format!("{m:.3e}")
+    }
 }
