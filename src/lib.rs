@@ -18,5 +18,6 @@ pub mod data;
 pub mod glm;
 pub mod nn;
 pub mod plot;
+pub mod repeat;
 pub mod simulate;
 pub mod torch;

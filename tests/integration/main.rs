@@ -5,5 +5,6 @@ mod data;
 mod glm;
 mod nn;
 mod plots;
+mod repeat;
 mod simulate;
 mod support;

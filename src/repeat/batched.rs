@@ -1,0 +1,689 @@
+//! Many networks trained as one: R data sets stacked into one tensor, R
+//! parameter vectors in another, and one loss, the sum of the R mean BCE
+//! losses, so that each network's gradient is its own and one step updates
+//! them all.
+//!
+//! Network i starts from the weights `nn::LogisticNet::new` draws right after
+//! `tch::manual_seed(seeds[i])`, and every update is the single run's own
+//! optimiser code (`nn::Stepper`) applied to the stacked tensors: its
+//! operations are per element, and give the same bits on a stack as on one
+//! network's tensors. The gradient comes one of two ways ([`GradientPath`]):
+//!
+//! - **closed form**: dL/dz = (sigmoid(z) − y)/n and dθ = that·X, in four
+//!   batched kernels, with the design stored transposed (R × (k+1) × n, a row
+//!   of ones first) and the parameters as R × 1 × (k+1) rows, so that both
+//!   matrix products read the design along its rows. The same numbers as the
+//!   single run up to rounding order: under gradient descent, which contracts
+//!   towards the optimum, the trained parameters stay within about 1e-6 of
+//!   `nn::train`'s;
+//! - **exact**: the kernels the single run calls (`nn/train.rs`, `Replay`),
+//!   each on the stack: `baddbmm` (per network, the very `addmm` of the
+//!   single run), sigmoid, `binary_cross_entropy_backward`, `/n`,
+//!   `sigmoid_backward`, `bmm` and `sum`. The predictions are written into a
+//!   padded buffer so that libtorch runs the sigmoid one network at a time:
+//!   its vectorised and scalar code paths round differently, and the single
+//!   run's last elements take the scalar one. Every network's numbers are
+//!   then bit-identical to `nn::train`'s. Adam, AdamW and RMSprop need this:
+//!   dividing by a running gradient scale, they keep last-bit differences
+//!   alive and grow them (measured up to 1e-2 after 10,000 steps).
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tch::{nn, Device, Kind, Reduction, TchError, Tensor};
+
+use crate::data::Dataset;
+use crate::nn::{
+    LogisticNet, OptimizerKind, Precision, Standardizer, Stepper, TrainConfig, TrainError,
+};
+use crate::torch::to_vec_f64;
+
+/// Steps between two looks at the stop flag and two progress reports.
+pub const CHECK_EVERY: usize = 250;
+
+/// Padding (elements) after each network's predictions in the exact path;
+/// any value > 0 keeps libtorch from iterating over networks as one run.
+const PAD: i64 = 1;
+
+/// How a batch computes its gradient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GradientPath {
+    /// Closed form for SGD, exact for Adam, AdamW and RMSprop. Default.
+    #[default]
+    Auto,
+    /// Closed form for every optimiser: fastest; within rounding of the
+    /// single run for SGD, visibly different for the adaptive optimisers.
+    ClosedForm,
+    /// The single run's kernels for every optimiser: bit-identical to
+    /// `nn::train`, several times slower than the closed form.
+    Exact,
+}
+
+impl GradientPath {
+    /// Whether `optimizer` is trained with the exact path.
+    pub fn is_exact(self, optimizer: OptimizerKind) -> bool {
+        match self {
+            GradientPath::Auto => optimizer != OptimizerKind::Sgd,
+            GradientPath::ClosedForm => false,
+            GradientPath::Exact => true,
+        }
+    }
+}
+
+/// One network of a batch: what `nn::train` reports for a single run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchedFit {
+    /// Trained parameters `[bias, w_1..w_k]` (original scale with `standardize`).
+    pub params: Vec<f64>,
+    /// Parameters as drawn right after `tch::manual_seed(seed)`.
+    pub init_params: Vec<f64>,
+    /// The loss (mean BCE) of the last forward pass, at the parameters
+    /// before the last step, as [`NnFit::loss`](crate::nn::NnFit::loss).
+    pub loss: f64,
+    /// Optimiser steps this network took.
+    pub steps: usize,
+    /// With `tol`: the step at which its largest parameter change fell below it.
+    pub converged_at: Option<usize>,
+}
+
+/// Why a batch could not be trained.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BatchError {
+    /// A training option that one batched run cannot reproduce.
+    #[error("{option} cannot be used with repeat: {why}")]
+    Unsupported {
+        option: &'static str,
+        why: &'static str,
+    },
+    /// No data sets, seeds that do not match them, or data sets of different shapes.
+    #[error("a batch needs one seed per data set and data sets of one shape (got {data} data sets, {seeds} seeds)")]
+    Shape { data: usize, seeds: usize },
+    /// A network's parameters or loss became NaN or infinite.
+    #[error("the network for seed {seed} diverged (its loss or parameters are not finite); try a smaller --lr or --standardize (`logreg --seed {seed} compare` names the step)")]
+    Diverged { seed: u64 },
+    /// A problem with one run's data.
+    #[error("network for seed {seed}")]
+    Run {
+        seed: u64,
+        #[source]
+        source: TrainError,
+    },
+    /// A problem with the settings or libtorch.
+    #[error(transparent)]
+    Train(#[from] TrainError),
+}
+
+impl From<TchError> for BatchError {
+    fn from(e: TchError) -> Self {
+        BatchError::Train(e.into())
+    }
+}
+
+/// How a caller watches and stops a batch.
+#[derive(Default)]
+pub struct Control<'a> {
+    /// When this becomes true, the batch is abandoned at the next check
+    /// (every [`CHECK_EVERY`] steps) and training returns `Ok(None)`.
+    pub stop: Option<&'a AtomicBool>,
+    /// Called every [`CHECK_EVERY`] steps, and at the end, with the number of
+    /// steps done.
+    pub progress: Option<&'a mut dyn FnMut(usize)>,
+}
+
+impl Control<'_> {
+    /// Whether the caller asked to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+
+    fn report(&mut self, steps: usize) {
+        if let Some(p) = self.progress.as_mut() {
+            p(steps);
+        }
+    }
+}
+
+/// Check that `cfg` can be trained as a batch: its own check, and no option
+/// that batching cannot reproduce.
+pub fn check(cfg: &TrainConfig) -> Result<(), BatchError> {
+    cfg.check().map_err(TrainError::from)?;
+    if cfg.batch_size.is_some() {
+        return Err(BatchError::Unsupported {
+            option: "--batch-size",
+            why: "each network's mini-batches come from its own seeded torch.randperm stream, \
+                  which one batched run cannot replay; use full-batch training",
+        });
+    }
+    if cfg.autograd {
+        return Err(BatchError::Unsupported {
+            option: "--autograd",
+            why: "the batched networks compute their gradient without autograd \
+                  (the exact path replays autograd's kernels and equals compare --autograd bit for bit)",
+        });
+    }
+    Ok(())
+}
+
+/// Train one network per data set, all at once. `seeds[i]` seeds network i's
+/// initial weights (its `cfg.seed` is ignored, as is `cfg.record`). Returns
+/// `Ok(None)` if `ctl.stop` was raised before the batch finished.
+pub fn train_batch(
+    data: &[Dataset],
+    seeds: &[u64],
+    cfg: &TrainConfig,
+    path: GradientPath,
+    ctl: &mut Control<'_>,
+) -> Result<Option<Vec<BatchedFit>>, BatchError> {
+    check(cfg)?;
+    let r = data.len();
+    let shape_err = BatchError::Shape {
+        data: r,
+        seeds: seeds.len(),
+    };
+    if r == 0 || seeds.len() != r {
+        return Err(shape_err);
+    }
+    let (n, k1) = (data[0].n, data[0].k);
+    if n == 0 || k1 < 2 || data.iter().any(|d| d.n != n || d.k != k1) {
+        return Err(shape_err);
+    }
+    if cfg.device != Device::Cpu && !tch::Cuda::is_available() {
+        return Err(TrainError::NoCuda.into());
+    }
+    let kind = match cfg.precision {
+        Precision::F32 => Kind::Float,
+        Precision::F64 => Kind::Double,
+    };
+
+    // The design R × n × (k+1): the data's own (with its column of ones), or
+    // ones and standardized features.
+    let scalers = data
+        .iter()
+        .zip(seeds)
+        .map(|(d, &seed)| match cfg.standardize {
+            false => Ok(None),
+            true => Standardizer::fit(d)
+                .map(Some)
+                .ok_or_else(|| constant_feature(d, seed)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut xs = Vec::with_capacity(r * n * k1);
+    for (d, s) in data.iter().zip(&scalers) {
+        match s {
+            None => xs.extend_from_slice(&d.x),
+            Some(s) => {
+                for row in s.transform(d).chunks(k1 - 1) {
+                    xs.push(1.0);
+                    xs.extend_from_slice(row);
+                }
+            }
+        }
+    }
+    if cfg.precision == Precision::F32 {
+        if let Some(i) = xs.iter().position(|v| !(*v as f32).is_finite()) {
+            return Err(BatchError::Run {
+                seed: seeds[i / (n * k1)],
+                source: TrainError::Overflow(cfg.precision),
+            });
+        }
+    }
+    let x = Tensor::f_from_slice(&xs)?.f_view([r as i64, n as i64, k1 as i64])?;
+    drop(xs);
+    let ys: Vec<f64> = data.iter().flat_map(|d| d.y.iter().copied()).collect();
+    let y = Tensor::f_from_slice(&ys)?.f_view([r as i64, n as i64])?;
+
+    // Initial weights, drawn per network exactly as the single run draws them.
+    let mut init = Vec::with_capacity(r * k1);
+    for &seed in seeds {
+        tch::manual_seed(seed as i64);
+        let vs = nn::VarStore::new(Device::Cpu);
+        let net = LogisticNet::new(&vs.root(), k1 as i64 - 1)?;
+        init.extend(net.params()?);
+    }
+    // The values are float32 draws: cast to float32 (exact), then to `kind`
+    // as `.double()` does.
+    let theta0 = Tensor::f_from_slice(&init)?
+        .f_view([r as i64, 1, k1 as i64])?
+        .f_to_kind(Kind::Float)?
+        .f_to_kind(kind)?;
+
+    let grad = match path.is_exact(cfg.optimizer) {
+        true => Grad::exact(&x, &y, &theta0, kind, cfg.device)?,
+        false => Grad::closed_form(&x, &y, &theta0, kind, cfg.device)?,
+    };
+    let mut trainer = Trainer::new(grad, cfg)?;
+    let steps = trainer
+        .run(cfg, ctl)
+        .map_err(|e| trainer.locate(e, seeds))?;
+    let Some(steps_done) = steps else {
+        return Ok(None);
+    };
+    ctl.report(steps_done);
+    let (params, loss, conv) = trainer.results()?;
+
+    let mut out = Vec::with_capacity(r);
+    for i in 0..r {
+        let p = &params[i * k1..(i + 1) * k1];
+        if !loss[i].is_finite() || p.iter().any(|v| !v.is_finite()) {
+            return Err(BatchError::Diverged { seed: seeds[i] });
+        }
+        let original = |p: &[f64]| match &scalers[i] {
+            Some(s) => s.to_original(p),
+            None => p.to_vec(),
+        };
+        let converged_at = conv.as_ref().and_then(|c| c[i]);
+        out.push(BatchedFit {
+            params: original(p),
+            init_params: original(&init[i * k1..(i + 1) * k1]),
+            loss: loss[i],
+            steps: converged_at.unwrap_or(steps_done),
+            converged_at,
+        });
+    }
+    Ok(Some(out))
+}
+
+/// The error for a constant feature under `standardize`, naming it.
+fn constant_feature(d: &Dataset, seed: u64) -> BatchError {
+    let j = (1..d.k)
+        .find(|&j| d.column(j).windows(2).all(|w| w[0] == w[1]))
+        .unwrap_or(1);
+    BatchError::Run {
+        seed,
+        source: TrainError::ConstantFeature(d.names[j].clone()),
+    }
+}
+
+/// Give a leaf tensor a defined `.grad` (all ones) that later steps
+/// overwrite, as `nn/train.rs` does, and return it.
+fn define_grad(leaf: &Tensor) -> Result<Tensor, TchError> {
+    leaf.f_sum(leaf.kind())?.f_backward()?;
+    leaf.f_grad()
+}
+
+/// The parameters and the gradient computation of one batch.
+enum Grad {
+    /// Closed form. Parameters `theta` R × 1 × (k+1) (`[bias, w...]`).
+    ClosedForm {
+        /// Design, transposed: R × (k+1) × n, the row of ones first.
+        xt: Tensor,
+        /// `xt` seen as R × n × (k+1).
+        x: Tensor,
+        /// Targets R × 1 × n.
+        y: Tensor,
+        theta: Tensor,
+        grad: Tensor,
+        /// Scratch R × 1 × n: the linear predictor, the prediction, the residual.
+        z: Tensor,
+        n: i64,
+    },
+    /// The single run's kernels. Parameters `w` R × 1 × k and `b` R × 1 × 1,
+    /// as the layer's weight `[1, k]` and bias `[1]`.
+    Exact {
+        /// Features (no ones): R × n × k.
+        x: Tensor,
+        /// Targets R × n × 1.
+        y: Tensor,
+        w: Tensor,
+        /// `w` seen as R × k × 1: the per-network `Wᵀ` of `addmm`.
+        wt: Tensor,
+        b: Tensor,
+        /// `b` expanded to R × n × 1: `addmm`'s broadcast bias.
+        b_rows: Tensor,
+        w_grad: Tensor,
+        b_grad: Tensor,
+        /// Linear predictor R × n × 1.
+        z: Tensor,
+        /// Predictions: an R × n × 1 view into an R × (n + PAD) × 1 buffer.
+        p: Tensor,
+        /// BCE backward output, then the sigmoid backward output: R × n × 1.
+        g1: Tensor,
+        g: Tensor,
+        /// `g` seen as R × 1 × n.
+        gt: Tensor,
+        /// The gradient of the loss, 1 (BCE backward's `grad_output`).
+        one: Tensor,
+        n: i64,
+    },
+}
+
+impl Grad {
+    fn closed_form(
+        x: &Tensor,
+        y: &Tensor,
+        theta0: &Tensor,
+        kind: Kind,
+        dev: Device,
+    ) -> Result<Self, TchError> {
+        let (r, n) = (x.size()[0], x.size()[1]);
+        let xt = x
+            .f_to_kind(kind)?
+            .f_transpose(1, 2)?
+            .f_contiguous()?
+            .f_to_device(dev)?;
+        let theta = theta0.f_to_device(dev)?.f_set_requires_grad(true)?;
+        Ok(Grad::ClosedForm {
+            x: xt.f_transpose(1, 2)?,
+            xt,
+            y: y.f_view([r, 1, n])?.f_to_kind(kind)?.f_to_device(dev)?,
+            grad: define_grad(&theta)?,
+            theta,
+            z: Tensor::f_empty([r, 1, n], (kind, dev))?,
+            n,
+        })
+    }
+
+    fn exact(
+        x: &Tensor,
+        y: &Tensor,
+        theta0: &Tensor,
+        kind: Kind,
+        dev: Device,
+    ) -> Result<Self, TchError> {
+        let (r, n, k1) = (x.size()[0], x.size()[1], x.size()[2]);
+        let opts = (kind, dev);
+        // As `Dataset::features_tensor`: f64 features, cast to `kind`.
+        let x = x
+            .f_narrow(2, 1, k1 - 1)?
+            .f_contiguous()?
+            .f_to_kind(kind)?
+            .f_to_device(dev)?;
+        let theta0 = theta0.f_to_device(dev)?;
+        let b = theta0
+            .f_narrow(2, 0, 1)?
+            .f_contiguous()?
+            .f_set_requires_grad(true)?;
+        let w = theta0
+            .f_narrow(2, 1, k1 - 1)?
+            .f_contiguous()?
+            .f_set_requires_grad(true)?;
+        let g = Tensor::f_empty([r, n, 1], opts)?;
+        Ok(Grad::Exact {
+            x,
+            y: y.f_view([r, n, 1])?.f_to_kind(kind)?.f_to_device(dev)?,
+            wt: w.f_transpose(1, 2)?,
+            b_rows: b.f_expand([r, n, 1], false)?,
+            w_grad: define_grad(&w)?,
+            b_grad: define_grad(&b)?,
+            w,
+            b,
+            z: Tensor::f_empty([r, n, 1], opts)?,
+            p: Tensor::f_zeros([r, n + PAD, 1], opts)?.f_narrow(1, 0, n)?,
+            g1: Tensor::f_empty([r, n, 1], opts)?,
+            gt: g.f_transpose(1, 2)?,
+            g,
+            one: Tensor::f_ones([], opts)?,
+            n,
+        })
+    }
+
+    /// The tensors the optimiser updates, in the single run's order
+    /// (weight, then bias).
+    fn params(&self) -> Vec<&Tensor> {
+        match self {
+            Grad::ClosedForm { theta, .. } => vec![theta],
+            Grad::Exact { w, b, .. } => vec![w, b],
+        }
+    }
+
+    /// The parameters as R × 1 × (k+1), `[bias, w...]` (a copy for `Exact`,
+    /// the live tensor for `ClosedForm`).
+    fn theta(&self) -> Result<Tensor, TchError> {
+        let _guard = tch::no_grad_guard();
+        match self {
+            Grad::ClosedForm { theta, .. } => theta.f_detach(),
+            Grad::Exact { w, b, .. } => Tensor::f_cat(&[b, w], 2),
+        }
+    }
+
+    /// Predictions at the current parameters, per network; returns them
+    /// (R × 1 × n or R × n × 1) and the targets in the same shape.
+    fn forward(&mut self) -> Result<(Tensor, Tensor), TchError> {
+        let _guard = tch::no_grad_guard();
+        match self {
+            Grad::ClosedForm {
+                xt, y, theta, z, ..
+            } => {
+                let _ = theta.f_bmm_out(z, xt)?;
+                let _ = z.f_sigmoid_()?;
+                Ok((z.shallow_clone(), y.shallow_clone()))
+            }
+            Grad::Exact {
+                x,
+                y,
+                wt,
+                b_rows,
+                z,
+                p,
+                ..
+            } => {
+                let _ = b_rows.f_baddbmm_out(z, x, wt)?;
+                let _ = z.f_sigmoid_out(p)?;
+                Ok((p.shallow_clone(), y.shallow_clone()))
+            }
+        }
+    }
+
+    /// Write the gradient of the summed loss into the parameters' `.grad`;
+    /// return the per-network mean BCE at the current parameters if asked.
+    fn step(&mut self, want_loss: bool) -> Result<Option<Tensor>, TchError> {
+        let (p, y) = self.forward()?;
+        let _guard = tch::no_grad_guard();
+        let loss = match want_loss {
+            true => Some(mean_bce(&p, &y)?),
+            false => None,
+        };
+        match self {
+            Grad::ClosedForm {
+                x, y, grad, z, n, ..
+            } => {
+                let _ = z.f_sub_(y)?;
+                let _ = z.f_bmm_out(grad, x)?;
+                let _ = grad.f_div_scalar_(*n)?;
+            }
+            Grad::Exact {
+                x,
+                y,
+                w_grad,
+                b_grad,
+                p,
+                g1,
+                g,
+                gt,
+                one,
+                n,
+                ..
+            } => {
+                // binary_cross_entropy_backward with Mean is the elementwise
+                // formula, then `div_(numel)`.
+                let _ = p.f_binary_cross_entropy_backward_grad_input::<Tensor>(
+                    g1,
+                    one,
+                    y,
+                    None,
+                    Reduction::None,
+                )?;
+                let _ = g1.f_div_scalar_(*n)?;
+                let _ = Tensor::f_sigmoid_backward_grad_input(g, g1, p)?;
+                let _ = gt.f_bmm_out(w_grad, x)?;
+                let _ = g.f_sum_intlist_out(b_grad, [1i64].as_slice(), true, None::<Kind>)?;
+            }
+        }
+        Ok(loss)
+    }
+
+    /// The scratch tensor holding predictions, for locating a divergence.
+    fn predictions(&self) -> &Tensor {
+        match self {
+            Grad::ClosedForm { z, .. } => z,
+            Grad::Exact { z, .. } => z,
+        }
+    }
+}
+
+/// Per-network convergence bookkeeping for `tol`: a network whose largest
+/// parameter change falls below `tol` is frozen at that state (its result is
+/// kept; the batch goes on training it, and the result ignores that).
+struct Tol {
+    tol: f64,
+    before: Tensor,
+    done: Tensor,
+    theta: Tensor,
+    loss: Tensor,
+    step: Tensor,
+}
+
+impl Tol {
+    /// After step `step`: freeze the networks whose change fell below `tol`.
+    fn update(&mut self, theta: &Tensor, loss: &Tensor, step: usize) -> Result<(), TchError> {
+        let _guard = tch::no_grad_guard();
+        let r = theta.size()[0];
+        // The single run compares the change in f64.
+        let change = theta
+            .f_sub(&self.before)?
+            .f_abs()?
+            .f_amax([1i64, 2].as_slice(), false)?
+            .f_to_kind(Kind::Double)?;
+        let newly = change
+            .f_lt(self.tol)?
+            .f_logical_and(&self.done.f_logical_not()?)?;
+        self.theta = theta.f_where_self(&newly.f_view([r, 1, 1])?, &self.theta)?;
+        self.loss = loss.f_where_self(&newly, &self.loss)?;
+        let _ = self.step.f_masked_fill_(&newly, step as i64)?;
+        let _ = self.done.f_logical_or_(&newly)?;
+        Ok(())
+    }
+}
+
+/// The state of one batch in training.
+struct Trainer {
+    grad: Grad,
+    opt: Stepper,
+    last_loss: Option<Tensor>,
+    tol: Option<Tol>,
+}
+
+impl Trainer {
+    fn new(grad: Grad, cfg: &TrainConfig) -> Result<Self, TchError> {
+        let opt = Stepper::new(cfg, &grad.params())?;
+        let tol = match cfg.tol {
+            None => None,
+            Some(tol) => {
+                let theta = grad.theta()?;
+                let (r, kind, dev) = (theta.size()[0], theta.kind(), theta.device());
+                Some(Tol {
+                    tol,
+                    before: theta.f_zeros_like()?,
+                    done: Tensor::f_zeros([r], (Kind::Bool, dev))?,
+                    theta: theta.f_zeros_like()?,
+                    loss: Tensor::f_zeros([r], (kind, dev))?,
+                    step: Tensor::f_zeros([r], (Kind::Int64, dev))?,
+                })
+            }
+        };
+        Ok(Trainer {
+            grad,
+            opt,
+            last_loss: None,
+            tol,
+        })
+    }
+
+    /// Train `cfg.steps` steps (fewer if every network met `tol`); `None` if stopped.
+    fn run(&mut self, cfg: &TrainConfig, ctl: &mut Control<'_>) -> Result<Option<usize>, TchError> {
+        for step in 0..cfg.steps {
+            if step > 0 && step % CHECK_EVERY == 0 {
+                ctl.report(step);
+                if ctl.stopped() {
+                    return Ok(None);
+                }
+                if let Some(t) = &self.tol {
+                    if t.done.f_all()?.f_int64_value(&[])? != 0 {
+                        return Ok(Some(step));
+                    }
+                }
+            }
+            let want_loss = self.tol.is_some() || step + 1 == cfg.steps;
+            let loss = self.grad.step(want_loss)?;
+            if let Some(t) = self.tol.as_mut() {
+                t.before = self.grad.theta()?.f_detach_copy()?;
+            }
+            self.opt.step(&self.grad.params())?;
+            if let Some(t) = self.tol.as_mut() {
+                let loss = loss.as_ref().expect("the loss is computed when tol is set");
+                t.update(&self.grad.theta()?, loss, step + 1)?;
+            }
+            if loss.is_some() {
+                self.last_loss = loss;
+            }
+        }
+        if cfg.steps == 0 {
+            // As the single run: the loss at the initial parameters.
+            let (p, y) = self.grad.forward()?;
+            let _guard = tch::no_grad_guard();
+            self.last_loss = Some(mean_bce(&p, &y)?);
+        }
+        Ok(Some(cfg.steps))
+    }
+
+    /// Parameters (flat, R·(k+1), `[bias, w...]` per network), losses, and
+    /// convergence steps (with `tol`).
+    #[allow(clippy::type_complexity)]
+    fn results(&self) -> Result<(Vec<f64>, Vec<f64>, Option<Vec<Option<usize>>>), TchError> {
+        let _guard = tch::no_grad_guard();
+        let theta = self.grad.theta()?;
+        let loss = self
+            .last_loss
+            .as_ref()
+            .expect("a loss is computed at the last step")
+            .shallow_clone();
+        Ok(match &self.tol {
+            None => (to_vec_f64(&theta)?, to_vec_f64(&loss)?, None),
+            Some(t) => {
+                let r = theta.size()[0];
+                let theta = t.theta.f_where_self(&t.done.f_view([r, 1, 1])?, &theta)?;
+                let loss = t.loss.f_where_self(&t.done, &loss)?;
+                let done = Vec::<i64>::try_from(&t.done.f_to_kind(Kind::Int64)?)?;
+                let step = Vec::<i64>::try_from(&t.step)?;
+                let conv = done
+                    .iter()
+                    .zip(&step)
+                    .map(|(&d, &s)| (d != 0).then_some(s as usize))
+                    .collect();
+                (to_vec_f64(&theta)?, to_vec_f64(&loss)?, Some(conv))
+            }
+        })
+    }
+
+    /// A libtorch failure during training: BCE refuses NaN predictions, so
+    /// name the first network whose parameters are not finite, if any.
+    fn locate(&self, e: TchError, seeds: &[u64]) -> BatchError {
+        let _guard = tch::no_grad_guard();
+        let bad = |t: &Tensor| -> Option<usize> {
+            let ok = t
+                .f_isfinite()
+                .ok()?
+                .f_flatten(1, -1)
+                .ok()?
+                .f_all_dim(1, false)
+                .ok()?
+                .f_to_kind(Kind::Int64)
+                .ok()?;
+            Vec::<i64>::try_from(&ok).ok()?.iter().position(|&v| v == 0)
+        };
+        let theta = self.grad.theta().ok();
+        match theta
+            .as_ref()
+            .and_then(bad)
+            .or_else(|| bad(self.grad.predictions()))
+        {
+            Some(i) => BatchError::Diverged { seed: seeds[i] },
+            None => e.into(),
+        }
+    }
+}
+
+/// Per-network mean BCE of predictions `p` against `y` (both R × 1 × n or
+/// both R × n × 1): R values.
+fn mean_bce(p: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
+    p.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)?
+        .f_mean_dim([1i64, 2].as_slice(), false, None::<Kind>)
+}

@@ -1,0 +1,17 @@
+//! `repeat`: a Monte Carlo study of both estimators, the networks of a chunk
+//! of runs trained together as one batch.
+//!
+//! - [`batched`]: R networks trained as one set of tensors;
+//! - [`Study`]: the runs, in chunks, each reproducible by `compare`;
+//! - [`Summary`]: the aggregate; [`render`]: its table and the per-run lines.
+pub mod batched;
+mod render;
+mod study;
+mod summary;
+
+pub use batched::{train_batch, BatchError, BatchedFit, Control, GradientPath};
+pub use render::{render, run_line, GlmLine, NnLine, RunLine};
+pub use study::{
+    run_all, GlmRun, RepeatConfig, RepeatError, RunResult, Study, Times, DEFAULT_CHUNK,
+};
+pub use summary::{mean, sd, summarize, Summary};

@@ -1,0 +1,297 @@
+//! The Monte Carlo study: run i simulates data with seed S + i, fits the GLM
+//! and trains the network seeded S + i, so `logreg --seed S+i compare`
+//! reproduces it. Runs go in chunks: each chunk simulates its data sets,
+//! fits their GLMs one after another and trains their networks as one batch.
+use std::time::Instant;
+
+use crate::data::Dataset;
+use crate::glm::{self, GlmConfig, GlmError, GlmFit};
+use crate::nn::TrainConfig;
+use crate::simulate::{simulate, SimConfig, SimError};
+
+use super::batched::{self, train_batch, BatchError, BatchedFit, Control, GradientPath};
+
+/// Runs per chunk (per batch of networks) unless set. 100 runs of the
+/// lecture's n = 1000 keep a batch's tensors (about 1.6 MB) in cache, and a
+/// chunk is the unit of progress kept on interruption.
+pub const DEFAULT_CHUNK: usize = 100;
+
+/// Settings of a study. Each run's data and network seeds are set by the
+/// study; the seeds inside `sim` and `train` are ignored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepeatConfig {
+    /// Number of runs, at least 1. Default 100.
+    pub runs: usize,
+    /// Seed of run 0; run i uses `seed + i` for its data and its network.
+    /// Default 42.
+    pub seed: u64,
+    /// The simulated data set of every run (its `seed` is ignored).
+    /// Default: the lecture's.
+    pub sim: SimConfig,
+    /// GLM settings. Default: statsmodels'.
+    pub glm: GlmConfig,
+    /// Network settings (its `seed` and `record` are ignored).
+    /// Default: the lecture's.
+    pub train: TrainConfig,
+    /// Runs per chunk, at least 1. Default [`DEFAULT_CHUNK`].
+    pub chunk: usize,
+    /// How the networks' gradient is computed. Default
+    /// [`GradientPath::Auto`]: closed form for SGD, exact for the others.
+    pub gradient: GradientPath,
+}
+
+impl Default for RepeatConfig {
+    fn default() -> Self {
+        RepeatConfig {
+            runs: 100,
+            seed: crate::simulate::DEFAULT_SEED,
+            sim: SimConfig::default(),
+            glm: GlmConfig::default(),
+            train: TrainConfig::default(),
+            chunk: DEFAULT_CHUNK,
+            gradient: GradientPath::Auto,
+        }
+    }
+}
+
+/// Why a study could not start or could not go on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RepeatError {
+    #[error("--runs must be at least 1")]
+    NoRuns,
+    #[error("--chunk must be at least 1")]
+    NoChunk,
+    #[error("--seed {seed} with --runs {runs}: the last run's seed would exceed 2^64 - 1")]
+    SeedOverflow { seed: u64, runs: usize },
+    #[error(transparent)]
+    Sim(#[from] SimError),
+    #[error("GLM settings: {0}")]
+    GlmConfig(GlmError),
+    #[error("run with seed {seed}: GLM")]
+    Glm {
+        seed: u64,
+        #[source]
+        source: GlmError,
+    },
+    #[error(transparent)]
+    Nn(#[from] BatchError),
+}
+
+impl RepeatError {
+    /// Whether the settings were at fault (the CLI's exit code 2), as opposed
+    /// to a run that failed.
+    pub fn is_usage(&self) -> bool {
+        use crate::nn::TrainError;
+        match self {
+            RepeatError::NoRuns
+            | RepeatError::NoChunk
+            | RepeatError::SeedOverflow { .. }
+            | RepeatError::Sim(_)
+            | RepeatError::GlmConfig(_) => true,
+            RepeatError::Nn(BatchError::Unsupported { .. })
+            | RepeatError::Nn(BatchError::Train(TrainError::Config(_)))
+            | RepeatError::Nn(BatchError::Train(TrainError::NoCuda)) => true,
+            _ => false,
+        }
+    }
+}
+
+impl RepeatConfig {
+    /// Check everything once, before the first run.
+    pub fn check(&self) -> Result<(), RepeatError> {
+        if self.runs == 0 {
+            return Err(RepeatError::NoRuns);
+        }
+        if self.chunk == 0 {
+            return Err(RepeatError::NoChunk);
+        }
+        if self.seed.checked_add(self.runs as u64 - 1).is_none() {
+            return Err(RepeatError::SeedOverflow {
+                seed: self.seed,
+                runs: self.runs,
+            });
+        }
+        self.sim.check()?;
+        self.glm.check().map_err(RepeatError::GlmConfig)?;
+        batched::check(&self.train)?;
+        Ok(())
+    }
+}
+
+/// The GLM part of one run: what the study and its plots need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlmRun {
+    /// Estimated coefficients, `const` first.
+    pub params: Vec<f64>,
+    /// Standard errors.
+    pub bse: Vec<f64>,
+    /// Wald intervals `[low, high]` at level 1 − alpha.
+    pub conf_int: Vec<[f64; 2]>,
+    /// Fisher-scoring iterations.
+    pub iterations: usize,
+    /// Whether the deviance criterion was met.
+    pub converged: bool,
+    /// Separation / non-convergence warnings.
+    pub warnings: Vec<String>,
+}
+
+impl From<GlmFit> for GlmRun {
+    fn from(f: GlmFit) -> Self {
+        GlmRun {
+            params: f.params,
+            bse: f.bse,
+            conf_int: f.conf_int,
+            iterations: f.iterations,
+            converged: f.converged,
+            warnings: f.warnings,
+        }
+    }
+}
+
+/// One run of the study.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    /// Seed of the run's data and network.
+    pub seed: u64,
+    /// The GLM fit.
+    pub glm: GlmRun,
+    /// The network.
+    pub nn: BatchedFit,
+}
+
+/// Wall time spent so far, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Times {
+    /// GLM fits.
+    pub glm_s: f64,
+    /// Network training (the batches, initialisation included).
+    pub nn_s: f64,
+    /// Everything: simulation, GLM, network, over the completed chunks.
+    pub total_s: f64,
+}
+
+/// A study in progress: call [`Study::next_chunk`] until it returns `None`.
+#[derive(Debug)]
+pub struct Study {
+    cfg: RepeatConfig,
+    names: Vec<String>,
+    done: usize,
+    times: Times,
+}
+
+impl Study {
+    /// Check the settings and prepare the first chunk.
+    pub fn new(cfg: RepeatConfig) -> Result<Self, RepeatError> {
+        cfg.check()?;
+        let names = simulate(&SimConfig {
+            n: 1,
+            ..cfg.sim.clone()
+        })?
+        .data
+        .names;
+        Ok(Study {
+            cfg,
+            names,
+            done: 0,
+            times: Times::default(),
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &RepeatConfig {
+        &self.cfg
+    }
+
+    /// Coefficient names, `const` first.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Runs completed so far.
+    pub fn completed(&self) -> usize {
+        self.done
+    }
+
+    /// Whether every run is done.
+    pub fn is_finished(&self) -> bool {
+        self.done == self.cfg.runs
+    }
+
+    /// Time spent in the completed chunks.
+    pub fn times(&self) -> Times {
+        self.times
+    }
+
+    /// Size of the next chunk (0 when finished).
+    pub fn next_chunk_len(&self) -> usize {
+        self.cfg.chunk.min(self.cfg.runs - self.done)
+    }
+
+    /// Run the next chunk and return its runs in seed order. `Ok(None)` when
+    /// the study is finished, or when `ctl.stop` was raised: then the chunk's
+    /// work is dropped and [`completed`](Self::completed) does not move.
+    pub fn next_chunk(
+        &mut self,
+        ctl: &mut Control<'_>,
+    ) -> Result<Option<Vec<RunResult>>, RepeatError> {
+        let len = self.next_chunk_len();
+        if len == 0 || ctl.stopped() {
+            return Ok(None);
+        }
+        let start = Instant::now();
+        let seeds: Vec<u64> = (self.done..self.done + len)
+            .map(|i| self.cfg.seed + i as u64)
+            .collect();
+        let data = seeds
+            .iter()
+            .map(|&seed| {
+                let sim = SimConfig {
+                    seed,
+                    ..self.cfg.sim.clone()
+                };
+                simulate(&sim).map(|s| s.data)
+            })
+            .collect::<Result<Vec<Dataset>, _>>()?;
+
+        let t = Instant::now();
+        let mut glms = Vec::with_capacity(len);
+        for (d, &seed) in data.iter().zip(&seeds) {
+            if ctl.stopped() {
+                return Ok(None);
+            }
+            let fit =
+                glm::fit(d, &self.cfg.glm).map_err(|source| RepeatError::Glm { seed, source })?;
+            glms.push(GlmRun::from(fit));
+        }
+        let glm_s = t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let Some(nns) = train_batch(&data, &seeds, &self.cfg.train, self.cfg.gradient, ctl)? else {
+            return Ok(None);
+        };
+        let nn_s = t.elapsed().as_secs_f64();
+
+        self.done += len;
+        self.times.glm_s += glm_s;
+        self.times.nn_s += nn_s;
+        self.times.total_s += start.elapsed().as_secs_f64();
+        Ok(Some(
+            seeds
+                .into_iter()
+                .zip(glms)
+                .zip(nns)
+                .map(|((seed, glm), nn)| RunResult { seed, glm, nn })
+                .collect(),
+        ))
+    }
+}
+
+/// Run a whole study without interruption and return every run in seed order.
+pub fn run_all(cfg: RepeatConfig) -> Result<(Study, Vec<RunResult>), RepeatError> {
+    let mut study = Study::new(cfg)?;
+    let mut runs = Vec::with_capacity(study.config().runs);
+    while let Some(chunk) = study.next_chunk(&mut Control::default())? {
+        runs.extend(chunk);
+    }
+    Ok((study, runs))
+}
