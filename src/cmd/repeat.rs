@@ -73,6 +73,10 @@ pub struct Args {
     /// No progress bar (there is one on stderr only when stderr is a terminal).
     #[arg(long)]
     pub quiet: bool,
+    /// Write sampling.svg into DIR (created if missing): each coefficient's
+    /// GLM and network estimates over the runs, with the true value.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -145,6 +149,17 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         std::process::exit(EXIT_INTERRUPTED);
     }
     let summary = summarize(&study, &runs);
+    if let Some(dir) = &a.plots {
+        let glm: Vec<Vec<f64>> = runs.iter().map(|r| r.glm.params.clone()).collect();
+        let nn: Vec<Vec<f64>> = runs.iter().map(|r| r.nn.params.clone()).collect();
+        let truth = &study.config().sim.beta;
+        let svg = logreg::plot::sampling(study.names(), truth, &glm, &nn)?;
+        let plot = logreg::plot::Plot {
+            name: "sampling.svg",
+            svg,
+        };
+        super::compare::write_plots(dir, &[plot])?;
+    }
     if a.json {
         print(&(serde_json::to_string_pretty(&summary)? + "\n"))
     } else {

@@ -23,6 +23,10 @@ pub fn histogram(values: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<usize> {
     counts
 }
 
+/// The y axis reaches this times the tallest bar: the top part is the
+/// legend's (three lines, about 30% of a panel's height).
+const HEADROOM: f64 = 1.75;
+
 /// Number of bins for `runs` values: ⌈√runs⌉ within [MIN_BINS, MAX_BINS].
 pub fn bin_count(runs: usize) -> usize {
     ((runs as f64).sqrt().ceil() as usize).clamp(MIN_BINS, MAX_BINS)
@@ -36,8 +40,8 @@ pub fn bin_count(runs: usize) -> usize {
 /// half and the network's in its right half, so that two near-identical
 /// distributions stay both visible. Empty bins draw nothing. The true
 /// value is a dotted vertical line. Each panel has its own axes, title
-/// (the coefficient's name) and legend; the y axis leaves the top third
-/// free for the legend.
+/// (the coefficient's name) and legend; the y axis leaves the top
+/// part free for the legend.
 ///
 /// `nn` may hold fewer runs than `glm` (runs whose training failed).
 pub fn sampling(
@@ -83,7 +87,7 @@ pub fn sampling(
             let w = (hi - lo) / bins as f64;
             let gc = histogram(&g, lo, hi, bins);
             let nc = histogram(&n, lo, hi, bins);
-            let top = gc.iter().chain(&nc).copied().max().unwrap_or(0).max(1) as f64 * 1.5;
+            let top = gc.iter().chain(&nc).copied().max().unwrap_or(0).max(1) as f64 * HEADROOM;
             let (x0, x1) = pad((lo, hi), 0.03);
             let mut chart = ChartBuilder::on(panel)
                 .caption(&names[j], font(20))

@@ -475,3 +475,70 @@ fn the_xml_check_rejects_an_unclosed_element() {
 fn the_xml_check_rejects_a_bad_entity() {
     parse(r#"<svg><text>a &nbsp; b</text></svg>"#);
 }
+
+#[test]
+fn repeat_draws_the_sampling_distributions() {
+    let dir = temp_dir("plots-repeat");
+    let runs_out = dir.join("runs.jsonl");
+    let plots = dir.join("plots");
+    let runs = 30;
+    let r = logreg(&[
+        "repeat",
+        "--runs",
+        &runs.to_string(),
+        "--n",
+        "200",
+        "--steps",
+        "300",
+        "--quiet",
+        "--runs-out",
+        runs_out.to_str().unwrap(),
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    r.ok();
+    assert_eq!(wrote(&r.stderr(), &plots), ["sampling.svg"]);
+    let s = Svg::read(&plots, "sampling.svg");
+    s.has_text(&format!(
+        "Estimates over {runs} simulated data sets: GLM and network"
+    ));
+    // The expected bars, recomputed from the runs' estimates: per
+    // coefficient, the non-empty bins of each fit over the shared range.
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&runs_out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), runs);
+    let params = |fit: &str, j: usize| -> Vec<f64> {
+        lines
+            .iter()
+            .map(|l| l[fit]["params"][j].as_f64().unwrap())
+            .collect()
+    };
+    let truth = [0.3, -1.0, 2.0];
+    let bins = logreg::plot::bin_count(runs);
+    let (mut glm_bars, mut nn_bars) = (0, 0);
+    for (j, name) in ["const", "x1", "x2"].iter().enumerate() {
+        s.has_text(name);
+        s.has_text(&format!("true value {}", truth[j]));
+        let (g, n) = (params("glm", j), params("nn", j));
+        let all = g.iter().chain(&n).chain([&truth[j]]);
+        let lo = all.clone().copied().fold(f64::INFINITY, f64::min);
+        let hi = all.copied().fold(f64::NEG_INFINITY, f64::max);
+        let nonempty = |v: &[f64]| {
+            logreg::plot::histogram(v, lo, hi, bins)
+                .iter()
+                .filter(|c| **c > 0)
+                .count()
+        };
+        glm_bars += nonempty(&g);
+        nn_bars += nonempty(&n);
+    }
+    s.has_text(&format!("GLM, {runs} runs"));
+    s.has_text(&format!("network, {runs} runs"));
+    // Bars plus one legend sample per panel.
+    assert_eq!(s.filled("rect", GLM), glm_bars + 3);
+    assert_eq!(s.filled("rect", NN), nn_bars + 3);
+    assert_eq!(s.lines(TRUTH, Some(DOTTED)), [2; 6]);
+}
