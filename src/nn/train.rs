@@ -368,8 +368,8 @@ impl Replay {
         let g =
             out.f_binary_cross_entropy_backward::<Tensor>(&self.one, y, None, Reduction::Mean)?;
         let g = Tensor::f_sigmoid_backward(&g, &out)?;
-        g.f_tr()?.f_mm_out(&self.ws_grad, x)?;
-        g.f_sum_intlist_out(&self.bs_grad_2d, [0i64].as_slice(), true, None::<Kind>)?;
+        let _ = g.f_tr()?.f_mm_out(&self.ws_grad, x)?;
+        let _ = g.f_sum_intlist_out(&self.bs_grad_2d, [0i64].as_slice(), true, None::<Kind>)?;
         opt.step(params)?;
         Ok(loss)
     }

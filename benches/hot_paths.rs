@@ -1,0 +1,67 @@
+//! In-process hot paths (issue 9): one training step of the faithful
+//! network loop, one Fisher-scoring iteration at n = 1e6, k = 10, CSV
+//! parsing, and a plain memory copy for the hardware's bandwidth.
+//!
+//!     cargo bench --bench hot_paths
+//!
+//! Throughputs: steps/s for training, rows/s for IRLS, bytes/s for CSV and
+//! copy (the copy counts bytes read + bytes written).
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use logreg::data::{read_csv, CsvOptions};
+use logreg::nn::{train, TrainConfig};
+use logreg::simulate::{simulate, to_csv, SimConfig};
+
+const STEPS: usize = 1000;
+
+fn training_step(c: &mut Criterion) {
+    logreg::torch::set_threads(1);
+    let data = simulate(&SimConfig::default()).unwrap().data;
+    let mut g = c.benchmark_group("nn");
+    g.throughput(Throughput::Elements(STEPS as u64));
+    for autograd in [false, true] {
+        let cfg = TrainConfig { steps: STEPS, autograd, ..TrainConfig::default() };
+        let name = if autograd { "1000 steps, autograd loop" } else { "1000 steps, replayed kernels" };
+        g.bench_function(name, |b| b.iter(|| black_box(train(&data, &cfg).unwrap().params)));
+    }
+    let setup = TrainConfig { steps: 0, ..TrainConfig::default() };
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("setup only (steps 0)", |b| b.iter(|| black_box(train(&data, &setup).unwrap().params)));
+    g.finish();
+}
+
+fn csv_parsing(c: &mut Criterion) {
+    let sim = SimConfig { n: 200_000, beta: vec![0.1; 11], seed: 1, ..SimConfig::default() };
+    let text = to_csv(&simulate(&sim).unwrap(), false);
+    let path = std::env::temp_dir().join(format!("logreg-bench-{}.csv", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let mut g = c.benchmark_group("csv");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("read_csv 200k x 10", |b| {
+        b.iter(|| black_box(read_csv(&path, &CsvOptions::default()).unwrap().0.n))
+    });
+    g.finish();
+    let _ = std::fs::remove_file(&path);
+}
+
+fn memory_copy(c: &mut Criterion) {
+    const SIZE: usize = 256 << 20;
+    let src = vec![1u8; SIZE];
+    let mut g = c.benchmark_group("hardware");
+    g.throughput(Throughput::Bytes(2 * SIZE as u64));
+    g.sample_size(10);
+    g.bench_function("copy 256 MiB (read + write)", |b| {
+        b.iter_batched_ref(|| vec![0u8; SIZE], |dst| dst.copy_from_slice(black_box(&src)), BatchSize::LargeInput)
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    targets = training_step, csv_parsing, memory_copy
+}
+criterion_main!(benches);

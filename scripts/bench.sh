@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Benchmarks: logreg against the Python original, statsmodels and itself,
+# whole processes, in one run, on one machine (issue 9).
+#
+#   scripts/bench.sh            all benchmarks (about 10 minutes on 2 cores)
+#   RUNS=3 scripts/bench.sh     fewer repetitions
+#
+#   1. `logreg demo` vs `python scripts/original.py` (the lecture's defaults);
+#   2. `logreg glm --data large.csv` vs pandas.read_csv + sm.GLM().fit()
+#      (scripts/bench_glm.py) on 1,000,000 x 10 (made once by
+#      `logreg simulate`, cached in $LOGREG_CACHE/bench/);
+#   3. `logreg repeat --runs 1000` vs 1000 x the Python original (estimated
+#      from benchmark 1: whole processes, and in-process fits without imports);
+#   4. peak memory (max RSS, GNU time) of each.
+#
+# Prints a markdown table (median, min-max, ratio) and writes it to
+# target/bench/RESULTS.md (generated, not committed). Needs hyperfine and
+# GNU time (installed from Debian packages if missing).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+runs=${RUNS:-5}
+say() { echo "bench: $*" >&2; }
+
+install_pkg() {
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "$@" >/dev/null; else sudo apt-get install -y -qq "$@" >/dev/null; fi
+}
+command -v hyperfine >/dev/null || { say "installing hyperfine (apt-get)"; install_pkg hyperfine; }
+[ -x /usr/bin/time ] || { say "installing GNU time (apt-get)"; install_pkg time; }
+
+scripts/setup.sh --python
+python=$(sed -n 's/^LOGREG_PYTHON = "\(.*\)"/\1/p' .cargo/config.toml)
+say "cargo build --release"
+cargo build --release --quiet
+bin=$repo/target/release/logreg
+out=target/bench
+mkdir -p "$out"
+cache=${LOGREG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/logreg}
+large="$cache/bench/large.csv"
+mkdir -p "$cache/bench"
+if [ ! -s "$large" ]; then
+  say "writing $large (once)"
+  "$bin" simulate --n 1000000 --seed 1 \
+    --beta 0.1,0.2,-0.3,0.4,-0.5,0.6,-0.7,0.8,-0.9,1.0,-1.1 --out "$large"
+fi
+
+# hyperfine: median, min, max (seconds) of each command, exported as JSON.
+bench() { # name runs cmd1 cmd2...
+  local name=$1 n=$2; shift 2
+  say "$name: hyperfine --runs $n"
+  hyperfine --style basic --warmup 1 --runs "$n" --export-json "$out/$name.json" "$@" >&2
+}
+# Peak RSS in MiB: median of three runs of one command.
+peak() {
+  local a=() i
+  for i in 1 2 3; do
+    a+=("$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1 )")
+  done
+  printf '%s\n' "${a[@]}" | sort -n | sed -n 2p | awk '{printf "%.0f", $1/1024}'
+}
+# JSON field of hyperfine result i: median / min / max.
+hf() { "$python" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print(r[sys.argv[3]])' "$@"; }
+
+bench demo "$runs" "$bin demo" "$python scripts/original.py"
+demo_rss=$(peak "$bin" demo); orig_rss=$(peak "$python" scripts/original.py)
+
+bench glm 3 "$bin glm --data $large --json" "$python scripts/bench_glm.py $large"
+glm_rss=$(peak "$bin" glm --data "$large" --json); sm_rss=$(peak "$python" scripts/bench_glm.py "$large")
+
+bench repeat 2 "$bin repeat --runs 1000 --quiet --json"
+rep_rss=$(peak "$bin" repeat --runs 100 --quiet --json)
+# The Python original's fits alone (no imports, no printing), timed in-process.
+inproc=$("$python" - <<'PY'
+import sys, time, io, contextlib
+sys.path.insert(0, "scripts")
+import original as o
+best = []
+for _ in range(3):
+    t = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        o.main([])
+    best.append(time.perf_counter() - t)
+print(sorted(best)[1])
+PY
+)
+
+"$python" - "$out" "$demo_rss" "$orig_rss" "$glm_rss" "$sm_rss" "$rep_rss" "$inproc" <<'PY' | tee "$out/RESULTS.md"
+import json, os, platform, subprocess, sys
+out, demo_rss, orig_rss, glm_rss, sm_rss, rep_rss, inproc = sys.argv[1:]
+r = lambda n: json.load(open(f"{out}/{n}.json"))["results"]
+demo, glm, rep = r("demo"), r("glm"), r("repeat")
+def cell(x): return f"{x['median']:.3f} s ({x['min']:.3f}-{x['max']:.3f})"
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+print(f"Machine: {cpu}, {os.cpu_count()} cores; load average at the end {os.getloadavg()[0]:.2f}.")
+print(f"Command: scripts/bench.sh (RUNS={os.environ.get('RUNS', '5')}); medians (min-max) from hyperfine.\n")
+print("| benchmark | logreg | Python | ratio (time) | logreg max RSS | Python max RSS | ratio (memory) |")
+print("|---|---|---|---|---|---|---|")
+print(f"| demo vs original.py | {cell(demo[0])} | {cell(demo[1])} | {demo[1]['median']/demo[0]['median']:.1f}x faster "
+      f"| {demo_rss} MiB | {orig_rss} MiB | {int(orig_rss)/int(demo_rss):.1f}x smaller |")
+print(f"| glm on 1e6 x 10 CSV vs pandas + statsmodels | {cell(glm[0])} | {cell(glm[1])} | {glm[1]['median']/glm[0]['median']:.1f}x faster "
+      f"| {glm_rss} MiB | {sm_rss} MiB | {int(sm_rss)/int(glm_rss):.1f}x smaller |")
+whole = 1000 * demo[1]["median"]
+fits = 1000 * float(inproc)
+print(f"| repeat --runs 1000 vs 1000 x original.py | {cell(rep[0])} | {whole:.0f} s (1000 processes); {fits:.0f} s (fits only, no imports) "
+      f"| {whole/rep[0]['median']:.0f}x / {fits/rep[0]['median']:.0f}x faster | {rep_rss} MiB (100 runs) | {orig_rss} MiB (one run) | |")
+PY
+say "wrote $out/RESULTS.md"
