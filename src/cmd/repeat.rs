@@ -21,19 +21,34 @@ use super::{Global, UsageError};
 /// Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 const EXIT_INTERRUPTED: i32 = 130;
 
-/// Repeat the comparison on fresh simulated data: run i (from 0) simulates
-/// its data with seed S + i and seeds its network with S + i, so
-/// `logreg --seed S+i compare` (same flags) reproduces it alone. Prints, per
-/// coefficient, the true value; the GLM's mean, SD and mean std err; how
-/// often the Wald interval covers the truth; the network's mean and SD; and
-/// the mean and largest |GLM - NN|.
-///
-/// The networks of a chunk of runs (--chunk) train together as one set of
-/// tensors, so many runs cost little more than one. Ctrl-C stops after the
-/// current chunk's training is abandoned: the completed chunks' runs stay in
-/// --runs-out, the count goes to stderr, and the exit status is 130.
+/// The end of `--help`: what a run is, how seeds and batches work, and
+/// Ctrl-C. (The first line of the help is the subcommand's doc in `mod.rs`.)
+const LONG_HELP: &str = "\
+Run i (from 0) simulates its data with seed S + i and seeds its network with \
+S + i, so `logreg --seed S+i compare` (same flags) reproduces it alone. The \
+table shows, per coefficient: the true value; the GLM's mean, SD (ddof 1) and \
+mean std err; how often its Wald interval covers the truth; the network's \
+mean and SD; and the mean and largest |GLM - NN|.
+
+The networks of a chunk of runs (--chunk) train together as one set of \
+tensors, so many runs cost little more than one. With SGD the gradient is \
+computed in closed form (within about 1e-6 of compare); Adam, AdamW and \
+RMSprop, and SGD with --exact, replay compare's own kernels and equal it bit \
+for bit. --batch-size and --autograd cannot be batched.
+
+Ctrl-C abandons the current chunk: the completed chunks' runs stay in \
+--runs-out as whole lines, stderr says how many completed, and the exit \
+status is 130 (nothing is printed on stdout).
+
+Examples:
+  logreg repeat --runs 200
+  logreg --seed 7 repeat --runs 1000 --n 500 --json --runs-out runs.jsonl
+  python -c \"import pandas; print(pandas.read_json('runs.jsonl', lines=True))\"";
+
+/// `logreg repeat`'s flags; the end of the help text is [`LONG_HELP`].
 #[derive(Debug, clap::Args)]
 #[command(
+    after_long_help = LONG_HELP,
     after_help = "Examples:\n  logreg repeat --runs 200\n  logreg --seed 7 repeat --runs 1000 --n 500 --json --runs-out runs.jsonl\n  python -c \"import pandas; print(pandas.read_json('runs.jsonl', lines=True))\""
 )]
 pub struct Args {

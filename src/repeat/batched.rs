@@ -687,3 +687,158 @@ fn mean_bce(p: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
     p.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)?
         .f_mean_dim([1i64, 2].as_slice(), false, None::<Kind>)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::nn::train;
+    use crate::simulate::{simulate, SimConfig};
+
+    /// `tch::manual_seed` is process-global: tests that draw weights take turns.
+    static RNG: Mutex<()> = Mutex::new(());
+
+    /// Closed form against the single run: rounding order only.
+    const ROUNDING_TOL: f64 = 1e-5;
+
+    fn data(seeds: &[u64]) -> Vec<Dataset> {
+        seeds
+            .iter()
+            .map(|&seed| {
+                let cfg = SimConfig {
+                    n: 200,
+                    seed,
+                    ..SimConfig::default()
+                };
+                simulate(&cfg).unwrap().data
+            })
+            .collect()
+    }
+
+    fn batch(seeds: &[u64], cfg: &TrainConfig, path: GradientPath) -> Vec<BatchedFit> {
+        train_batch(&data(seeds), seeds, cfg, path, &mut Control::default())
+            .unwrap()
+            .unwrap()
+    }
+
+    fn single(seed: u64, cfg: &TrainConfig) -> crate::nn::NnFit {
+        let d = data(&[seed]);
+        train(
+            &d[0],
+            &TrainConfig {
+                seed,
+                ..cfg.clone()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn exact_path_equals_the_single_run_bit_for_bit() {
+        let _turn = RNG.lock().unwrap_or_else(|e| e.into_inner());
+        let seeds = [3, 4, 5];
+        for optimizer in [
+            OptimizerKind::Adam,
+            OptimizerKind::RmsProp,
+            OptimizerKind::Sgd,
+        ] {
+            let cfg = TrainConfig {
+                optimizer,
+                lr: 0.01,
+                steps: 300,
+                ..TrainConfig::default()
+            };
+            let got = batch(&seeds, &cfg, GradientPath::Exact);
+            for (b, &seed) in got.iter().zip(&seeds) {
+                let s = single(seed, &cfg);
+                assert_eq!(b.params, s.params, "{optimizer} seed {seed}");
+                assert_eq!(b.init_params, s.init_params, "{optimizer} seed {seed}");
+                assert_eq!(b.loss, s.loss, "{optimizer} seed {seed}");
+                assert_eq!(b.steps, s.steps);
+            }
+        }
+    }
+
+    #[test]
+    fn closed_form_is_within_rounding_of_the_single_run() {
+        let _turn = RNG.lock().unwrap_or_else(|e| e.into_inner());
+        let seeds = [7, 8];
+        let cfg = TrainConfig {
+            steps: 500,
+            momentum: 0.5,
+            ..TrainConfig::default()
+        };
+        let got = batch(&seeds, &cfg, GradientPath::Auto);
+        for (b, &seed) in got.iter().zip(&seeds) {
+            let s = single(seed, &cfg);
+            assert_eq!(b.init_params, s.init_params);
+            let d = crate::compare::max_abs_diff(&b.params, &s.params);
+            assert!(d < ROUNDING_TOL, "seed {seed}: {d:e}");
+            assert!((b.loss - s.loss).abs() < ROUNDING_TOL);
+        }
+    }
+
+    #[test]
+    fn tol_stops_each_network_at_its_own_step() {
+        let _turn = RNG.lock().unwrap_or_else(|e| e.into_inner());
+        let seeds = [1, 2, 3];
+        let cfg = TrainConfig {
+            tol: Some(1e-4),
+            optimizer: OptimizerKind::Adam,
+            lr: 0.05,
+            ..TrainConfig::default()
+        };
+        let got = batch(&seeds, &cfg, GradientPath::Auto);
+        for (b, &seed) in got.iter().zip(&seeds) {
+            let s = single(seed, &cfg);
+            assert!(s.converged_at.is_some());
+            assert_eq!(b.converged_at, s.converged_at, "seed {seed}");
+            assert_eq!(b.steps, s.steps);
+            assert_eq!(b.params, s.params);
+            assert_eq!(b.loss, s.loss);
+        }
+    }
+
+    #[test]
+    fn a_raised_stop_flag_abandons_the_batch() {
+        let _turn = RNG.lock().unwrap_or_else(|e| e.into_inner());
+        let stop = AtomicBool::new(true);
+        let mut reported = Vec::new();
+        let mut progress = |s: usize| reported.push(s);
+        let mut ctl = Control {
+            stop: Some(&stop),
+            progress: Some(&mut progress),
+        };
+        let cfg = TrainConfig::default();
+        let out = train_batch(&data(&[1, 2]), &[1, 2], &cfg, GradientPath::Auto, &mut ctl);
+        assert_eq!(out, Ok(None));
+        assert_eq!(reported, [CHECK_EVERY]);
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_batch() {
+        let d = data(&[1]);
+        for cfg in [
+            TrainConfig {
+                batch_size: Some(10),
+                ..TrainConfig::default()
+            },
+            TrainConfig {
+                autograd: true,
+                ..TrainConfig::default()
+            },
+        ] {
+            let e = train_batch(&d, &[1], &cfg, GradientPath::Auto, &mut Control::default());
+            assert!(matches!(e, Err(BatchError::Unsupported { .. })), "{e:?}");
+        }
+        let e = train_batch(
+            &d,
+            &[1, 2],
+            &TrainConfig::default(),
+            GradientPath::Auto,
+            &mut Control::default(),
+        );
+        assert!(matches!(e, Err(BatchError::Shape { .. })), "{e:?}");
+    }
+}

@@ -82,17 +82,17 @@ impl RepeatError {
     /// to a run that failed.
     pub fn is_usage(&self) -> bool {
         use crate::nn::TrainError;
-        match self {
+        matches!(
+            self,
             RepeatError::NoRuns
-            | RepeatError::NoChunk
-            | RepeatError::SeedOverflow { .. }
-            | RepeatError::Sim(_)
-            | RepeatError::GlmConfig(_) => true,
-            RepeatError::Nn(BatchError::Unsupported { .. })
-            | RepeatError::Nn(BatchError::Train(TrainError::Config(_)))
-            | RepeatError::Nn(BatchError::Train(TrainError::NoCuda)) => true,
-            _ => false,
-        }
+                | RepeatError::NoChunk
+                | RepeatError::SeedOverflow { .. }
+                | RepeatError::Sim(_)
+                | RepeatError::GlmConfig(_)
+                | RepeatError::Nn(BatchError::Unsupported { .. })
+                | RepeatError::Nn(BatchError::Train(TrainError::Config(_)))
+                | RepeatError::Nn(BatchError::Train(TrainError::NoCuda))
+        )
     }
 }
 

@@ -493,7 +493,7 @@ fn ctrl_c_keeps_the_completed_chunks_as_whole_lines_and_exits_130() {
     assert!(out.is_empty(), "{out}");
     let lines = read_lines(&f);
     let n = lines.len();
-    assert!(n >= 5 && n < 2000 && n % 5 == 0, "{n} lines\n{err}");
+    assert!((5..2000).contains(&n) && n % 5 == 0, "{n} lines\n{err}");
     assert!(
         err.contains(&format!(
             "interrupted: {n} of 2000 runs completed; {n} of them are in"
