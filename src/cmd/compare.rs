@@ -1,13 +1,12 @@
 //! `logreg compare`: both fits on the same data, one table.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
 use logreg::compare::{compare, render};
 use logreg::nn::Record;
-use logreg::plot::{self, Plot};
+use logreg::plot;
 
 use super::common::{DataArgs, GlmArgs, TrainArgs};
-use super::output::{print, write_atomic};
+use super::output::{print, write_plots};
 use super::Global;
 
 /// Fit the same data as a GLM (Fisher scoring) and as a network (SGD) and
@@ -65,15 +64,3 @@ pub(super) const PLOT_RECORD: Record = Record {
     every: 1,
     loss: true,
 };
-
-/// Write each picture into `dir` (created if missing), atomically, and list
-/// it on stderr. Shared by every command with `--plots`.
-pub(super) fn write_plots(dir: &Path, plots: &[Plot]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    for p in plots {
-        let path = dir.join(p.name);
-        write_atomic(&path, p.svg.as_bytes())?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(())
-}

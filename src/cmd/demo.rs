@@ -43,7 +43,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         eprintln!("warning: {w}");
     }
     if let Some(dir) = &a.plots {
-        super::compare::write_plots(dir, &plot::comparison(&cmp, data, Some(&sim))?)?;
+        super::output::write_plots(dir, &plot::comparison(&cmp, data, Some(&sim))?)?;
     }
     if a.json {
         return print(&(serde_json::to_string_pretty(&cmp)? + "\n"));

@@ -64,7 +64,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             .inspect_err(|e| eprintln!("note: --plots: no GLM reference lines (GLM: {e})"))
             .ok();
         let plots = plot::training(&fit, glm.as_ref(), loaded.data.truth.as_deref())?;
-        super::compare::write_plots(dir, &plots)?;
+        super::output::write_plots(dir, &plots)?;
     }
     if a.json {
         print(&(serde_json::to_string_pretty(&fit)? + "\n"))

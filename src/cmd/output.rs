@@ -3,6 +3,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use logreg::plot::Plot;
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed and synced, then renamed over the target. An existing file is
@@ -64,4 +65,16 @@ impl Output {
 /// Print to stdout (a result), handling a closed pipe.
 pub fn print(text: &str) -> anyhow::Result<()> {
     Output::Stdout.write(text)
+}
+
+/// Write each picture into `dir` (created if missing), atomically, and list
+/// it on stderr. Shared by every command with `--plots`.
+pub fn write_plots(dir: &Path, plots: &[Plot]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    for p in plots {
+        let path = dir.join(p.name);
+        write_atomic(&path, p.svg.as_bytes())?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }

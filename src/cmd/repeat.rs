@@ -173,7 +173,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             name: "sampling.svg",
             svg,
         };
-        super::compare::write_plots(dir, &[plot])?;
+        super::output::write_plots(dir, &[plot])?;
     }
     if a.json {
         print(&(serde_json::to_string_pretty(&summary)? + "\n"))
