@@ -44,7 +44,7 @@ fn parse_finite(s: &str) -> Result<f64, String> {
 
 /// The lecture's simulated data set.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Simulated data (without --data)")]
+#[command(next_help_heading = "Simulated data (used when there is no --data)")]
 pub struct SimArgs {
     /// Number of rows to simulate.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]

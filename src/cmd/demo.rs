@@ -23,7 +23,7 @@ pub struct Args {
     pub json: bool,
     /// Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR
     /// (created if missing).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub plots: Option<PathBuf>,
 }
 

@@ -24,10 +24,10 @@ pub struct Args {
     #[command(flatten)]
     pub train: TrainArgs,
     /// Write a CSV of step, loss and parameters every --log-every steps.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub trace: Option<PathBuf>,
     /// Steps between rows of --trace.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize), help_heading = "Output")]
     pub log_every: usize,
     /// Print one JSON object instead of the table.
     #[arg(long, help_heading = "Output")]

@@ -65,32 +65,32 @@ pub struct Args {
     /// Runs whose networks train together as one batch. A chunk is also the
     /// unit that Ctrl-C keeps: runs of an unfinished chunk are dropped.
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_name = "RUNS",
-          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize), help_heading = "Monte Carlo")]
     pub chunk: usize,
     /// Print the aggregate as one JSON object ("runs", "names", "true",
     /// "glm_mean", "glm_sd", "glm_bse_mean", "coverage", "nn_mean", "nn_sd",
     /// "mean_abs_diff", "max_abs_diff", ..., "time_s").
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
     /// Write one JSON line per run to FILE ({"seed", "glm": {"params", "bse",
     /// "iterations", "converged", "warnings"}, "nn": {"params", "loss"}}), for
     /// pandas.read_json(FILE, lines=True). The file is truncated at the start
     /// and gets each chunk's lines as the chunk finishes: after Ctrl-C or a
     /// failure it holds the completed runs, whole lines only.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub runs_out: Option<PathBuf>,
     /// Train every network with the exact gradient path, whose numbers equal
     /// `compare`'s bit for bit, for SGD too (about 5x slower). Adam, AdamW and
     /// RMSprop always use it; SGD by default uses the closed-form gradient,
     /// within about 1e-6 of `compare`.
-    #[arg(long)]
+    #[arg(long, help_heading = "Monte Carlo")]
     pub exact: bool,
     /// No progress bar (there is one on stderr only when stderr is a terminal).
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub quiet: bool,
     /// Write sampling.svg into DIR (created if missing): each coefficient's
     /// GLM and network estimates over the runs, with the true value.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub plots: Option<PathBuf>,
 }
 
