@@ -17,14 +17,49 @@ pub fn to_vec_f64(t: &Tensor) -> Result<Vec<f64>, TchError> {
     Vec::<f64>::try_from(&flat)
 }
 
-/// Number of libtorch intra-op threads to use when none is given. Tiny
-/// tensors (the lecture's 1000 × 3) run fastest on one thread: thread
-/// hand-off costs more than the arithmetic (see README "Benchmarks").
+/// libtorch intra-op threads when `--threads` is not given. Tiny tensors
+/// (the lecture's 1000 × 3) run fastest on one thread: thread hand-off costs
+/// more than the arithmetic (see README "Benchmarks").
 pub const DEFAULT_THREADS: usize = 1;
 
-/// Set libtorch's intra-op thread count.
+/// In automatic mode, a design with at least this many values (rows ×
+/// columns) has its passes over the rows (the GLM's) spread over every core.
+/// Below it one thread is used: a pass over 10⁵ values takes well under a
+/// millisecond, less than starting threads. The GLM also cuts its rows into
+/// chunks of 32,768 ([`crate::glm::irls::CHUNK`]), so smaller designs are
+/// one chunk and run on one thread anyway.
+pub const PARALLEL_MIN_VALUES: usize = 1 << 20;
+
+/// The thread count fixed by [`set_threads`]; 0 while automatic.
+static FIXED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Fix the thread count: libtorch's intra-op threads and the GLM's passes
+/// over the rows both use `n` (at least 1).
 pub fn set_threads(n: usize) {
-    tch::set_num_threads(n.max(1) as i32);
+    let n = n.max(1);
+    FIXED.store(n, std::sync::atomic::Ordering::Relaxed);
+    tch::set_num_threads(n as i32);
+}
+
+/// Automatic threads (the CLI's default): libtorch on [`DEFAULT_THREADS`];
+/// the GLM's passes over the rows on every core for designs of at least
+/// [`PARALLEL_MIN_VALUES`] values, on one below.
+pub fn set_threads_auto() {
+    FIXED.store(0, std::sync::atomic::Ordering::Relaxed);
+    tch::set_num_threads(DEFAULT_THREADS as i32);
+}
+
+/// Threads for a pass over an n × k design: the count given to
+/// [`set_threads`], or the automatic rule of [`set_threads_auto`] (which is
+/// also what a library user gets who sets neither).
+pub fn threads_for(n: usize, k: usize) -> usize {
+    match FIXED.load(std::sync::atomic::Ordering::Relaxed) {
+        0 if n.saturating_mul(k) >= PARALLEL_MIN_VALUES => {
+            std::thread::available_parallelism().map_or(1, |c| c.get())
+        }
+        0 => 1,
+        fixed => fixed,
+    }
 }
 
 /// Load libtorch's CUDA library so that CUDA devices can be used.

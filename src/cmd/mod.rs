@@ -26,11 +26,13 @@ pub use output::Output;
 #[derive(Debug, Parser)]
 #[command(name = "logreg", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
-    /// libtorch intra-op threads. One is fastest for the lecture-sized
-    /// problems (tiny tensors); raise it for large --data files.
-    #[arg(long, global = true, default_value_t = logreg::torch::DEFAULT_THREADS,
+    /// Threads for libtorch and for the GLM's passes over the rows
+    /// [default: automatic: libtorch on one thread, fastest for the
+    /// lecture-sized problems; the GLM on every core once the design has
+    /// 2^20 values (rows × columns) or more]
+    #[arg(long, global = true, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..).map(usize::from))]
-    pub threads: usize,
+    pub threads: Option<usize>,
 
     /// Seed for simulated data and for the network's initial weights
     /// (torch.manual_seed).
@@ -59,7 +61,10 @@ pub enum Command {
 
 /// Run one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    logreg::torch::set_threads(cli.threads);
+    match cli.threads {
+        Some(n) => logreg::torch::set_threads(n),
+        None => logreg::torch::set_threads_auto(),
+    }
     let g = Global { seed: cli.seed };
     match cli.command {
         Command::Simulate(a) => simulate::run(&g, a),

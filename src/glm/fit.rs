@@ -2,12 +2,11 @@
 //! results. The equivalent of `sm.GLM(y, X, family=Binomial()).fit()`.
 use std::time::Instant;
 
-use tch::{Device, Kind, Tensor};
-
 use super::family::Binomial;
-use super::irls::irls;
-use super::link::{Link, Logit};
+use super::irls::{irls, singular_values, Design};
+use super::link::Logit;
 use super::results::{assemble, GlmFit, Inputs};
+use super::rows::RowLink;
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 
@@ -16,13 +15,14 @@ use crate::data::Dataset;
 ///
 /// Separation and non-convergence are not errors: they are reported in
 /// [`GlmFit::warnings`]. A design whose weighted rank is below its number
-/// of columns is an error ([`GlmError::RankDeficient`]).
+/// of columns is an error ([`GlmError::RankDeficient`]). Passes over the
+/// rows run on [`crate::torch::threads_for`] threads.
 pub fn fit(data: &Dataset, cfg: &GlmConfig) -> Result<GlmFit, GlmError> {
     fit_family(data, cfg, &Binomial::new(Logit))
 }
 
 /// [`fit`] with another link for the Binomial family.
-pub fn fit_family<L: Link>(
+pub fn fit_family<L: RowLink>(
     data: &Dataset,
     cfg: &GlmConfig,
     family: &Binomial<L>,
@@ -30,9 +30,9 @@ pub fn fit_family<L: Link>(
     let start = Instant::now();
     cfg.check()?;
     check_data(data)?;
-    let x = data.x_tensor(Kind::Double, Device::Cpu)?;
-    let y = Tensor::f_from_slice(&data.y)?;
-    let out = irls(family, &x, &y, cfg.tol, cfg.max_iter)?;
+    let threads = crate::torch::threads_for(data.n, data.k);
+    let x = Design::new(&data.x, data.k);
+    let out = irls(family, &x, &data.y, cfg.tol, cfg.max_iter, threads)?;
     if out.rank < data.k {
         return Err(GlmError::RankDeficient {
             rank: out.rank,
@@ -40,14 +40,18 @@ pub fn fit_family<L: Link>(
         });
     }
     // statsmodels' df_model is `np.linalg.matrix_rank(exog) - 1`:
-    // singular values above max(s) · max(n, k) · EPS (torch's default rtol).
-    let rank_x = x
-        .f_linalg_matrix_rank_atol_rtol_float(None::<f64>, None::<f64>, false)?
-        .f_int64_value(&[])? as usize;
+    // singular values above max(s) · max(n, k) · EPS.
+    let s = match &out.x_singular_values {
+        Some(s) => s.clone(),
+        None => singular_values(&x, threads)?,
+    };
+    let smax = s.iter().cloned().fold(0.0, f64::max);
+    let tol = smax * data.n.max(data.k) as f64 * f64::EPSILON;
+    let rank_x = s.iter().filter(|&&s| s > tol).count();
     let mut fit = assemble(Inputs {
         family,
         x: &x,
-        y: &y,
+        y: &data.y,
         irls: out,
         rank_x,
         names: data.names.clone(),
@@ -55,6 +59,7 @@ pub fn fit_family<L: Link>(
         alpha: cfg.alpha,
         tol: cfg.tol,
         max_iter: cfg.max_iter,
+        threads,
     })?;
     fit.time_s = start.elapsed().as_secs_f64();
     Ok(fit)
@@ -195,8 +200,9 @@ mod tests {
         Dataset::from_parts(names, target.into(), x, y, "fixture".into())
     }
 
-    /// Blank the coef cell of the rows in `rows`: a coefficient that is zero
-    /// up to rounding prints different noise digits on every platform.
+    /// Blank the coef and z cells of the rows in `rows`: a coefficient that
+    /// is zero up to rounding, and its z, print different noise digits on
+    /// every platform (scripts/parity.py's rule).
     fn mask_coefs(summary: &str, names: &[String], rows: &[usize]) -> String {
         let stub_w = names.iter().map(|n| n.len()).max().unwrap_or(0).max(10);
         let lines: Vec<String> = summary
@@ -205,12 +211,15 @@ mod tests {
                 let hit = rows
                     .iter()
                     .any(|&i| l.starts_with(&format!("{:<stub_w$} ", names[i])));
-                if hit && l.len() >= stub_w + 11 {
+                if hit && l.len() >= stub_w + 33 {
+                    // stub, coef (10), std err (11), z (11), ...
                     format!(
-                        "{}{}{}",
+                        "{}{}{}{}{}",
                         &l[..stub_w + 1],
                         "#".repeat(10),
-                        &l[stub_w + 11..]
+                        &l[stub_w + 11..stub_w + 22],
+                        "#".repeat(11),
+                        &l[stub_w + 33..]
                     )
                 } else {
                     l.to_string()

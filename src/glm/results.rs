@@ -4,8 +4,8 @@ use serde::Serialize;
 use tch::{TchError, Tensor};
 
 use super::family::Binomial;
-use super::irls::{Irls, SEPARATION_ATOL};
-use super::link::Link;
+use super::irls::{map_chunks, Design, Irls, CHUNK, SEPARATION_ATOL};
+use super::rows::{self, RowLink, Sum};
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
 /// μ < 10·DBL_EPSILON or μ > 1 - 10·DBL_EPSILON.
@@ -155,10 +155,10 @@ fn ndtri(p: f64) -> Result<f64, TchError> {
 }
 
 /// Everything needed to turn an IRLS run into a [`GlmFit`].
-pub(crate) struct Inputs<'a, L: Link> {
+pub(crate) struct Inputs<'a, L: RowLink> {
     pub family: &'a Binomial<L>,
-    pub x: &'a Tensor,
-    pub y: &'a Tensor,
+    pub x: &'a Design<'a>,
+    pub y: &'a [f64],
     pub irls: Irls,
     /// Rank of X (numpy's `matrix_rank`), for the degrees of freedom.
     pub rank_x: usize,
@@ -167,10 +167,12 @@ pub(crate) struct Inputs<'a, L: Link> {
     pub alpha: f64,
     pub tol: f64,
     pub max_iter: usize,
+    /// Threads for the passes over the rows.
+    pub threads: usize,
 }
 
 /// Compute the statistics of statsmodels' `GLMResults` from an IRLS run.
-pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> {
+pub(crate) fn assemble<L: RowLink>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> {
     let Inputs {
         family,
         x,
@@ -182,12 +184,15 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> 
         alpha,
         tol,
         max_iter,
+        threads,
     } = inp;
-    let n = y.size1()? as usize;
-    let params = Vec::<f64>::try_from(&irls.params)?;
+    let n = y.len();
+    let k = irls.params.len();
+    let params = irls.params.clone();
     // cov_params = normalized_cov_params * scale, scale = 1.
-    let var = Vec::<f64>::try_from(&irls.normalized_cov.f_diagonal(0, 0, 1)?.f_contiguous()?)?;
-    let bse: Vec<f64> = var.iter().map(|v| v.sqrt()).collect();
+    let bse: Vec<f64> = (0..k)
+        .map(|j| irls.normalized_cov[j * k + j].sqrt())
+        .collect();
     let tvalues: Vec<f64> = params.iter().zip(&bse).map(|(b, s)| b / s).collect();
     let pvalues = two_sided_p(&tvalues)?;
     let q = ndtri(1.0 - alpha / 2.0)?;
@@ -197,17 +202,66 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> 
         .map(|(b, s)| [b - q * s, b + q * s])
         .collect();
 
-    // results.mu = predict(params): the unclipped inverse link of Xβ.
-    let lin_pred_t = x.f_mv(&irls.params)?;
-    let mu_t = family.link.inverse(&lin_pred_t)?;
-    let llf = family.loglike(y, &mu_t)?;
-    let deviance = family.deviance(y, &mu_t)?;
-    let pearson_chi2 = family.pearson_chi2(y, &mu_t)?;
+    // results.mu = predict(params): the unclipped inverse link of Xβ; then
+    // llf, deviance and Pearson's χ² at μ, in one pass.
+    let link = &family.link;
+    let parts: Vec<(usize, usize)> = (0..n)
+        .step_by(CHUNK)
+        .map(|s| (s, (s + CHUNK).min(n)))
+        .collect();
+    let per_chunk = map_chunks(parts, threads, |(start, end)| {
+        let lin_pred = x.predict_rows(start, end, &params);
+        let mu: Vec<f64> = lin_pred.iter().map(|&e| link.inverse_row(e)).collect();
+        let ys = &y[start..end];
+        let fs: [fn(f64, f64) -> f64; 3] = [rows::loglike, rows::deviance, rows::pearson];
+        let sums = fs.map(|f| {
+            let mut s = Sum::default();
+            s.add(rows::sum_rows(ys, &mu, f));
+            s
+        });
+        (lin_pred, mu, sums)
+    });
+    let mut lin_pred = Vec::with_capacity(n);
+    let mut mu = Vec::with_capacity(n);
+    let mut sums = [Sum::default(); 3];
+    for (l, m, s) in per_chunk {
+        lin_pred.extend(l);
+        mu.extend(m);
+        for (t, s) in sums.iter_mut().zip(s) {
+            t.merge(s);
+        }
+    }
+    let [llf, deviance, pearson_chi2] = sums.map(Sum::value);
     // The null model is intercept-only: μ = mean(y) on every row.
-    let ybar = y.f_mean(None)?.f_double_value(&[])?;
-    let mu_null = Tensor::f_full([n as i64], ybar, (tch::Kind::Double, y.device()))?;
-    let llnull = family.loglike(y, &mu_null)?;
-    let null_deviance = family.deviance(y, &mu_null)?;
+    let mut ysum = Sum::default();
+    for v in y {
+        ysum.add(*v);
+    }
+    let ybar = ysum.value() / n as f64;
+    let null = |f: fn(f64, f64) -> f64| {
+        // f(y, ȳ) for the two values a 0/1 target takes, computed once.
+        let (f0, f1) = (f(0.0, ybar), f(1.0, ybar));
+        let mut s = Sum::default();
+        for chunk in y.chunks(128) {
+            s.add(
+                chunk
+                    .iter()
+                    .map(|&v| {
+                        if v == 0.0 {
+                            f0
+                        } else if v == 1.0 {
+                            f1
+                        } else {
+                            f(v, ybar)
+                        }
+                    })
+                    .sum(),
+            );
+        }
+        s.value()
+    };
+    let llnull = null(rows::loglike);
+    let null_deviance = null(rows::deviance);
 
     let df_model = rank_x.saturating_sub(1);
     let df_resid = n.saturating_sub(rank_x);
@@ -218,8 +272,6 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> 
     let prsquared_cs = 1.0 - ((llnull - llf) * (2.0 / n as f64)).exp();
     let prsquared_mcf = 1.0 - llf / llnull;
 
-    let mu = Vec::<f64>::try_from(&mu_t)?;
-    let lin_pred = Vec::<f64>::try_from(&lin_pred_t)?;
     let mut warnings = Vec::new();
     if irls.separation {
         warnings.push(separation_warning());

@@ -192,7 +192,8 @@ fn mask_date_time(s: &str) -> String {
         .join("\n")
 }
 
-/// Replace the coef cell of rows whose coefficient is zero up to rounding.
+/// Replace the coef and z cells of rows whose coefficient is zero up to
+/// rounding (its z is noise too; scripts/parity.py's rule).
 fn mask_noise_coefs(s: &str, fx: &Fixture) -> String {
     let stub_w = fx.names.iter().map(|n| n.len()).max().unwrap().max(10);
     let noisy: Vec<&String> = (0..fx.names.len())
@@ -205,11 +206,14 @@ fn mask_noise_coefs(s: &str, fx: &Fixture) -> String {
                 .iter()
                 .any(|n| l.starts_with(&format!("{n:<stub_w$} ")));
             if hit {
+                // stub, coef (10), std err (11), z (11), ...
                 format!(
-                    "{}{}{}",
+                    "{}{}{}{}{}",
                     &l[..stub_w + 1],
                     "#".repeat(10),
-                    &l[stub_w + 11..]
+                    &l[stub_w + 11..stub_w + 22],
+                    "#".repeat(11),
+                    &l[stub_w + 33..]
                 )
             } else {
                 l.to_string()
