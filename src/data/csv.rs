@@ -26,7 +26,7 @@
 //! coefficients and full column rank ([`check_full_rank`]).
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 use std::path::Path;
 
 use super::{check_full_rank, DataError, Dataset};
@@ -98,8 +98,20 @@ pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), Data
     let f = File::open(path).map_err(io_err)?;
     let len = f.metadata().map_err(io_err)?.len();
     let delimiter = opts.delimiter.unwrap_or_else(|| default_delimiter(path));
-    read_from(f, &file, delimiter, Some(len), opts)
+    // The fast path reads the rows again from after the header: only for
+    // a regular file (not a pipe, whose bytes can be read once).
+    let regular = f.metadata().map_err(io_err)?.is_file();
+    let reopen = |at: u64| -> io::Result<Box<dyn Read>> {
+        let mut f = File::open(path)?;
+        f.seek(io::SeekFrom::Start(at))?;
+        Ok(Box::new(f))
+    };
+    let reopen: Option<Reopen> = if regular { Some(&reopen) } else { None };
+    read_from(f, &file, delimiter, Some(len), opts, reopen)
 }
+
+/// Opens the input again at a byte offset: what the fast path reads.
+type Reopen<'a> = &'a dyn Fn(u64) -> io::Result<Box<dyn Read>>;
 
 /// Tab for a `.tsv` file (any case), comma otherwise.
 pub fn default_delimiter(path: &Path) -> u8 {
@@ -128,13 +140,16 @@ enum Cell {
 }
 
 /// Read CSV from `rdr`, named `file` in messages. `len` is the input's size
-/// in bytes when known; it is used to size the matrix once.
+/// in bytes when known; it is used to size the matrix once. With `reopen`,
+/// the rows are first tried by [`fast_rows`] on the input opened again after
+/// the header; when that declines, the rows are read here as usual.
 fn read_from<R: Read>(
     mut rdr: R,
     file: &str,
     delimiter: u8,
     len: Option<u64>,
     opts: &CsvOptions,
+    reopen: Option<Reopen>,
 ) -> Result<(Dataset, usize), DataError> {
     let io_err = |e: io::Error| DataError::Io {
         file: file.to_string(),
@@ -206,7 +221,16 @@ fn read_from<R: Read>(
     row[0] = 1.0;
     let mut dropped = 0usize;
     let mut seen = 0usize;
-    while csv.read_byte_record(&mut rec).map_err(csv_err)? {
+    let fast = reopen.and_then(|open| {
+        let rest = len.map(|len| len.saturating_sub(header_end));
+        fast_rows(open(header_end).ok()?, delimiter, &roles, k, rest)
+    });
+    let slow = fast.is_none();
+    if let Some((fx, fy)) = fast {
+        seen = fy.len();
+        (x, y) = (fx, fy);
+    }
+    while slow && csv.read_byte_record(&mut rec).map_err(csv_err)? {
         if is_blank(&rec) {
             continue;
         }
@@ -299,6 +323,172 @@ fn read_from<R: Read>(
     let data = Dataset::from_parts(names, target, x, y, file.into());
     check_full_rank(&data)?;
     Ok((data, dropped))
+}
+
+/// Bytes of input parsed per round of the fast path.
+const FAST_CHUNK: usize = 8 << 20;
+
+/// The fast path for the rows of a plain numeric file: lines split at LF
+/// and at the delimiter, every used cell parsed by [`parse_str`] (trimmed,
+/// as below), on several threads for a large file
+/// ([`crate::torch::threads_for`]). It gives up (None) on anything that
+/// needs the full reader: a quote anywhere, a row with another number of
+/// fields, a cell that is not a finite number (missing, NaN, text), a target
+/// other than 0 or 1, a read error. The caller then reads the rows the usual
+/// way, which reports the error, or handles the row, exactly as always. The
+/// rows it does accept are the ones the full reader accepts, with the same
+/// values: without quotes a record is a line and a field is what lies
+/// between delimiters; blank lines are skipped in both.
+fn fast_rows<R: Read>(
+    mut rdr: R,
+    delimiter: u8,
+    roles: &[Role],
+    k: usize,
+    rest: Option<u64>,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let mut x: Vec<f64> = Vec::new();
+    let mut y: Vec<f64> = Vec::new();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut threads = 1;
+    let mut done_bytes = 0u64;
+    let mut first = true;
+    loop {
+        // Fill the buffer up to FAST_CHUNK past what is carried over.
+        let carried = buf.len();
+        buf.resize(carried + FAST_CHUNK, 0);
+        let mut got = 0;
+        while carried + got < buf.len() {
+            match rdr.read(&mut buf[carried + got..]) {
+                Ok(0) => break,
+                Ok(m) => got += m,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        buf.truncate(carried + got);
+        let eof = got == 0 || carried + got < carried + FAST_CHUNK;
+        let end = if eof {
+            buf.len()
+        } else {
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(p) => p + 1,
+                None => continue, // one line longer than a chunk: read more
+            }
+        };
+        let region = &buf[..end];
+        if threads == 1 {
+            parse_lines(region, delimiter, roles, k, &mut x, &mut y)?;
+        } else {
+            let parts = split_at_lines(region, threads);
+            let parsed: Vec<Option<(Vec<f64>, Vec<f64>)>> = std::thread::scope(|s| {
+                let handles: Vec<_> = parts
+                    .iter()
+                    .map(|part| {
+                        s.spawn(move || {
+                            let (mut px, mut py) = (Vec::new(), Vec::new());
+                            parse_lines(part, delimiter, roles, k, &mut px, &mut py)?;
+                            Some((px, py))
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().ok().flatten())
+                    .collect()
+            });
+            for p in parsed {
+                let (px, py) = p?;
+                x.extend_from_slice(&px);
+                y.extend_from_slice(&py);
+            }
+        }
+        done_bytes += end as u64;
+        if first && !y.is_empty() {
+            first = false;
+            // Size the matrix for the whole input, and choose the threads,
+            // from the bytes per row seen so far.
+            if let Some(rest) = rest {
+                let per_row = done_bytes as f64 / y.len() as f64;
+                let rows = (rest as f64 / per_row * 1.02) as usize + 16;
+                x.reserve(rows.saturating_sub(y.len()).saturating_mul(k));
+                y.reserve(rows.saturating_sub(y.len()));
+                threads = crate::torch::threads_for(rows, k);
+            }
+        }
+        buf.drain(..end);
+        if eof {
+            return Some((x, y));
+        }
+    }
+}
+
+/// Cut `region` (whole lines) into up to `parts` pieces at line ends.
+fn split_at_lines(region: &[u8], parts: usize) -> Vec<&[u8]> {
+    let mut out = Vec::with_capacity(parts);
+    let mut rest = region;
+    for p in (1..parts).rev() {
+        let target = rest.len() / (p + 1);
+        let cut = match rest[target..].iter().position(|&b| b == b'\n') {
+            Some(i) => target + i + 1,
+            None => rest.len(),
+        };
+        out.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    out.push(rest);
+    out
+}
+
+/// Parse whole lines for [`fast_rows`]; None to give up.
+fn parse_lines(
+    region: &[u8],
+    delimiter: u8,
+    roles: &[Role],
+    k: usize,
+    x: &mut Vec<f64>,
+    y: &mut Vec<f64>,
+) -> Option<()> {
+    let mut row = vec![0.0; k + 1]; // design row, then the target
+    row[0] = 1.0;
+    let mut col = 0; // field number within the line
+    let mut start = 0; // where the current field starts
+    let ends = memchr::memchr3_iter(delimiter, b'\n', b'"', region)
+        .chain((region.last() != Some(&b'\n') && !region.is_empty()).then_some(region.len()));
+    for pos in ends {
+        let b = region.get(pos).copied().unwrap_or(b'\n'); // the end: a last line
+        if b == b'"' {
+            return None;
+        }
+        let field = &region[start..pos];
+        start = pos + 1;
+        if b == b'\n' && col == 0 && field.trim_ascii().is_empty() {
+            continue; // a blank line, skipped as the full reader does
+        }
+        let role = *roles.get(col)?;
+        col += 1;
+        if role != Role::Skip {
+            let field = field.trim_ascii();
+            if !field.is_ascii() {
+                return None;
+            }
+            // SAFETY: ASCII bytes are valid UTF-8.
+            let text = unsafe { std::str::from_utf8_unchecked(field) };
+            match (parse_str(text), role) {
+                (Cell::Value(v), Role::Target) if v == 0.0 || v == 1.0 => row[k] = v.abs(),
+                (Cell::Value(v), Role::Feature(j)) => row[j] = v,
+                _ => return None,
+            }
+        }
+        if b == b'\n' {
+            if col != roles.len() {
+                return None;
+            }
+            col = 0;
+            x.extend_from_slice(&row[..k]);
+            y.push(row[k]);
+        }
+    }
+    Some(())
 }
 
 fn missing_err(file: String, line: u64, column: String, value: String) -> DataError {
@@ -608,8 +798,24 @@ fn reserve_estimate(
 mod tests {
     use super::*;
 
+    /// Read `text` the usual way and again with the fast path on, and
+    /// check that both give the same data or the same error.
     fn read(text: &[u8], opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
-        read_from(text, "t.csv", opts.delimiter.unwrap_or(b','), None, opts)
+        let delimiter = opts.delimiter.unwrap_or(b',');
+        let slow = read_from(text, "t.csv", delimiter, None, opts, None);
+        let owned = text.to_vec();
+        let reopen = move |at: u64| -> io::Result<Box<dyn Read>> {
+            Ok(Box::new(io::Cursor::new(owned[at as usize..].to_vec())))
+        };
+        let len = Some(text.len() as u64);
+        let fast = read_from(text, "t.csv", delimiter, len, opts, Some(&reopen));
+        assert_eq!(
+            slow,
+            fast,
+            "fast path differs on {:?}",
+            String::from_utf8_lossy(text)
+        );
+        slow
     }
 
     fn ok(text: &str) -> Dataset {
@@ -624,6 +830,47 @@ mod tests {
     }
 
     const PLAIN: &str = "x1,x2,y\n1,2,0\n2,1,1\n3,5,0\n4,3,1\n";
+
+    #[test]
+    fn fast_path_takes_plain_rows_and_declines_the_rest() {
+        let roles = [Role::Feature(1), Role::Target, Role::Skip];
+        let rows = |text: &str| fast_rows(text.as_bytes(), b',', &roles, 2, None);
+        let (x, y) = rows("1.5,1,a\n \n-2, 0 ,b\r\n  \r\n3e0,1,\"").map_or((vec![], vec![]), |r| r);
+        assert!(
+            x.is_empty() && y.is_empty(),
+            "a quote, even in a skipped column, declines"
+        );
+        let (x, y) = rows("1.5,1,a\n \n-2, 0 ,b\r\n  \r\n3e0,1,c").unwrap();
+        assert_eq!(x, [1.0, 1.5, 1.0, -2.0, 1.0, 3.0]);
+        assert_eq!(y, [1.0, 0.0, 1.0]);
+        for bad in [
+            "1,2,a\n",
+            "1,NA,a\n",
+            "nan,1,a\n",
+            "1,1\n",
+            "1,1,a,b\n",
+            "inf,0,a\n",
+        ] {
+            assert_eq!(rows(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn fast_path_split_keeps_lines_whole_and_in_order() {
+        let text: String = (0..1000).map(|i| format!("{i},{}\n", i % 2)).collect();
+        let roles = [Role::Feature(1), Role::Target];
+        for parts in 1..5 {
+            let pieces = split_at_lines(text.as_bytes(), parts);
+            assert_eq!(pieces.concat(), text.as_bytes());
+            assert!(pieces.iter().all(|p| p.is_empty() || p.ends_with(b"\n")));
+            let (mut x, mut y) = (vec![], vec![]);
+            for p in pieces {
+                parse_lines(p, b',', &roles, 2, &mut x, &mut y).unwrap();
+            }
+            assert_eq!(y.len(), 1000);
+            assert_eq!(x[2 * 999 + 1], 999.0);
+        }
+    }
 
     #[test]
     fn builds_design_with_intercept_first() {
@@ -898,7 +1145,14 @@ mod tests {
 
     #[test]
     fn endless_header_is_an_error() {
-        let e = read_from(io::repeat(b'x'), "zero", b',', None, &CsvOptions::default());
+        let e = read_from(
+            io::repeat(b'x'),
+            "zero",
+            b',',
+            None,
+            &CsvOptions::default(),
+            None,
+        );
         let e = e.unwrap_err().to_string();
         assert!(
             e.contains("no end to the header row in the first 16 MiB"),

@@ -157,25 +157,18 @@ fn clearly_full_rank(x: &[f64], k: usize, max: &[f64]) -> bool {
     if inv.iter().any(|v| !v.is_finite()) {
         return false; // a zero or subnormal column: leave it to the QR
     }
+    // Fixed chunks of rows, their Gram matrices added in order: the same
+    // sums on any number of threads.
+    let rows = x.len() / k;
+    let step = crate::glm::irls::CHUNK * k;
+    let threads = crate::torch::threads_for(rows, k);
+    let parts = crate::glm::irls::map_chunks(x.chunks(step).collect(), threads, |c: &[f64]| {
+        crate::glm::irls::avx2!(gram_scaled(c, k, &inv))
+    });
     let mut gram = vec![0.0f64; k * k];
-    let mut part = vec![0.0f64; k * k];
-    let mut z = vec![0.0f64; k];
-    for block in x.chunks(k * BLOCK) {
-        part.iter_mut().for_each(|v| *v = 0.0);
-        for row in block.chunks_exact(k) {
-            for j in 0..k {
-                z[j] = row[j] * inv[j];
-            }
-            for a in 0..k {
-                let za = z[a];
-                let g = &mut part[a * k..a * k + k];
-                for b in a..k {
-                    g[b] += za * z[b];
-                }
-            }
-        }
-        for (g, p) in gram.iter_mut().zip(&part) {
-            *g += p;
+    for p in parts {
+        for (g, v) in gram.iter_mut().zip(p) {
+            *g += v;
         }
     }
     let d: Vec<f64> = (0..k).map(|a| gram[a * k + a].sqrt()).collect();
@@ -204,6 +197,34 @@ fn clearly_full_rank(x: &[f64], k: usize, max: &[f64]) -> bool {
         }
     }
     true
+}
+
+/// X'X of the columns scaled by `inv`, summed in blocks of [`BLOCK`] rows.
+/// Whole rows of the square are updated (the lower triangle is not read):
+/// the same products in the same order as the upper triangle alone, in
+/// loops that vectorise.
+#[inline(always)]
+fn gram_scaled(x: &[f64], k: usize, inv: &[f64]) -> Vec<f64> {
+    let mut gram = vec![0.0f64; k * k];
+    let mut part = vec![0.0f64; k * k];
+    let mut z = vec![0.0f64; k];
+    for block in x.chunks(k * BLOCK) {
+        part.iter_mut().for_each(|v| *v = 0.0);
+        for row in block.chunks_exact(k) {
+            for ((z, r), s) in z.iter_mut().zip(row).zip(inv) {
+                *z = r * s;
+            }
+            for (g, &za) in part.chunks_exact_mut(k).zip(z.iter()) {
+                for (g, zb) in g.iter_mut().zip(z.iter()) {
+                    *g += za * zb;
+                }
+            }
+        }
+        for (g, p) in gram.iter_mut().zip(&part) {
+            *g += p;
+        }
+    }
+    gram
 }
 
 #[cfg(test)]

@@ -72,6 +72,7 @@ macro_rules! avx2 {
         }
     }};
 }
+pub(crate) use avx2;
 
 /// The design matrix as the fit reads it: row-major n × k (as
 /// [`Dataset::x`](crate::data::Dataset)), with a power-of-two scale per

@@ -83,10 +83,16 @@ pub fn deviance(y: f64, mu: f64) -> f64 {
 }
 
 /// One row's log-likelihood y log((μ+1e-20)/(1-μ+1e-20)) + log(1-μ+1e-20).
+/// For y = 0 the first product is skipped: the odds are finite and
+/// positive for μ in [0, 1], so it is zero (unless μ is NaN).
 pub fn loglike(y: f64, mu: f64) -> f64 {
     let one_minus = (1.0 - mu) + LOG_GUARD;
-    let odds = (mu + LOG_GUARD) / one_minus;
-    y * odds.ln() + one_minus.ln()
+    let a = if y == 0.0 && !mu.is_nan() {
+        0.0
+    } else {
+        y * ((mu + LOG_GUARD) / one_minus).ln()
+    };
+    a + one_minus.ln()
 }
 
 /// One row's Pearson term (y - μ)² / V(μ).
