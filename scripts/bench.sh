@@ -50,12 +50,15 @@ bench() { # name runs cmd1 cmd2...
   say "$name: hyperfine --runs $n"
   hyperfine --style basic --warmup 1 --runs "$n" --export-json "$out/$name.json" "$@" >&2
 }
-# Peak RSS in MiB: median of three runs of one command.
+# Peak RSS in MiB: median of three runs of one command (GNU time's %M, KiB).
 peak() {
-  local a=() i
+  local a=() i f
+  f=$(mktemp)
   for i in 1 2 3; do
-    a+=("$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1 )")
+    /usr/bin/time -f '%M' -o "$f" "$@" >/dev/null 2>&1
+    a+=("$(tail -n1 "$f")")
   done
+  rm -f "$f"
   printf '%s\n' "${a[@]}" | sort -n | sed -n 2p | awk '{printf "%.0f", $1/1024}'
 }
 # JSON field of hyperfine result i: median / min / max.
