@@ -84,7 +84,10 @@ pub(super) fn glm_error(e: GlmError) -> anyhow::Error {
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let loaded = a.data.load(g)?;
     let data = &loaded.data;
-    logreg::data::check_full_rank(data)?;
+    // read_csv has already checked a data file's rank; simulated data has not.
+    if loaded.sim.is_some() {
+        logreg::data::check_full_rank(data)?;
+    }
     let cfg = GlmConfig {
         tol: a.tol,
         max_iter: a.max_iter,
