@@ -122,6 +122,28 @@ pub fn render(
     Ok(dashes(buf))
 }
 
+/// The legend box of the single-panel pictures (loss, outcomes,
+/// probability), at `position`.
+pub fn draw_legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+    PlotError: From<DrawingAreaErrorKind<DB::ErrorType>>,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(12)
+        .label_font(font(LEGEND_SIZE))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.5))
+        .draw()?;
+    Ok(())
+}
+
 /// Indices of at most `cap` of `n` items, evenly spaced, first and last kept.
 pub fn pick(n: usize, cap: usize) -> Vec<usize> {
     if n <= cap {

@@ -3,8 +3,8 @@
 use plotters::prelude::*;
 
 use super::common::{
-    check_len, dashed, finite_range, font, legend_line, log_ticks, pad, pick, render, solid, tick,
-    PlotError, DESC_SIZE, GLM, LABEL_SIZE, LEGEND_SIZE, MAX_LINE_POINTS, NN, TITLE_SIZE,
+    check_len, dashed, draw_legend, finite_range, font, legend_line, log_ticks, pad, pick, render,
+    solid, tick, PlotError, DESC_SIZE, GLM, LABEL_SIZE, MAX_LINE_POINTS, NN, TITLE_SIZE,
 };
 
 /// Render the loss (mean BCE over the full data) at each recorded step, at
@@ -72,15 +72,7 @@ pub fn loss(steps: &[usize], loss: &[f64], glm_min: Option<f64>) -> Result<Strin
                 .label(format!("GLM minimum: deviance / 2n = {}", min_label(m)))
                 .legend(legend_line(dashed(GLM)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(12)
-            .label_font(font(LEGEND_SIZE))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.5))
-            .draw()?;
-        Ok(())
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }
 

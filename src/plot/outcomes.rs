@@ -5,9 +5,9 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 use super::common::{
-    check_len, finite_range, font, legend_line, pad, pick, render, solid, tick, PlotError,
-    CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE, LEGEND_SIZE, MAX_LINE_POINTS,
-    MAX_SCATTER_POINTS, NN, TITLE_SIZE,
+    check_len, draw_legend, finite_range, font, legend_line, pad, pick, render, solid, tick,
+    PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE, MAX_LINE_POINTS, MAX_SCATTER_POINTS,
+    NN, TITLE_SIZE,
 };
 use super::probability::X_MIN_SPAN;
 use crate::simulate::sigmoid;
@@ -109,14 +109,6 @@ pub fn outcomes(y: &[f64], glm_lin_pred: &[f64], nn_lin_pred: &[f64]) -> Result<
             .draw_series(LineSeries::new(nn_line, solid(NN)))?
             .label("network: sigmoid(X w + b)")
             .legend(legend_line(solid(NN)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::MiddleRight)
-            .margin(12)
-            .label_font(font(LEGEND_SIZE))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.5))
-            .draw()?;
-        Ok(())
+        draw_legend(&mut chart, SeriesLabelPosition::MiddleRight)
     })
 }

@@ -2,8 +2,8 @@
 use plotters::prelude::*;
 
 use super::common::{
-    check_len, finite_range, font, legend_line, pad, pick, render, solid, tick, PlotError,
-    CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE, LEGEND_SIZE, MAX_SCATTER_POINTS, TITLE_SIZE,
+    check_len, draw_legend, finite_range, font, legend_line, pad, pick, render, solid, tick,
+    PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE, MAX_SCATTER_POINTS, TITLE_SIZE,
 };
 use crate::simulate::sigmoid;
 
@@ -83,14 +83,6 @@ pub fn probability(lin_pred: &[f64], p: &[f64], source: Source) -> Result<String
             )?
             .label(format!("{rows}, n = {}", lin_pred.len()))
             .legend(move |(x, y)| Circle::new((x + 12, y), 4, marker));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .margin(12)
-            .label_font(font(LEGEND_SIZE))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.5))
-            .draw()?;
-        Ok(())
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }
