@@ -6,8 +6,12 @@ use logreg::nn::Record;
 use logreg::plot;
 
 use super::common::{DataArgs, GlmArgs, TrainArgs};
-use super::output::{print, write_plots};
+use super::output::{print_then, write_plots};
+use super::preflight::Preflight;
 use super::Global;
+
+/// The pictures of `--plots` (from `plot::comparison`).
+pub(super) const PLOTS: [&str; 4] = ["probability.svg", "outcomes.svg", "loss.svg", "params.svg"];
 
 /// Fit the same data as a GLM (Fisher scoring) and as a network (SGD) and
 /// compare the coefficients: true value (simulated data), GLM estimate and
@@ -35,6 +39,10 @@ pub struct Args {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    Preflight::default()
+        .input("--data", a.data.data.as_deref())
+        .plots("--plots", a.plots.as_deref(), &PLOTS)
+        .check()?;
     let loaded = a.data.load(g)?;
     let cmp = compare(
         &loaded.data,
@@ -45,17 +53,19 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
     }
-    if let Some(dir) = &a.plots {
-        write_plots(
-            dir,
-            &plot::comparison(&cmp, &loaded.data, loaded.sim.as_ref())?,
-        )?;
-    }
-    if a.json {
-        print(&(serde_json::to_string_pretty(&cmp)? + "\n"))
+    let plots = match &a.plots {
+        Some(_) => plot::comparison(&cmp, &loaded.data, loaded.sim.as_ref())?,
+        None => Vec::new(),
+    };
+    let result = if a.json {
+        serde_json::to_string_pretty(&cmp)? + "\n"
     } else {
-        print(&render(&loaded.data, &cmp))
-    }
+        render(&loaded.data, &cmp)
+    };
+    print_then(&result, || match &a.plots {
+        Some(dir) => write_plots(dir, &plots),
+        None => Ok(()),
+    })
 }
 
 /// What `--plots` needs kept during training: the loss at every step

@@ -7,7 +7,8 @@ use logreg::nn::TrainConfig;
 use logreg::plot;
 use logreg::simulate::{simulate, SimConfig};
 
-use super::output::print;
+use super::output::{print_then, write_plots};
+use super::preflight::Preflight;
 use super::Global;
 
 /// The lecture: simulate n = 1000 points with x1, x2 ~ Uniform(-3, 3) and
@@ -28,6 +29,13 @@ pub struct Args {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    // Checked before the work (the summary's Date and Time, the folder).
+    if !a.json {
+        super::glm::summary_time()?;
+    }
+    Preflight::default()
+        .plots("--plots", a.plots.as_deref(), &super::compare::PLOTS)
+        .check()?;
     let sim = simulate(&SimConfig {
         seed: g.seed,
         ..SimConfig::default()
@@ -42,12 +50,18 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
     }
-    if let Some(dir) = &a.plots {
-        super::output::write_plots(dir, &plot::comparison(&cmp, data, Some(&sim))?)?;
-    }
-    if a.json {
-        return print(&(serde_json::to_string_pretty(&cmp)? + "\n"));
-    }
-    let table = summary(&cmp.glm, &data.target, super::glm::summary_time()?);
-    print(&format!("{table}\n\n{}", render(data, &cmp)))
+    let plots = match &a.plots {
+        Some(_) => plot::comparison(&cmp, data, Some(&sim))?,
+        None => Vec::new(),
+    };
+    let result = if a.json {
+        serde_json::to_string_pretty(&cmp)? + "\n"
+    } else {
+        let table = summary(&cmp.glm, &data.target, super::glm::summary_time()?);
+        format!("{table}\n\n{}", render(data, &cmp))
+    };
+    print_then(&result, || match &a.plots {
+        Some(dir) => write_plots(dir, &plots),
+        None => Ok(()),
+    })
 }

@@ -82,6 +82,10 @@ pub(super) fn glm_error(e: GlmError) -> anyhow::Error {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    // Checked before the work, read again for the table after it.
+    if !a.json {
+        summary_time()?;
+    }
     let loaded = a.data.load(g)?;
     let data = &loaded.data;
     // read_csv has already checked a data file's rank; simulated data has not.
@@ -93,12 +97,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         max_iter: a.max_iter,
         alpha: a.alpha,
     };
-    let when = if a.json { None } else { Some(summary_time()?) };
     let fit = fit(data, &cfg).map_err(glm_error)?;
     for w in &fit.warnings {
         eprintln!("warning: {w}");
     }
-    match when {
+    match (!a.json).then(summary_time).transpose()? {
         None => {
             let json = serde_json::to_string(&fit).context("serializing the fit")?;
             print(&(json + "\n"))

@@ -4,8 +4,10 @@ mod common;
 mod compare;
 mod demo;
 mod glm;
+mod interrupt;
 mod nn;
 mod output;
+mod preflight;
 mod repeat;
 mod simulate;
 
@@ -61,6 +63,7 @@ pub enum Command {
 
 /// Run one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    interrupt::install()?;
     match cli.threads {
         Some(n) => logreg::torch::set_threads(n),
         None => logreg::torch::set_threads_auto(),

@@ -8,8 +8,12 @@ use logreg::nn::{train, NnFit, Record};
 use logreg::plot;
 
 use super::common::{DataArgs, TrainArgs};
-use super::output::{print, write_atomic};
-use super::Global;
+use super::output::{print_then, write_plots, Output};
+use super::preflight::Preflight;
+use super::{Global, UsageError};
+
+/// The pictures of `--plots` (from `plot::training`).
+const PLOTS: [&str; 2] = ["loss.svg", "params.svg"];
 
 /// Train logistic regression as a one-layer network: Linear(k, 1), sigmoid,
 /// BCE loss, full-batch SGD, seeded like `torch.manual_seed(seed)`. With the
@@ -24,6 +28,8 @@ pub struct Args {
     #[command(flatten)]
     pub train: TrainArgs,
     /// Write a CSV of step, loss and parameters every --log-every steps.
+    /// `-` writes it to stdout, and the table then goes to stderr (not
+    /// with --json, which is stdout's).
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub trace: Option<PathBuf>,
     /// Steps between rows of --trace.
@@ -40,6 +46,18 @@ pub struct Args {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    let trace = a.trace.as_ref().map(|p| Output::from_arg(Some(p)));
+    if matches!(trace, Some(Output::Stdout)) && a.json {
+        return Err(UsageError(
+            "--trace - and --json both write to stdout; give --trace a file".into(),
+        )
+        .into());
+    }
+    Preflight::default()
+        .input("--data", a.data.data.as_deref())
+        .file("--trace", a.trace.as_deref())
+        .plots("--plots", a.plots.as_deref(), &PLOTS)
+        .check()?;
     let loaded = a.data.load(g)?;
     let record = a
         .trace
@@ -54,23 +72,39 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         }));
     let cfg = a.train.config(g.seed, record)?;
     let fit = train(&loaded.data, &cfg)?;
-    if let Some(path) = &a.trace {
-        write_atomic(path, trace_csv(&fit).as_bytes())?;
-    }
-    if let Some(dir) = &a.plots {
-        // The GLM gives the reference lines; if it cannot be fitted, the
-        // pictures are drawn without them.
-        let glm = glm::fit(&loaded.data, &GlmConfig::default())
-            .inspect_err(|e| eprintln!("note: --plots: no GLM reference lines (GLM: {e})"))
-            .ok();
-        let plots = plot::training(&fit, glm.as_ref(), loaded.data.truth.as_deref())?;
-        super::output::write_plots(dir, &plots)?;
-    }
-    if a.json {
-        print(&(serde_json::to_string_pretty(&fit)? + "\n"))
+    let plots = match &a.plots {
+        Some(_) => {
+            // The GLM gives the reference lines; if it cannot be fitted, the
+            // pictures are drawn without them.
+            let glm = glm::fit(&loaded.data, &GlmConfig::default())
+                .inspect_err(|e| eprintln!("note: --plots: no GLM reference lines (GLM: {e})"))
+                .ok();
+            plot::training(&fit, glm.as_ref(), loaded.data.truth.as_deref())?
+        }
+        None => Vec::new(),
+    };
+    let result = if a.json {
+        serde_json::to_string_pretty(&fit)? + "\n"
     } else {
-        print(&render(&fit, &loaded.data.target))
+        render(&fit, &loaded.data.target)
+    };
+    let write_files = || {
+        if let Some(Output::File(path)) = &trace {
+            Output::File(path.clone()).write(&trace_csv(&fit))?;
+        }
+        match &a.plots {
+            Some(dir) => write_plots(dir, &plots),
+            None => Ok(()),
+        }
+    };
+    if let Some(Output::Stdout) = trace {
+        // stdout carries the trace alone; the table goes to stderr.
+        let printed = Output::Stdout.write(&trace_csv(&fit));
+        eprint!("{result}");
+        write_files()?;
+        return printed;
     }
+    print_then(&result, write_files)
 }
 
 /// `step,loss,<names...>` rows from the training history.

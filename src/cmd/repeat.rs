@@ -1,10 +1,7 @@
 //! `logreg repeat`: the lecture's experiment many times over, both fits each
 //! time, summarised; the networks of a chunk of runs train as one batch.
-use std::fs::File;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::builder::TypedValueParser;
@@ -15,11 +12,13 @@ use logreg::repeat::{
 };
 
 use super::common::{GlmArgs, SimArgs, TrainArgs};
-use super::output::print;
+use super::interrupt::{self, EXIT_INTERRUPTED};
+use super::output::{print_then, write_plots, AtomicFile};
+use super::preflight::Preflight;
 use super::{Global, UsageError};
 
-/// Exit status after Ctrl-C (128 + SIGINT), as shells report it.
-const EXIT_INTERRUPTED: i32 = 130;
+/// The picture of `--plots`.
+const PLOT: &str = "sampling.svg";
 
 /// The end of `--help`: what a run is, how seeds and batches work, and
 /// Ctrl-C. (The first line of the help is the subcommand's doc in `mod.rs`.)
@@ -36,9 +35,10 @@ computed in closed form (within about 1e-6 of compare); Adam, AdamW and \
 RMSprop, and SGD with --exact, replay compare's own kernels and equal it bit \
 for bit. --batch-size and --autograd cannot be batched.
 
-Ctrl-C abandons the current chunk: the completed chunks' runs stay in \
---runs-out as whole lines, stderr says how many completed, and the exit \
-status is 130 (nothing is printed on stdout).
+Ctrl-C abandons the current chunk: --runs-out then holds the completed \
+chunks' runs as whole lines, stderr says how many completed, and the exit \
+status is 130 (nothing is printed on stdout). A second Ctrl-C quits at once \
+and leaves --runs-out as it was.
 
 Examples:
   logreg repeat --runs 200
@@ -74,9 +74,10 @@ pub struct Args {
     pub json: bool,
     /// Write one JSON line per run to FILE ({"seed", "glm": {"params", "bse",
     /// "iterations", "converged", "warnings"}, "nn": {"params", "loss"}}), for
-    /// pandas.read_json(FILE, lines=True). The file is truncated at the start
-    /// and gets each chunk's lines as the chunk finishes: after Ctrl-C or a
-    /// failure it holds the completed runs, whole lines only.
+    /// pandas.read_json(FILE, lines=True). The lines go to a temporary file
+    /// in FILE's folder as each chunk finishes, which replaces FILE at the
+    /// end: after Ctrl-C or a failure FILE holds the completed runs, whole
+    /// lines only, or is left as it was if no run completed.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub runs_out: Option<PathBuf>,
     /// Train every network with the exact gradient path, whose numbers equal
@@ -108,13 +109,12 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         },
     };
     let mut study = Study::new(cfg).map_err(usage_or_run)?;
+    Preflight::default()
+        .file("--runs-out", a.runs_out.as_deref())
+        .plots("--plots", a.plots.as_deref(), &[PLOT])
+        .check()?;
 
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .context("cannot install the Ctrl-C handler")?;
-    }
+    let stop = interrupt::cooperate();
     let mut out = match &a.runs_out {
         Some(p) => Some(RunsOut::create(p)?),
         None => None,
@@ -130,7 +130,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         bar.set_message(format!("{}/{runs_total} runs", study.completed()));
         let mut on_step = |step: usize| bar.set_position(base + step as u64 * len);
         let mut ctl = Control {
-            stop: Some(&stop),
+            stop: Some(stop),
             progress: Some(&mut on_step),
         };
         match study.next_chunk(&mut ctl) {
@@ -138,7 +138,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 if let Some(o) = out.as_mut() {
                     if let Err(e) = o.append(&chunk) {
                         bar.finish_and_clear();
-                        eprintln!("{}", completed_note(&study, o.lines, &a.runs_out));
+                        let kept = out.take().map_or(Ok(0), RunsOut::finish);
+                        eprintln!("{}", completed_note(&study, &kept, &a.runs_out));
                         return Err(e);
                     }
                 }
@@ -148,38 +149,43 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             Ok(None) => break,
             Err(e) => {
                 bar.finish_and_clear();
-                eprintln!("{}", completed_note(&study, study.completed(), &a.runs_out));
+                let kept = out.take().map_or(Ok(0), RunsOut::finish);
+                eprintln!("{}", completed_note(&study, &kept, &a.runs_out));
                 return Err(usage_or_run(e));
             }
         }
     }
     bar.finish_and_clear();
+    let kept = out.take().map_or(Ok(0), RunsOut::finish);
     if !study.is_finished() {
         // Only a stop request ends the loop early.
         eprintln!(
             "interrupted: {}",
-            completed_note(&study, study.completed(), &a.runs_out)
+            completed_note(&study, &kept, &a.runs_out)
         );
-        drop(out);
         std::process::exit(EXIT_INTERRUPTED);
     }
+    kept?;
     let summary = summarize(&study, &runs);
-    if let Some(dir) = &a.plots {
-        let glm: Vec<Vec<f64>> = runs.iter().map(|r| r.glm.params.clone()).collect();
-        let nn: Vec<Vec<f64>> = runs.iter().map(|r| r.nn.params.clone()).collect();
-        let truth = &study.config().sim.beta;
-        let svg = logreg::plot::sampling(study.names(), truth, &glm, &nn)?;
-        let plot = logreg::plot::Plot {
-            name: "sampling.svg",
-            svg,
-        };
-        super::output::write_plots(dir, &[plot])?;
-    }
-    if a.json {
-        print(&(serde_json::to_string_pretty(&summary)? + "\n"))
+    let plot = match &a.plots {
+        Some(_) => {
+            let glm: Vec<Vec<f64>> = runs.iter().map(|r| r.glm.params.clone()).collect();
+            let nn: Vec<Vec<f64>> = runs.iter().map(|r| r.nn.params.clone()).collect();
+            let truth = &study.config().sim.beta;
+            let svg = logreg::plot::sampling(study.names(), truth, &glm, &nn)?;
+            Some(logreg::plot::Plot { name: PLOT, svg })
+        }
+        None => None,
+    };
+    let result = if a.json {
+        serde_json::to_string_pretty(&summary)? + "\n"
     } else {
-        print(&render(&summary))
-    }
+        render(&summary)
+    };
+    print_then(&result, || match (&a.plots, plot) {
+        (Some(dir), Some(plot)) => write_plots(dir, &[plot]),
+        _ => Ok(()),
+    })
 }
 
 /// Settings errors are usage errors (exit 2); a failed run is not.
@@ -197,15 +203,24 @@ fn usage_or_run(e: RepeatError) -> anyhow::Error {
     }
 }
 
-/// "N of R runs completed", and where they are.
-fn completed_note(study: &Study, lines: usize, runs_out: &Option<PathBuf>) -> String {
+/// "N of R runs completed", and where they are: `kept` is what
+/// [`RunsOut::finish`] returned.
+fn completed_note(
+    study: &Study,
+    kept: &anyhow::Result<usize>,
+    runs_out: &Option<PathBuf>,
+) -> String {
     let mut s = format!(
         "{} of {} runs completed",
         study.completed(),
         study.config().runs
     );
     if let Some(p) = runs_out {
-        s.push_str(&format!("; {lines} of them are in {}", p.display()));
+        match kept {
+            Ok(0) => s.push_str(&format!("; {} is left as it was", p.display())),
+            Ok(lines) => s.push_str(&format!("; {lines} of them are in {}", p.display())),
+            Err(e) => s.push_str(&format!("; they could not be kept: {e:#}")),
+        }
     }
     s
 }
@@ -224,10 +239,10 @@ fn progress_bar(quiet: bool, len: u64) -> ProgressBar {
     bar
 }
 
-/// The `--runs-out` file: whole lines, appended a chunk at a time.
+/// The `--runs-out` file: whole lines, appended a chunk at a time to an
+/// [`AtomicFile`] that replaces the file once some runs have completed.
 struct RunsOut {
-    path: PathBuf,
-    file: File,
+    file: AtomicFile,
     /// Bytes of whole lines written so far.
     len: u64,
     /// Lines written so far.
@@ -235,13 +250,10 @@ struct RunsOut {
 }
 
 impl RunsOut {
-    /// Create (or truncate) the file.
+    /// Open the temporary file (the file itself is untouched until `finish`).
     fn create(path: &Path) -> anyhow::Result<Self> {
-        let file =
-            File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
         Ok(RunsOut {
-            path: path.to_path_buf(),
-            file,
+            file: AtomicFile::create(path)?,
             len: 0,
             lines: 0,
         })
@@ -250,18 +262,28 @@ impl RunsOut {
     /// Append one line per run, each with a single write of the whole line.
     /// If a write fails, the file is cut back to its last whole line.
     fn append(&mut self, runs: &[RunResult]) -> anyhow::Result<()> {
+        let path = self.file.path().display().to_string();
+        let cannot = || format!("{path}: cannot write");
         for r in runs {
             let mut line = run_line(r);
             line.push('\n');
             if let Err(e) = self.file.write_all(line.as_bytes()) {
-                let _ = self.file.set_len(self.len);
-                return Err(e).with_context(|| format!("{}: cannot write", self.path.display()));
+                let _ = self.file.truncate(self.len);
+                return Err(e).with_context(cannot);
             }
             self.len += line.len() as u64;
             self.lines += 1;
         }
-        self.file
-            .flush()
-            .with_context(|| format!("{}: cannot write", self.path.display()))
+        self.file.flush().with_context(cannot)
+    }
+
+    /// Put the completed lines in place, if there are any (otherwise the
+    /// file is left as it was); returns how many lines it holds.
+    fn finish(self) -> anyhow::Result<usize> {
+        if self.lines == 0 {
+            return Ok(0);
+        }
+        self.file.commit()?;
+        Ok(self.lines)
     }
 }

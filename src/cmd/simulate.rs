@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use logreg::simulate::to_csv;
 
 use super::common::SimArgs;
+use super::preflight::Preflight;
 use super::{Global, Output};
 
 /// Simulate x ~ Uniform(low, high)^k, p = sigmoid(X·beta), y ~ Bernoulli(p) and
@@ -13,7 +14,10 @@ use super::{Global, Output};
 pub struct Args {
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Output file, written atomically [default: stdout].
+    /// Output file [default: stdout, also for `-`]. Written whole or not at
+    /// all: a temporary file in the same folder, renamed over FILE at the end
+    /// (a symbolic link is followed, and an existing file keeps its
+    /// permissions); a device or FIFO is written in place.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Also write the true linear predictor and probability (columns logit, p).
@@ -22,6 +26,11 @@ pub struct Args {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    Preflight::default()
+        .file("--out", a.out.as_deref())
+        .check()?;
+    // Opened before the work: Ctrl-C during it removes the temporary file.
+    let out = Output::from_arg(a.out.as_ref()).open()?;
     let sim = a.sim.simulate(g.seed)?;
-    Output::from_arg(a.out.as_ref()).write(&to_csv(&sim, a.with_truth))
+    out.write_whole(&to_csv(&sim, a.with_truth))
 }
