@@ -4,6 +4,7 @@
 mod data;
 mod glm;
 mod nn;
+mod output;
 mod plots;
 mod repeat;
 mod simulate;

@@ -353,8 +353,8 @@ fn text_table_has_a_row_per_coefficient_and_the_iterations_line() {
 }
 
 #[test]
-fn runs_out_truncates_an_existing_file() {
-    let dir = temp_dir("repeat-truncate");
+fn runs_out_replaces_an_existing_file_once_runs_complete() {
+    let dir = temp_dir("repeat-replace");
     let f = dir.join("runs.jsonl");
     std::fs::write(&f, "old content that is not JSON\n".repeat(50)).unwrap();
     logreg(&[
@@ -368,6 +368,43 @@ fn runs_out_truncates_an_existing_file() {
     ])
     .ok();
     assert_eq!(read_lines(&f).len(), 2);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "a temporary file is left"
+    );
+}
+
+#[test]
+fn runs_out_is_left_intact_when_no_run_completes() {
+    // As in a_failed_run_says_how_many_completed: the first run fails.
+    let dir = temp_dir("repeat-intact");
+    let f = dir.join("runs.jsonl");
+    let old = "{\"an earlier\": \"result\"}\n".repeat(50);
+    std::fs::write(&f, &old).unwrap();
+    let r = logreg(&[
+        "repeat",
+        "--runs",
+        "4",
+        "--steps",
+        "20",
+        "--low=-1e30",
+        "--high=1e30",
+        "--runs-out",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    assert!(
+        r.stderr().contains("0 of 4 runs completed; ") && r.stderr().contains("is left as it was"),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), old);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "a temporary file is left"
+    );
 }
 
 #[test]
@@ -428,7 +465,10 @@ fn a_failed_run_says_how_many_completed() {
     assert_eq!(r.code(), Some(1), "{}", r.describe());
     let err = r.stderr();
     assert!(
-        err.contains("0 of 4 runs completed; 0 of them are in"),
+        err.contains(&format!(
+            "0 of 4 runs completed; {} is left as it was",
+            f.display()
+        )),
         "{}",
         r.describe()
     );
@@ -437,7 +477,7 @@ fn a_failed_run_says_how_many_completed() {
         "{}",
         r.describe()
     );
-    assert_eq!(read_lines(&f).len(), 0);
+    assert!(!f.exists(), "{}", r.describe());
 }
 
 #[test]
@@ -461,9 +501,16 @@ fn ctrl_c_keeps_the_completed_chunks_as_whole_lines_and_exits_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the first chunk's lines, then interrupt.
+    // Wait for the first chunk's lines (in the temporary file that replaces
+    // runs.jsonl at the end: the folder's only entry), then interrupt.
     let start = Instant::now();
-    while std::fs::read_to_string(&f).map_or(0, |t| t.lines().count()) < 5 {
+    let lines_so_far = || -> usize {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).map_or(0, |t| t.lines().count()))
+            .sum()
+    };
+    while lines_so_far() < 5 {
         assert!(
             start.elapsed() < Duration::from_secs(120),
             "no chunk finished"
