@@ -226,12 +226,25 @@ pub enum Sink {
 }
 
 impl Sink {
+    /// Where this goes, for messages.
+    pub fn name(&self) -> String {
+        match self {
+            Sink::Stdout => "stdout".into(),
+            Sink::File(f) => f.path().display().to_string(),
+        }
+    }
+
+    /// Cut what was written back to `len` bytes (a file only).
+    pub fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout => Ok(()),
+            Sink::File(f) => f.truncate(len),
+        }
+    }
+
     /// Write `text`, then commit.
     pub fn write_whole(mut self, text: &str) -> anyhow::Result<()> {
-        let name = match &self {
-            Sink::Stdout => "stdout".to_string(),
-            Sink::File(f) => f.path().display().to_string(),
-        };
+        let name = self.name();
         self.write_all(text.as_bytes())
             .with_context(|| format!("{name}: cannot write"))?;
         self.commit()

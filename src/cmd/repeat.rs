@@ -1,7 +1,7 @@
 //! `logreg repeat`: the lecture's experiment many times over, both fits each
 //! time, summarised; the networks of a chunk of runs train as one batch.
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::builder::TypedValueParser;
@@ -13,7 +13,7 @@ use logreg::repeat::{
 
 use super::common::{GlmArgs, SimArgs, TrainArgs};
 use super::interrupt::{self, EXIT_INTERRUPTED};
-use super::output::{print_then, write_plots, AtomicFile};
+use super::output::{print_then, write_plots, Output, Sink};
 use super::preflight::Preflight;
 use super::{Global, UsageError};
 
@@ -77,7 +77,9 @@ pub struct Args {
     /// pandas.read_json(FILE, lines=True). The lines go to a temporary file
     /// in FILE's folder as each chunk finishes, which replaces FILE at the
     /// end: after Ctrl-C or a failure FILE holds the completed runs, whole
-    /// lines only, or is left as it was if no run completed.
+    /// lines only, or is left as it was if no run completed. `-` writes the
+    /// lines to stdout, and the table then goes to stderr (not with --json,
+    /// which is stdout's).
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub runs_out: Option<PathBuf>,
     /// Train every network with the exact gradient path, whose numbers equal
@@ -108,6 +110,13 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             false => GradientPath::Auto,
         },
     };
+    let runs_out = a.runs_out.as_ref().map(|p| Output::from_arg(Some(p)));
+    if matches!(runs_out, Some(Output::Stdout)) && a.json {
+        return Err(UsageError(
+            "--runs-out - and --json both write to stdout; give --runs-out a file".into(),
+        )
+        .into());
+    }
     let mut study = Study::new(cfg).map_err(usage_or_run)?;
     Preflight::default()
         .file("--runs-out", a.runs_out.as_deref())
@@ -115,8 +124,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .check()?;
 
     let stop = interrupt::cooperate();
-    let mut out = match &a.runs_out {
-        Some(p) => Some(RunsOut::create(p)?),
+    let mut out = match &runs_out {
+        Some(o) => Some(RunsOut::create(o)?),
         None => None,
     };
     let steps = study.config().train.steps.max(1) as u64;
@@ -182,10 +191,16 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     } else {
         render(&summary)
     };
-    print_then(&result, || match (&a.plots, plot) {
+    let write_plot = || match (&a.plots, plot) {
         (Some(dir), Some(plot)) => write_plots(dir, &[plot]),
         _ => Ok(()),
-    })
+    };
+    if let Some(Output::Stdout) = runs_out {
+        // stdout carried the runs' lines; the table goes to stderr.
+        eprint!("{result}");
+        return write_plot();
+    }
+    print_then(&result, write_plot)
 }
 
 /// Settings errors are usage errors (exit 2); a failed run is not.
@@ -216,9 +231,13 @@ fn completed_note(
         study.config().runs
     );
     if let Some(p) = runs_out {
+        let p = match p.as_os_str() == "-" {
+            true => "stdout".into(),
+            false => p.display().to_string(),
+        };
         match kept {
-            Ok(0) => s.push_str(&format!("; {} is left as it was", p.display())),
-            Ok(lines) => s.push_str(&format!("; {lines} of them are in {}", p.display())),
+            Ok(0) => s.push_str(&format!("; {p} is left as it was")),
+            Ok(lines) => s.push_str(&format!("; {lines} of them are in {p}")),
             Err(e) => s.push_str(&format!("; they could not be kept: {e:#}")),
         }
     }
@@ -240,9 +259,10 @@ fn progress_bar(quiet: bool, len: u64) -> ProgressBar {
 }
 
 /// The `--runs-out` file: whole lines, appended a chunk at a time to an
-/// [`AtomicFile`] that replaces the file once some runs have completed.
+/// [`super::output::AtomicFile`] that replaces the file once some runs have
+/// completed (or to stdout).
 struct RunsOut {
-    file: AtomicFile,
+    file: Sink,
     /// Bytes of whole lines written so far.
     len: u64,
     /// Lines written so far.
@@ -251,9 +271,9 @@ struct RunsOut {
 
 impl RunsOut {
     /// Open the temporary file (the file itself is untouched until `finish`).
-    fn create(path: &Path) -> anyhow::Result<Self> {
+    fn create(out: &Output) -> anyhow::Result<Self> {
         Ok(RunsOut {
-            file: AtomicFile::create(path)?,
+            file: out.open()?,
             len: 0,
             lines: 0,
         })
@@ -262,8 +282,8 @@ impl RunsOut {
     /// Append one line per run, each with a single write of the whole line.
     /// If a write fails, the file is cut back to its last whole line.
     fn append(&mut self, runs: &[RunResult]) -> anyhow::Result<()> {
-        let path = self.file.path().display().to_string();
-        let cannot = || format!("{path}: cannot write");
+        let name = self.file.name();
+        let cannot = || format!("{name}: cannot write");
         for r in runs {
             let mut line = run_line(r);
             line.push('\n');

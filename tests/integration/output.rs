@@ -412,6 +412,48 @@ fn trace_dash_writes_the_trace_to_stdout_and_the_table_to_stderr() {
 }
 
 #[test]
+fn runs_out_dash_writes_the_lines_to_stdout_and_the_table_to_stderr() {
+    let dir = temp_dir("out-runs-out-dash");
+    let run = |args: &[&str]| {
+        let out = Command::new(bin())
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        Run {
+            cmd: format!("logreg {}", args.join(" ")),
+            out,
+        }
+    };
+    let args = ["repeat", "--runs", "3", "--steps", "10", "--runs-out", "-"];
+    let r = run(&args);
+    let out = r.ok();
+    let seeds: Vec<u64> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["seed"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(seeds, [42, 43, 44], "{}", r.describe());
+    assert!(
+        r.stderr().contains("Monte Carlo: 3 runs"),
+        "{}",
+        r.describe()
+    );
+    assert!(
+        entries(&dir).is_empty(),
+        "a file was written: {:?}",
+        entries(&dir)
+    );
+
+    let mut json = args.to_vec();
+    json.push("--json");
+    assert_refused(&run(&json), &["--runs-out -", "--json"]);
+}
+
+#[test]
 fn an_invalid_source_date_epoch_is_refused_before_the_work() {
     let dir = temp_dir("out-source-date-epoch");
     let plots = dir.join("plots");
