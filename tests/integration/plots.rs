@@ -407,10 +407,12 @@ fn rejects_a_plots_dir_that_is_a_file() {
     let file = dir.join("taken");
     std::fs::write(&file, "x").unwrap();
     let r = logreg(&["nn", "--steps", "10", "--plots", file.to_str().unwrap()]);
-    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    // Checked before training: bad input, exit 2.
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert!(r.stdout().is_empty(), "{}", r.describe());
     let err = r.stderr();
     assert!(
-        err.starts_with("error: ") && err.contains("cannot create"),
+        err.starts_with("error: ") && err.contains("--plots") && err.contains("is not a folder"),
         "{}",
         r.describe()
     );
