@@ -1,0 +1,84 @@
+//! Extreme values through the real binary: huge flags, huge numbers, long
+//! lines. Each is refused with one line and exit code 2, or works; none
+//! panics, aborts, crashes or hangs.
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{bin, temp_dir, Run};
+
+/// How long a command that used to hang or crawl may take before it is
+/// called hung and killed. Generous (the commands take well under 10 s on a
+/// loaded 2-core machine): this detects a hang, it does not time anything.
+const HANG_DEADLINE: Duration = Duration::from_secs(180);
+
+/// Run `logreg` with `args`, killing it if it is still running after
+/// [`HANG_DEADLINE`] (then the test fails, naming the command).
+fn logreg_or_hang(args: &[&str]) -> Run {
+    let cmd = format!("logreg {}", args.join(" "));
+    let mut child = Command::new(bin())
+        .args(args)
+        .env_remove("LD_LIBRARY_PATH")
+        .env_remove("RUST_BACKTRACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start logreg");
+    // Drain both pipes on threads, so a chatty child cannot block on them.
+    let mut out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+    let out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait for logreg") {
+            break s;
+        }
+        if start.elapsed() > HANG_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd}: still running after {HANG_DEADLINE:?}: hung");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Run {
+        cmd,
+        out: std::process::Output {
+            status,
+            stdout: out.join().expect("stdout reader"),
+            stderr: err.join().expect("stderr reader"),
+        },
+    }
+}
+
+#[test]
+fn plots_of_huge_values_are_drawn_not_hung() {
+    // A linear predictor near ±1.5e308: plotters' tick loop never ended
+    // on an axis whose width overflows.
+    let dir = temp_dir("limits-huge-plots");
+    let r = logreg_or_hang(&[
+        "compare",
+        "--beta",
+        "0.3,5e307",
+        "--steps",
+        "10",
+        "--plots",
+        dir.to_str().unwrap(),
+    ]);
+    r.ok();
+    for name in ["probability.svg", "outcomes.svg", "loss.svg", "params.svg"] {
+        let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert!(svg.trim_end().ends_with("</svg>"), "{name}");
+    }
+    // The rows off the axis are said to be left out.
+    let p = std::fs::read_to_string(dir.join("probability.svg")).unwrap();
+    assert!(p.contains("1000 not drawn"), "{p}");
+}
