@@ -5,7 +5,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{bin, temp_dir, Run};
+use crate::support::{bin, logreg, temp_dir, Run};
 
 /// How long a command that used to hang or crawl may take before it is
 /// called hung and killed. Generous (the commands take well under 10 s on a
@@ -57,6 +57,26 @@ fn logreg_or_hang(args: &[&str]) -> Run {
             stderr: err.join().expect("stderr reader"),
         },
     }
+}
+
+#[test]
+fn rejects_more_threads_than_the_cap() {
+    // 34,000 libtorch threads crashed the process (signal 11) after printing.
+    let r = logreg(&["--threads", "34000", "nn", "--steps", "3"]);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    let err = r.stderr();
+    assert!(err.starts_with("error: "), "{}", r.describe());
+    assert!(
+        err.contains("--threads") && err.contains("1..=1024"),
+        "{}",
+        r.describe()
+    );
+    assert!(r.stdout().is_empty(), "{}", r.describe());
+}
+
+#[test]
+fn threads_at_the_cap_still_train() {
+    logreg(&["--threads", "1024", "nn", "--steps", "3"]).ok();
 }
 
 #[test]
