@@ -59,6 +59,18 @@ fn logreg_or_hang(args: &[&str]) -> Run {
     }
 }
 
+/// Exit code 2 and exactly one line on stderr, an `error:` that contains
+/// every one of `words`.
+fn one_line_usage_error(r: &Run, words: &[&str]) {
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    let err = r.stderr();
+    assert_eq!(err.lines().count(), 1, "{}", r.describe());
+    assert!(err.starts_with("error: "), "{}", r.describe());
+    for w in words {
+        assert!(err.contains(w), "missing {w:?}\n{}", r.describe());
+    }
+}
+
 #[test]
 fn rejects_more_threads_than_the_cap() {
     // 34,000 libtorch threads crashed the process (signal 11) after printing.
@@ -101,4 +113,22 @@ fn plots_of_huge_values_are_drawn_not_hung() {
     // The rows off the axis are said to be left out.
     let p = std::fs::read_to_string(dir.join("probability.svg")).unwrap();
     assert!(p.contains("1000 not drawn"), "{p}");
+}
+
+#[test]
+fn a_very_long_line_is_read_in_one_pass() {
+    // Valid rows, then 64 MiB of NUL bytes with no line end (a sparse file:
+    // no disk space). The fast path used to keep and rescan the growing
+    // line for every 8 MiB read; now it hands it to the full reader.
+    let dir = temp_dir("limits-long-line");
+    let path = dir.join("s.csv");
+    std::fs::write(&path, "x1,y\n1,0\n2,1\n").unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(64 << 20)
+        .unwrap();
+    let r = logreg_or_hang(&["glm", "--data", path.to_str().unwrap()]);
+    one_line_usage_error(&r, &["s.csv: line 4", "header has 2"]);
 }
