@@ -92,6 +92,35 @@ fn threads_at_the_cap_still_train() {
 }
 
 #[test]
+fn refuses_a_simulation_larger_than_memory() {
+    // 2^64 - 1 rows: the row count times the row size overflows 64 bits.
+    let r = logreg(&["simulate", "--n", "18446744073709551615"]);
+    one_line_usage_error(&r, &["--n 18446744073709551615", "GB", "this machine has"]);
+    assert!(r.stdout().is_empty(), "{}", r.describe());
+    // 10^12 rows of 3 coefficients: 48 TB, far beyond any machine here.
+    for cmd in ["glm", "nn", "compare"] {
+        let r = logreg(&[cmd, "--n", "1000000000000"]);
+        one_line_usage_error(&r, &["--n 1000000000000", "48000 GB", "this machine has"]);
+    }
+    // A long --beta multiplies the row size: 10^9 rows of 20,001
+    // coefficients are 160 TB.
+    let beta = vec!["1"; 20_001].join(",");
+    let r = logreg(&["simulate", "--n", "1000000000", "--beta", &beta]);
+    one_line_usage_error(&r, &["--n 1000000000 with 20001 coefficients", "GB"]);
+}
+
+#[test]
+fn refuses_a_study_larger_than_memory() {
+    let r = logreg(&["repeat", "--runs", "1000000000", "--quiet"]);
+    one_line_usage_error(&r, &["--runs 1000000000", "GB", "this machine has"]);
+    // One chunk of a million data sets of 100,000 rows: 4800 GB.
+    let r = logreg(&[
+        "repeat", "--runs", "1000000", "--chunk", "1000000", "--n", "100000", "--quiet",
+    ]);
+    one_line_usage_error(&r, &["--chunk 1000000", "GB"]);
+}
+
+#[test]
 fn plots_of_huge_values_are_drawn_not_hung() {
     // A linear predictor near ±1.5e308: plotters' tick loop never ended
     // on an axis whose width overflows.
