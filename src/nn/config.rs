@@ -70,8 +70,9 @@ pub struct TrainConfig {
     pub momentum: f64,
     /// SGD Nesterov momentum (needs momentum > 0). Default false.
     pub nesterov: bool,
-    /// Mini-batch size; `None` (default) is full batch. Batches come from a
-    /// `torch.randperm(n)` per epoch on the seeded torch generator.
+    /// Mini-batch size; `None` (default) is full batch, and so is any size
+    /// of at least n rows. Batches come from a `torch.randperm(n)` per epoch
+    /// on the seeded torch generator.
     pub batch_size: Option<usize>,
     /// Stop when the largest parameter change in a step is below this. Default none.
     pub tol: Option<f64>,

@@ -147,7 +147,9 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
     let params = [&net.linear.ws, bias];
     let mut opt = Stepper::new(cfg, &params)?;
 
-    let batch = cfg.batch_size.filter(|&b| (b as i64) < n).map(|b| b as i64);
+    // A batch of n rows or more is the full batch (compared as usize: a huge
+    // --batch-size would wrap as i64).
+    let batch = cfg.batch_size.filter(|&b| b < data.n).map(|b| b as i64);
     let mut replay = if cfg.autograd {
         None
     } else {

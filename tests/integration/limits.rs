@@ -72,6 +72,23 @@ fn one_line_usage_error(r: &Run, words: &[&str]) {
 }
 
 #[test]
+fn batch_size_of_n_rows_or_more_is_full_batch() {
+    let full = logreg(&["nn", "--steps", "50", "--json"]).ok();
+    for b in [
+        "1000",
+        "5000",
+        "9223372036854775808",
+        "18446744073709551615",
+    ] {
+        let r = logreg(&["nn", "--steps", "50", "--json", "--batch-size", b]);
+        let params = |s: &str| -> serde_json::Value {
+            serde_json::from_str::<serde_json::Value>(s).expect("JSON")["params"].clone()
+        };
+        assert_eq!(params(&r.ok()), params(&full), "--batch-size {b}");
+    }
+}
+
+#[test]
 fn rejects_more_threads_than_the_cap() {
     // 34,000 libtorch threads crashed the process (signal 11) after printing.
     let r = logreg(&["--threads", "34000", "nn", "--steps", "3"]);
