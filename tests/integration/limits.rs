@@ -178,3 +178,102 @@ fn a_very_long_line_is_read_in_one_pass() {
     let r = logreg_or_hang(&["glm", "--data", path.to_str().unwrap()]);
     one_line_usage_error(&r, &["s.csv: line 4", "header has 2"]);
 }
+
+/// Parameters and loss of `nn --steps S --json`.
+fn nn_at(steps: usize) -> (Vec<f64>, f64) {
+    let out = logreg(&["nn", "--steps", &steps.to_string(), "--json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let params = v["params"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .map(|p| p.as_f64().expect("a number"))
+        .collect();
+    (params, v["loss"].as_f64().expect("loss"))
+}
+
+#[test]
+fn steps_to_match_is_the_first_step_within_match_tol() {
+    // The lecture: the README's "first came within 1e-3 ... at step 1812".
+    let out = logreg(&["compare", "--json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["steps_to_match"], 1812, "{out}");
+    let glm: Vec<f64> = v["glm"]["params"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .map(|p| p.as_f64().expect("a number"))
+        .collect();
+    let dist = |p: &[f64]| {
+        p.iter()
+            .zip(&glm)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max)
+    };
+    // The definition, through `nn`: within 1e-3 after 1812 steps, not after 1811.
+    assert!(dist(&nn_at(1812).0) < 1e-3);
+    assert!(dist(&nn_at(1811).0) >= 1e-3);
+    // Never reached: null.
+    let out = logreg(&["compare", "--json", "--steps", "100"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert!(v["steps_to_match"].is_null(), "{out}");
+}
+
+#[test]
+fn trace_rows_are_the_training_states_as_they_stream() {
+    // 2100 steps, a row every step: the rows are read back from the
+    // network in batches of 1024 states, so this crosses two batch ends.
+    let dir = temp_dir("limits-trace-stream");
+    let trace = dir.join("t.csv");
+    logreg(&[
+        "nn",
+        "--steps",
+        "2100",
+        "--log-every",
+        "1",
+        "--trace",
+        trace.to_str().unwrap(),
+    ])
+    .ok();
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|c| c.parse().expect("a number")).collect())
+        .collect();
+    assert_eq!(rows.len(), 2101);
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r[0], i as f64, "row {i}");
+    }
+    // Row s holds the parameters after s steps, which is what `nn --steps s`
+    // ends with; its final loss is that of its last forward pass, at the
+    // parameters of row s - 1. Bit for bit.
+    for s in [1, 1023, 1024, 1025, 2048, 2100] {
+        let (params, loss) = nn_at(s);
+        assert_eq!(rows[s][2..], params[..], "row {s}");
+        assert_eq!(rows[s - 1][1], loss, "row {}", s - 1);
+    }
+    // Nothing is left under a temporary name.
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["t.csv"]);
+}
+
+#[test]
+fn trace_into_a_missing_folder_fails_before_training() {
+    let dir = temp_dir("limits-trace-missing");
+    let trace = dir.join("no/such/t.csv");
+    // 10^8 steps would take over an hour: the folder is checked first.
+    let r = logreg_or_hang(&[
+        "nn",
+        "--steps",
+        "100000000",
+        "--trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert_ne!(r.code(), Some(0), "{}", r.describe());
+    assert_eq!(r.stderr().lines().count(), 1, "{}", r.describe());
+    assert!(r.stderr().contains("cannot write"), "{}", r.describe());
+}
