@@ -1,12 +1,13 @@
 //! Both fits on the same data, side by side: same model, same objective,
 //! different optimiser.
 use std::fmt::Write;
+use std::ops::ControlFlow;
 
 use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmFit};
-use crate::nn::{self, NnFit, Record, TrainConfig};
+use crate::nn::{self, NnFit, Observer, TrainConfig, Want};
 use crate::simulate::sigmoid;
 
 /// The network "matches" the GLM once every coefficient is within this.
@@ -39,39 +40,82 @@ pub struct Comparison {
     pub steps_to_match: Option<usize>,
 }
 
-/// Fit `data` both ways. The network keeps its parameters at every step
-/// (cheap: no loss) so that `steps_to_match` is exact.
+/// Fit `data` both ways: the GLM first, then the network, watched at every
+/// step until it first comes within [`MATCH_TOL`] of the GLM's estimate
+/// (`steps_to_match`), with no memory that grows with the steps.
 pub fn compare(
     data: &Dataset,
     glm_cfg: &GlmConfig,
     train_cfg: &TrainConfig,
 ) -> Result<Comparison, CompareError> {
     let glm = glm::fit(data, glm_cfg)?;
-    let loss = train_cfg.record.is_some_and(|r| r.loss && r.every == 1);
-    let cfg = TrainConfig {
-        record: Some(Record { every: 1, loss }),
-        ..train_cfg.clone()
-    };
-    let nn = nn::train(data, &cfg)?;
-    Ok(assemble(data, glm, nn))
+    let mut matcher = Matcher::new(&glm.params);
+    let nn = nn::train_with(data, train_cfg, &mut [&mut matcher])?;
+    let steps_to_match = matcher.first();
+    Ok(assemble(data, glm, nn, steps_to_match))
 }
 
-/// Put two finished fits together and measure the distance between them.
-pub fn assemble(data: &Dataset, glm: GlmFit, nn: NnFit) -> Comparison {
+/// Put two finished fits together and measure the distance between them;
+/// `steps_to_match` comes from a [`Matcher`] that watched the training.
+pub fn assemble(
+    data: &Dataset,
+    glm: GlmFit,
+    nn: NnFit,
+    steps_to_match: Option<usize>,
+) -> Comparison {
     let diff = max_abs_diff(&glm.params, &nn.params);
-    let steps_to_match = nn.history.as_ref().and_then(|h| {
-        h.steps
-            .iter()
-            .zip(&h.params)
-            .find(|(_, p)| max_abs_diff(p, &glm.params) < MATCH_TOL)
-            .map(|(s, _)| *s)
-    });
     Comparison {
         glm,
         nn,
         truth: data.truth.clone(),
         max_abs_diff: diff,
         steps_to_match,
+    }
+}
+
+/// Watches training for the first state (after `s` updates, `s` from 0 to
+/// the last step) whose every coefficient is within [`MATCH_TOL`] of a
+/// target; it asks for nothing once it has found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matcher<'a> {
+    target: &'a [f64],
+    first: Option<usize>,
+}
+
+impl<'a> Matcher<'a> {
+    /// Watch for `target` (`[const, x1..]`, the GLM's estimate).
+    pub fn new(target: &'a [f64]) -> Self {
+        Matcher {
+            target,
+            first: None,
+        }
+    }
+
+    /// The first step within [`MATCH_TOL`] seen so far.
+    pub fn first(&self) -> Option<usize> {
+        self.first
+    }
+}
+
+impl Observer for Matcher<'_> {
+    fn wants(&self, _step: usize, _last: bool) -> Want {
+        match self.first {
+            None => Want::Params,
+            Some(_) => Want::Nothing,
+        }
+    }
+
+    fn observe(
+        &mut self,
+        step: usize,
+        _last: bool,
+        _loss: Option<f64>,
+        params: &[f64],
+    ) -> ControlFlow<()> {
+        if self.first.is_none() && max_abs_diff(params, self.target) < MATCH_TOL {
+            self.first = Some(step);
+        }
+        ControlFlow::Continue(())
     }
 }
 

@@ -10,12 +10,14 @@
 //! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
 //! - [`compare`]: both fits side by side; [`repeat`]: Monte Carlo study.
 //! - [`plot`]: SVG pictures, rendered to strings.
+//! - [`memory`]: a request's memory, checked against the machine's before the work.
 //!
 //! The library never prints and never writes files: it returns data and
 //! rendered text; the `logreg` binary decides where they go.
 pub mod compare;
 pub mod data;
 pub mod glm;
+pub mod memory;
 pub mod nn;
 pub mod plot;
 pub mod repeat;

@@ -53,6 +53,8 @@ pub enum SimError {
     NonFiniteBeta(f64),
     #[error("--low ({low}) must be below --high ({high}), both finite")]
     BadBox { low: f64, high: f64 },
+    #[error(transparent)]
+    TooLarge(#[from] crate::memory::TooLarge),
 }
 
 impl SimConfig {
@@ -73,7 +75,20 @@ impl SimConfig {
                 high: self.high,
             });
         }
+        crate::memory::check(
+            || format!("--n {} with {} coefficients", self.n, self.beta.len()),
+            "the simulated data",
+            self.bytes(),
+        )?;
         Ok(())
+    }
+
+    /// Bytes of the simulated data set ([`Simulated`]: the design with its
+    /// intercept column, y, the true logit and p, all f64); None when that
+    /// does not fit in 64 bits.
+    pub fn bytes(&self) -> Option<u64> {
+        let per_row = self.beta.len().checked_add(3)?.checked_mul(8)?;
+        crate::memory::product(&[self.n, per_row])
     }
 
     /// Number of features (columns without the intercept).

@@ -30,13 +30,21 @@ pub const DEFAULT_THREADS: usize = 1;
 /// one chunk and run on one thread anyway.
 pub const PARALLEL_MIN_VALUES: usize = 1 << 20;
 
+/// Most threads [`set_threads`] accepts (the CLI's `--threads` range).
+/// libtorch's OpenMP pool starts one thread per requested thread, each with
+/// its own stack mapping: near 32,000 threads the process runs out of memory
+/// maps (Linux's default `vm.max_map_count` is 65,530, two per thread) and
+/// libtorch crashes. 1024 is more cores than any one machine this runs on
+/// has, and far below that limit.
+pub const MAX_THREADS: usize = 1024;
+
 /// The thread count fixed by [`set_threads`]; 0 while automatic.
 static FIXED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Fix the thread count: libtorch's intra-op threads and the GLM's passes
-/// over the rows both use `n` (at least 1).
+/// over the rows both use `n`, clamped to 1..=[`MAX_THREADS`].
 pub fn set_threads(n: usize) {
-    let n = n.max(1);
+    let n = n.clamp(1, MAX_THREADS);
     FIXED.store(n, std::sync::atomic::Ordering::Relaxed);
     tch::set_num_threads(n as i32);
 }

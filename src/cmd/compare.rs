@@ -33,7 +33,8 @@ pub struct Args {
     #[arg(long, help_heading = "Output")]
     pub json: bool,
     /// Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR
-    /// (created if missing; the loss is then recorded at every step).
+    /// (created if missing; the loss is then recorded along the way, at
+    /// most 4097 states however many steps).
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub plots: Option<PathBuf>,
 }
@@ -68,8 +69,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     })
 }
 
-/// What `--plots` needs kept during training: the loss at every step
-/// (`compare` records the parameters at every step anyway).
+/// What `--plots` needs kept during training: the loss and parameters at
+/// every step, thinned by the library as the record fills.
 pub(super) const PLOT_RECORD: Record = Record {
     every: 1,
     loss: true,

@@ -31,9 +31,11 @@ pub struct Cli {
     /// Threads for libtorch and for the GLM's passes over the rows
     /// [default: automatic: libtorch on one thread, fastest for the
     /// lecture-sized problems; the GLM on every core once the design has
-    /// 2^20 values (rows × columns) or more]
+    /// 2^20 values (rows × columns) or more]; at most 1024
     #[arg(long, global = true, value_name = "N",
-          value_parser = clap::value_parser!(u16).range(1..).map(usize::from))]
+          value_parser = clap::value_parser!(u16)
+              .range(1..=logreg::torch::MAX_THREADS as i64)
+              .map(usize::from))]
     pub threads: Option<usize>,
 
     /// Seed for simulated data and for the network's initial weights

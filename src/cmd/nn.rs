@@ -1,10 +1,13 @@
 //! `logreg nn`: train the network as the PyTorch original does.
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::builder::TypedValueParser;
 use logreg::glm::{self, GlmConfig};
-use logreg::nn::{train, NnFit, Record};
+use logreg::nn::{train, train_with, NnFit, Observer, Record, Want};
 use logreg::plot;
 
 use super::common::{DataArgs, TrainArgs};
@@ -28,8 +31,6 @@ pub struct Args {
     #[command(flatten)]
     pub train: TrainArgs,
     /// Write a CSV of step, loss and parameters every --log-every steps.
-    /// `-` writes it to stdout, and the table then goes to stderr (not
-    /// with --json, which is stdout's).
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub trace: Option<PathBuf>,
     /// Steps between rows of --trace.
@@ -40,7 +41,8 @@ pub struct Args {
     pub json: bool,
     /// Write loss.svg and params.svg into DIR (created if missing), with the
     /// GLM (fitted at its defaults) as reference lines. The loss is kept
-    /// every steps/2000 steps, or every --log-every steps with --trace.
+    /// every steps/2000 steps, or every --log-every steps with --trace (at
+    /// most 4097 states: the interval doubles as the record fills).
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub plots: Option<PathBuf>,
 }
@@ -59,19 +61,36 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .plots("--plots", a.plots.as_deref(), &PLOTS)
         .check()?;
     let loaded = a.data.load(g)?;
-    let record = a
-        .trace
-        .as_ref()
-        .map(|_| Record {
-            every: a.log_every,
-            loss: true,
-        })
-        .or(a.plots.as_ref().map(|_| Record {
-            every: (a.train.steps / plot::MAX_LINE_POINTS).max(1),
-            loss: true,
-        }));
+    // The pictures' record: every --log-every steps with --trace (the
+    // trace's rows), else every steps/2000; the library thins it further
+    // on long runs.
+    let record = a.plots.as_ref().map(|_| Record {
+        every: match a.trace {
+            Some(_) => a.log_every,
+            None => (a.train.steps / plot::MAX_LINE_POINTS).max(1),
+        },
+        loss: true,
+    });
     let cfg = a.train.config(g.seed, record)?;
-    let fit = train(&loaded.data, &cfg)?;
+    // The trace streams as training goes (a file: under a temporary name,
+    // put in place once training has succeeded). A trace that cannot be
+    // written does not stop training: the result is printed, then the
+    // error reported.
+    let (fit, traced) = match &trace {
+        None => (train(&loaded.data, &cfg)?, Ok(())),
+        Some(out) => {
+            let sink = out.open()?;
+            let name = sink.name();
+            let mut rows = TraceRows::new(BufWriter::new(sink), a.log_every, &loaded.data.names);
+            let fit = train_with(&loaded.data, &cfg, &mut [&mut rows])?;
+            let traced = rows
+                .finish()
+                .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+                .with_context(|| format!("{name}: cannot write"))
+                .and_then(|sink| sink.commit());
+            (fit, traced)
+        }
+    };
     let plots = match &a.plots {
         Some(_) => {
             // The GLM gives the reference lines; if it cannot be fitted, the
@@ -89,9 +108,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         render(&fit, &loaded.data.target)
     };
     let write_files = || {
-        if let Some(Output::File(path)) = &trace {
-            Output::File(path.clone()).write(&trace_csv(&fit))?;
-        }
+        traced?;
         match &a.plots {
             Some(dir) => write_plots(dir, &plots),
             None => Ok(()),
@@ -99,27 +116,64 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     if let Some(Output::Stdout) = trace {
         // stdout carries the trace alone; the table goes to stderr.
-        let printed = Output::Stdout.write(&trace_csv(&fit));
         eprint!("{result}");
-        write_files()?;
-        return printed;
+        return write_files();
     }
     print_then(&result, write_files)
 }
 
-/// `step,loss,<names...>` rows from the training history.
-fn trace_csv(fit: &NnFit) -> String {
-    let mut s = format!("step,loss,{}\n", fit.names.join(","));
-    if let Some(h) = &fit.history {
-        for ((step, loss), p) in h.steps.iter().zip(&h.loss).zip(&h.params) {
-            let _ = write!(s, "{step},{loss}");
-            for v in p {
-                let _ = write!(s, ",{v}");
-            }
-            s.push('\n');
+/// The --trace CSV, written as training goes: `step,loss,<names...>`, then
+/// a row every `every` steps and one after the last step. After the first
+/// write error it writes nothing more (training goes on);
+/// [`TraceRows::finish`] returns that error.
+struct TraceRows<W: Write> {
+    out: W,
+    every: usize,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> TraceRows<W> {
+    /// Start with the header line.
+    fn new(mut out: W, every: usize, names: &[String]) -> Self {
+        let error = writeln!(out, "step,loss,{}", names.join(",")).err();
+        TraceRows { out, every, error }
+    }
+
+    /// Flush, and hand back the sink, or the first write error.
+    fn finish(mut self) -> std::io::Result<W> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Observer for TraceRows<W> {
+    fn wants(&self, step: usize, last: bool) -> Want {
+        match self.error.is_none() && (last || step % self.every == 0) {
+            true => Want::ParamsAndLoss,
+            false => Want::Nothing,
         }
     }
-    s
+
+    fn observe(
+        &mut self,
+        step: usize,
+        _last: bool,
+        loss: Option<f64>,
+        params: &[f64],
+    ) -> ControlFlow<()> {
+        let mut row = format!("{step},{}", loss.unwrap_or(f64::NAN));
+        for v in params {
+            let _ = write!(row, ",{v}");
+        }
+        row.push('\n');
+        if let Err(e) = self.out.write_all(row.as_bytes()) {
+            self.error = Some(e);
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 /// A coefficient for a table: fixed point, or scientific when very large or small.

@@ -334,8 +334,9 @@ const FAST_CHUNK: usize = 8 << 20;
 /// ([`crate::torch::threads_for`]). It gives up (None) on anything that
 /// needs the full reader: a quote anywhere, a row with another number of
 /// fields, a cell that is not a finite number (missing, NaN, text), a target
-/// other than 0 or 1, a read error. The caller then reads the rows the usual
-/// way, which reports the error, or handles the row, exactly as always. The
+/// other than 0 or 1, a read error, a line longer than [`FAST_CHUNK`]. The
+/// caller then reads the rows the usual way, which reports the error, or
+/// handles the row, exactly as always. The
 /// rows it does accept are the ones the full reader accepts, with the same
 /// values: without quotes a record is a line and a field is what lies
 /// between delimiters; blank lines are skipped in both.
@@ -372,7 +373,11 @@ fn fast_rows<R: Read>(
         } else {
             match buf.iter().rposition(|&b| b == b'\n') {
                 Some(p) => p + 1,
-                None => continue, // one line longer than a chunk: read more
+                // A line longer than a chunk: no plain numeric file of this
+                // tool's size has one. Reading on would hold and rescan the
+                // whole line for every chunk (quadratic in its length); the
+                // full reader takes it in one pass instead.
+                None => return None,
             }
         };
         let region = &buf[..end];
@@ -853,6 +858,27 @@ mod tests {
         ] {
             assert_eq!(rows(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn fast_path_declines_a_line_longer_than_a_chunk_after_two_chunks() {
+        /// Counts the bytes taken from the inner reader.
+        struct Counted<R>(R, std::rc::Rc<std::cell::Cell<usize>>);
+        impl<R: Read> Read for Counted<R> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let m = self.0.read(buf)?;
+                self.1.set(self.1.get() + m);
+                Ok(m)
+            }
+        }
+        // One 64 MiB line: the fast path used to keep reading (and rescan
+        // everything it held at each read) until the end of the line.
+        let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+        let line = io::repeat(b'7').take(8 * FAST_CHUNK as u64);
+        let roles = [Role::Feature(1), Role::Target];
+        let got = fast_rows(Counted(line, taken.clone()), b',', &roles, 2, None);
+        assert_eq!(got, None);
+        assert!(taken.get() <= 2 * FAST_CHUNK, "read {} bytes", taken.get());
     }
 
     #[test]

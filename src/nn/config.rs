@@ -41,7 +41,9 @@ pub enum Precision {
 /// What to keep during training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record {
-    /// Keep the state every this many steps (and after the last one).
+    /// Keep the state every this many steps (and after the last one). The
+    /// interval doubles each time [`MAX_HISTORY`](super::MAX_HISTORY)
+    /// states are kept, so a record never grows with the number of steps.
     pub every: usize,
     /// Also compute the full-data loss at those states. With the default
     /// (replay) path this costs a forward pass of BCE (2n logarithms) each time.
@@ -70,8 +72,9 @@ pub struct TrainConfig {
     pub momentum: f64,
     /// SGD Nesterov momentum (needs momentum > 0). Default false.
     pub nesterov: bool,
-    /// Mini-batch size; `None` (default) is full batch. Batches come from a
-    /// `torch.randperm(n)` per epoch on the seeded torch generator.
+    /// Mini-batch size; `None` (default) is full batch, and so is any size
+    /// of at least n rows. Batches come from a `torch.randperm(n)` per epoch
+    /// on the seeded torch generator.
     pub batch_size: Option<usize>,
     /// Stop when the largest parameter change in a step is below this. Default none.
     pub tol: Option<f64>,
@@ -87,8 +90,10 @@ pub struct TrainConfig {
     /// through autograd instead of replaying its kernels. Same bits, slower.
     /// Default false.
     pub autograd: bool,
-    /// Keep parameters (and optionally the loss) along the way, for traces,
-    /// plots and `steps_to_match`. Default: keep nothing.
+    /// Keep parameters (and optionally the loss) along the way, in
+    /// [`NnFit::history`](super::NnFit::history), for plots. Default: keep
+    /// nothing. (Traces and `steps_to_match` watch training instead:
+    /// [`train_with`](super::train_with).)
     pub record: Option<Record>,
 }
 

@@ -1,14 +1,18 @@
 //! Logistic regression as a one-layer network (`Linear(k, 1)` then sigmoid),
 //! trained exactly as the lecture's PyTorch program: BCE loss, full-batch SGD.
 mod config;
+mod history;
 mod model;
+mod observe;
 mod optimizer;
 mod standardize;
 mod train;
 
 pub use config::{OptimizerKind, Precision, Record, TrainConfig, TrainConfigError};
+pub use history::{History, Recorder, MAX_HISTORY};
 pub use model::LogisticNet;
+pub use observe::{Observer, Want};
 // For `repeat`'s batched trainer: the same per-element optimiser steps.
 pub(crate) use optimizer::Stepper;
 pub use standardize::Standardizer;
-pub use train::{train, History, NnFit, TrainError};
+pub use train::{train, train_with, NnFit, TrainError};

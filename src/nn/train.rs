@@ -1,5 +1,6 @@
 //! The training loop: the lecture's zero_grad / forward / loss / backward /
 //! step, on tch, giving PyTorch's numbers bit for bit.
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -7,7 +8,9 @@ use tch::nn;
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
 use super::config::{Precision, TrainConfig, TrainConfigError};
+use super::history::{History, Recorder};
 use super::model::LogisticNet;
+use super::observe::{Observer, Want};
 use super::optimizer::Stepper;
 use super::standardize::Standardizer;
 use crate::data::Dataset;
@@ -26,6 +29,8 @@ pub enum TrainError {
     Diverged { step: usize, value: String },
     #[error("a feature value does not fit in {0} (too large in magnitude); use --standardize or --dtype f64")]
     Overflow(Precision),
+    #[error("training stopped after {0} steps: an observer asked to stop")]
+    Stopped(usize),
     #[error("libtorch: {0}")]
     Torch(String),
 }
@@ -34,18 +39,6 @@ impl From<TchError> for TrainError {
     fn from(e: TchError) -> Self {
         TrainError::Torch(short_error(&e))
     }
-}
-
-/// Loss and parameters along the way, every `every` steps and at the end.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct History {
-    /// Step counts: entry i is the state after `steps[i]` updates.
-    pub steps: Vec<usize>,
-    /// Loss at those parameters (mean BCE over the full data); empty unless
-    /// [`Record::loss`](super::Record) was set.
-    pub loss: Vec<f64>,
-    /// Parameters `[const, x1..]` on the original scale.
-    pub params: Vec<Vec<f64>>,
 }
 
 /// A trained network. Serialized as the `nn` JSON object (a documented contract).
@@ -71,7 +64,8 @@ pub struct NnFit {
     pub lr: f64,
     /// Wall time of training, in seconds.
     pub time_s: f64,
-    /// Loss and parameters along the way (only with `TrainConfig::record`).
+    /// Loss and parameters along the way (only with `TrainConfig::record`;
+    /// at most [`MAX_HISTORY`](super::MAX_HISTORY) + 1 states).
     #[serde(skip)]
     pub history: Option<History>,
 }
@@ -99,6 +93,17 @@ fn snapshot(net: &LogisticNet) -> Result<Tensor, TchError> {
 /// before the layer is built, so initial weights (and mini-batch order) equal
 /// PyTorch's for the same seed.
 pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
+    train_with(data, cfg, &mut [])
+}
+
+/// [`train`], showing the states each observer asks for as training goes.
+/// Watching changes no number: the loss is computed apart from the
+/// gradient, and parameters are copied, never touched.
+pub fn train_with(
+    data: &Dataset,
+    cfg: &TrainConfig,
+    observers: &mut [&mut dyn Observer],
+) -> Result<NnFit, TrainError> {
     cfg.check()?;
     if cfg.device != Device::Cpu && !tch::Cuda::is_available() {
         return Err(TrainError::NoCuda);
@@ -147,16 +152,24 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
     let params = [&net.linear.ws, bias];
     let mut opt = Stepper::new(cfg, &params)?;
 
-    let batch = cfg.batch_size.filter(|&b| (b as i64) < n).map(|b| b as i64);
+    // A batch of n rows or more is the full batch (compared as usize: a huge
+    // --batch-size would wrap as i64).
+    let batch = cfg.batch_size.filter(|&b| b < data.n).map(|b| b as i64);
     let mut replay = if cfg.autograd {
         None
     } else {
         Some(Replay::new(&net, kind, cfg.device)?)
     };
     let mut perm: Option<Tensor> = None;
-    let mut rec_steps = Vec::new();
-    let mut rec_loss: Vec<Tensor> = Vec::new();
-    let mut rec_params: Vec<Tensor> = Vec::new();
+    let mut recorder = cfg.record.map(Recorder::new);
+    let mut watchers: Vec<&mut dyn Observer> = Vec::with_capacity(observers.len() + 1);
+    if let Some(r) = recorder.as_mut() {
+        watchers.push(r);
+    }
+    for o in observers.iter_mut() {
+        watchers.push(&mut **o);
+    }
+    let mut pending = Pending::new(k as usize + 1);
     let mut last_loss: Option<Tensor> = None;
     let mut converged_at = None;
     let mut steps_run = 0;
@@ -179,11 +192,10 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
                 (x.f_index_select(0, &idx)?, y.f_index_select(0, &idx)?)
             }
         };
-        let record = cfg.record.is_some_and(|r| step % r.every == 0);
-        let want_loss = (record && cfg.record.is_some_and(|r| r.loss))
-            || cfg.tol.is_some()
-            || step + 1 == cfg.steps;
-        let before = if record || cfg.tol.is_some() {
+        let wants: Vec<Want> = watchers.iter().map(|o| o.wants(step, false)).collect();
+        let want = wants.iter().copied().max().unwrap_or(Want::Nothing);
+        let want_loss = want == Want::ParamsAndLoss || cfg.tol.is_some() || step + 1 == cfg.steps;
+        let before = if want != Want::Nothing || cfg.tol.is_some() {
             Some(snapshot(&net)?)
         } else {
             None
@@ -208,17 +220,12 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
             }
         };
         steps_run = step + 1;
-        if record {
-            rec_steps.push(step);
-            if let Some(l) = loss.as_ref().filter(|_| cfg.record.is_some_and(|r| r.loss)) {
-                rec_loss.push(l.shallow_clone());
+        if want != Want::Nothing {
+            let params = before.as_ref().expect("snapshot taken when watched");
+            pending.push(step, wants, loss.as_ref(), params);
+            if pending.is_full() {
+                pending.flush(&mut watchers, &original)?;
             }
-            rec_params.push(
-                before
-                    .as_ref()
-                    .expect("snapshot taken when recording")
-                    .shallow_clone(),
-            );
         }
         if loss.is_some() {
             last_loss = loss;
@@ -243,32 +250,22 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
     if !loss.is_finite() || params.iter().any(|p| !p.is_finite()) {
         return Err(locate_divergence(data, cfg, steps_run, loss));
     }
-    let history = match cfg.record {
-        None => None,
-        Some(r) => {
-            // Close the record with the state after the last step; its loss
-            // needs one extra forward pass, outside training.
-            rec_steps.push(steps_run);
-            rec_params.push(snapshot(&net)?);
-            let loss = match r.loss {
-                true => {
-                    rec_loss.push(tch::no_grad(|| bce(&net, &x, &y))?);
-                    to_vec_f64(&Tensor::f_stack(&rec_loss, 0)?)?
-                }
-                false => Vec::new(),
-            };
-            let flat = to_vec_f64(&Tensor::f_stack(&rec_params, 0)?)?;
-            let params = flat
-                .chunks(k as usize + 1)
-                .map(|c| original(c.to_vec()))
-                .collect();
-            Some(History {
-                steps: rec_steps,
-                loss,
-                params,
-            })
-        }
-    };
+    // The state after the last step; its loss needs one extra forward
+    // pass, outside training.
+    pending.flush(&mut watchers, &original)?;
+    let wants: Vec<Want> = watchers.iter().map(|o| o.wants(steps_run, true)).collect();
+    let want = wants.iter().copied().max().unwrap_or(Want::Nothing);
+    if want != Want::Nothing {
+        let last = match want {
+            Want::ParamsAndLoss => Some(tch::no_grad(|| bce(&net, &x, &y))?),
+            _ => None,
+        };
+        pending.push(steps_run, wants, last.as_ref(), &snapshot(&net)?);
+        pending.last = true;
+        pending.flush(&mut watchers, &original)?;
+    }
+    drop(watchers);
+    let history = recorder.map(Recorder::into_history);
     Ok(NnFit {
         names: data.names.clone(),
         params,
@@ -281,6 +278,84 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
         time_s: start.elapsed().as_secs_f64(),
         history,
     })
+}
+
+/// States waiting to be shown to the observers. Reading a tensor back costs
+/// a few tensor operations (and a device sync on a GPU), so states are
+/// copied out [`Pending::CAP`] at a time, as one stacked tensor: memory
+/// stays bounded, and per-step overhead small.
+struct Pending {
+    /// Parameters per state (`[const, w..]`).
+    width: usize,
+    steps: Vec<usize>,
+    wants: Vec<Vec<Want>>,
+    loss: Vec<Option<Tensor>>,
+    params: Vec<Tensor>,
+    /// The states held are the last one.
+    last: bool,
+}
+
+impl Pending {
+    /// States read back at once.
+    const CAP: usize = 1024;
+
+    fn new(width: usize) -> Self {
+        Pending {
+            width,
+            steps: Vec::new(),
+            wants: Vec::new(),
+            loss: Vec::new(),
+            params: Vec::new(),
+            last: false,
+        }
+    }
+
+    fn push(&mut self, step: usize, wants: Vec<Want>, loss: Option<&Tensor>, params: &Tensor) {
+        self.steps.push(step);
+        self.wants.push(wants);
+        self.loss.push(loss.map(Tensor::shallow_clone));
+        self.params.push(params.shallow_clone());
+    }
+
+    fn is_full(&self) -> bool {
+        self.steps.len() >= Self::CAP
+    }
+
+    /// Read the states back and show each observer those it asked for, in
+    /// step order; then empty the buffer.
+    fn flush(
+        &mut self,
+        watchers: &mut [&mut dyn Observer],
+        original: &dyn Fn(Vec<f64>) -> Vec<f64>,
+    ) -> Result<(), TrainError> {
+        if self.steps.is_empty() {
+            return Ok(());
+        }
+        let params = to_vec_f64(&Tensor::f_stack(&self.params, 0)?)?;
+        let with_loss: Vec<&Tensor> = self.loss.iter().flatten().collect();
+        let losses = match with_loss.is_empty() {
+            true => Vec::new(),
+            false => to_vec_f64(&Tensor::f_stack(&with_loss, 0)?)?,
+        };
+        let mut losses = losses.into_iter();
+        for (i, &step) in self.steps.iter().enumerate() {
+            let loss = self.loss[i].as_ref().and_then(|_| losses.next());
+            let p = original(params[i * self.width..(i + 1) * self.width].to_vec());
+            for (o, want) in watchers.iter_mut().zip(&self.wants[i]) {
+                if *want == Want::Nothing {
+                    continue;
+                }
+                if let ControlFlow::Break(()) = o.observe(step, self.last, loss, &p) {
+                    return Err(TrainError::Stopped(step));
+                }
+            }
+        }
+        self.steps.clear();
+        self.wants.clear();
+        self.loss.clear();
+        self.params.clear();
+        Ok(())
+    }
 }
 
 /// The replay path checks nothing per step (that would cost a host sync);

@@ -155,24 +155,62 @@ pub fn pick(n: usize, cap: usize) -> Vec<usize> {
     (0..cap).map(|i| i * (n - 1) / (cap - 1)).collect()
 }
 
-/// Smallest and largest finite value, or None.
+/// Largest magnitude drawn on a linear axis. plotters places ticks from the
+/// axis width and its power of ten: a width that overflows to infinity (an
+/// axis from -1e308 to 1e308) sends its tick loop round forever. Values
+/// beyond this are left out of the pictures, as non-finite ones are.
+pub const AXIS_LIMIT: f64 = 1e300;
+
+/// Narrowest axis, as a fraction of the magnitude of its ends: about 4500
+/// float64 steps (2.2e-16 each), so tick positions and pixel positions are
+/// still distinct numbers.
+pub const MIN_REL_WIDTH: f64 = 1e-12;
+
+/// Whether `v` can be placed on a linear axis: finite and within
+/// ±[`AXIS_LIMIT`].
+pub fn drawable(v: f64) -> bool {
+    v.abs() <= AXIS_LIMIT
+}
+
+/// A legend's note on rows left out of a picture (` (3 not drawn: ...)`),
+/// empty when every row is drawn.
+pub fn not_drawn(values: &[f64]) -> String {
+    match values.iter().filter(|v| !drawable(**v)).count() {
+        0 => String::new(),
+        m => format!(" ({m} not drawn: not finite or beyond ±{AXIS_LIMIT:e})"),
+    }
+}
+
+/// Smallest and largest [`drawable`] value, or None.
 pub fn finite_range(v: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
     v.into_iter()
-        .filter(|x| x.is_finite())
+        .filter(|x| drawable(*x))
         .fold(None, |acc, x| match acc {
             None => Some((x, x)),
             Some((lo, hi)) => Some((lo.min(x), hi.max(x))),
         })
 }
 
-/// `(lo, hi)` widened by `frac` of its width on each side (by a little
-/// around a single value, so the axis never has width zero).
+/// `(lo, hi)` widened by `frac` of its width on each side, and to at least
+/// [`MIN_REL_WIDTH`] of its magnitude (by a little around a single value),
+/// so the axis never has width zero. For ends within ±[`AXIS_LIMIT`] and
+/// `frac` up to 1 the result is finite and has a finite width, which
+/// plotters needs to place ticks.
 pub fn pad((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
+    let (lo, hi) = (
+        lo.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+        hi.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+    );
     let w = hi - lo;
-    if w > 0.0 {
+    let magnitude = lo.abs().max(hi.abs());
+    if w > MIN_REL_WIDTH * magnitude {
         (lo - frac * w, hi + frac * w)
     } else {
-        let d = if lo != 0.0 { 0.05 * lo.abs() } else { 1.0 };
+        let d = if magnitude > 0.0 {
+            0.05 * magnitude
+        } else {
+            1.0
+        };
         (lo - d, hi + d)
     }
 }
@@ -281,6 +319,32 @@ mod tests {
         assert!(t.len() >= 4, "{t:?}");
         assert!(t.iter().all(|v| (0.22..=0.75).contains(v)));
         assert_eq!(log_ticks(0.01, 10.0)[0], 0.01);
+    }
+
+    #[test]
+    fn padded_axes_are_finite_and_wide_enough() {
+        for (lo, hi) in [
+            (-1e300, 1e300),
+            (1e300, 1e300),
+            (0.0, 0.0),
+            (1e300, 1e300 * (1.0 + 1e-15)),
+            (-5e-324, 5e-324),
+            (-f64::MAX, f64::MAX),
+        ] {
+            let (a, b) = pad((lo, hi), 0.05);
+            assert!(
+                a.is_finite() && b.is_finite() && (b - a).is_finite(),
+                "{lo} {hi}"
+            );
+            assert!(b - a >= MIN_REL_WIDTH * a.abs().max(b.abs()), "{lo} {hi}");
+        }
+    }
+
+    #[test]
+    fn huge_and_non_finite_values_are_left_out_of_ranges() {
+        let v = [1.0, f64::NAN, 5e307, -f64::INFINITY, -2.0];
+        assert_eq!(finite_range(v), Some((-2.0, 1.0)));
+        assert_eq!(finite_range([f64::NAN]), None);
     }
 
     #[test]

@@ -4,7 +4,8 @@ use plotters::prelude::*;
 
 use super::common::{
     check_len, dashed, draw_legend, finite_range, font, legend_line, log_ticks, pad, pick, render,
-    solid, tick, PlotError, DESC_SIZE, GLM, LABEL_SIZE, MAX_LINE_POINTS, NN, TITLE_SIZE,
+    solid, tick, PlotError, AXIS_LIMIT, DESC_SIZE, GLM, LABEL_SIZE, MAX_LINE_POINTS, NN,
+    TITLE_SIZE,
 };
 
 /// Render the loss (mean BCE over the full data) at each recorded step, at
@@ -22,7 +23,9 @@ pub fn loss(steps: &[usize], loss: &[f64], glm_min: Option<f64>) -> Result<Strin
         return Err(PlotError::NoLoss { plot: PLOT });
     }
     check_len(PLOT, "the steps", steps, loss.len())?;
-    let positive = |v: &f64| v.is_finite() && *v > 0.0;
+    // The log axis holds values in [MIN_LOG, AXIS_LIMIT]: log_ticks and the
+    // padding below then stay finite and positive.
+    let positive = |v: &f64| (MIN_LOG..=AXIS_LIMIT).contains(v);
     let (lo, hi) = finite_range(
         loss.iter()
             .chain(glm_min.as_ref())
@@ -32,7 +35,10 @@ pub fn loss(steps: &[usize], loss: &[f64], glm_min: Option<f64>) -> Result<Strin
     .unwrap_or((1e-3, 1.0));
     // Pad by a fraction of the range in log space.
     let (llo, lhi) = pad((lo.ln(), hi.ln()), 0.05);
-    let (y0, y1) = (llo.exp(), lhi.exp());
+    let (y0, y1) = (
+        llo.exp().max(MIN_LOG / 2.0),
+        lhi.exp().min(2.0 * AXIS_LIMIT),
+    );
     let last = *steps.last().expect("loss is not empty") as f64;
     let x1 = last.max(1.0);
     let line: Vec<(f64, f64)> = pick(loss.len(), MAX_LINE_POINTS)
@@ -75,6 +81,10 @@ pub fn loss(steps: &[usize], loss: &[f64], glm_min: Option<f64>) -> Result<Strin
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }
+
+/// Smallest loss placed on the log axis; smaller ones (0 and subnormals)
+/// are drawn at its bottom.
+const MIN_LOG: f64 = 1e-300;
 
 /// The GLM's minimum for the legend: six decimals, or three significant
 /// digits in scientific form below 0.001 (separated data reach ~1e-10).

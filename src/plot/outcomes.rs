@@ -5,9 +5,9 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 use super::common::{
-    check_len, draw_legend, finite_range, font, legend_line, pad, pick, render, solid, tick,
-    PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE, MAX_LINE_POINTS, MAX_SCATTER_POINTS,
-    NN, TITLE_SIZE,
+    check_len, draw_legend, drawable, finite_range, font, legend_line, not_drawn, pad, pick,
+    render, solid, tick, PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE,
+    MAX_LINE_POINTS, MAX_SCATTER_POINTS, NN, TITLE_SIZE,
 };
 use super::probability::X_MIN_SPAN;
 use crate::simulate::sigmoid;
@@ -58,7 +58,7 @@ pub fn outcomes(y: &[f64], glm_lin_pred: &[f64], nn_lin_pred: &[f64]) -> Result<
             JITTER * (2.0 * u - 1.0)
         })
         .collect();
-    let mut order: Vec<usize> = (0..n).filter(|&i| glm_lin_pred[i].is_finite()).collect();
+    let mut order: Vec<usize> = (0..n).filter(|&i| drawable(glm_lin_pred[i])).collect();
     order.sort_by(|&a, &b| glm_lin_pred[a].total_cmp(&glm_lin_pred[b]));
     let nn_line: Vec<(f64, f64)> = pick(order.len(), MAX_LINE_POINTS)
         .into_iter()
@@ -92,10 +92,13 @@ pub fn outcomes(y: &[f64], glm_lin_pred: &[f64], nn_lin_pred: &[f64]) -> Result<
             .draw_series(
                 pick(n, MAX_SCATTER_POINTS)
                     .into_iter()
-                    .filter(|&i| glm_lin_pred[i].is_finite())
+                    .filter(|&i| drawable(glm_lin_pred[i]))
                     .map(|i| Circle::new((glm_lin_pred[i], y[i] + jitter[i]), 3, marker)),
             )?
-            .label(format!("outcomes y (jittered), n = {n}"))
+            .label(format!(
+                "outcomes y (jittered), n = {n}{}",
+                not_drawn(glm_lin_pred)
+            ))
             .legend(move |(x, y)| Circle::new((x + 12, y), 4, marker));
         let curve = (0..CURVE_POINTS).map(|i| {
             let t = x0 + (x1 - x0) * i as f64 / (CURVE_POINTS - 1) as f64;

@@ -3,9 +3,9 @@
 use plotters::prelude::*;
 
 use super::common::{
-    check_len, dashed, dotted, finite_range, font, legend_line, pad, param_color, pick, render,
-    solid, tick, PlotError, DESC_SIZE, LABEL_SIZE, LEGEND_SIZE, MAX_LINE_POINTS, TITLE_SIZE, TRUTH,
-    WIDTH,
+    check_len, dashed, dotted, drawable, finite_range, font, legend_line, pad, param_color, pick,
+    render, solid, tick, PlotError, DESC_SIZE, LABEL_SIZE, LEGEND_SIZE, MAX_LINE_POINTS,
+    TITLE_SIZE, TRUTH, WIDTH,
 };
 
 /// Width of the legend panel right of the plot: paths fan out from the
@@ -89,15 +89,15 @@ pub fn params(
             let c = param_color(j);
             let line = idx
                 .iter()
-                .filter(|&&i| path[i][j].is_finite())
+                .filter(|&&i| drawable(path[i][j]))
                 .map(|&i| (steps[i] as f64, path[i][j]));
             chart.draw_series(LineSeries::new(line, solid(c)))?;
             entry(name.clone(), solid(c))?;
-            if let Some(g) = glm {
-                chart.draw_series(LineSeries::new([(0.0, g[j]), (x1, g[j])], dashed(c)))?;
+            if let Some(g) = glm.map(|g| g[j]).filter(|g| drawable(*g)) {
+                chart.draw_series(LineSeries::new([(0.0, g), (x1, g)], dashed(c)))?;
             }
-            if let Some(t) = truth {
-                chart.draw_series(LineSeries::new([(0.0, t[j]), (x1, t[j])], dotted(c)))?;
+            if let Some(t) = truth.map(|t| t[j]).filter(|t| drawable(*t)) {
+                chart.draw_series(LineSeries::new([(0.0, t), (x1, t)], dotted(c)))?;
             }
         }
         if glm.is_some() {

@@ -2,8 +2,9 @@
 use plotters::prelude::*;
 
 use super::common::{
-    check_len, draw_legend, finite_range, font, legend_line, pad, pick, render, solid, tick,
-    PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE, MAX_SCATTER_POINTS, TITLE_SIZE,
+    check_len, draw_legend, drawable, finite_range, font, legend_line, not_drawn, pad, pick,
+    render, solid, tick, PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE,
+    MAX_SCATTER_POINTS, TITLE_SIZE,
 };
 use crate::simulate::sigmoid;
 
@@ -78,10 +79,14 @@ pub fn probability(lin_pred: &[f64], p: &[f64], source: Source) -> Result<String
             .draw_series(
                 pick(lin_pred.len(), MAX_SCATTER_POINTS)
                     .into_iter()
-                    .filter(|&i| lin_pred[i].is_finite() && p[i].is_finite())
+                    .filter(|&i| drawable(lin_pred[i]) && p[i].is_finite())
                     .map(|i| Circle::new((lin_pred[i], p[i]), 3, marker)),
             )?
-            .label(format!("{rows}, n = {}", lin_pred.len()))
+            .label(format!(
+                "{rows}, n = {}{}",
+                lin_pred.len(),
+                not_drawn(lin_pred)
+            ))
             .legend(move |(x, y)| Circle::new((x + 12, y), 4, marker));
         draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })

@@ -3,8 +3,8 @@
 use plotters::prelude::*;
 
 use super::common::{
-    dotted, finite_range, font, legend_line, pad, render, tick, PlotError, GLM, NN, TITLE_SIZE,
-    TRUTH,
+    dotted, drawable, finite_range, font, legend_line, pad, render, tick, PlotError, GLM, NN,
+    TITLE_SIZE, TRUTH,
 };
 
 /// Fewest and most histogram bins; in between, √runs.
@@ -16,7 +16,7 @@ pub const MAX_BINS: usize = 30;
 pub fn histogram(values: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<usize> {
     let mut counts = vec![0; bins];
     let w = (hi - lo) / bins as f64;
-    for v in values.iter().filter(|v| v.is_finite()) {
+    for v in values.iter().filter(|v| drawable(**v)) {
         let b = (((v - lo) / w).floor() as isize).clamp(0, bins as isize - 1) as usize;
         counts[b] += 1;
     }
@@ -122,8 +122,9 @@ pub fn sampling(
                     .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], style));
             }
             let t = truth[j];
+            let line = [(t, 0.0), (t, top)].into_iter().filter(|_| drawable(t));
             chart
-                .draw_series(LineSeries::new([(t, 0.0), (t, top)], dotted(TRUTH)))?
+                .draw_series(LineSeries::new(line, dotted(TRUTH)))?
                 .label(format!("true value {}", tick(t)))
                 .legend(legend_line(dotted(TRUTH)));
             chart

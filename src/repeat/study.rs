@@ -65,6 +65,8 @@ pub enum RepeatError {
     SeedOverflow { seed: u64, runs: usize },
     #[error(transparent)]
     Sim(#[from] SimError),
+    #[error(transparent)]
+    TooLarge(#[from] crate::memory::TooLarge),
     #[error("GLM settings: {0}")]
     GlmConfig(GlmError),
     #[error("run with seed {seed}: GLM")]
@@ -88,6 +90,7 @@ impl RepeatError {
                 | RepeatError::NoChunk
                 | RepeatError::SeedOverflow { .. }
                 | RepeatError::Sim(_)
+                | RepeatError::TooLarge(_)
                 | RepeatError::GlmConfig(_)
                 | RepeatError::Nn(BatchError::Unsupported { .. })
                 | RepeatError::Nn(BatchError::Train(TrainError::Config(_)))
@@ -114,7 +117,24 @@ impl RepeatConfig {
         self.sim.check()?;
         self.glm.check().map_err(RepeatError::GlmConfig)?;
         batched::check(&self.train)?;
+        crate::memory::check(
+            || format!("--runs {} (--chunk {})", self.runs, self.chunk),
+            "the runs' results and one chunk's data",
+            self.bytes(),
+        )?;
         Ok(())
+    }
+
+    /// Bytes a study holds at least: every run's result (kept for the
+    /// summary) and one chunk's data sets; None beyond 64 bits.
+    pub fn bytes(&self) -> Option<u64> {
+        let k = self.sim.beta.len();
+        // The result itself and its vectors: params, bse, two interval ends
+        // and the network's params and initial params.
+        let per_run = std::mem::size_of::<RunResult>().checked_add(k.checked_mul(6 * 8)?)?;
+        let results = crate::memory::product(&[self.runs, per_run])?;
+        let chunk = crate::memory::product(&[self.chunk.min(self.runs)])?;
+        results.checked_add(chunk.checked_mul(self.sim.bytes()?)?)
     }
 }
 

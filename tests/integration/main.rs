@@ -3,6 +3,7 @@
 //! behaviour by running the real `logreg` binary.
 mod data;
 mod glm;
+mod limits;
 mod nn;
 mod output;
 mod plots;

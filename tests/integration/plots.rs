@@ -270,8 +270,10 @@ fn demo_writes_four_pictures_with_every_series() {
     l.has_text("Network training loss against the GLM's minimum");
     l.has_text("optimiser step");
     l.has_text("loss: mean binary cross-entropy (log scale)");
-    // 10,000 steps: the loss at 10,001 states, thinned to 2000 points.
-    l.has_text("network loss, 10001 recorded steps");
+    // 10,000 steps: the record halves itself each time it holds 4096
+    // states (every step, then every 2nd, then every 4th): 2501 states,
+    // thinned to 2000 points.
+    l.has_text("network loss, 2501 recorded steps");
     assert_eq!(l.lines(NN, None), [MAX_LINE, 2]);
     assert_eq!(l.lines(GLM, Some(DASHED)), [2, 2]);
     check_glm_minimum(&l, &json);

@@ -1,0 +1,129 @@
+//! Memory a request needs, estimated before the work, against the machine's.
+//! Linux grants allocations it cannot back (overcommit), so a request far
+//! too large would otherwise abort or be killed part-way through instead of
+//! being refused with a message.
+use std::sync::OnceLock;
+
+/// The machine's physical memory in bytes (`MemTotal` in `/proc/meminfo`),
+/// or None where that is not known (then nothing is refused).
+pub fn physical() -> Option<u64> {
+    static TOTAL: OnceLock<Option<u64>> = OnceLock::new();
+    *TOTAL.get_or_init(|| {
+        let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+        mem_total(&text)
+    })
+}
+
+/// `MemTotal` from the text of `/proc/meminfo`, in bytes.
+fn mem_total(meminfo: &str) -> Option<u64> {
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let mut words = line["MemTotal:".len()..].split_whitespace();
+    let value: u64 = words.next()?.parse().ok()?;
+    match words.next() {
+        Some("kB") => value.checked_mul(1024),
+        None => Some(value),
+        Some(_) => None,
+    }
+}
+
+/// A request that needs more memory than the machine has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} needs {} for {purpose}; this machine has {}", at_least(*need), gb(*have))]
+pub struct TooLarge {
+    /// The request, in flags (`--n 1000000000000 with 3 coefficients`).
+    pub what: String,
+    /// What the memory is for (`the simulated data`).
+    pub purpose: &'static str,
+    /// Bytes needed; None when the count does not fit in 64 bits.
+    pub need: Option<u64>,
+    /// Bytes of physical memory.
+    pub have: u64,
+}
+
+/// Refuse a request of `need` bytes (None: beyond 64 bits) when it exceeds
+/// the physical memory; `what` names the request for the message.
+pub fn check(
+    what: impl FnOnce() -> String,
+    purpose: &'static str,
+    need: Option<u64>,
+) -> Result<(), TooLarge> {
+    check_against(what, purpose, need, physical())
+}
+
+/// [`check`] against `have` bytes (None: unknown, nothing refused).
+pub fn check_against(
+    what: impl FnOnce() -> String,
+    purpose: &'static str,
+    need: Option<u64>,
+    have: Option<u64>,
+) -> Result<(), TooLarge> {
+    match (need, have) {
+        (_, None) => Ok(()),
+        (Some(need), Some(have)) if need <= have => Ok(()),
+        (need, Some(have)) => Err(TooLarge {
+            what: what(),
+            purpose,
+            need,
+            have,
+        }),
+    }
+}
+
+/// A lower bound for a message: "at least 24000 GB", or "more than 18
+/// billion GB" (2^64 bytes) when the count overflowed.
+fn at_least(bytes: Option<u64>) -> String {
+    match bytes {
+        None => "more than 18 billion GB".into(),
+        Some(b) => format!("at least {}", gb(b)),
+    }
+}
+
+/// Bytes for a message, in decimal gigabytes: "24000 GB", "0.5 GB".
+fn gb(bytes: u64) -> String {
+    let g = bytes as f64 / 1e9;
+    if g >= 10.0 {
+        format!("{g:.0} GB")
+    } else {
+        format!("{g:.1} GB")
+    }
+}
+
+/// `a * b * c ...` in bytes, None on overflow.
+pub fn product(factors: &[usize]) -> Option<u64> {
+    factors
+        .iter()
+        .try_fold(1u64, |acc, &f| acc.checked_mul(u64::try_from(f).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_mem_total_in_bytes() {
+        let text = "MemTotal:       24568356 kB\nMemFree:         1 kB\n";
+        assert_eq!(mem_total(text), Some(24568356 * 1024));
+        assert_eq!(mem_total("MemFree: 1 kB\n"), None);
+    }
+
+    #[test]
+    fn refuses_only_what_exceeds_the_machine() {
+        let what = || "--n 5".to_string();
+        assert!(check_against(what, "the data", Some(10), Some(10)).is_ok());
+        assert!(check_against(what, "the data", Some(10), None).is_ok());
+        let e =
+            check_against(what, "the data", Some(24_000_000_000_000), Some(24 << 30)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--n 5 needs at least 24000 GB for the data; this machine has 26 GB"
+        );
+        let e = check_against(what, "the data", None, Some(1)).unwrap_err();
+        assert!(e.to_string().contains("more than 18 billion GB"), "{e}");
+    }
+
+    #[test]
+    fn products_overflow_to_none() {
+        assert_eq!(product(&[1000, 8, 3]), Some(24_000));
+        assert_eq!(product(&[usize::MAX, 8]), None);
+    }
+}
