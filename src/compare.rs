@@ -15,10 +15,23 @@ pub const MATCH_TOL: f64 = 1e-3;
 /// Why a comparison failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CompareError {
-    #[error("GLM: {0}")]
+    /// The message is "GLM", then the GLM's error as the source (printed
+    /// once, as the next link of the chain).
+    #[error("GLM")]
     Glm(#[from] glm::GlmError),
-    #[error("network: {0}")]
+    /// "network", then the training error as the source.
+    #[error("network")]
     Nn(#[from] nn::TrainError),
+}
+
+impl CompareError {
+    /// The kind of the fit that failed.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            CompareError::Glm(e) => e.kind(),
+            CompareError::Nn(e) => e.kind(),
+        }
+    }
 }
 
 /// Both fits and how far apart they are. Serialized as the `compare --json`

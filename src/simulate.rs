@@ -55,6 +55,13 @@ pub enum SimError {
     BadBox { low: f64, high: f64 },
 }
 
+impl SimError {
+    /// Always [`ErrorKind::BadInput`](crate::ErrorKind): the settings are at fault.
+    pub fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::BadInput
+    }
+}
+
 impl SimConfig {
     /// Check the settings; every generated data set comes from a checked config.
     pub fn check(&self) -> Result<(), SimError> {

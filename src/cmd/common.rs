@@ -75,6 +75,21 @@ impl SimArgs {
         Ok(cfg)
     }
 
+    /// A GLM needs at least as many rows as coefficients (intercept
+    /// included): say so before simulating anything.
+    pub fn check_enough_rows(&self) -> anyhow::Result<()> {
+        if self.n < self.beta.len() {
+            return Err(UsageError(format!(
+                "--n {}: fitting {} coefficients (--beta) needs at least {} rows",
+                self.n,
+                self.beta.len(),
+                self.beta.len()
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
     pub fn simulate(&self, seed: u64) -> anyhow::Result<Simulated> {
         Ok(simulate(&self.config(seed)?)?)
     }

@@ -35,6 +35,9 @@ pub struct Args {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    if a.data.data.is_none() {
+        a.data.sim.check_enough_rows()?;
+    }
     let loaded = a.data.load(g)?;
     let cmp = compare(
         &loaded.data,

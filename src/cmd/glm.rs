@@ -69,19 +69,19 @@ pub(super) fn summary_time() -> anyhow::Result<SummaryTime> {
     }
 }
 
-/// Errors caused by the data (exit 2) versus failures of the fit (exit 1).
+/// A failed fit gets "GLM fit failed" in front; errors in the data are
+/// reported as they are (both keep their type, which sets the exit code).
 pub(super) fn glm_error(e: GlmError) -> anyhow::Error {
-    match e {
-        GlmError::Empty { .. }
-        | GlmError::Shape { .. }
-        | GlmError::NonFiniteX { .. }
-        | GlmError::BadTarget { .. }
-        | GlmError::RankDeficient { .. } => UsageError(e.to_string()).into(),
-        other => anyhow::Error::new(other).context("GLM fit failed"),
+    match e.kind() {
+        logreg::ErrorKind::BadInput => e.into(),
+        logreg::ErrorKind::FitFailed => anyhow::Error::new(e).context("GLM fit failed"),
     }
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    if a.data.data.is_none() {
+        a.data.sim.check_enough_rows()?;
+    }
     let loaded = a.data.load(g)?;
     let data = &loaded.data;
     // read_csv has already checked a data file's rank; simulated data has not.

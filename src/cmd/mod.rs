@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
+use logreg::ErrorKind;
 
 pub use output::Output;
 
@@ -88,7 +89,8 @@ pub struct Global {
 pub struct UsageError(pub String);
 
 /// Print the error chain once, on one line, and choose the exit code:
-/// 0 for a closed stdout (`logreg ... | head`), 2 for bad input, 1 otherwise.
+/// 0 for a closed stdout (`logreg ... | head`), 2 for bad input (data, flags,
+/// settings), 1 for a failed fit or training and anything else.
 pub fn report(e: &anyhow::Error) -> ExitCode {
     for cause in e.chain() {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
@@ -104,12 +106,42 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         .filter(|l| !l.is_empty())
         .collect();
     eprintln!("error: {}", one_line.join(" "));
-    let bad_input = e.chain().any(|c| {
-        c.is::<logreg::data::DataError>()
-            || c.is::<UsageError>()
-            || c.is::<logreg::simulate::SimError>()
-    });
-    ExitCode::from(if bad_input { 2 } else { 1 })
+    ExitCode::from(match kind(e) {
+        ErrorKind::BadInput => 2,
+        ErrorKind::FitFailed => 1,
+    })
+}
+
+/// The kind of the outermost error in the chain that knows its kind
+/// ([`UsageError`] and the library's typed errors); anything else, such as
+/// an I/O error while writing the results, is a failure (exit 1).
+fn kind(e: &anyhow::Error) -> ErrorKind {
+    use logreg::{compare, data, glm, nn, repeat, simulate};
+    for c in e.chain() {
+        let kind = if c.is::<UsageError>() {
+            Some(ErrorKind::BadInput)
+        } else if let Some(e) = c.downcast_ref::<data::DataError>() {
+            Some(e.kind())
+        } else if let Some(e) = c.downcast_ref::<simulate::SimError>() {
+            Some(e.kind())
+        } else if let Some(e) = c.downcast_ref::<glm::GlmError>() {
+            Some(e.kind())
+        } else if let Some(e) = c.downcast_ref::<nn::TrainError>() {
+            Some(e.kind())
+        } else if let Some(e) = c.downcast_ref::<compare::CompareError>() {
+            Some(e.kind())
+        } else if let Some(e) = c.downcast_ref::<repeat::RepeatError>() {
+            Some(e.kind())
+        } else if let Some(e) = c.downcast_ref::<repeat::BatchError>() {
+            Some(e.kind())
+        } else {
+            None
+        };
+        if let Some(k) = kind {
+            return k;
+        }
+    }
+    ErrorKind::FitFailed
 }
 
 /// A panic is a bug, but the user still gets one line, not a backtrace or a

@@ -10,13 +10,13 @@ use anyhow::Context;
 use clap::builder::TypedValueParser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::repeat::{
-    render, run_line, summarize, Control, GradientPath, RepeatConfig, RepeatError, RunResult,
-    Study, DEFAULT_CHUNK,
+    render, run_line, summarize, Control, GradientPath, RepeatConfig, RunResult, Study,
+    DEFAULT_CHUNK,
 };
 
 use super::common::{GlmArgs, SimArgs, TrainArgs};
 use super::output::print;
-use super::{Global, UsageError};
+use super::Global;
 
 /// Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 const EXIT_INTERRUPTED: i32 = 130;
@@ -95,6 +95,7 @@ pub struct Args {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    a.sim.check_enough_rows()?;
     let cfg = RepeatConfig {
         runs: a.runs,
         seed: g.seed,
@@ -107,7 +108,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             false => GradientPath::Auto,
         },
     };
-    let mut study = Study::new(cfg).map_err(usage_or_run)?;
+    let mut study = Study::new(cfg)?;
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -149,7 +150,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             Err(e) => {
                 bar.finish_and_clear();
                 eprintln!("{}", completed_note(&study, study.completed(), &a.runs_out));
-                return Err(usage_or_run(e));
+                return Err(e.into());
             }
         }
     }
@@ -179,21 +180,6 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         print(&(serde_json::to_string_pretty(&summary)? + "\n"))
     } else {
         print(&render(&summary))
-    }
-}
-
-/// Settings errors are usage errors (exit 2); a failed run is not.
-fn usage_or_run(e: RepeatError) -> anyhow::Error {
-    if e.is_usage() {
-        let mut msg = e.to_string();
-        let mut cause = std::error::Error::source(&e);
-        while let Some(c) = cause {
-            msg.push_str(&format!(": {c}"));
-            cause = c.source();
-        }
-        UsageError(msg).into()
-    } else {
-        e.into()
     }
 }
 

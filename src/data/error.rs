@@ -203,6 +203,13 @@ pub enum DataError {
     },
 }
 
+impl DataError {
+    /// Always [`ErrorKind::BadInput`](crate::ErrorKind): the data cannot be used.
+    pub fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::BadInput
+    }
+}
+
 /// For a header read as one column holding a likely separator: a hint.
 fn delimiter_hint(names: &[String]) -> String {
     match names {

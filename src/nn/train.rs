@@ -30,6 +30,17 @@ pub enum TrainError {
     Torch(String),
 }
 
+impl TrainError {
+    /// Settings and data the network cannot use are bad input; divergence
+    /// and libtorch failures are a failed training.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            TrainError::Diverged { .. } | TrainError::Torch(_) => crate::ErrorKind::FitFailed,
+            _ => crate::ErrorKind::BadInput,
+        }
+    }
+}
+
 impl From<TchError> for TrainError {
     fn from(e: TchError) -> Self {
         TrainError::Torch(short_error(&e))

@@ -111,6 +111,17 @@ pub enum BatchError {
     Train(#[from] TrainError),
 }
 
+impl BatchError {
+    /// Bad input (settings, one run's data) or a failed training.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            BatchError::Unsupported { .. } => crate::ErrorKind::BadInput,
+            BatchError::Shape { .. } | BatchError::Diverged { .. } => crate::ErrorKind::FitFailed,
+            BatchError::Run { source, .. } | BatchError::Train(source) => source.kind(),
+        }
+    }
+}
+
 impl From<TchError> for BatchError {
     fn from(e: TchError) -> Self {
         BatchError::Train(e.into())
