@@ -1,10 +1,9 @@
 //! `logreg glm`: fit logistic regression as a GLM by Fisher scoring and print
 //! statsmodels' summary table (or `--json`).
 use anyhow::Context;
-use clap::builder::TypedValueParser;
 use logreg::glm::{fit, summary, GlmConfig, GlmError, SummaryTime};
 
-use super::common::DataArgs;
+use super::common::{parse_alpha, parse_count, parse_nonneg, DataArgs};
 use super::output::print;
 use super::{Global, UsageError};
 
@@ -27,32 +26,18 @@ pub struct Args {
     pub data: DataArgs,
     /// Stop when the deviance changes by at most this much (absolute), as
     /// statsmodels' `tol`.
-    #[arg(long, default_value = "1e-8", value_parser = parse_tol, value_name = "X")]
+    #[arg(long, default_value = "1e-8", value_parser = parse_nonneg, allow_hyphen_values = true, value_name = "X")]
     pub tol: f64,
     /// Maximum number of Fisher-scoring iterations (statsmodels' `maxiter`).
     #[arg(long, default_value_t = 100, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+          value_parser = parse_count, allow_hyphen_values = true)]
     pub max_iter: usize,
     /// Confidence intervals are at level 1 - alpha.
-    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, value_name = "A")]
+    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, allow_hyphen_values = true, value_name = "A")]
     pub alpha: f64,
     /// Print one JSON object (statsmodels' attribute names) instead of the table.
     #[arg(long, help_heading = "Output")]
     pub json: bool,
-}
-
-fn parse_tol(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("'{s}' is not a finite number >= 0")),
-    }
-}
-
-fn parse_alpha(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
-        _ => Err(format!("'{s}' is not a number strictly between 0 and 1")),
-    }
 }
 
 /// Date and Time for the summary: SOURCE_DATE_EPOCH (UTC) when set, so that

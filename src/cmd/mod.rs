@@ -31,13 +31,14 @@ pub struct Cli {
     /// [default: automatic: libtorch on one thread, fastest for the
     /// lecture-sized problems; the GLM on every core once the design has
     /// 2^20 values (rows × columns) or more]
-    #[arg(long, global = true, value_name = "N",
+    #[arg(long, global = true, value_name = "N", allow_hyphen_values = true,
           value_parser = clap::value_parser!(u16).range(1..).map(usize::from))]
     pub threads: Option<usize>,
 
     /// Seed for simulated data and for the network's initial weights
     /// (torch.manual_seed).
-    #[arg(long, global = true, default_value_t = logreg::simulate::DEFAULT_SEED)]
+    #[arg(long, global = true, default_value_t = logreg::simulate::DEFAULT_SEED,
+          value_parser = parse_seed, allow_hyphen_values = true)]
     pub seed: u64,
 
     #[command(subcommand)]
@@ -58,6 +59,42 @@ pub enum Command {
     Demo(demo::Args),
     /// Monte Carlo: repeat the comparison on fresh data many times and summarise.
     Repeat(repeat::Args),
+}
+
+/// `--seed`: a whole number from 0 to 2^64 - 1.
+fn parse_seed(s: &str) -> Result<u64, String> {
+    common::parse_whole(s, 0)
+}
+
+/// Parse the command line. A mistake in it is one line on stderr and exit
+/// code 2 (clap's usage block is left out; `--help` has it); `--help` and
+/// `--version` print as usual.
+pub fn parse() -> Cli {
+    use clap::error::ErrorKind as Clap;
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match e.kind() {
+            Clap::DisplayHelp
+            | Clap::DisplayVersion
+            | Clap::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            _ => {
+                eprintln!("{}", one_line(&e.render().to_string()));
+                std::process::exit(2)
+            }
+        },
+    }
+}
+
+/// clap's message on one line: its lines up to the usage block, joined
+/// with "; " (so a "tip:" stays).
+fn one_line(rendered: &str) -> String {
+    let lines: Vec<&str> = rendered
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("; ")
 }
 
 /// Run one parsed command line.

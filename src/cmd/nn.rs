@@ -2,12 +2,11 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use clap::builder::TypedValueParser;
 use logreg::glm::{self, GlmConfig};
 use logreg::nn::{train, NnFit, Record};
 use logreg::plot;
 
-use super::common::{DataArgs, TrainArgs};
+use super::common::{parse_count, DataArgs, TrainArgs};
 use super::output::{print, write_atomic};
 use super::Global;
 
@@ -27,7 +26,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub trace: Option<PathBuf>,
     /// Steps between rows of --trace.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize), help_heading = "Output")]
+    #[arg(long, default_value_t = 100, value_parser = parse_count, allow_hyphen_values = true, help_heading = "Output")]
     pub log_every: usize,
     /// Print one JSON object instead of the table.
     #[arg(long, help_heading = "Output")]

@@ -7,14 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::builder::TypedValueParser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::repeat::{
     render, run_line, summarize, Control, GradientPath, RepeatConfig, RunResult, Study,
     DEFAULT_CHUNK,
 };
 
-use super::common::{GlmArgs, SimArgs, TrainArgs};
+use super::common::{parse_count, GlmArgs, SimArgs, TrainArgs};
 use super::output::print;
 use super::Global;
 
@@ -54,7 +53,7 @@ Examples:
 pub struct Args {
     /// Number of runs.
     #[arg(long, default_value_t = 100,
-          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+          value_parser = parse_count, allow_hyphen_values = true)]
     pub runs: usize,
     #[command(flatten)]
     pub sim: SimArgs,
@@ -65,7 +64,7 @@ pub struct Args {
     /// Runs whose networks train together as one batch. A chunk is also the
     /// unit that Ctrl-C keeps: runs of an unfinished chunk are dropped.
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_name = "RUNS",
-          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize), help_heading = "Monte Carlo")]
+          value_parser = parse_count, allow_hyphen_values = true, help_heading = "Monte Carlo")]
     pub chunk: usize,
     /// Print the aggregate as one JSON object ("runs", "names", "true",
     /// "glm_mean", "glm_sd", "glm_bse_mean", "coverage", "nn_mean", "nn_sd",
