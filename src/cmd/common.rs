@@ -130,7 +130,7 @@ pub enum Missing {
 pub struct DataArgs {
     /// CSV file with a header row (tab-separated if it ends in .tsv). Without
     /// it, the lecture's data set is simulated (see --n, --beta, --low, --high).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["n", "beta", "low", "high"])]
     pub data: Option<PathBuf>,
     /// Target column: 0/1 values.
     #[arg(long, default_value = "y", value_name = "COL", requires = "data")]
@@ -252,9 +252,9 @@ pub struct TrainArgs {
     /// Optimiser, with PyTorch's default settings.
     #[arg(long, value_enum, default_value = "sgd")]
     pub optimizer: Optimizer,
-    /// SGD momentum.
-    #[arg(long, default_value_t = 0.0, value_parser = parse_momentum, allow_hyphen_values = true)]
-    pub momentum: f64,
+    /// SGD momentum (only with --optimizer sgd) [default: 0].
+    #[arg(long, value_parser = parse_momentum, allow_hyphen_values = true)]
+    pub momentum: Option<f64>,
     /// SGD Nesterov momentum (needs --momentum > 0).
     #[arg(long)]
     pub nesterov: bool,
@@ -292,6 +292,20 @@ impl TrainArgs {
                 tch::Device::Cuda(0)
             }
         };
+        if !matches!(self.optimizer, Optimizer::Sgd) {
+            let name = format!("{:?}", self.optimizer).to_lowercase();
+            for (flag, given) in [
+                ("--momentum", self.momentum.is_some()),
+                ("--nesterov", self.nesterov),
+            ] {
+                if given {
+                    return Err(UsageError(format!(
+                        "{flag} is a setting of --optimizer sgd; --optimizer {name} does not use it"
+                    ))
+                    .into());
+                }
+            }
+        }
         let cfg = TrainConfig {
             lr: self.lr,
             steps: self.steps,
@@ -301,7 +315,7 @@ impl TrainArgs {
                 Optimizer::Adamw => OptimizerKind::AdamW,
                 Optimizer::Rmsprop => OptimizerKind::RmsProp,
             },
-            momentum: self.momentum,
+            momentum: self.momentum.unwrap_or(0.0),
             nesterov: self.nesterov,
             batch_size: self.batch_size,
             tol: self.tol,

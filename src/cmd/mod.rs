@@ -85,16 +85,31 @@ pub fn parse() -> Cli {
     }
 }
 
-/// clap's message on one line: its lines up to the usage block, joined
-/// with "; " (so a "tip:" stays).
+/// clap's message on one line: its lines up to the usage block, a list
+/// after a line ending in ':' joined with ", ", other lines with "; " (so a
+/// "tip:" stays).
 fn one_line(rendered: &str) -> String {
-    let lines: Vec<&str> = rendered
+    let mut out = String::new();
+    let mut in_list = false;
+    for line in rendered
         .lines()
         .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .collect();
-    lines.join("; ")
+    {
+        if !out.is_empty() {
+            out.push_str(
+                match (out.ends_with(':'), in_list && !line.starts_with("tip:")) {
+                    (true, _) => " ",
+                    (false, true) => ", ",
+                    (false, false) => "; ",
+                },
+            );
+        }
+        in_list = out.ends_with(": ") || (in_list && !line.starts_with("tip:"));
+        out.push_str(line);
+    }
+    out
 }
 
 /// Run one parsed command line.

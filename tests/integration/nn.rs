@@ -75,12 +75,11 @@ fn args_for(c: &Case) -> Vec<String> {
         ]
         .map(String::from),
     );
-    a.extend([
-        "--dtype".to_string(),
-        c.dtype.clone(),
-        "--momentum".into(),
-        c.momentum.to_string(),
-    ]);
+    a.extend(["--dtype".to_string(), c.dtype.clone()]);
+    // --momentum is an SGD setting: the other optimisers refuse it.
+    if c.optimizer == "sgd" {
+        a.extend(["--momentum".to_string(), c.momentum.to_string()]);
+    }
     if c.nesterov {
         a.push("--nesterov".into());
     }
