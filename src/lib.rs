@@ -18,6 +18,7 @@ pub mod data;
 mod error_kind;
 pub mod glm;
 pub mod nn;
+pub mod numfmt;
 pub mod plot;
 pub mod repeat;
 pub mod simulate;
