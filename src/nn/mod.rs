@@ -10,5 +10,5 @@ pub use config::{OptimizerKind, Precision, Record, TrainConfig, TrainConfigError
 pub use model::LogisticNet;
 // For `repeat`'s batched trainer: the same per-element optimiser steps.
 pub(crate) use optimizer::Stepper;
-pub use standardize::Standardizer;
+pub use standardize::{StandardizeError, Standardizer};
 pub use train::{train, History, NnFit, TrainError};

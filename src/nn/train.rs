@@ -9,7 +9,7 @@ use tch::{Device, Kind, Reduction, TchError, Tensor};
 use super::config::{Precision, TrainConfig, TrainConfigError};
 use super::model::LogisticNet;
 use super::optimizer::Stepper;
-use super::standardize::Standardizer;
+use super::standardize::{StandardizeError, Standardizer};
 use crate::data::Dataset;
 use crate::torch::{short_error, to_vec_f64};
 
@@ -20,8 +20,8 @@ pub enum TrainError {
     Config(#[from] TrainConfigError),
     #[error("--device cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); use --device cpu")]
     NoCuda,
-    #[error("--standardize: feature '{0}' is constant (standard deviation 0)")]
-    ConstantFeature(String),
+    #[error(transparent)]
+    Standardize(#[from] StandardizeError),
     #[error("the loss became {value} at step {step}: training diverged; try a smaller --lr or --standardize")]
     Diverged { step: usize, value: String },
     #[error("a feature value does not fit in {0} (too large in magnitude); use --standardize or --dtype f64")]
@@ -121,12 +121,7 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
     };
     let (n, k) = (data.n as i64, data.k as i64 - 1);
     let scaler = match cfg.standardize {
-        true => Some(Standardizer::fit(data).ok_or_else(|| {
-            let sd0 = (1..data.k)
-                .find(|&j| data.column(j).windows(2).all(|w| w[0] == w[1]))
-                .unwrap_or(1);
-            TrainError::ConstantFeature(data.names[sd0].clone())
-        })?),
+        true => Some(Standardizer::fit(data)?),
         false => None,
     };
     let x = match &scaler {
