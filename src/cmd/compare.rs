@@ -48,6 +48,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
     }
+    for w in &cmp.nn.warnings {
+        eprintln!("warning: network: {w}");
+    }
     if let Some(dir) = &a.plots {
         write_plots(
             dir,

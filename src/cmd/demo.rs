@@ -42,6 +42,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
     }
+    for w in &cmp.nn.warnings {
+        eprintln!("warning: network: {w}");
+    }
     if let Some(dir) = &a.plots {
         super::output::write_plots(dir, &plot::comparison(&cmp, data, Some(&sim))?)?;
     }

@@ -53,6 +53,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         }));
     let cfg = a.train.config(g.seed, record)?;
     let fit = train(&loaded.data, &cfg)?;
+    for w in &fit.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(path) = &a.trace {
         write_atomic(path, trace_csv(&fit).as_bytes())?;
     }

@@ -82,6 +82,10 @@ pub struct NnFit {
     pub lr: f64,
     /// Wall time of training, in seconds.
     pub time_s: f64,
+    /// Signs that training went wrong although every number is finite (the
+    /// loss stuck at BCE's clamp, parameters beyond float32), one sentence
+    /// each; empty when there are none.
+    pub warnings: Vec<String>,
     /// Loss and parameters along the way (only with `TrainConfig::record`).
     #[serde(skip)]
     pub history: Option<History>,
@@ -275,6 +279,7 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
             })
         }
     };
+    let warnings = warnings(&net, &x, &y, &params, n)?;
     Ok(NnFit {
         names: data.names.clone(),
         params,
@@ -285,9 +290,53 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
         optimizer: cfg.optimizer.to_string(),
         lr: cfg.lr,
         time_s: start.elapsed().as_secs_f64(),
+        warnings,
         history,
     })
 }
+
+/// PyTorch's BCE clamps each logarithm at -100: a row predicted with
+/// probability exactly 0 or 1 on the wrong side costs 100 and its gradient
+/// vanishes, so a loss made of such rows (24.0 when 24% of them are) is the
+/// clamp's, not the fit's. Both this and parameters beyond float32's range
+/// mean training diverged although every number is finite.
+fn warnings(
+    net: &LogisticNet,
+    x: &Tensor,
+    y: &Tensor,
+    params: &[f64],
+    n: i64,
+) -> Result<Vec<String>, TchError> {
+    let mut out = Vec::new();
+    let per_row = tch::no_grad(|| {
+        net.f_forward(x)?
+            .f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)
+    })?;
+    let clamped = per_row
+        .f_ge(BCE_CLAMP)?
+        .f_sum(Kind::Int64)?
+        .f_int64_value(&[])?;
+    if clamped > 0 {
+        out.push(format!(
+            "the loss reached BCE's clamp: {clamped} of {n} rows are predicted with probability \
+             exactly 0 or 1 on the wrong side (log clamped at -100), so the loss counts 100 for \
+             each and they give no gradient; this usually means training diverged: try a smaller \
+             --lr or --standardize"
+        ));
+    }
+    let largest = params.iter().fold(0.0f64, |m, p| m.max(p.abs()));
+    if largest > f64::from(f32::MAX) {
+        out.push(format!(
+            "a parameter ({}) is beyond float32's range (3.4e38): training diverged; \
+             try a smaller --lr or --standardize",
+            crate::numfmt::Short(largest)
+        ));
+    }
+    Ok(out)
+}
+
+/// The loss of one row when BCE's logarithm is clamped (at -100).
+const BCE_CLAMP: f64 = 100.0;
 
 /// The replay path checks nothing per step (that would cost a host sync);
 /// when the end result is not finite, rerun through autograd, whose BCE

@@ -41,6 +41,7 @@ struct NnJson {
     optimizer: String,
     lr: f64,
     time_s: f64,
+    warnings: Vec<String>,
 }
 
 fn lecture_csv() -> String {
