@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmFit};
 use crate::nn::{self, NnFit, Record, TrainConfig};
+use crate::numfmt::{cell, Short};
 use crate::simulate::sigmoid;
 
 /// The network "matches" the GLM once every coefficient is within this.
@@ -123,7 +124,8 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
     let _ = writeln!(
         s,
         "Same model, same objective, different optimiser: GLM (Fisher scoring) vs network ({}, lr {})",
-        c.nn.optimizer, c.nn.lr
+        c.nn.optimizer,
+        Short(c.nn.lr)
     );
     let truth_col = c.truth.is_some();
     let _ = write!(s, "{:<w$}", "");
@@ -138,13 +140,16 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
     for j in 0..c.glm.names.len() {
         let _ = write!(s, "{:<w$}", c.glm.names[j]);
         if let Some(t) = &c.truth {
-            let _ = write!(s, " {:>10.4}", t[j]);
+            let _ = write!(s, " {:>10}", cell(t[j], 4));
         }
         let d = (c.glm.params[j] - c.nn.params[j]).abs();
         let _ = writeln!(
             s,
-            " {:>12.6} {:>10.4} {:>12.6} {:>11.2e}",
-            c.glm.params[j], c.glm.bse[j], c.nn.params[j], d
+            " {:>12} {:>10} {:>12} {:>11.2e}",
+            cell(c.glm.params[j], 6),
+            cell(c.glm.bse[j], 4),
+            cell(c.nn.params[j], 6),
+            d
         );
     }
     let _ = writeln!(s);
@@ -161,9 +166,9 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "Log-likelihood: GLM {:.6}   network {:.6}",
-        c.glm.llf,
-        loglike(data, &c.nn.params)
+        "Log-likelihood: GLM {}   network {}",
+        cell(c.glm.llf, 6),
+        cell(loglike(data, &c.nn.params), 6)
     );
     let _ = writeln!(
         s,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use logreg::glm::{self, GlmConfig};
 use logreg::nn::{train, NnFit, Record};
+use logreg::numfmt::{cell, Short};
 use logreg::plot;
 
 use super::common::{parse_count, DataArgs, TrainArgs};
@@ -90,28 +91,19 @@ fn trace_csv(fit: &NnFit) -> String {
     s
 }
 
-/// A coefficient for a table: fixed point, or scientific when very large or small.
-pub fn num(v: f64) -> String {
-    if v != 0.0 && !(1e-4..1e5).contains(&v.abs()) {
-        format!("{v:.5e}")
-    } else {
-        format!("{v:.6}")
-    }
-}
-
 /// The network's result as a small table.
 pub fn render(fit: &NnFit, target: &str) -> String {
     let w = fit.names.iter().map(String::len).max().unwrap_or(5).max(5);
     let mut s = format!(
-        "Network: Linear({}, 1) + sigmoid, BCE loss, {} lr {:?}, {} steps; target {target}\n",
+        "Network: Linear({}, 1) + sigmoid, BCE loss, {} lr {}, {} steps; target {target}\n",
         fit.names.len() - 1,
         fit.optimizer,
-        fit.lr,
+        Short(fit.lr),
         fit.steps
     );
     let _ = writeln!(s, "{:<w$}  {:>12}  {:>12}", "", "init", "trained");
     for ((name, i), p) in fit.names.iter().zip(&fit.init_params).zip(&fit.params) {
-        let _ = writeln!(s, "{name:<w$}  {:>12}  {:>12}", num(*i), num(*p));
+        let _ = writeln!(s, "{name:<w$}  {:>12}  {:>12}", cell(*i, 6), cell(*p, 6));
     }
     let _ = writeln!(s, "Final loss: {:.10}", fit.loss);
     if let Some(c) = fit.converged_at {
