@@ -42,6 +42,13 @@ impl fmt::Display for Short {
     }
 }
 
+/// `v` rounded to `digits` significant digits (for sizes in messages).
+pub fn round_sig(v: f64, digits: usize) -> f64 {
+    format!("{v:.*e}", digits.saturating_sub(1))
+        .parse()
+        .unwrap_or(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +83,9 @@ mod tests {
         ] {
             assert_eq!(Short(v).to_string(), s);
         }
+        assert_eq!(
+            Short(round_sig(1.819969553779298e16, 3)).to_string(),
+            "1.82e+16"
+        );
     }
 }

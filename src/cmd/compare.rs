@@ -1,7 +1,7 @@
 //! `logreg compare`: both fits on the same data, one table.
 use std::path::PathBuf;
 
-use logreg::compare::{compare, render};
+use logreg::compare::{compare, render, CompareError};
 use logreg::nn::Record;
 use logreg::plot;
 
@@ -44,7 +44,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         &a.glm.config()?,
         &a.train
             .config(g.seed, a.plots.as_ref().map(|_| PLOT_RECORD))?,
-    )?;
+    )
+    .map_err(|e| match e {
+        CompareError::Glm(g) => super::glm::glm_error(g, &loaded.data).context("GLM"),
+        e => e.into(),
+    })?;
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
     }

@@ -1,6 +1,7 @@
 //! `logreg glm`: fit logistic regression as a GLM by Fisher scoring and print
 //! statsmodels' summary table (or `--json`).
 use anyhow::Context;
+use logreg::data::{explain_rank_deficiency, Dataset};
 use logreg::glm::{fit, summary, GlmConfig, GlmError, SummaryTime};
 
 use super::common::{parse_alpha, parse_count, parse_nonneg, DataArgs};
@@ -56,10 +57,12 @@ pub(super) fn summary_time() -> anyhow::Result<SummaryTime> {
 
 /// A failed fit gets "GLM fit failed" in front; errors in the data are
 /// reported as they are (both keep their type, which sets the exit code).
-pub(super) fn glm_error(e: GlmError) -> anyhow::Error {
-    match e.kind() {
-        logreg::ErrorKind::BadInput => e.into(),
-        logreg::ErrorKind::FitFailed => anyhow::Error::new(e).context("GLM fit failed"),
+/// A rank lost in the fit is explained: which column, and why.
+pub(super) fn glm_error(e: GlmError, data: &Dataset) -> anyhow::Error {
+    match e {
+        GlmError::RankDeficient { rank, .. } => explain_rank_deficiency(data, rank).into(),
+        e if e.kind() == logreg::ErrorKind::BadInput => e.into(),
+        e => anyhow::Error::new(e).context("GLM fit failed"),
     }
 }
 
@@ -79,7 +82,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         alpha: a.alpha,
     };
     let when = if a.json { None } else { Some(summary_time()?) };
-    let fit = fit(data, &cfg).map_err(glm_error)?;
+    let fit = fit(data, &cfg).map_err(|e| glm_error(e, data))?;
     for w in &fit.warnings {
         eprintln!("warning: {w}");
     }

@@ -7,6 +7,8 @@
 //! to [`MAX_SHOWN`] characters, so every message is one line.
 use std::fmt;
 
+use crate::numfmt::{round_sig, Short};
+
 /// Longest name or value shown in a message, in characters.
 pub const MAX_SHOWN: usize = 40;
 
@@ -201,6 +203,29 @@ pub enum DataError {
         /// The earlier columns it is a combination of.
         of: Vec<String>,
     },
+
+    /// The columns are independent, but of sizes too far apart for the GLM's
+    /// double precision: its weighted design loses rank.
+    #[error("{file}: column {} has values of size {} (root mean square) against {} for {}: too far apart for the GLM in double precision (rank {rank} < {k} columns); {remedy}",
+        Shown(.column), Short(round_sig(*.size, 3)), Short(round_sig(*.other_size, 3)), Shown(.other))]
+    BadlyScaled {
+        file: String,
+        column: String,
+        /// Root mean square of the column.
+        size: f64,
+        /// The column it is compared with (the typical size).
+        other: String,
+        other_size: f64,
+        rank: usize,
+        k: usize,
+        /// What to do: divide the column by a power of ten, or narrow the box.
+        remedy: String,
+    },
+
+    /// The GLM's weighted design lost rank although the columns are
+    /// independent and of similar size.
+    #[error("{file}: the GLM's weighted design matrix has rank {rank} < {k} columns, although the columns are independent: the parameters are not uniquely determined (rows fitted with probability exactly 0 or 1 carry no weight)")]
+    RankDeficientFit { file: String, rank: usize, k: usize },
 }
 
 impl DataError {
