@@ -217,16 +217,17 @@ pub fn explain_rank_deficiency(data: &Dataset, rank: usize) -> DataError {
         })
         .unwrap_or(1);
     let reference = median((0..k).filter(|&j| j != far).collect());
-    let factor = 10f64.powi((logs[far] - logs[reference]).round() as i32);
+    // The power of ten between the two sizes, written as Python does (1e+16).
+    let power = (logs[far] - logs[reference]).round() as i32;
     let remedy = match data.truth.is_some() {
         true => "use a narrower --low/--high".to_string(),
-        false if factor > 1.0 => format!(
-            "rescale the column (divide it by {}), or choose other columns",
-            crate::numfmt::Short(factor)
+        false if power > 0 => format!(
+            "rescale the column (divide it by 1e{:+03}), or choose other columns",
+            power
         ),
         false => format!(
-            "rescale the column (multiply it by {}), or choose other columns",
-            crate::numfmt::Short(1.0 / factor)
+            "rescale the column (multiply it by 1e{:+03}), or choose other columns",
+            -power
         ),
     };
     DataError::BadlyScaled {

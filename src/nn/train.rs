@@ -83,8 +83,7 @@ pub struct NnFit {
     /// Wall time of training, in seconds.
     pub time_s: f64,
     /// Signs that training went wrong although every number is finite (the
-    /// loss stuck at BCE's clamp, parameters beyond float32), one sentence
-    /// each; empty when there are none.
+    /// loss at BCE's clamp), one sentence each; empty when there are none.
     pub warnings: Vec<String>,
     /// Loss and parameters along the way (only with `TrainConfig::record`).
     #[serde(skip)]
@@ -279,7 +278,7 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
             })
         }
     };
-    let warnings = warnings(&net, &x, &y, &params, n)?;
+    let warnings = warnings(&net, &x, &y, n)?;
     Ok(NnFit {
         names: data.names.clone(),
         params,
@@ -298,15 +297,9 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
 /// PyTorch's BCE clamps each logarithm at -100: a row predicted with
 /// probability exactly 0 or 1 on the wrong side costs 100 and its gradient
 /// vanishes, so a loss made of such rows (24.0 when 24% of them are) is the
-/// clamp's, not the fit's. Both this and parameters beyond float32's range
-/// mean training diverged although every number is finite.
-fn warnings(
-    net: &LogisticNet,
-    x: &Tensor,
-    y: &Tensor,
-    params: &[f64],
-    n: i64,
-) -> Result<Vec<String>, TchError> {
+/// clamp's, not the fit's: training diverged although every number is
+/// finite. (Parameters that leave float32's range are already an error.)
+fn warnings(net: &LogisticNet, x: &Tensor, y: &Tensor, n: i64) -> Result<Vec<String>, TchError> {
     let mut out = Vec::new();
     let per_row = tch::no_grad(|| {
         net.f_forward(x)?
@@ -322,14 +315,6 @@ fn warnings(
              exactly 0 or 1 on the wrong side (log clamped at -100), so the loss counts 100 for \
              each and they give no gradient; this usually means training diverged: try a smaller \
              --lr or --standardize"
-        ));
-    }
-    let largest = params.iter().fold(0.0f64, |m, p| m.max(p.abs()));
-    if largest > f64::from(f32::MAX) {
-        out.push(format!(
-            "a parameter ({}) is beyond float32's range (3.4e38): training diverged; \
-             try a smaller --lr or --standardize",
-            crate::numfmt::Short(largest)
         ));
     }
     Ok(out)
