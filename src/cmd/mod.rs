@@ -170,25 +170,17 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
 fn kind(e: &anyhow::Error) -> ErrorKind {
     use logreg::{compare, data, glm, nn, repeat, simulate};
     for c in e.chain() {
-        let kind = if c.is::<UsageError>() {
-            Some(ErrorKind::BadInput)
-        } else if let Some(e) = c.downcast_ref::<data::DataError>() {
-            Some(e.kind())
-        } else if let Some(e) = c.downcast_ref::<simulate::SimError>() {
-            Some(e.kind())
-        } else if let Some(e) = c.downcast_ref::<glm::GlmError>() {
-            Some(e.kind())
-        } else if let Some(e) = c.downcast_ref::<nn::TrainError>() {
-            Some(e.kind())
-        } else if let Some(e) = c.downcast_ref::<compare::CompareError>() {
-            Some(e.kind())
-        } else if let Some(e) = c.downcast_ref::<repeat::RepeatError>() {
-            Some(e.kind())
-        } else if let Some(e) = c.downcast_ref::<repeat::BatchError>() {
-            Some(e.kind())
-        } else {
-            None
-        };
+        if c.is::<UsageError>() {
+            return ErrorKind::BadInput;
+        }
+        let kind = None
+            .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<simulate::SimError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<glm::GlmError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<repeat::RepeatError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<repeat::BatchError>().map(|e| e.kind()));
         if let Some(k) = kind {
             return k;
         }

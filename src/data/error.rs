@@ -206,8 +206,8 @@ pub enum DataError {
 
     /// The columns are independent, but of sizes too far apart for the GLM's
     /// double precision: its weighted design loses rank.
-    #[error("{file}: column {} has values of size {} (root mean square) against {} for {}: too far apart for the GLM in double precision (rank {rank} < {k} columns); {remedy}",
-        Shown(.column), Short(round_sig(*.size, 3)), Short(round_sig(*.other_size, 3)), Shown(.other))]
+    #[error("{file}: column {} has values of size {} (root mean square) against {} for {}: too far apart for the GLM in double precision (rank {rank} < {k} columns); {}",
+        Shown(.column), Short(round_sig(*.size, 3)), Short(round_sig(*.other_size, 3)), Shown(.other), rescale_hint(*.simulated, *.power))]
     BadlyScaled {
         file: String,
         column: String,
@@ -218,8 +218,10 @@ pub enum DataError {
         other_size: f64,
         rank: usize,
         k: usize,
-        /// What to do: divide the column by a power of ten, or narrow the box.
-        remedy: String,
+        /// The power of ten between the column's size and the other's.
+        power: i32,
+        /// Simulated data: the remedy is a narrower box, not rescaling.
+        simulated: bool,
     },
 
     /// The GLM's weighted design lost rank although the columns are
@@ -243,6 +245,21 @@ fn delimiter_hint(names: &[String]) -> String {
             None => String::new(),
         },
         _ => String::new(),
+    }
+}
+
+/// What to do about a badly scaled column `power` powers of ten from the
+/// others: rescale it (written as Python writes 1e+16), or narrow the box.
+fn rescale_hint(simulated: bool, power: i32) -> String {
+    match (simulated, power > 0) {
+        (true, _) => "use a narrower --low/--high".to_string(),
+        (false, true) => {
+            format!("rescale the column (divide it by 1e{power:+03}), or choose other columns")
+        }
+        (false, false) => format!(
+            "rescale the column (multiply it by 1e{:+03}), or choose other columns",
+            -power
+        ),
     }
 }
 
