@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmFit};
 use crate::nn::{self, NnFit, Observer, TrainConfig, Want};
+use crate::numfmt::{cell, Short};
 use crate::simulate::sigmoid;
 
 /// The network "matches" the GLM once every coefficient is within this.
@@ -16,10 +17,23 @@ pub const MATCH_TOL: f64 = 1e-3;
 /// Why a comparison failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CompareError {
-    #[error("GLM: {0}")]
+    /// The message is "GLM", then the GLM's error as the source (printed
+    /// once, as the next link of the chain).
+    #[error("GLM")]
     Glm(#[from] glm::GlmError),
-    #[error("network: {0}")]
+    /// "network", then the training error as the source.
+    #[error("network")]
     Nn(#[from] nn::TrainError),
+}
+
+impl CompareError {
+    /// The kind of the fit that failed.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            CompareError::Glm(e) => e.kind(),
+            CompareError::Nn(e) => e.kind(),
+        }
+    }
 }
 
 /// Both fits and how far apart they are. Serialized as the `compare --json`
@@ -154,7 +168,8 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
     let _ = writeln!(
         s,
         "Same model, same objective, different optimiser: GLM (Fisher scoring) vs network ({}, lr {})",
-        c.nn.optimizer, c.nn.lr
+        c.nn.optimizer,
+        Short(c.nn.lr)
     );
     let truth_col = c.truth.is_some();
     let _ = write!(s, "{:<w$}", "");
@@ -169,13 +184,16 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
     for j in 0..c.glm.names.len() {
         let _ = write!(s, "{:<w$}", c.glm.names[j]);
         if let Some(t) = &c.truth {
-            let _ = write!(s, " {:>10.4}", t[j]);
+            let _ = write!(s, " {:>10}", cell(t[j], 4));
         }
         let d = (c.glm.params[j] - c.nn.params[j]).abs();
         let _ = writeln!(
             s,
-            " {:>12.6} {:>10.4} {:>12.6} {:>11.2e}",
-            c.glm.params[j], c.glm.bse[j], c.nn.params[j], d
+            " {:>12} {:>10} {:>12} {:>11.2e}",
+            cell(c.glm.params[j], 6),
+            cell(c.glm.bse[j], 4),
+            cell(c.nn.params[j], 6),
+            d
         );
     }
     let _ = writeln!(s);
@@ -192,9 +210,9 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "Log-likelihood: GLM {:.6}   network {:.6}",
-        c.glm.llf,
-        loglike(data, &c.nn.params)
+        "Log-likelihood: GLM {}   network {}",
+        cell(c.glm.llf, 6),
+        cell(loglike(data, &c.nn.params), 6)
     );
     let _ = writeln!(
         s,

@@ -16,10 +16,14 @@
 //! rendered text; the `logreg` binary decides where they go.
 pub mod compare;
 pub mod data;
+mod error_kind;
 pub mod glm;
 pub mod memory;
 pub mod nn;
+pub mod numfmt;
 pub mod plot;
 pub mod repeat;
 pub mod simulate;
 pub mod torch;
+
+pub use error_kind::ErrorKind;

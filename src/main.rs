@@ -4,11 +4,9 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     cmd::install_panic_hook();
-    let cli = cmd::Cli::parse();
+    let cli = cmd::parse();
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => cmd::report(&e),

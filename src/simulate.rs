@@ -10,6 +10,7 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 use crate::data::Dataset;
+use crate::numfmt::Short;
 
 /// Default seed for simulated data and network initialisation.
 pub const DEFAULT_SEED: u64 = 42;
@@ -51,10 +52,22 @@ pub enum SimError {
     ShortBeta(usize),
     #[error("--beta value {0} is not finite")]
     NonFiniteBeta(f64),
-    #[error("--low ({low}) must be below --high ({high}), both finite")]
+    #[error("--low ({}) must be below --high ({}), both finite", Short(*.low), Short(*.high))]
     BadBox { low: f64, high: f64 },
     #[error(transparent)]
     TooLarge(#[from] crate::memory::TooLarge),
+    /// |b0| + Σ|bj|·max(|low|, |high|), the largest |X·beta| the box allows,
+    /// is beyond f64: the true logit and p could come out infinite or NaN.
+    #[error("--beta with --low {} and --high {}: the linear predictor X·beta can exceed the largest \
+             f64 (about 1.8e308); use smaller coefficients or a narrower range", Short(*.low), Short(*.high))]
+    PredictorOverflow { low: f64, high: f64 },
+}
+
+impl SimError {
+    /// Always [`ErrorKind::BadInput`](crate::ErrorKind): the settings are at fault.
+    pub fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::BadInput
+    }
 }
 
 impl SimConfig {
@@ -80,6 +93,15 @@ impl SimConfig {
             "the simulated data",
             self.bytes(),
         )?;
+        let reach = self.low.abs().max(self.high.abs());
+        let bound =
+            self.beta[0].abs() + self.beta[1..].iter().map(|b| b.abs() * reach).sum::<f64>();
+        if !bound.is_finite() {
+            return Err(SimError::PredictorOverflow {
+                low: self.low,
+                high: self.high,
+            });
+        }
         Ok(())
     }
 
@@ -132,12 +154,19 @@ pub fn simulate(cfg: &SimConfig) -> Result<Simulated, SimError> {
     let mut y = Vec::with_capacity(cfg.n);
     let mut logit = Vec::with_capacity(cfg.n);
     let mut p = Vec::with_capacity(cfg.n);
+    // low + (high - low)·u, the formula every seed's bytes were made with;
+    // when high - low overflows (a box wider than 1.8e308), the same point
+    // as low·(1 - u) + high·u, which cannot.
     let width = cfg.high - cfg.low;
+    let draw = |u: f64| match width.is_finite() {
+        true => cfg.low + width * u,
+        false => cfg.low * (1.0 - u) + cfg.high * u,
+    };
     for _ in 0..cfg.n {
         x.push(1.0);
         let mut eta = cfg.beta[0];
         for b in &cfg.beta[1..] {
-            let v = cfg.low + width * unit(&mut rng);
+            let v = draw(unit(&mut rng));
             x.push(v);
             eta += b * v;
         }
@@ -247,6 +276,39 @@ mod tests {
             }
             .check(),
             Err(SimError::BadBox { .. })
+        ));
+    }
+
+    #[test]
+    fn a_box_wider_than_f64_still_draws_finite_values_inside_it() {
+        let cfg = SimConfig {
+            n: 2000,
+            beta: vec![0.0, 1e-10, -1e-10],
+            low: -1e308,
+            high: 1e308,
+            ..SimConfig::default()
+        };
+        let s = simulate(&cfg).unwrap();
+        assert!(s
+            .data
+            .x
+            .iter()
+            .all(|v| v.is_finite() && (-1e308..1e308).contains(v)));
+        assert!(s.logit.iter().chain(&s.p).all(|v| v.is_finite()));
+        // Both halves of the box are used.
+        assert!(s.data.x.iter().any(|v| *v < -1e307) && s.data.x.iter().any(|v| *v > 1e307));
+    }
+
+    #[test]
+    fn rejects_a_linear_predictor_that_can_overflow() {
+        let cfg = SimConfig {
+            low: -1e308,
+            high: 1e308,
+            ..SimConfig::default()
+        };
+        assert!(matches!(
+            cfg.check(),
+            Err(SimError::PredictorOverflow { .. })
         ));
     }
 

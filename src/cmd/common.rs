@@ -2,7 +2,6 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::builder::TypedValueParser;
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy};
 use logreg::glm::GlmConfig;
@@ -35,6 +34,27 @@ fn parse_beta(s: &str) -> Result<Coefs, String> {
     Ok(v)
 }
 
+/// A whole number of at least 1 (rows, runs, iterations...).
+pub(super) fn parse_count(s: &str) -> Result<usize, String> {
+    parse_whole(s, 1).and_then(|v| usize::try_from(v).map_err(|_| format!("'{s}' is too large")))
+}
+
+/// A whole number of at least 0 (`--steps`).
+fn parse_steps(s: &str) -> Result<usize, String> {
+    parse_whole(s, 0).and_then(|v| usize::try_from(v).map_err(|_| format!("'{s}' is too large")))
+}
+
+/// A whole number of at least `min`, with a message that says so.
+pub(super) fn parse_whole(s: &str, min: u64) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(v) if v >= min => Ok(v),
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+            Err(format!("'{s}' is larger than {}", u64::MAX))
+        }
+        _ => Err(format!("'{s}' is not a whole number >= {min}")),
+    }
+}
+
 fn parse_finite(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
@@ -47,7 +67,7 @@ fn parse_finite(s: &str) -> Result<f64, String> {
 #[command(next_help_heading = "Simulated data (used when there is no --data)")]
 pub struct SimArgs {
     /// Number of rows to simulate.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+    #[arg(long, default_value_t = 1000, value_parser = parse_count, allow_hyphen_values = true)]
     pub n: usize,
     /// True coefficients, intercept first; their number sets the number of
     /// features (x1..xk).
@@ -75,6 +95,21 @@ impl SimArgs {
         Ok(cfg)
     }
 
+    /// A GLM needs at least as many rows as coefficients (intercept
+    /// included): say so before simulating anything.
+    pub fn check_enough_rows(&self) -> anyhow::Result<()> {
+        if self.n < self.beta.len() {
+            return Err(UsageError(format!(
+                "--n {}: fitting {} coefficients (--beta) needs at least {} rows",
+                self.n,
+                self.beta.len(),
+                self.beta.len()
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
     pub fn simulate(&self, seed: u64) -> anyhow::Result<Simulated> {
         Ok(simulate(&self.config(seed)?)?)
     }
@@ -95,7 +130,7 @@ pub enum Missing {
 pub struct DataArgs {
     /// CSV file with a header row (tab-separated if it ends in .tsv). Without
     /// it, the lecture's data set is simulated (see --n, --beta, --low, --high).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["n", "beta", "low", "high"])]
     pub data: Option<PathBuf>,
     /// Target column: 0/1 values.
     #[arg(long, default_value = "y", value_name = "COL", requires = "data")]
@@ -190,7 +225,7 @@ pub enum DeviceArg {
     Cuda,
 }
 
-fn parse_positive(s: &str) -> Result<f64, String> {
+pub(super) fn parse_positive(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite() && *v > 0.0)
@@ -209,26 +244,26 @@ fn parse_momentum(s: &str) -> Result<f64, String> {
 #[command(next_help_heading = "Network")]
 pub struct TrainArgs {
     /// Learning rate.
-    #[arg(long, default_value_t = 0.1, value_parser = parse_positive)]
+    #[arg(long, default_value_t = 0.1, value_parser = parse_positive, allow_hyphen_values = true)]
     pub lr: f64,
     /// Optimiser steps (full-batch unless --batch-size). 0 reports the initial weights.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = parse_steps, allow_hyphen_values = true)]
     pub steps: usize,
     /// Optimiser, with PyTorch's default settings.
     #[arg(long, value_enum, default_value = "sgd")]
     pub optimizer: Optimizer,
-    /// SGD momentum.
-    #[arg(long, default_value_t = 0.0, value_parser = parse_momentum)]
-    pub momentum: f64,
+    /// SGD momentum (only with --optimizer sgd) [default: 0].
+    #[arg(long, value_parser = parse_momentum, allow_hyphen_values = true)]
+    pub momentum: Option<f64>,
     /// SGD Nesterov momentum (needs --momentum > 0).
     #[arg(long)]
     pub nesterov: bool,
     /// Mini-batch size, shuffled each epoch by torch.randperm on the seeded
     /// generator [default: full batch].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+    #[arg(long, value_parser = parse_count, allow_hyphen_values = true)]
     pub batch_size: Option<usize>,
     /// Stop when the largest parameter change in one step falls below this.
-    #[arg(long, value_parser = parse_positive)]
+    #[arg(long, value_parser = parse_positive, allow_hyphen_values = true)]
     pub tol: Option<f64>,
     /// Train on standardized features (z = (x - mean) / sd) and report
     /// coefficients on the original scale. Plain SGD at lr 0.1 diverges on
@@ -257,6 +292,20 @@ impl TrainArgs {
                 tch::Device::Cuda(0)
             }
         };
+        if !matches!(self.optimizer, Optimizer::Sgd) {
+            let name = format!("{:?}", self.optimizer).to_lowercase();
+            for (flag, given) in [
+                ("--momentum", self.momentum.is_some()),
+                ("--nesterov", self.nesterov),
+            ] {
+                if given {
+                    return Err(UsageError(format!(
+                        "{flag} is a setting of --optimizer sgd; --optimizer {name} does not use it"
+                    ))
+                    .into());
+                }
+            }
+        }
         let cfg = TrainConfig {
             lr: self.lr,
             steps: self.steps,
@@ -266,7 +315,7 @@ impl TrainArgs {
                 Optimizer::Adamw => OptimizerKind::AdamW,
                 Optimizer::Rmsprop => OptimizerKind::RmsProp,
             },
-            momentum: self.momentum,
+            momentum: self.momentum.unwrap_or(0.0),
             nesterov: self.nesterov,
             batch_size: self.batch_size,
             tol: self.tol,
@@ -285,14 +334,14 @@ impl TrainArgs {
     }
 }
 
-fn parse_nonneg(s: &str) -> Result<f64, String> {
+pub(super) fn parse_nonneg(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite() && *v >= 0.0)
         .ok_or_else(|| format!("'{s}' is not a finite number >= 0"))
 }
 
-fn parse_alpha(s: &str) -> Result<f64, String> {
+pub(super) fn parse_alpha(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
         .filter(|v| *v > 0.0 && *v < 1.0)
@@ -307,14 +356,14 @@ fn parse_alpha(s: &str) -> Result<f64, String> {
 pub struct GlmArgs {
     /// GLM: stop when the deviance changes by at most this much (absolute),
     /// as statsmodels' `tol`.
-    #[arg(long, default_value = "1e-8", value_parser = parse_nonneg, value_name = "X")]
+    #[arg(long, default_value = "1e-8", value_parser = parse_nonneg, allow_hyphen_values = true, value_name = "X")]
     pub glm_tol: f64,
     /// GLM: maximum number of Fisher-scoring iterations (statsmodels' `maxiter`).
     #[arg(long, default_value_t = 100, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+          value_parser = parse_count, allow_hyphen_values = true)]
     pub max_iter: usize,
     /// GLM: confidence intervals are at level 1 - alpha.
-    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, value_name = "A")]
+    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, allow_hyphen_values = true, value_name = "A")]
     pub alpha: f64,
 }
 

@@ -1,7 +1,7 @@
 //! `logreg compare`: both fits on the same data, one table.
 use std::path::PathBuf;
 
-use logreg::compare::{compare, render};
+use logreg::compare::{compare, render, CompareError};
 use logreg::nn::Record;
 use logreg::plot;
 
@@ -44,15 +44,25 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .input("--data", a.data.data.as_deref())
         .plots("--plots", a.plots.as_deref(), &PLOTS)
         .check()?;
+    if a.data.data.is_none() {
+        a.data.sim.check_enough_rows()?;
+    }
     let loaded = a.data.load(g)?;
     let cmp = compare(
         &loaded.data,
         &a.glm.config()?,
         &a.train
             .config(g.seed, a.plots.as_ref().map(|_| PLOT_RECORD))?,
-    )?;
+    )
+    .map_err(|e| match e {
+        CompareError::Glm(g) => super::glm::glm_error(g, &loaded.data).context("GLM"),
+        e => e.into(),
+    })?;
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
+    }
+    for w in &cmp.nn.warnings {
+        eprintln!("warning: network: {w}");
     }
     let plots = match &a.plots {
         Some(_) => plot::comparison(&cmp, &loaded.data, loaded.sim.as_ref())?,

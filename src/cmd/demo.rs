@@ -50,6 +50,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &cmp.glm.warnings {
         eprintln!("warning: {w}");
     }
+    for w in &cmp.nn.warnings {
+        eprintln!("warning: network: {w}");
+    }
     let plots = match &a.plots {
         Some(_) => plot::comparison(&cmp, data, Some(&sim))?,
         None => Vec::new(),

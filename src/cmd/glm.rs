@@ -1,10 +1,10 @@
 //! `logreg glm`: fit logistic regression as a GLM by Fisher scoring and print
 //! statsmodels' summary table (or `--json`).
 use anyhow::Context;
-use clap::builder::TypedValueParser;
+use logreg::data::{explain_rank_deficiency, Dataset};
 use logreg::glm::{fit, summary, GlmConfig, GlmError, SummaryTime};
 
-use super::common::DataArgs;
+use super::common::{parse_alpha, parse_count, parse_nonneg, DataArgs};
 use super::output::print;
 use super::{Global, UsageError};
 
@@ -27,32 +27,18 @@ pub struct Args {
     pub data: DataArgs,
     /// Stop when the deviance changes by at most this much (absolute), as
     /// statsmodels' `tol`.
-    #[arg(long, default_value = "1e-8", value_parser = parse_tol, value_name = "X")]
+    #[arg(long, default_value = "1e-8", value_parser = parse_nonneg, allow_hyphen_values = true, value_name = "X")]
     pub tol: f64,
     /// Maximum number of Fisher-scoring iterations (statsmodels' `maxiter`).
     #[arg(long, default_value_t = 100, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+          value_parser = parse_count, allow_hyphen_values = true)]
     pub max_iter: usize,
     /// Confidence intervals are at level 1 - alpha.
-    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, value_name = "A")]
+    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, allow_hyphen_values = true, value_name = "A")]
     pub alpha: f64,
     /// Print one JSON object (statsmodels' attribute names) instead of the table.
     #[arg(long, help_heading = "Output")]
     pub json: bool,
-}
-
-fn parse_tol(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("'{s}' is not a finite number >= 0")),
-    }
-}
-
-fn parse_alpha(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
-        _ => Err(format!("'{s}' is not a number strictly between 0 and 1")),
-    }
 }
 
 /// Date and Time for the summary: SOURCE_DATE_EPOCH (UTC) when set, so that
@@ -69,22 +55,22 @@ pub(super) fn summary_time() -> anyhow::Result<SummaryTime> {
     }
 }
 
-/// Errors caused by the data (exit 2) versus failures of the fit (exit 1).
-pub(super) fn glm_error(e: GlmError) -> anyhow::Error {
+/// A failed fit gets "GLM fit failed" in front; errors in the data are
+/// reported as they are (both keep their type, which sets the exit code).
+/// A rank lost in the fit is explained: which column, and why.
+pub(super) fn glm_error(e: GlmError, data: &Dataset) -> anyhow::Error {
     match e {
-        GlmError::Empty { .. }
-        | GlmError::Shape { .. }
-        | GlmError::NonFiniteX { .. }
-        | GlmError::BadTarget { .. }
-        | GlmError::RankDeficient { .. } => UsageError(e.to_string()).into(),
-        other => anyhow::Error::new(other).context("GLM fit failed"),
+        GlmError::RankDeficient { rank, .. } => explain_rank_deficiency(data, rank).into(),
+        e if e.kind() == logreg::ErrorKind::BadInput => e.into(),
+        e => anyhow::Error::new(e).context("GLM fit failed"),
     }
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
-    // Checked before the work, read again for the table after it.
-    if !a.json {
-        summary_time()?;
+    // SOURCE_DATE_EPOCH (the table's Date and Time) is checked before the work.
+    let when = if a.json { None } else { Some(summary_time()?) };
+    if a.data.data.is_none() {
+        a.data.sim.check_enough_rows()?;
     }
     let loaded = a.data.load(g)?;
     let data = &loaded.data;
@@ -97,11 +83,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         max_iter: a.max_iter,
         alpha: a.alpha,
     };
-    let fit = fit(data, &cfg).map_err(glm_error)?;
+    let fit = fit(data, &cfg).map_err(|e| glm_error(e, data))?;
     for w in &fit.warnings {
         eprintln!("warning: {w}");
     }
-    match (!a.json).then(summary_time).transpose()? {
+    match when {
         None => {
             let json = serde_json::to_string(&fit).context("serializing the fit")?;
             print(&(json + "\n"))

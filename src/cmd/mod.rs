@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
+use logreg::ErrorKind;
 
 pub use output::Output;
 
@@ -32,7 +33,7 @@ pub struct Cli {
     /// [default: automatic: libtorch on one thread, fastest for the
     /// lecture-sized problems; the GLM on every core once the design has
     /// 2^20 values (rows × columns) or more]; at most 1024
-    #[arg(long, global = true, value_name = "N",
+    #[arg(long, global = true, value_name = "N", allow_hyphen_values = true,
           value_parser = clap::value_parser!(u16)
               .range(1..=logreg::torch::MAX_THREADS as i64)
               .map(usize::from))]
@@ -40,7 +41,8 @@ pub struct Cli {
 
     /// Seed for simulated data and for the network's initial weights
     /// (torch.manual_seed).
-    #[arg(long, global = true, default_value_t = logreg::simulate::DEFAULT_SEED)]
+    #[arg(long, global = true, default_value_t = logreg::simulate::DEFAULT_SEED,
+          value_parser = parse_seed, allow_hyphen_values = true)]
     pub seed: u64,
 
     #[command(subcommand)]
@@ -61,6 +63,57 @@ pub enum Command {
     Demo(demo::Args),
     /// Monte Carlo: repeat the comparison on fresh data many times and summarise.
     Repeat(repeat::Args),
+}
+
+/// `--seed`: a whole number from 0 to 2^64 - 1.
+fn parse_seed(s: &str) -> Result<u64, String> {
+    common::parse_whole(s, 0)
+}
+
+/// Parse the command line. A mistake in it is one line on stderr and exit
+/// code 2 (clap's usage block is left out; `--help` has it); `--help` and
+/// `--version` print as usual.
+pub fn parse() -> Cli {
+    use clap::error::ErrorKind as Clap;
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match e.kind() {
+            Clap::DisplayHelp
+            | Clap::DisplayVersion
+            | Clap::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            _ => {
+                eprintln!("{}", one_line(&e.render().to_string()));
+                std::process::exit(2)
+            }
+        },
+    }
+}
+
+/// clap's message on one line: its lines up to the usage block, a list
+/// after a line ending in ':' joined with ", ", other lines with "; " (so a
+/// "tip:" stays).
+fn one_line(rendered: &str) -> String {
+    let mut out = String::new();
+    let mut in_list = false;
+    for line in rendered
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        if !out.is_empty() {
+            out.push_str(
+                match (out.ends_with(':'), in_list && !line.starts_with("tip:")) {
+                    (true, _) => " ",
+                    (false, true) => ", ",
+                    (false, false) => "; ",
+                },
+            );
+        }
+        in_list = out.ends_with(": ") || (in_list && !line.starts_with("tip:"));
+        out.push_str(line);
+    }
+    out
 }
 
 /// Run one parsed command line.
@@ -93,7 +146,8 @@ pub struct Global {
 pub struct UsageError(pub String);
 
 /// Print the error chain once, on one line, and choose the exit code:
-/// 0 for a closed stdout (`logreg ... | head`), 2 for bad input, 1 otherwise.
+/// 0 for a closed stdout (`logreg ... | head`), 2 for bad input (data, flags,
+/// settings), 1 for a failed fit or training and anything else.
 pub fn report(e: &anyhow::Error) -> ExitCode {
     for cause in e.chain() {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
@@ -109,12 +163,34 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         .filter(|l| !l.is_empty())
         .collect();
     eprintln!("error: {}", one_line.join(" "));
-    let bad_input = e.chain().any(|c| {
-        c.is::<logreg::data::DataError>()
-            || c.is::<UsageError>()
-            || c.is::<logreg::simulate::SimError>()
-    });
-    ExitCode::from(if bad_input { 2 } else { 1 })
+    ExitCode::from(match kind(e) {
+        ErrorKind::BadInput => 2,
+        ErrorKind::FitFailed => 1,
+    })
+}
+
+/// The kind of the outermost error in the chain that knows its kind
+/// ([`UsageError`] and the library's typed errors); anything else, such as
+/// an I/O error while writing the results, is a failure (exit 1).
+fn kind(e: &anyhow::Error) -> ErrorKind {
+    use logreg::{compare, data, glm, nn, repeat, simulate};
+    for c in e.chain() {
+        if c.is::<UsageError>() {
+            return ErrorKind::BadInput;
+        }
+        let kind = None
+            .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<simulate::SimError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<glm::GlmError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<repeat::RepeatError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<repeat::BatchError>().map(|e| e.kind()));
+        if let Some(k) = kind {
+            return k;
+        }
+    }
+    ErrorKind::FitFailed
 }
 
 /// A panic is a bug, but the user still gets one line, not a backtrace or a

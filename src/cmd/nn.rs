@@ -5,12 +5,12 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::builder::TypedValueParser;
 use logreg::glm::{self, GlmConfig};
 use logreg::nn::{train, train_with, NnFit, Observer, Record, Want};
+use logreg::numfmt::{cell, Short};
 use logreg::plot;
 
-use super::common::{DataArgs, TrainArgs};
+use super::common::{parse_count, DataArgs, TrainArgs};
 use super::output::{print_then, write_plots, Output};
 use super::preflight::Preflight;
 use super::{Global, UsageError};
@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub trace: Option<PathBuf>,
     /// Steps between rows of --trace.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize), help_heading = "Output")]
+    #[arg(long, default_value_t = 100, value_parser = parse_count, allow_hyphen_values = true, help_heading = "Output")]
     pub log_every: usize,
     /// Print one JSON object instead of the table.
     #[arg(long, help_heading = "Output")]
@@ -91,6 +91,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             (fit, traced)
         }
     };
+    for w in &fit.warnings {
+        eprintln!("warning: {w}");
+    }
     let plots = match &a.plots {
         Some(_) => {
             // The GLM gives the reference lines; if it cannot be fitted, the
@@ -176,28 +179,19 @@ impl<W: Write> Observer for TraceRows<W> {
     }
 }
 
-/// A coefficient for a table: fixed point, or scientific when very large or small.
-pub fn num(v: f64) -> String {
-    if v != 0.0 && !(1e-4..1e5).contains(&v.abs()) {
-        format!("{v:.5e}")
-    } else {
-        format!("{v:.6}")
-    }
-}
-
 /// The network's result as a small table.
 pub fn render(fit: &NnFit, target: &str) -> String {
     let w = fit.names.iter().map(String::len).max().unwrap_or(5).max(5);
     let mut s = format!(
-        "Network: Linear({}, 1) + sigmoid, BCE loss, {} lr {:?}, {} steps; target {target}\n",
+        "Network: Linear({}, 1) + sigmoid, BCE loss, {} lr {}, {} steps; target {target}\n",
         fit.names.len() - 1,
         fit.optimizer,
-        fit.lr,
+        Short(fit.lr),
         fit.steps
     );
     let _ = writeln!(s, "{:<w$}  {:>12}  {:>12}", "", "init", "trained");
     for ((name, i), p) in fit.names.iter().zip(&fit.init_params).zip(&fit.params) {
-        let _ = writeln!(s, "{name:<w$}  {:>12}  {:>12}", num(*i), num(*p));
+        let _ = writeln!(s, "{name:<w$}  {:>12}  {:>12}", cell(*i, 6), cell(*p, 6));
     }
     let _ = writeln!(s, "Final loss: {:.10}", fit.loss);
     if let Some(c) = fit.converged_at {

@@ -4,14 +4,13 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::builder::TypedValueParser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::repeat::{
-    render, run_line, summarize, Control, GradientPath, RepeatConfig, RepeatError, RunResult,
-    Study, DEFAULT_CHUNK,
+    render, run_line, summarize, Control, GradientPath, RepeatConfig, RunResult, Study,
+    DEFAULT_CHUNK,
 };
 
-use super::common::{GlmArgs, SimArgs, TrainArgs};
+use super::common::{parse_count, GlmArgs, SimArgs, TrainArgs};
 use super::interrupt::{self, EXIT_INTERRUPTED};
 use super::output::{print_then, write_plots, Output, Sink};
 use super::preflight::Preflight;
@@ -54,7 +53,7 @@ Examples:
 pub struct Args {
     /// Number of runs.
     #[arg(long, default_value_t = 100,
-          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize))]
+          value_parser = parse_count, allow_hyphen_values = true)]
     pub runs: usize,
     #[command(flatten)]
     pub sim: SimArgs,
@@ -65,7 +64,7 @@ pub struct Args {
     /// Runs whose networks train together as one batch. A chunk is also the
     /// unit that Ctrl-C keeps: runs of an unfinished chunk are dropped.
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_name = "RUNS",
-          value_parser = clap::value_parser!(u64).range(1..).map(|v| v as usize), help_heading = "Monte Carlo")]
+          value_parser = parse_count, allow_hyphen_values = true, help_heading = "Monte Carlo")]
     pub chunk: usize,
     /// Print the aggregate as one JSON object ("runs", "names", "true",
     /// "glm_mean", "glm_sd", "glm_bse_mean", "coverage", "nn_mean", "nn_sd",
@@ -98,6 +97,7 @@ pub struct Args {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    a.sim.check_enough_rows()?;
     let cfg = RepeatConfig {
         runs: a.runs,
         seed: g.seed,
@@ -117,7 +117,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         )
         .into());
     }
-    let mut study = Study::new(cfg).map_err(usage_or_run)?;
+    let mut study = Study::new(cfg)?;
     Preflight::default()
         .file("--runs-out", a.runs_out.as_deref())
         .plots("--plots", a.plots.as_deref(), &[PLOT])
@@ -160,7 +160,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 bar.finish_and_clear();
                 let kept = out.take().map_or(Ok(0), RunsOut::finish);
                 eprintln!("{}", completed_note(&study, &kept, &a.runs_out));
-                return Err(usage_or_run(e));
+                return Err(e.into());
             }
         }
     }
@@ -201,21 +201,6 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         return write_plot();
     }
     print_then(&result, write_plot)
-}
-
-/// Settings errors are usage errors (exit 2); a failed run is not.
-fn usage_or_run(e: RepeatError) -> anyhow::Error {
-    if e.is_usage() {
-        let mut msg = e.to_string();
-        let mut cause = std::error::Error::source(&e);
-        while let Some(c) = cause {
-            msg.push_str(&format!(": {c}"));
-            cause = c.source();
-        }
-        UsageError(msg).into()
-    } else {
-        e.into()
-    }
 }
 
 /// "N of R runs completed", and where they are: `kept` is what

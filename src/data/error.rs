@@ -7,6 +7,8 @@
 //! to [`MAX_SHOWN`] characters, so every message is one line.
 use std::fmt;
 
+use crate::numfmt::{round_sig, Short};
+
 /// Longest name or value shown in a message, in characters.
 pub const MAX_SHOWN: usize = 40;
 
@@ -201,6 +203,38 @@ pub enum DataError {
         /// The earlier columns it is a combination of.
         of: Vec<String>,
     },
+
+    /// The columns are independent, but of sizes too far apart for the GLM's
+    /// double precision: its weighted design loses rank.
+    #[error("{file}: column {} has values of size {} (root mean square) against {} for {}: too far apart for the GLM in double precision (rank {rank} < {k} columns); {}",
+        Shown(.column), Short(round_sig(*.size, 3)), Short(round_sig(*.other_size, 3)), Shown(.other), rescale_hint(*.simulated, *.power))]
+    BadlyScaled {
+        file: String,
+        column: String,
+        /// Root mean square of the column.
+        size: f64,
+        /// The column it is compared with (the typical size).
+        other: String,
+        other_size: f64,
+        rank: usize,
+        k: usize,
+        /// The power of ten between the column's size and the other's.
+        power: i32,
+        /// Simulated data: the remedy is a narrower box, not rescaling.
+        simulated: bool,
+    },
+
+    /// The GLM's weighted design lost rank although the columns are
+    /// independent and of similar size.
+    #[error("{file}: the GLM's weighted design matrix has rank {rank} < {k} columns, although the columns are independent: the parameters are not uniquely determined (rows fitted with probability exactly 0 or 1 carry no weight)")]
+    RankDeficientFit { file: String, rank: usize, k: usize },
+}
+
+impl DataError {
+    /// Always [`ErrorKind::BadInput`](crate::ErrorKind): the data cannot be used.
+    pub fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::BadInput
+    }
 }
 
 /// For a header read as one column holding a likely separator: a hint.
@@ -211,6 +245,21 @@ fn delimiter_hint(names: &[String]) -> String {
             None => String::new(),
         },
         _ => String::new(),
+    }
+}
+
+/// What to do about a badly scaled column `power` powers of ten from the
+/// others: rescale it (written as Python writes 1e+16), or narrow the box.
+fn rescale_hint(simulated: bool, power: i32) -> String {
+    match (simulated, power > 0) {
+        (true, _) => "use a narrower --low/--high".to_string(),
+        (false, true) => {
+            format!("rescale the column (divide it by 1e{power:+03}), or choose other columns")
+        }
+        (false, false) => format!(
+            "rescale the column (multiply it by 1e{:+03}), or choose other columns",
+            -power
+        ),
     }
 }
 

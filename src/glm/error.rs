@@ -57,6 +57,24 @@ pub enum GlmError {
     Torch(String),
 }
 
+impl GlmError {
+    /// Settings and data that cannot be fitted are bad input; a fit that
+    /// became infeasible, or libtorch failing, is a failed fit.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            GlmError::Infeasible { .. } | GlmError::Torch(_) => crate::ErrorKind::FitFailed,
+            GlmError::BadTol(_)
+            | GlmError::BadMaxIter(_)
+            | GlmError::BadAlpha(_)
+            | GlmError::Empty { .. }
+            | GlmError::Shape { .. }
+            | GlmError::NonFiniteX { .. }
+            | GlmError::BadTarget { .. }
+            | GlmError::RankDeficient { .. } => crate::ErrorKind::BadInput,
+        }
+    }
+}
+
 impl From<TchError> for GlmError {
     fn from(e: TchError) -> Self {
         GlmError::Torch(crate::torch::short_error(&e))

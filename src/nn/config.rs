@@ -122,6 +122,8 @@ impl Default for TrainConfig {
 pub enum TrainConfigError {
     #[error("--lr must be a positive finite number, got {0}")]
     Lr(f64),
+    #[error("--lr {0:e} does not fit in float32 (largest 3.4028235e38); use a smaller --lr or --dtype f64")]
+    LrF32(f64),
     #[error("--momentum must be in [0, 1), got {0}")]
     Momentum(f64),
     #[error("--nesterov needs --momentum > 0 with --optimizer sgd")]
@@ -139,6 +141,9 @@ impl TrainConfig {
     pub fn check(&self) -> Result<(), TrainConfigError> {
         if !(self.lr.is_finite() && self.lr > 0.0) {
             return Err(TrainConfigError::Lr(self.lr));
+        }
+        if self.precision == Precision::F32 && self.lr > f64::from(f32::MAX) {
+            return Err(TrainConfigError::LrF32(self.lr));
         }
         if !(0.0..1.0).contains(&self.momentum) {
             return Err(TrainConfigError::Momentum(self.momentum));

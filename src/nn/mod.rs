@@ -14,5 +14,5 @@ pub use model::LogisticNet;
 pub use observe::{Observer, Want};
 // For `repeat`'s batched trainer: the same per-element optimiser steps.
 pub(crate) use optimizer::Stepper;
-pub use standardize::Standardizer;
+pub use standardize::{StandardizeError, Standardizer};
 pub use train::{train, train_with, NnFit, TrainError};

@@ -5,6 +5,23 @@
 //! then cast to the network's precision. A network `[b, w]` on z is
 //! `[b − Σ w_j·mean_j/sd_j, w_j/sd_j]` on x, computed in f64.
 use crate::data::Dataset;
+use crate::numfmt::Short;
+
+/// Why a feature cannot be standardized.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StandardizeError {
+    /// Every value of the feature is the same: its standard deviation is 0.
+    #[error("--standardize: feature '{column}' is constant (every value is {}): its standard deviation is 0", Short(*.value))]
+    Constant { column: String, value: f64 },
+    /// The feature varies, but its standard deviation is 0 or infinite in
+    /// f64 even computed on the column divided by its largest |value|.
+    #[error("--standardize: feature '{column}' (largest |value| {}): its standard deviation is {} in f64; rescale the column", Short(*.largest), Short(*.sd))]
+    Unrepresentable {
+        column: String,
+        largest: f64,
+        sd: f64,
+    },
+}
 
 /// Per-feature location and scale.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,8 +33,14 @@ pub struct Standardizer {
 }
 
 impl Standardizer {
-    /// Fit on the data's features. `None` if a feature is constant (sd 0).
-    pub fn fit(data: &Dataset) -> Option<Self> {
+    /// Fit on the data's features: mean, then the population standard
+    /// deviation, as numpy computes them. A column whose plain sums overflow
+    /// or underflow (values around 1e300 or 1e-300: the squares leave f64) is
+    /// measured again divided by its largest |value|, and the results scaled
+    /// back; ordinary columns never take that path, so their numbers do not
+    /// change. Fails for a constant feature, or one whose standard deviation
+    /// is still not a positive f64.
+    pub fn fit(data: &Dataset) -> Result<Self, StandardizeError> {
         let (n, k) = (data.n, data.k);
         let mut mean = vec![0.0; k - 1];
         for i in 0..n {
@@ -33,11 +56,37 @@ impl Standardizer {
                 var[j - 1] += d * d;
             }
         }
-        let sd: Vec<f64> = var.iter().map(|v| (v / n as f64).sqrt()).collect();
-        if sd.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
-            return None;
+        let mut sd: Vec<f64> = var.iter().map(|v| (v / n as f64).sqrt()).collect();
+        for j in 1..k {
+            if sd[j - 1].is_finite() && sd[j - 1] > 0.0 {
+                continue;
+            }
+            let col = data.column(j);
+            let name = || {
+                data.names
+                    .get(j)
+                    .cloned()
+                    .unwrap_or_else(|| format!("x{j}"))
+            };
+            if let Some(&first) = col.first().filter(|f| col.iter().all(|v| v == *f)) {
+                return Err(StandardizeError::Constant {
+                    column: name(),
+                    value: first,
+                });
+            }
+            let largest = col.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let (m, s) = scaled_moments(&col, largest);
+            if !(s.is_finite() && s > 0.0 && m.is_finite()) {
+                return Err(StandardizeError::Unrepresentable {
+                    column: name(),
+                    largest,
+                    sd: s,
+                });
+            }
+            mean[j - 1] = m;
+            sd[j - 1] = s;
         }
-        Some(Standardizer { mean, sd })
+        Ok(Standardizer { mean, sd })
     }
 
     /// Row-major standardized features (n × (k−1)), in f64.
@@ -63,6 +112,15 @@ impl Standardizer {
         out.extend(params[1..].iter().zip(&self.sd).map(|(w, s)| w / s));
         out
     }
+}
+
+/// Mean and population standard deviation of `col` computed on
+/// `col / largest` (every value within [-1, 1]) and scaled back.
+fn scaled_moments(col: &[f64], largest: f64) -> (f64, f64) {
+    let n = col.len() as f64;
+    let m = col.iter().map(|v| v / largest).sum::<f64>() / n;
+    let var = col.iter().map(|v| (v / largest - m).powi(2)).sum::<f64>() / n;
+    (m * largest, var.sqrt() * largest)
 }
 
 #[cfg(test)]
@@ -100,6 +158,37 @@ mod tests {
             vec![0.0, 1.0],
             "t".into(),
         );
-        assert!(Standardizer::fit(&d).is_none());
+        assert_eq!(
+            Standardizer::fit(&d),
+            Err(StandardizeError::Constant {
+                column: "x".into(),
+                value: 5.0
+            })
+        );
+    }
+
+    #[test]
+    fn standardizes_columns_whose_squares_leave_f64() {
+        for scale in [1e300, 1e-300, 1e-310] {
+            let vals = [1.0, 2.0, 3.0, 4.0];
+            let x: Vec<f64> = vals.iter().flat_map(|v| [1.0, v * scale]).collect();
+            let d = Dataset::from_parts(
+                vec!["const".into(), "x".into()],
+                "y".into(),
+                x,
+                vec![0.0, 1.0, 0.0, 1.0],
+                "t".into(),
+            );
+            let s = Standardizer::fit(&d).unwrap();
+            let rel = |a: f64, b: f64| ((a - b) / b).abs();
+            assert!(rel(s.mean[0], 2.5 * scale) < 1e-12, "{scale}: {:?}", s);
+            assert!(
+                rel(s.sd[0], 1.25f64.sqrt() * scale) < 1e-12,
+                "{scale}: {:?}",
+                s
+            );
+            let z = s.transform(&d);
+            assert!(rel(z[3], 1.5 / 1.25f64.sqrt()) < 1e-12, "{scale}: {z:?}");
+        }
     }
 }

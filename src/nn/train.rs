@@ -12,7 +12,7 @@ use super::history::{History, Recorder};
 use super::model::LogisticNet;
 use super::observe::{Observer, Want};
 use super::optimizer::Stepper;
-use super::standardize::Standardizer;
+use super::standardize::{StandardizeError, Standardizer};
 use crate::data::Dataset;
 use crate::torch::{short_error, to_vec_f64};
 
@@ -23,8 +23,8 @@ pub enum TrainError {
     Config(#[from] TrainConfigError),
     #[error("--device cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); use --device cpu")]
     NoCuda,
-    #[error("--standardize: feature '{0}' is constant (standard deviation 0)")]
-    ConstantFeature(String),
+    #[error(transparent)]
+    Standardize(#[from] StandardizeError),
     #[error("the loss became {value} at step {step}: training diverged; try a smaller --lr or --standardize")]
     Diverged { step: usize, value: String },
     #[error("a feature value does not fit in {0} (too large in magnitude); use --standardize or --dtype f64")]
@@ -33,6 +33,17 @@ pub enum TrainError {
     Stopped(usize),
     #[error("libtorch: {0}")]
     Torch(String),
+}
+
+impl TrainError {
+    /// Settings and data the network cannot use are bad input; divergence
+    /// and libtorch failures are a failed training.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            TrainError::Diverged { .. } | TrainError::Torch(_) => crate::ErrorKind::FitFailed,
+            _ => crate::ErrorKind::BadInput,
+        }
+    }
 }
 
 impl From<TchError> for TrainError {
@@ -64,6 +75,9 @@ pub struct NnFit {
     pub lr: f64,
     /// Wall time of training, in seconds.
     pub time_s: f64,
+    /// Signs that training went wrong although every number is finite (the
+    /// loss at BCE's clamp), one sentence each; empty when there are none.
+    pub warnings: Vec<String>,
     /// Loss and parameters along the way (only with `TrainConfig::record`;
     /// at most [`MAX_HISTORY`](super::MAX_HISTORY) + 1 states).
     #[serde(skip)]
@@ -115,12 +129,7 @@ pub fn train_with(
     };
     let (n, k) = (data.n as i64, data.k as i64 - 1);
     let scaler = match cfg.standardize {
-        true => Some(Standardizer::fit(data).ok_or_else(|| {
-            let sd0 = (1..data.k)
-                .find(|&j| data.column(j).windows(2).all(|w| w[0] == w[1]))
-                .unwrap_or(1);
-            TrainError::ConstantFeature(data.names[sd0].clone())
-        })?),
+        true => Some(Standardizer::fit(data)?),
         false => None,
     };
     let x = match &scaler {
@@ -266,6 +275,7 @@ pub fn train_with(
     }
     drop(watchers);
     let history = recorder.map(Recorder::into_history);
+    let warnings = warnings(&net, &x, &y, n)?;
     Ok(NnFit {
         names: data.names.clone(),
         params,
@@ -276,6 +286,7 @@ pub fn train_with(
         optimizer: cfg.optimizer.to_string(),
         lr: cfg.lr,
         time_s: start.elapsed().as_secs_f64(),
+        warnings,
         history,
     })
 }
@@ -357,6 +368,34 @@ impl Pending {
         Ok(())
     }
 }
+/// PyTorch's BCE clamps each logarithm at -100: a row predicted with
+/// probability exactly 0 or 1 on the wrong side costs 100 and its gradient
+/// vanishes, so a loss made of such rows (24.0 when 24% of them are) is the
+/// clamp's, not the fit's: training diverged although every number is
+/// finite. (Parameters that leave float32's range are already an error.)
+fn warnings(net: &LogisticNet, x: &Tensor, y: &Tensor, n: i64) -> Result<Vec<String>, TchError> {
+    let mut out = Vec::new();
+    let per_row = tch::no_grad(|| {
+        net.f_forward(x)?
+            .f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)
+    })?;
+    let clamped = per_row
+        .f_ge(BCE_CLAMP)?
+        .f_sum(Kind::Int64)?
+        .f_int64_value(&[])?;
+    if clamped > 0 {
+        out.push(format!(
+            "the loss reached BCE's clamp: {clamped} of {n} rows are predicted with probability \
+             exactly 0 or 1 on the wrong side (log clamped at -100), so the loss counts 100 for \
+             each and they give no gradient; this usually means training diverged: try a smaller \
+             --lr or --standardize"
+        ));
+    }
+    Ok(out)
+}
+
+/// The loss of one row when BCE's logarithm is clamped (at -100).
+const BCE_CLAMP: f64 = 100.0;
 
 /// The replay path checks nothing per step (that would cost a host sync);
 /// when the end result is not finite, rerun through autograd, whose BCE

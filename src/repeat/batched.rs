@@ -111,6 +111,17 @@ pub enum BatchError {
     Train(#[from] TrainError),
 }
 
+impl BatchError {
+    /// Bad input (settings, one run's data) or a failed training.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            BatchError::Unsupported { .. } => crate::ErrorKind::BadInput,
+            BatchError::Shape { .. } | BatchError::Diverged { .. } => crate::ErrorKind::FitFailed,
+            BatchError::Run { source, .. } | BatchError::Train(source) => source.kind(),
+        }
+    }
+}
+
 impl From<TchError> for BatchError {
     fn from(e: TchError) -> Self {
         BatchError::Train(e.into())
@@ -200,9 +211,10 @@ pub fn train_batch(
         .zip(seeds)
         .map(|(d, &seed)| match cfg.standardize {
             false => Ok(None),
-            true => Standardizer::fit(d)
-                .map(Some)
-                .ok_or_else(|| constant_feature(d, seed)),
+            true => Standardizer::fit(d).map(Some).map_err(|e| BatchError::Run {
+                seed,
+                source: e.into(),
+            }),
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut xs = Vec::with_capacity(r * n * k1);
@@ -279,17 +291,6 @@ pub fn train_batch(
         });
     }
     Ok(Some(out))
-}
-
-/// The error for a constant feature under `standardize`, naming it.
-fn constant_feature(d: &Dataset, seed: u64) -> BatchError {
-    let j = (1..d.k)
-        .find(|&j| d.column(j).windows(2).all(|w| w[0] == w[1]))
-        .unwrap_or(1);
-    BatchError::Run {
-        seed,
-        source: TrainError::ConstantFeature(d.names[j].clone()),
-    }
 }
 
 /// Give a leaf tensor a defined `.grad` (all ones) that later steps

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::study::RunResult;
 use super::summary::Summary;
+use crate::numfmt::{cell, Short};
 
 /// The per-coefficient table and the lines below it.
 pub fn render(s: &Summary) -> String {
@@ -20,7 +21,7 @@ pub fn render(s: &Summary) -> String {
         s.seed,
         s.seed + s.runs.saturating_sub(1) as u64,
         s.optimizer,
-        s.lr
+        Short(s.lr)
     );
     let _ = writeln!(
         out,
@@ -39,15 +40,15 @@ pub fn render(s: &Summary) -> String {
     for j in 0..s.names.len() {
         let _ = writeln!(
             out,
-            "{:<w$} {:>8.4} {:>10.6} {:>9.6} {:>9.6} {:>8.3} {:>10.6} {:>9.6} {:>9.2e} {:>9.2e}",
+            "{:<w$} {:>8} {:>10} {:>9} {:>9} {:>8.3} {:>10} {:>9} {:>9.2e} {:>9.2e}",
             s.names[j],
-            s.truth[j],
-            s.glm_mean[j],
-            s.glm_sd[j],
-            s.glm_bse_mean[j],
+            cell(s.truth[j], 4),
+            cell(s.glm_mean[j], 6),
+            cell(s.glm_sd[j], 6),
+            cell(s.glm_bse_mean[j], 6),
             s.coverage[j],
-            s.nn_mean[j],
-            s.nn_sd[j],
+            cell(s.nn_mean[j], 6),
+            cell(s.nn_sd[j], 6),
             s.mean_abs_diff[j],
             s.max_abs_diff[j]
         );

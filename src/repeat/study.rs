@@ -80,22 +80,25 @@ pub enum RepeatError {
 }
 
 impl RepeatError {
+    /// Bad settings, or a run's data that cannot be fitted (it comes from the
+    /// settings), are bad input; a run whose fit or training failed is not.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            RepeatError::NoRuns
+            | RepeatError::NoChunk
+            | RepeatError::SeedOverflow { .. }
+            | RepeatError::Sim(_)
+            | RepeatError::TooLarge(_)
+            | RepeatError::GlmConfig(_) => crate::ErrorKind::BadInput,
+            RepeatError::Glm { source, .. } => source.kind(),
+            RepeatError::Nn(e) => e.kind(),
+        }
+    }
+
     /// Whether the settings were at fault (the CLI's exit code 2), as opposed
     /// to a run that failed.
     pub fn is_usage(&self) -> bool {
-        use crate::nn::TrainError;
-        matches!(
-            self,
-            RepeatError::NoRuns
-                | RepeatError::NoChunk
-                | RepeatError::SeedOverflow { .. }
-                | RepeatError::Sim(_)
-                | RepeatError::TooLarge(_)
-                | RepeatError::GlmConfig(_)
-                | RepeatError::Nn(BatchError::Unsupported { .. })
-                | RepeatError::Nn(BatchError::Train(TrainError::Config(_)))
-                | RepeatError::Nn(BatchError::Train(TrainError::NoCuda))
-        )
+        self.kind() == crate::ErrorKind::BadInput
     }
 }
 

@@ -2,6 +2,7 @@
 //! is slow, so there is only this one). Each module pins one command's
 //! behaviour by running the real `logreg` binary.
 mod data;
+mod errors;
 mod glm;
 mod limits;
 mod nn;
