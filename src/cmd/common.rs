@@ -178,7 +178,7 @@ impl DataArgs {
                 };
                 let (data, dropped) = read_csv(path, &opts)?;
                 if dropped > 0 {
-                    eprintln!(
+                    diag!(
                         "note: {}: dropped {dropped} row(s) with missing values",
                         path.display()
                     );

@@ -59,10 +59,10 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         e => e.into(),
     })?;
     for w in &cmp.glm.warnings {
-        eprintln!("warning: {w}");
+        diag!("warning: {w}");
     }
     for w in &cmp.nn.warnings {
-        eprintln!("warning: network: {w}");
+        diag!("warning: network: {w}");
     }
     let plots = match &a.plots {
         Some(_) => plot::comparison(&cmp, &loaded.data, loaded.sim.as_ref())?,

@@ -48,10 +48,10 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     let cmp = compare(data, &GlmConfig::default(), &train)?;
     for w in &cmp.glm.warnings {
-        eprintln!("warning: {w}");
+        diag!("warning: {w}");
     }
     for w in &cmp.nn.warnings {
-        eprintln!("warning: network: {w}");
+        diag!("warning: network: {w}");
     }
     let plots = match &a.plots {
         Some(_) => plot::comparison(&cmp, data, Some(&sim))?,

@@ -85,7 +85,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     let fit = fit(data, &cfg).map_err(|e| glm_error(e, data))?;
     for w in &fit.warnings {
-        eprintln!("warning: {w}");
+        diag!("warning: {w}");
     }
     match when {
         None => {

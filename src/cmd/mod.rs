@@ -1,5 +1,26 @@
 //! The command-line interface: global flags, one file per subcommand, and the
 //! mapping from errors to one-line messages and exit codes.
+
+/// `eprint!` / `eprintln!` that cannot panic. Diagnostics go to stderr; when
+/// stderr is closed or full (`2>&1 | head -1`, `2>/dev/full`), they are lost,
+/// but the run goes on and its result still reaches stdout and its files.
+/// (std's macros panic on a failed write, and the panic hook then fails to
+/// print too: the process aborted.)
+macro_rules! diag {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`diag!`] without the line end.
+macro_rules! diag_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod common;
 mod compare;
 mod demo;
@@ -82,7 +103,7 @@ pub fn parse() -> Cli {
             | Clap::DisplayVersion
             | Clap::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
             _ => {
-                eprintln!("{}", one_line(&e.render().to_string()));
+                diag!("{}", one_line(&e.render().to_string()));
                 std::process::exit(2)
             }
         },
@@ -162,7 +183,7 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    eprintln!("error: {}", one_line.join(" "));
+    diag!("error: {}", one_line.join(" "));
     ExitCode::from(match kind(e) {
         ErrorKind::BadInput => 2,
         ErrorKind::FitFailed => 1,
@@ -208,7 +229,7 @@ pub fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("error: internal error (please report): {first}{at}");
+        diag!("error: internal error (please report): {first}{at}");
     }));
 }
 

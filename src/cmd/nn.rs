@@ -92,14 +92,14 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         }
     };
     for w in &fit.warnings {
-        eprintln!("warning: {w}");
+        diag!("warning: {w}");
     }
     let plots = match &a.plots {
         Some(_) => {
             // The GLM gives the reference lines; if it cannot be fitted, the
             // pictures are drawn without them.
             let glm = glm::fit(&loaded.data, &GlmConfig::default())
-                .inspect_err(|e| eprintln!("note: --plots: no GLM reference lines (GLM: {e})"))
+                .inspect_err(|e| diag!("note: --plots: no GLM reference lines (GLM: {e})"))
                 .ok();
             plot::training(&fit, glm.as_ref(), loaded.data.truth.as_deref())?
         }
@@ -119,7 +119,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     if let Some(Output::Stdout) = trace {
         // stdout carries the trace alone; the table goes to stderr.
-        eprint!("{result}");
+        diag_raw!("{result}");
         return write_files();
     }
     print_then(&result, write_files)

@@ -295,7 +295,7 @@ pub fn write_plots(dir: &Path, plots: &[Plot]) -> anyhow::Result<()> {
     for p in plots {
         let path = dir.join(p.name);
         write_atomic(&path, p.svg.as_bytes())?;
-        eprintln!("wrote {}", path.display());
+        diag!("wrote {}", path.display());
     }
     Ok(())
 }

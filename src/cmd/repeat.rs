@@ -148,7 +148,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                     if let Err(e) = o.append(&chunk) {
                         bar.finish_and_clear();
                         let kept = out.take().map_or(Ok(0), RunsOut::finish);
-                        eprintln!("{}", completed_note(&study, &kept, &a.runs_out));
+                        diag!("{}", completed_note(&study, &kept, &a.runs_out));
                         return Err(e);
                     }
                 }
@@ -159,7 +159,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             Err(e) => {
                 bar.finish_and_clear();
                 let kept = out.take().map_or(Ok(0), RunsOut::finish);
-                eprintln!("{}", completed_note(&study, &kept, &a.runs_out));
+                diag!("{}", completed_note(&study, &kept, &a.runs_out));
                 return Err(e.into());
             }
         }
@@ -168,7 +168,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let kept = out.take().map_or(Ok(0), RunsOut::finish);
     if !study.is_finished() {
         // Only a stop request ends the loop early.
-        eprintln!(
+        diag!(
             "interrupted: {}",
             completed_note(&study, &kept, &a.runs_out)
         );
@@ -197,7 +197,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     if let Some(Output::Stdout) = runs_out {
         // stdout carried the runs' lines; the table goes to stderr.
-        eprint!("{result}");
+        diag_raw!("{result}");
         return write_plot();
     }
     print_then(&result, write_plot)

@@ -481,3 +481,73 @@ fn an_invalid_source_date_epoch_is_refused_before_the_work() {
         &["SOURCE_DATE_EPOCH", "yesterday"],
     );
 }
+
+/// Run `logreg` with stderr going to `/dev/full` (every write fails with
+/// ENOSPC), or to a pipe whose reader has gone (EPIPE).
+fn logreg_with_broken_stderr(args: &[&str], closed_pipe: bool) -> Run {
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
+        .env_remove("LD_LIBRARY_PATH")
+        .env("SOURCE_DATE_EPOCH", "1764288000")
+        .stdout(Stdio::piped());
+    let out = if closed_pipe {
+        // A pipe read by nobody: the reader is dropped before the run.
+        let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
+        drop(child.stderr.take());
+        child.wait_with_output().unwrap()
+    } else {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        cmd.stderr(full).output().unwrap()
+    };
+    Run {
+        cmd: format!(
+            "logreg {} 2>{}",
+            args.join(" "),
+            if closed_pipe {
+                "(closed pipe)"
+            } else {
+                "/dev/full"
+            }
+        ),
+        out,
+    }
+}
+
+#[test]
+fn a_full_or_closed_stderr_loses_only_the_diagnostics() {
+    // A warning (separation) and the list of written pictures go to stderr;
+    // a failing stderr must neither abort the run nor cost it its result.
+    let separated = crate::support::fixtures().join("glm/separated.csv");
+    for closed_pipe in [false, true] {
+        let r = logreg_with_broken_stderr(&["glm", "--data", s(&separated)], closed_pipe);
+        assert_eq!(r.code(), Some(0), "{}", r.describe());
+        assert!(
+            r.stdout()
+                .contains("Generalized Linear Model Regression Results"),
+            "{}",
+            r.describe()
+        );
+
+        let dir = temp_dir(&format!("out-broken-stderr-{closed_pipe}"));
+        let plots = dir.join("p");
+        let r = logreg_with_broken_stderr(&["demo", "--plots", s(&plots)], closed_pipe);
+        assert_eq!(r.code(), Some(0), "{}", r.describe());
+        assert!(r.stdout().contains("Same model"), "{}", r.describe());
+        let mut names: Vec<String> = std::fs::read_dir(&plots)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["loss.svg", "outcomes.svg", "params.svg", "probability.svg"]
+        );
+
+        // An error message that cannot be printed still sets the exit code.
+        let r = logreg_with_broken_stderr(&["glm", "--tol", "-1"], closed_pipe);
+        assert_eq!(r.code(), Some(2), "{}", r.describe());
+    }
+}
