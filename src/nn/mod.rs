@@ -10,5 +10,7 @@ pub use config::{OptimizerKind, Precision, Record, TrainConfig, TrainConfigError
 pub use model::LogisticNet;
 // For `repeat`'s batched trainer: the same per-element optimiser steps.
 pub(crate) use optimizer::Stepper;
+// For `repeat`'s exact path: the single run's own gradient step.
 pub use standardize::Standardizer;
+pub(crate) use train::Replay;
 pub use train::{train, History, NnFit, TrainError};

@@ -270,11 +270,18 @@ fn repeat_then_compare(
 
 #[test]
 fn adaptive_optimizers_and_exact_mode_equal_compare_bit_for_bit() {
-    // Adam, AdamW and RMSprop train on the exact path: the single run's
-    // kernels, so every bit equals. --exact puts SGD on it too. Chunks of 4
-    // put runs 1 and 4 in different batches at different positions.
+    // Adam, AdamW and RMSprop train on the exact path: each network runs
+    // the single run's code on its own tensors, so every bit equals on any
+    // CPU (scripts/test.sh reruns this under other ATen and MKL kernels).
+    // --exact puts SGD on it too. Chunks of 4 put runs 1 and 4 in different
+    // batches at different positions. Both sides run at the same thread
+    // count, 1 (the default) or 2.
     for (name, flags) in [
         ("repeat-adam", &["--optimizer", "adam"][..]),
+        (
+            "repeat-adam-2-threads",
+            &["--optimizer", "adam", "--threads", "2"][..],
+        ),
         (
             "repeat-adamw",
             &["--optimizer", "adamw", "--lr", "0.01"][..],
