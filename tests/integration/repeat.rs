@@ -14,7 +14,11 @@ use crate::support::{bin, logreg, temp_dir, Run};
 /// acceptance, and `compare::MATCH_TOL`).
 const MATCH_TOL: f64 = 1e-3;
 /// A batched network against its single run (`compare --seed S+i`) on the
-/// default closed-form gradient: rounding order only (measured: about 1e-6).
+/// default closed-form gradient: rounding order only (measured: worst 7.2e-7
+/// over runs of 10,000 steps, under the default kernels,
+/// ATEN_CPU_CAPABILITY=default and MKL_ENABLE_INSTRUCTIONS=SSE4_2, at 1 and
+/// 2 threads). scripts/test.sh reruns these tests, momentum, --standardize,
+/// f64 and --tol included, under those kernels.
 const BATCH_TOL: f64 = 1e-5;
 /// The GLM of a run against `compare`'s: the same code on the same data.
 const GLM_TOL: f64 = 1e-12;
