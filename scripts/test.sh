@@ -18,7 +18,7 @@ cargo test --release --all-targets
 # results follow. Rerun the tests that hold bits or tolerances measured on
 # one machine with the kernels another CPU would get: ATen's portable
 # (non-vectorised) kernels, and MKL limited to SSE4.2. A CPU-bound assertion
-# then fails here, not on a user's machine. (About 2 minutes on 2 cores.)
+# then fails here, not on a user's machine. (About 70 s on 2 cores.)
 for kernels in ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2; do
   echo "test: network and repeat tests under $kernels" >&2
   env "$kernels" cargo test --release --test integration -- nn:: repeat::
