@@ -22,6 +22,12 @@ additions are the flags parity needs:
                             identical to `logreg nn --standardize`)
   --json                    one JSON object with the key names of
                             `logreg compare --json`
+  --threads N               torch.set_num_threads(N) before any work
+                            (default: PyTorch's own choice, one per core).
+                            PyTorch's bits depend on it: reductions and
+                            matrix products split their sums by thread, so
+                            the network equals `logreg --threads N` bit for
+                            bit only at the same N, on the same machine
 
 Environment: the pinned scripts/requirements.txt (torch 2.13.0, numpy 2.4.6,
 pandas 2.3.3, statsmodels 0.15.0, scipy 1.17.1).
@@ -176,8 +182,13 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
     # order inside the matmul kernels (and numpy's column means): the results
     # then differ from a row-major X in the last float32 bits, and chaotic or
     # sign-driven training (RMSprop, unscaled data) amplifies that. logreg
-    # holds X row-major, so this keeps the two bit-identical.
-    x = np.ascontiguousarray(df[features].values)
+    # holds X row-major, so this keeps the two bit-identical. A fresh C-order
+    # copy, not np.ascontiguousarray: numpy calls an n x 1 array contiguous
+    # in either order and returns a single column as it is, with column-major
+    # strides (8, 8n); torch keeps them, and addmm then hands MKL a transposed
+    # X, which rounds the one-feature case differently (1.5e-8 on the
+    # separation case of parity.py).
+    x = np.array(df[features].values, order="C", copy=True)
     mean = sd = None
     if standardized:
         x, mean, sd = standardize(x)
@@ -267,7 +278,15 @@ def parse_args(argv=None):
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
     p.add_argument("--standardize", action="store_true")
     p.add_argument("--json", action="store_true")
-    return p.parse_args(argv)
+    p.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's)")
+    args = p.parse_args(argv)
+    if args.threads is not None:
+        if args.threads < 1:
+            p.error("--threads must be at least 1")
+        # Intra-op threads: what `logreg --threads N` sets through tch. Both
+        # sides leave the inter-op pool alone (it does not run these ops).
+        torch.set_num_threads(args.threads)
+    return args
 
 
 def dataset(args):

@@ -31,8 +31,8 @@ mean and SD; and the mean and largest |GLM - NN|.
 The networks of a chunk of runs (--chunk) train together as one set of \
 tensors, so many runs cost little more than one. With SGD the gradient is \
 computed in closed form (within about 1e-6 of compare); Adam, AdamW and \
-RMSprop, and SGD with --exact, replay compare's own kernels and equal it bit \
-for bit. --batch-size and --autograd cannot be batched.
+RMSprop, and SGD with --exact, run compare's own step code per network and \
+equal it bit for bit. --batch-size and --autograd cannot be batched.
 
 Ctrl-C abandons the current chunk: --runs-out then holds the completed \
 chunks' runs as whole lines, stderr says how many completed, and the exit \
@@ -82,7 +82,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub runs_out: Option<PathBuf>,
     /// Train every network with the exact gradient path, whose numbers equal
-    /// `compare`'s bit for bit, for SGD too (about 5x slower). Adam, AdamW and
+    /// `compare`'s bit for bit, for SGD too (several times slower). Adam, AdamW and
     /// RMSprop always use it; SGD by default uses the closed-form gradient,
     /// within about 1e-6 of `compare`.
     #[arg(long, help_heading = "Monte Carlo")]

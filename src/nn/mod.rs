@@ -14,5 +14,7 @@ pub use model::LogisticNet;
 pub use observe::{Observer, Want};
 // For `repeat`'s batched trainer: the same per-element optimiser steps.
 pub(crate) use optimizer::Stepper;
+// For `repeat`'s exact path: the single run's own gradient step.
 pub use standardize::{StandardizeError, Standardizer};
+pub(crate) use train::Replay;
 pub use train::{train, train_with, NnFit, TrainError};

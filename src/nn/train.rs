@@ -441,7 +441,7 @@ fn locate_divergence(data: &Dataset, cfg: &TrainConfig, steps_run: usize, loss: 
 /// The two gradient kernels write straight into `.grad` (`mm_out`, `sum_out`
 /// into a `[1, 1]` view of the bias gradient): the same kernels as `mm` and
 /// `sum`, one copy fewer each.
-struct Replay {
+pub(crate) struct Replay {
     one: Tensor,
     ws_grad: Tensor,
     /// The bias gradient seen as `[1, 1]`, `sum(keepdim)`'s shape.
@@ -449,7 +449,7 @@ struct Replay {
 }
 
 impl Replay {
-    fn new(net: &LogisticNet, kind: Kind, device: Device) -> Result<Self, TchError> {
+    pub(crate) fn new(net: &LogisticNet, kind: Kind, device: Device) -> Result<Self, TchError> {
         // Give both parameters a defined `.grad` that later steps overwrite.
         let bs = net.linear.bs.as_ref().expect("the layer has a bias");
         net.linear
@@ -464,7 +464,7 @@ impl Replay {
         })
     }
 
-    fn step(
+    pub(crate) fn step(
         &mut self,
         net: &LogisticNet,
         opt: &mut Stepper,

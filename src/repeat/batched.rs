@@ -1,31 +1,24 @@
-//! Many networks trained as one: R data sets stacked into one tensor, R
-//! parameter vectors in another, and one loss, the sum of the R mean BCE
-//! losses, so that each network's gradient is its own and one step updates
-//! them all.
+//! Many networks trained as one: R data sets, R networks, one step for
+//! all, each network's numbers its own.
 //!
 //! Network i starts from the weights `nn::LogisticNet::new` draws right after
-//! `tch::manual_seed(seeds[i])`, and every update is the single run's own
-//! optimiser code (`nn::Stepper`) applied to the stacked tensors: its
-//! operations are per element, and give the same bits on a stack as on one
-//! network's tensors. The gradient comes one of two ways ([`GradientPath`]):
+//! `tch::manual_seed(seeds[i])`. The gradient comes one of two ways
+//! ([`GradientPath`]):
 //!
-//! - **closed form**: dL/dz = (sigmoid(z) − y)/n and dθ = that·X, in four
-//!   batched kernels, with the design stored transposed (R × (k+1) × n, a row
-//!   of ones first) and the parameters as R × 1 × (k+1) rows, so that both
-//!   matrix products read the design along its rows. The same numbers as the
-//!   single run up to rounding order: under gradient descent, which contracts
-//!   towards the optimum, the trained parameters stay within about 1e-6 of
-//!   `nn::train`'s;
-//! - **exact**: the kernels the single run calls (`nn/train.rs`, `Replay`),
-//!   each on the stack: `baddbmm` (per network, the very `addmm` of the
-//!   single run), sigmoid, `binary_cross_entropy_backward`, `/n`,
-//!   `sigmoid_backward`, `bmm` and `sum`. The predictions are written into a
-//!   padded buffer so that libtorch runs the sigmoid one network at a time:
-//!   its vectorised and scalar code paths round differently, and the single
-//!   run's last elements take the scalar one. Every network's numbers are
-//!   then bit-identical to `nn::train`'s. Adam, AdamW and RMSprop need this:
-//!   dividing by a running gradient scale, they keep last-bit differences
-//!   alive and grow them (measured up to 1e-2 after 10,000 steps).
+//! - **closed form** (here): the R data sets stacked into one tensor and the
+//!   R parameter vectors into another; dL/dz = (sigmoid(z) − y)/n and
+//!   dθ = that·X, in four batched kernels, with the design stored transposed
+//!   (R × (k+1) × n, a row of ones first) and the parameters as R × 1 × (k+1)
+//!   rows, so that both matrix products read the design along its rows; the
+//!   update is the single run's optimiser code (`nn::Stepper`) on the stack.
+//!   The same numbers as the single run up to rounding order: under gradient
+//!   descent, which contracts towards the optimum, the trained parameters
+//!   stay within about 1e-6 of `nn::train`'s;
+//! - **exact** ([`super::exact`]): each network on its own tensors with the
+//!   single run's own step code, bit-identical to `nn::train` on any CPU.
+//!   Adam, AdamW and RMSprop need this: dividing by a running gradient
+//!   scale, they keep last-bit differences alive and grow them (measured up
+//!   to 1e-2 after 10,000 steps).
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tch::{nn, Device, Kind, Reduction, TchError, Tensor};
@@ -39,10 +32,6 @@ use crate::torch::to_vec_f64;
 /// Steps between two looks at the stop flag and two progress reports.
 pub const CHECK_EVERY: usize = 250;
 
-/// Padding (elements) after each network's predictions in the exact path;
-/// any value > 0 keeps libtorch from iterating over networks as one run.
-const PAD: i64 = 1;
-
 /// How a batch computes its gradient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GradientPath {
@@ -52,8 +41,8 @@ pub enum GradientPath {
     /// Closed form for every optimiser: fastest; within rounding of the
     /// single run for SGD, visibly different for the adaptive optimisers.
     ClosedForm,
-    /// The single run's kernels for every optimiser: bit-identical to
-    /// `nn::train`, several times slower than the closed form.
+    /// The single run's code for every optimiser, network by network:
+    /// bit-identical to `nn::train`, several times slower than the closed form.
     Exact,
 }
 
@@ -145,7 +134,7 @@ impl Control<'_> {
         self.stop.is_some_and(|s| s.load(Ordering::Relaxed))
     }
 
-    fn report(&mut self, steps: usize) {
+    pub(super) fn report(&mut self, steps: usize) {
         if let Some(p) = self.progress.as_mut() {
             p(steps);
         }
@@ -203,6 +192,9 @@ pub fn train_batch(
         Precision::F32 => Kind::Float,
         Precision::F64 => Kind::Double,
     };
+    if path.is_exact(cfg.optimizer) {
+        return super::exact::train(data, seeds, cfg, kind, ctl);
+    }
 
     // The design R × n × (k+1): the data's own (with its column of ones), or
     // ones and standardized features.
@@ -257,10 +249,7 @@ pub fn train_batch(
         .f_to_kind(Kind::Float)?
         .f_to_kind(kind)?;
 
-    let grad = match path.is_exact(cfg.optimizer) {
-        true => Grad::exact(&x, &y, &theta0, kind, cfg.device)?,
-        false => Grad::closed_form(&x, &y, &theta0, kind, cfg.device)?,
-    };
+    let grad = Grad::new(&x, &y, &theta0, kind, cfg.device)?;
     let mut trainer = Trainer::new(grad, cfg)?;
     let steps = trainer
         .run(cfg, ctl)
@@ -300,54 +289,24 @@ fn define_grad(leaf: &Tensor) -> Result<Tensor, TchError> {
     leaf.f_grad()
 }
 
-/// The parameters and the gradient computation of one batch.
-enum Grad {
-    /// Closed form. Parameters `theta` R × 1 × (k+1) (`[bias, w...]`).
-    ClosedForm {
-        /// Design, transposed: R × (k+1) × n, the row of ones first.
-        xt: Tensor,
-        /// `xt` seen as R × n × (k+1).
-        x: Tensor,
-        /// Targets R × 1 × n.
-        y: Tensor,
-        theta: Tensor,
-        grad: Tensor,
-        /// Scratch R × 1 × n: the linear predictor, the prediction, the residual.
-        z: Tensor,
-        n: i64,
-    },
-    /// The single run's kernels. Parameters `w` R × 1 × k and `b` R × 1 × 1,
-    /// as the layer's weight `[1, k]` and bias `[1]`.
-    Exact {
-        /// Features (no ones): R × n × k.
-        x: Tensor,
-        /// Targets R × n × 1.
-        y: Tensor,
-        w: Tensor,
-        /// `w` seen as R × k × 1: the per-network `Wᵀ` of `addmm`.
-        wt: Tensor,
-        b: Tensor,
-        /// `b` expanded to R × n × 1: `addmm`'s broadcast bias.
-        b_rows: Tensor,
-        w_grad: Tensor,
-        b_grad: Tensor,
-        /// Linear predictor R × n × 1.
-        z: Tensor,
-        /// Predictions: an R × n × 1 view into an R × (n + PAD) × 1 buffer.
-        p: Tensor,
-        /// BCE backward output, then the sigmoid backward output: R × n × 1.
-        g1: Tensor,
-        g: Tensor,
-        /// `g` seen as R × 1 × n.
-        gt: Tensor,
-        /// The gradient of the loss, 1 (BCE backward's `grad_output`).
-        one: Tensor,
-        n: i64,
-    },
+/// The parameters and the closed-form gradient of one batch. Parameters
+/// `theta` R × 1 × (k+1) (`[bias, w...]`).
+struct Grad {
+    /// Design, transposed: R × (k+1) × n, the row of ones first.
+    xt: Tensor,
+    /// `xt` seen as R × n × (k+1).
+    x: Tensor,
+    /// Targets R × 1 × n.
+    y: Tensor,
+    theta: Tensor,
+    grad: Tensor,
+    /// Scratch R × 1 × n: the linear predictor, the prediction, the residual.
+    z: Tensor,
+    n: i64,
 }
 
 impl Grad {
-    fn closed_form(
+    fn new(
         x: &Tensor,
         y: &Tensor,
         theta0: &Tensor,
@@ -361,7 +320,7 @@ impl Grad {
             .f_contiguous()?
             .f_to_device(dev)?;
         let theta = theta0.f_to_device(dev)?.f_set_requires_grad(true)?;
-        Ok(Grad::ClosedForm {
+        Ok(Grad {
             x: xt.f_transpose(1, 2)?,
             xt,
             y: y.f_view([r, 1, n])?.f_to_kind(kind)?.f_to_device(dev)?,
@@ -372,99 +331,28 @@ impl Grad {
         })
     }
 
-    fn exact(
-        x: &Tensor,
-        y: &Tensor,
-        theta0: &Tensor,
-        kind: Kind,
-        dev: Device,
-    ) -> Result<Self, TchError> {
-        let (r, n, k1) = (x.size()[0], x.size()[1], x.size()[2]);
-        let opts = (kind, dev);
-        // As `Dataset::features_tensor`: f64 features, cast to `kind`.
-        let x = x
-            .f_narrow(2, 1, k1 - 1)?
-            .f_contiguous()?
-            .f_to_kind(kind)?
-            .f_to_device(dev)?;
-        let theta0 = theta0.f_to_device(dev)?;
-        let b = theta0
-            .f_narrow(2, 0, 1)?
-            .f_contiguous()?
-            .f_set_requires_grad(true)?;
-        let w = theta0
-            .f_narrow(2, 1, k1 - 1)?
-            .f_contiguous()?
-            .f_set_requires_grad(true)?;
-        let g = Tensor::f_empty([r, n, 1], opts)?;
-        Ok(Grad::Exact {
-            x,
-            y: y.f_view([r, n, 1])?.f_to_kind(kind)?.f_to_device(dev)?,
-            wt: w.f_transpose(1, 2)?,
-            b_rows: b.f_expand([r, n, 1], false)?,
-            w_grad: define_grad(&w)?,
-            b_grad: define_grad(&b)?,
-            w,
-            b,
-            z: Tensor::f_empty([r, n, 1], opts)?,
-            p: Tensor::f_zeros([r, n + PAD, 1], opts)?.f_narrow(1, 0, n)?,
-            g1: Tensor::f_empty([r, n, 1], opts)?,
-            gt: g.f_transpose(1, 2)?,
-            g,
-            one: Tensor::f_ones([], opts)?,
-            n,
-        })
-    }
-
-    /// The tensors the optimiser updates, in the single run's order
-    /// (weight, then bias).
+    /// The tensors the optimiser updates.
     fn params(&self) -> Vec<&Tensor> {
-        match self {
-            Grad::ClosedForm { theta, .. } => vec![theta],
-            Grad::Exact { w, b, .. } => vec![w, b],
-        }
+        vec![&self.theta]
     }
 
-    /// The parameters as R × 1 × (k+1), `[bias, w...]` (a copy for `Exact`,
-    /// the live tensor for `ClosedForm`).
+    /// The parameters as R × 1 × (k+1), `[bias, w...]`.
     fn theta(&self) -> Result<Tensor, TchError> {
         let _guard = tch::no_grad_guard();
-        match self {
-            Grad::ClosedForm { theta, .. } => theta.f_detach(),
-            Grad::Exact { w, b, .. } => Tensor::f_cat(&[b, w], 2),
-        }
+        self.theta.f_detach()
     }
 
-    /// Predictions at the current parameters, per network; returns them
-    /// (R × 1 × n or R × n × 1) and the targets in the same shape.
+    /// Predictions at the current parameters (R × 1 × n) in the scratch
+    /// tensor; returns them and the targets in the same shape.
     fn forward(&mut self) -> Result<(Tensor, Tensor), TchError> {
         let _guard = tch::no_grad_guard();
-        match self {
-            Grad::ClosedForm {
-                xt, y, theta, z, ..
-            } => {
-                let _ = theta.f_bmm_out(z, xt)?;
-                let _ = z.f_sigmoid_()?;
-                Ok((z.shallow_clone(), y.shallow_clone()))
-            }
-            Grad::Exact {
-                x,
-                y,
-                wt,
-                b_rows,
-                z,
-                p,
-                ..
-            } => {
-                let _ = b_rows.f_baddbmm_out(z, x, wt)?;
-                let _ = z.f_sigmoid_out(p)?;
-                Ok((p.shallow_clone(), y.shallow_clone()))
-            }
-        }
+        let _ = self.theta.f_bmm_out(&self.z, &self.xt)?;
+        let _ = self.z.f_sigmoid_()?;
+        Ok((self.z.shallow_clone(), self.y.shallow_clone()))
     }
 
-    /// Write the gradient of the summed loss into the parameters' `.grad`;
-    /// return the per-network mean BCE at the current parameters if asked.
+    /// Write the gradient of the summed loss into `theta`'s `.grad`; return
+    /// the per-network mean BCE at the current parameters if asked.
     fn step(&mut self, want_loss: bool) -> Result<Option<Tensor>, TchError> {
         let (p, y) = self.forward()?;
         let _guard = tch::no_grad_guard();
@@ -472,51 +360,15 @@ impl Grad {
             true => Some(mean_bce(&p, &y)?),
             false => None,
         };
-        match self {
-            Grad::ClosedForm {
-                x, y, grad, z, n, ..
-            } => {
-                let _ = z.f_sub_(y)?;
-                let _ = z.f_bmm_out(grad, x)?;
-                let _ = grad.f_div_scalar_(*n)?;
-            }
-            Grad::Exact {
-                x,
-                y,
-                w_grad,
-                b_grad,
-                p,
-                g1,
-                g,
-                gt,
-                one,
-                n,
-                ..
-            } => {
-                // binary_cross_entropy_backward with Mean is the elementwise
-                // formula, then `div_(numel)`.
-                let _ = p.f_binary_cross_entropy_backward_grad_input::<Tensor>(
-                    g1,
-                    one,
-                    y,
-                    None,
-                    Reduction::None,
-                )?;
-                let _ = g1.f_div_scalar_(*n)?;
-                let _ = Tensor::f_sigmoid_backward_grad_input(g, g1, p)?;
-                let _ = gt.f_bmm_out(w_grad, x)?;
-                let _ = g.f_sum_intlist_out(b_grad, [1i64].as_slice(), true, None::<Kind>)?;
-            }
-        }
+        let _ = self.z.f_sub_(&self.y)?;
+        let _ = self.z.f_bmm_out(&self.grad, &self.x)?;
+        let _ = self.grad.f_div_scalar_(self.n)?;
         Ok(loss)
     }
 
     /// The scratch tensor holding predictions, for locating a divergence.
     fn predictions(&self) -> &Tensor {
-        match self {
-            Grad::ClosedForm { z, .. } => z,
-            Grad::Exact { z, .. } => z,
-        }
+        &self.z
     }
 }
 
@@ -682,8 +534,7 @@ impl Trainer {
     }
 }
 
-/// Per-network mean BCE of predictions `p` against `y` (both R × 1 × n or
-/// both R × n × 1): R values.
+/// Per-network mean BCE of predictions `p` against `y` (both R × 1 × n): R values.
 fn mean_bce(p: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
     p.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)?
         .f_mean_dim([1i64, 2].as_slice(), false, None::<Kind>)

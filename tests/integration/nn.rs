@@ -1,6 +1,9 @@
-//! `logreg nn`: PyTorch's numbers bit for bit, and the options around them.
+//! `logreg nn`: PyTorch's numbers, and the options around them.
 //! Reference numbers: tests/fixtures/nn/pytorch.json, written by
-//! scripts/make_nn_fixtures.py from PyTorch itself.
+//! scripts/make_nn_fixtures.py from PyTorch itself on one machine. They are
+//! compared within float32 rounding (bit-identity holds only on the machine,
+//! libtorch and thread count that made them; scripts/parity.py checks it
+//! live, against PyTorch on this machine, with tolerance 0).
 use serde::Deserialize;
 
 use crate::support::{fixtures, logreg, temp_dir};
@@ -9,6 +12,44 @@ use crate::support::{fixtures, logreg, temp_dir};
 struct Fixture {
     torch: String,
     cases: Vec<Case>,
+}
+
+/// How far another CPU's kernels may move the fixture's numbers. Measured by
+/// scripts/kernel_spread.py: every case under the default kernels,
+/// `ATEN_CPU_CAPABILITY=default`, `MKL_ENABLE_INSTRUCTIONS=SSE4_2` and
+/// `=AVX2`, at 1 and 2 threads, against a fixture made on an AVX-512 Xeon.
+/// Each bound is twice the worst difference seen.
+struct Tolerance {
+    /// Initial weights: the uniform draw's kernel rounds differently under
+    /// `ATEN_CPU_CAPABILITY=default`; worst 5.96e-8, one float32 ulp of a
+    /// draw in [0.5, 1) (the draws lie within ±1/√k).
+    init: f64,
+    /// Trained parameters: worst 4.77e-7 (float32 cases; 2 ulps of the
+    /// coefficient 2.11, after 3000 steps of SGD or Adam), 4.87e-13 (the
+    /// float64 case: its float32 initial draw moved by one ulp, and 2000
+    /// steps shrink that difference towards the optimum).
+    params: f64,
+    /// Final loss: worst 2.98e-8 (float32: one ulp of a loss near 0.25),
+    /// 2.78e-17 (float64: one ulp).
+    loss: f64,
+}
+
+impl Tolerance {
+    fn of(c: &Case) -> Tolerance {
+        let eps = f32::EPSILON as f64;
+        match c.dtype.as_str() {
+            "f64" => Tolerance {
+                init: eps,
+                params: 1e-12,
+                loss: f64::EPSILON / 4.0,
+            },
+            _ => Tolerance {
+                init: eps,
+                params: 8.0 * eps,
+                loss: eps / 2.0,
+            },
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -95,8 +136,16 @@ fn run_json(args: &[String]) -> NnJson {
     serde_json::from_str(&r.ok()).unwrap_or_else(|e| panic!("{e}\n{}", r.describe()))
 }
 
+fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
+
 #[test]
-fn matches_pytorch_bit_for_bit() {
+fn matches_pytorch_fixtures_within_float32_rounding() {
     let fx = load_fixture();
     assert!(
         fx.torch.starts_with("2.13"),
@@ -105,15 +154,25 @@ fn matches_pytorch_bit_for_bit() {
     );
     for c in &fx.cases {
         let got = run_json(&args_for(c));
-        // Exact equality: same seed, same kernels, same order of operations.
-        assert_eq!(got.init_params, c.init_params, "{}: init_params", c.name);
-        assert_eq!(got.params, c.params, "{}: params", c.name);
-        assert_eq!(got.loss, c.loss, "{}: loss", c.name);
+        let tol = Tolerance::of(c);
+        for (what, got, want, tol) in [
+            ("init_params", &got.init_params, &c.init_params, tol.init),
+            ("params", &got.params, &c.params, tol.params),
+            ("loss", &vec![got.loss], &vec![c.loss], tol.loss),
+        ] {
+            let d = max_abs_diff(got, want);
+            assert!(
+                d <= tol,
+                "{}: {what} {got:?}, PyTorch {want:?}: |d| = {d:e} > {tol:e}",
+                c.name
+            );
+        }
         assert_eq!(got.steps, c.steps, "{}", c.name);
         assert_eq!(got.names, ["const", "x1", "x2"]);
     }
 }
 
+/// Both sides on this machine, same settings: exact equality.
 #[test]
 fn autograd_loop_and_replayed_kernels_give_the_same_bits() {
     let fx = load_fixture();
