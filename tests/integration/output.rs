@@ -14,6 +14,19 @@ use crate::support::{bin, logreg, temp_dir, Run};
 /// guard against hanging forever, not a timing assertion).
 const PATIENCE: Duration = Duration::from_secs(120);
 
+/// Run `logreg` in `dir` (where a stray file named `-` would appear).
+fn logreg_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    Run {
+        cmd: format!("logreg {}", args.join(" ")),
+        out,
+    }
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -380,17 +393,7 @@ fn ctrl_c_during_a_write_leaves_no_temporary_file() {
 #[test]
 fn trace_dash_writes_the_trace_to_stdout_and_the_table_to_stderr() {
     let dir = temp_dir("out-trace-dash");
-    let cwd_run = |args: &[&str]| {
-        let out = Command::new(bin())
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        Run {
-            cmd: format!("logreg {}", args.join(" ")),
-            out,
-        }
-    };
+    let cwd_run = |args: &[&str]| logreg_in(&dir, args);
     let args = ["nn", "--steps", "20", "--log-every", "10", "--trace", "-"];
     let r = cwd_run(&args);
     let out = r.ok();
@@ -414,17 +417,7 @@ fn trace_dash_writes_the_trace_to_stdout_and_the_table_to_stderr() {
 #[test]
 fn runs_out_dash_writes_the_lines_to_stdout_and_the_table_to_stderr() {
     let dir = temp_dir("out-runs-out-dash");
-    let run = |args: &[&str]| {
-        let out = Command::new(bin())
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        Run {
-            cmd: format!("logreg {}", args.join(" ")),
-            out,
-        }
-    };
+    let run = |args: &[&str]| logreg_in(&dir, args);
     let args = ["repeat", "--runs", "3", "--steps", "10", "--runs-out", "-"];
     let r = run(&args);
     let out = r.ok();
