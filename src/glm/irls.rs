@@ -23,8 +23,9 @@
 use tch::{TchError, Tensor};
 
 use super::family::Binomial;
+use super::link::Link;
 use super::link::EPS;
-use super::rows::{self, RowLink, Sum};
+use super::sum::{sum_rows, Sum};
 use super::GlmError;
 
 /// statsmodels' perfect-separation rule: every |μᵢ - yᵢ| at most this
@@ -152,17 +153,17 @@ pub struct State {
 }
 
 impl State {
-    /// statsmodels' start: μ₀ = (y + 0.5) / 2 and η₀ = g(μ₀).
-    pub fn start<L: RowLink>(family: &Binomial<L>, y: &[f64]) -> State {
-        let mu: Vec<f64> = y.iter().map(|&y| (y + 0.5) / 2.0).collect();
-        let eta = mu.iter().map(|&m| family.link.link_row(m)).collect();
+    /// statsmodels' start: μ₀ = `family.starting_mu(y)` and η₀ = g(μ₀).
+    pub fn start<L: Link>(family: &Binomial<L>, y: &[f64]) -> State {
+        let mu: Vec<f64> = y.iter().map(|&y| family.starting_mu(y)).collect();
+        let eta = mu.iter().map(|&m| family.link.link(m)).collect();
         State { eta, mu }
     }
 }
 
-/// Deviance of `mu` against `y` (`Binomial::deviance`).
-pub fn deviance(y: &[f64], mu: &[f64]) -> f64 {
-    rows::sum_rows(y, mu, rows::deviance)
+/// Deviance of `mu` against `y`: Σ of [`Binomial::deviance`].
+pub fn deviance<L: Link>(family: &Binomial<L>, y: &[f64], mu: &[f64]) -> f64 {
+    sum_rows(y, mu, |y, m| family.deviance(y, m))
 }
 
 /// A weighted least-squares problem, reduced to k × k: the upper-triangular
@@ -218,7 +219,7 @@ impl Wls {
     /// from `state` (w = 1/(g'(μ)² V(μ)), z = η + g'(μ)(y - μ)), and the QR
     /// of [√w X | √w z]. NaN or infinite weights (checked first, as
     /// statsmodels' `_MinimalWLS`) or responses are errors.
-    pub fn from_rows<L: RowLink>(
+    pub fn from_rows<L: Link>(
         family: &Binomial<L>,
         x: &Design,
         y: &[f64],
@@ -234,8 +235,8 @@ impl Wls {
             let (mus, etas, ys) = (&state.mu[rows.clone()], &state.eta[rows.clone()], &y[rows]);
             for ii in 0..sw.len() {
                 let mu = mus[ii];
-                let w = rows::weight(link, mu);
-                let zi = etas[ii] + link.deriv_row(mu) * (ys[ii] - mu);
+                let w = family.weight(mu);
+                let zi = etas[ii] + link.deriv(mu) * (ys[ii] - mu);
                 flags.add(w, zi);
                 sw[ii] = w.sqrt();
                 z[ii] = zi;
@@ -581,7 +582,7 @@ pub struct Step {
 /// working response from `state`, the WLS solve, then the new η, μ (written
 /// into `state`), deviance and separation check. `iteration` (1-based) is
 /// only used in error messages.
-pub fn step<L: RowLink>(
+pub fn step<L: Link>(
     family: &Binomial<L>,
     x: &Design,
     y: &[f64],
@@ -602,7 +603,7 @@ pub fn step<L: RowLink>(
 
 /// Pass 2 of an iteration: η = Xβ and μ = g⁻¹(η) into `state`; the
 /// deviance at μ, and whether every |μ - y| <= [`SEPARATION_ATOL`].
-fn update<L: RowLink>(
+fn update<L: Link>(
     family: &Binomial<L>,
     x: &Design,
     y: &[f64],
@@ -610,7 +611,6 @@ fn update<L: RowLink>(
     state: &mut State,
     threads: usize,
 ) -> (f64, bool) {
-    let link = &family.link;
     let parts: Vec<(&mut [f64], &mut [f64], usize)> = state
         .eta
         .chunks_mut(CHUNK)
@@ -619,7 +619,7 @@ fn update<L: RowLink>(
         .map(|(c, (e, m))| (e, m, c * CHUNK))
         .collect();
     let sums = map_chunks(parts, threads, |(eta, mu, start)| {
-        avx2!(update_chunk(link, x, y, beta, eta, mu, start))
+        avx2!(update_chunk(family, x, y, beta, eta, mu, start))
     });
     let mut total = Sum::default();
     let mut sep = true;
@@ -632,8 +632,8 @@ fn update<L: RowLink>(
 
 /// [`update`] on one chunk of rows, from row `start`.
 #[inline(always)]
-fn update_chunk<L: RowLink>(
-    link: &L,
+fn update_chunk<L: Link>(
+    family: &Binomial<L>,
     x: &Design,
     y: &[f64],
     beta: &[f64],
@@ -649,9 +649,9 @@ fn update_chunk<L: RowLink>(
         for (ii, (e, m)) in eb.iter_mut().zip(mb.iter_mut()).enumerate() {
             let i = first + ii;
             *e = x.dot_row(i, beta);
-            *m = link.inverse_row(*e);
+            *m = family.link.inverse(*e);
             sep &= (*m - y[i]).abs() <= SEPARATION_ATOL;
-            block += rows::deviance(y[i], *m);
+            block += family.deviance(y[i], *m);
         }
         total.add(block);
     }
@@ -687,7 +687,7 @@ pub struct Irls {
 ///
 /// The refit uses the working response and weights computed at the start of
 /// the last iteration (from μ before the last update), exactly as statsmodels.
-pub fn irls<L: RowLink>(
+pub fn irls<L: Link>(
     family: &Binomial<L>,
     x: &Design,
     y: &[f64],
@@ -696,7 +696,7 @@ pub fn irls<L: RowLink>(
     threads: usize,
 ) -> Result<Irls, GlmError> {
     let mut state = State::start(family, y);
-    let mut history = vec![deviance(y, &state.mu)];
+    let mut history = vec![deviance(family, y, &state.mu)];
     let mut converged = false;
     let mut separation = false;
     let mut iterations = 0;
