@@ -4,7 +4,8 @@
 //! - [`link`]: link functions (logit), [`family`]: the Binomial family,
 //!   both one row at a time, as the passes over the rows call them;
 //! - [`irls`]: the Fisher-scoring loop and the final pseudo-inverse refit
-//!   (public so that one iteration, [`irls::step`], can be timed);
+//!   (public so that one iteration, [`irls::step`], can be timed), on the
+//!   streaming QR of `qr.rs` and the SVD solves of `solve.rs`;
 //! - [`GlmFit`]: the statistics; [`summary()`]: statsmodels' table;
 //! - [`pyfmt`]: Python's number formatting, which the table needs.
 mod config;
@@ -14,9 +15,11 @@ mod fit;
 pub mod irls;
 pub mod link;
 pub mod pyfmt;
+mod qr;
 #[cfg(test)]
 mod reference;
 mod results;
+mod solve;
 mod sum;
 mod summary;
 

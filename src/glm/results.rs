@@ -4,9 +4,10 @@ use serde::Serialize;
 use tch::{TchError, Tensor};
 
 use super::family::Binomial;
-use super::irls::{map_chunks, Design, Irls, CHUNK, SEPARATION_ATOL};
+use super::irls::{Design, Irls, CHUNK, SEPARATION_ATOL};
 use super::link::Link;
 use super::sum::{sum_rows, Sum};
+use crate::par::map_chunks;
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
 /// μ < 10·DBL_EPSILON or μ > 1 - 10·DBL_EPSILON.
