@@ -5,11 +5,13 @@
 //! - [`simulate`]: the lecture's data set.
 //! - [`data`]: the [`data::Dataset`] both fits consume, and strict CSV input
 //!   (every CSV error is raised in `data/csv.rs`).
-//! - [`glm`]: link, family, Fisher scoring (`glm/irls.rs`), results and the
+//! - [`glm`]: link, family, Fisher scoring (`glm/irls.rs`, its QR
+//!   `glm/qr.rs` and solves `glm/solve.rs`), results and the
 //!   statsmodels summary table.
 //! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
 //! - [`compare`]: both fits side by side; [`repeat`]: Monte Carlo study.
 //! - [`plot`]: SVG pictures, rendered to strings.
+//! - [`par`]: threads and SIMD dispatch for the passes over the rows.
 //! - [`memory`]: a request's memory, checked against the machine's before the work.
 //!
 //! The library never prints and never writes files: it returns data and
@@ -21,6 +23,7 @@ pub mod glm;
 pub mod memory;
 pub mod nn;
 pub mod numfmt;
+pub mod par;
 pub mod plot;
 pub mod repeat;
 pub mod simulate;

@@ -1,6 +1,8 @@
 //! Small helpers around tch: readable errors, thread setup, tensor readback.
 use tch::{Kind, TchError, Tensor};
 
+pub use crate::par::{threads_for, PARALLEL_MIN_VALUES};
+
 /// The first line of a tch error. `TchError::Torch` carries the whole C++
 /// backtrace (about 20 lines); users see only what went wrong.
 pub fn short_error(e: &TchError) -> String {
@@ -22,14 +24,6 @@ pub fn to_vec_f64(t: &Tensor) -> Result<Vec<f64>, TchError> {
 /// more than the arithmetic (see README "Benchmarks").
 pub const DEFAULT_THREADS: usize = 1;
 
-/// In automatic mode, a design with at least this many values (rows ×
-/// columns) has its passes over the rows (the GLM's) spread over every core.
-/// Below it one thread is used: a pass over 10⁵ values takes well under a
-/// millisecond, less than starting threads. The GLM also cuts its rows into
-/// chunks of 32,768 ([`crate::glm::irls::CHUNK`]), so smaller designs are
-/// one chunk and run on one thread anyway.
-pub const PARALLEL_MIN_VALUES: usize = 1 << 20;
-
 /// Most threads [`set_threads`] accepts (the CLI's `--threads` range).
 /// libtorch's OpenMP pool starts one thread per requested thread, each with
 /// its own stack mapping: near 32,000 threads the process runs out of memory
@@ -38,14 +32,11 @@ pub const PARALLEL_MIN_VALUES: usize = 1 << 20;
 /// has, and far below that limit.
 pub const MAX_THREADS: usize = 1024;
 
-/// The thread count fixed by [`set_threads`]; 0 while automatic.
-static FIXED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
 /// Fix the thread count: libtorch's intra-op threads and the GLM's passes
 /// over the rows both use `n`, clamped to 1..=[`MAX_THREADS`].
 pub fn set_threads(n: usize) {
     let n = n.clamp(1, MAX_THREADS);
-    FIXED.store(n, std::sync::atomic::Ordering::Relaxed);
+    crate::par::fix_threads(n);
     tch::set_num_threads(n as i32);
 }
 
@@ -53,21 +44,8 @@ pub fn set_threads(n: usize) {
 /// the GLM's passes over the rows on every core for designs of at least
 /// [`PARALLEL_MIN_VALUES`] values, on one below.
 pub fn set_threads_auto() {
-    FIXED.store(0, std::sync::atomic::Ordering::Relaxed);
+    crate::par::fix_threads(0);
     tch::set_num_threads(DEFAULT_THREADS as i32);
-}
-
-/// Threads for a pass over an n × k design: the count given to
-/// [`set_threads`], or the automatic rule of [`set_threads_auto`] (which is
-/// also what a library user gets who sets neither).
-pub fn threads_for(n: usize, k: usize) -> usize {
-    match FIXED.load(std::sync::atomic::Ordering::Relaxed) {
-        0 if n.saturating_mul(k) >= PARALLEL_MIN_VALUES => {
-            std::thread::available_parallelism().map_or(1, |c| c.get())
-        }
-        0 => 1,
-        fixed => fixed,
-    }
 }
 
 /// Load libtorch's CUDA library so that CUDA devices can be used.

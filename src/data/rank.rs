@@ -10,6 +10,8 @@
 //! passes, lengths and then Givens rotations row by row into the k × k R of a
 //! QR (≈ 2·n·k² flops, with a square root per entry).
 use super::{DataError, Dataset};
+use crate::glm::irls::CHUNK;
+use crate::par::{avx2, map_chunks};
 
 /// A column is aliased when the part of it that the columns before it do not
 /// explain is shorter than `RANK_TOL` times its length. Far above the rounding
@@ -243,10 +245,10 @@ fn clearly_full_rank(x: &[f64], k: usize, max: &[f64]) -> bool {
     // Fixed chunks of rows, their Gram matrices added in order: the same
     // sums on any number of threads.
     let rows = x.len() / k;
-    let step = crate::glm::irls::CHUNK * k;
+    let step = CHUNK * k;
     let threads = crate::torch::threads_for(rows, k);
-    let parts = crate::glm::irls::map_chunks(x.chunks(step).collect(), threads, |c: &[f64]| {
-        crate::glm::irls::avx2!(gram_scaled(c, k, &inv))
+    let parts = map_chunks(x.chunks(step).collect(), threads, |c: &[f64]| {
+        avx2!(gram_scaled(c, k, &inv))
     });
     let mut gram = vec![0.0f64; k * k];
     for p in parts {

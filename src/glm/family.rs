@@ -1,13 +1,12 @@
-//! The Binomial family (0/1 response): variance, IRLS weights, starting
-//! values, deviance and log-likelihood, each as statsmodels'
-//! `families.Binomial` computes it (same clipping, same operation order).
-use tch::{TchError, Tensor};
-
-use super::link::{Link, Logit, EPS};
+//! The Binomial family (0/1 response) one row at a time: starting values,
+//! variance, IRLS weights, deviance, log-likelihood and Pearson terms, each
+//! as statsmodels' `families.Binomial` computes it (same clipping, same
+//! operation order). The fit and the results call these, nothing else.
+use super::link::{clip, Link, Logit, EPS};
 
 /// statsmodels adds this to μ and 1 - μ inside logs (`loglike_obs`,
 /// `_resid_dev`), so a fitted 0 or 1 gives a finite value.
-const LOG_GUARD: f64 = 1e-20;
+pub const LOG_GUARD: f64 = 1e-20;
 
 /// The Binomial family with a link (default logit), one trial per row.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -16,8 +15,13 @@ pub struct Binomial<L = Logit> {
     pub link: L,
 }
 
-fn scalar(t: &Tensor) -> Result<f64, TchError> {
-    t.f_double_value(&[])
+/// `clip(v, EPS, inf)` as numpy and torch do it: NaN stays NaN.
+fn clip_min_eps(v: f64) -> f64 {
+    if v < EPS {
+        EPS
+    } else {
+        v
+    }
 }
 
 impl<L: Link> Binomial<L> {
@@ -32,96 +36,108 @@ impl<L: Link> Binomial<L> {
     }
 
     /// IRLS start: μ₀ = (y + 0.5) / 2, i.e. 0.75 for y = 1, 0.25 for y = 0.
-    pub fn starting_mu(&self, y: &Tensor) -> Result<Tensor, TchError> {
-        y.f_add_scalar(0.5)?.f_div_scalar(2.0)
+    #[inline(always)]
+    pub fn starting_mu(&self, y: f64) -> f64 {
+        (y + 0.5) / 2.0
     }
 
     /// V(μ) = p (1 - p), p = μ clipped to `[EPS, 1 - EPS]`.
-    pub fn variance(&self, mu: &Tensor) -> Result<Tensor, TchError> {
-        let p = mu.f_clamp(EPS, 1.0 - EPS)?;
-        p.f_mul(&p.f_rsub_scalar(1.0)?)
+    #[inline(always)]
+    pub fn variance(&self, mu: f64) -> f64 {
+        let p = clip(mu);
+        p * (1.0 - p)
     }
 
-    /// IRLS weights w = 1 / (g'(μ)² V(μ)).
-    pub fn weights(&self, mu: &Tensor) -> Result<Tensor, TchError> {
-        let d = self.link.deriv(mu)?;
-        d.f_mul(&d)?.f_mul(&self.variance(mu)?)?.f_reciprocal()
+    /// IRLS weight w = 1 / (g'(μ)² V(μ)).
+    #[inline(always)]
+    pub fn weight(&self, mu: f64) -> f64 {
+        let d = self.link.deriv(mu);
+        1.0 / (d * d * self.variance(mu))
     }
 
-    /// Deviance 2 Σ [y log(y/μ) + (1-y) log((1-y)/(1-μ))], with statsmodels'
-    /// guards: μ + 1e-20 and 1 - μ + 1e-20 in the denominators and the
-    /// ratios clipped below at EPS (so y = 0 terms vanish).
-    pub fn deviance(&self, y: &Tensor, mu: &Tensor) -> Result<f64, TchError> {
-        let endog_mu = y.f_div(&mu.f_add_scalar(LOG_GUARD)?)?.f_clamp_min(EPS)?;
-        let one_minus_y = y.f_rsub_scalar(1.0)?;
-        let n_endog_mu = one_minus_y
-            .f_div(&mu.f_rsub_scalar(1.0)?.f_add_scalar(LOG_GUARD)?)?
-            .f_clamp_min(EPS)?;
-        let resid = y
-            .f_mul(&endog_mu.f_log()?)?
-            .f_add(&one_minus_y.f_mul(&n_endog_mu.f_log()?)?)?;
-        scalar(&resid.f_mul_scalar(2.0)?.f_sum(None)?)
+    /// One row's deviance term 2 [y log(y/μ) + (1-y) log((1-y)/(1-μ))] with
+    /// statsmodels' guards: μ + 1e-20 and 1 - μ + 1e-20 in the denominators
+    /// and the ratios clipped below at EPS. A zero coefficient multiplies a
+    /// finite log (the ratio is clipped at EPS), so that product is
+    /// skipped: it is zero unless μ is NaN.
+    #[inline(always)]
+    pub fn deviance(&self, y: f64, mu: f64) -> f64 {
+        if mu.is_nan() {
+            return f64::NAN;
+        }
+        let one_minus_y = 1.0 - y;
+        let a = if y == 0.0 {
+            0.0
+        } else {
+            y * clip_min_eps(y / (mu + LOG_GUARD)).ln()
+        };
+        let b = if one_minus_y == 0.0 {
+            0.0
+        } else {
+            one_minus_y * clip_min_eps(one_minus_y / ((1.0 - mu) + LOG_GUARD)).ln()
+        };
+        (a + b) * 2.0
     }
 
-    /// Log-likelihood Σ [y log((μ+1e-20)/(1-μ+1e-20)) + log(1-μ+1e-20)]
-    /// (the binomial coefficient terms are 0 for 0/1 data).
-    pub fn loglike(&self, y: &Tensor, mu: &Tensor) -> Result<f64, TchError> {
-        let one_minus = mu.f_rsub_scalar(1.0)?.f_add_scalar(LOG_GUARD)?;
-        let odds = mu.f_add_scalar(LOG_GUARD)?.f_div(&one_minus)?;
-        let ll = y.f_mul(&odds.f_log()?)?.f_add(&one_minus.f_log()?)?;
-        scalar(&ll.f_sum(None)?)
+    /// One row's log-likelihood y log((μ+1e-20)/(1-μ+1e-20)) + log(1-μ+1e-20)
+    /// (the binomial coefficient terms are 0 for 0/1 data). For y = 0 the
+    /// first product is skipped: the odds are finite and positive for μ in
+    /// [0, 1], so it is zero (unless μ is NaN).
+    #[inline(always)]
+    pub fn loglike(&self, y: f64, mu: f64) -> f64 {
+        let one_minus = (1.0 - mu) + LOG_GUARD;
+        let a = if y == 0.0 && !mu.is_nan() {
+            0.0
+        } else {
+            y * ((mu + LOG_GUARD) / one_minus).ln()
+        };
+        a + one_minus.ln()
     }
 
-    /// Pearson's χ² Σ (y - μ)² / V(μ).
-    pub fn pearson_chi2(&self, y: &Tensor, mu: &Tensor) -> Result<f64, TchError> {
-        let r = y.f_sub(mu)?;
-        scalar(&r.f_mul(&r)?.f_div(&self.variance(mu)?)?.f_sum(None)?)
+    /// One row's Pearson term (y - μ)² / V(μ).
+    #[inline(always)]
+    pub fn pearson(&self, y: f64, mu: f64) -> f64 {
+        let r = y - mu;
+        r * r / self.variance(mu)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn t(v: &[f64]) -> Tensor {
-        Tensor::from_slice(v)
-    }
+    use crate::glm::sum::sum_rows;
 
     #[test]
     fn binomial_pieces_match_closed_forms() {
         let f = Binomial::<Logit>::default();
-        let y = t(&[0.0, 1.0, 1.0, 0.0]);
-        let mu0 = f.starting_mu(&y).unwrap();
-        assert_eq!(
-            Vec::<f64>::try_from(&mu0).unwrap(),
-            [0.25, 0.75, 0.75, 0.25]
-        );
+        let y = [0.0, 1.0, 1.0, 0.0];
+        let mu0: Vec<f64> = y.iter().map(|&y| f.starting_mu(y)).collect();
+        assert_eq!(mu0, [0.25, 0.75, 0.75, 0.25]);
         // Logit weights are p(1-p): 3/16 at the start.
-        let w = Vec::<f64>::try_from(&f.weights(&mu0).unwrap()).unwrap();
-        for w in w {
+        for w in mu0.iter().map(|&m| f.weight(m)) {
             assert!((w - 3.0 / 16.0).abs() < 1e-16, "{w}");
         }
         // Deviance at μ₀: every row contributes -2 log(0.75).
-        let dev = f.deviance(&y, &mu0).unwrap();
+        let dev = sum_rows(&y, &mu0, |y, m| f.deviance(y, m));
         assert!((dev - 4.0 * -2.0 * 0.75f64.ln()).abs() < 1e-14, "{dev}");
         // Log-likelihood: each row log(0.75); deviance = -2 llf for 0/1 data.
-        let llf = f.loglike(&y, &mu0).unwrap();
+        let llf = sum_rows(&y, &mu0, |y, m| f.loglike(y, m));
         assert!((llf - 4.0 * 0.75f64.ln()).abs() < 1e-14, "{llf}");
         // Pearson: each row 0.25² / (3/16) = 1/3.
-        let p = f.pearson_chi2(&y, &mu0).unwrap();
+        let p = sum_rows(&y, &mu0, |y, m| f.pearson(y, m));
         assert!((p - 4.0 / 3.0).abs() < 1e-14, "{p}");
     }
 
     #[test]
     fn fitted_zero_and_one_stay_finite() {
         let f = Binomial::<Logit>::default();
-        let y = t(&[0.0, 1.0]);
-        let mu = t(&[0.0, 1.0]);
-        assert_eq!(f.deviance(&y, &mu).unwrap(), 0.0);
-        assert!(f.loglike(&y, &mu).unwrap().abs() < 1e-15);
-        assert!(f.pearson_chi2(&y, &mu).unwrap().is_finite());
+        let y = [0.0, 1.0];
+        let sum = |mu: [f64; 2], g: &dyn Fn(f64, f64) -> f64| sum_rows(&y, &mu, g);
+        assert_eq!(sum([0.0, 1.0], &|y, m| f.deviance(y, m)), 0.0);
+        assert!(sum([0.0, 1.0], &|y, m| f.loglike(y, m)).abs() < 1e-15);
+        assert!(sum([0.0, 1.0], &|y, m| f.pearson(y, m)).is_finite());
         // A wrong prediction at the boundary is large but finite.
-        let bad = f.deviance(&y, &t(&[1.0, 0.0])).unwrap();
+        let bad = sum([1.0, 0.0], &|y, m| f.deviance(y, m));
         assert!(bad.is_finite() && bad > 100.0, "{bad}");
     }
 }

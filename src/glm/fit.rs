@@ -4,9 +4,8 @@ use std::time::Instant;
 
 use super::family::Binomial;
 use super::irls::{irls, singular_values, Design};
-use super::link::Logit;
+use super::link::{Link, Logit};
 use super::results::{assemble, GlmFit, Inputs};
-use super::rows::RowLink;
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 
@@ -22,7 +21,7 @@ pub fn fit(data: &Dataset, cfg: &GlmConfig) -> Result<GlmFit, GlmError> {
 }
 
 /// [`fit`] with another link for the Binomial family.
-pub fn fit_family<L: RowLink>(
+pub fn fit_family<L: Link>(
     data: &Dataset,
     cfg: &GlmConfig,
     family: &Binomial<L>,

@@ -1,11 +1,11 @@
 //! Logistic regression as a GLM, fitted by Fisher scoring (IRLS) exactly as
 //! statsmodels' `GLM(y, X, family=Binomial()).fit()` does, in f64.
 //!
-//! - [`link`]: link functions (logit), [`family`]: the Binomial family;
+//! - [`link`]: link functions (logit), [`family`]: the Binomial family,
+//!   both one row at a time, as the passes over the rows call them;
 //! - [`irls`]: the Fisher-scoring loop and the final pseudo-inverse refit
-//!   (public so that one iteration, [`irls::step`], can be timed);
-//! - [`RowLink`]: the family and link one row at a time, for the passes
-//!   over the rows;
+//!   (public so that one iteration, [`irls::step`], can be timed), on the
+//!   streaming QR of `qr.rs` and the SVD solves of `solve.rs`;
 //! - [`GlmFit`]: the statistics; [`summary()`]: statsmodels' table;
 //! - [`pyfmt`]: Python's number formatting, which the table needs.
 mod config;
@@ -15,8 +15,12 @@ mod fit;
 pub mod irls;
 pub mod link;
 pub mod pyfmt;
+mod qr;
+#[cfg(test)]
+mod reference;
 mod results;
-mod rows;
+mod solve;
+mod sum;
 mod summary;
 
 pub use config::GlmConfig;
@@ -25,5 +29,4 @@ pub use family::Binomial;
 pub use fit::{fit, fit_family};
 pub use link::{Link, Logit};
 pub use results::GlmFit;
-pub use rows::RowLink;
 pub use summary::{summary, SummaryTime};

@@ -4,8 +4,10 @@ use serde::Serialize;
 use tch::{TchError, Tensor};
 
 use super::family::Binomial;
-use super::irls::{map_chunks, Design, Irls, CHUNK, SEPARATION_ATOL};
-use super::rows::{self, RowLink, Sum};
+use super::irls::{Design, Irls, CHUNK, SEPARATION_ATOL};
+use super::link::Link;
+use super::sum::{sum_rows, Sum};
+use crate::par::map_chunks;
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
 /// μ < 10·DBL_EPSILON or μ > 1 - 10·DBL_EPSILON.
@@ -155,7 +157,7 @@ fn ndtri(p: f64) -> Result<f64, TchError> {
 }
 
 /// Everything needed to turn an IRLS run into a [`GlmFit`].
-pub(crate) struct Inputs<'a, L: RowLink> {
+pub(crate) struct Inputs<'a, L: Link> {
     pub family: &'a Binomial<L>,
     pub x: &'a Design<'a>,
     pub y: &'a [f64],
@@ -172,7 +174,7 @@ pub(crate) struct Inputs<'a, L: RowLink> {
 }
 
 /// Compute the statistics of statsmodels' `GLMResults` from an IRLS run.
-pub(crate) fn assemble<L: RowLink>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> {
+pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> {
     let Inputs {
         family,
         x,
@@ -211,12 +213,16 @@ pub(crate) fn assemble<L: RowLink>(inp: Inputs<'_, L>) -> Result<GlmFit, TchErro
         .collect();
     let per_chunk = map_chunks(parts, threads, |(start, end)| {
         let lin_pred = x.predict_rows(start, end, &params);
-        let mu: Vec<f64> = lin_pred.iter().map(|&e| link.inverse_row(e)).collect();
+        let mu: Vec<f64> = lin_pred.iter().map(|&e| link.inverse(e)).collect();
         let ys = &y[start..end];
-        let fs: [fn(f64, f64) -> f64; 3] = [rows::loglike, rows::deviance, rows::pearson];
-        let sums = fs.map(|f| {
+        let sums = [
+            sum_rows(ys, &mu, |y, m| family.loglike(y, m)),
+            sum_rows(ys, &mu, |y, m| family.deviance(y, m)),
+            sum_rows(ys, &mu, |y, m| family.pearson(y, m)),
+        ]
+        .map(|v| {
             let mut s = Sum::default();
-            s.add(rows::sum_rows(ys, &mu, f));
+            s.add(v);
             s
         });
         (lin_pred, mu, sums)
@@ -238,7 +244,7 @@ pub(crate) fn assemble<L: RowLink>(inp: Inputs<'_, L>) -> Result<GlmFit, TchErro
         ysum.add(*v);
     }
     let ybar = ysum.value() / n as f64;
-    let null = |f: fn(f64, f64) -> f64| {
+    let null = |f: &dyn Fn(f64, f64) -> f64| {
         // f(y, ȳ) for the two values a 0/1 target takes, computed once.
         let (f0, f1) = (f(0.0, ybar), f(1.0, ybar));
         let mut s = Sum::default();
@@ -260,8 +266,8 @@ pub(crate) fn assemble<L: RowLink>(inp: Inputs<'_, L>) -> Result<GlmFit, TchErro
         }
         s.value()
     };
-    let llnull = null(rows::loglike);
-    let null_deviance = null(rows::deviance);
+    let llnull = null(&|y, m| family.loglike(y, m));
+    let null_deviance = null(&|y, m| family.deviance(y, m));
 
     let df_model = rank_x.saturating_sub(1);
     let df_resid = n.saturating_sub(rank_x);

@@ -490,3 +490,29 @@ fn rejects_collinear_design_with_exit_code_2() {
     );
     assert!(!err.contains("panicked"), "{}", r.describe());
 }
+
+/// `glm --json` on `--threads t` with the keys ending in `_s` (timings)
+/// removed, as text (serde_json writes every f64 in its shortest
+/// round-tripping form, so equal text is equal bits).
+fn json_on_threads(threads: &str, data: &[&str]) -> String {
+    let r = logreg(&[&["--threads", threads, "glm", "--json"][..], data].concat());
+    let out = r.ok();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e})\n{}", r.describe()));
+    v.as_object_mut()
+        .expect("a JSON object")
+        .retain(|k, _| !k.ends_with("_s"));
+    serde_json::to_string(&v).unwrap()
+}
+
+#[test]
+fn one_thread_and_two_threads_give_identical_json() {
+    // 300,000 rows × 4 columns = 1.2e6 values: past the 2^20 at which the
+    // automatic rule goes parallel, and 10 chunks of 32,768 rows, so two
+    // threads each factor several chunks and the merge order is tested.
+    let data = ["--n", "300000", "--beta", "0.3,-1,2,0.5"];
+    let one = json_on_threads("1", &data);
+    let two = json_on_threads("2", &data);
+    assert_eq!(one, two, "glm --json differs between 1 and 2 threads");
+    assert!(one.contains("\"params\""), "{one}");
+}

@@ -1,0 +1,346 @@
+//! Streaming Householder QR of the weighted design, chunk by chunk, chunks merged in order.
+use crate::par::{avx2, map_chunks};
+
+/// Rows per Householder block: 128 rows × (k + 1) columns stay in L1 cache
+/// for k ≈ 10.
+pub(super) const BLOCK: usize = 128;
+
+/// Rows per chunk: each chunk is factored on its own (on any thread) and the
+/// chunks' factors are combined in order, so results are the same for any
+/// number of threads.
+pub const CHUNK: usize = 1 << 15;
+
+/// The design matrix as the fit reads it: row-major n × k (as
+/// [`Dataset::x`](crate::data::Dataset)), with a power-of-two scale per
+/// column used inside the QR so that no square over- or underflows (exact:
+/// the scales are undone on R).
+#[derive(Debug, Clone)]
+pub struct Design<'a> {
+    x: &'a [f64],
+    n: usize,
+    pub(super) k: usize,
+    scale: Vec<f64>,
+}
+
+impl<'a> Design<'a> {
+    /// Wrap a row-major n × k slice; `x.len()` must be a multiple of `k`.
+    pub fn new(x: &'a [f64], k: usize) -> Self {
+        assert!(
+            k > 0 && x.len() % k == 0,
+            "design of {} values, k = {k}",
+            x.len()
+        );
+        let n = x.len() / k;
+        let mut max = vec![0.0f64; k];
+        for row in x.chunks_exact(k) {
+            for (m, v) in max.iter_mut().zip(row) {
+                *m = m.max(v.abs());
+            }
+        }
+        let scale = max.iter().map(|&m| pow2_scale(m)).collect();
+        Design { x, n, k, scale }
+    }
+
+    /// Number of rows.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Number of columns.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    fn row(&self, i: usize) -> &[f64] {
+        &self.x[i * self.k..(i + 1) * self.k]
+    }
+
+    /// Xβ for one row.
+    #[inline(always)]
+    pub(super) fn dot_row(&self, i: usize, beta: &[f64]) -> f64 {
+        self.row(i).iter().zip(beta).map(|(x, b)| x * b).sum()
+    }
+
+    /// Xβ for rows `start..end`.
+    pub fn predict_rows(&self, start: usize, end: usize, beta: &[f64]) -> Vec<f64> {
+        (start..end).map(|i| self.dot_row(i, beta)).collect()
+    }
+}
+
+/// A power of two that brings `m` (a column's largest |value|) near 1; 1 for
+/// a zero column.
+fn pow2_scale(m: f64) -> f64 {
+    if m > 0.0 && m.is_finite() {
+        let e = m.log2().floor().clamp(-1000.0, 1000.0) as i32;
+        2f64.powi(-e)
+    } else {
+        1.0
+    }
+}
+
+/// What the pass over the rows noticed about w and z.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Flags {
+    pub bad_w: bool,
+    pub bad_z: bool,
+    pub w_min: f64,
+    pub w_max: f64,
+}
+
+impl Default for Flags {
+    fn default() -> Self {
+        Flags {
+            bad_w: false,
+            bad_z: false,
+            w_min: f64::INFINITY,
+            w_max: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl Flags {
+    #[inline(always)]
+    pub(super) fn add(&mut self, w: f64, z: f64) {
+        self.bad_w |= !w.is_finite();
+        self.bad_z |= !z.is_finite();
+        self.w_min = self.w_min.min(w);
+        self.w_max = self.w_max.max(w);
+    }
+
+    fn merge(&mut self, o: Flags) {
+        self.bad_w |= o.bad_w;
+        self.bad_z |= o.bad_z;
+        self.w_min = self.w_min.min(o.w_min);
+        self.w_max = self.w_max.max(o.w_max);
+    }
+}
+
+/// Undo the column scales on R: R = R' D⁻¹ (the z column, if any, unscaled).
+pub(super) fn unscale(mut r: Vec<f64>, x: &Design, with_z: bool) -> Vec<f64> {
+    let c = x.k + usize::from(with_z);
+    for i in 0..c {
+        for j in 0..x.k {
+            r[i * c + j] /= x.scale[j];
+        }
+    }
+    r
+}
+
+/// Streaming QR over the rows of [√w X D | √w z] (the z column when
+/// `with_z`). `fill(start, sw, z)` writes √w and z of rows `start..start +
+/// sw.len()` and reports on them. Returns R (c × c row-major, c = k +
+/// with_z) and the merged reports.
+pub(super) fn qr_rows<F>(x: &Design, with_z: bool, threads: usize, fill: F) -> (Vec<f64>, Flags)
+where
+    F: Fn(usize, &mut [f64], &mut [f64]) -> Flags + Sync,
+{
+    let c = x.k + usize::from(with_z);
+    let chunks: Vec<(usize, usize)> = (0..x.n)
+        .step_by(CHUNK)
+        .map(|s| (s, (s + CHUNK).min(x.n)))
+        .collect();
+    let factor = |(start, end): (usize, usize)| avx2!(qr_chunk(x, with_z, c, start, end, &fill));
+    let parts: Vec<(Vec<f64>, Flags)> = map_chunks(chunks, threads, factor);
+    if parts.len() == 1 {
+        return parts.into_iter().next().expect("one part");
+    }
+    // Combine the chunks' R factors, in order: the QR of the stacked R's.
+    let mut r = vec![0.0; c * c];
+    let mut flags = Flags::default();
+    let mut m = vec![0.0; c * c];
+    for (part, f) in parts {
+        flags.merge(f);
+        for i in 0..c {
+            for j in 0..c {
+                m[j * c + i] = part[i * c + j];
+            }
+        }
+        absorb(&mut r, &mut m, c, c);
+    }
+    (r, flags)
+}
+
+/// QR of rows `start..end`, one block of [`BLOCK`] rows at a time (the last
+/// block padded with zero rows, which change nothing). Inlined into an
+/// AVX2-compiled caller where the CPU has it (see `avx2!`).
+#[inline(always)]
+fn qr_chunk<F>(
+    x: &Design,
+    with_z: bool,
+    c: usize,
+    start: usize,
+    end: usize,
+    fill: &F,
+) -> (Vec<f64>, Flags)
+where
+    F: Fn(usize, &mut [f64], &mut [f64]) -> Flags,
+{
+    let k = x.k;
+    let mut r = vec![0.0; c * c];
+    let mut m = vec![0.0; BLOCK * c];
+    let mut sw = [0.0; BLOCK];
+    let mut z = [0.0; BLOCK];
+    let mut flags = Flags::default();
+    let mut i = start;
+    while i < end {
+        let b = BLOCK.min(end - i);
+        if b < BLOCK {
+            m.fill(0.0);
+        }
+        flags.merge(fill(i, &mut sw[..b], &mut z[..b]));
+        // Column by column: contiguous stores into the column-major block.
+        let rows = &x.x[i * k..(i + b) * k];
+        for (j, col) in m.chunks_exact_mut(BLOCK).take(k).enumerate() {
+            let sj = x.scale[j];
+            for ((dst, xr), s) in col.iter_mut().zip(rows.chunks_exact(k)).zip(&sw[..b]) {
+                *dst = xr[j] * sj * s;
+            }
+        }
+        if with_z {
+            let col = &mut m[k * BLOCK..k * BLOCK + b];
+            for ((dst, zi), s) in col.iter_mut().zip(&z[..b]).zip(&sw[..b]) {
+                *dst = zi * s;
+            }
+        }
+        absorb(&mut r, &mut m, BLOCK, c);
+        i += b;
+    }
+    (r, flags)
+}
+
+/// Fold a block of rows into R by Householder reflections: R ← the R of
+/// [R; M]. `m` is column-major with `b` rows and `c` columns (overwritten);
+/// `r` is c × c row-major upper triangular. LAPACK `dlarfg`'s reflector.
+#[inline(always)]
+fn absorb(r: &mut [f64], m: &mut [f64], b: usize, c: usize) {
+    for j in 0..c {
+        let (head, tail) = m.split_at_mut((j + 1) * b);
+        let v = &mut head[j * b..];
+        let sigma = dot(v, v);
+        if sigma == 0.0 {
+            continue;
+        }
+        let alpha = r[j * c + j];
+        let norm = alpha.hypot(sigma.sqrt());
+        let beta = if alpha >= 0.0 { -norm } else { norm };
+        let tau = (beta - alpha) / beta;
+        let scale = 1.0 / (alpha - beta);
+        for e in v.iter_mut() {
+            *e *= scale;
+        }
+        r[j * c + j] = beta;
+        for l in j + 1..c {
+            let col = &mut tail[(l - j - 1) * b..(l - j) * b];
+            let s = (r[j * c + l] + dot(v, col)) * tau;
+            r[j * c + l] -= s;
+            for (e, &vi) in col.iter_mut().zip(v.iter()) {
+                *e -= s * vi;
+            }
+        }
+    }
+}
+
+/// Dot product with two vectors of four running sums (vectorises).
+#[inline(always)]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut s0 = [0.0f64; 4];
+    let mut s1 = [0.0f64; 4];
+    let ca = a.chunks_exact(8);
+    let cb = b.chunks_exact(8);
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..4 {
+            s0[l] += x[l] * y[l];
+            s1[l] += x[l + 4] * y[l + 4];
+        }
+    }
+    let s: [f64; 4] = std::array::from_fn(|l| s0[l] + s1[l]);
+    (s[0] + s[2]) + (s[1] + s[3]) + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A well-conditioned n × 3 design (intercept and two columns in
+    /// [-1, 1) from a fixed LCG) and per-row weights and responses.
+    fn design(n: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut s: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+        };
+        let mut x = Vec::with_capacity(n * 3);
+        let (mut sw, mut z) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for _ in 0..n {
+            x.extend([1.0, next(), 100.0 * next()]);
+            sw.push(0.25 + next().abs());
+            z.push(3.0 * next());
+        }
+        (x, sw, z)
+    }
+
+    fn qr(x: &Design, sw: &[f64], z: &[f64], threads: usize) -> Vec<f64> {
+        let (r, _) = qr_rows(x, true, threads, |start, s, zz| {
+            s.copy_from_slice(&sw[start..start + s.len()]);
+            zz.copy_from_slice(&z[start..start + zz.len()]);
+            Flags::default()
+        });
+        r
+    }
+
+    /// The chunks are fixed (32,768 rows) and merged in order, whichever
+    /// thread factored them: any thread count gives the same bits.
+    #[test]
+    fn qr_over_several_chunks_is_the_same_on_any_thread_count() {
+        let n = 2 * CHUNK + 4_464;
+        let (xv, sw, z) = design(n);
+        let x = Design::new(&xv, 3);
+        let one = qr(&x, &sw, &z, 1);
+        for threads in [2, 3, 8] {
+            assert_eq!(qr(&x, &sw, &z, threads), one, "{threads} threads");
+        }
+    }
+
+    /// Merging the R of three chunks equals factoring all rows as one
+    /// chunk, up to the sign of each row of R (a Householder QR fixes R
+    /// only up to signs), within 1e-13 of the row's largest entry. Both are
+    /// backward-stable QRs of the same [√w X | √w z] (cond ≈ 10² here):
+    /// they agree to about cond · eps · √(blocks) ≈ 1e-13 relative in the
+    /// worst case; measured 1e-15 or below.
+    #[test]
+    fn merged_chunks_equal_one_chunk_within_rounding() {
+        let n = 2 * CHUNK + 4_464;
+        let (xv, sw, z) = design(n);
+        let x = Design::new(&xv, 3);
+        let merged = qr(&x, &sw, &z, 2);
+        let fill = |start: usize, s: &mut [f64], zz: &mut [f64]| {
+            s.copy_from_slice(&sw[start..start + s.len()]);
+            zz.copy_from_slice(&z[start..start + zz.len()]);
+            Flags::default()
+        };
+        let (single, _) = qr_chunk(&x, true, 4, 0, n, &fill);
+        let mut worst = 0.0f64;
+        for i in 0..4 {
+            let (a, b) = (&merged[i * 4..i * 4 + 4], &single[i * 4..i * 4 + 4]);
+            let sign = if (a[i] >= 0.0) == (b[i] >= 0.0) {
+                1.0
+            } else {
+                -1.0
+            };
+            let big = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            for (p, q) in a.iter().zip(b) {
+                worst = worst.max((p - sign * q).abs() / big);
+            }
+        }
+        assert!(worst <= 1e-13, "merged vs one chunk: {worst:e}");
+        assert!(merged[0].abs() > 1.0, "R is not trivial: {merged:?}");
+    }
+}

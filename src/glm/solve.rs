@@ -1,0 +1,147 @@
+//! SVD solves on the small R: `lstsq`, `pinv` (covariance, rank), singular values of X.
+use tch::{TchError, Tensor};
+
+use super::link::EPS;
+use super::qr::{qr_rows, unscale, Design, Flags};
+
+/// statsmodels' `pinv_extended` cutoff: singular values at most
+/// `RCOND_PINV * max(s)` are treated as zero.
+pub const RCOND_PINV: f64 = 1e-15;
+
+/// `np.linalg.lstsq(..., rcond=-1)`: LAPACK's machine-precision cutoff.
+const RCOND_LSTSQ: f64 = EPS;
+
+/// A weighted least-squares problem, reduced to k × k: the upper-triangular
+/// R of √w X and c = Qᵀ √w z (from R of [√w X | √w z], stored
+/// (k+1) × (k+1) row-major).
+#[derive(Debug, Clone)]
+pub struct Wls {
+    pub(super) k: usize,
+    pub(super) r: Vec<f64>,
+    /// The weight of every row, when all rows had the same.
+    pub(super) uniform: Option<f64>,
+}
+
+/// An SVD R = U diag(s) Vᵀ, U and V row-major.
+struct Svd {
+    u: Vec<f64>,
+    s: Vec<f64>,
+    v: Vec<f64>,
+}
+
+/// A solve's result: β, s⁺ (the inverted singular values, 0 below the
+/// cutoff) and the SVD it came from.
+struct Solved {
+    beta: Vec<f64>,
+    s_inv: Vec<f64>,
+    svd: Svd,
+}
+
+impl Wls {
+    /// When every row had the same weight w (statsmodels' first iteration
+    /// for a 0/1 target: μ₀ is 0.25 or 0.75, so w = 3/16 on every row), the
+    /// singular values of X itself: those of √w X divided by √w.
+    pub fn x_singular_values(&self) -> Result<Option<Vec<f64>>, TchError> {
+        let Some(w) = self.uniform.filter(|w| *w > 0.0 && w.is_finite()) else {
+            return Ok(None);
+        };
+        let s = self.svd()?.s;
+        Ok(Some(s.iter().map(|s| s / w.sqrt()).collect()))
+    }
+
+    /// R (k × k, row-major).
+    fn r_x(&self) -> Vec<f64> {
+        let (k, c) = (self.k, self.k + 1);
+        (0..k)
+            .flat_map(|i| self.r[i * c..i * c + k].to_vec())
+            .collect()
+    }
+
+    /// Qᵀ √w z (k).
+    fn qtz(&self) -> Vec<f64> {
+        let c = self.k + 1;
+        (0..self.k).map(|i| self.r[i * c + self.k]).collect()
+    }
+
+    /// SVD of R: (U, s, V), each row-major; R = U diag(s) Vᵀ.
+    fn svd(&self) -> Result<Svd, TchError> {
+        let k = self.k as i64;
+        let r = Tensor::f_from_slice(&self.r_x())?.f_view([k, k])?;
+        let (u, s, v) = r.f_svd(true, true)?;
+        Ok(Svd {
+            u: Vec::<f64>::try_from(&u.f_contiguous()?.f_view([-1])?)?,
+            s: Vec::<f64>::try_from(&s)?,
+            v: Vec::<f64>::try_from(&v.f_contiguous()?.f_view([-1])?)?,
+        })
+    }
+
+    /// V diag(s⁺) Uᵀ c with s⁺ = 1/s above `rcond · max(s)`, else 0; also
+    /// s⁺ and the SVD.
+    fn solve(&self, rcond: f64) -> Result<Solved, TchError> {
+        let k = self.k;
+        let svd = self.svd()?;
+        let (u, s, v) = (&svd.u, &svd.s, &svd.v);
+        let smax = s.iter().cloned().fold(0.0, f64::max);
+        let cutoff = rcond * smax;
+        let s_inv: Vec<f64> = s
+            .iter()
+            .map(|&s| if s > cutoff { 1.0 / s } else { 0.0 })
+            .collect();
+        let c = self.qtz();
+        // t = diag(s⁺) Uᵀ c
+        let t: Vec<f64> = (0..k)
+            .map(|j| s_inv[j] * (0..k).map(|i| u[i * k + j] * c[i]).sum::<f64>())
+            .collect();
+        let beta = (0..k)
+            .map(|i| (0..k).map(|j| v[i * k + j] * t[j]).sum())
+            .collect();
+        Ok(Solved { beta, s_inv, svd })
+    }
+
+    /// The least-squares solution as `np.linalg.lstsq(√w X, √w z,
+    /// rcond=-1)` (LAPACK `gelsd`): singular values at most EPS·max(s) are
+    /// dropped.
+    pub fn lstsq(&self) -> Result<Vec<f64>, TchError> {
+        Ok(self.solve(RCOND_LSTSQ)?.beta)
+    }
+
+    /// statsmodels' `WLS.fit("pinv")`: params = pinv(√w X)·√w z with
+    /// `pinv_extended(rcond=1e-15)`, the normalized covariance
+    /// pinv·pinvᵀ = V diag(s⁺)² Vᵀ (k × k, row-major), and the rank as
+    /// numpy's `matrix_rank(diag(s))` (s > max(s)·k·EPS).
+    pub fn pinv(&self) -> Result<(Vec<f64>, Vec<f64>, usize), TchError> {
+        let k = self.k;
+        let Solved {
+            beta: params,
+            s_inv,
+            svd: Svd { s, v, .. },
+        } = self.solve(RCOND_PINV)?;
+        let mut cov = vec![0.0; k * k];
+        for a in 0..k {
+            for b in 0..k {
+                cov[a * k + b] = (0..k)
+                    .map(|j| v[a * k + j] * s_inv[j] * s_inv[j] * v[b * k + j])
+                    .sum();
+            }
+        }
+        let smax = s.iter().cloned().fold(0.0, f64::max);
+        let tol = smax * k as f64 * EPS;
+        let rank = s.iter().filter(|&&s| s > tol).count();
+        Ok((params, cov, rank))
+    }
+}
+
+/// Singular values of X itself (unweighted), from the QR of X: what
+/// `np.linalg.matrix_rank(exog)` looks at.
+pub fn singular_values(x: &Design, threads: usize) -> Result<Vec<f64>, TchError> {
+    let (r, _) = qr_rows(x, false, threads, |_, sw, _| {
+        sw.fill(1.0);
+        Flags::default()
+    });
+    let r = unscale(r, x, false);
+    let k = x.k as i64;
+    let (_, s, _) = Tensor::f_from_slice(&r)?
+        .f_view([k, k])?
+        .f_svd(true, false)?;
+    Vec::<f64>::try_from(&s)
+}
