@@ -8,6 +8,7 @@
 //! - [`glm`]: link, family, Fisher scoring (`glm/irls.rs`), results and the
 //!   statsmodels summary table.
 //! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
+//! - [`math`]: the scalar maths several parts share (sigmoid, X·β, log-likelihood).
 //! - [`compare`]: both fits side by side; [`repeat`]: Monte Carlo study.
 //! - [`plot`]: SVG pictures, rendered to strings.
 //! - [`memory`]: a request's memory, checked against the machine's before the work.
@@ -18,6 +19,7 @@ pub mod compare;
 pub mod data;
 mod error_kind;
 pub mod glm;
+pub mod math;
 pub mod memory;
 pub mod nn;
 pub mod numfmt;
