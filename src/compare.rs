@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmFit};
+use crate::math::loglike;
 use crate::nn::{self, NnFit, Observer, TrainConfig, Want};
 use crate::numfmt::{cell, Short};
-use crate::simulate::sigmoid;
 
 /// The network "matches" the GLM once every coefficient is within this.
 pub const MATCH_TOL: f64 = 1e-3;
@@ -139,19 +139,6 @@ pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
         .zip(b)
         .map(|(x, y)| (x - y).abs())
         .fold(0.0, f64::max)
-}
-
-/// Bernoulli log-likelihood of `params` on `data`, as statsmodels computes
-/// it: Σ y·log((mu+1e-20)/(1−mu+1e-20)) + log(1−mu+1e-20).
-pub fn loglike(data: &Dataset, params: &[f64]) -> f64 {
-    (0..data.n)
-        .map(|i| {
-            let row = &data.x[i * data.k..(i + 1) * data.k];
-            let eta: f64 = row.iter().zip(params).map(|(x, b)| x * b).sum();
-            let mu = sigmoid(eta);
-            data.y[i] * ((mu + 1e-20) / (1.0 - mu + 1e-20)).ln() + (1.0 - mu + 1e-20).ln()
-        })
-        .sum()
 }
 
 /// The side-by-side table and the lines below it.

@@ -9,6 +9,7 @@
 //!   `glm/qr.rs` and solves `glm/solve.rs`), results and the
 //!   statsmodels summary table.
 //! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
+//! - [`math`]: the scalar maths several parts share (sigmoid, X·β, log-likelihood).
 //! - [`compare`]: both fits side by side; [`repeat`]: Monte Carlo study.
 //! - [`plot`]: SVG pictures, rendered to strings.
 //! - [`par`]: threads and SIMD dispatch for the passes over the rows.
@@ -20,6 +21,7 @@ pub mod compare;
 pub mod data;
 mod error_kind;
 pub mod glm;
+pub mod math;
 pub mod memory;
 pub mod nn;
 pub mod numfmt;

@@ -16,5 +16,5 @@ pub use observe::{Observer, Want};
 pub(crate) use optimizer::Stepper;
 // For `repeat`'s exact path: the single run's own gradient step.
 pub use standardize::{StandardizeError, Standardizer};
-pub(crate) use train::Replay;
+pub(crate) use train::{bce, draw_layer, layer_params, snapshot, tensor_kind, NetSetup, Replay};
 pub use train::{train, train_with, NnFit, TrainError};

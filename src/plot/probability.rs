@@ -6,7 +6,7 @@ use super::common::{
     render, solid, tick, PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE,
     MAX_SCATTER_POINTS, TITLE_SIZE,
 };
-use crate::simulate::sigmoid;
+use crate::math::sigmoid;
 
 /// Where the probabilities come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

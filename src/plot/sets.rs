@@ -4,6 +4,7 @@ use super::{loss, outcomes, params, probability, Source};
 use crate::compare::Comparison;
 use crate::data::Dataset;
 use crate::glm::GlmFit;
+use crate::math::lin_pred;
 use crate::nn::NnFit;
 use crate::simulate::Simulated;
 
@@ -63,12 +64,4 @@ pub fn training(
             )?,
         },
     ])
-}
-
-/// X·params per row, in f64.
-fn lin_pred(data: &Dataset, params: &[f64]) -> Vec<f64> {
-    data.x
-        .chunks(data.k)
-        .map(|row| row.iter().zip(params).map(|(x, b)| x * b).sum())
-        .collect()
 }

@@ -22,11 +22,14 @@
 //!
 //! The networks advance in lockstep, one step each in turn, so that the stop
 //! flag and the progress reports behave as on the closed-form path.
-use tch::{nn, Device, Kind, Reduction, TchError, Tensor};
+use tch::{nn, TchError, Tensor};
 
-use super::batched::{BatchError, BatchedFit, Control, CHECK_EVERY};
+use super::batched::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control, CHECK_EVERY};
 use crate::data::Dataset;
-use crate::nn::{LogisticNet, Precision, Replay, Standardizer, Stepper, TrainConfig, TrainError};
+use crate::nn::{
+    bce, layer_params, snapshot, tensor_kind, LogisticNet, NetSetup, Replay, Standardizer, Stepper,
+    TrainConfig, TrainError,
+};
 
 /// One network of the batch, as `nn::train` sets it up for a single run.
 struct Net {
@@ -48,38 +51,21 @@ struct Net {
 
 impl Net {
     /// Data, initial weights and optimiser exactly as `nn::train` makes them.
-    fn new(data: &Dataset, seed: u64, cfg: &TrainConfig, kind: Kind) -> Result<Self, BatchError> {
-        let run = |source: TrainError| BatchError::Run { seed, source };
-        let (n, k) = (data.n as i64, data.k as i64 - 1);
-        let scaler = match cfg.standardize {
-            true => Some(Standardizer::fit(data).map_err(|e| run(e.into()))?),
-            false => None,
-        };
-        let x = match &scaler {
-            Some(s) => Tensor::f_from_slice(&s.transform(data))?.f_view([n, k])?,
-            None => data.features_tensor(Kind::Double, Device::Cpu)?,
-        }
-        .f_to_kind(kind)?
-        .f_to_device(cfg.device)?;
-        if x.f_isfinite()?.f_all()?.f_int64_value(&[])? == 0 {
-            return Err(run(TrainError::Overflow(cfg.precision)));
-        }
-        let y = data.y_tensor(kind, cfg.device)?;
-
-        tch::manual_seed(seed as i64);
-        let mut vs = nn::VarStore::new(Device::Cpu);
-        let net = LogisticNet::new(&vs.root(), k)?;
-        if cfg.precision == Precision::F64 {
-            vs.double();
-        }
-        vs.set_device(cfg.device);
-        let init = net.params()?;
-        let init_params = match &scaler {
-            Some(s) => s.to_original(&init),
-            None => init,
-        };
-        let replay = Replay::new(&net, kind, cfg.device)?;
-        let opt = Stepper::new(cfg, &params(&net))?;
+    fn new(data: &Dataset, seed: u64, cfg: &TrainConfig) -> Result<Self, BatchError> {
+        let NetSetup {
+            scaler,
+            x,
+            y,
+            vs,
+            net,
+            init_params,
+        } = NetSetup::new(data, cfg, seed).map_err(|e| match e {
+            // libtorch failures are the batch's, as everywhere else in it.
+            TrainError::Torch(_) => BatchError::Train(e),
+            source => BatchError::Run { seed, source },
+        })?;
+        let replay = Replay::new(&net, tensor_kind(cfg.precision), cfg.device)?;
+        let opt = Stepper::new(cfg, &layer_params(&net))?;
         Ok(Net {
             seed,
             _vs: vs,
@@ -100,10 +86,10 @@ impl Net {
     fn step(&mut self, step: usize, cfg: &TrainConfig) -> Result<(), TchError> {
         let want_loss = cfg.tol.is_some() || step + 1 == cfg.steps;
         let before = match cfg.tol {
-            Some(_) => Some(self.snapshot()?),
+            Some(_) => Some(snapshot(&self.net)?),
             None => None,
         };
-        let params = params(&self.net);
+        let params = layer_params(&self.net);
         let loss = self.replay.step(
             &self.net,
             &mut self.opt,
@@ -116,8 +102,7 @@ impl Net {
             self.loss = loss;
         }
         if let (Some(tol), Some(before)) = (cfg.tol, before) {
-            let change = self
-                .snapshot()?
+            let change = snapshot(&self.net)?
                 .f_sub(&before)?
                 .f_abs()?
                 .f_max()?
@@ -129,24 +114,12 @@ impl Net {
         Ok(())
     }
 
-    /// `[bias, w...]` as one detached tensor, as the single run's `snapshot`.
-    fn snapshot(&self) -> Result<Tensor, TchError> {
-        let _guard = tch::no_grad_guard();
-        let bias = self.net.linear.bs.as_ref().expect("the layer has a bias");
-        Tensor::f_cat(&[bias, &self.net.linear.ws.f_view([-1])?], 0)
-    }
-
     /// The result after `steps_done` lockstep steps.
     fn finish(mut self, steps_done: usize) -> Result<BatchedFit, BatchError> {
         let loss = match self.loss.take() {
             Some(l) => l.f_double_value(&[])?,
             // No step taken: the loss at the initial parameters.
-            None => tch::no_grad(|| {
-                self.net
-                    .f_forward(&self.x)?
-                    .f_binary_cross_entropy::<Tensor>(&self.y, None, Reduction::Mean)
-            })?
-            .f_double_value(&[])?,
+            None => tch::no_grad(|| bce(&self.net, &self.x, &self.y))?.f_double_value(&[])?,
         };
         let p = self.net.params()?;
         if !loss.is_finite() || p.iter().any(|v| !v.is_finite()) {
@@ -174,50 +147,44 @@ impl Net {
     }
 }
 
-/// The layer's parameters in the optimiser's order: weight, then bias.
-fn params(net: &LogisticNet) -> [&Tensor; 2] {
-    [
-        &net.linear.ws,
-        net.linear.bs.as_ref().expect("the layer has a bias"),
-    ]
-}
+/// Trains each network of a chunk with the single run's code.
+pub(super) struct Exact;
 
-/// Train one network per data set, each with the single run's code.
-/// `Ok(None)` if `ctl.stop` was raised. The caller has checked `cfg`, the
-/// shapes and the device.
-pub(super) fn train(
-    data: &[Dataset],
-    seeds: &[u64],
-    cfg: &TrainConfig,
-    kind: Kind,
-    ctl: &mut Control<'_>,
-) -> Result<Option<Vec<BatchedFit>>, BatchError> {
-    let mut nets = data
-        .iter()
-        .zip(seeds)
-        .map(|(d, &seed)| Net::new(d, seed, cfg, kind))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut steps_done = cfg.steps;
-    for step in 0..cfg.steps {
-        if step > 0 && step % CHECK_EVERY == 0 {
-            ctl.report(step);
-            if ctl.stopped() {
-                return Ok(None);
+impl ChunkTrainer for Exact {
+    fn train(
+        &self,
+        chunk: &Chunk<'_>,
+        ctl: &mut Control<'_>,
+    ) -> Result<Option<Vec<BatchedFit>>, BatchError> {
+        let cfg = chunk.cfg;
+        let mut nets = chunk
+            .data
+            .iter()
+            .zip(chunk.seeds)
+            .map(|(d, &seed)| Net::new(d, seed, cfg))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut steps_done = cfg.steps;
+        for step in 0..cfg.steps {
+            if step > 0 && step % CHECK_EVERY == 0 {
+                ctl.report(step);
+                if ctl.stopped() {
+                    return Ok(None);
+                }
+            }
+            let mut live = 0;
+            for net in nets.iter_mut().filter(|n| n.converged_at.is_none()) {
+                net.step(step, cfg).map_err(|e| net.locate(e))?;
+                live += usize::from(net.converged_at.is_none());
+            }
+            if live == 0 {
+                steps_done = step + 1;
+                break;
             }
         }
-        let mut live = 0;
-        for net in nets.iter_mut().filter(|n| n.converged_at.is_none()) {
-            net.step(step, cfg).map_err(|e| net.locate(e))?;
-            live += usize::from(net.converged_at.is_none());
-        }
-        if live == 0 {
-            steps_done = step + 1;
-            break;
-        }
+        ctl.report(steps_done);
+        nets.into_iter()
+            .map(|n| n.finish(steps_done))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
     }
-    ctl.report(steps_done);
-    nets.into_iter()
-        .map(|n| n.finish(steps_done))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
 }

@@ -2,10 +2,12 @@
 //! of runs trained together as one batch.
 //!
 //! - [`batched`]: R networks trained as one set of tensors;
+//! - `closed_form`: the batch as one set of tensors, the gradient in closed form;
 //! - `exact`: the batch's exact path, each network with the single run's code;
 //! - [`Study`]: the runs, in chunks, each reproducible by `compare`;
 //! - [`Summary`]: the aggregate; [`render`]: its table and the per-run lines.
 pub mod batched;
+mod closed_form;
 mod exact;
 mod render;
 mod study;

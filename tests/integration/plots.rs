@@ -43,113 +43,39 @@ impl Elem {
     }
 }
 
-/// Decode the five XML entities (and numeric references) in `s`; reject a
-/// bare `&` or `<`.
-fn unescape(s: &str, at: usize) -> String {
-    assert!(!s.contains('<'), "stray '<' near byte {at}");
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let end = rest[i..]
-            .find(';')
-            .unwrap_or_else(|| panic!("unterminated entity near byte {at}"));
-        let ent = &rest[i + 1..i + end];
-        out.push(match ent {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ if ent.starts_with("#x") => {
-                char::from_u32(u32::from_str_radix(&ent[2..], 16).unwrap()).unwrap()
-            }
-            _ if ent.starts_with('#') => char::from_u32(ent[1..].parse().unwrap()).unwrap(),
-            _ => panic!("unknown entity &{ent}; near byte {at}"),
-        });
-        rest = &rest[i + end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Parse `svg` as XML, panicking on anything not well-formed (unbalanced or
-/// mismatched tags, unquoted or repeated attributes, bad entities, text
-/// outside the root, more than one root), and return its elements in
-/// document order. The root must be `<svg>`.
+/// Parse `svg` as XML with `roxmltree`, panicking on anything not
+/// well-formed (unbalanced or mismatched tags, unquoted or repeated
+/// attributes, bad entities, text outside the root, more than one root),
+/// and return its elements in document order, each with its own text
+/// (trimmed pieces, entities decoded). The root must be `<svg>`.
 fn parse(svg: &str) -> Vec<Elem> {
-    let mut elems: Vec<Elem> = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    let mut roots = 0;
-    let mut pos = 0;
-    let b = svg.as_bytes();
-    while pos < b.len() {
-        let lt = svg[pos..].find('<').map_or(b.len(), |i| pos + i);
-        let text = unescape(&svg[pos..lt], pos);
-        if !text.trim().is_empty() {
-            let top = *stack.last().expect("text outside the root element");
-            elems[top].text.push_str(text.trim());
-        }
-        if lt == b.len() {
-            break;
-        }
-        let gt = lt + svg[lt..].find('>').expect("unclosed tag");
-        let tag = &svg[lt + 1..gt];
-        pos = gt + 1;
-        if tag.starts_with('?') || tag.starts_with('!') {
-            assert!(elems.is_empty(), "declaration after the root element");
-            continue;
-        }
-        if let Some(name) = tag.strip_prefix('/') {
-            let open = stack.pop().expect("closing tag without an open one");
-            assert_eq!(elems[open].name, name.trim(), "mismatched closing tag");
-            continue;
-        }
-        let (body, self_closing) = match tag.strip_suffix('/') {
-            Some(t) => (t, true),
-            None => (tag, false),
+    use roxmltree::Error;
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| {
+        let what = match e {
+            Error::UnexpectedCloseTag(..) => "mismatched closing tag",
+            Error::UnclosedRootNode => "unclosed elements",
+            Error::UnknownEntityReference(..) => "unknown entity",
+            _ => "not well-formed XML",
         };
-        let name_end = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
-        let name = &body[..name_end];
-        assert!(
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || "-_:".contains(c)),
-            "bad element name '{name}'"
-        );
-        let mut attrs = HashMap::new();
-        let mut rest = body[name_end..].trim_start();
-        while !rest.is_empty() {
-            let eq = rest.find('=').expect("attribute without a value");
-            let key = rest[..eq].trim();
-            let q = rest[eq + 1..].chars().next().expect("attribute value");
-            assert!(q == '"' || q == '\'', "unquoted attribute {key}");
-            let vstart = eq + 2;
-            let vend = vstart + rest[vstart..].find(q).expect("unterminated value");
-            let value = unescape(&rest[vstart..vend], lt);
-            assert!(
-                attrs.insert(key.to_string(), value).is_none(),
-                "repeated attribute {key}"
-            );
-            rest = rest[vend + 1..].trim_start();
-        }
-        if stack.is_empty() {
-            roots += 1;
-            assert_eq!(name, "svg", "the root element is <svg>");
-        }
-        elems.push(Elem {
-            name: name.into(),
-            attrs,
-            text: String::new(),
-        });
-        if !self_closing {
-            stack.push(elems.len() - 1);
-        }
-    }
-    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
-    assert_eq!(roots, 1, "exactly one root element");
-    elems
+        panic!("{what}: {e}")
+    });
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "the root element is <svg>");
+    root.descendants()
+        .filter(|n| n.is_element())
+        .map(|n| Elem {
+            name: n.tag_name().name().into(),
+            attrs: n
+                .attributes()
+                .map(|a| (a.name().to_string(), a.value().to_string()))
+                .collect(),
+            text: n
+                .children()
+                .filter_map(|c| c.text())
+                .map(str::trim)
+                .collect(),
+        })
+        .collect()
 }
 
 /// A parsed picture with the queries the tests need.

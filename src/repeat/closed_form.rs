@@ -1,0 +1,364 @@
+//! `repeat`'s closed-form path: the R networks of a chunk as one set of
+//! tensors, the gradient in four batched kernels (see [`super::batched`]).
+use tch::{Device, Kind, Reduction, TchError, Tensor};
+
+use super::batched::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control, CHECK_EVERY};
+use crate::nn::{
+    draw_layer, tensor_kind, Precision, Standardizer, Stepper, TrainConfig, TrainError,
+};
+use crate::torch::to_vec_f64;
+
+/// Trains the networks of a chunk as one batch with the closed-form gradient.
+pub(super) struct ClosedForm;
+
+impl ChunkTrainer for ClosedForm {
+    fn train(
+        &self,
+        chunk: &Chunk<'_>,
+        ctl: &mut Control<'_>,
+    ) -> Result<Option<Vec<BatchedFit>>, BatchError> {
+        let Chunk { data, seeds, cfg } = *chunk;
+        let kind = tensor_kind(cfg.precision);
+        let (r, n, k1) = (data.len(), data[0].n, data[0].k);
+        // The design R × n × (k+1): the data's own (with its column of ones), or
+        // ones and standardized features.
+        let scalers = data
+            .iter()
+            .zip(seeds)
+            .map(|(d, &seed)| match cfg.standardize {
+                false => Ok(None),
+                true => Standardizer::fit(d).map(Some).map_err(|e| BatchError::Run {
+                    seed,
+                    source: e.into(),
+                }),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut xs = Vec::with_capacity(r * n * k1);
+        for (d, s) in data.iter().zip(&scalers) {
+            match s {
+                None => xs.extend_from_slice(&d.x),
+                Some(s) => {
+                    for row in s.transform(d).chunks(k1 - 1) {
+                        xs.push(1.0);
+                        xs.extend_from_slice(row);
+                    }
+                }
+            }
+        }
+        if cfg.precision == Precision::F32 {
+            if let Some(i) = xs.iter().position(|v| !(*v as f32).is_finite()) {
+                return Err(BatchError::Run {
+                    seed: seeds[i / (n * k1)],
+                    source: TrainError::Overflow(cfg.precision),
+                });
+            }
+        }
+        let x = Tensor::f_from_slice(&xs)?.f_view([r as i64, n as i64, k1 as i64])?;
+        drop(xs);
+        let ys: Vec<f64> = data.iter().flat_map(|d| d.y.iter().copied()).collect();
+        let y = Tensor::f_from_slice(&ys)?.f_view([r as i64, n as i64])?;
+
+        // Initial weights, drawn per network exactly as the single run draws them.
+        let mut init = Vec::with_capacity(r * k1);
+        for &seed in seeds {
+            let (_vs, net) = draw_layer(seed, k1 as i64 - 1)?;
+            init.extend(net.params()?);
+        }
+        // The values are float32 draws: cast to float32 (exact), then to `kind`
+        // as `.double()` does.
+        let theta0 = Tensor::f_from_slice(&init)?
+            .f_view([r as i64, 1, k1 as i64])?
+            .f_to_kind(Kind::Float)?
+            .f_to_kind(kind)?;
+
+        let grad = Grad::new(&x, &y, &theta0, kind, cfg.device)?;
+        let mut trainer = Trainer::new(grad, cfg)?;
+        let steps = trainer
+            .run(cfg, ctl)
+            .map_err(|e| trainer.locate(e, seeds))?;
+        let Some(steps_done) = steps else {
+            return Ok(None);
+        };
+        ctl.report(steps_done);
+        let (params, loss, conv) = trainer.results()?;
+
+        let mut out = Vec::with_capacity(r);
+        for i in 0..r {
+            let p = &params[i * k1..(i + 1) * k1];
+            if !loss[i].is_finite() || p.iter().any(|v| !v.is_finite()) {
+                return Err(BatchError::Diverged { seed: seeds[i] });
+            }
+            let original = |p: &[f64]| match &scalers[i] {
+                Some(s) => s.to_original(p),
+                None => p.to_vec(),
+            };
+            let converged_at = conv.as_ref().and_then(|c| c[i]);
+            out.push(BatchedFit {
+                params: original(p),
+                init_params: original(&init[i * k1..(i + 1) * k1]),
+                loss: loss[i],
+                steps: converged_at.unwrap_or(steps_done),
+                converged_at,
+            });
+        }
+        Ok(Some(out))
+    }
+}
+
+/// Give a leaf tensor a defined `.grad` (all ones) that later steps
+/// overwrite, as `nn/train.rs` does, and return it.
+fn define_grad(leaf: &Tensor) -> Result<Tensor, TchError> {
+    leaf.f_sum(leaf.kind())?.f_backward()?;
+    leaf.f_grad()
+}
+
+/// The parameters and the closed-form gradient of one batch. Parameters
+/// `theta` R × 1 × (k+1) (`[bias, w...]`).
+struct Grad {
+    /// Design, transposed: R × (k+1) × n, the row of ones first.
+    xt: Tensor,
+    /// `xt` seen as R × n × (k+1).
+    x: Tensor,
+    /// Targets R × 1 × n.
+    y: Tensor,
+    theta: Tensor,
+    grad: Tensor,
+    /// Scratch R × 1 × n: the linear predictor, the prediction, the residual.
+    z: Tensor,
+    n: i64,
+}
+
+impl Grad {
+    fn new(
+        x: &Tensor,
+        y: &Tensor,
+        theta0: &Tensor,
+        kind: Kind,
+        dev: Device,
+    ) -> Result<Self, TchError> {
+        let (r, n) = (x.size()[0], x.size()[1]);
+        let xt = x
+            .f_to_kind(kind)?
+            .f_transpose(1, 2)?
+            .f_contiguous()?
+            .f_to_device(dev)?;
+        let theta = theta0.f_to_device(dev)?.f_set_requires_grad(true)?;
+        Ok(Grad {
+            x: xt.f_transpose(1, 2)?,
+            xt,
+            y: y.f_view([r, 1, n])?.f_to_kind(kind)?.f_to_device(dev)?,
+            grad: define_grad(&theta)?,
+            theta,
+            z: Tensor::f_empty([r, 1, n], (kind, dev))?,
+            n,
+        })
+    }
+
+    /// The tensors the optimiser updates.
+    fn params(&self) -> Vec<&Tensor> {
+        vec![&self.theta]
+    }
+
+    /// The parameters as R × 1 × (k+1), `[bias, w...]`.
+    fn theta(&self) -> Result<Tensor, TchError> {
+        let _guard = tch::no_grad_guard();
+        self.theta.f_detach()
+    }
+
+    /// Predictions at the current parameters (R × 1 × n) in the scratch
+    /// tensor; returns them and the targets in the same shape.
+    fn forward(&mut self) -> Result<(Tensor, Tensor), TchError> {
+        let _guard = tch::no_grad_guard();
+        let _ = self.theta.f_bmm_out(&self.z, &self.xt)?;
+        let _ = self.z.f_sigmoid_()?;
+        Ok((self.z.shallow_clone(), self.y.shallow_clone()))
+    }
+
+    /// Write the gradient of the summed loss into `theta`'s `.grad`; return
+    /// the per-network mean BCE at the current parameters if asked.
+    fn step(&mut self, want_loss: bool) -> Result<Option<Tensor>, TchError> {
+        let (p, y) = self.forward()?;
+        let _guard = tch::no_grad_guard();
+        let loss = match want_loss {
+            true => Some(mean_bce(&p, &y)?),
+            false => None,
+        };
+        let _ = self.z.f_sub_(&self.y)?;
+        let _ = self.z.f_bmm_out(&self.grad, &self.x)?;
+        let _ = self.grad.f_div_scalar_(self.n)?;
+        Ok(loss)
+    }
+
+    /// The scratch tensor holding predictions, for locating a divergence.
+    fn predictions(&self) -> &Tensor {
+        &self.z
+    }
+}
+
+/// Per-network convergence bookkeeping for `tol`: a network whose largest
+/// parameter change falls below `tol` is frozen at that state (its result is
+/// kept; the batch goes on training it, and the result ignores that).
+struct Tol {
+    tol: f64,
+    before: Tensor,
+    done: Tensor,
+    theta: Tensor,
+    loss: Tensor,
+    step: Tensor,
+}
+
+impl Tol {
+    /// After step `step`: freeze the networks whose change fell below `tol`.
+    fn update(&mut self, theta: &Tensor, loss: &Tensor, step: usize) -> Result<(), TchError> {
+        let _guard = tch::no_grad_guard();
+        let r = theta.size()[0];
+        // The single run compares the change in f64.
+        let change = theta
+            .f_sub(&self.before)?
+            .f_abs()?
+            .f_amax([1i64, 2].as_slice(), false)?
+            .f_to_kind(Kind::Double)?;
+        let newly = change
+            .f_lt(self.tol)?
+            .f_logical_and(&self.done.f_logical_not()?)?;
+        self.theta = theta.f_where_self(&newly.f_view([r, 1, 1])?, &self.theta)?;
+        self.loss = loss.f_where_self(&newly, &self.loss)?;
+        let _ = self.step.f_masked_fill_(&newly, step as i64)?;
+        let _ = self.done.f_logical_or_(&newly)?;
+        Ok(())
+    }
+}
+
+/// The state of one batch in training.
+struct Trainer {
+    grad: Grad,
+    opt: Stepper,
+    last_loss: Option<Tensor>,
+    tol: Option<Tol>,
+}
+
+impl Trainer {
+    fn new(grad: Grad, cfg: &TrainConfig) -> Result<Self, TchError> {
+        let opt = Stepper::new(cfg, &grad.params())?;
+        let tol = match cfg.tol {
+            None => None,
+            Some(tol) => {
+                let theta = grad.theta()?;
+                let (r, kind, dev) = (theta.size()[0], theta.kind(), theta.device());
+                Some(Tol {
+                    tol,
+                    before: theta.f_zeros_like()?,
+                    done: Tensor::f_zeros([r], (Kind::Bool, dev))?,
+                    theta: theta.f_zeros_like()?,
+                    loss: Tensor::f_zeros([r], (kind, dev))?,
+                    step: Tensor::f_zeros([r], (Kind::Int64, dev))?,
+                })
+            }
+        };
+        Ok(Trainer {
+            grad,
+            opt,
+            last_loss: None,
+            tol,
+        })
+    }
+
+    /// Train `cfg.steps` steps (fewer if every network met `tol`); `None` if stopped.
+    fn run(&mut self, cfg: &TrainConfig, ctl: &mut Control<'_>) -> Result<Option<usize>, TchError> {
+        for step in 0..cfg.steps {
+            if step > 0 && step % CHECK_EVERY == 0 {
+                ctl.report(step);
+                if ctl.stopped() {
+                    return Ok(None);
+                }
+                if let Some(t) = &self.tol {
+                    if t.done.f_all()?.f_int64_value(&[])? != 0 {
+                        return Ok(Some(step));
+                    }
+                }
+            }
+            let want_loss = self.tol.is_some() || step + 1 == cfg.steps;
+            let loss = self.grad.step(want_loss)?;
+            if let Some(t) = self.tol.as_mut() {
+                t.before = self.grad.theta()?.f_detach_copy()?;
+            }
+            self.opt.step(&self.grad.params())?;
+            if let Some(t) = self.tol.as_mut() {
+                let loss = loss.as_ref().expect("the loss is computed when tol is set");
+                t.update(&self.grad.theta()?, loss, step + 1)?;
+            }
+            if loss.is_some() {
+                self.last_loss = loss;
+            }
+        }
+        if cfg.steps == 0 {
+            // As the single run: the loss at the initial parameters.
+            let (p, y) = self.grad.forward()?;
+            let _guard = tch::no_grad_guard();
+            self.last_loss = Some(mean_bce(&p, &y)?);
+        }
+        Ok(Some(cfg.steps))
+    }
+
+    /// Parameters (flat, R·(k+1), `[bias, w...]` per network), losses, and
+    /// convergence steps (with `tol`).
+    #[allow(clippy::type_complexity)]
+    fn results(&self) -> Result<(Vec<f64>, Vec<f64>, Option<Vec<Option<usize>>>), TchError> {
+        let _guard = tch::no_grad_guard();
+        let theta = self.grad.theta()?;
+        let loss = self
+            .last_loss
+            .as_ref()
+            .expect("a loss is computed at the last step")
+            .shallow_clone();
+        Ok(match &self.tol {
+            None => (to_vec_f64(&theta)?, to_vec_f64(&loss)?, None),
+            Some(t) => {
+                let r = theta.size()[0];
+                let theta = t.theta.f_where_self(&t.done.f_view([r, 1, 1])?, &theta)?;
+                let loss = t.loss.f_where_self(&t.done, &loss)?;
+                let done = Vec::<i64>::try_from(&t.done.f_to_kind(Kind::Int64)?)?;
+                let step = Vec::<i64>::try_from(&t.step)?;
+                let conv = done
+                    .iter()
+                    .zip(&step)
+                    .map(|(&d, &s)| (d != 0).then_some(s as usize))
+                    .collect();
+                (to_vec_f64(&theta)?, to_vec_f64(&loss)?, Some(conv))
+            }
+        })
+    }
+
+    /// A libtorch failure during training: BCE refuses NaN predictions, so
+    /// name the first network whose parameters are not finite, if any.
+    fn locate(&self, e: TchError, seeds: &[u64]) -> BatchError {
+        let _guard = tch::no_grad_guard();
+        let bad = |t: &Tensor| -> Option<usize> {
+            let ok = t
+                .f_isfinite()
+                .ok()?
+                .f_flatten(1, -1)
+                .ok()?
+                .f_all_dim(1, false)
+                .ok()?
+                .f_to_kind(Kind::Int64)
+                .ok()?;
+            Vec::<i64>::try_from(&ok).ok()?.iter().position(|&v| v == 0)
+        };
+        let theta = self.grad.theta().ok();
+        match theta
+            .as_ref()
+            .and_then(bad)
+            .or_else(|| bad(self.grad.predictions()))
+        {
+            Some(i) => BatchError::Diverged { seed: seeds[i] },
+            None => e.into(),
+        }
+    }
+}
+
+/// Per-network mean BCE of predictions `p` against `y` (both R × 1 × n): R values.
+fn mean_bce(p: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
+    p.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)?
+        .f_mean_dim([1i64, 2].as_slice(), false, None::<Kind>)
+}
