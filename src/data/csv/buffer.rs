@@ -1,5 +1,4 @@
-//! The sizing rule, shared by both row readers: buffer sizes, filling a
-//! buffer, and reserving the matrix for the whole input once.
+//! The sizing rule both row readers share: buffer sizes, filling a buffer, reserving the matrix.
 use std::io::{self, Read};
 
 /// Size of the CSV reader's buffer.

@@ -1,5 +1,4 @@
-//! The cell rule, shared by both row readers: what one field of a used
-//! column becomes (a value, or missing, or which error).
+//! The cell rule both row readers share: what one field becomes (value, missing or error).
 use crate::data::DataError;
 
 /// Cells read as missing: pandas' default `na_values` (after trimming spaces).

@@ -1,5 +1,4 @@
-//! The fast path for the rows of a plain numeric file: lines split at LF
-//! and the delimiter, on several threads for a large file.
+//! The fast path for plain numeric rows: split at LF and the delimiter, on several threads.
 use std::io::Read;
 
 use super::buffer::{fill, reserve_rows, FAST_CHUNK};

@@ -1,7 +1,8 @@
-//! Strict CSV input: a header row, then one row per observation, parsed
-//! straight into a [`Dataset`](super::Dataset) (intercept `const` first), or
-//! a [`DataError`](super::DataError) naming the file, line, column and
-//! offending value.
+//! Strict CSV input, parsed straight into a [`Dataset`](super::Dataset).
+//!
+//! A header row, then one row per observation, become a data set (intercept
+//! `const` first), or a [`DataError`](super::DataError) naming the file,
+//! line, column and offending value.
 //!
 //! What is accepted:
 //! - a UTF-8 file, with or without a byte-order mark; LF or CRLF line ends

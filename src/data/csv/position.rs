@@ -1,5 +1,4 @@
-//! Line-position tracking: the bytes the CSV reader has taken, and the
-//! physical line on which a record starts, for messages.
+//! Line-position tracking: the bytes the CSV reader has taken, and a record's physical line.
 use std::io::{self, Read};
 
 /// Longest input read before the header row ends: a file with no line end

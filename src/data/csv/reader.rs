@@ -1,5 +1,4 @@
-//! [`read_csv`]: the general row reader, which takes any input the format
-//! allows and reports the first bad row.
+//! [`read_csv`]: the general row reader, for any input the format allows.
 use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::path::Path;
