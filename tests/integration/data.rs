@@ -238,7 +238,7 @@ fn rejects_a_directory_as_data() {
 }
 
 /// Odd files a new user might try, made on the fly: each is a clean data
-/// error (the exact wording is pinned by the unit tests in src/data/csv.rs).
+/// error (the exact wording is pinned by the unit tests in src/data/csv/reader.rs).
 #[test]
 fn odd_inputs_give_clean_errors() {
     let dir = temp_dir("data-odd");

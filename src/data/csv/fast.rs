@@ -1,0 +1,228 @@
+//! The fast path for plain numeric rows: split at LF and the delimiter, on several threads.
+use std::io::Read;
+
+use super::buffer::{fill, reserve_rows, FAST_CHUNK};
+use super::cell::cell;
+use super::header::Role;
+
+/// The fast path for the rows of a plain numeric file: lines split at LF
+/// and at the delimiter, every used cell read by the cell rule
+/// ([`cell`]), on several threads for a large file
+/// ([`crate::torch::threads_for`]). It gives up (None) on anything that
+/// needs the full reader: a quote anywhere, a row with another number of
+/// fields, a cell that is not a finite number (missing, NaN, text), a target
+/// other than 0 or 1, a read error, a line longer than [`FAST_CHUNK`]. The
+/// caller then reads the rows the usual way, which reports the error, or
+/// handles the row, exactly as always. The
+/// rows it does accept are the ones the full reader accepts, with the same
+/// values: without quotes a record is a line and a field is what lies
+/// between delimiters; blank lines are skipped in both.
+pub(super) fn fast_rows<R: Read>(
+    mut rdr: R,
+    delimiter: u8,
+    roles: &[Role],
+    k: usize,
+    rest: Option<u64>,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let mut x: Vec<f64> = Vec::new();
+    let mut y: Vec<f64> = Vec::new();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut threads = 1;
+    let mut done_bytes = 0u64;
+    let mut first = true;
+    loop {
+        // Fill the buffer up to FAST_CHUNK past what is carried over.
+        let carried = buf.len();
+        buf.resize(carried + FAST_CHUNK, 0);
+        let got = fill(&mut rdr, &mut buf[carried..]).ok()?;
+        buf.truncate(carried + got);
+        let eof = got < FAST_CHUNK;
+        let end = if eof {
+            buf.len()
+        } else {
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(p) => p + 1,
+                // A line longer than a chunk: no plain numeric file of this
+                // tool's size has one. Reading on would hold and rescan the
+                // whole line for every chunk (quadratic in its length); the
+                // full reader takes it in one pass instead.
+                None => return None,
+            }
+        };
+        let region = &buf[..end];
+        if threads == 1 {
+            parse_lines(region, delimiter, roles, k, &mut x, &mut y)?;
+        } else {
+            let parts = split_at_lines(region, threads);
+            let parsed: Vec<Option<(Vec<f64>, Vec<f64>)>> = std::thread::scope(|s| {
+                let handles: Vec<_> = parts
+                    .iter()
+                    .map(|part| {
+                        s.spawn(move || {
+                            let (mut px, mut py) = (Vec::new(), Vec::new());
+                            parse_lines(part, delimiter, roles, k, &mut px, &mut py)?;
+                            Some((px, py))
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().ok().flatten())
+                    .collect()
+            });
+            for p in parsed {
+                let (px, py) = p?;
+                x.extend_from_slice(&px);
+                y.extend_from_slice(&py);
+            }
+        }
+        done_bytes += end as u64;
+        if first && !y.is_empty() {
+            first = false;
+            // Size the matrix for the whole input, and choose the threads,
+            // from the bytes per row seen so far.
+            if let Some(rest) = rest {
+                let read = y.len();
+                let rows = reserve_rows(&mut x, &mut y, k, read, done_bytes, rest);
+                threads = crate::torch::threads_for(rows, k);
+            }
+        }
+        buf.drain(..end);
+        if eof {
+            return Some((x, y));
+        }
+    }
+}
+
+/// Cut `region` (whole lines) into up to `parts` pieces at line ends.
+fn split_at_lines(region: &[u8], parts: usize) -> Vec<&[u8]> {
+    let mut out = Vec::with_capacity(parts);
+    let mut rest = region;
+    for p in (1..parts).rev() {
+        let target = rest.len() / (p + 1);
+        let cut = match rest[target..].iter().position(|&b| b == b'\n') {
+            Some(i) => target + i + 1,
+            None => rest.len(),
+        };
+        out.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    out.push(rest);
+    out
+}
+
+/// Parse whole lines for [`fast_rows`]; None to give up.
+fn parse_lines(
+    region: &[u8],
+    delimiter: u8,
+    roles: &[Role],
+    k: usize,
+    x: &mut Vec<f64>,
+    y: &mut Vec<f64>,
+) -> Option<()> {
+    let mut row = vec![0.0; k + 1]; // design row, then the target
+    row[0] = 1.0;
+    let mut col = 0; // field number within the line
+    let mut start = 0; // where the current field starts
+    let ends = memchr::memchr3_iter(delimiter, b'\n', b'"', region)
+        .chain((region.last() != Some(&b'\n') && !region.is_empty()).then_some(region.len()));
+    for pos in ends {
+        let b = region.get(pos).copied().unwrap_or(b'\n'); // the end: a last line
+        if b == b'"' {
+            return None;
+        }
+        let field = &region[start..pos];
+        start = pos + 1;
+        if b == b'\n' && col == 0 && field.trim_ascii().is_empty() {
+            continue; // a blank line, skipped as the full reader does
+        }
+        let role = *roles.get(col)?;
+        col += 1;
+        if let Some(slot) = role.slot(k) {
+            if !field.is_ascii() {
+                return None;
+            }
+            // SAFETY: ASCII bytes are valid UTF-8.
+            let text = unsafe { std::str::from_utf8_unchecked(field) };
+            row[slot] = cell(text, role == Role::Target).ok()?;
+        }
+        if b == b'\n' {
+            if col != roles.len() {
+                return None;
+            }
+            col = 0;
+            x.extend_from_slice(&row[..k]);
+            y.push(row[k]);
+        }
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{self, Read};
+
+    use super::*;
+
+    #[test]
+    fn fast_path_takes_plain_rows_and_declines_the_rest() {
+        let roles = [Role::Feature(1), Role::Target, Role::Skip];
+        let rows = |text: &str| fast_rows(text.as_bytes(), b',', &roles, 2, None);
+        let (x, y) = rows("1.5,1,a\n \n-2, 0 ,b\r\n  \r\n3e0,1,\"").map_or((vec![], vec![]), |r| r);
+        assert!(
+            x.is_empty() && y.is_empty(),
+            "a quote, even in a skipped column, declines"
+        );
+        let (x, y) = rows("1.5,1,a\n \n-2, 0 ,b\r\n  \r\n3e0,1,c").unwrap();
+        assert_eq!(x, [1.0, 1.5, 1.0, -2.0, 1.0, 3.0]);
+        assert_eq!(y, [1.0, 0.0, 1.0]);
+        for bad in [
+            "1,2,a\n",
+            "1,NA,a\n",
+            "nan,1,a\n",
+            "1,1\n",
+            "1,1,a,b\n",
+            "inf,0,a\n",
+        ] {
+            assert_eq!(rows(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn fast_path_declines_a_line_longer_than_a_chunk_after_two_chunks() {
+        /// Counts the bytes taken from the inner reader.
+        struct Counted<R>(R, std::rc::Rc<std::cell::Cell<usize>>);
+        impl<R: Read> Read for Counted<R> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let m = self.0.read(buf)?;
+                self.1.set(self.1.get() + m);
+                Ok(m)
+            }
+        }
+        // One 64 MiB line: the fast path used to keep reading (and rescan
+        // everything it held at each read) until the end of the line.
+        let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+        let line = io::repeat(b'7').take(8 * FAST_CHUNK as u64);
+        let roles = [Role::Feature(1), Role::Target];
+        let got = fast_rows(Counted(line, taken.clone()), b',', &roles, 2, None);
+        assert_eq!(got, None);
+        assert!(taken.get() <= 2 * FAST_CHUNK, "read {} bytes", taken.get());
+    }
+
+    #[test]
+    fn fast_path_split_keeps_lines_whole_and_in_order() {
+        let text: String = (0..1000).map(|i| format!("{i},{}\n", i % 2)).collect();
+        let roles = [Role::Feature(1), Role::Target];
+        for parts in 1..5 {
+            let pieces = split_at_lines(text.as_bytes(), parts);
+            assert_eq!(pieces.concat(), text.as_bytes());
+            assert!(pieces.iter().all(|p| p.is_empty() || p.ends_with(b"\n")));
+            let (mut x, mut y) = (vec![], vec![]);
+            for p in pieces {
+                parse_lines(p, b',', &roles, 2, &mut x, &mut y).unwrap();
+            }
+            assert_eq!(y.len(), 1000);
+            assert_eq!(x[2 * 999 + 1], 999.0);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The header row, and which column of the file plays which role.
+use std::collections::HashMap;
+
+use crate::data::DataError;
+
+use super::CsvOptions;
+
+/// Name of the intercept column, as statsmodels' `add_constant` names it.
+pub const INTERCEPT: &str = "const";
+
+/// What a column of the file becomes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Role {
+    /// Not used, not parsed.
+    Skip,
+    Target,
+    /// Design column (1-based: column 0 is the intercept).
+    Feature(usize),
+}
+
+impl Role {
+    /// Where the cell goes in a row of `k` design values then the target;
+    /// None for a column that is skipped.
+    #[inline]
+    pub(super) fn slot(self, k: usize) -> Option<usize> {
+        match self {
+            Role::Skip => None,
+            Role::Target => Some(k),
+            Role::Feature(j) => Some(j),
+        }
+    }
+}
+
+/// Column names from the header row: UTF-8, trimmed, non-empty, distinct.
+pub(super) fn parse_header(
+    rec: &::csv::ByteRecord,
+    file: &str,
+    line: u64,
+) -> Result<Vec<String>, DataError> {
+    let mut names: Vec<String> = Vec::with_capacity(rec.len());
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(rec.len());
+    for (c, raw) in rec.iter().enumerate() {
+        let col = c + 1;
+        let name = std::str::from_utf8(raw).map_err(|_| DataError::NameNotUtf8 {
+            file: file.into(),
+            line,
+            col,
+            name: String::from_utf8_lossy(raw).into_owned(),
+        })?;
+        // The CSV reader strips a BOM at the start of the input; this catches
+        // one it missed, and one after leading blank lines.
+        let name = if c == 0 {
+            name.trim_start_matches('\u{feff}')
+        } else {
+            name
+        };
+        let name = name.trim();
+        if name.contains('\r') {
+            return Err(DataError::BareCr { file: file.into() });
+        }
+        if name.is_empty() {
+            return Err(DataError::EmptyName {
+                file: file.into(),
+                line,
+                col,
+            });
+        }
+        if let Some(first) = seen.insert(name.to_string(), col) {
+            return Err(DataError::DuplicateName {
+                file: file.into(),
+                line,
+                name: name.into(),
+                first,
+                second: col,
+            });
+        }
+        names.push(name.to_string());
+    }
+    Ok(names)
+}
+
+/// The role of each file column, and the design's names (`const` first).
+pub(super) fn choose_columns(
+    header: &[String],
+    opts: &CsvOptions,
+    file: &str,
+    line: u64,
+) -> Result<(Vec<Role>, Vec<String>), DataError> {
+    let target = opts.target.trim();
+    let index: HashMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(c, h)| (h.as_str(), c))
+        .collect();
+    let find = |name: &str| index.get(name).copied();
+    let t = find(target).ok_or_else(|| DataError::NoTarget {
+        file: file.into(),
+        line,
+        target: target.into(),
+        available: header.to_vec(),
+    })?;
+    let features: Vec<usize> = match &opts.features {
+        None => (0..header.len()).filter(|&c| c != t).collect(),
+        Some(list) => {
+            let mut cols = Vec::with_capacity(list.len());
+            let mut taken = vec![false; header.len()];
+            for name in list {
+                let name = name.trim();
+                let c = find(name).ok_or_else(|| DataError::NoFeature {
+                    file: file.into(),
+                    line,
+                    name: name.into(),
+                    available: header.to_vec(),
+                })?;
+                if c == t {
+                    return Err(DataError::TargetIsFeature {
+                        file: file.into(),
+                        name: name.into(),
+                    });
+                }
+                if std::mem::replace(&mut taken[c], true) {
+                    return Err(DataError::RepeatedFeature {
+                        file: file.into(),
+                        name: name.into(),
+                    });
+                }
+                cols.push(c);
+            }
+            cols
+        }
+    };
+    if features.is_empty() {
+        return Err(DataError::NoFeatures {
+            file: file.into(),
+            line,
+            target: target.into(),
+        });
+    }
+    let mut roles = vec![Role::Skip; header.len()];
+    roles[t] = Role::Target;
+    let mut names = Vec::with_capacity(features.len() + 1);
+    names.push(INTERCEPT.to_string());
+    for (j, &c) in features.iter().enumerate() {
+        if header[c] == INTERCEPT {
+            return Err(DataError::ConstName {
+                file: file.into(),
+                line,
+            });
+        }
+        roles[c] = Role::Feature(j + 1);
+        names.push(header[c].clone());
+    }
+    Ok((roles, names))
+}

@@ -1,0 +1,49 @@
+//! Strict CSV input, parsed straight into a [`Dataset`](super::Dataset).
+//!
+//! A header row, then one row per observation, become a data set (intercept
+//! `const` first), or a [`DataError`](super::DataError) naming the file,
+//! line, column and offending value.
+//!
+//! What is accepted:
+//! - a UTF-8 file, with or without a byte-order mark; LF or CRLF line ends
+//!   (a bare CR is an error); with or without a final newline; blank lines,
+//!   and lines of only spaces, are skipped;
+//! - fields quoted as RFC 4180 says (`"1.5"`, `"a,b"`, `"say ""hi"""`);
+//! - numbers as Rust's `f64` parser reads them (`1`, `-2.5`, `.5`, `1e-3`,
+//!   `+4`), with spaces or tabs around them ignored, as pandas does; a
+//!   number too small for an f64 (`1e-400`) reads as 0, one too large
+//!   (`1e400`) is an error like `inf`;
+//! - column names with spaces around them trimmed (the same for `--target` and
+//!   `--features`); spaces inside a name are kept;
+//! - missing values are pandas' default `na_values`: an empty cell, `NA`,
+//!   `NaN`, `nan`, `N/A`, `NULL`, `None`, ... ([`NA_VALUES`](cell::NA_VALUES)), and any other
+//!   spelling that parses as NaN;
+//! - columns that are neither the target nor a feature are not parsed at all,
+//!   so they may hold text (but every row still needs every field).
+//!
+//! Errors name 1-based physical lines (the header is line 1, blank lines
+//! count); the first bad row is reported, and in it the first bad field.
+//! The target must be 0 or 1 (`1.0`, `1e0` and ` 1 ` count), with both
+//! classes present; the design must have at least as many rows as
+//! coefficients and full column rank
+//! ([`check_full_rank`](super::check_full_rank)).
+//!
+//! | file | concept |
+//! | --- | --- |
+//! | `options.rs` | [`CsvOptions`], [`MissingPolicy`], the default delimiter |
+//! | `header.rs` | the header row and which column plays which role |
+//! | `cell.rs` | the cell rule: what one field becomes (value, missing, error) |
+//! | `buffer.rs` | the sizing rule: buffer sizes, filling a buffer, reserving the matrix |
+//! | `reader.rs` | [`read_csv`]: the general row reader |
+//! | `fast.rs` | the fast path for plain numeric rows |
+//! | `position.rs` | line-position tracking for messages |
+mod buffer;
+mod cell;
+mod fast;
+mod header;
+mod options;
+mod position;
+mod reader;
+
+pub use options::{CsvOptions, MissingPolicy};
+pub use reader::read_csv;

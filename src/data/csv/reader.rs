@@ -1,0 +1,601 @@
+//! [`read_csv`]: the general row reader, for any input the format allows.
+use std::fs::File;
+use std::io::{self, Read, Seek};
+use std::path::Path;
+
+use crate::data::{check_full_rank, DataError, Dataset};
+
+use super::buffer::{fill, reserve_rows, BUFFER, SAMPLE_ROWS};
+use super::cell::{cell, cell_bytes, Bad};
+use super::fast::fast_rows;
+use super::header::{choose_columns, parse_header};
+use super::options::default_delimiter;
+use super::position::{line_of, Tracked};
+use super::{CsvOptions, MissingPolicy};
+
+/// Read `path` into a data set; also returns how many rows were dropped
+/// (always 0 with [`MissingPolicy::Error`]).
+///
+/// The separator is `opts.delimiter`, else a tab for a `.tsv` file, else a
+/// comma. The result has full column rank (see [`check_full_rank`]).
+pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
+    let file = path.display().to_string();
+    let io_err = |e: io::Error| DataError::Io {
+        file: file.clone(),
+        reason: e.to_string(),
+    };
+    let f = File::open(path).map_err(io_err)?;
+    let len = f.metadata().map_err(io_err)?.len();
+    let delimiter = opts.delimiter.unwrap_or_else(|| default_delimiter(path));
+    // The fast path reads the rows again from after the header: only for
+    // a regular file (not a pipe, whose bytes can be read once).
+    let regular = f.metadata().map_err(io_err)?.is_file();
+    let reopen = |at: u64| -> io::Result<Box<dyn Read>> {
+        let mut f = File::open(path)?;
+        f.seek(io::SeekFrom::Start(at))?;
+        Ok(Box::new(f))
+    };
+    let reopen: Option<Reopen> = if regular { Some(&reopen) } else { None };
+    read_from(f, &file, delimiter, Some(len), opts, reopen)
+}
+
+/// Opens the input again at a byte offset: what the fast path reads.
+type Reopen<'a> = &'a dyn Fn(u64) -> io::Result<Box<dyn Read>>;
+
+/// Read CSV from `rdr`, named `file` in messages. `len` is the input's size
+/// in bytes when known; it is used to size the matrix once. With `reopen`,
+/// the rows are first tried by [`fast_rows`] on the input opened again after
+/// the header; when that declines, the rows are read here as usual.
+fn read_from<R: Read>(
+    mut rdr: R,
+    file: &str,
+    delimiter: u8,
+    len: Option<u64>,
+    opts: &CsvOptions,
+    reopen: Option<Reopen>,
+) -> Result<(Dataset, usize), DataError> {
+    let io_err = |e: io::Error| DataError::Io {
+        file: file.to_string(),
+        reason: e.to_string(),
+    };
+    if matches!(delimiter, b'"' | b'\n' | b'\r') {
+        return Err(DataError::BadDelimiter {
+            file: file.into(),
+            delimiter,
+        });
+    }
+
+    // Look at the first bytes: UTF-16 is refused here; a UTF-8 BOM must reach
+    // the CSV reader whole, in its first read, for it to be stripped.
+    let mut head = [0u8; 4];
+    let got = fill(&mut rdr, &mut head).map_err(io_err)?;
+    if got >= 2 && (head[..2] == [0xFF, 0xFE] || head[..2] == [0xFE, 0xFF]) {
+        return Err(DataError::Utf16 { file: file.into() });
+    }
+    let input = Tracked::new(io::Cursor::new(head[..got].to_vec()).chain(rdr));
+
+    // Records end at LF only: a CR before it stays in the last field, where
+    // trimming removes it. (The csv crate's own line numbers count from where
+    // a read starts, before skipped blank lines and a CRLF's LF; see
+    // `line_of`.)
+    let mut csv = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .buffer_capacity(BUFFER)
+        .from_reader(input);
+    let csv_err = |e: ::csv::Error| DataError::Io {
+        file: file.to_string(),
+        reason: e.to_string(),
+    };
+
+    // Header.
+    let mut rec = ::csv::ByteRecord::new();
+    loop {
+        if !csv.read_byte_record(&mut rec).map_err(csv_err)? {
+            return Err(DataError::Empty { file: file.into() });
+        }
+        if !is_blank(&rec) {
+            break;
+        }
+    }
+    csv.get_mut().limit = None;
+    let header_line = line_of(&csv, &rec);
+    let header = parse_header(&rec, file, header_line)?;
+    let (roles, names) = choose_columns(&header, opts, file, header_line)?;
+    let target = opts.target.trim().to_string();
+    let k = names.len();
+    let ncols = header.len();
+    let header_end = csv.position().byte();
+
+    // Rows.
+    let mut x: Vec<f64> = Vec::new();
+    let mut y: Vec<f64> = Vec::new();
+    let mut row = vec![0.0; k + 1]; // design row, then the target
+    row[0] = 1.0;
+    let mut dropped = 0usize;
+    let mut seen = 0usize;
+    let fast = reopen.and_then(|open| {
+        let rest = len.map(|len| len.saturating_sub(header_end));
+        fast_rows(open(header_end).ok()?, delimiter, &roles, k, rest)
+    });
+    let slow = fast.is_none();
+    if let Some((fx, fy)) = fast {
+        seen = fy.len();
+        (x, y) = (fx, fy);
+    }
+    while slow && csv.read_byte_record(&mut rec).map_err(csv_err)? {
+        if is_blank(&rec) {
+            continue;
+        }
+        // Counted only for an error: it scans the record.
+        let line = || line_of(&csv, &rec);
+        if rec.len() != ncols {
+            return Err(ragged(&rec, &header, file, line()));
+        }
+        // One UTF-8 check per record is much cheaper than one per cell; a
+        // record with other bytes (in any column) is checked cell by cell.
+        let text = std::str::from_utf8(rec.as_slice()).ok();
+        let mut missing = false;
+        for (c, (field, role)) in rec.iter().zip(&roles).enumerate() {
+            let Some(slot) = role.slot(k) else {
+                continue;
+            };
+            let target = slot == k;
+            let value = match text.and_then(|t| t.get(rec.range(c)?)) {
+                Some(s) => cell(s, target),
+                None => cell_bytes(field, target),
+            };
+            match value {
+                Ok(v) => row[slot] = v,
+                Err(Bad::Missing) if opts.missing == MissingPolicy::Drop => missing = true,
+                Err(bad) => {
+                    return Err(bad.error(
+                        file.into(),
+                        line(),
+                        header[c].clone(),
+                        String::from_utf8_lossy(field.trim_ascii()).into_owned(),
+                    ))
+                }
+            }
+        }
+        seen += 1;
+        if missing {
+            dropped += 1;
+        } else {
+            x.extend_from_slice(&row[..k]);
+            y.push(row[k]);
+        }
+        if seen == SAMPLE_ROWS {
+            if let Some(len) = len {
+                let bytes = csv.position().byte().saturating_sub(header_end);
+                reserve_rows(
+                    &mut x,
+                    &mut y,
+                    k,
+                    seen,
+                    bytes,
+                    len.saturating_sub(header_end),
+                );
+            }
+        }
+    }
+    let n = y.len();
+    if seen == 0 {
+        return Err(DataError::NoRows {
+            file: file.into(),
+            line: header_line,
+        });
+    }
+    if n < k {
+        return Err(DataError::TooFewRows {
+            file: file.into(),
+            rows: n,
+            coefficients: k,
+            dropped,
+        });
+    }
+    if let Some(&first) = y.first() {
+        if y.iter().all(|&v| v == first) {
+            return Err(DataError::SingleClass {
+                file: file.into(),
+                column: target,
+                value: first,
+            });
+        }
+    }
+    x.shrink_to_fit();
+    y.shrink_to_fit();
+    let data = Dataset::from_parts(names, target, x, y, file.into());
+    check_full_rank(&data)?;
+    Ok((data, dropped))
+}
+
+/// A line with nothing but spaces (or the CR of a blank CRLF line): skipped.
+fn is_blank(rec: &::csv::ByteRecord) -> bool {
+    rec.len() == 1 && rec[0].trim_ascii().is_empty()
+}
+
+/// The error for a row whose field count differs from the header's.
+fn ragged(rec: &::csv::ByteRecord, header: &[String], file: &str, line: u64) -> DataError {
+    let (found, expected) = (rec.len(), header.len());
+    let multiline = rec.as_slice().contains(&b'\n');
+    if found < expected {
+        DataError::TooFewFields {
+            file: file.into(),
+            line,
+            expected,
+            found,
+            column: header[found].clone(),
+            multiline,
+        }
+    } else {
+        DataError::TooManyFields {
+            file: file.into(),
+            line,
+            expected,
+            found,
+            value: String::from_utf8_lossy(rec.get(expected).unwrap_or_default().trim_ascii())
+                .into_owned(),
+            multiline,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Read `text` the usual way and again with the fast path on, and
+    /// check that both give the same data or the same error.
+    fn read(text: &[u8], opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
+        let delimiter = opts.delimiter.unwrap_or(b',');
+        let slow = read_from(text, "t.csv", delimiter, None, opts, None);
+        let owned = text.to_vec();
+        let reopen = move |at: u64| -> io::Result<Box<dyn Read>> {
+            Ok(Box::new(io::Cursor::new(owned[at as usize..].to_vec())))
+        };
+        let len = Some(text.len() as u64);
+        let fast = read_from(text, "t.csv", delimiter, len, opts, Some(&reopen));
+        assert_eq!(
+            slow,
+            fast,
+            "fast path differs on {:?}",
+            String::from_utf8_lossy(text)
+        );
+        slow
+    }
+
+    fn ok(text: &str) -> Dataset {
+        read(text.as_bytes(), &CsvOptions::default()).unwrap().0
+    }
+
+    fn err(text: &str) -> String {
+        match read(text.as_bytes(), &CsvOptions::default()) {
+            Ok(_) => panic!("expected an error for {text:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const PLAIN: &str = "x1,x2,y\n1,2,0\n2,1,1\n3,5,0\n4,3,1\n";
+
+    #[test]
+    fn builds_design_with_intercept_first() {
+        let d = ok(PLAIN);
+        assert_eq!(d.names, ["const", "x1", "x2"]);
+        assert_eq!(d.target, "y");
+        assert_eq!((d.n, d.k), (4, 3));
+        assert_eq!(&d.x[..6], &[1.0, 1.0, 2.0, 1.0, 2.0, 1.0]);
+        assert_eq!(d.y, [0.0, 1.0, 0.0, 1.0]);
+        assert_eq!(d.source, "t.csv");
+    }
+
+    #[test]
+    fn accepts_bom_crlf_and_no_final_newline() {
+        let plain = ok(PLAIN);
+        let variants = [
+            format!("\u{feff}{PLAIN}"),
+            PLAIN.replace('\n', "\r\n"),
+            PLAIN.trim_end().to_string(),
+            format!("\u{feff}{}", PLAIN.replace('\n', "\r\n").trim_end()),
+            PLAIN.replace(',', " , "),
+            PLAIN.replace("\n2,", "\n\n\"2\","),
+        ];
+        for v in &variants {
+            assert_eq!(ok(v), plain, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn target_may_be_any_column_and_features_any_order() {
+        let d = ok("y,x1,x2\n0,1,2\n1,2,1\n0,3,5\n1,4,3\n");
+        assert_eq!(d, ok(PLAIN));
+        let opts = CsvOptions {
+            features: Some(vec!["x2".into(), " x1 ".into()]),
+            ..Default::default()
+        };
+        let d = read(PLAIN.as_bytes(), &opts).unwrap().0;
+        assert_eq!(d.names, ["const", "x2", "x1"]);
+        assert_eq!(&d.x[..3], &[1.0, 2.0, 1.0]);
+    }
+
+    #[test]
+    fn unused_columns_are_not_parsed() {
+        let opts = CsvOptions {
+            features: Some(vec!["x1".into(), "x2".into()]),
+            ..Default::default()
+        };
+        let text = "id,x1,x2,y\nab,1,2,0\ncd,2,1,1\nef,3,5,0\n,4,3,1\n";
+        let d = read(text.as_bytes(), &opts).unwrap().0;
+        assert_eq!(d, ok(PLAIN));
+    }
+
+    #[test]
+    fn rejects_ragged_row() {
+        assert_eq!(
+            err("x1,x2,y\n1,2,0\n2,1\n"),
+            r#"t.csv: line 3: 2 field(s), but the header has 3 (no value for column "y")"#
+        );
+        assert_eq!(
+            err("x1,x2,y\n1,2,0\n2,1,1,9\n"),
+            r#"t.csv: line 3: 4 fields, but the header has 3 (extra value "9" in column 4)"#
+        );
+    }
+
+    #[test]
+    fn rejects_bad_cells_naming_line_column_value() {
+        assert_eq!(
+            err("x1,x2,y\n1,2,0\n\n2,abc,1\n"),
+            r#"t.csv: line 4, column "x2": "abc" is not a number"#
+        );
+        assert_eq!(
+            err("x1,x2,y\n1,2,0\n2,1e400,1\n"),
+            r#"t.csv: line 3, column "x2": "1e400" is not a finite number"#
+        );
+        assert!(err("x1,x2,y\n1,-Infinity,0\n").contains("\"-Infinity\" is not a finite number"));
+        assert!(
+            err("x1,x2,y\n1,2,0\n2,NA,1\n").contains("line 3, column \"x2\": missing value \"NA\"")
+        );
+        assert!(err("x1,x2,y\n1,,0\n").contains("missing value \"\""));
+        assert!(err("x1,x2,y\n1,NAN,0\n").contains("missing value \"NAN\""));
+        assert_eq!(
+            err("x1,x2,y\n1,2,0\n2,1,2\n"),
+            r#"t.csv: line 3, column "y": target value "2" is not 0 or 1"#
+        );
+        assert!(err("x1,x2,y\n1,2,yes\n").contains("target value \"yes\" is not 0 or 1"));
+        assert!(err("x1,x2,y\n1,\u{2212}2,1\n").contains("\"\u{2212}2\" is not a number"));
+    }
+
+    #[test]
+    fn line_numbers_are_physical_lines() {
+        let bad = |text: &str| {
+            let e = err(text);
+            let at = e.find("line ").expect(&e) + 5;
+            e[at..]
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap()
+                .parse::<u64>()
+                .unwrap()
+        };
+        assert_eq!(bad("x,y\n1,0\n\n\n2,a\n"), 5);
+        assert_eq!(bad("x,y\r\n1,0\r\n\r\n2,a\r\n"), 4);
+        assert_eq!(bad("x,y\r\n1,0\r\n\r\n2,a"), 4);
+        assert_eq!(bad("\n\nx,y\n1,0\n2,a"), 5);
+        assert_eq!(bad("x,y\n\"1\n\n\",0\n2,a\n"), 5);
+        assert_eq!(bad("x,y\n\"1\n\n\",a\n"), 2);
+        assert_eq!(bad("x,y\n   \n\t\n2,a\n"), 4);
+        assert_eq!(bad("\u{feff}x,y\r\n1,0\r\n1,"), 3);
+        assert_eq!(bad("x,y\n1,0\n1,0,3\n"), 3);
+        assert_eq!(bad("x,x\n"), 1);
+        // A quote left open runs to the end of the input.
+        assert_eq!(bad("x,y\n1,0\n\"a\n"), 3);
+        assert_eq!(bad("x,y\n1,0\n\"a\n\n"), 3);
+        assert_eq!(bad("x,y\n1,0\n2,\"a\"\"\n"), 3);
+        assert_eq!(bad("x,y\n1,0\n2,\"a"), 3);
+        // A closed quote ending in LF, then the final LF.
+        assert_eq!(bad("x,y\n1,0\n2,\"a\n\"\n"), 3);
+        assert_eq!(bad("x,y\n1,0\n2,\"a\n\""), 3);
+        assert_eq!(bad("x,y\n1,0\n\n\"a\nb\",1,2\n"), 4);
+        assert_eq!(bad("\n\r\nx,x\n"), 3);
+    }
+
+    #[test]
+    fn rejects_bad_headers() {
+        assert_eq!(
+            err(""),
+            "t.csv: the file is empty (expected a header row, then data rows)"
+        );
+        assert!(err("\n\n\r\n").contains("the file is empty"));
+        assert_eq!(err("x1,x2,y\n"), "t.csv: line 1: a header but no data rows");
+        assert_eq!(
+            err("x1,x2,x1,y\n1,2,3,0\n"),
+            r#"t.csv: line 1: the column name "x1" appears twice (columns 1 and 3)"#
+        );
+        assert_eq!(
+            err("x1,,y\n1,2,0\n"),
+            "t.csv: line 1, column 2: the column has no name"
+        );
+        assert_eq!(
+            err("a,b,c\n1,2,0\n"),
+            r#"t.csv: line 1: no target column "y"; the columns are "a", "b", "c""#
+        );
+        assert_eq!(
+            read(b"x\xff,y\n1,0\n", &CsvOptions::default())
+                .unwrap_err()
+                .to_string(),
+            "t.csv: line 1, column 1: the column name \"x\u{fffd}\" is not valid UTF-8"
+        );
+        assert!(read(b"\xff\xfex\x00", &CsvOptions::default())
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-16"));
+        assert!(err("y\n0\n1\n").contains("no feature columns"));
+        assert!(err("const,y\n1,0\n2,1\n").contains("\"const\" has the intercept's name"));
+    }
+
+    #[test]
+    fn rejects_bad_feature_lists() {
+        let with = |f: &[&str]| {
+            let opts = CsvOptions {
+                features: Some(f.iter().map(|s| s.to_string()).collect()),
+                ..Default::default()
+            };
+            read(PLAIN.as_bytes(), &opts).unwrap_err().to_string()
+        };
+        assert_eq!(
+            with(&["x1", "x3"]),
+            r#"t.csv: line 1: no feature column "x3"; the columns are "x1", "x2", "y""#
+        );
+        assert!(with(&["x1", "y"]).contains("column \"y\" is both the target and a feature"));
+        assert!(with(&["x1", "x1"]).contains("\"x1\" is requested twice"));
+    }
+
+    #[test]
+    fn rejects_degenerate_data() {
+        assert_eq!(
+            err("x1,x2,y\n1,2,0\n2,3,1\n"),
+            "t.csv: 2 data row(s) for 3 coefficients; need at least as many rows as coefficients"
+        );
+        assert_eq!(
+            err("x1,x2,y\n1,2,1\n2,3,1\n3,1,1.0\n"),
+            r#"t.csv: column "y": every target value is 1; logistic regression needs both 0 and 1"#
+        );
+        assert_eq!(
+            err("x1,x2,y\n1,7,0\n2,7,1\n3,7,0\n4,7,1\n"),
+            r#"t.csv: column "x2": every value is 7, so it duplicates the intercept "const""#
+        );
+        assert_eq!(
+            err("x1,x2,x3,y\n1,2,3,0\n2,1,3,1\n3,5,8,0\n4,3,7,1\n5,5,10,1\n"),
+            r#"t.csv: column "x3" is a linear combination of "x1", "x2"; drop it or choose other columns"#
+        );
+    }
+
+    #[test]
+    fn drops_rows_with_missing_values_when_asked() {
+        let opts = CsvOptions {
+            missing: MissingPolicy::Drop,
+            ..Default::default()
+        };
+        let text = "x1,x2,y\n1,2,0\n9,NA,1\n2,1,1\n,,\n3,5,0\n4,3,1\n5,nan,1\n";
+        let (d, dropped) = read(text.as_bytes(), &opts).unwrap();
+        assert_eq!(dropped, 3);
+        assert_eq!(d, ok(PLAIN));
+        // A dropped row is still checked for bad cells.
+        let text = "x1,x2,y\n1,2,0\nabc,NA,1\n";
+        assert!(read(text.as_bytes(), &opts)
+            .unwrap_err()
+            .to_string()
+            .contains("\"abc\""));
+        // Everything dropped: too few rows, saying why.
+        let text = "x1,x2,y\n1,NA,0\nNA,1,1\n";
+        assert_eq!(
+            read(text.as_bytes(), &opts).unwrap_err().to_string(),
+            "t.csv: 0 data row(s) (after dropping 2 with missing values) for 3 coefficients; \
+             need at least as many rows as coefficients"
+        );
+    }
+
+    #[test]
+    fn other_delimiters_give_the_same_data() {
+        let plain = ok(PLAIN);
+        for d in [b';', b'\t', b'|', b' '] {
+            let text = PLAIN.replace(',', &char::from(d).to_string());
+            let opts = CsvOptions {
+                delimiter: Some(d),
+                ..Default::default()
+            };
+            assert_eq!(read(text.as_bytes(), &opts).unwrap().0, plain);
+        }
+        assert_eq!(default_delimiter(Path::new("a/b.TSV")), b'\t');
+        assert_eq!(default_delimiter(Path::new("a/b.csv")), b',');
+        let opts = CsvOptions {
+            delimiter: Some(b'"'),
+            ..Default::default()
+        };
+        assert!(read(PLAIN.as_bytes(), &opts).is_err());
+    }
+
+    /// Odd inputs a new user might feed in: each is an error, none panics.
+    #[test]
+    fn odd_inputs_are_errors_not_panics() {
+        let odd: &[&[u8]] = &[
+            b"",
+            b"\n",
+            b"\n\n\n",
+            b",",
+            b",\n,\n",
+            b"\"",
+            b"\"\"\"",
+            b"y\n\"0",
+            b"x,y\n\"1,0\n",
+            b"x,y\n1,\"0\n1",
+            b"\x00\x01\x02\x03\xff\xfe\xfd",
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+            b"\xef\xbb\xbf",
+            b"\xef\xbb",
+            b"x,y\n1e400,0\n",
+            b"x,y\ninf,0\n-inf,1\n",
+            b"x,y\n1,0\n2,1\n\xff,0\n",
+            b"x;y\n1;0\n2;1\n",
+            b"   \n   \n",
+            b"x,y\r1,0\r2,1\r",
+            b"x,y\n   ,   \n",
+        ];
+        for text in odd {
+            let r = read(text, &CsvOptions::default());
+            assert!(r.is_err(), "{:?} -> {r:?}", String::from_utf8_lossy(text));
+            let msg = r.unwrap_err().to_string();
+            assert!(!msg.contains('\n'), "{msg}");
+        }
+    }
+
+    #[test]
+    fn endless_header_is_an_error() {
+        let e = read_from(
+            io::repeat(b'x'),
+            "zero",
+            b',',
+            None,
+            &CsvOptions::default(),
+            None,
+        );
+        let e = e.unwrap_err().to_string();
+        assert!(
+            e.contains("no end to the header row in the first 16 MiB"),
+            "{e}"
+        );
+    }
+
+    /// Random byte edits of a good file never panic (a small seeded fuzz).
+    #[test]
+    fn mutated_inputs_never_panic() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let base = b"x1,x2,y\n1,2,0\n2,1,1\n3,5,0\n4,3,1\n5,0.5,0\n".to_vec();
+        let alphabet = b",;\"\n\r \t0123456789.eE+-naNAIinfy\xff\xef\xbb\xbf\x00";
+        for _ in 0..5000 {
+            let mut t = base.clone();
+            for _ in 0..rng.random_range(1..6) {
+                let at = rng.random_range(0..=t.len());
+                match rng.random_range(0..3) {
+                    0 if at < t.len() => {
+                        t.remove(at);
+                    }
+                    1 if at < t.len() => t[at] = alphabet[rng.random_range(0..alphabet.len())],
+                    _ => t.insert(at, alphabet[rng.random_range(0..alphabet.len())]),
+                }
+            }
+            for missing in [MissingPolicy::Error, MissingPolicy::Drop] {
+                let opts = CsvOptions {
+                    missing,
+                    ..Default::default()
+                };
+                if let Err(e) = read(&t, &opts) {
+                    assert!(!e.to_string().contains('\n'), "{e}");
+                }
+            }
+        }
+    }
+}
