@@ -72,14 +72,13 @@ pub(super) struct Chunk<'a> {
     pub cfg: &'a TrainConfig,
 }
 
-/// One way of training the networks of a chunk: one fit per data set, in
-/// order, or `Ok(None)` if `ctl.stop` was raised.
+/// What training a chunk gives: one fit per data set, in order, or `None`
+/// if `ctl.stop` was raised.
+pub(super) type Trained = Result<Option<Vec<BatchedFit>>, BatchError>;
+
+/// One way of training the networks of a chunk.
 pub(super) trait ChunkTrainer {
-    fn train(
-        &self,
-        chunk: &Chunk<'_>,
-        ctl: &mut Control<'_>,
-    ) -> Result<Option<Vec<BatchedFit>>, BatchError>;
+    fn train(&self, chunk: &Chunk<'_>, ctl: &mut Control<'_>) -> Trained;
 }
 
 /// One network of a batch: what `nn::train` reports for a single run.

@@ -2,7 +2,7 @@
 //! tensors, the gradient in four batched kernels (see [`super::batched`]).
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
-use super::batched::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control, CHECK_EVERY};
+use super::batched::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY};
 use crate::nn::{
     draw_layer, tensor_kind, Precision, Standardizer, Stepper, TrainConfig, TrainError,
 };
@@ -12,11 +12,7 @@ use crate::torch::to_vec_f64;
 pub(super) struct ClosedForm;
 
 impl ChunkTrainer for ClosedForm {
-    fn train(
-        &self,
-        chunk: &Chunk<'_>,
-        ctl: &mut Control<'_>,
-    ) -> Result<Option<Vec<BatchedFit>>, BatchError> {
+    fn train(&self, chunk: &Chunk<'_>, ctl: &mut Control<'_>) -> Trained {
         let Chunk { data, seeds, cfg } = *chunk;
         let kind = tensor_kind(cfg.precision);
         let (r, n, k1) = (data.len(), data[0].n, data[0].k);

@@ -24,7 +24,7 @@
 //! flag and the progress reports behave as on the closed-form path.
 use tch::{nn, TchError, Tensor};
 
-use super::batched::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control, CHECK_EVERY};
+use super::batched::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY};
 use crate::data::Dataset;
 use crate::nn::{
     bce, layer_params, snapshot, tensor_kind, LogisticNet, NetSetup, Replay, Standardizer, Stepper,
@@ -151,11 +151,7 @@ impl Net {
 pub(super) struct Exact;
 
 impl ChunkTrainer for Exact {
-    fn train(
-        &self,
-        chunk: &Chunk<'_>,
-        ctl: &mut Control<'_>,
-    ) -> Result<Option<Vec<BatchedFit>>, BatchError> {
+    fn train(&self, chunk: &Chunk<'_>, ctl: &mut Control<'_>) -> Trained {
         let cfg = chunk.cfg;
         let mut nets = chunk
             .data
