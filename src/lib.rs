@@ -4,7 +4,7 @@
 //! Where things live:
 //! - [`simulate`]: the lecture's data set.
 //! - [`data`]: the [`data::Dataset`] both fits consume, and strict CSV input
-//!   (every CSV error is raised in `data/csv.rs`).
+//!   (every CSV error is raised in `data/csv/`).
 //! - [`glm`]: link, family, Fisher scoring (`glm/irls.rs`, its QR
 //!   `glm/qr.rs` and solves `glm/solve.rs`), results and the
 //!   statsmodels summary table.

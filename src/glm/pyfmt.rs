@@ -217,7 +217,7 @@ mod tests {
     use super::*;
 
     /// Every vector in tests/fixtures/glm/format_vectors.json, made by
-    /// Python itself (a copy of ../shared/format_vectors.json).
+    /// Python itself (scripts/make_format_vectors.py: Python's %-formats and statsmodels' forg).
     #[test]
     fn matches_python_format_vectors() {
         let path = concat!(
