@@ -246,7 +246,7 @@ fn clearly_full_rank(x: &[f64], k: usize, max: &[f64]) -> bool {
     // sums on any number of threads.
     let rows = x.len() / k;
     let step = CHUNK * k;
-    let threads = crate::torch::threads_for(rows, k);
+    let threads = crate::par::threads_for(rows, k);
     let parts = map_chunks(x.chunks(step).collect(), threads, |c: &[f64]| {
         avx2!(gram_scaled(c, k, &inv))
     });

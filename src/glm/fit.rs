@@ -15,7 +15,7 @@ use crate::data::Dataset;
 /// Separation and non-convergence are not errors: they are reported in
 /// [`GlmFit::warnings`]. A design whose weighted rank is below its number
 /// of columns is an error ([`GlmError::RankDeficient`]). Passes over the
-/// rows run on [`crate::torch::threads_for`] threads.
+/// rows run on [`crate::par::threads_for`] threads.
 pub fn fit(data: &Dataset, cfg: &GlmConfig) -> Result<GlmFit, GlmError> {
     fit_family(data, cfg, &Binomial::new(Logit))
 }
@@ -29,7 +29,7 @@ pub fn fit_family<L: Link>(
     let start = Instant::now();
     cfg.check()?;
     check_data(data)?;
-    let threads = crate::torch::threads_for(data.n, data.k);
+    let threads = crate::par::threads_for(data.n, data.k);
     let x = Design::new(&data.x, data.k);
     let out = irls(family, &x, &data.y, cfg.tol, cfg.max_iter, threads)?;
     if out.rank < data.k {

@@ -287,25 +287,30 @@ mod tests {
         (x, sw, z)
     }
 
-    fn qr(x: &Design, sw: &[f64], z: &[f64], threads: usize) -> Vec<f64> {
-        let (r, _) = qr_rows(x, true, threads, |start, s, zz| {
+    /// R of [√w X | √w z] for the design of three chunks (2 × 32,768 +
+    /// 4,464 rows): on `threads` threads, or all rows as one chunk (None).
+    fn qr(threads: Option<usize>) -> Vec<f64> {
+        let n = 2 * CHUNK + 4_464;
+        let (xv, sw, z) = design(n);
+        let x = Design::new(&xv, 3);
+        let fill = |start: usize, s: &mut [f64], zz: &mut [f64]| {
             s.copy_from_slice(&sw[start..start + s.len()]);
             zz.copy_from_slice(&z[start..start + zz.len()]);
             Flags::default()
-        });
-        r
+        };
+        match threads {
+            Some(t) => qr_rows(&x, true, t, fill).0,
+            None => qr_chunk(&x, true, 4, 0, n, &fill).0,
+        }
     }
 
     /// The chunks are fixed (32,768 rows) and merged in order, whichever
     /// thread factored them: any thread count gives the same bits.
     #[test]
     fn qr_over_several_chunks_is_the_same_on_any_thread_count() {
-        let n = 2 * CHUNK + 4_464;
-        let (xv, sw, z) = design(n);
-        let x = Design::new(&xv, 3);
-        let one = qr(&x, &sw, &z, 1);
+        let one = qr(Some(1));
         for threads in [2, 3, 8] {
-            assert_eq!(qr(&x, &sw, &z, threads), one, "{threads} threads");
+            assert_eq!(qr(Some(threads)), one, "{threads} threads");
         }
     }
 
@@ -317,16 +322,8 @@ mod tests {
     /// worst case; measured 1e-15 or below.
     #[test]
     fn merged_chunks_equal_one_chunk_within_rounding() {
-        let n = 2 * CHUNK + 4_464;
-        let (xv, sw, z) = design(n);
-        let x = Design::new(&xv, 3);
-        let merged = qr(&x, &sw, &z, 2);
-        let fill = |start: usize, s: &mut [f64], zz: &mut [f64]| {
-            s.copy_from_slice(&sw[start..start + s.len()]);
-            zz.copy_from_slice(&z[start..start + zz.len()]);
-            Flags::default()
-        };
-        let (single, _) = qr_chunk(&x, true, 4, 0, n, &fill);
+        let merged = qr(Some(2));
+        let single = qr(None);
         let mut worst = 0.0f64;
         for i in 0..4 {
             let (a, b) = (&merged[i * 4..i * 4 + 4], &single[i * 4..i * 4 + 4]);
