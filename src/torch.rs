@@ -1,8 +1,6 @@
 //! Small helpers around tch: readable errors, thread setup, tensor readback.
 use tch::{Kind, TchError, Tensor};
 
-pub use crate::par::{threads_for, PARALLEL_MIN_VALUES};
-
 /// The first line of a tch error. `TchError::Torch` carries the whole C++
 /// backtrace (about 20 lines); users see only what went wrong.
 pub fn short_error(e: &TchError) -> String {
@@ -42,7 +40,7 @@ pub fn set_threads(n: usize) {
 
 /// Automatic threads (the CLI's default): libtorch on [`DEFAULT_THREADS`];
 /// the GLM's passes over the rows on every core for designs of at least
-/// [`PARALLEL_MIN_VALUES`] values, on one below.
+/// [`PARALLEL_MIN_VALUES`](crate::par::PARALLEL_MIN_VALUES) values, on one below.
 pub fn set_threads_auto() {
     crate::par::fix_threads(0);
     tch::set_num_threads(DEFAULT_THREADS as i32);

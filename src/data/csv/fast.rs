@@ -8,7 +8,7 @@ use super::header::Role;
 /// The fast path for the rows of a plain numeric file: lines split at LF
 /// and at the delimiter, every used cell read by the cell rule
 /// ([`cell`]), on several threads for a large file
-/// ([`crate::torch::threads_for`]). It gives up (None) on anything that
+/// ([`crate::par::threads_for`]). It gives up (None) on anything that
 /// needs the full reader: a quote anywhere, a row with another number of
 /// fields, a cell that is not a finite number (missing, NaN, text), a target
 /// other than 0 or 1, a read error, a line longer than [`FAST_CHUNK`]. The
@@ -84,7 +84,7 @@ pub(super) fn fast_rows<R: Read>(
             if let Some(rest) = rest {
                 let read = y.len();
                 let rows = reserve_rows(&mut x, &mut y, k, read, done_bytes, rest);
-                threads = crate::torch::threads_for(rows, k);
+                threads = crate::par::threads_for(rows, k);
             }
         }
         buf.drain(..end);
