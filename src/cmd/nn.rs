@@ -1,13 +1,10 @@
 //! `logreg nn`: train the network as the PyTorch original does.
-use std::fmt::Write as _;
-use std::io::{BufWriter, Write};
-use std::ops::ControlFlow;
+use std::io::BufWriter;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use logreg::glm::{self, GlmConfig};
-use logreg::nn::{train, train_with, NnFit, Observer, Record, Want};
-use logreg::numfmt::{cell, Short};
+use logreg::nn::{render, train, train_with, Record, TraceRows};
 use logreg::plot;
 
 use super::common::{parse_count, DataArgs, TrainArgs};
@@ -123,80 +120,4 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         return write_files();
     }
     print_then(&result, write_files)
-}
-
-/// The --trace CSV, written as training goes: `step,loss,<names...>`, then
-/// a row every `every` steps and one after the last step. After the first
-/// write error it writes nothing more (training goes on);
-/// [`TraceRows::finish`] returns that error.
-struct TraceRows<W: Write> {
-    out: W,
-    every: usize,
-    error: Option<std::io::Error>,
-}
-
-impl<W: Write> TraceRows<W> {
-    /// Start with the header line.
-    fn new(mut out: W, every: usize, names: &[String]) -> Self {
-        let error = writeln!(out, "step,loss,{}", names.join(",")).err();
-        TraceRows { out, every, error }
-    }
-
-    /// Flush, and hand back the sink, or the first write error.
-    fn finish(mut self) -> std::io::Result<W> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        self.out.flush()?;
-        Ok(self.out)
-    }
-}
-
-impl<W: Write> Observer for TraceRows<W> {
-    fn wants(&self, step: usize, last: bool) -> Want {
-        match self.error.is_none() && (last || step % self.every == 0) {
-            true => Want::ParamsAndLoss,
-            false => Want::Nothing,
-        }
-    }
-
-    fn observe(
-        &mut self,
-        step: usize,
-        _last: bool,
-        loss: Option<f64>,
-        params: &[f64],
-    ) -> ControlFlow<()> {
-        let mut row = format!("{step},{}", loss.unwrap_or(f64::NAN));
-        for v in params {
-            let _ = write!(row, ",{v}");
-        }
-        row.push('\n');
-        if let Err(e) = self.out.write_all(row.as_bytes()) {
-            self.error = Some(e);
-        }
-        ControlFlow::Continue(())
-    }
-}
-
-/// The network's result as a small table.
-pub fn render(fit: &NnFit, target: &str) -> String {
-    let w = fit.names.iter().map(String::len).max().unwrap_or(5).max(5);
-    let mut s = format!(
-        "Network: Linear({}, 1) + sigmoid, BCE loss, {} lr {}, {} steps; target {target}\n",
-        fit.names.len() - 1,
-        fit.optimizer,
-        Short(fit.lr),
-        fit.steps
-    );
-    let _ = writeln!(s, "{:<w$}  {:>12}  {:>12}", "", "init", "trained");
-    for ((name, i), p) in fit.names.iter().zip(&fit.init_params).zip(&fit.params) {
-        let _ = writeln!(s, "{name:<w$}  {:>12}  {:>12}", cell(*i, 6), cell(*p, 6));
-    }
-    let _ = writeln!(s, "Final loss: {:.10}", fit.loss);
-    if let Some(c) = fit.converged_at {
-        let _ = writeln!(s, "Converged at step {c} (--tol)");
-    }
-    let _ = writeln!(s, "Time: {:.3} s", fit.time_s);
-    s
 }

@@ -5,16 +5,20 @@ mod history;
 mod model;
 mod observe;
 mod optimizer;
+mod render;
 mod standardize;
+mod trace;
 mod train;
 
 pub use config::{OptimizerKind, Precision, Record, TrainConfig, TrainConfigError};
 pub use history::{History, Recorder, MAX_HISTORY};
 pub use model::LogisticNet;
 pub use observe::{Observer, Want};
+pub use render::render;
 // For `repeat`'s batched trainer: the same per-element optimiser steps.
 pub(crate) use optimizer::Stepper;
-// For `repeat`'s exact path: the single run's own gradient step.
 pub use standardize::{StandardizeError, Standardizer};
+pub use trace::TraceRows;
+// For `repeat`'s exact path: the single run's own setup and gradient step.
 pub(crate) use train::{bce, draw_layer, layer_params, snapshot, tensor_kind, NetSetup, Replay};
 pub use train::{train, train_with, NnFit, TrainError};
