@@ -94,12 +94,6 @@ impl RepeatError {
             RepeatError::Nn(e) => e.kind(),
         }
     }
-
-    /// Whether the settings were at fault (the CLI's exit code 2), as opposed
-    /// to a run that failed.
-    pub fn is_usage(&self) -> bool {
-        self.kind() == crate::ErrorKind::BadInput
-    }
 }
 
 impl RepeatConfig {
