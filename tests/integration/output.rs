@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{bin, logreg, temp_dir, Run};
+use crate::support::{bin, logreg, send_sigint, temp_dir, Run};
 
 /// How long a test waits for the binary to reach the state it needs (a
 /// guard against hanging forever, not a timing assertion).
@@ -372,11 +372,7 @@ fn ctrl_c_during_a_write_leaves_no_temporary_file() {
         assert!(start.elapsed() < PATIENCE, "no temporary file appeared");
         std::thread::sleep(Duration::from_millis(5));
     }
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    send_sigint(&child);
     let status = child.wait().unwrap();
     let mut err = String::new();
     child

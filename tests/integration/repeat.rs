@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use crate::support::{bin, logreg, temp_dir, Run};
+use crate::support::{bin, logreg, send_sigint, temp_dir, Run};
 
 /// The network "matches" the GLM within this in every run (the issue's
 /// acceptance, and `compare::MATCH_TOL`).
@@ -529,11 +529,7 @@ fn ctrl_c_keeps_the_completed_chunks_as_whole_lines_and_exits_130() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    send_sigint(&child);
     let code = child.wait().unwrap().code();
     let (mut out, mut err) = (String::new(), String::new());
     child

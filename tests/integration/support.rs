@@ -74,3 +74,12 @@ pub fn temp_dir(name: &str) -> PathBuf {
 pub fn fixtures() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
 }
+
+/// Send SIGINT (Ctrl-C) to a running child, as a terminal would.
+pub fn send_sigint(child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("cannot run kill");
+    assert!(sent.success(), "kill -INT {} failed", child.id());
+}
