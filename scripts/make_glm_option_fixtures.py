@@ -44,11 +44,19 @@ Cases (one JSON each; `args` are relative to this folder):
   combined            modechoice, cloglog + var weights + offset, alpha 0.1
   cov_<type>          modechoice logit with `--cov-type TYPE` for nonrobust,
                       HC0, HC1, HC2, HC3, and cluster (`--groups individual`)
+  cov_HC3_var_weights modechoice logit, `--var-weights vw --cov-type HC3`
+                      (textbook, p_i = vw_i; its HC0 is asserted equal to
+                      statsmodels' HC0 with var_weights)
+  cov_HC0_freq_weights anes96_counts, `--freq-weights count --cov-type
+                      HC0`: statsmodels' numbers, asserted equal to HC0 on
+                      the expanded rows (a freq weight is repeated rows:
+                      M = sum f_i s_i s_i' with s_i one row's score, not
+                      f_i^2; no textbook HC1-HC3 is recorded for it)
   cov_HC0_probit      modechoice probit, HC0: statsmodels' bread is the
                       OBSERVED information here (see "Covariance" below)
   predict_logit       link_logit's fit, predictions on modechoice_new.csv
-  predict_offset      the offset fit, predictions on modechoice_new.csv with
-                      its `off` column, alpha 0.1
+  predict_offset      probit with `--offset off`, predictions on
+                      modechoice_new.csv with its `off` column, alpha 0.1
 
 JSON format (keys of scripts/make_glm_fixtures.py kept, so the existing Rust
 `Fixture` reads these files too; new keys added):
@@ -78,7 +86,11 @@ JSON format (keys of scripts/make_glm_fixtures.py kept, so the existing Rust
   ["mean", "mean_se", "mean_ci_lower", "mean_ci_upper", "linpred"], and one
   list per column, one value per row of the new CSV}. mean..mean_ci_upper
   are res.get_prediction(exog, offset=...).summary_frame(alpha); linpred is
-  res.predict(exog, offset=..., which="linear").
+  res.predict(exog, offset=..., which="linear"). Checked by hand: with
+  se = sqrt(x' C x) (C = cov_params, x with the const), mean = F(linpred),
+  mean_se = F'(linpred) se (delta method), and the interval is made on the
+  linear scale and mapped: F(linpred -+ Phi^-1(1 - alpha/2) se), F the
+  inverse link.
 
 statsmodels' conventions for weights (asserted below, on these fits; the
 Rust side must follow them):
@@ -299,11 +311,12 @@ def record(case, csv, df, target, features, args, link="logit", fw=None, vw=None
         extra = {}
         if cov_type.startswith("HC"):
             prior = df[vw].to_numpy(float) if vw else np.ones(len(df))
-            assert fw is None, "textbook HC with freq weights is not defined here"
+            assert fw is None or cov_type == "HC0", "no textbook HC1-HC3 with freq weights"
             hc = textbook_hc(res, X, y, prior)
-            by_source["textbook"] = inference(params, hc[cov_type], alpha)
             sm_hc0, _, _ = fit(df, target, features, link, fw, vw, off, "HC0")
-            if link == "logit":
+            if fw is None:
+                by_source["textbook"] = inference(params, hc[cov_type], alpha)
+            if link == "logit" and fw is None:
                 close(f"{case}: textbook HC0 vs statsmodels", hc["HC0"], sm_hc0.cov_params())
             if cov_type != "HC0":
                 same = np.array_equal(res.cov_params().to_numpy(), sm_hc0.cov_params().to_numpy())
@@ -380,7 +393,17 @@ def prediction(res, new_csv, features, off, alpha):
     assert list(frame.columns) == PREDICT_COLUMNS[:4], frame.columns
     cols = {c: floats(frame[c]) for c in PREDICT_COLUMNS[:4]}
     cols["linpred"] = floats(linpred)
-    close("mean = inverse link of linpred", cols["mean"], res.model.family.link.inverse(linpred))
+    # The frame by hand: the delta method for mean_se, and the interval
+    # made on the linear scale and mapped through the inverse link.
+    link = res.model.family.link
+    x = exog.to_numpy(float)
+    se_lin = np.sqrt(np.einsum("ij,jk,ik->i", x, res.cov_params().to_numpy(), x))
+    q = sps.norm.ppf(1 - alpha / 2)
+    lin = np.asarray(linpred)
+    close("mean", cols["mean"], link.inverse(lin))
+    close("mean_se", cols["mean_se"], se_lin * link.inverse_deriv(lin))
+    close("mean_ci_lower", cols["mean_ci_lower"], link.inverse(lin - q * se_lin))
+    close("mean_ci_upper", cols["mean_ci_upper"], link.inverse(lin + q * se_lin))
     args = ["--data", new_csv] + (["--alpha", repr(alpha)] if alpha != 0.05 else [])
     return {"csv": new_csv, "alpha": alpha, "offset": off, "args": args,
             "columns": PREDICT_COLUMNS, **cols}
@@ -462,6 +485,17 @@ def main():
                     m_args + feats + ["--cov-type", "cluster", "--groups", "individual"],
                     cov_type="cluster", groups="individual")
     write(out)
+    out, _ = record("cov_HC3_var_weights", "modechoice.csv", mode, "choice", MODE_FEATURES,
+                    m_args + feats + ["--var-weights", "vw", "--cov-type", "HC3"],
+                    vw="vw", cov_type="HC3")
+    write(out)
+    out, res = record("cov_HC0_freq_weights", "anes96_counts.csv", counts, "vote", feat3,
+                      ["--data", "anes96_counts.csv", "--target", "vote",
+                       "--freq-weights", "count", "--cov-type", "HC0"],
+                      fw="count", cov_type="HC0")
+    full, _, _ = fit(expanded, "vote", feat3, cov_type="HC0")
+    close("freq weights vs expanded rows: HC0", res.cov_params(), full.cov_params())
+    write(out)
     out, _ = record("cov_HC0_probit", "modechoice.csv", mode, "choice", MODE_FEATURES,
                     m_args + feats + ["--link", "probit", "--cov-type", "HC0"],
                     link="probit", cov_type="HC0")
@@ -473,7 +507,8 @@ def main():
     out["prediction"] = prediction(res, "modechoice_new.csv", MODE_FEATURES, None, 0.05)
     write(out)
     out, res = record("predict_offset", "modechoice.csv", mode, "choice", MODE_FEATURES,
-                      m_args + feats + ["--offset", "off"], off="off")
+                      m_args + feats + ["--link", "probit", "--offset", "off"],
+                      link="probit", off="off")
     out["prediction"] = prediction(res, "modechoice_new.csv", MODE_FEATURES, "off", 0.1)
     write(out)
 
