@@ -36,9 +36,9 @@ Cases (one JSON each; `args` are relative to this folder):
   freq_weights        anes96_counts with `--freq-weights count` and no
                       --features: the weight column is not a feature (the
                       other cases name their features, as modechoice.csv
-                      has columns no flag names). The
-                      script asserts the fit equals the unweighted fit on the
-                      944 expanded rows (params, bse, llf, deviance, aic, bic).
+                      has columns no flag names). The script asserts the
+                      fit equals the unweighted fit on the 944 expanded
+                      rows (see "conventions" below).
   var_weights         modechoice, `--var-weights vw`
   offset              modechoice, `--offset off`
   combined            modechoice, cloglog + var weights + offset, alpha 0.1
@@ -74,9 +74,9 @@ JSON format (keys of scripts/make_glm_fixtures.py kept, so the existing Rust
   "cluster", as statsmodels and --cov-type spell it), cov_source
   ("statsmodels" or "textbook": where bse ... conf_int, cov_params and the
   summary's table come from), cov_params (k x k, row-major lists), scale,
-  bic_llf, bic_deviance, wnobs (sum of the freq weights; rows without), fittedvalues (mean per
-  CSV row; null when the CSV has more than 300 rows, except for `combined`,
-  kept for the fit/save/predict round trip).
+  bic_llf, bic_deviance, wnobs (sum of the freq weights; rows without),
+  fittedvalues (mean per CSV row; null when the CSV has more than 300 rows,
+  except for `combined`, kept for the fit/save/predict round trip).
   nobs and df_resid are integers when integral (always, for these cases).
   Covariance cases add `by_source`: {"statsmodels": {...}, "textbook":
   {...}}, each with cov_params, bse, tvalues, pvalues, conf_int; HC1-HC3
@@ -123,14 +123,16 @@ Covariance (scale is 1 for the binomial):
              textbook ones (R's sandwich::vcovHC on a glm), computed here in
              numpy: B = (X'WX)^-1, W = diag(w_i), w_i = p_i (dmu/deta)^2 /
              V(mu); s_i = p_i x_i (y_i - mu_i) (dmu/deta)_i / V(mu_i), p_i the
-             prior (var) weight, 1 here; h_ii = w_i x_i' B x_i (the diagonal
+             prior (var) weight, 1 without; h_ii = w_i x_i' B x_i (the diagonal
              of W^1/2 X B X' W^1/2); HC0 = B (sum s_i s_i') B; HC1 = n/(n-k)
              HC0; HC2 and HC3 divide s_i s_i' by (1 - h_ii) and (1 - h_ii)^2.
              Their summary text is statsmodels' summary() with the results'
              covariance replaced by the textbook matrix. R is not installed
              here (no rpy2), so the R cross-check was skipped.
   cluster    statsmodels' cov_type="cluster", cov_kwds={"groups": g}, with
-             its default correction G/(G-1) (n-1)/(n-k) (n = rows).
+             its default correction G/(G-1) (n-1)/(n-k) (n = rows, G
+             groups): B (sum_g S_g S_g') B c, S_g the sum of group g's
+             scores (asserted against numpy for the logit case).
   bse = sqrt(diag), z = params / bse, p = 2 (1 - Phi(|z|)), CI = params -+
   Phi^-1(1 - alpha/2) bse.
 """
@@ -261,6 +263,20 @@ def textbook_hc(res, X, y, prior):
     }
 
 
+def check_cluster(res, X, y, groups):
+    """statsmodels' cluster covariance against numpy (logit, no weights)."""
+    X = np.asarray(X, float)
+    mu = np.asarray(res.fittedvalues, float)
+    bread = np.linalg.inv(X.T @ ((mu * (1 - mu))[:, None] * X))
+    s = (np.asarray(y, float) - mu)[:, None] * X
+    labels, idx = np.unique(groups, return_inverse=True)
+    sums = np.zeros((len(labels), X.shape[1]))
+    np.add.at(sums, idx, s)
+    n, k, g = X.shape[0], X.shape[1], len(labels)
+    c = g / (g - 1) * (n - 1) / (n - k)
+    close("cluster vs numpy", res.cov_params(), c * bread @ sums.T @ sums @ bread)
+
+
 def fit(df, target, features, link="logit", fw=None, vw=None, off=None,
         cov_type="nonrobust", groups=None):
     y = df[target]
@@ -327,6 +343,8 @@ def record(case, csv, df, target, features, args, link="logit", fw=None, vw=None
                 res._results.cov_params_default = hc[cov_type]
                 res._results._cache.clear()
                 close(f"{case}: summary's bse", res.bse, by_source["textbook"]["bse"], 0)
+        if cov_type == "cluster":
+            check_cluster(res, X, y, df[groups].to_numpy())
         chosen = by_source[cov_source]
         summary = res.summary(alpha=alpha).as_text()
         stats = dict(
