@@ -78,9 +78,10 @@ JSON format (keys of scripts/make_glm_fixtures.py kept, so the existing Rust
   fittedvalues (mean per CSV row; null when the CSV has more than 300 rows,
   except for `combined`, kept for the fit/save/predict round trip).
   nobs and df_resid are integers when integral (always, for these cases).
-  Covariance cases add `by_source`: {"statsmodels": {...}, "textbook":
-  {...}}, each with cov_params, bse, tvalues, pvalues, conf_int; HC1-HC3
-  add `statsmodels_hc_equals_hc0: true` (checked, see below).
+  Cases with a cov_type other than nonrobust add `by_source`:
+  {"statsmodels": {...}, "textbook": {...}} (textbook for HC0-HC3 without
+  freq weights), each with cov_params, bse, tvalues, pvalues, conf_int;
+  HC1-HC3 add `statsmodels_hc_equals_hc0: true` (checked, see below).
   Prediction cases add `prediction`: {csv, alpha, offset (column or null),
   args (the `logreg predict` arguments after --model), columns
   ["mean", "mean_se", "mean_ci_lower", "mean_ci_upper", "linpred"], and one
