@@ -89,7 +89,7 @@ mod tests {
     fn each_activation_is_its_links_inverse() {
         // f64 evaluation of the same formulas: only rounding differs.
         const TOL: f64 = 1e-15;
-        let etas = [-3.0, -0.5, 0.0, 0.7, 2.5];
+        let etas: [f64; 5] = [-3.0, -0.5, 0.0, 0.7, 2.5];
         let t = Tensor::from_slice(&etas);
         for a in Activation::ALL {
             let got = crate::torch::to_vec_f64(&a.f_apply(&t).unwrap()).unwrap();
