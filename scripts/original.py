@@ -22,6 +22,16 @@ additions are the flags parity needs:
                             identical to `logreg nn --standardize`)
   --json                    one JSON object with the key names of
                             `logreg compare --json`
+  --link L                  logit | probit | cloglog | loglog | cauchy
+                            (default logit): statsmodels'
+                            Binomial(link=...), and the network's output
+                            activation, the link's inverse (`activate`)
+  --freq-weights COL        statsmodels' freq_weights / var_weights; the
+  --var-weights COL         network weighs each row's BCE term by their
+                            product, nn.BCELoss(weight=freq * var)
+  --offset COL              statsmodels' offset; added to the network's
+                            linear output. A column named by these three
+                            flags is not a feature
   --threads N               torch.set_num_threads(N) before any work
                             (default: PyTorch's own choice, one per core).
                             PyTorch's bits depend on it: reductions and
@@ -37,6 +47,7 @@ pandas 2.3.3, statsmodels 0.15.0, scipy 1.17.1).
 """
 import argparse
 import json
+import math
 import sys
 import time
 import warnings
@@ -57,6 +68,13 @@ STEPS = 10_000
 # `steps_to_match`: the first step count after which every network
 # coefficient is within this of the GLM estimate (as in `logreg compare`).
 MATCH_TOL = 1e-3
+LINKS = {
+    "logit": sm.families.links.Logit,
+    "probit": sm.families.links.Probit,
+    "cloglog": sm.families.links.CLogLog,
+    "loglog": sm.families.links.LogLog,
+    "cauchy": sm.families.links.Cauchy,
+}
 OPTIMIZERS = {
     "sgd": torch.optim.SGD,
     "adam": torch.optim.Adam,
@@ -92,11 +110,19 @@ def load(path):
 # --------------------------------------------------------------------------
 
 
-def fit_glm(df, target, features):
-    """sm.GLM(y, X, family=Binomial()).fit(), X = add_constant(features)."""
+def fit_glm(df, target, features, link="logit", freq_weights=None,
+            var_weights=None, offset=None):
+    """sm.GLM(y, X, family=Binomial()).fit(), X = add_constant(features);
+    with a link other than logit, Binomial(link=...); weights and offset are
+    statsmodels' own (columns of df, or None)."""
     y = df[target]
     X = sm.add_constant(df[features])  # column "const" first
-    model = sm.GLM(y, X, family=sm.families.Binomial())
+    family = (sm.families.Binomial() if link == "logit"
+              else sm.families.Binomial(link=LINKS[link]()))
+    extra = {k: df[c].to_numpy() for k, c in [("freq_weights", freq_weights),
+                                               ("var_weights", var_weights),
+                                               ("offset", offset)] if c is not None}
+    model = sm.GLM(y, X, family=family, **extra)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         results = model.fit()
@@ -140,13 +166,35 @@ def glm_json(res, warns, time_s):
 # --------------------------------------------------------------------------
 
 
+def activate(eta, link="logit"):
+    """The link's inverse: the probability at linear output eta. Each is the
+    op sequence `logreg` runs (src/nn/activation.rs)."""
+    if link == "logit":
+        return torch.sigmoid(eta)
+    if link == "probit":  # the standard Normal CDF
+        return torch.special.ndtr(eta)
+    if link == "cloglog":  # 1 - exp(-exp(eta)), without float32's cancellation
+        return -torch.expm1(-torch.exp(eta))
+    if link == "loglog":  # exp(-exp(-eta))
+        return torch.exp(-torch.exp(-eta))
+    if link == "cauchy":  # 0.5 + atan(eta) / pi
+        return torch.atan(eta) / math.pi + 0.5
+    raise ValueError(f"unknown link {link!r}")
+
+
 class Net(nn.Module):
-    def __init__(self, k=2):
+    def __init__(self, k=2, link="logit"):
         super().__init__()
         self.linear = nn.Linear(k, 1)
+        self.link = link
 
-    def forward(self, x):
-        return torch.sigmoid(self.linear(x))
+    def forward(self, x, offset=None):
+        # The lecture's torch.sigmoid(self.linear(x)) when link is logit
+        # and there is no offset.
+        eta = self.linear(x)
+        if offset is not None:  # on the eta scale
+            eta = eta + offset
+        return activate(eta, self.link)
 
 
 def standardize(x):
@@ -172,11 +220,27 @@ def coefficients(net, mean=None, sd=None):
     return [intercept] + (w / sd).tolist()
 
 
+def row_weights(df, freq_weights=None, var_weights=None):
+    """The network's per-row BCE weight: freq * var (either may be None), in
+    float64 before the cast, as logreg's nn::ModelSpec::combined_weights.
+    Both kinds scale a row's log-likelihood term, so the weighted MLE (the
+    minimiser of the weighted BCE) depends only on their product."""
+    cols = [c for c in (freq_weights, var_weights) if c is not None]
+    if not cols:
+        return None
+    w = df[cols[0]].to_numpy(dtype=np.float64)
+    for c in cols[1:]:
+        w = w * df[c].to_numpy(dtype=np.float64)
+    return w
+
+
 def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
               optimizer="sgd", standardized=False, glm_params=None,
-              verbose=False):
+              verbose=False, link="logit", weights=None, offset=None):
     """The lecture's training loop. Returns the `nn` object of
-    `logreg compare --json` and `steps_to_match` (needs `glm_params`)."""
+    `logreg compare --json` and `steps_to_match` (needs `glm_params`).
+    `weights`: per-row BCE weights (float64 array, see `row_weights`);
+    `offset`: the offset column's name, added to the linear output."""
     # Row-major, as numpy arrays are by default. A DataFrame's .values is
     # column-major, and torch keeps that layout, which changes the summation
     # order inside the matmul kernels (and numpy's column means): the results
@@ -194,12 +258,20 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
         x, mean, sd = standardize(x)
     X = torch.tensor(x, dtype=torch.float32)
     y = torch.tensor(df[target].values, dtype=torch.float32).reshape(-1, 1)
+    off = None
+    if offset is not None:
+        off = torch.tensor(df[offset].to_numpy(dtype=np.float64),
+                           dtype=torch.float32).reshape(-1, 1)
 
     start = time.perf_counter()
     torch.manual_seed(seed)
-    net = Net(len(features))
+    net = Net(len(features), link)
     init_params = coefficients(net, mean, sd)
-    criterion = nn.BCELoss()
+    if weights is None:
+        criterion = nn.BCELoss()
+    else:  # mean reduction: sum(w * l) / n
+        criterion = nn.BCELoss(
+            weight=torch.tensor(weights, dtype=torch.float32).reshape(-1, 1))
     opt = OPTIMIZERS[optimizer](net.parameters(), lr=lr)
 
     def matches(params):
@@ -211,7 +283,7 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
     loss = None
     for step in range(steps):
         opt.zero_grad()
-        outputs = net(X)
+        outputs = net(X, off)
         loss = criterion(outputs, y)
         loss.backward()
         opt.step()
@@ -222,7 +294,7 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
                 steps_to_match = step + 1
     if loss is None:  # --steps 0: the loss at the initial parameters
         with torch.no_grad():
-            loss = criterion(net(X), y)
+            loss = criterion(net(X, off), y)
     time_s = time.perf_counter() - start
 
     out = {
@@ -247,17 +319,26 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
 # --------------------------------------------------------------------------
 
 
+def features_of(df, target, freq_weights=None, var_weights=None, offset=None):
+    """Every column but the target and those the option flags name."""
+    taken = {target, freq_weights, var_weights, offset}
+    return [c for c in df.columns if c not in taken]
+
+
 def compare(df, target, seed=SEED, lr=LR, steps=STEPS, optimizer="sgd",
-            standardized=False, true=None):
+            standardized=False, true=None, link="logit", freq_weights=None,
+            var_weights=None, offset=None):
     """GLM and network on the same data; the dict `--json` prints."""
-    features = [c for c in df.columns if c != target]
+    features = features_of(df, target, freq_weights, var_weights, offset)
     start = time.perf_counter()
-    res, warns = fit_glm(df, target, features)
+    res, warns = fit_glm(df, target, features, link, freq_weights,
+                         var_weights, offset)
     glm = glm_json(res, warns, time.perf_counter() - start)
     net_out, _, steps_to_match = train_net(
         df, target, features, seed=seed, lr=lr, steps=steps,
         optimizer=optimizer, standardized=standardized,
-        glm_params=glm["params"])
+        glm_params=glm["params"], link=link,
+        weights=row_weights(df, freq_weights, var_weights), offset=offset)
     diff = max(abs(a - b) for a, b in zip(glm["params"], net_out["params"]))
     return {
         "glm": glm,
@@ -277,6 +358,10 @@ def parse_args(argv=None):
     p.add_argument("--steps", type=int, default=STEPS)
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
     p.add_argument("--standardize", action="store_true")
+    p.add_argument("--link", choices=list(LINKS), default="logit")
+    p.add_argument("--freq-weights", metavar="COL")
+    p.add_argument("--var-weights", metavar="COL")
+    p.add_argument("--offset", metavar="COL")
     p.add_argument("--json", action="store_true")
     p.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's)")
     args = p.parse_args(argv)
@@ -295,8 +380,9 @@ def dataset(args):
         df, true = load(args.data), None
     else:
         df, true = simulate(args.seed), TRUE_BETA
-    if args.target not in df.columns:
-        sys.exit(f"error: no column {args.target!r} in {args.data}")
+    for col in [args.target, args.freq_weights, args.var_weights, args.offset]:
+        if col is not None and col not in df.columns:
+            sys.exit(f"error: no column {col!r} in {args.data}")
     return df, true
 
 
@@ -307,7 +393,9 @@ def compare_json(argv=None):
     df, true = dataset(args)
     return compare(df, args.target, seed=args.seed, lr=args.lr,
                    steps=args.steps, optimizer=args.optimizer,
-                   standardized=args.standardize, true=true)
+                   standardized=args.standardize, true=true, link=args.link,
+                   freq_weights=args.freq_weights,
+                   var_weights=args.var_weights, offset=args.offset)
 
 
 def main(argv=None):
@@ -318,8 +406,10 @@ def main(argv=None):
 
     # The lecture, as text.
     df, true = dataset(args)
-    features = [c for c in df.columns if c != args.target]
-    results, warns = fit_glm(df, args.target, features)
+    features = features_of(df, args.target, args.freq_weights,
+                           args.var_weights, args.offset)
+    results, warns = fit_glm(df, args.target, features, args.link,
+                             args.freq_weights, args.var_weights, args.offset)
     for w in warns:
         print(f"warning: {w}", file=sys.stderr)
     print(results.summary())
@@ -327,7 +417,11 @@ def main(argv=None):
     _, net, _ = train_net(df, args.target, features, seed=args.seed,
                           lr=args.lr, steps=args.steps,
                           optimizer=args.optimizer,
-                          standardized=args.standardize, verbose=True)
+                          standardized=args.standardize, verbose=True,
+                          link=args.link,
+                          weights=row_weights(df, args.freq_weights,
+                                              args.var_weights),
+                          offset=args.offset)
     print()
     for name, param in net.named_parameters():
         print(name, param.data)

@@ -7,11 +7,13 @@ use serde::Serialize;
 use tch::nn;
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
+use super::activation::Activation;
 use super::config::{Precision, TrainConfig, TrainConfigError};
 use super::history::{History, Recorder};
 use super::model::LogisticNet;
 use super::observe::{Observer, Want};
 use super::optimizer::Stepper;
+use super::spec::{column_tensor, ModelSpec, SpecError};
 use super::standardize::{StandardizeError, Standardizer};
 use crate::data::Dataset;
 use crate::torch::{short_error, to_vec_f64};
@@ -25,6 +27,8 @@ pub enum TrainError {
     NoCuda,
     #[error(transparent)]
     Standardize(#[from] StandardizeError),
+    #[error(transparent)]
+    Spec(#[from] SpecError),
     #[error("the loss became {value} at step {step}: training diverged; try a smaller --lr or --standardize")]
     Diverged { step: usize, value: String },
     #[error("a feature value does not fit in {0} (too large in magnitude); use --standardize or --dtype f64")]
@@ -86,8 +90,80 @@ pub struct NnFit {
 
 /// Mean BCE of the network on (x, y), as `nn.BCELoss()` computes it.
 pub(crate) fn bce(net: &LogisticNet, x: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
-    net.f_forward(x)?
-        .f_binary_cross_entropy::<Tensor>(y, None, Reduction::Mean)
+    let rows = Rows::default();
+    objective(net, Activation::Sigmoid, x, y, &rows, Reduction::Mean)
+}
+
+/// Per-row tensors of a [`ModelSpec`] (n × 1, the network's kind), or of a
+/// batch of its rows.
+#[derive(Default)]
+struct Rows {
+    weight: Option<Tensor>,
+    offset: Option<Tensor>,
+}
+
+impl Rows {
+    fn new(spec: &ModelSpec, kind: Kind, device: Device) -> Result<Self, TchError> {
+        let col = |v: &Option<Vec<f64>>| {
+            v.as_deref()
+                .map(|v| column_tensor(v, kind, device))
+                .transpose()
+        };
+        Ok(Rows {
+            weight: col(&spec.weights)?,
+            offset: col(&spec.offset)?,
+        })
+    }
+
+    /// The rows `idx` (a mini-batch).
+    fn select(&self, idx: &Tensor) -> Result<Self, TchError> {
+        let pick = |t: &Option<Tensor>| t.as_ref().map(|t| t.f_index_select(0, idx)).transpose();
+        Ok(Rows {
+            weight: pick(&self.weight)?,
+            offset: pick(&self.offset)?,
+        })
+    }
+
+    fn shallow_clone(&self) -> Self {
+        Rows {
+            weight: self.weight.as_ref().map(Tensor::shallow_clone),
+            offset: self.offset.as_ref().map(Tensor::shallow_clone),
+        }
+    }
+}
+
+/// The network's probabilities: `link(Linear(x) + offset)`, as
+/// `scripts/original.py`'s forward pass computes them.
+fn predict(
+    net: &LogisticNet,
+    link: Activation,
+    x: &Tensor,
+    offset: Option<&Tensor>,
+) -> Result<Tensor, TchError> {
+    let eta = x.f_linear(&net.linear.ws, net.linear.bs.as_ref())?;
+    let eta = match offset {
+        Some(o) => eta.f_add(o)?,
+        None => eta,
+    };
+    link.f_apply(&eta)
+}
+
+/// BCE of the network on (x, y) with the rows' weights and offset, as
+/// `nn.BCELoss(weight=w, reduction=...)` computes it (the mean divides by
+/// n, not by the weights' sum).
+fn objective(
+    net: &LogisticNet,
+    link: Activation,
+    x: &Tensor,
+    y: &Tensor,
+    rows: &Rows,
+    reduction: Reduction,
+) -> Result<Tensor, TchError> {
+    predict(net, link, x, rows.offset.as_ref())?.f_binary_cross_entropy(
+        y,
+        rows.weight.as_ref(),
+        reduction,
+    )
 }
 
 /// `[bias, w...]` as one detached 1-D tensor (a copy: the variables change in place).
@@ -196,6 +272,16 @@ pub fn train(data: &Dataset, cfg: &TrainConfig) -> Result<NnFit, TrainError> {
     train_with(data, cfg, &mut [])
 }
 
+/// [`train`] for the model `spec` describes: its link, weights and offset.
+/// The lecture's model (`ModelSpec::default()`) gives `train`'s bits.
+pub fn train_spec(
+    data: &Dataset,
+    spec: &ModelSpec,
+    cfg: &TrainConfig,
+) -> Result<NnFit, TrainError> {
+    train_spec_with(data, spec, cfg, &mut [])
+}
+
 /// [`train`], showing the states each observer asks for as training goes.
 /// Watching changes no number: the loss is computed apart from the
 /// gradient, and parameters are copied, never touched.
@@ -204,7 +290,23 @@ pub fn train_with(
     cfg: &TrainConfig,
     observers: &mut [&mut dyn Observer],
 ) -> Result<NnFit, TrainError> {
+    train_spec_with(data, &ModelSpec::default(), cfg, observers)
+}
+
+/// [`train_spec`], showing the states each observer asks for as training
+/// goes (see [`train_with`]).
+///
+/// The lecture's model trains on the replayed kernels (unless
+/// `cfg.autograd`); another link, weights or an offset train through
+/// autograd's `backward()`, as `scripts/original.py` does.
+pub fn train_spec_with(
+    data: &Dataset,
+    spec: &ModelSpec,
+    cfg: &TrainConfig,
+    observers: &mut [&mut dyn Observer],
+) -> Result<NnFit, TrainError> {
     cfg.check()?;
+    spec.check(data.n, cfg.precision)?;
     if cfg.device != Device::Cpu && !tch::Cuda::is_available() {
         return Err(TrainError::NoCuda);
     }
@@ -230,7 +332,9 @@ pub fn train_with(
     // A batch of n rows or more is the full batch (compared as usize: a huge
     // --batch-size would wrap as i64).
     let batch = cfg.batch_size.filter(|&b| b < data.n).map(|b| b as i64);
-    let mut replay = if cfg.autograd {
+    let rows = Rows::new(spec, kind, cfg.device)?;
+    let link = spec.link;
+    let mut replay = if cfg.autograd || !spec.is_plain() {
         None
     } else {
         Some(Replay::new(&net, kind, cfg.device)?)
@@ -249,8 +353,8 @@ pub fn train_with(
     let mut converged_at = None;
     let mut steps_run = 0;
     for step in 0..cfg.steps {
-        let (xb, yb) = match batch {
-            None => (x.shallow_clone(), y.shallow_clone()),
+        let (xb, yb, rb) = match batch {
+            None => (x.shallow_clone(), y.shallow_clone(), rows.shallow_clone()),
             Some(b) => {
                 let per_epoch = (n + b - 1) / b;
                 let pos = step as i64 % per_epoch;
@@ -264,7 +368,11 @@ pub fn train_with(
                     .as_ref()
                     .expect("permutation drawn at the start of each epoch");
                 let idx = p.f_narrow(0, pos * b, b.min(n - pos * b))?;
-                (x.f_index_select(0, &idx)?, y.f_index_select(0, &idx)?)
+                (
+                    x.f_index_select(0, &idx)?,
+                    y.f_index_select(0, &idx)?,
+                    rows.select(&idx)?,
+                )
             }
         };
         let wants: Vec<Want> = watchers.iter().map(|o| o.wants(step, false)).collect();
@@ -280,7 +388,7 @@ pub fn train_with(
                 Ok(loss) => loss,
                 Err(e) => match diverged_or(step, e) {
                     TrainError::Diverged { .. } => {
-                        return Err(locate_divergence(data, cfg, step + 1, f64::NAN))
+                        return Err(locate_divergence(data, spec, cfg, step + 1, f64::NAN))
                     }
                     other => return Err(other),
                 },
@@ -288,7 +396,8 @@ pub fn train_with(
             None => {
                 // The lecture's loop, through libtorch's autograd.
                 opt.zero_grad(&params)?;
-                let loss = bce(&net, &xb, &yb).map_err(|e| diverged_or(step, e))?;
+                let loss = objective(&net, link, &xb, &yb, &rb, Reduction::Mean)
+                    .map_err(|e| diverged_or(step, e))?;
                 loss.f_backward()?;
                 opt.step(&params)?;
                 Some(loss.f_detach()?)
@@ -319,11 +428,12 @@ pub fn train_with(
     }
     let loss = match last_loss {
         Some(l) => l.f_double_value(&[])?,
-        None => tch::no_grad(|| bce(&net, &x, &y))?.f_double_value(&[])?,
+        None => tch::no_grad(|| objective(&net, link, &x, &y, &rows, Reduction::Mean))?
+            .f_double_value(&[])?,
     };
     let params = original(net.params()?);
     if !loss.is_finite() || params.iter().any(|p| !p.is_finite()) {
-        return Err(locate_divergence(data, cfg, steps_run, loss));
+        return Err(locate_divergence(data, spec, cfg, steps_run, loss));
     }
     // The state after the last step; its loss needs one extra forward
     // pass, outside training.
@@ -332,7 +442,9 @@ pub fn train_with(
     let want = wants.iter().copied().max().unwrap_or(Want::Nothing);
     if want != Want::Nothing {
         let last = match want {
-            Want::ParamsAndLoss => Some(tch::no_grad(|| bce(&net, &x, &y))?),
+            Want::ParamsAndLoss => Some(tch::no_grad(|| {
+                objective(&net, link, &x, &y, &rows, Reduction::Mean)
+            })?),
             _ => None,
         };
         pending.push(steps_run, wants, last.as_ref(), &snapshot(&net)?);
@@ -341,7 +453,7 @@ pub fn train_with(
     }
     drop(watchers);
     let history = recorder.map(Recorder::into_history);
-    let warnings = warnings(&net, &x, &y, n)?;
+    let warnings = warnings(&net, link, &x, &y, rows.offset.as_ref(), n)?;
     Ok(NnFit {
         names: data.names.clone(),
         params,
@@ -439,11 +551,18 @@ impl Pending {
 /// vanishes, so a loss made of such rows (24.0 when 24% of them are) is the
 /// clamp's, not the fit's: training diverged although every number is
 /// finite. (Parameters that leave float32's range are already an error.)
-fn warnings(net: &LogisticNet, x: &Tensor, y: &Tensor, n: i64) -> Result<Vec<String>, TchError> {
+fn warnings(
+    net: &LogisticNet,
+    link: Activation,
+    x: &Tensor,
+    y: &Tensor,
+    offset: Option<&Tensor>,
+    n: i64,
+) -> Result<Vec<String>, TchError> {
     let mut out = Vec::new();
+    // Unweighted: a row at the clamp is one whatever its weight.
     let per_row = tch::no_grad(|| {
-        net.f_forward(x)?
-            .f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)
+        predict(net, link, x, offset)?.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)
     })?;
     let clamped = per_row
         .f_ge(BCE_CLAMP)?
@@ -466,14 +585,20 @@ const BCE_CLAMP: f64 = 100.0;
 /// The replay path checks nothing per step (that would cost a host sync);
 /// when the end result is not finite, rerun through autograd, whose BCE
 /// stops at the first NaN prediction, to name the step. Same seed, same bits.
-fn locate_divergence(data: &Dataset, cfg: &TrainConfig, steps_run: usize, loss: f64) -> TrainError {
+fn locate_divergence(
+    data: &Dataset,
+    spec: &ModelSpec,
+    cfg: &TrainConfig,
+    steps_run: usize,
+    loss: f64,
+) -> TrainError {
     if !cfg.autograd {
         let again = TrainConfig {
             autograd: true,
             record: None,
             ..cfg.clone()
         };
-        if let Err(e @ TrainError::Diverged { .. }) = train(data, &again) {
+        if let Err(e @ TrainError::Diverged { .. }) = train_spec(data, spec, &again) {
             return e;
         }
     }

@@ -11,7 +11,27 @@ use crate::support::{fixtures, logreg, temp_dir};
 #[derive(Deserialize)]
 struct Fixture {
     torch: String,
+    threads: usize,
     cases: Vec<Case>,
+    /// Another link, row weights, an offset: trained through the library
+    /// (`nn::train_spec`) until the CLI takes these options.
+    spec_cases: Vec<SpecCase>,
+}
+
+/// A case of the fixture's `spec_cases`: plain SGD, lr 0.1, float32.
+#[derive(Deserialize)]
+struct SpecCase {
+    name: String,
+    seed: u64,
+    link: String,
+    steps: usize,
+    standardize: bool,
+    weights: Option<Vec<f64>>,
+    offset: Option<Vec<f64>>,
+    lr: f64,
+    init_params: Vec<f64>,
+    params: Vec<f64>,
+    loss: f64,
 }
 
 /// How far another CPU's kernels may move the fixture's numbers. Measured by
@@ -43,11 +63,16 @@ impl Tolerance {
                 params: 1e-12,
                 loss: f64::EPSILON / 4.0,
             },
-            _ => Tolerance {
-                init: eps,
-                params: 8.0 * eps,
-                loss: eps / 2.0,
-            },
+            _ => Tolerance::float32(),
+        }
+    }
+
+    fn float32() -> Tolerance {
+        let eps = f32::EPSILON as f64;
+        Tolerance {
+            init: eps,
+            params: 8.0 * eps,
+            loss: eps / 2.0,
         }
     }
 }
@@ -169,6 +194,56 @@ fn matches_pytorch_fixtures_within_float32_rounding() {
         }
         assert_eq!(got.steps, c.steps, "{}", c.name);
         assert_eq!(got.names, ["const", "x1", "x2"]);
+    }
+}
+
+/// Every link, weights and an offset (with --standardize): the same model as
+/// PyTorch's, trained to the same numbers. The bounds are the float32
+/// cases' [`Tolerance`]: same data, same optimiser, as many steps or fewer.
+#[test]
+fn links_weights_and_offset_match_pytorch_fixtures_within_float32_rounding() {
+    use logreg::nn::{train_spec, Activation, ModelSpec, TrainConfig};
+    let fx = load_fixture();
+    // The fixture's thread count, so that on the machine that made it the
+    // numbers are PyTorch's bits (all runs in this process share it).
+    logreg::torch::set_threads(fx.threads);
+    let (data, _) = logreg::data::read_csv(
+        std::path::Path::new(&lecture_csv()),
+        &logreg::data::CsvOptions::default(),
+    )
+    .unwrap();
+    let links: Vec<&str> = fx.spec_cases.iter().map(|c| c.link.as_str()).collect();
+    for link in ["probit", "cloglog", "loglog", "cauchy"] {
+        assert!(links.contains(&link), "no fixture case for {link}");
+    }
+    for c in &fx.spec_cases {
+        let spec = ModelSpec {
+            link: Activation::from_link_name(&c.link).unwrap(),
+            weights: c.weights.clone(),
+            offset: c.offset.clone(),
+        };
+        let cfg = TrainConfig {
+            lr: c.lr,
+            steps: c.steps,
+            standardize: c.standardize,
+            seed: c.seed,
+            ..TrainConfig::default()
+        };
+        let got = train_spec(&data, &spec, &cfg).unwrap_or_else(|e| panic!("{}: {e}", c.name));
+        let tol = Tolerance::float32();
+        for (what, got, want, tol) in [
+            ("init_params", &got.init_params, &c.init_params, tol.init),
+            ("params", &got.params, &c.params, tol.params),
+            ("loss", &vec![got.loss], &vec![c.loss], tol.loss),
+        ] {
+            let d = max_abs_diff(got, want);
+            assert!(
+                d <= tol,
+                "{}: {what} {got:?}, PyTorch {want:?}: |d| = {d:e} > {tol:e}",
+                c.name
+            );
+        }
+        assert_eq!(got.steps, c.steps, "{}", c.name);
     }
 }
 

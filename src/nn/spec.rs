@@ -1,0 +1,202 @@
+//! What the network models besides the data: its link (output activation),
+//! per-row weights and an offset, passed to training next to the Dataset.
+use tch::{Device, Kind, TchError, Tensor};
+
+use super::activation::Activation;
+use super::config::Precision;
+
+/// The model around the data. The default (sigmoid, no weights, no offset)
+/// is the lecture's network.
+///
+/// Weights: statsmodels has two kinds, `freq_weights` (a row that stands for
+/// w identical rows) and `var_weights` (a row whose variance is divided by
+/// w). Both scale the row's log-likelihood term by w, so the maximum-
+/// likelihood estimate depends only on their product: the network takes
+/// one per-row weight, w = freq · var ([`ModelSpec::combined_weights`]),
+/// as the per-sample `weight` of PyTorch's `BCELoss(weight=w)` (mean
+/// reduction: Σ wᵢ·ℓᵢ / n), whose minimiser is the weighted MLE. (They
+/// differ in the GLM's counts and standard errors, which the network does
+/// not report.)
+///
+/// Offset: added to the linear output, η = Linear(x) + offset, on the η
+/// scale, so `--standardize` leaves it as it is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModelSpec {
+    /// The inverse link. Default sigmoid (logit).
+    pub link: Activation,
+    /// One weight per row, ≥ 0 and finite, not all 0. Default none (all 1).
+    pub weights: Option<Vec<f64>>,
+    /// One offset per row, finite. Default none (all 0).
+    pub offset: Option<Vec<f64>>,
+}
+
+/// What is wrong with a [`ModelSpec`] for the data at hand.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SpecError {
+    #[error("the {what} has {got} values for {n} rows")]
+    Length {
+        what: &'static str,
+        got: usize,
+        n: usize,
+    },
+    #[error("the weight of row {row} is {value}: weights must be finite and >= 0")]
+    Weight { row: usize, value: f64 },
+    #[error("every weight is 0: nothing to fit")]
+    AllZero,
+    #[error("the offset of row {row} is {value}: offsets must be finite")]
+    Offset { row: usize, value: f64 },
+    #[error(
+        "the {what} of row {row} is {value:e}, which does not fit in float32; use --dtype f64"
+    )]
+    F32 {
+        what: &'static str,
+        row: usize,
+        value: f64,
+    },
+}
+
+impl ModelSpec {
+    /// The lecture's model: sigmoid, no weights, no offset. Training takes
+    /// its fast path (replayed kernels) only for this.
+    pub fn is_plain(&self) -> bool {
+        self.link == Activation::Sigmoid && self.weights.is_none() && self.offset.is_none()
+    }
+
+    /// statsmodels' two weights as the network's one: their product, row by
+    /// row (either may be absent).
+    pub fn combined_weights(freq: Option<&[f64]>, var: Option<&[f64]>) -> Option<Vec<f64>> {
+        match (freq, var) {
+            (None, None) => None,
+            (Some(w), None) | (None, Some(w)) => Some(w.to_vec()),
+            (Some(f), Some(v)) => Some(f.iter().zip(v).map(|(a, b)| a * b).collect()),
+        }
+    }
+
+    /// Check the spec against `n` rows trained in `precision`. Rows are
+    /// counted from 1.
+    pub fn check(&self, n: usize, precision: Precision) -> Result<(), SpecError> {
+        let fits = |v: f64| precision == Precision::F64 || v.abs() <= f64::from(f32::MAX);
+        if let Some(w) = &self.weights {
+            check_len("weights", w, n)?;
+            if let Some((i, &value)) = w
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+            {
+                return Err(SpecError::Weight { row: i + 1, value });
+            }
+            if w.iter().all(|&v| v == 0.0) {
+                return Err(SpecError::AllZero);
+            }
+            too_big("weight", w, &fits)?;
+        }
+        if let Some(o) = &self.offset {
+            check_len("offset", o, n)?;
+            if let Some((i, &value)) = o.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                return Err(SpecError::Offset { row: i + 1, value });
+            }
+            too_big("offset", o, &fits)?;
+        }
+        Ok(())
+    }
+}
+
+fn check_len(what: &'static str, v: &[f64], n: usize) -> Result<(), SpecError> {
+    match v.len() == n {
+        true => Ok(()),
+        false => Err(SpecError::Length {
+            what,
+            got: v.len(),
+            n,
+        }),
+    }
+}
+
+fn too_big(what: &'static str, v: &[f64], fits: &dyn Fn(f64) -> bool) -> Result<(), SpecError> {
+    match v.iter().enumerate().find(|(_, &x)| !fits(x)) {
+        Some((i, &value)) => Err(SpecError::F32 {
+            what,
+            row: i + 1,
+            value,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A per-row column as an n × 1 tensor of `kind` on `device` (cast from f64,
+/// as `torch.tensor(numpy_f64, dtype=...)` does).
+pub(crate) fn column_tensor(v: &[f64], kind: Kind, device: Device) -> Result<Tensor, TchError> {
+    Tensor::f_from_slice(v)?
+        .f_view([-1, 1])?
+        .f_to_kind(kind)?
+        .f_to_device(device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combined_weights_are_the_product_of_freq_and_var() {
+        let f = [1.0, 2.0, 3.0];
+        let v = [0.5, 0.5, 2.0];
+        assert_eq!(
+            ModelSpec::combined_weights(Some(&f), Some(&v)),
+            Some(vec![0.5, 1.0, 6.0])
+        );
+        assert_eq!(
+            ModelSpec::combined_weights(None, Some(&v)),
+            Some(v.to_vec())
+        );
+        assert_eq!(ModelSpec::combined_weights(None, None), None);
+    }
+
+    #[test]
+    fn rejects_bad_weights_and_offsets() {
+        let spec = |w: Option<Vec<f64>>, o: Option<Vec<f64>>| ModelSpec {
+            weights: w,
+            offset: o,
+            ..ModelSpec::default()
+        };
+        let f32 = Precision::F32;
+        for (s, want) in [
+            (
+                spec(Some(vec![1.0]), None),
+                SpecError::Length {
+                    what: "weights",
+                    got: 1,
+                    n: 2,
+                },
+            ),
+            (
+                spec(Some(vec![1.0, -1.0]), None),
+                SpecError::Weight {
+                    row: 2,
+                    value: -1.0,
+                },
+            ),
+            (spec(Some(vec![0.0, 0.0]), None), SpecError::AllZero),
+            (
+                spec(None, Some(vec![f64::INFINITY, 0.0])),
+                SpecError::Offset {
+                    row: 1,
+                    value: f64::INFINITY,
+                },
+            ),
+            (
+                spec(None, Some(vec![0.0, 1e39])),
+                SpecError::F32 {
+                    what: "offset",
+                    row: 2,
+                    value: 1e39,
+                },
+            ),
+        ] {
+            assert_eq!(s.check(2, f32), Err(want));
+        }
+        assert_eq!(
+            spec(Some(vec![0.0, 1e39]), Some(vec![1e39, 0.0])).check(2, Precision::F64),
+            Ok(())
+        );
+    }
+}
