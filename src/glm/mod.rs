@@ -17,6 +17,7 @@ pub mod irls;
 pub mod link;
 mod link_kind;
 mod normal;
+mod options;
 pub mod pyfmt;
 mod qr;
 #[cfg(test)]
@@ -29,8 +30,9 @@ mod summary;
 pub use config::GlmConfig;
 pub use error::GlmError;
 pub use family::Binomial;
-pub use fit::{fit, fit_family};
+pub use fit::{fit, fit_family, fit_with};
 pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 pub use link_kind::{LinkKind, UnknownLink};
+pub use options::{GlmOptions, Rows};
 pub use results::GlmFit;
 pub use summary::{summary, SummaryTime};
