@@ -53,9 +53,11 @@ pub struct GlmFit {
     pub prsquared_mcf: f64,
     /// Model degrees of freedom: rank of the design matrix - 1.
     pub df_model: usize,
-    /// Residual degrees of freedom: nobs - rank of the design matrix.
+    /// Residual degrees of freedom: Σ freq_weights (nobs without them) -
+    /// rank of the design matrix.
     pub df_resid: usize,
-    /// Number of observations.
+    /// Number of observations: rows of the data, whatever the weights
+    /// (statsmodels' `nobs`).
     pub nobs: usize,
     /// Weighted least-squares solves (statsmodels' `No. Iterations`).
     pub iterations: usize,
@@ -69,10 +71,13 @@ pub struct GlmFit {
     pub warnings: Vec<String>,
     /// Wall-clock seconds spent in the fit.
     pub time_s: f64,
+    /// Link name as statsmodels prints it in "Link Function:" (`Logit`,
+    /// `Probit`, `CLogLog`, `LogLog`, `Cauchy`). Added after `time_s`.
+    pub link: &'static str,
     /// Fitted probabilities μ at the estimates (not serialized).
     #[serde(skip)]
     pub mu: Vec<f64>,
-    /// Linear predictor Xβ at the estimates (not serialized).
+    /// Linear predictor Xβ + offset at the estimates (not serialized).
     #[serde(skip)]
     pub lin_pred: Vec<f64>,
     /// Name of the target column (not serialized).
@@ -84,9 +89,6 @@ pub struct GlmFit {
     /// Family name as statsmodels prints it, `Binomial` (not serialized).
     #[serde(skip)]
     pub family: &'static str,
-    /// Link name as statsmodels prints it, `Logit` (not serialized).
-    #[serde(skip)]
-    pub link: &'static str,
     /// The fit's tolerance and iteration cap (not serialized).
     #[serde(skip)]
     pub tol: f64,
