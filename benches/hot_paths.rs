@@ -12,6 +12,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use logreg::data::{read_csv, CsvOptions};
 use logreg::glm::irls::{step, Design, State};
+use logreg::glm::Rows;
 use logreg::glm::{Binomial, Logit};
 use logreg::nn::{train, TrainConfig};
 use logreg::simulate::{simulate, to_csv, SimConfig};
@@ -74,9 +75,17 @@ fn irls_iteration(c: &mut Criterion) {
                     || State::start(&family, &data.y),
                     |state| {
                         black_box(
-                            step(&family, &design, &data.y, state, 1, threads)
-                                .unwrap()
-                                .deviance,
+                            step(
+                                &family,
+                                &design,
+                                &data.y,
+                                &Rows::default(),
+                                state,
+                                1,
+                                threads,
+                            )
+                            .unwrap()
+                            .deviance,
                         )
                     },
                     BatchSize::LargeInput,

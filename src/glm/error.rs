@@ -52,6 +52,25 @@ pub enum GlmError {
     /// the parameters are not identified.
     #[error("the design matrix is rank-deficient (rank {rank} < {k} columns): the parameters are not uniquely determined")]
     RankDeficient { rank: usize, k: usize },
+    /// A per-row input (weights, offset) does not have one value per row.
+    #[error("{what} has {len} values for {n} rows")]
+    RowOptionLength {
+        what: &'static str,
+        len: usize,
+        n: usize,
+    },
+    /// A per-row input value is not allowed (`why` says how).
+    #[error("{what} at row {row} is {value}: {why}")]
+    BadRowOption {
+        what: &'static str,
+        /// 1-based row of the data set.
+        row: usize,
+        value: f64,
+        why: &'static str,
+    },
+    /// Every weight is 0: there is nothing to fit.
+    #[error("{0} are all 0")]
+    AllZeroWeights(&'static str),
     /// libtorch failed; the first line of its message.
     #[error("libtorch: {0}")]
     Torch(String),
@@ -70,7 +89,10 @@ impl GlmError {
             | GlmError::Shape { .. }
             | GlmError::NonFiniteX { .. }
             | GlmError::BadTarget { .. }
-            | GlmError::RankDeficient { .. } => crate::ErrorKind::BadInput,
+            | GlmError::RankDeficient { .. }
+            | GlmError::RowOptionLength { .. }
+            | GlmError::BadRowOption { .. }
+            | GlmError::AllZeroWeights(_) => crate::ErrorKind::BadInput,
         }
     }
 }

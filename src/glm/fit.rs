@@ -4,8 +4,10 @@ use std::time::Instant;
 
 use super::family::Binomial;
 use super::irls::{irls, singular_values, Design};
-use super::link::{Link, Logit};
+use super::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
+use super::options::{GlmOptions, Rows};
 use super::results::{assemble, GlmFit, Inputs};
+use super::LinkKind;
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 
@@ -26,12 +28,47 @@ pub fn fit_family<L: Link>(
     cfg: &GlmConfig,
     family: &Binomial<L>,
 ) -> Result<GlmFit, GlmError> {
+    fit_rows(data, cfg, family, &Rows::default())
+}
+
+/// [`fit`] with the link, weights and offset of `opts`, as statsmodels'
+/// `GLM(y, X, family=Binomial(link), freq_weights=, var_weights=,
+/// offset=).fit()`. The one place a [`LinkKind`] becomes a link type.
+pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<GlmFit, GlmError> {
+    cfg.check()?;
+    check_data(data)?;
+    let rows = opts.rows(data.n)?;
+    match opts.link {
+        LinkKind::Logit => fit_rows(data, cfg, &Binomial::new(Logit), &rows),
+        LinkKind::Probit => fit_rows(data, cfg, &Binomial::new(Probit), &rows),
+        LinkKind::CLogLog => fit_rows(data, cfg, &Binomial::new(CLogLog), &rows),
+        LinkKind::LogLog => fit_rows(data, cfg, &Binomial::new(LogLog), &rows),
+        LinkKind::Cauchy => fit_rows(data, cfg, &Binomial::new(Cauchy), &rows),
+    }
+}
+
+/// The fit itself, with checked per-row inputs.
+fn fit_rows<L: Link>(
+    data: &Dataset,
+    cfg: &GlmConfig,
+    family: &Binomial<L>,
+    rows: &Rows,
+) -> Result<GlmFit, GlmError> {
     let start = Instant::now();
     cfg.check()?;
     check_data(data)?;
     let threads = crate::par::threads_for(data.n, data.k);
     let x = Design::new(&data.x, data.k);
-    let out = irls(family, &x, &data.y, cfg.tol, cfg.max_iter, threads)?;
+    let out = irls(
+        family,
+        &x,
+        &data.y,
+        rows,
+        None,
+        cfg.tol,
+        cfg.max_iter,
+        threads,
+    )?;
     if out.rank < data.k {
         return Err(GlmError::RankDeficient {
             rank: out.rank,
@@ -51,6 +88,7 @@ pub fn fit_family<L: Link>(
         family,
         x: &x,
         y: &data.y,
+        rows,
         irls: out,
         rank_x,
         names: data.names.clone(),
@@ -228,6 +266,111 @@ mod tests {
         lines.join("\n")
     }
 
+    /// Assert that `fit` (of `data`) matches the statsmodels fixture `fx`:
+    /// estimates, inference, statistics, iterations and the summary text.
+    fn compare_with_fixture(case: &str, fit: &GlmFit, data: &Dataset, fx: &serde_json::Value) {
+        let bse = nums(&fx["bse"]);
+        for (i, (g, w)) in fit.params.iter().zip(nums(&fx["params"])).enumerate() {
+            // A coefficient that is zero up to rounding (the separated
+            // case's intercept, ~1e-12 with bse 1e4) is compared on the
+            // scale of its standard error.
+            close(
+                &format!("{case} params[{i}]"),
+                *g,
+                w,
+                RTOL_POINT,
+                1e-14 * bse[i],
+            );
+        }
+        for (key, got) in [
+            ("bse", &fit.bse),
+            ("tvalues", &fit.tvalues),
+            ("pvalues", &fit.pvalues),
+        ] {
+            for (i, (g, w)) in got.iter().zip(nums(&fx[key])).enumerate() {
+                let noise = if key == "tvalues" { 1e-14 } else { 0.0 };
+                close(&format!("{case} {key}[{i}]"), *g, w, RTOL_INFER, noise);
+            }
+        }
+        for (i, ci) in fx["conf_int"].as_array().unwrap().iter().enumerate() {
+            let w = nums(ci);
+            close(
+                &format!("{case} ci[{i}].0"),
+                fit.conf_int[i][0],
+                w[0],
+                RTOL_INFER,
+                0.0,
+            );
+            close(
+                &format!("{case} ci[{i}].1"),
+                fit.conf_int[i][1],
+                w[1],
+                RTOL_INFER,
+                0.0,
+            );
+        }
+        for (key, got) in [
+            ("llf", fit.llf),
+            ("llnull", fit.llnull),
+            ("deviance", fit.deviance),
+            ("null_deviance", fit.null_deviance),
+            ("pearson_chi2", fit.pearson_chi2),
+            ("aic", fit.aic),
+            ("bic", fit.bic),
+            ("prsquared_cs", fit.prsquared_cs),
+            ("prsquared_mcf", fit.prsquared_mcf),
+        ] {
+            close(
+                &format!("{case} {key}"),
+                got,
+                fx[key].as_f64().unwrap(),
+                RTOL_POINT,
+                0.0,
+            );
+        }
+        assert_eq!(
+            fit.iterations as u64,
+            fx["iterations"].as_u64().unwrap(),
+            "{case}"
+        );
+        assert_eq!(fit.converged, fx["converged"].as_bool().unwrap(), "{case}");
+        assert_eq!(
+            fit.df_model as u64,
+            fx["df_model"].as_u64().unwrap(),
+            "{case}"
+        );
+        assert_eq!(
+            fit.df_resid as u64,
+            fx["df_resid"].as_u64().unwrap(),
+            "{case}"
+        );
+        assert_eq!(fit.nobs as u64, fx["nobs"].as_u64().unwrap(), "{case}");
+        let hist = nums(&fx["deviance_history"]);
+        assert_eq!(fit.deviance_history.len(), hist.len(), "{case}");
+        for (i, (g, w)) in fit.deviance_history.iter().zip(hist).enumerate() {
+            close(
+                &format!("{case} deviance_history[{i}]"),
+                *g,
+                w,
+                RTOL_POINT,
+                0.0,
+            );
+        }
+        // The fixture's clock was frozen at its SOURCE_DATE_EPOCH (UTC).
+        let when = crate::glm::SummaryTime::from_unix(fx["source_date_epoch"].as_i64().unwrap(), 0);
+        let text = crate::glm::summary(fit, &data.target, when);
+        let table = text.split("\n\nWarnings:").next().unwrap();
+        let noisy: Vec<usize> = (0..fit.params.len())
+            .filter(|&i| fit.params[i].abs() < 1e-14 * fit.bse[i])
+            .collect();
+        assert_eq!(
+            mask_coefs(table, &fit.names, &noisy),
+            mask_coefs(fx["summary"].as_str().unwrap(), &fit.names, &noisy),
+            "{case} summary"
+        );
+        assert_eq!(table.len() < text.len(), !fit.warnings.is_empty(), "{case}");
+    }
+
     /// Every fixture of scripts/make_glm_fixtures.py, fitted through the
     /// library (the binary's tests do the same through --data).
     #[test]
@@ -236,8 +379,10 @@ mod tests {
         let mut cases = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
+            let name = path.file_name().unwrap();
             if path.extension().map_or(true, |e| e != "json")
-                || path.file_name().unwrap() == "format_vectors.json"
+                || name == "format_vectors.json"
+                || name == "link_vectors.json"
             {
                 continue;
             }
@@ -251,109 +396,60 @@ mod tests {
                 ..GlmConfig::default()
             };
             let fit = fit(&data, &cfg).unwrap();
-            let bse = nums(&fx["bse"]);
-            for (i, (g, w)) in fit.params.iter().zip(nums(&fx["params"])).enumerate() {
-                // A coefficient that is zero up to rounding (the separated
-                // case's intercept, ~1e-12 with bse 1e4) is compared on the
-                // scale of its standard error.
-                close(
-                    &format!("{case} params[{i}]"),
-                    *g,
-                    w,
-                    RTOL_POINT,
-                    1e-14 * bse[i],
-                );
-            }
-            for (key, got) in [
-                ("bse", &fit.bse),
-                ("tvalues", &fit.tvalues),
-                ("pvalues", &fit.pvalues),
-            ] {
-                for (i, (g, w)) in got.iter().zip(nums(&fx[key])).enumerate() {
-                    let noise = if key == "tvalues" { 1e-14 } else { 0.0 };
-                    close(&format!("{case} {key}[{i}]"), *g, w, RTOL_INFER, noise);
-                }
-            }
-            for (i, ci) in fx["conf_int"].as_array().unwrap().iter().enumerate() {
-                let w = nums(ci);
-                close(
-                    &format!("{case} ci[{i}].0"),
-                    fit.conf_int[i][0],
-                    w[0],
-                    RTOL_INFER,
-                    0.0,
-                );
-                close(
-                    &format!("{case} ci[{i}].1"),
-                    fit.conf_int[i][1],
-                    w[1],
-                    RTOL_INFER,
-                    0.0,
-                );
-            }
-            for (key, got) in [
-                ("llf", fit.llf),
-                ("llnull", fit.llnull),
-                ("deviance", fit.deviance),
-                ("null_deviance", fit.null_deviance),
-                ("pearson_chi2", fit.pearson_chi2),
-                ("aic", fit.aic),
-                ("bic", fit.bic),
-                ("prsquared_cs", fit.prsquared_cs),
-                ("prsquared_mcf", fit.prsquared_mcf),
-            ] {
-                close(
-                    &format!("{case} {key}"),
-                    got,
-                    fx[key].as_f64().unwrap(),
-                    RTOL_POINT,
-                    0.0,
-                );
-            }
-            assert_eq!(
-                fit.iterations as u64,
-                fx["iterations"].as_u64().unwrap(),
-                "{case}"
-            );
-            assert_eq!(fit.converged, fx["converged"].as_bool().unwrap(), "{case}");
-            assert_eq!(
-                fit.df_model as u64,
-                fx["df_model"].as_u64().unwrap(),
-                "{case}"
-            );
-            assert_eq!(
-                fit.df_resid as u64,
-                fx["df_resid"].as_u64().unwrap(),
-                "{case}"
-            );
-            assert_eq!(fit.nobs as u64, fx["nobs"].as_u64().unwrap(), "{case}");
-            let hist = nums(&fx["deviance_history"]);
-            assert_eq!(fit.deviance_history.len(), hist.len(), "{case}");
-            for (i, (g, w)) in fit.deviance_history.iter().zip(hist).enumerate() {
-                close(
-                    &format!("{case} deviance_history[{i}]"),
-                    *g,
-                    w,
-                    RTOL_POINT,
-                    0.0,
-                );
-            }
-            // The fixture's clock was frozen at its SOURCE_DATE_EPOCH (UTC).
-            let when =
-                crate::glm::SummaryTime::from_unix(fx["source_date_epoch"].as_i64().unwrap(), 0);
-            let text = crate::glm::summary(&fit, &data.target, when);
-            let table = text.split("\n\nWarnings:").next().unwrap();
-            let noisy: Vec<usize> = (0..fit.params.len())
-                .filter(|&i| fit.params[i].abs() < 1e-14 * fit.bse[i])
-                .collect();
-            assert_eq!(
-                mask_coefs(table, &fit.names, &noisy),
-                mask_coefs(fx["summary"].as_str().unwrap(), &fit.names, &noisy),
-                "{case} summary"
-            );
-            assert_eq!(table.len() < text.len(), !fit.warnings.is_empty(), "{case}");
+            compare_with_fixture(&case, &fit, &data, &fx);
             cases += 1;
         }
         assert!(cases >= 6, "only {cases} fixtures");
+    }
+
+    /// A column of a fixture CSV by name, by hand as [`fixture_data`].
+    fn fixture_column(dir: &std::path::Path, fx: &serde_json::Value, name: &str) -> Vec<f64> {
+        let text = std::fs::read_to_string(dir.join(fx["csv"].as_str().unwrap())).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = header.iter().position(|h| *h == name).unwrap();
+        lines
+            .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+            .collect()
+    }
+
+    /// The link, weight and offset fixtures of
+    /// scripts/make_glm_option_fixtures.py (copied unchanged from its
+    /// output), fitted through [`fit_with`]; the weight and offset columns
+    /// are not features.
+    #[test]
+    fn matches_statsmodels_option_fixtures() {
+        let dir = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/glm/options"
+        ));
+        let mut cases = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().map_or(true, |e| e != "json") {
+                continue;
+            }
+            let fx: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let case = fx["case"].as_str().unwrap().to_string();
+            let data = fixture_data(dir, &fx);
+            let column = |key: &str| fx[key].as_str().map(|c| fixture_column(dir, &fx, c));
+            let opts = GlmOptions {
+                link: fx["link"].as_str().unwrap().parse().unwrap(),
+                freq_weights: column("freq_weights"),
+                var_weights: column("var_weights"),
+                offset: column("offset"),
+            };
+            let cfg = GlmConfig {
+                max_iter: fx["maxiter"].as_u64().unwrap() as usize,
+                alpha: fx["alpha"].as_f64().unwrap(),
+                ..GlmConfig::default()
+            };
+            let fit = fit_with(&data, &cfg, &opts).unwrap();
+            assert_eq!(fit.link, fx["link_statsmodels"].as_str().unwrap(), "{case}");
+            compare_with_fixture(&case, &fit, &data, &fx);
+            cases += 1;
+        }
+        assert!(cases >= 9, "only {cases} fixtures");
     }
 }

@@ -22,10 +22,11 @@
 //! are combined in order, so the numbers do not depend on the thread count.
 use super::family::Binomial;
 use super::link::Link;
+use super::options::Rows;
 use super::qr::{qr_rows, unscale, Flags, BLOCK};
 pub use super::qr::{Design, CHUNK};
 pub use super::solve::{singular_values, Wls, RCOND_PINV};
-use super::sum::{sum_rows, Sum};
+use super::sum::{sum_rows_at, Sum};
 use super::GlmError;
 use crate::par::{avx2, map_chunks};
 
@@ -44,27 +45,51 @@ pub struct State {
 
 impl State {
     /// statsmodels' start: μ₀ = `family.starting_mu(y)` and η₀ = g(μ₀).
+    /// The offset does not enter: η₀ is g(μ₀) itself.
     pub fn start<L: Link>(family: &Binomial<L>, y: &[f64]) -> State {
         let mu: Vec<f64> = y.iter().map(|&y| family.starting_mu(y)).collect();
         let eta = mu.iter().map(|&m| family.link.link(m)).collect();
         State { eta, mu }
     }
+
+    /// statsmodels' start from `start_params`: η₀ = Xβ + offset,
+    /// μ₀ = g⁻¹(η₀).
+    pub fn from_params<L: Link>(
+        family: &Binomial<L>,
+        x: &Design,
+        beta: &[f64],
+        rows: &Rows,
+    ) -> State {
+        let eta: Vec<f64> = x
+            .predict_rows(0, x.n(), beta)
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| e + rows.offset(i))
+            .collect();
+        let mu = eta.iter().map(|&e| family.link.inverse(e)).collect();
+        State { eta, mu }
+    }
 }
 
-/// Deviance of `mu` against `y`: Σ of [`Binomial::deviance`].
-pub fn deviance<L: Link>(family: &Binomial<L>, y: &[f64], mu: &[f64]) -> f64 {
-    sum_rows(y, mu, |y, m| family.deviance(y, m))
+/// Deviance of `mu` against `y`: Σ of [`Binomial::deviance`] times
+/// freq_weights times var_weights (statsmodels' order).
+pub fn deviance<L: Link>(family: &Binomial<L>, y: &[f64], mu: &[f64], rows: &Rows) -> f64 {
+    sum_rows_at(y, mu, |i, y, m| {
+        family.deviance(y, m) * rows.freq(i) * rows.var(i)
+    })
 }
 
 impl Wls {
     /// Pass 1 of an iteration: statsmodels' weights and working response
-    /// from `state` (w = 1/(g'(μ)² V(μ)), z = η + g'(μ)(y - μ)), and the QR
+    /// from `state` (w = iweight / (g'(μ)² V(μ)), z = η + g'(μ)(y - μ) -
+    /// offset), and the QR
     /// of [√w X | √w z]. NaN or infinite weights (checked first, as
     /// statsmodels' `_MinimalWLS`) or responses are errors.
     pub fn from_rows<L: Link>(
         family: &Binomial<L>,
         x: &Design,
         y: &[f64],
+        rows: &Rows,
         state: &State,
         iteration: usize,
         threads: usize,
@@ -73,12 +98,17 @@ impl Wls {
         let link = &family.link;
         let (r, flags) = qr_rows(x, true, threads, |start, sw, z| {
             let mut flags = Flags::default();
-            let rows = start..start + sw.len();
-            let (mus, etas, ys) = (&state.mu[rows.clone()], &state.eta[rows.clone()], &y[rows]);
+            let range = start..start + sw.len();
+            let (mus, etas, ys) = (
+                &state.mu[range.clone()],
+                &state.eta[range.clone()],
+                &y[range],
+            );
             for ii in 0..sw.len() {
                 let mu = mus[ii];
-                let w = family.weight(mu);
-                let zi = etas[ii] + link.deriv(mu) * (ys[ii] - mu);
+                let i = start + ii;
+                let w = rows.iweight(i) * family.weight(mu);
+                let zi = etas[ii] + link.deriv(mu) * (ys[ii] - mu) - rows.offset(i);
                 flags.add(w, zi);
                 sw[ii] = w.sqrt();
                 z[ii] = zi;
@@ -127,13 +157,14 @@ pub fn step<L: Link>(
     family: &Binomial<L>,
     x: &Design,
     y: &[f64],
+    rows: &Rows,
     state: &mut State,
     iteration: usize,
     threads: usize,
 ) -> Result<Step, GlmError> {
-    let wls = Wls::from_rows(family, x, y, state, iteration, threads)?;
+    let wls = Wls::from_rows(family, x, y, rows, state, iteration, threads)?;
     let params = wls.lstsq()?;
-    let (deviance, separation) = update(family, x, y, &params, state, threads);
+    let (deviance, separation) = update(family, x, y, rows, &params, state, threads);
     Ok(Step {
         params,
         deviance,
@@ -148,6 +179,7 @@ fn update<L: Link>(
     family: &Binomial<L>,
     x: &Design,
     y: &[f64],
+    rows: &Rows,
     beta: &[f64],
     state: &mut State,
     threads: usize,
@@ -160,7 +192,7 @@ fn update<L: Link>(
         .map(|(c, (e, m))| (e, m, c * CHUNK))
         .collect();
     let sums = map_chunks(parts, threads, |(eta, mu, start)| {
-        avx2!(update_chunk(family, x, y, beta, eta, mu, start))
+        avx2!(update_chunk(family, x, y, rows, beta, eta, mu, start))
     });
     let mut total = Sum::default();
     let mut sep = true;
@@ -173,10 +205,12 @@ fn update<L: Link>(
 
 /// [`update`] on one chunk of rows, from row `start`.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn update_chunk<L: Link>(
     family: &Binomial<L>,
     x: &Design,
     y: &[f64],
+    rows: &Rows,
     beta: &[f64],
     eta: &mut [f64],
     mu: &mut [f64],
@@ -189,10 +223,10 @@ fn update_chunk<L: Link>(
         let mut block = 0.0;
         for (ii, (e, m)) in eb.iter_mut().zip(mb.iter_mut()).enumerate() {
             let i = first + ii;
-            *e = x.dot_row(i, beta);
+            *e = x.dot_row(i, beta) + rows.offset(i);
             *m = family.link.inverse(*e);
             sep &= (*m - y[i]).abs() <= SEPARATION_ATOL;
-            block += family.deviance(y[i], *m);
+            block += family.deviance(y[i], *m) * rows.freq(i) * rows.var(i);
         }
         total.add(block);
     }
@@ -223,28 +257,35 @@ pub struct Irls {
     pub x_singular_values: Option<Vec<f64>>,
 }
 
-/// Run Fisher scoring on design `x` and response `y` (n), on up to
-/// `threads` threads.
+/// Run Fisher scoring on design `x` and response `y` (n) with the per-row
+/// weights and offset of `rows`, from statsmodels' default start or from
+/// `start_params`, on up to `threads` threads.
 ///
 /// The refit uses the working response and weights computed at the start of
 /// the last iteration (from μ before the last update), exactly as statsmodels.
+#[allow(clippy::too_many_arguments)]
 pub fn irls<L: Link>(
     family: &Binomial<L>,
     x: &Design,
     y: &[f64],
+    rows: &Rows,
+    start_params: Option<&[f64]>,
     tol: f64,
     max_iter: usize,
     threads: usize,
 ) -> Result<Irls, GlmError> {
-    let mut state = State::start(family, y);
-    let mut history = vec![deviance(family, y, &state.mu)];
+    let mut state = match start_params {
+        None => State::start(family, y),
+        Some(beta) => State::from_params(family, x, beta, rows),
+    };
+    let mut history = vec![deviance(family, y, &state.mu, rows)];
     let mut converged = false;
     let mut separation = false;
     let mut iterations = 0;
     let mut last = None;
     let mut x_singular_values = None;
     for iteration in 0..max_iter {
-        let s = step(family, x, y, &mut state, iteration + 1, threads)?;
+        let s = step(family, x, y, rows, &mut state, iteration + 1, threads)?;
         if iteration == 0 {
             x_singular_values = s.wls.x_singular_values()?;
         }

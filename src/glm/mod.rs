@@ -1,7 +1,8 @@
 //! Logistic regression as a GLM, fitted by Fisher scoring (IRLS) exactly as
 //! statsmodels' `GLM(y, X, family=Binomial()).fit()` does, in f64.
 //!
-//! - [`link`]: link functions (logit), [`family`]: the Binomial family,
+//! - [`link`]: link functions (logit, probit, cloglog, loglog, cauchy;
+//!   [`LinkKind`] picks one at run time), [`family`]: the Binomial family,
 //!   both one row at a time, as the passes over the rows call them;
 //! - [`irls`]: the Fisher-scoring loop and the final pseudo-inverse refit
 //!   (public so that one iteration, [`irls::step`], can be timed), on the
@@ -14,6 +15,9 @@ pub mod family;
 mod fit;
 pub mod irls;
 pub mod link;
+mod link_kind;
+mod normal;
+mod options;
 pub mod pyfmt;
 mod qr;
 #[cfg(test)]
@@ -26,7 +30,9 @@ mod summary;
 pub use config::GlmConfig;
 pub use error::GlmError;
 pub use family::Binomial;
-pub use fit::{fit, fit_family};
-pub use link::{Link, Logit};
+pub use fit::{fit, fit_family, fit_with};
+pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
+pub use link_kind::{LinkKind, UnknownLink};
+pub use options::{GlmOptions, Rows};
 pub use results::GlmFit;
 pub use summary::{summary, SummaryTime};

@@ -4,9 +4,11 @@ use serde::Serialize;
 use tch::{TchError, Tensor};
 
 use super::family::Binomial;
-use super::irls::{Design, Irls, CHUNK, SEPARATION_ATOL};
+use super::irls::{irls, Design, Irls, CHUNK, SEPARATION_ATOL};
 use super::link::Link;
-use super::sum::{sum_rows, Sum};
+use super::options::Rows;
+use super::sum::{sum_rows_at, Sum};
+use super::GlmError;
 use crate::par::map_chunks;
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
@@ -51,9 +53,11 @@ pub struct GlmFit {
     pub prsquared_mcf: f64,
     /// Model degrees of freedom: rank of the design matrix - 1.
     pub df_model: usize,
-    /// Residual degrees of freedom: nobs - rank of the design matrix.
+    /// Residual degrees of freedom: Σ freq_weights (nobs without them) -
+    /// rank of the design matrix.
     pub df_resid: usize,
-    /// Number of observations.
+    /// Number of observations: rows of the data, whatever the weights
+    /// (statsmodels' `nobs`).
     pub nobs: usize,
     /// Weighted least-squares solves (statsmodels' `No. Iterations`).
     pub iterations: usize,
@@ -67,10 +71,13 @@ pub struct GlmFit {
     pub warnings: Vec<String>,
     /// Wall-clock seconds spent in the fit.
     pub time_s: f64,
+    /// Link name as statsmodels prints it in "Link Function:" (`Logit`,
+    /// `Probit`, `CLogLog`, `LogLog`, `Cauchy`). Added after `time_s`.
+    pub link: &'static str,
     /// Fitted probabilities μ at the estimates (not serialized).
     #[serde(skip)]
     pub mu: Vec<f64>,
-    /// Linear predictor Xβ at the estimates (not serialized).
+    /// Linear predictor Xβ + offset at the estimates (not serialized).
     #[serde(skip)]
     pub lin_pred: Vec<f64>,
     /// Name of the target column (not serialized).
@@ -82,9 +89,6 @@ pub struct GlmFit {
     /// Family name as statsmodels prints it, `Binomial` (not serialized).
     #[serde(skip)]
     pub family: &'static str,
-    /// Link name as statsmodels prints it, `Logit` (not serialized).
-    #[serde(skip)]
-    pub link: &'static str,
     /// The fit's tolerance and iteration cap (not serialized).
     #[serde(skip)]
     pub tol: f64,
@@ -161,6 +165,8 @@ pub(crate) struct Inputs<'a, L: Link> {
     pub family: &'a Binomial<L>,
     pub x: &'a Design<'a>,
     pub y: &'a [f64],
+    /// Weights and offset.
+    pub rows: &'a Rows<'a>,
     pub irls: Irls,
     /// Rank of X (numpy's `matrix_rank`), for the degrees of freedom.
     pub rank_x: usize,
@@ -174,11 +180,12 @@ pub(crate) struct Inputs<'a, L: Link> {
 }
 
 /// Compute the statistics of statsmodels' `GLMResults` from an IRLS run.
-pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> {
+pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> {
     let Inputs {
         family,
         x,
         y,
+        rows,
         irls,
         rank_x,
         names,
@@ -204,21 +211,29 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> 
         .map(|(b, s)| [b - q * s, b + q * s])
         .collect();
 
-    // results.mu = predict(params): the unclipped inverse link of Xβ; then
-    // llf, deviance and Pearson's χ² at μ, in one pass.
+    // results.mu = predict(params): the unclipped inverse link of Xβ +
+    // offset; then llf (loglike_obs · var_weights · freq_weights), the
+    // deviance (· freq_weights · var_weights) and Pearson's χ²
+    // (· iweights) at μ, in one pass.
     let link = &family.link;
     let parts: Vec<(usize, usize)> = (0..n)
         .step_by(CHUNK)
         .map(|s| (s, (s + CHUNK).min(n)))
         .collect();
     let per_chunk = map_chunks(parts, threads, |(start, end)| {
-        let lin_pred = x.predict_rows(start, end, &params);
+        let mut lin_pred = x.predict_rows(start, end, &params);
+        for (i, e) in lin_pred.iter_mut().enumerate() {
+            *e += rows.offset(start + i);
+        }
         let mu: Vec<f64> = lin_pred.iter().map(|&e| link.inverse(e)).collect();
         let ys = &y[start..end];
+        let (f, v) = (|i| rows.freq(start + i), |i| rows.var(start + i));
         let sums = [
-            sum_rows(ys, &mu, |y, m| family.loglike(y, m)),
-            sum_rows(ys, &mu, |y, m| family.deviance(y, m)),
-            sum_rows(ys, &mu, |y, m| family.pearson(y, m)),
+            sum_rows_at(ys, &mu, |i, y, m| family.loglike(y, m) * v(i) * f(i)),
+            sum_rows_at(ys, &mu, |i, y, m| family.deviance(y, m) * f(i) * v(i)),
+            sum_rows_at(ys, &mu, |i, y, m| {
+                family.pearson(y, m) * rows.iweight(start + i)
+            }),
         ]
         .map(|v| {
             let mut s = Sum::default();
@@ -238,39 +253,12 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> 
         }
     }
     let [llf, deviance, pearson_chi2] = sums.map(Sum::value);
-    // The null model is intercept-only: μ = mean(y) on every row.
-    let mut ysum = Sum::default();
-    for v in y {
-        ysum.add(*v);
-    }
-    let ybar = ysum.value() / n as f64;
-    let null = |f: &dyn Fn(f64, f64) -> f64| {
-        // f(y, ȳ) for the two values a 0/1 target takes, computed once.
-        let (f0, f1) = (f(0.0, ybar), f(1.0, ybar));
-        let mut s = Sum::default();
-        for chunk in y.chunks(128) {
-            s.add(
-                chunk
-                    .iter()
-                    .map(|&v| {
-                        if v == 0.0 {
-                            f0
-                        } else if v == 1.0 {
-                            f1
-                        } else {
-                            f(v, ybar)
-                        }
-                    })
-                    .sum(),
-            );
-        }
-        s.value()
-    };
-    let llnull = null(&|y, m| family.loglike(y, m));
-    let null_deviance = null(&|y, m| family.deviance(y, m));
+    let (llnull, null_deviance) = null_model(family, y, rows, threads)?;
 
     let df_model = rank_x.saturating_sub(1);
-    let df_resid = n.saturating_sub(rank_x);
+    // statsmodels: wnobs - df_model - 1, wnobs = Σ freq_weights (whole
+    // numbers, checked by GlmOptions).
+    let df_resid = (rows.wnobs(n) as usize).saturating_sub(rank_x);
     let k_params = (df_model + 1) as f64;
     let nobs_f = (df_model + df_resid + 1) as f64;
     let aic = -2.0 * llf + 2.0 * k_params;
@@ -328,6 +316,78 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> 
         tol,
         max_iter,
     })
+}
+
+/// llf and deviance of statsmodels' null model, `GLMResults.null`: the
+/// intercept-only fit. Without an offset its fitted value is the same on
+/// every row, the iweights-weighted mean of y (`WLS(y, 1, iweights)`);
+/// with one, an intercept-only GLM with the same offset and weights,
+/// started from g(mean(y)).
+fn null_model<L: Link>(
+    family: &Binomial<L>,
+    y: &[f64],
+    rows: &Rows,
+    threads: usize,
+) -> Result<(f64, f64), GlmError> {
+    let n = y.len();
+    let llf = |mu: &dyn Fn(usize) -> f64| {
+        sum_rows_at(y, y, |i, y, _| {
+            family.loglike(y, mu(i)) * rows.var(i) * rows.freq(i)
+        })
+    };
+    let dev = |mu: &dyn Fn(usize) -> f64| {
+        sum_rows_at(y, y, |i, y, _| {
+            family.deviance(y, mu(i)) * rows.freq(i) * rows.var(i)
+        })
+    };
+    if rows.has_offset() {
+        let ones = vec![1.0; n];
+        let x = Design::new(&ones, 1);
+        let mut ysum = Sum::default();
+        y.iter().for_each(|&v| ysum.add(v));
+        let start = [family.link.link(ysum.value() / n as f64)];
+        let fit = irls(family, &x, y, rows, Some(&start), 1e-8, 100, threads)?;
+        let mu: Vec<f64> = (0..n)
+            .map(|i| family.link.inverse(fit.params[0] + rows.offset(i)))
+            .collect();
+        return Ok((llf(&|i| mu[i]), dev(&|i| mu[i])));
+    }
+    let (mut wy, mut w) = (Sum::default(), Sum::default());
+    for (i, v) in y.iter().enumerate() {
+        wy.add(rows.iweight(i) * v);
+        w.add(rows.iweight(i));
+    }
+    let ybar = wy.value() / w.value();
+    if rows.freq.is_some() || rows.var.is_some() {
+        return Ok((llf(&|_| ybar), dev(&|_| ybar)));
+    }
+    // Unweighted: f(y, ȳ) for the two values a 0/1 target takes, computed
+    // once.
+    let null = |f: &dyn Fn(f64, f64) -> f64| {
+        let (f0, f1) = (f(0.0, ybar), f(1.0, ybar));
+        let mut s = Sum::default();
+        for chunk in y.chunks(128) {
+            s.add(
+                chunk
+                    .iter()
+                    .map(|&v| {
+                        if v == 0.0 {
+                            f0
+                        } else if v == 1.0 {
+                            f1
+                        } else {
+                            f(v, ybar)
+                        }
+                    })
+                    .sum(),
+            );
+        }
+        s.value()
+    };
+    Ok((
+        null(&|y, m| family.loglike(y, m)),
+        null(&|y, m| family.deviance(y, m)),
+    ))
 }
 
 #[cfg(test)]

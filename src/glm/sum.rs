@@ -35,10 +35,23 @@ impl Sum {
 }
 
 /// Σ f(yᵢ, μᵢ), summed in blocks of 128 rows, the blocks compensated.
+#[cfg(test)]
 pub fn sum_rows(y: &[f64], mu: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
+    sum_rows_at(y, mu, |_, y, m| f(y, m))
+}
+
+/// [`sum_rows`] with the row index (from 0) passed to `f` as well, for
+/// per-row weights.
+pub fn sum_rows_at(y: &[f64], mu: &[f64], f: impl Fn(usize, f64, f64) -> f64) -> f64 {
     let mut total = Sum::default();
-    for (y, mu) in y.chunks(128).zip(mu.chunks(128)) {
-        total.add(y.iter().zip(mu).map(|(&y, &m)| f(y, m)).sum());
+    for (c, (y, mu)) in y.chunks(128).zip(mu.chunks(128)).enumerate() {
+        total.add(
+            y.iter()
+                .zip(mu)
+                .enumerate()
+                .map(|(i, (&y, &m))| f(c * 128 + i, y, m))
+                .sum(),
+        );
     }
     total.value()
 }

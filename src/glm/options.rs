@@ -1,0 +1,180 @@
+//! Per-fit choices beyond the IRLS settings: the link, and statsmodels'
+//! per-row inputs `freq_weights`, `var_weights` and `offset`, checked once
+//! against the number of rows.
+use super::{GlmError, LinkKind};
+
+/// What [`fit_with`](super::fit_with) takes next to the data and the
+/// [`GlmConfig`](super::GlmConfig), as `sm.GLM(y, X, family=Binomial(link),
+/// freq_weights=, var_weights=, offset=)`. Default: logit, no weights, no
+/// offset (the same fit as [`fit`](super::fit)).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GlmOptions {
+    /// The link. Default logit.
+    pub link: LinkKind,
+    /// Frequency weights: row i stands for `freq_weights[i]` identical
+    /// rows. Whole numbers >= 0, not all 0. Default: all 1.
+    pub freq_weights: Option<Vec<f64>>,
+    /// Variance weights (statsmodels' `var_weights`, prior weights): finite,
+    /// >= 0, not all 0. Default: all 1.
+    pub var_weights: Option<Vec<f64>>,
+    /// Offset added to the linear predictor with coefficient 1; finite.
+    /// Default: all 0.
+    pub offset: Option<Vec<f64>>,
+}
+
+/// The per-row inputs as the passes over the rows read them: 1 for a
+/// missing weight and 0 for a missing offset, which leave the unweighted
+/// numbers bit for bit as they are (x·1 and x + 0 are exact).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rows<'a> {
+    pub freq: Option<&'a [f64]>,
+    pub var: Option<&'a [f64]>,
+    pub offset: Option<&'a [f64]>,
+}
+
+impl Rows<'_> {
+    /// statsmodels' `freq_weights[i]`.
+    #[inline(always)]
+    pub fn freq(&self, i: usize) -> f64 {
+        self.freq.map_or(1.0, |f| f[i])
+    }
+
+    /// statsmodels' `var_weights[i]`.
+    #[inline(always)]
+    pub fn var(&self, i: usize) -> f64 {
+        self.var.map_or(1.0, |v| v[i])
+    }
+
+    /// statsmodels' `iweights[i]` = `freq_weights[i] * var_weights[i]`.
+    #[inline(always)]
+    pub fn iweight(&self, i: usize) -> f64 {
+        self.freq(i) * self.var(i)
+    }
+
+    /// statsmodels' `offset[i]`.
+    #[inline(always)]
+    pub fn offset(&self, i: usize) -> f64 {
+        self.offset.map_or(0.0, |o| o[i])
+    }
+
+    /// Whether there is an offset.
+    pub fn has_offset(&self) -> bool {
+        self.offset.is_some()
+    }
+
+    /// Σ freq_weights (statsmodels' `wnobs`), or `n`.
+    pub fn wnobs(&self, n: usize) -> f64 {
+        self.freq.map_or(n as f64, |f| f.iter().sum())
+    }
+}
+
+impl GlmOptions {
+    /// Check lengths and values against `n` rows; the view the fit reads.
+    pub fn rows(&self, n: usize) -> Result<Rows<'_>, GlmError> {
+        fn check<'v>(
+            what: &'static str,
+            v: &'v Option<Vec<f64>>,
+            weight: bool,
+            n: usize,
+        ) -> Result<Option<&'v [f64]>, GlmError> {
+            let Some(v) = v else { return Ok(None) };
+            if v.len() != n {
+                return Err(GlmError::RowOptionLength {
+                    what,
+                    len: v.len(),
+                    n,
+                });
+            }
+            for (i, &x) in v.iter().enumerate() {
+                let bad = if !x.is_finite() {
+                    Some("not a finite number")
+                } else if weight && x < 0.0 {
+                    Some("negative")
+                } else if what == "freq_weights" && x.fract() != 0.0 {
+                    Some("not a whole number")
+                } else {
+                    None
+                };
+                if let Some(why) = bad {
+                    return Err(GlmError::BadRowOption {
+                        what,
+                        row: i + 1,
+                        value: x,
+                        why,
+                    });
+                }
+            }
+            if weight && v.iter().all(|&x| x == 0.0) {
+                return Err(GlmError::AllZeroWeights(what));
+            }
+            Ok(Some(v.as_slice()))
+        }
+        Ok(Rows {
+            freq: check("freq_weights", &self.freq_weights, true, n)?,
+            var: check("var_weights", &self.var_weights, true, n)?,
+            offset: check("offset", &self.offset, false, n)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_weights_and_offsets() {
+        let opts = |f: Option<Vec<f64>>, v: Option<Vec<f64>>, o: Option<Vec<f64>>| GlmOptions {
+            freq_weights: f,
+            var_weights: v,
+            offset: o,
+            ..GlmOptions::default()
+        };
+        let err = |o: GlmOptions| o.rows(3).unwrap_err();
+        assert_eq!(
+            err(opts(Some(vec![1.0, 2.0]), None, None)),
+            GlmError::RowOptionLength {
+                what: "freq_weights",
+                len: 2,
+                n: 3
+            }
+        );
+        assert_eq!(
+            err(opts(None, Some(vec![1.0, -0.5, 1.0]), None)),
+            GlmError::BadRowOption {
+                what: "var_weights",
+                row: 2,
+                value: -0.5,
+                why: "negative"
+            }
+        );
+        assert!(matches!(
+            err(opts(None, None, Some(vec![0.0, 0.0, f64::NAN]))),
+            GlmError::BadRowOption {
+                what: "offset",
+                row: 3,
+                ..
+            }
+        ));
+        assert!(matches!(
+            err(opts(Some(vec![1.0, 1.5, 1.0]), None, None)),
+            GlmError::BadRowOption {
+                what: "freq_weights",
+                row: 2,
+                why: "not a whole number",
+                ..
+            }
+        ));
+        assert_eq!(
+            err(opts(None, Some(vec![0.0; 3]), None)),
+            GlmError::AllZeroWeights("var_weights")
+        );
+        let e = err(opts(Some(vec![1.0, f64::INFINITY, 1.0]), None, None));
+        assert_eq!(
+            e.to_string(),
+            "freq_weights at row 2 is inf: not a finite number"
+        );
+        assert_eq!(e.kind(), crate::ErrorKind::BadInput);
+        // Negative offsets are fine.
+        assert!(opts(None, None, Some(vec![-1.0, 0.0, 2.0])).rows(3).is_ok());
+    }
+}
