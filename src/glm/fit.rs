@@ -340,7 +340,7 @@ mod tests {
             }
             // The fixture's clock was frozen at its SOURCE_DATE_EPOCH (UTC).
             let when =
-                crate::glm::SummaryTime::from_unix(fx["source_date_epoch"].as_i64().unwrap(), 0);
+                crate::glm::SummaryTime::utc(fx["source_date_epoch"].as_i64().unwrap()).unwrap();
             let text = crate::glm::summary(&fit, &data.target, when);
             let table = text.split("\n\nWarnings:").next().unwrap();
             let noisy: Vec<usize> = (0..fit.params.len())
