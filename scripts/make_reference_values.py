@@ -19,6 +19,12 @@ What (one key per test that reads it):
                   quantile): {"q", "ppf"}. Read by src/glm/results.rs.
   "std_ddof1"     `numpy.std(v, ddof=1)` (repeat's spread):
                   {"values", "std"}. Read by src/repeat/summary.rs.
+  "py_str"        Python's `str(x)` of a float (the summary's interval
+                  labels): {"x": repr(x), "str": str(x)}; x travels as its
+                  repr so that nan and inf fit in JSON. Read by
+                  src/glm/pyfmt.rs.
+  "center"        Python's `s.center(width)` (the summary's title):
+                  {"s", "width", "centered"}. Read by src/glm/pyfmt.rs.
 Floats are written by json.dumps (Python's repr: shortest round trip), so
 each parses back to the same f64. Written with indent=1 and a final newline.
 
@@ -58,6 +64,20 @@ Z = [0.5, -1.96, 5.599, 0.0, -12.276]
 
 Q = [0.975, 0.995, 0.95]
 
+# Floats whose str() the summary can print: interval labels for common
+# alphas (0.05 / 2, 1 - 0.1 / 2, ...), the fixed/scientific switch at 1e-4
+# and 1e16, a sum that is not what it reads, signed zero, nan and inf.
+PY_STR_INPUTS = [
+    0.025, 0.975, 1.0 - 0.1 / 2.0, 0.05, 0.005, 1e-5, 5e-5, 0.0001, 1.5e-7,
+    1.0, -0.0, 123456.0, 1e16, 1.2345e16, 999999999999999.9, 0.1 + 0.2,
+    float("nan"), float("-inf"),
+]
+
+# Odd and even paddings with odd and even widths, and a width below the
+# length.
+CENTER_INPUTS = [("ab", 5), ("abc", 6), ("a", 4), ("ab", 7), ("abcd", 2),
+                 ("Generalized Linear Model Regression Results", 78)]
+
 STD_INPUTS = [[1.0, 2.0, 3.0, 4.0], [0.424312, -1.220019, 2.110041]]
 
 
@@ -80,6 +100,8 @@ def main():
         "std_ddof1": [
             {"values": v, "std": float(np.std(np.array(v), ddof=1))} for v in STD_INPUTS
         ],
+        "py_str": [{"x": repr(x), "str": str(x)} for x in PY_STR_INPUTS],
+        "center": [{"s": t, "width": w, "centered": t.center(w)} for t, w in CENTER_INPUTS],
     }
     out.write_text(json.dumps(values, indent=1) + "\n")
 

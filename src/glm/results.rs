@@ -333,6 +333,7 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, TchError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reference_values::reference_values;
 
     /// Relative distance of the erfc-based p-values from scipy's
     /// `2*norm.sf(|z|)`: a few ulps (erfc and cephes' ndtr round
@@ -345,20 +346,10 @@ mod tests {
     /// exactly.
     const PPF_RTOL: f64 = 2.0 * f64::EPSILON;
 
-    /// scipy's values, recorded by scripts/make_reference_values.py.
-    fn scipy(key: &str) -> Vec<serde_json::Value> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference_values.json"
-        );
-        let values: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).expect(path)).expect("JSON");
-        values[key].as_array().expect(key).clone()
-    }
-
     #[test]
     fn p_values_and_quantile_match_scipy() {
-        let rows = scipy("two_sided_p");
+        // scipy's values, from scripts/make_reference_values.py.
+        let rows = reference_values("two_sided_p");
         assert!(rows.len() >= 4, "only {} p-values", rows.len());
         let z: Vec<f64> = rows.iter().map(|r| r["z"].as_f64().unwrap()).collect();
         let p = two_sided_p(&z).unwrap();
@@ -366,7 +357,7 @@ mod tests {
             let w = r["p"].as_f64().unwrap();
             assert!(((g - w) / w).abs() < P_RTOL, "z {}: {g} vs {w}", r["z"]);
         }
-        let rows = scipy("norm_ppf");
+        let rows = reference_values("norm_ppf");
         assert!(!rows.is_empty());
         for r in rows {
             let q = r["q"].as_f64().unwrap();

@@ -169,18 +169,13 @@ pub fn summary(fit: &GlmFit, dep_variable: &str, when: SummaryTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reference_values::reference_values;
 
     /// Python's `time.strftime` of `time.gmtime(t)`, recorded by
     /// scripts/make_reference_values.py.
     #[test]
     fn source_date_epoch_matches_python_strftime_in_utc() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference_values.json"
-        );
-        let values: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).expect(path)).expect("JSON");
-        let rows = values["strftime_utc"].as_array().expect("strftime_utc");
+        let rows = reference_values("strftime_utc");
         assert!(rows.len() >= 8, "only {} dates", rows.len());
         for row in rows {
             let t = row["source_date_epoch"].as_i64().expect("an integer");

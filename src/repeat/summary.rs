@@ -144,6 +144,7 @@ pub fn sd(v: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reference_values::reference_values;
 
     /// Relative tolerance against numpy: rounding of a short sum.
     const SD_RTOL: f64 = 1e-15;
@@ -151,13 +152,7 @@ mod tests {
     #[test]
     fn sd_uses_ddof_one() {
         // numpy.std(v, ddof=1), recorded by scripts/make_reference_values.py.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference_values.json"
-        );
-        let values: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).expect(path)).expect("JSON");
-        let rows = values["std_ddof1"].as_array().expect("std_ddof1");
+        let rows = reference_values("std_ddof1");
         assert!(!rows.is_empty());
         for r in rows {
             let v: Vec<f64> = r["values"]
