@@ -7,7 +7,8 @@ someone running Python once. Each value below is what Python's standard
 library, scipy or numpy returns for the listed input, so the expected
 values come from those libraries, not from the Rust code or a hand.
 
-What (one key per test that reads it):
+What ("versions": the Python, numpy and scipy that made it; then one key
+per test that reads it, through src/reference_values.rs):
   "strftime_utc"  statsmodels prints the summary's Date and Time with
                   `time.strftime("%a, %d %b %Y")` and `"%H:%M:%S"`; logreg
                   renders SOURCE_DATE_EPOCH in UTC. For each epoch second:
@@ -33,11 +34,13 @@ Usage: ~/.cache/logreg/venv/bin/python scripts/make_reference_values.py [OUT]
 """
 import json
 import locale
+import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import scipy
 from scipy import stats
 
 # Epoch seconds: the epoch and the second before it, the fixtures' clock
@@ -87,6 +90,11 @@ def main():
     )
     locale.setlocale(locale.LC_TIME, "C")
     values = {
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+        },
         "strftime_utc": [
             {
                 "source_date_epoch": t,
