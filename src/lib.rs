@@ -27,6 +27,8 @@ pub mod nn;
 pub mod numfmt;
 pub mod par;
 pub mod plot;
+#[cfg(test)]
+mod reference_values;
 pub mod repeat;
 pub mod simulate;
 pub mod torch;

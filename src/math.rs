@@ -2,9 +2,7 @@
 //! the logistic function, the linear predictor and the Bernoulli
 //! log-likelihood.
 use crate::data::Dataset;
-
-/// statsmodels adds this to μ and 1 − μ inside the log-likelihood's logs.
-const LOG_GUARD: f64 = 1e-20;
+use crate::glm::Binomial;
 
 /// Logistic function, written to stay accurate for large |t|.
 pub fn sigmoid(t: f64) -> f64 {
@@ -27,16 +25,15 @@ pub fn lin_pred(data: &Dataset, beta: &[f64]) -> Vec<f64> {
     data.x.chunks(data.k).map(|row| dot(row, beta)).collect()
 }
 
-/// Bernoulli log-likelihood of `beta` on `data`, as statsmodels computes
-/// it: Σ y·log((μ+1e-20)/(1−μ+1e-20)) + log(1−μ+1e-20), μ = sigmoid(x·β).
+/// Bernoulli log-likelihood of `beta` on `data`: the Binomial family's
+/// per-row term ([`Binomial::loglike`], statsmodels' guards) at
+/// μ = sigmoid(x·β), summed left to right.
 pub fn loglike(data: &Dataset, beta: &[f64]) -> f64 {
+    let family: Binomial = Binomial::default();
     data.x
         .chunks(data.k)
         .zip(&data.y)
-        .map(|(row, &y)| {
-            let mu = sigmoid(dot(row, beta));
-            y * ((mu + LOG_GUARD) / (1.0 - mu + LOG_GUARD)).ln() + (1.0 - mu + LOG_GUARD).ln()
-        })
+        .map(|(row, &y)| family.loglike(y, sigmoid(dot(row, beta))))
         .sum()
 }
 
@@ -59,5 +56,26 @@ mod tests {
     fn dot_sums_from_the_first_term_keeping_negative_zero() {
         assert!(dot(&[1.0, 1.5], &[-0.0, -0.0]).is_sign_negative());
         assert_eq!(dot(&[1.0, 2.0, 3.0], &[0.5, -1.0, 2.0]), 0.5 - 2.0 + 6.0);
+    }
+
+    /// Rounding of a sum of n equal terms: a few ulps of the total.
+    const SUM_RTOL: f64 = 1e-14;
+
+    /// At β = 0 every μ is 1/2 and each row adds log(1/2); a prediction
+    /// of 0 or 1 on the wrong side stays finite through the family's guard
+    /// (log(1e-20) per row).
+    #[test]
+    fn loglike_sums_the_family_terms_with_its_guard() {
+        let names = vec!["const".to_string(), "x".to_string()];
+        let x = vec![1.0, -1.0, 1.0, 2.0, 1.0, 3.0, 1.0, -4.0];
+        let y = vec![0.0, 1.0, 1.0, 0.0];
+        let data = Dataset::from_parts(names, "y".into(), x, y, "test".into());
+        let at_zero = loglike(&data, &[0.0, 0.0]);
+        let want = 4.0 * 0.5f64.ln();
+        assert!((at_zero - want).abs() <= SUM_RTOL * want.abs(), "{at_zero}");
+        // x·β = ±1000 puts every row's μ at 0 or 1, each on the wrong side.
+        let wrong = loglike(&data, &[0.0, -1000.0]);
+        let guard = 4.0 * 1e-20f64.ln();
+        assert!((wrong - guard).abs() <= SUM_RTOL * guard.abs(), "{wrong}");
     }
 }

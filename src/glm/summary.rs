@@ -16,117 +16,36 @@ pub struct SummaryTime {
     pub time: String,
 }
 
-const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// (year, month 1-12, day) of a day count since 1970-01-01 (proleptic
-/// Gregorian; Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, usize, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m as usize, d)
-}
-
 impl SummaryTime {
-    /// The wall-clock time `unix_s + utc_offset_s` (seconds since the epoch
-    /// plus the zone's offset from UTC).
-    pub fn from_unix(unix_s: i64, utc_offset_s: i64) -> Self {
-        let t = unix_s + utc_offset_s;
-        let days = t.div_euclid(86_400);
-        let secs = t.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        let wd = (days + 4).rem_euclid(7) as usize; // 1970-01-01 was a Thursday
+    /// The wall clock of `zoned` in statsmodels' formats.
+    fn from_zoned(zoned: &jiff::Zoned) -> Self {
         SummaryTime {
-            date: format!("{}, {:02} {} {:04}", WEEKDAYS[wd], d, MONTHS[m - 1], y),
-            time: format!(
-                "{:02}:{:02}:{:02}",
-                secs / 3600,
-                (secs / 60) % 60,
-                secs % 60
-            ),
+            date: zoned.strftime("%a, %d %b %Y").to_string(),
+            time: zoned.strftime("%H:%M:%S").to_string(),
         }
+    }
+
+    /// `unix_s` seconds since the epoch, in UTC. `None` outside the years
+    /// -9999 to 9999.
+    pub fn utc(unix_s: i64) -> Option<Self> {
+        let at = jiff::Timestamp::from_second(unix_s).ok()?;
+        Some(Self::from_zoned(&at.to_zoned(jiff::tz::TimeZone::UTC)))
     }
 
     /// A `SOURCE_DATE_EPOCH` value (decimal seconds since the epoch),
     /// rendered in UTC as the reproducible-builds convention asks.
-    /// `None` if it is not an integer.
+    /// `None` if it is not an integer or lies outside the years -9999 to
+    /// 9999.
     pub fn from_source_date_epoch(value: &str) -> Option<Self> {
-        value
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .map(|s| Self::from_unix(s, 0))
+        Self::utc(value.trim().parse::<i64>().ok()?)
     }
 
-    /// Now, in local time (statsmodels uses `time.localtime()`). The zone
-    /// offset comes from the C library's `localtime_r` on 64-bit Unix;
-    /// elsewhere UTC is used.
+    /// Now, in local time (statsmodels uses `time.localtime()`): the zone
+    /// of `TZ` or the system's (`/etc/localtime`), UTC if neither can be
+    /// read.
     pub fn now_local() -> Self {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        Self::from_unix(now, local_offset_s(now))
+        Self::from_zoned(&jiff::Zoned::now())
     }
-}
-
-/// Offset of local time from UTC at `unix_s`, in seconds.
-#[cfg(all(unix, target_pointer_width = "64"))]
-fn local_offset_s(unix_s: i64) -> i64 {
-    use std::os::raw::{c_char, c_int, c_long};
-    // `struct tm` as glibc, musl, macOS and the BSDs lay it out.
-    #[repr(C)]
-    struct Tm {
-        tm_sec: c_int,
-        tm_min: c_int,
-        tm_hour: c_int,
-        tm_mday: c_int,
-        tm_mon: c_int,
-        tm_year: c_int,
-        tm_wday: c_int,
-        tm_yday: c_int,
-        tm_isdst: c_int,
-        tm_gmtoff: c_long,
-        tm_zone: *const c_char,
-    }
-    extern "C" {
-        fn localtime_r(t: *const i64, out: *mut Tm) -> *mut Tm;
-    }
-    let mut tm = Tm {
-        tm_sec: 0,
-        tm_min: 0,
-        tm_hour: 0,
-        tm_mday: 0,
-        tm_mon: 0,
-        tm_year: 0,
-        tm_wday: 0,
-        tm_yday: 0,
-        tm_isdst: 0,
-        tm_gmtoff: 0,
-        tm_zone: std::ptr::null(),
-    };
-    // SAFETY: both pointers are valid for the call; localtime_r writes only
-    // into `tm` and is thread-safe.
-    let ok = unsafe { !localtime_r(&unix_s, &mut tm).is_null() };
-    if ok {
-        tm.tm_gmtoff as i64
-    } else {
-        0
-    }
-}
-
-#[cfg(not(all(unix, target_pointer_width = "64")))]
-fn local_offset_s(_unix_s: i64) -> i64 {
-    0
 }
 
 /// statsmodels' title for GLM results.
@@ -250,29 +169,49 @@ pub fn summary(fit: &GlmFit, dep_variable: &str, when: SummaryTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reference_values::reference_values;
+
+    /// Python's `time.strftime` of `time.gmtime(t)`, recorded by
+    /// scripts/make_reference_values.py.
+    #[test]
+    fn source_date_epoch_matches_python_strftime_in_utc() {
+        let rows = reference_values("strftime_utc");
+        assert!(rows.len() >= 8, "only {} dates", rows.len());
+        for row in rows {
+            let t = row["source_date_epoch"].as_i64().expect("an integer");
+            let want = (row["date"].as_str().unwrap(), row["time"].as_str().unwrap());
+            let got = SummaryTime::from_source_date_epoch(&t.to_string())
+                .unwrap_or_else(|| panic!("{t} refused"));
+            assert_eq!((got.date.as_str(), got.time.as_str()), want, "{t}");
+        }
+    }
 
     #[test]
-    fn dates_match_python_strftime() {
-        // time.strftime("%a, %d %b %Y", time.gmtime(t)) and "%H:%M:%S"
-        for (t, date, time) in [
-            (0, "Thu, 01 Jan 1970", "00:00:00"),
-            (1764288000, "Fri, 28 Nov 2025", "00:00:00"),
-            (951782400, "Tue, 29 Feb 2000", "00:00:00"),
-            (1798761599, "Thu, 31 Dec 2026", "23:59:59"),
-            (-1, "Wed, 31 Dec 1969", "23:59:59"),
-            (4107542400 + 45296, "Mon, 01 Mar 2100", "12:34:56"),
-        ] {
-            let s = SummaryTime::from_unix(t, 0);
-            assert_eq!((s.date.as_str(), s.time.as_str()), (date, time), "{t}");
-        }
-        // An offset moves the wall clock: UTC+1 at midnight UTC.
-        let s = SummaryTime::from_unix(1764288000, 3600);
-        assert_eq!(s.time, "01:00:00");
+    fn source_date_epoch_is_trimmed_and_must_be_an_integer_in_range() {
         assert_eq!(
             SummaryTime::from_source_date_epoch(" 1764288000\n"),
-            Some(SummaryTime::from_unix(1764288000, 0))
+            SummaryTime::utc(1764288000)
         );
-        assert_eq!(SummaryTime::from_source_date_epoch("soon"), None);
-        assert_eq!(SummaryTime::now_local().time.len(), 8);
+        assert!(SummaryTime::utc(1764288000).is_some());
+        for bad in ["soon", "1.5", "", "99999999999999", "-99999999999999"] {
+            assert_eq!(SummaryTime::from_source_date_epoch(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_offset_moves_the_wall_clock() {
+        // UTC+1 at 1764288000 (midnight UTC) reads one o'clock.
+        let at = jiff::Timestamp::from_second(1764288000).unwrap();
+        let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(1));
+        let s = SummaryTime::from_zoned(&at.to_zoned(zone));
+        assert_eq!(s.time, "01:00:00");
+        assert_eq!(Some(s.date), SummaryTime::utc(1764288000).map(|u| u.date));
+    }
+
+    #[test]
+    fn local_time_has_the_summary_shapes() {
+        let now = SummaryTime::now_local();
+        assert_eq!(now.time.len(), "00:00:00".len(), "{now:?}");
+        assert_eq!(now.date.len(), "Thu, 01 Jan 1970".len(), "{now:?}");
     }
 }

@@ -127,17 +127,22 @@ fn scaled_moments(col: &[f64], largest: f64) -> (f64, f64) {
 mod tests {
     use super::*;
 
+    /// An intercept and one feature `x` (the values given), with target `y`.
+    fn one_feature(x: &[f64], y: &[f64]) -> Dataset {
+        let design = x.iter().flat_map(|&v| [1.0, v]).collect();
+        Dataset::from_parts(
+            vec!["const".into(), "x".into()],
+            "y".into(),
+            design,
+            y.to_vec(),
+            "t".into(),
+        )
+    }
+
     #[test]
     fn maps_coefficients_back_to_the_original_scale() {
         // x = [1, 2, 3, 4]: mean 2.5, population sd sqrt(1.25).
-        let x = vec![1.0, 1.0, 1.0, 2.0, 1.0, 3.0, 1.0, 4.0];
-        let d = Dataset::from_parts(
-            vec!["const".into(), "x".into()],
-            "y".into(),
-            x,
-            vec![0.0, 1.0, 0.0, 1.0],
-            "t".into(),
-        );
+        let d = one_feature(&[1.0, 2.0, 3.0, 4.0], &[0.0, 1.0, 0.0, 1.0]);
         let s = Standardizer::fit(&d).unwrap();
         assert_eq!(s.mean, vec![2.5]);
         assert!((s.sd[0] - 1.25f64.sqrt()).abs() < 1e-15);
@@ -150,14 +155,7 @@ mod tests {
 
     #[test]
     fn refuses_a_constant_feature() {
-        let x = vec![1.0, 5.0, 1.0, 5.0];
-        let d = Dataset::from_parts(
-            vec!["const".into(), "x".into()],
-            "y".into(),
-            x,
-            vec![0.0, 1.0],
-            "t".into(),
-        );
+        let d = one_feature(&[5.0, 5.0], &[0.0, 1.0]);
         assert_eq!(
             Standardizer::fit(&d),
             Err(StandardizeError::Constant {
@@ -171,14 +169,8 @@ mod tests {
     fn standardizes_columns_whose_squares_leave_f64() {
         for scale in [1e300, 1e-300, 1e-310] {
             let vals = [1.0, 2.0, 3.0, 4.0];
-            let x: Vec<f64> = vals.iter().flat_map(|v| [1.0, v * scale]).collect();
-            let d = Dataset::from_parts(
-                vec!["const".into(), "x".into()],
-                "y".into(),
-                x,
-                vec![0.0, 1.0, 0.0, 1.0],
-                "t".into(),
-            );
+            let x: Vec<f64> = vals.iter().map(|v| v * scale).collect();
+            let d = one_feature(&x, &[0.0, 1.0, 0.0, 1.0]);
             let s = Standardizer::fit(&d).unwrap();
             let rel = |a: f64, b: f64| ((a - b) / b).abs();
             assert!(rel(s.mean[0], 2.5 * scale) < 1e-12, "{scale}: {:?}", s);
