@@ -11,7 +11,7 @@ use logreg::repeat::{
 };
 
 use super::common::{parse_count, GlmArgs, SimArgs, TrainArgs};
-use super::interrupt::{self, EXIT_INTERRUPTED};
+use super::interrupt::{self, Interrupted};
 use super::output::{print_then, write_plots, Output, Sink};
 use super::preflight::Preflight;
 use super::{Global, UsageError};
@@ -168,11 +168,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let kept = out.take().map_or(Ok(0), RunsOut::finish);
     if !study.is_finished() {
         // Only a stop request ends the loop early.
-        diag!(
-            "interrupted: {}",
-            completed_note(&study, &kept, &a.runs_out)
-        );
-        std::process::exit(EXIT_INTERRUPTED);
+        return Err(Interrupted(completed_note(&study, &kept, &a.runs_out)).into());
     }
     kept?;
     let summary = summarize(&study, &runs);

@@ -37,10 +37,12 @@ pub enum TrainError {
 
 impl TrainError {
     /// Settings and data the network cannot use are bad input; divergence
-    /// and libtorch failures are a failed training.
+    /// and libtorch failures are a failed training; a stop request is an
+    /// interruption.
     pub fn kind(&self) -> crate::ErrorKind {
         match self {
             TrainError::Diverged { .. } | TrainError::Torch(_) => crate::ErrorKind::FitFailed,
+            TrainError::Stopped(_) => crate::ErrorKind::Interrupted,
             _ => crate::ErrorKind::BadInput,
         }
     }
