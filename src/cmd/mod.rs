@@ -24,6 +24,7 @@ macro_rules! diag_raw {
 mod common;
 mod compare;
 mod demo;
+mod flags;
 mod glm;
 mod interrupt;
 mod nn;
@@ -142,6 +143,7 @@ fn one_line(rendered: &str) -> String {
 /// Run one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     interrupt::install()?;
+    flags::install();
     match cli.threads {
         Some(n) => logreg::torch::set_threads(n),
         None => logreg::torch::set_threads_auto(),

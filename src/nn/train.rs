@@ -14,6 +14,7 @@ use super::observe::{Observer, Want};
 use super::optimizer::Stepper;
 use super::standardize::{StandardizeError, Standardizer};
 use crate::data::Dataset;
+use crate::setting::{Remedy, Setting};
 use crate::torch::{short_error, to_vec_f64};
 
 /// Why training failed.
@@ -21,13 +22,16 @@ use crate::torch::{short_error, to_vec_f64};
 pub enum TrainError {
     #[error(transparent)]
     Config(#[from] TrainConfigError),
-    #[error("--device cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); use --device cpu")]
+    #[error("{} cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); {}", Setting::Device, Remedy::UseCpu)]
     NoCuda,
     #[error(transparent)]
     Standardize(#[from] StandardizeError),
-    #[error("the loss became {value} at step {step}: training diverged; try a smaller --lr or --standardize")]
+    #[error(
+        "the loss became {value} at step {step}: training diverged; {}",
+        Remedy::SmallerLrOrStandardize
+    )]
     Diverged { step: usize, value: String },
-    #[error("a feature value does not fit in {0} (too large in magnitude); use --standardize or --dtype f64")]
+    #[error("a feature value does not fit in {} (too large in magnitude); {}", .0, Remedy::StandardizeOrF64)]
     Overflow(Precision),
     #[error("training stopped after {0} steps: an observer asked to stop")]
     Stopped(usize),
