@@ -6,6 +6,7 @@ use logreg::glm::{fit, summary, GlmError, SummaryTime};
 
 use super::common::{DataArgs, GlmArgs};
 use super::output::print;
+use super::output_args::JsonArg;
 use super::{Global, UsageError};
 
 /// Fit logistic regression (Binomial family, logit link) by Fisher scoring,
@@ -18,11 +19,14 @@ use super::{Global, UsageError};
 /// and under the table; the exit status stays 0. Date and Time in the table
 /// are local time, or SOURCE_DATE_EPOCH (UTC) when that is set.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:
+#[command(
+    after_help = "Examples:
   logreg glm                                       # the lecture's simulated data
   logreg glm --data spector.csv --target GRADE     # a CSV file, target column GRADE
   logreg glm --data d.csv --alpha 0.1 --json       # 90% intervals, JSON output",
-    mut_arg("glm_tol", |a| a.long("tol")))]
+    mut_arg("glm_tol", |a| a.long("tol")),
+    mut_arg("json", |a| a.help("Print one JSON object (statsmodels' attribute names) instead of the table")),
+)]
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
@@ -30,9 +34,8 @@ pub struct Args {
     /// shares the command line, the tolerance is `--tol` (`--glm-tol` there).
     #[command(flatten)]
     pub glm: GlmArgs,
-    /// Print one JSON object (statsmodels' attribute names) instead of the table.
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 /// Date and Time for the summary: SOURCE_DATE_EPOCH (UTC) when set, so that
@@ -62,7 +65,11 @@ pub(super) fn glm_error(e: GlmError, data: &Dataset) -> anyhow::Error {
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     // SOURCE_DATE_EPOCH (the table's Date and Time) is checked before the work.
-    let when = if a.json { None } else { Some(summary_time()?) };
+    let when = if a.json.on {
+        None
+    } else {
+        Some(summary_time()?)
+    };
     if a.data.data.is_none() {
         a.data.sim.check_enough_rows()?;
     }

@@ -29,6 +29,7 @@ mod glm;
 mod interrupt;
 mod nn;
 mod output;
+mod output_args;
 mod preflight;
 mod repeat;
 mod simulate;
