@@ -1,6 +1,7 @@
-//! Whose fault an error is: the input (data, flags, settings) or the fit.
-//! Every library error type says which with a `kind()` method, and the
-//! binary turns the kind into its exit code (2 and 1).
+//! Whose fault an error is: the input (data, flags, settings), the fit, or
+//! the user who stopped the work. Every library error type says which with a
+//! `kind()` method, and the binary turns the kind into its exit code (2, 1
+//! and 130).
 
 /// What kind of failure an error is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,4 +10,6 @@ pub enum ErrorKind {
     BadInput,
     /// The input was accepted but the fit or the training failed.
     FitFailed,
+    /// The work was stopped on request (Ctrl-C) before it finished.
+    Interrupted,
 }

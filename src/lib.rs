@@ -14,6 +14,8 @@
 //! - [`plot`]: SVG pictures, rendered to strings.
 //! - [`par`]: threads and SIMD dispatch for the passes over the rows.
 //! - [`memory`]: a request's memory, checked against the machine's before the work.
+//! - [`setting`]: how messages name a setting and a remedy (config fields here,
+//!   flags in the binary).
 //!
 //! The library never prints and never writes files: it returns data and
 //! rendered text; the `logreg` binary decides where they go.
@@ -30,6 +32,7 @@ pub mod plot;
 #[cfg(test)]
 mod reference_values;
 pub mod repeat;
+pub mod setting;
 pub mod simulate;
 pub mod torch;
 

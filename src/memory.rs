@@ -30,7 +30,7 @@ fn mem_total(meminfo: &str) -> Option<u64> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{what} needs {} for {purpose}; this machine has {}", at_least(*need), gb(*have))]
 pub struct TooLarge {
-    /// The request, in flags (`--n 1000000000000 with 3 coefficients`).
+    /// The request, in settings (`n 1000000000000 with 3 coefficients`).
     pub what: String,
     /// What the memory is for (`the simulated data`).
     pub purpose: &'static str,
@@ -108,14 +108,14 @@ mod tests {
 
     #[test]
     fn refuses_only_what_exceeds_the_machine() {
-        let what = || "--n 5".to_string();
+        let what = || "n 5".to_string();
         assert!(check_against(what, "the data", Some(10), Some(10)).is_ok());
         assert!(check_against(what, "the data", Some(10), None).is_ok());
         let e =
             check_against(what, "the data", Some(24_000_000_000_000), Some(24 << 30)).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "--n 5 needs at least 24000 GB for the data; this machine has 26 GB"
+            "n 5 needs at least 24000 GB for the data; this machine has 26 GB"
         );
         let e = check_against(what, "the data", None, Some(1)).unwrap_err();
         assert!(e.to_string().contains("more than 18 billion GB"), "{e}");

@@ -12,6 +12,7 @@ use rand_chacha::ChaCha20Rng;
 use crate::data::Dataset;
 use crate::math::{dot, sigmoid};
 use crate::numfmt::Short;
+use crate::setting::Setting;
 
 /// Default seed for simulated data and network initialisation.
 pub const DEFAULT_SEED: u64 = 42;
@@ -47,20 +48,21 @@ impl Default for SimConfig {
 /// What is wrong with a [`SimConfig`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimError {
-    #[error("--n must be at least 1")]
+    #[error("{} must be at least 1", Setting::N)]
     NoRows,
-    #[error("--beta needs an intercept and at least one coefficient, got {0} value(s)")]
+    #[error("{} needs an intercept and at least one coefficient, got {} value(s)", Setting::Beta, .0)]
     ShortBeta(usize),
-    #[error("--beta value {0} is not finite")]
+    #[error("{} value {} is not finite", Setting::Beta, .0)]
     NonFiniteBeta(f64),
-    #[error("--low ({}) must be below --high ({}), both finite", Short(*.low), Short(*.high))]
+    #[error("{} ({}) must be below {} ({}), both finite", Setting::Low, Short(*.low), Setting::High, Short(*.high))]
     BadBox { low: f64, high: f64 },
     #[error(transparent)]
     TooLarge(#[from] crate::memory::TooLarge),
     /// |b0| + Σ|bj|·max(|low|, |high|), the largest |X·beta| the box allows,
     /// is beyond f64: the true logit and p could come out infinite or NaN.
-    #[error("--beta with --low {} and --high {}: the linear predictor X·beta can exceed the largest \
-             f64 (about 1.8e308); use smaller coefficients or a narrower range", Short(*.low), Short(*.high))]
+    #[error("{} with {} {} and {} {}: the linear predictor X·beta can exceed the largest \
+             f64 (about 1.8e308); use smaller coefficients or a narrower range",
+             Setting::Beta, Setting::Low, Short(*.low), Setting::High, Short(*.high))]
     PredictorOverflow { low: f64, high: f64 },
 }
 
@@ -90,7 +92,14 @@ impl SimConfig {
             });
         }
         crate::memory::check(
-            || format!("--n {} with {} coefficients", self.n, self.beta.len()),
+            || {
+                format!(
+                    "{} {} with {} coefficients",
+                    Setting::N,
+                    self.n,
+                    self.beta.len()
+                )
+            },
             "the simulated data",
             self.bytes(),
         )?;

@@ -1,5 +1,4 @@
 //! `logreg compare`: both fits on the same data, one table.
-use std::path::PathBuf;
 
 use logreg::compare::{compare, render, CompareError};
 use logreg::nn::Record;
@@ -7,6 +6,7 @@ use logreg::plot;
 
 use super::common::{DataArgs, GlmArgs, TrainArgs};
 use super::output::{print_then, write_plots};
+use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::Global;
 
@@ -20,7 +20,9 @@ pub(super) const PLOTS: [&str; 4] = ["probability.svg", "outcomes.svg", "loss.sv
 /// within 1e-3 of the GLM.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  logreg compare --seed 3 --n 500\n  logreg compare --data admissions.csv --target admit --standardize --json"
+    after_help = "Examples:\n  logreg compare --seed 3 --n 500\n  logreg compare --data admissions.csv --target admit --standardize --json",
+    mut_arg("json", |a| a.help("Print one JSON object ({\"glm\": ..., \"nn\": ..., \"true\", \"max_abs_diff\", \"steps_to_match\"})")),
+    mut_arg("plots", |a| a.help("Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR (created if missing; the loss is then recorded along the way, at most 4097 states however many steps)")),
 )]
 pub struct Args {
     #[command(flatten)]
@@ -29,20 +31,16 @@ pub struct Args {
     pub glm: GlmArgs,
     #[command(flatten)]
     pub train: TrainArgs,
-    /// Print one JSON object ({"glm": ..., "nn": ..., "true", "max_abs_diff", "steps_to_match"}).
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
-    /// Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR
-    /// (created if missing; the loss is then recorded along the way, at
-    /// most 4097 states however many steps).
-    #[arg(long, value_name = "DIR", help_heading = "Output")]
-    pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub json: JsonArg,
+    #[command(flatten)]
+    pub plots: PlotsArg,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     Preflight::default()
         .input("--data", a.data.data.as_deref())
-        .plots("--plots", a.plots.as_deref(), &PLOTS)
+        .plots("--plots", a.plots.dir.as_deref(), &PLOTS)
         .check()?;
     if a.data.data.is_none() {
         a.data.sim.check_enough_rows()?;
@@ -52,7 +50,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         &loaded.data,
         &a.glm.config()?,
         &a.train
-            .config(g.seed, a.plots.as_ref().map(|_| PLOT_RECORD))?,
+            .config(g.seed, a.plots.dir.as_ref().map(|_| PLOT_RECORD))?,
     )
     .map_err(|e| match e {
         CompareError::Glm(g) => super::glm::glm_error(g, &loaded.data).context("GLM"),
@@ -64,16 +62,16 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &cmp.nn.warnings {
         diag!("warning: network: {w}");
     }
-    let plots = match &a.plots {
+    let plots = match &a.plots.dir {
         Some(_) => plot::comparison(&cmp, &loaded.data, loaded.sim.as_ref())?,
         None => Vec::new(),
     };
-    let result = if a.json {
+    let result = if a.json.on {
         serde_json::to_string_pretty(&cmp)? + "\n"
     } else {
         render(&loaded.data, &cmp)
     };
-    print_then(&result, || match &a.plots {
+    print_then(&result, || match &a.plots.dir {
         Some(dir) => write_plots(dir, &plots),
         None => Ok(()),
     })

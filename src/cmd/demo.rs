@@ -1,5 +1,4 @@
 //! `logreg demo`: the lecture, end to end, at the lecture's settings.
-use std::path::PathBuf;
 
 use logreg::compare::{compare, render};
 use logreg::glm::{summary, GlmConfig};
@@ -8,6 +7,7 @@ use logreg::plot;
 use logreg::simulate::{simulate, SimConfig};
 
 use super::output::{print_then, write_plots};
+use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::Global;
 
@@ -17,24 +17,27 @@ use super::Global;
 /// steps); then compare the two. This is `logreg compare` at its defaults,
 /// with the GLM summary first.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  logreg demo\n  logreg --seed 7 demo --json")]
+#[command(
+    after_help = "Examples:\n  logreg demo\n  logreg --seed 7 demo --json",
+    mut_arg("json", |a| a.help("Print the comparison as one JSON object (as `compare --json`)")),
+    mut_arg("plots", |a| a.help(
+        "Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR (created if missing)"
+    )),
+)]
 pub struct Args {
-    /// Print the comparison as one JSON object (as `compare --json`).
-    #[arg(long)]
-    pub json: bool,
-    /// Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR
-    /// (created if missing).
-    #[arg(long, value_name = "DIR", help_heading = "Output")]
-    pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub json: JsonArg,
+    #[command(flatten)]
+    pub plots: PlotsArg,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     // Checked before the work (the summary's Date and Time, the folder).
-    if !a.json {
+    if !a.json.on {
         super::glm::summary_time()?;
     }
     Preflight::default()
-        .plots("--plots", a.plots.as_deref(), &super::compare::PLOTS)
+        .plots("--plots", a.plots.dir.as_deref(), &super::compare::PLOTS)
         .check()?;
     let sim = simulate(&SimConfig {
         seed: g.seed,
@@ -43,7 +46,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let data = &sim.data;
     let train = TrainConfig {
         seed: g.seed,
-        record: a.plots.as_ref().map(|_| super::compare::PLOT_RECORD),
+        record: a.plots.dir.as_ref().map(|_| super::compare::PLOT_RECORD),
         ..TrainConfig::default()
     };
     let cmp = compare(data, &GlmConfig::default(), &train)?;
@@ -53,17 +56,17 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &cmp.nn.warnings {
         diag!("warning: network: {w}");
     }
-    let plots = match &a.plots {
+    let plots = match &a.plots.dir {
         Some(_) => plot::comparison(&cmp, data, Some(&sim))?,
         None => Vec::new(),
     };
-    let result = if a.json {
+    let result = if a.json.on {
         serde_json::to_string_pretty(&cmp)? + "\n"
     } else {
         let table = summary(&cmp.glm, &data.target, super::glm::summary_time()?);
         format!("{table}\n\n{}", render(data, &cmp))
     };
-    print_then(&result, || match &a.plots {
+    print_then(&result, || match &a.plots.dir {
         Some(dir) => write_plots(dir, &plots),
         None => Ok(()),
     })

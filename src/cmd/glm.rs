@@ -2,10 +2,11 @@
 //! statsmodels' summary table (or `--json`).
 use anyhow::Context;
 use logreg::data::{explain_rank_deficiency, Dataset};
-use logreg::glm::{fit, summary, GlmConfig, GlmError, SummaryTime};
+use logreg::glm::{fit, summary, GlmError, SummaryTime};
 
-use super::common::{parse_alpha, parse_count, parse_nonneg, DataArgs};
+use super::common::{DataArgs, GlmArgs};
 use super::output::print;
+use super::output_args::JsonArg;
 use super::{Global, UsageError};
 
 /// Fit logistic regression (Binomial family, logit link) by Fisher scoring,
@@ -18,27 +19,23 @@ use super::{Global, UsageError};
 /// and under the table; the exit status stays 0. Date and Time in the table
 /// are local time, or SOURCE_DATE_EPOCH (UTC) when that is set.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:
+#[command(
+    after_help = "Examples:
   logreg glm                                       # the lecture's simulated data
   logreg glm --data spector.csv --target GRADE     # a CSV file, target column GRADE
-  logreg glm --data d.csv --alpha 0.1 --json       # 90% intervals, JSON output")]
+  logreg glm --data d.csv --alpha 0.1 --json       # 90% intervals, JSON output",
+    mut_arg("glm_tol", |a| a.long("tol")),
+    mut_arg("json", |a| a.help("Print one JSON object (statsmodels' attribute names) instead of the table")),
+)]
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Stop when the deviance changes by at most this much (absolute), as
-    /// statsmodels' `tol`.
-    #[arg(long, default_value = "1e-8", value_parser = parse_nonneg, allow_hyphen_values = true, value_name = "X")]
-    pub tol: f64,
-    /// Maximum number of Fisher-scoring iterations (statsmodels' `maxiter`).
-    #[arg(long, default_value_t = 100, value_name = "N",
-          value_parser = parse_count, allow_hyphen_values = true)]
-    pub max_iter: usize,
-    /// Confidence intervals are at level 1 - alpha.
-    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha, allow_hyphen_values = true, value_name = "A")]
-    pub alpha: f64,
-    /// Print one JSON object (statsmodels' attribute names) instead of the table.
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
+    /// The GLM flags, declared once in [`GlmArgs`]; here, where no network
+    /// shares the command line, the tolerance is `--tol` (`--glm-tol` there).
+    #[command(flatten)]
+    pub glm: GlmArgs,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 /// Date and Time for the summary: SOURCE_DATE_EPOCH (UTC) when set, so that
@@ -68,7 +65,11 @@ pub(super) fn glm_error(e: GlmError, data: &Dataset) -> anyhow::Error {
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     // SOURCE_DATE_EPOCH (the table's Date and Time) is checked before the work.
-    let when = if a.json { None } else { Some(summary_time()?) };
+    let when = if a.json.on {
+        None
+    } else {
+        Some(summary_time()?)
+    };
     if a.data.data.is_none() {
         a.data.sim.check_enough_rows()?;
     }
@@ -78,12 +79,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     if loaded.sim.is_some() {
         logreg::data::check_full_rank(data)?;
     }
-    let cfg = GlmConfig {
-        tol: a.tol,
-        max_iter: a.max_iter,
-        alpha: a.alpha,
-    };
-    let fit = fit(data, &cfg).map_err(|e| glm_error(e, data))?;
+    let fit = fit(data, &a.glm.config()?).map_err(|e| glm_error(e, data))?;
     for w in &fit.warnings {
         diag!("warning: {w}");
     }

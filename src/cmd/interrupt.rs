@@ -9,7 +9,14 @@ use std::sync::{Mutex, MutexGuard};
 use anyhow::Context;
 
 /// Exit status after Ctrl-C (128 + SIGINT), as shells report it.
-pub const EXIT_INTERRUPTED: i32 = 130;
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// A command stopped by Ctrl-C before it finished: its message says what
+/// was kept. [`super::report`] prints it as it is (no `error:` in front) and
+/// exits [`EXIT_INTERRUPTED`].
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted: {0}")]
+pub struct Interrupted(pub String);
 
 /// Temporary files that exist now and must not outlive the process.
 static TEMP_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -42,7 +49,7 @@ fn on_interrupt() {
     // _exit, not exit: no atexit handlers or C++ static destructors (libtorch)
     // while the main thread may still be inside libtorch.
     // SAFETY: _exit only ends the process; it touches no Rust state.
-    unsafe { libc::_exit(EXIT_INTERRUPTED) }
+    unsafe { libc::_exit(EXIT_INTERRUPTED.into()) }
 }
 
 /// The list of temporary files, locked. Committing an output renames its

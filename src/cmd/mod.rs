@@ -24,10 +24,12 @@ macro_rules! diag_raw {
 mod common;
 mod compare;
 mod demo;
+mod flags;
 mod glm;
 mod interrupt;
 mod nn;
 mod output;
+mod output_args;
 mod preflight;
 mod repeat;
 mod simulate;
@@ -37,6 +39,8 @@ use std::process::ExitCode;
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use logreg::ErrorKind;
+
+use interrupt::Interrupted;
 
 pub use output::Output;
 
@@ -140,6 +144,7 @@ fn one_line(rendered: &str) -> String {
 /// Run one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     interrupt::install()?;
+    flags::install();
     match cli.threads {
         Some(n) => logreg::torch::set_threads(n),
         None => logreg::torch::set_threads_auto(),
@@ -168,7 +173,8 @@ pub struct UsageError(pub String);
 
 /// Print the error chain once, on one line, and choose the exit code:
 /// 0 for a closed stdout (`logreg ... | head`), 2 for bad input (data, flags,
-/// settings), 1 for a failed fit or training and anything else.
+/// settings), 130 for Ctrl-C, 1 for a failed fit or training and anything
+/// else. The one place where an error becomes an exit code.
 pub fn report(e: &anyhow::Error) -> ExitCode {
     for cause in e.chain() {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
@@ -183,21 +189,30 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    diag!("error: {}", one_line.join(" "));
-    ExitCode::from(match kind(e) {
+    let kind = kind(e);
+    match kind {
+        // "interrupted: ..." is a report, not an error.
+        ErrorKind::Interrupted if e.is::<Interrupted>() => diag!("{}", one_line.join(" ")),
+        _ => diag!("error: {}", one_line.join(" ")),
+    }
+    ExitCode::from(match kind {
         ErrorKind::BadInput => 2,
         ErrorKind::FitFailed => 1,
+        ErrorKind::Interrupted => interrupt::EXIT_INTERRUPTED,
     })
 }
 
 /// The kind of the outermost error in the chain that knows its kind
-/// ([`UsageError`] and the library's typed errors); anything else, such as
-/// an I/O error while writing the results, is a failure (exit 1).
+/// ([`UsageError`], [`Interrupted`] and the library's typed errors); anything
+/// else, such as an I/O error while writing the results, is a failure (exit 1).
 fn kind(e: &anyhow::Error) -> ErrorKind {
     use logreg::{compare, data, glm, nn, repeat, simulate};
     for c in e.chain() {
         if c.is::<UsageError>() {
             return ErrorKind::BadInput;
+        }
+        if c.is::<Interrupted>() {
+            return ErrorKind::Interrupted;
         }
         let kind = None
             .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))

@@ -9,6 +9,7 @@ use logreg::plot;
 
 use super::common::{parse_count, DataArgs, TrainArgs};
 use super::output::{print_then, write_plots, Output};
+use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::{Global, UsageError};
 
@@ -20,7 +21,9 @@ const PLOTS: [&str; 2] = ["loss.svg", "params.svg"];
 /// same data and seed, the initial and trained weights equal PyTorch's.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  logreg nn --seed 7\n  logreg nn --data scores.csv --target admitted --standardize --json"
+    after_help = "Examples:\n  logreg nn --seed 7\n  logreg nn --data scores.csv --target admitted --standardize --json",
+    mut_arg("json", |a| a.help("Print one JSON object instead of the table")),
+    mut_arg("plots", |a| a.help("Write loss.svg and params.svg into DIR (created if missing), with the GLM (fitted at its defaults) as reference lines. The loss is kept every steps/2000 steps, or every --log-every steps with --trace (at most 4097 states: the interval doubles as the record fills)")),
 )]
 pub struct Args {
     #[command(flatten)]
@@ -33,20 +36,15 @@ pub struct Args {
     /// Steps between rows of --trace.
     #[arg(long, default_value_t = 100, value_parser = parse_count, allow_hyphen_values = true, help_heading = "Output")]
     pub log_every: usize,
-    /// Print one JSON object instead of the table.
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
-    /// Write loss.svg and params.svg into DIR (created if missing), with the
-    /// GLM (fitted at its defaults) as reference lines. The loss is kept
-    /// every steps/2000 steps, or every --log-every steps with --trace (at
-    /// most 4097 states: the interval doubles as the record fills).
-    #[arg(long, value_name = "DIR", help_heading = "Output")]
-    pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub json: JsonArg,
+    #[command(flatten)]
+    pub plots: PlotsArg,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let trace = a.trace.as_ref().map(|p| Output::from_arg(Some(p)));
-    if matches!(trace, Some(Output::Stdout)) && a.json {
+    if matches!(trace, Some(Output::Stdout)) && a.json.on {
         return Err(UsageError(
             "--trace - and --json both write to stdout; give --trace a file".into(),
         )
@@ -55,13 +53,13 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     Preflight::default()
         .input("--data", a.data.data.as_deref())
         .file("--trace", a.trace.as_deref())
-        .plots("--plots", a.plots.as_deref(), &PLOTS)
+        .plots("--plots", a.plots.dir.as_deref(), &PLOTS)
         .check()?;
     let loaded = a.data.load(g)?;
     // The pictures' record: every --log-every steps with --trace (the
     // trace's rows), else every steps/2000; the library thins it further
     // on long runs.
-    let record = a.plots.as_ref().map(|_| Record {
+    let record = a.plots.dir.as_ref().map(|_| Record {
         every: match a.trace {
             Some(_) => a.log_every,
             None => (a.train.steps / plot::MAX_LINE_POINTS).max(1),
@@ -91,7 +89,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &fit.warnings {
         diag!("warning: {w}");
     }
-    let plots = match &a.plots {
+    let plots = match &a.plots.dir {
         Some(_) => {
             // The GLM gives the reference lines; if it cannot be fitted, the
             // pictures are drawn without them.
@@ -102,14 +100,14 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         }
         None => Vec::new(),
     };
-    let result = if a.json {
+    let result = if a.json.on {
         serde_json::to_string_pretty(&fit)? + "\n"
     } else {
         render(&fit, &loaded.data.target)
     };
     let write_files = || {
         traced?;
-        match &a.plots {
+        match &a.plots.dir {
             Some(dir) => write_plots(dir, &plots),
             None => Ok(()),
         }

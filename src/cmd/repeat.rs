@@ -11,8 +11,9 @@ use logreg::repeat::{
 };
 
 use super::common::{parse_count, GlmArgs, SimArgs, TrainArgs};
-use super::interrupt::{self, EXIT_INTERRUPTED};
+use super::interrupt::{self, Interrupted};
 use super::output::{print_then, write_plots, Output, Sink};
+use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::{Global, UsageError};
 
@@ -48,7 +49,9 @@ Examples:
 #[derive(Debug, clap::Args)]
 #[command(
     after_long_help = LONG_HELP,
-    after_help = "Examples:\n  logreg repeat --runs 200\n  logreg --seed 7 repeat --runs 1000 --n 500 --json --runs-out runs.jsonl\n  python -c \"import pandas; print(pandas.read_json('runs.jsonl', lines=True))\""
+    after_help = "Examples:\n  logreg repeat --runs 200\n  logreg --seed 7 repeat --runs 1000 --n 500 --json --runs-out runs.jsonl\n  python -c \"import pandas; print(pandas.read_json('runs.jsonl', lines=True))\"",
+    mut_arg("json", |a| a.help("Print the aggregate as one JSON object (\"runs\", \"names\", \"true\", \"glm_mean\", \"glm_sd\", \"glm_bse_mean\", \"coverage\", \"nn_mean\", \"nn_sd\", \"mean_abs_diff\", \"max_abs_diff\", ..., \"time_s\")")),
+    mut_arg("plots", |a| a.help("Write sampling.svg into DIR (created if missing): each coefficient's GLM and network estimates over the runs, with the true value")),
 )]
 pub struct Args {
     /// Number of runs.
@@ -66,11 +69,8 @@ pub struct Args {
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_name = "RUNS",
           value_parser = parse_count, allow_hyphen_values = true, help_heading = "Monte Carlo")]
     pub chunk: usize,
-    /// Print the aggregate as one JSON object ("runs", "names", "true",
-    /// "glm_mean", "glm_sd", "glm_bse_mean", "coverage", "nn_mean", "nn_sd",
-    /// "mean_abs_diff", "max_abs_diff", ..., "time_s").
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
     /// Write one JSON line per run to FILE ({"seed", "glm": {"params", "bse",
     /// "iterations", "converged", "warnings"}, "nn": {"params", "loss"}}), for
     /// pandas.read_json(FILE, lines=True). The lines go to a temporary file
@@ -90,10 +90,8 @@ pub struct Args {
     /// No progress bar (there is one on stderr only when stderr is a terminal).
     #[arg(long, help_heading = "Output")]
     pub quiet: bool,
-    /// Write sampling.svg into DIR (created if missing): each coefficient's
-    /// GLM and network estimates over the runs, with the true value.
-    #[arg(long, value_name = "DIR", help_heading = "Output")]
-    pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub plots: PlotsArg,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -111,7 +109,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         },
     };
     let runs_out = a.runs_out.as_ref().map(|p| Output::from_arg(Some(p)));
-    if matches!(runs_out, Some(Output::Stdout)) && a.json {
+    if matches!(runs_out, Some(Output::Stdout)) && a.json.on {
         return Err(UsageError(
             "--runs-out - and --json both write to stdout; give --runs-out a file".into(),
         )
@@ -120,7 +118,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let mut study = Study::new(cfg)?;
     Preflight::default()
         .file("--runs-out", a.runs_out.as_deref())
-        .plots("--plots", a.plots.as_deref(), &[PLOT])
+        .plots("--plots", a.plots.dir.as_deref(), &[PLOT])
         .check()?;
 
     let stop = interrupt::cooperate();
@@ -168,15 +166,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let kept = out.take().map_or(Ok(0), RunsOut::finish);
     if !study.is_finished() {
         // Only a stop request ends the loop early.
-        diag!(
-            "interrupted: {}",
-            completed_note(&study, &kept, &a.runs_out)
-        );
-        std::process::exit(EXIT_INTERRUPTED);
+        return Err(Interrupted(completed_note(&study, &kept, &a.runs_out)).into());
     }
     kept?;
     let summary = summarize(&study, &runs);
-    let plot = match &a.plots {
+    let plot = match &a.plots.dir {
         Some(_) => {
             let glm: Vec<Vec<f64>> = runs.iter().map(|r| r.glm.params.clone()).collect();
             let nn: Vec<Vec<f64>> = runs.iter().map(|r| r.nn.params.clone()).collect();
@@ -186,12 +180,12 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let result = if a.json {
+    let result = if a.json.on {
         serde_json::to_string_pretty(&summary)? + "\n"
     } else {
         render(&summary)
     };
-    let write_plot = || match (&a.plots, plot) {
+    let write_plot = || match (&a.plots.dir, plot) {
         (Some(dir), Some(plot)) => write_plots(dir, &[plot]),
         _ => Ok(()),
     };

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use crate::numfmt::{round_sig, Short};
+use crate::setting::Remedy;
 
 /// Longest name or value shown in a message, in characters.
 pub const MAX_SHOWN: usize = 40;
@@ -151,7 +152,7 @@ pub enum DataError {
     },
 
     /// A missing value (empty, `NA`, `NaN`, ...) with `MissingPolicy::Error`.
-    #[error("{file}: line {line}, column {}: missing value {} (--missing drop drops such rows)", Shown(.column), Shown(.value))]
+    #[error("{file}: line {line}, column {}: missing value {} ({})", Shown(.column), Shown(.value), Remedy::DropMissing)]
     Missing {
         file: String,
         line: u64,
@@ -241,7 +242,7 @@ impl DataError {
 fn delimiter_hint(names: &[String]) -> String {
     match names {
         [one] => match [';', '\t', ',', '|'].into_iter().find(|&c| one.contains(c)) {
-            Some(c) => format!(" (is the delimiter {c:?}? set it with --delimiter)"),
+            Some(c) => format!(" (is the delimiter {c:?}? {})", Remedy::SetDelimiter),
             None => String::new(),
         },
         _ => String::new(),
@@ -252,7 +253,7 @@ fn delimiter_hint(names: &[String]) -> String {
 /// others: rescale it (written as Python writes 1e+16), or narrow the box.
 fn rescale_hint(simulated: bool, power: i32) -> String {
     match (simulated, power > 0) {
-        (true, _) => "use a narrower --low/--high".to_string(),
+        (true, _) => Remedy::NarrowerBox.to_string(),
         (false, true) => {
             format!("rescale the column (divide it by 1e{power:+03}), or choose other columns")
         }

@@ -3,6 +3,8 @@ use std::fmt;
 
 use tch::Device;
 
+use crate::setting::{Remedy, Setting};
+
 /// Which torch optimiser to use; each with PyTorch's default hyper-parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OptimizerKind {
@@ -120,19 +122,24 @@ impl Default for TrainConfig {
 /// What is wrong with a [`TrainConfig`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TrainConfigError {
-    #[error("--lr must be a positive finite number, got {0}")]
+    #[error("{} must be a positive finite number, got {}", Setting::Lr, .0)]
     Lr(f64),
-    #[error("--lr {0:e} does not fit in float32 (largest 3.4028235e38); use a smaller --lr or --dtype f64")]
+    #[error("{} {:e} does not fit in float32 (largest 3.4028235e38); {}", Setting::Lr, .0, Remedy::SmallerLrOrF64)]
     LrF32(f64),
-    #[error("--momentum must be in [0, 1), got {0}")]
+    #[error("{} must be in [0, 1), got {}", Setting::Momentum, .0)]
     Momentum(f64),
-    #[error("--nesterov needs --momentum > 0 with --optimizer sgd")]
+    #[error(
+        "{} needs {} > 0 with {} sgd",
+        Setting::Nesterov,
+        Setting::Momentum,
+        Setting::Optimizer
+    )]
     Nesterov,
-    #[error("--batch-size must be at least 1")]
+    #[error("{} must be at least 1", Setting::BatchSize)]
     BatchSize,
-    #[error("--tol must be a positive finite number, got {0}")]
+    #[error("{} must be a positive finite number, got {}", Setting::Tol, .0)]
     Tol(f64),
-    #[error("--log-every must be at least 1")]
+    #[error("{} must be at least 1", Setting::LogEvery)]
     Every,
 }
 

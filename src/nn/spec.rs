@@ -46,7 +46,8 @@ pub enum SpecError {
     #[error("the offset of row {row} is {value}: offsets must be finite")]
     Offset { row: usize, value: f64 },
     #[error(
-        "the {what} of row {row} is {value:e}, which does not fit in float32; use --dtype f64"
+        "the {what} of row {row} is {value:e}, which does not fit in float32; {}",
+        crate::setting::Remedy::UseF64
     )]
     F32 {
         what: &'static str,

@@ -6,16 +6,17 @@
 //! `[b − Σ w_j·mean_j/sd_j, w_j/sd_j]` on x, computed in f64.
 use crate::data::Dataset;
 use crate::numfmt::Short;
+use crate::setting::Setting;
 
 /// Why a feature cannot be standardized.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StandardizeError {
     /// Every value of the feature is the same: its standard deviation is 0.
-    #[error("--standardize: feature '{column}' is constant (every value is {}): its standard deviation is 0", Short(*.value))]
+    #[error("{}: feature '{column}' is constant (every value is {}): its standard deviation is 0", Setting::Standardize, Short(*.value))]
     Constant { column: String, value: f64 },
     /// The feature varies, but its standard deviation is 0 or infinite in
     /// f64 even computed on the column divided by its largest |value|.
-    #[error("--standardize: feature '{column}' (largest |value| {}): its standard deviation is {} in f64; rescale the column", Short(*.largest), Short(*.sd))]
+    #[error("{}: feature '{column}' (largest |value| {}): its standard deviation is {} in f64; rescale the column", Setting::Standardize, Short(*.largest), Short(*.sd))]
     Unrepresentable {
         column: String,
         largest: f64,

@@ -16,6 +16,7 @@ use super::optimizer::Stepper;
 use super::spec::{column_tensor, ModelSpec, SpecError};
 use super::standardize::{StandardizeError, Standardizer};
 use crate::data::Dataset;
+use crate::setting::{Remedy, Setting};
 use crate::torch::{short_error, to_vec_f64};
 
 /// Why training failed.
@@ -23,15 +24,18 @@ use crate::torch::{short_error, to_vec_f64};
 pub enum TrainError {
     #[error(transparent)]
     Config(#[from] TrainConfigError),
-    #[error("--device cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); use --device cpu")]
+    #[error("{} cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); {}", Setting::Device, Remedy::UseCpu)]
     NoCuda,
     #[error(transparent)]
     Standardize(#[from] StandardizeError),
     #[error(transparent)]
     Spec(#[from] SpecError),
-    #[error("the loss became {value} at step {step}: training diverged; try a smaller --lr or --standardize")]
+    #[error(
+        "the loss became {value} at step {step}: training diverged; {}",
+        Remedy::SmallerLrOrStandardize
+    )]
     Diverged { step: usize, value: String },
-    #[error("a feature value does not fit in {0} (too large in magnitude); use --standardize or --dtype f64")]
+    #[error("a feature value does not fit in {} (too large in magnitude); {}", .0, Remedy::StandardizeOrF64)]
     Overflow(Precision),
     #[error("training stopped after {0} steps: an observer asked to stop")]
     Stopped(usize),
@@ -41,10 +45,12 @@ pub enum TrainError {
 
 impl TrainError {
     /// Settings and data the network cannot use are bad input; divergence
-    /// and libtorch failures are a failed training.
+    /// and libtorch failures are a failed training; a stop request is an
+    /// interruption.
     pub fn kind(&self) -> crate::ErrorKind {
         match self {
             TrainError::Diverged { .. } | TrainError::Torch(_) => crate::ErrorKind::FitFailed,
+            TrainError::Stopped(_) => crate::ErrorKind::Interrupted,
             _ => crate::ErrorKind::BadInput,
         }
     }

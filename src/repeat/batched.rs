@@ -27,6 +27,7 @@ use super::closed_form::ClosedForm;
 use super::exact::Exact;
 use crate::data::Dataset;
 use crate::nn::{OptimizerKind, TrainConfig, TrainError};
+use crate::setting::{Remedy, Setting};
 
 /// Steps between two looks at the stop flag and two progress reports.
 pub const CHECK_EVERY: usize = 250;
@@ -102,15 +103,12 @@ pub struct BatchedFit {
 pub enum BatchError {
     /// A training option that one batched run cannot reproduce.
     #[error("{option} cannot be used with repeat: {why}")]
-    Unsupported {
-        option: &'static str,
-        why: &'static str,
-    },
+    Unsupported { option: Setting, why: &'static str },
     /// No data sets, seeds that do not match them, or data sets of different shapes.
     #[error("a batch needs one seed per data set and data sets of one shape (got {data} data sets, {seeds} seeds)")]
     Shape { data: usize, seeds: usize },
     /// A network's parameters or loss became NaN or infinite.
-    #[error("the network for seed {seed} diverged (its loss or parameters are not finite); try a smaller --lr or --standardize (`logreg --seed {seed} compare` names the step)")]
+    #[error("the network for seed {seed} diverged (its loss or parameters are not finite); {} ({})", Remedy::SmallerLrOrStandardize, Remedy::ReplayRun(*seed))]
     Diverged { seed: u64 },
     /// A problem with one run's data.
     #[error("network for seed {seed}")]
@@ -171,14 +169,14 @@ pub fn check(cfg: &TrainConfig) -> Result<(), BatchError> {
     cfg.check().map_err(TrainError::from)?;
     if cfg.batch_size.is_some() {
         return Err(BatchError::Unsupported {
-            option: "--batch-size",
+            option: Setting::BatchSize,
             why: "each network's mini-batches come from its own seeded torch.randperm stream, \
                   which one batched run cannot replay; use full-batch training",
         });
     }
     if cfg.autograd {
         return Err(BatchError::Unsupported {
-            option: "--autograd",
+            option: Setting::Autograd,
             why: "the batched networks compute their gradient without autograd \
                   (the exact path replays autograd's kernels and equals compare --autograd bit for bit)",
         });

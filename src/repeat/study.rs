@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmError, GlmFit};
 use crate::nn::TrainConfig;
+use crate::setting::Setting;
 use crate::simulate::{simulate, SimConfig, SimError};
 
 use super::batched::{self, train_batch, BatchError, BatchedFit, Control, GradientPath};
@@ -57,11 +58,15 @@ impl Default for RepeatConfig {
 /// Why a study could not start or could not go on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RepeatError {
-    #[error("--runs must be at least 1")]
+    #[error("{} must be at least 1", Setting::Runs)]
     NoRuns,
-    #[error("--chunk must be at least 1")]
+    #[error("{} must be at least 1", Setting::Chunk)]
     NoChunk,
-    #[error("--seed {seed} with --runs {runs}: the last run's seed would exceed 2^64 - 1")]
+    #[error(
+        "{} {seed} with {} {runs}: the last run's seed would exceed 2^64 - 1",
+        Setting::Seed,
+        Setting::Runs
+    )]
     SeedOverflow { seed: u64, runs: usize },
     #[error(transparent)]
     Sim(#[from] SimError),
@@ -115,7 +120,15 @@ impl RepeatConfig {
         self.glm.check().map_err(RepeatError::GlmConfig)?;
         batched::check(&self.train)?;
         crate::memory::check(
-            || format!("--runs {} (--chunk {})", self.runs, self.chunk),
+            || {
+                format!(
+                    "{} {} ({} {})",
+                    Setting::Runs,
+                    self.runs,
+                    Setting::Chunk,
+                    self.chunk
+                )
+            },
             "the runs' results and one chunk's data",
             self.bytes(),
         )?;

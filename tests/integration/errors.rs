@@ -425,3 +425,36 @@ fn tables_write_huge_and_tiny_numbers_in_scientific_notation() {
         assert!(out.contains(needle), "{needle:?}\n{}", r.describe());
     }
 }
+
+#[test]
+fn glm_flags_give_the_same_message_in_glm_and_in_compare() {
+    // The GLM flags are declared once (GlmArgs): one value parser, one text.
+    // Only the tolerance's name differs (`--tol` in glm, `--glm-tol` where
+    // the network's `--tol` shares the command line).
+    for (glm, compare) in [
+        (
+            &["glm", "--alpha", "2"][..],
+            &["compare", "--alpha", "2"][..],
+        ),
+        (
+            &["glm", "--max-iter", "0"][..],
+            &["compare", "--max-iter", "0"][..],
+        ),
+        (
+            &["glm", "--tol", "-1"][..],
+            &["compare", "--glm-tol", "-1"][..],
+        ),
+    ] {
+        let (g, c) = (logreg(glm), logreg(compare));
+        assert_one_line_error(&g);
+        assert_eq!(g.code(), Some(2), "{}", g.describe());
+        assert_eq!(c.code(), Some(2), "{}", c.describe());
+        assert_eq!(
+            g.stderr().replace("--tol", "--glm-tol"),
+            c.stderr(),
+            "{}\n{}",
+            g.describe(),
+            c.describe()
+        );
+    }
+}
