@@ -24,15 +24,18 @@ pub fn dot(row: &[f64], beta: &[f64]) -> f64 {
 
 /// X·β per row of the data's design.
 pub fn lin_pred(data: &Dataset, beta: &[f64]) -> Vec<f64> {
-    data.x.chunks(data.k).map(|row| dot(row, beta)).collect()
+    data.x()
+        .chunks(data.k())
+        .map(|row| dot(row, beta))
+        .collect()
 }
 
 /// Bernoulli log-likelihood of `beta` on `data`, as statsmodels computes
 /// it: Σ y·log((μ+1e-20)/(1−μ+1e-20)) + log(1−μ+1e-20), μ = sigmoid(x·β).
 pub fn loglike(data: &Dataset, beta: &[f64]) -> f64 {
-    data.x
-        .chunks(data.k)
-        .zip(&data.y)
+    data.x()
+        .chunks(data.k())
+        .zip(data.y())
         .map(|(row, &y)| {
             let mu = sigmoid(dot(row, beta));
             y * ((mu + LOG_GUARD) / (1.0 - mu + LOG_GUARD)).ln() + (1.0 - mu + LOG_GUARD).ln()

@@ -148,7 +148,7 @@ impl NetSetup {
     /// caller has checked `cfg` and the device.
     pub(crate) fn new(data: &Dataset, cfg: &TrainConfig, seed: u64) -> Result<Self, TrainError> {
         let kind = tensor_kind(cfg.precision);
-        let (n, k) = (data.n as i64, data.k as i64 - 1);
+        let (n, k) = (data.n() as i64, data.k() as i64 - 1);
         let scaler = match cfg.standardize {
             true => Some(Standardizer::fit(data)?),
             false => None,
@@ -218,7 +218,7 @@ pub fn train_with(
         net,
         init_params,
     } = NetSetup::new(data, cfg, cfg.seed)?;
-    let (n, k) = (data.n as i64, data.k as i64 - 1);
+    let (n, k) = (data.n() as i64, data.k() as i64 - 1);
     let original = |p: Vec<f64>| match &scaler {
         Some(s) => s.to_original(&p),
         None => p,
@@ -229,7 +229,7 @@ pub fn train_with(
 
     // A batch of n rows or more is the full batch (compared as usize: a huge
     // --batch-size would wrap as i64).
-    let batch = cfg.batch_size.filter(|&b| b < data.n).map(|b| b as i64);
+    let batch = cfg.batch_size.filter(|&b| b < data.n()).map(|b| b as i64);
     let mut replay = if cfg.autograd {
         None
     } else {
@@ -343,7 +343,7 @@ pub fn train_with(
     let history = recorder.map(Recorder::into_history);
     let warnings = warnings(&net, &x, &y, n)?;
     Ok(NnFit {
-        names: data.names.clone(),
+        names: data.names().to_vec(),
         params,
         init_params,
         loss,
