@@ -316,6 +316,12 @@ mod tests {
         Dataset::new(names, "y".into(), x, y, "d.csv".into())
     }
 
+    /// The data set of `cols` is refused with a message containing `want`.
+    fn refused_with(cols: &[Vec<f64>], want: &str) {
+        let e = design(cols).unwrap_err();
+        assert!(e.to_string().contains(want), "{e}");
+    }
+
     fn wave(n: usize, f: f64) -> Vec<f64> {
         (0..n).map(|i| (i as f64 * f).sin()).collect()
     }
@@ -368,11 +374,9 @@ mod tests {
             }
         );
         // A copy: the later one is named.
-        let e = design(&[a.clone(), b, a]).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains(r#"column "x3" is a linear combination of "x1""#),
-            "{e}"
+        refused_with(
+            &[a.clone(), b, a],
+            r#"column "x3" is a linear combination of "x1""#,
         );
     }
 
@@ -380,11 +384,9 @@ mod tests {
     fn near_constant_column_is_aliased_with_the_intercept() {
         let n = 100;
         let almost: Vec<f64> = wave(n, 0.3).iter().map(|v| 1e6 + 1e-9 * v).collect();
-        let e = design(&[wave(n, 0.7), almost]).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains(r#"column "x2" is a linear combination of "const""#),
-            "{e}"
+        refused_with(
+            &[wave(n, 0.7), almost],
+            r#"column "x2" is a linear combination of "const""#,
         );
     }
 
