@@ -15,7 +15,7 @@ use logreg::glm::irls::{step, Design, State};
 use logreg::glm::Rows;
 use logreg::glm::{Binomial, Logit};
 use logreg::nn::{train, TrainConfig};
-use logreg::simulate::{simulate, to_csv, SimConfig};
+use logreg::simulate::{draw, simulate, to_csv, SimConfig};
 
 const STEPS: usize = 1000;
 
@@ -63,22 +63,22 @@ fn irls_iteration(c: &mut Criterion) {
     };
     let data = simulate(&sim).unwrap().data;
     let family = Binomial::new(Logit);
-    let design = Design::new(&data.x, data.k);
+    let design = Design::new(data.x(), data.k());
     let mut g = c.benchmark_group("glm");
     g.sample_size(10);
     for threads in [1, 2] {
-        g.throughput(Throughput::Bytes(2 * 8 * data.x.len() as u64));
+        g.throughput(Throughput::Bytes(2 * 8 * data.x().len() as u64));
         g.bench_function(
             format!("one IRLS iteration 1e6 x 11, {threads} thread(s)"),
             |b| {
                 b.iter_batched_ref(
-                    || State::start(&family, &data.y),
+                    || State::start(&family, data.y()),
                     |state| {
                         black_box(
                             step(
                                 &family,
                                 &design,
-                                &data.y,
+                                data.y(),
                                 &Rows::default(),
                                 state,
                                 1,
@@ -103,14 +103,14 @@ fn csv_parsing(c: &mut Criterion) {
         seed: 1,
         ..SimConfig::default()
     };
-    let text = to_csv(&simulate(&sim).unwrap(), false);
+    let text = to_csv(&draw(&sim).unwrap(), false);
     let path = std::env::temp_dir().join(format!("logreg-bench-{}.csv", std::process::id()));
     std::fs::write(&path, &text).unwrap();
     let mut g = c.benchmark_group("csv");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(10);
     g.bench_function("read_csv 200k x 10", |b| {
-        b.iter(|| black_box(read_csv(&path, &CsvOptions::default()).unwrap().0.n))
+        b.iter(|| black_box(read_csv(&path, &CsvOptions::default()).unwrap().0.n()))
     });
     g.finish();
     let _ = std::fs::remove_file(&path);

@@ -2,14 +2,15 @@
 //! side of `scripts/bench_csv.sh` (load time and peak memory without a fit).
 //!
 //! Usage: load_csv FILE [--target COL] [--features A,B] [--delimiter C] [--missing drop]
-//! Prints `n=.. k=.. dropped=.. load_s=.. rank_s=..` on stdout (load_s
-//! includes the rank check; rank_s times it once more on its own); a data error is one
-//! line on stderr and exit code 2.
+//! Prints `n=.. k=.. dropped=.. load_s=.. check_s=..` on stdout (load_s
+//! includes `Dataset::new`'s checks, the rank check among them; check_s times
+//! them once more on a copy of the parts); a data error is one line on
+//! stderr and exit code 2.
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use logreg::data::{check_full_rank, read_csv, CsvOptions, MissingPolicy};
+use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -39,13 +40,16 @@ fn main() -> ExitCode {
     match read_csv(&path, &opts) {
         Ok((data, dropped)) => {
             let secs = start.elapsed().as_secs_f64();
-            // read_csv already ran the rank check; again, to show its share.
+            // read_csv built it through Dataset::new; again, to show its share.
+            let (names, target) = (data.names().to_vec(), data.target().to_string());
+            let (x, y) = (data.x().to_vec(), data.y().to_vec());
             let t = Instant::now();
-            let full_rank = check_full_rank(&data).is_ok();
-            let rank_s = t.elapsed().as_secs_f64();
+            let checked = Dataset::new(names, target, x, y, data.source().to_string()).is_ok();
+            let check_s = t.elapsed().as_secs_f64();
             println!(
-                "n={} k={} dropped={dropped} load_s={secs:.3} rank_s={rank_s:.3} full_rank={full_rank}",
-                data.n, data.k
+                "n={} k={} dropped={dropped} load_s={secs:.3} check_s={check_s:.3} checked={checked}",
+                data.n(),
+                data.k()
             );
             ExitCode::SUCCESS
         }

@@ -81,7 +81,7 @@ pub fn assemble(
     Comparison {
         glm,
         nn,
-        truth: data.truth.clone(),
+        truth: data.truth().map(<[f64]>::to_vec),
         max_abs_diff: diff,
         steps_to_match,
     }

@@ -22,7 +22,10 @@ pub fn dot(row: &[f64], beta: &[f64]) -> f64 {
 
 /// X·β per row of the data's design.
 pub fn lin_pred(data: &Dataset, beta: &[f64]) -> Vec<f64> {
-    data.x.chunks(data.k).map(|row| dot(row, beta)).collect()
+    data.x()
+        .chunks(data.k())
+        .map(|row| dot(row, beta))
+        .collect()
 }
 
 /// Bernoulli log-likelihood of `beta` on `data`: the Binomial family's
@@ -30,9 +33,9 @@ pub fn lin_pred(data: &Dataset, beta: &[f64]) -> Vec<f64> {
 /// μ = sigmoid(x·β), summed left to right.
 pub fn loglike(data: &Dataset, beta: &[f64]) -> f64 {
     let family: Binomial = Binomial::default();
-    data.x
-        .chunks(data.k)
-        .zip(&data.y)
+    data.x()
+        .chunks(data.k())
+        .zip(data.y())
         .map(|(row, &y)| family.loglike(y, sigmoid(dot(row, beta))))
         .sum()
 }
@@ -69,7 +72,7 @@ mod tests {
         let names = vec!["const".to_string(), "x".to_string()];
         let x = vec![1.0, -1.0, 1.0, 2.0, 1.0, 3.0, 1.0, -4.0];
         let y = vec![0.0, 1.0, 1.0, 0.0];
-        let data = Dataset::from_parts(names, "y".into(), x, y, "test".into());
+        let data = Dataset::new(names, "y".into(), x, y, "test".into()).unwrap();
         let at_zero = loglike(&data, &[0.0, 0.0]);
         let want = 4.0 * 0.5f64.ln();
         assert!((at_zero - want).abs() <= SUM_RTOL * want.abs(), "{at_zero}");

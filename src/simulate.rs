@@ -9,7 +9,7 @@
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
-use crate::data::Dataset;
+use crate::data::{DataError, Dataset};
 use crate::math::{dot, sigmoid};
 use crate::numfmt::Short;
 use crate::setting::Setting;
@@ -64,6 +64,11 @@ pub enum SimError {
              f64 (about 1.8e308); use smaller coefficients or a narrower range",
              Setting::Beta, Setting::Low, Short(*.low), Setting::High, Short(*.high))]
     PredictorOverflow { low: f64, high: f64 },
+    /// The draw is not a data set the fits can use (fewer rows than
+    /// coefficients, or a box so narrow that a feature is constant or
+    /// aliased): the same check, and message, as a data file's.
+    #[error(transparent)]
+    Data(#[from] DataError),
 }
 
 impl SimError {
@@ -127,6 +132,29 @@ impl SimConfig {
     pub fn k_features(&self) -> usize {
         self.beta.len() - 1
     }
+
+    /// Design column names: `const`, then `x1`, `x2`, ... one per feature.
+    pub fn names(&self) -> Vec<String> {
+        std::iter::once("const".to_string())
+            .chain((1..self.beta.len()).map(|j| format!("x{j}")))
+            .collect()
+    }
+}
+
+/// One draw of the lecture's data, not checked as a data set: what
+/// `logreg simulate` writes, whatever its size (one row included).
+#[derive(Debug, Clone)]
+pub struct Draws {
+    /// Design column names: `const`, then the features.
+    pub names: Vec<String>,
+    /// Row-major design matrix, the intercept column (all ones) first.
+    pub x: Vec<f64>,
+    /// Outcome per row, 0.0 or 1.0.
+    pub y: Vec<f64>,
+    /// True linear predictor X·beta per row.
+    pub logit: Vec<f64>,
+    /// True probability sigmoid(X·beta) per row.
+    pub p: Vec<f64>,
 }
 
 /// One simulated data set, with the true linear predictor and probability.
@@ -145,8 +173,21 @@ fn unit(rng: &mut impl RngCore) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Draw the lecture's data set. Row by row: k uniforms, then one uniform for y.
+/// Draw the lecture's data set and build it through [`Dataset::new`], whose
+/// checks (rows, rank) it must pass as a data file's must.
 pub fn simulate(cfg: &SimConfig) -> Result<Simulated, SimError> {
+    let d = draw(cfg)?;
+    let data = Dataset::new(d.names, "y".into(), d.x, d.y, "simulated".into())?
+        .with_truth(cfg.beta.clone());
+    Ok(Simulated {
+        data,
+        logit: d.logit,
+        p: d.p,
+    })
+}
+
+/// Draw the lecture's data. Row by row: k uniforms, then one uniform for y.
+pub fn draw(cfg: &SimConfig) -> Result<Draws, SimError> {
     cfg.check()?;
     let mut rng = ChaCha20Rng::seed_from_u64(cfg.seed);
     let k = cfg.beta.len();
@@ -173,20 +214,21 @@ pub fn simulate(cfg: &SimConfig) -> Result<Simulated, SimError> {
         logit.push(eta);
         p.push(pi);
     }
-    let names = std::iter::once("const".to_string())
-        .chain((1..k).map(|j| format!("x{j}")))
-        .collect();
-    let data = Dataset::from_parts(names, "y".into(), x, y, "simulated".into())
-        .with_truth(cfg.beta.clone());
-    Ok(Simulated { data, logit, p })
+    Ok(Draws {
+        names: cfg.names(),
+        x,
+        y,
+        logit,
+        p,
+    })
 }
 
 /// Render simulated data as CSV: `x1..xk,y` (plus `logit,p` with
 /// `with_truth`), numbers in Rust's shortest round-trip form.
-pub fn to_csv(sim: &Simulated, with_truth: bool) -> String {
-    let d = &sim.data;
-    let k = d.k;
-    let mut out = String::with_capacity(d.n * k * 22);
+pub fn to_csv(d: &Draws, with_truth: bool) -> String {
+    let k = d.names.len();
+    let n = d.y.len();
+    let mut out = String::with_capacity(n * k * 22);
     let header: Vec<&str> = d.names[1..].iter().map(String::as_str).collect();
     out.push_str(&header.join(","));
     out.push_str(",y");
@@ -195,13 +237,13 @@ pub fn to_csv(sim: &Simulated, with_truth: bool) -> String {
     }
     out.push('\n');
     use std::fmt::Write;
-    for i in 0..d.n {
+    for i in 0..n {
         for j in 1..k {
             let _ = write!(out, "{},", d.x[i * k + j]);
         }
         let _ = write!(out, "{}", d.y[i]);
         if with_truth {
-            let _ = write!(out, ",{},{}", sim.logit[i], sim.p[i]);
+            let _ = write!(out, ",{},{}", d.logit[i], d.p[i]);
         }
         out.push('\n');
     }
@@ -214,15 +256,15 @@ mod tests {
 
     #[test]
     fn same_seed_gives_same_data() {
-        let a = simulate(&SimConfig::default()).unwrap();
-        let b = simulate(&SimConfig::default()).unwrap();
+        let a = draw(&SimConfig::default()).unwrap();
+        let b = draw(&SimConfig::default()).unwrap();
         assert_eq!(to_csv(&a, true), to_csv(&b, true));
-        let c = simulate(&SimConfig {
+        let c = draw(&SimConfig {
             seed: 43,
             ..SimConfig::default()
         })
         .unwrap();
-        assert_ne!(a.data.x, c.data.x);
+        assert_ne!(a.x, c.x);
     }
 
     #[test]
@@ -234,16 +276,16 @@ mod tests {
             ..SimConfig::default()
         };
         let s = simulate(&cfg).unwrap();
-        for i in 0..s.data.n {
-            assert_eq!(s.data.x[i * 3], 1.0);
+        for i in 0..s.data.n() {
+            assert_eq!(s.data.x()[i * 3], 1.0);
             for j in 1..3 {
-                let v = s.data.x[i * 3 + j];
+                let v = s.data.x()[i * 3 + j];
                 assert!((-1.5..2.5).contains(&v), "{v}");
             }
-            assert!(s.data.y[i] == 0.0 || s.data.y[i] == 1.0);
+            assert!(s.data.y()[i] == 0.0 || s.data.y()[i] == 1.0);
         }
         // Mean of y is close to mean of p (law of large numbers, 5 sd band).
-        let my = s.data.y.iter().sum::<f64>() / 5000.0;
+        let my = s.data.y().iter().sum::<f64>() / 5000.0;
         let mp = s.p.iter().sum::<f64>() / 5000.0;
         assert!(
             (my - mp).abs() < 5.0 * (0.25f64 / 5000.0).sqrt(),
@@ -289,12 +331,13 @@ mod tests {
         let s = simulate(&cfg).unwrap();
         assert!(s
             .data
-            .x
+            .x()
             .iter()
             .all(|v| v.is_finite() && (-1e308..1e308).contains(v)));
         assert!(s.logit.iter().chain(&s.p).all(|v| v.is_finite()));
         // Both halves of the box are used.
-        assert!(s.data.x.iter().any(|v| *v < -1e307) && s.data.x.iter().any(|v| *v > 1e307));
+        let x = s.data.x();
+        assert!(x.iter().any(|v| *v < -1e307) && x.iter().any(|v| *v > 1e307));
     }
 
     #[test]

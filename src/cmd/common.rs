@@ -1,7 +1,6 @@
 //! Flags shared by several subcommands: the simulated data set, or a CSV file.
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy};
 use logreg::glm::GlmConfig;
@@ -186,7 +185,8 @@ impl DataArgs {
                 Ok(Loaded { data, sim: None })
             }
             None => {
-                let sim = self.sim.simulate(g.seed).context("simulating data")?;
+                // Its errors name "simulated" (a data error reads as a file's).
+                let sim = self.sim.simulate(g.seed)?;
                 Ok(Loaded {
                     data: sim.data.clone(),
                     sim: Some(sim),

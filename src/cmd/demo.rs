@@ -63,7 +63,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let result = if a.json.on {
         serde_json::to_string_pretty(&cmp)? + "\n"
     } else {
-        let table = summary(&cmp.glm, &data.target, super::glm::summary_time()?);
+        let table = summary(&cmp.glm, data.target(), super::glm::summary_time()?);
         format!("{table}\n\n{}", render(data, &cmp))
     };
     print_then(&result, || match &a.plots.dir {

@@ -75,10 +75,6 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     }
     let loaded = a.data.load(g)?;
     let data = &loaded.data;
-    // read_csv has already checked a data file's rank; simulated data has not.
-    if loaded.sim.is_some() {
-        logreg::data::check_full_rank(data)?;
-    }
     let fit = fit(data, &a.glm.config()?).map_err(|e| glm_error(e, data))?;
     for w in &fit.warnings {
         diag!("warning: {w}");
@@ -88,6 +84,6 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             let json = serde_json::to_string(&fit).context("serializing the fit")?;
             print(&(json + "\n"))
         }
-        Some(when) => print(&(summary(&fit, &data.target, when) + "\n")),
+        Some(when) => print(&(summary(&fit, data.target(), when) + "\n")),
     }
 }

@@ -76,7 +76,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         Some(out) => {
             let sink = out.open()?;
             let name = sink.name();
-            let mut rows = TraceRows::new(BufWriter::new(sink), a.log_every, &loaded.data.names);
+            let mut rows = TraceRows::new(BufWriter::new(sink), a.log_every, loaded.data.names());
             let fit = train_with(&loaded.data, &cfg, &mut [&mut rows])?;
             let traced = rows
                 .finish()
@@ -96,14 +96,14 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             let glm = glm::fit(&loaded.data, &GlmConfig::default())
                 .inspect_err(|e| diag!("note: --plots: no GLM reference lines (GLM: {e})"))
                 .ok();
-            plot::training(&fit, glm.as_ref(), loaded.data.truth.as_deref())?
+            plot::training(&fit, glm.as_ref(), loaded.data.truth())?
         }
         None => Vec::new(),
     };
     let result = if a.json.on {
         serde_json::to_string_pretty(&fit)? + "\n"
     } else {
-        render(&fit, &loaded.data.target)
+        render(&fit, loaded.data.target())
     };
     let write_files = || {
         traced?;

@@ -1,7 +1,7 @@
 //! `logreg simulate`: write the lecture's data set as CSV.
 use std::path::PathBuf;
 
-use logreg::simulate::to_csv;
+use logreg::simulate::{draw, to_csv};
 
 use super::common::SimArgs;
 use super::preflight::Preflight;
@@ -31,6 +31,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .check()?;
     // Opened before the work: Ctrl-C during it removes the temporary file.
     let out = Output::from_arg(a.out.as_ref()).open()?;
-    let sim = a.sim.simulate(g.seed)?;
-    out.write_whole(&to_csv(&sim, a.with_truth))
+    // Any draw is written, even one the fits would refuse (one row).
+    let draws = draw(&a.sim.config(g.seed)?)?;
+    out.write_whole(&to_csv(&draws, a.with_truth))
 }

@@ -1,42 +1,117 @@
 //! The data set both fits consume: named design matrix (intercept `const`
-//! first, as statsmodels' `add_constant`) and a 0/1 target, in f64.
+//! first, as statsmodels' `add_constant`) and a 0/1 target, in f64, checked
+//! once when it is built ([`Dataset::new`]).
 use tch::{Device, Kind, TchError, Tensor};
 
-/// A design matrix with an intercept column and a binary target.
+use super::rank::check_full_rank;
+use super::DataError;
+
+/// A design matrix with an intercept column and a binary target, of full
+/// column rank. The fields are private: [`Dataset::new`] is the only way to
+/// build one, so every data set a fit sees has passed its checks.
+///
+/// Both classes are not required: simulated data can draw a single class,
+/// which the GLM fits with a separation warning (the CSV reader refuses it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     /// Column names of the design matrix: `const`, then the features.
-    pub names: Vec<String>,
+    names: Vec<String>,
     /// Name of the target column (statsmodels' `Dep. Variable`).
-    pub target: String,
+    target: String,
     /// Row-major n × k design matrix; column 0 is all ones.
-    pub x: Vec<f64>,
+    x: Vec<f64>,
     /// Target, each 0.0 or 1.0.
-    pub y: Vec<f64>,
+    y: Vec<f64>,
     /// Number of rows.
-    pub n: usize,
+    n: usize,
     /// Number of design columns, intercept included.
-    pub k: usize,
+    k: usize,
     /// Where the data came from: a file path, or `simulated`.
-    pub source: String,
+    source: String,
     /// True coefficients (intercept first), known for simulated data only.
-    pub truth: Option<Vec<f64>>,
+    truth: Option<Vec<f64>>,
+    // Optional per-row columns (frequency and variance weights, an offset,
+    // cluster groups) belong here, each an `Option<Vec<_>>` of length n,
+    // checked in `Dataset::new` with the rest.
 }
 
 impl Dataset {
-    /// Assemble a data set from already-validated parts.
-    /// `x` is row-major with `names.len()` columns, the first all ones.
-    pub fn from_parts(
+    /// Check the parts and build the data set. `x` is row-major with
+    /// `names.len()` columns and `y.len()` rows. Refused, in this order:
+    /// fewer than two columns ([`DataError::TooFewColumns`]); a first column
+    /// not named `const` ([`DataError::NoIntercept`]); a name used twice
+    /// ([`DataError::DuplicateColumn`]); `x` of the wrong length
+    /// ([`DataError::ShapeMismatch`]); fewer rows than columns
+    /// ([`DataError::TooFewRows`]); an intercept value other than 1
+    /// ([`DataError::InterceptNotOne`]); a value that is not finite
+    /// ([`DataError::NonFinite`]); a target other than 0 or 1
+    /// ([`DataError::TargetNotBinary`]); and last, a design without full
+    /// column rank (a constant or aliased feature; see
+    /// [`check_full_rank`]). `source` names the data in every message.
+    pub fn new(
         names: Vec<String>,
         target: String,
         x: Vec<f64>,
         y: Vec<f64>,
         source: String,
-    ) -> Self {
-        let k = names.len();
-        let n = y.len();
-        debug_assert_eq!(x.len(), n * k);
-        Dataset {
+    ) -> Result<Self, DataError> {
+        let (n, k) = (y.len(), names.len());
+        let file = || source.clone();
+        if k < 2 {
+            return Err(DataError::TooFewColumns { file: file(), k });
+        }
+        if names[0] != "const" {
+            return Err(DataError::NoIntercept {
+                file: file(),
+                name: names[0].clone(),
+            });
+        }
+        if let Some(j) = (1..k).find(|&j| names[..j].contains(&names[j])) {
+            return Err(DataError::DuplicateColumn {
+                file: file(),
+                name: names[j].clone(),
+            });
+        }
+        if Some(x.len()) != n.checked_mul(k) {
+            return Err(DataError::ShapeMismatch {
+                file: file(),
+                values: x.len(),
+                rows: n,
+                columns: k,
+            });
+        }
+        if n < k {
+            return Err(DataError::TooFewRows {
+                file: file(),
+                rows: n,
+                coefficients: k,
+                dropped: 0,
+            });
+        }
+        if let Some(i) = x.chunks_exact(k).position(|row| row[0] != 1.0) {
+            return Err(DataError::InterceptNotOne {
+                file: file(),
+                row: i + 1,
+                value: x[i * k],
+            });
+        }
+        if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+            return Err(DataError::NonFinite {
+                file: file(),
+                row: i / k + 1,
+                column: names[i % k].clone(),
+                value: x[i],
+            });
+        }
+        if let Some(i) = y.iter().position(|&v| v != 0.0 && v != 1.0) {
+            return Err(DataError::TargetNotBinary {
+                file: file(),
+                row: i + 1,
+                column: target,
+                value: y[i],
+            });
+        }
+        let data = Dataset {
             names,
             target,
             x,
@@ -45,13 +120,57 @@ impl Dataset {
             k,
             source,
             truth: None,
-        }
+        };
+        check_full_rank(&data)?;
+        Ok(data)
     }
 
-    /// Attach the true coefficients (simulated data).
+    /// Attach the true coefficients (simulated data), intercept first, one
+    /// per design column.
     pub fn with_truth(mut self, beta: Vec<f64>) -> Self {
+        debug_assert_eq!(beta.len(), self.k);
         self.truth = Some(beta);
         self
+    }
+
+    /// Column names of the design matrix: `const`, then the features.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Name of the target column (statsmodels' `Dep. Variable`).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Row-major n × k design matrix; column 0 is all ones.
+    pub fn x(&self) -> &[f64] {
+        &self.x
+    }
+
+    /// Target, each 0.0 or 1.0.
+    pub fn y(&self) -> &[f64] {
+        &self.y
+    }
+
+    /// Number of rows (at least [`k`](Self::k)).
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Number of design columns, intercept included (at least 2).
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// Where the data came from: a file path, or `simulated`.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// True coefficients (intercept first), known for simulated data only.
+    pub fn truth(&self) -> Option<&[f64]> {
+        self.truth.as_deref()
     }
 
     /// Feature names (the design columns without `const`).
@@ -88,5 +207,189 @@ impl Dataset {
     /// Column `j` of the design matrix.
     pub fn column(&self, j: usize) -> Vec<f64> {
         (0..self.n).map(|i| self.x[i * self.k + j]).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parts of a valid data set: const, x1, x2 over 4 rows, both classes.
+    fn parts() -> (Vec<String>, Vec<f64>, Vec<f64>) {
+        let names = ["const", "x1", "x2"].map(String::from).to_vec();
+        #[rustfmt::skip]
+        let x = vec![
+            1.0, 0.5, 2.0,
+            1.0, 1.5, -1.0,
+            1.0, -2.0, 0.25,
+            1.0, 3.0, 1.0,
+        ];
+        (names, x, vec![0.0, 1.0, 1.0, 0.0])
+    }
+
+    fn build(names: Vec<String>, x: Vec<f64>, y: Vec<f64>) -> Result<Dataset, DataError> {
+        Dataset::new(names, "y".into(), x, y, "d.csv".into())
+    }
+
+    #[test]
+    fn builds_valid_parts_and_reads_them_back() {
+        let (names, x, y) = parts();
+        let d = build(names.clone(), x.clone(), y.clone())
+            .unwrap()
+            .with_truth(vec![0.3, -1.0, 2.0]);
+        assert_eq!((d.n(), d.k()), (4, 3));
+        assert_eq!(d.names(), names);
+        assert_eq!(d.feature_names(), ["x1", "x2"]);
+        assert_eq!((d.x(), d.y()), (&x[..], &y[..]));
+        assert_eq!((d.target(), d.source()), ("y", "d.csv"));
+        assert_eq!(d.truth(), Some(&[0.3, -1.0, 2.0][..]));
+        assert_eq!(d.column(1), [0.5, 1.5, -2.0, 3.0]);
+    }
+
+    #[test]
+    fn rejects_fewer_than_two_columns() {
+        let e = build(vec!["const".into()], vec![1.0; 3], vec![0.0, 1.0, 0.0]);
+        assert_eq!(
+            e,
+            Err(DataError::TooFewColumns {
+                file: "d.csv".into(),
+                k: 1
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_a_first_column_that_is_not_the_intercept() {
+        let (mut names, x, y) = parts();
+        names[0] = "one".into();
+        assert_eq!(
+            build(names, x, y),
+            Err(DataError::NoIntercept {
+                file: "d.csv".into(),
+                name: "one".into()
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_a_repeated_name() {
+        let (mut names, x, y) = parts();
+        names[2] = "x1".into();
+        assert_eq!(
+            build(names, x, y),
+            Err(DataError::DuplicateColumn {
+                file: "d.csv".into(),
+                name: "x1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_a_design_of_the_wrong_length() {
+        let (names, mut x, y) = parts();
+        x.pop();
+        assert_eq!(
+            build(names, x, y),
+            Err(DataError::ShapeMismatch {
+                file: "d.csv".into(),
+                values: 11,
+                rows: 4,
+                columns: 3
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_fewer_rows_than_columns() {
+        let (names, x, y) = parts();
+        assert_eq!(
+            build(names, x[..6].to_vec(), y[..2].to_vec()),
+            Err(DataError::TooFewRows {
+                file: "d.csv".into(),
+                rows: 2,
+                coefficients: 3,
+                dropped: 0
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_an_intercept_other_than_one() {
+        let (names, mut x, y) = parts();
+        x[6] = 0.5;
+        assert_eq!(
+            build(names, x, y),
+            Err(DataError::InterceptNotOne {
+                file: "d.csv".into(),
+                row: 3,
+                value: 0.5
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_a_value_that_is_not_finite() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let (names, mut x, y) = parts();
+            x[5] = bad;
+            match build(names, x, y) {
+                Err(DataError::NonFinite {
+                    row: 2,
+                    column,
+                    value,
+                    ..
+                }) => assert!(column == "x2" && value.total_cmp(&bad).is_eq()),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_a_target_other_than_0_or_1() {
+        for bad in [0.5, 2.0, -1.0, f64::NAN] {
+            let (names, x, mut y) = parts();
+            y[3] = bad;
+            match build(names, x, y) {
+                Err(DataError::TargetNotBinary {
+                    row: 4,
+                    column,
+                    value,
+                    ..
+                }) => assert!(column == "y" && value.total_cmp(&bad).is_eq()),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_a_design_without_full_column_rank() {
+        // x2 = 2·x1 - 1: aliased with the intercept and x1.
+        let (names, mut x, y) = parts();
+        for row in x.chunks_mut(3) {
+            row[2] = 2.0 * row[1] - 1.0;
+        }
+        assert_eq!(
+            build(names.clone(), x.clone(), y.clone()),
+            Err(DataError::Collinear {
+                file: "d.csv".into(),
+                column: "x2".into(),
+                of: vec!["const".into(), "x1".into()],
+            })
+        );
+        // A constant feature duplicates the intercept.
+        for row in x.chunks_mut(3) {
+            row[1] = 7.0;
+        }
+        assert!(matches!(
+            build(names, x, y),
+            Err(DataError::ConstantColumn { ref column, value: 7.0, .. }) if column == "x1"
+        ));
+    }
+
+    #[test]
+    fn accepts_a_single_class() {
+        // Simulated data can draw one class; the GLM reports separation.
+        let (names, x, _) = parts();
+        assert!(build(names, x, vec![1.0; 4]).is_ok());
     }
 }

@@ -187,6 +187,53 @@ pub enum DataError {
         dropped: usize,
     },
 
+    /// A design with fewer than two columns: it needs the intercept and a feature.
+    #[error("{file}: {k} design column(s); need the intercept \"const\" and at least one feature")]
+    TooFewColumns { file: String, k: usize },
+
+    /// The first design column is not the intercept `const`.
+    #[error("{file}: the first design column is {}, not the intercept \"const\"", Shown(.name))]
+    NoIntercept { file: String, name: String },
+
+    /// Two design columns have the same name.
+    #[error("{file}: the design column name {} appears twice", Shown(.name))]
+    DuplicateColumn { file: String, name: String },
+
+    /// The design matrix does not hold rows × columns values.
+    #[error("{file}: the design matrix has {values} values, not {rows} rows × {columns} columns")]
+    ShapeMismatch {
+        file: String,
+        values: usize,
+        rows: usize,
+        columns: usize,
+    },
+
+    /// An intercept value other than 1.
+    #[error("{file}: row {row}: the intercept \"const\" is {value}, not 1")]
+    InterceptNotOne {
+        file: String,
+        row: usize,
+        value: f64,
+    },
+
+    /// A design value that is infinite or NaN (rows count from 1).
+    #[error("{file}: row {row}, column {}: {value} is not a finite number", Shown(.column))]
+    NonFinite {
+        file: String,
+        row: usize,
+        column: String,
+        value: f64,
+    },
+
+    /// A target value other than 0 or 1 (rows count from 1).
+    #[error("{file}: row {row}, column {}: target value {value} is not 0 or 1", Shown(.column))]
+    TargetNotBinary {
+        file: String,
+        row: usize,
+        column: String,
+        value: f64,
+    },
+
     /// A feature column whose values are all equal: it duplicates the intercept.
     #[error("{file}: column {}: every value is {value}, so it duplicates the intercept \"const\"", Shown(.column))]
     ConstantColumn {

@@ -7,4 +7,4 @@ mod rank;
 pub use self::csv::{read_csv, CsvOptions, MissingPolicy};
 pub use dataset::Dataset;
 pub use error::DataError;
-pub use rank::{check_full_rank, explain_rank_deficiency};
+pub use rank::explain_rank_deficiency;

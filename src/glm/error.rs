@@ -13,33 +13,6 @@ pub enum GlmError {
     /// `alpha` is not strictly between 0 and 1.
     #[error("alpha must be between 0 and 1 (exclusive), got {0}")]
     BadAlpha(f64),
-    /// The data set has no rows or no columns.
-    #[error("cannot fit a GLM to {n} row(s) and {k} column(s)")]
-    Empty { n: usize, k: usize },
-    /// The design matrix and target disagree in size.
-    #[error("design matrix has {x_len} values, expected {n} rows × {k} columns; target has {y_len} values")]
-    Shape {
-        n: usize,
-        k: usize,
-        x_len: usize,
-        y_len: usize,
-    },
-    /// A design value is NaN or infinite (statsmodels: `MissingDataError`).
-    #[error("design matrix value at row {row}, column '{column}' is {value}, not a finite number")]
-    NonFiniteX {
-        /// 1-based row of the data set.
-        row: usize,
-        column: String,
-        value: f64,
-    },
-    /// A target value is outside [0, 1] or not finite (R: "y values must
-    /// be 0 <= y <= 1").
-    #[error("target value at row {row} is {value}; a Binomial GLM needs 0 <= y <= 1")]
-    BadTarget {
-        /// 1-based row of the data set.
-        row: usize,
-        value: f64,
-    },
     /// The working weights or response became NaN or infinite at this
     /// iteration (statsmodels: "NaN, inf or invalid value detected in
     /// weights, estimation infeasible.").
@@ -85,10 +58,6 @@ impl GlmError {
             GlmError::BadTol(_)
             | GlmError::BadMaxIter(_)
             | GlmError::BadAlpha(_)
-            | GlmError::Empty { .. }
-            | GlmError::Shape { .. }
-            | GlmError::NonFiniteX { .. }
-            | GlmError::BadTarget { .. }
             | GlmError::RankDeficient { .. }
             | GlmError::RowOptionLength { .. }
             | GlmError::BadRowOption { .. }

@@ -230,7 +230,7 @@ impl NetSetup {
     /// caller has checked `cfg` and the device.
     pub(crate) fn new(data: &Dataset, cfg: &TrainConfig, seed: u64) -> Result<Self, TrainError> {
         let kind = tensor_kind(cfg.precision);
-        let (n, k) = (data.n as i64, data.k as i64 - 1);
+        let (n, k) = (data.n() as i64, data.k() as i64 - 1);
         let scaler = match cfg.standardize {
             true => Some(Standardizer::fit(data)?),
             false => None,
@@ -312,7 +312,7 @@ pub fn train_spec_with(
     observers: &mut [&mut dyn Observer],
 ) -> Result<NnFit, TrainError> {
     cfg.check()?;
-    spec.check(data.n, cfg.precision)?;
+    spec.check(data.n(), cfg.precision)?;
     if cfg.device != Device::Cpu && !tch::Cuda::is_available() {
         return Err(TrainError::NoCuda);
     }
@@ -326,7 +326,7 @@ pub fn train_spec_with(
         net,
         init_params,
     } = NetSetup::new(data, cfg, cfg.seed)?;
-    let (n, k) = (data.n as i64, data.k as i64 - 1);
+    let (n, k) = (data.n() as i64, data.k() as i64 - 1);
     let original = |p: Vec<f64>| match &scaler {
         Some(s) => s.to_original(&p),
         None => p,
@@ -337,7 +337,7 @@ pub fn train_spec_with(
 
     // A batch of n rows or more is the full batch (compared as usize: a huge
     // --batch-size would wrap as i64).
-    let batch = cfg.batch_size.filter(|&b| b < data.n).map(|b| b as i64);
+    let batch = cfg.batch_size.filter(|&b| b < data.n()).map(|b| b as i64);
     let rows = Rows::new(spec, kind, cfg.device)?;
     let link = spec.link;
     let mut replay = if cfg.autograd || !spec.is_plain() {
@@ -461,7 +461,7 @@ pub fn train_spec_with(
     let history = recorder.map(Recorder::into_history);
     let warnings = warnings(&net, link, &x, &y, rows.offset.as_ref(), n)?;
     Ok(NnFit {
-        names: data.names.clone(),
+        names: data.names().to_vec(),
         params,
         init_params,
         loss,

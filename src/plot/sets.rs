@@ -30,7 +30,7 @@ pub fn comparison(
         },
         Plot {
             name: "outcomes.svg",
-            svg: outcomes(&data.y, &c.glm.lin_pred, &nn_lin_pred)?,
+            svg: outcomes(data.y(), &c.glm.lin_pred, &nn_lin_pred)?,
         },
     ];
     plots.extend(training(&c.nn, Some(&c.glm), c.truth.as_deref())?);

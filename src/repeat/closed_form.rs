@@ -15,7 +15,7 @@ impl ChunkTrainer for ClosedForm {
     fn train(&self, chunk: &Chunk<'_>, ctl: &mut Control<'_>) -> Trained {
         let Chunk { data, seeds, cfg } = *chunk;
         let kind = tensor_kind(cfg.precision);
-        let (r, n, k1) = (data.len(), data[0].n, data[0].k);
+        let (r, n, k1) = (data.len(), data[0].n(), data[0].k());
         // The design R × n × (k+1): the data's own (with its column of ones), or
         // ones and standardized features.
         let scalers = data
@@ -32,7 +32,7 @@ impl ChunkTrainer for ClosedForm {
         let mut xs = Vec::with_capacity(r * n * k1);
         for (d, s) in data.iter().zip(&scalers) {
             match s {
-                None => xs.extend_from_slice(&d.x),
+                None => xs.extend_from_slice(d.x()),
                 Some(s) => {
                     for row in s.transform(d).chunks(k1 - 1) {
                         xs.push(1.0);
@@ -51,7 +51,7 @@ impl ChunkTrainer for ClosedForm {
         }
         let x = Tensor::f_from_slice(&xs)?.f_view([r as i64, n as i64, k1 as i64])?;
         drop(xs);
-        let ys: Vec<f64> = data.iter().flat_map(|d| d.y.iter().copied()).collect();
+        let ys: Vec<f64> = data.iter().flat_map(|d| d.y().iter().copied()).collect();
         let y = Tensor::f_from_slice(&ys)?.f_view([r as i64, n as i64])?;
 
         // Initial weights, drawn per network exactly as the single run draws them.

@@ -213,12 +213,7 @@ impl Study {
     /// Check the settings and prepare the first chunk.
     pub fn new(cfg: RepeatConfig) -> Result<Self, RepeatError> {
         cfg.check()?;
-        let names = simulate(&SimConfig {
-            n: 1,
-            ..cfg.sim.clone()
-        })?
-        .data
-        .names;
+        let names = cfg.sim.names();
         Ok(Study {
             cfg,
             names,

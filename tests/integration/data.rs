@@ -231,6 +231,44 @@ fn every_fitting_command_reports_data_errors_the_same_way() {
     }
 }
 
+/// A box one f64 step wide: every feature is 1 or 1 + 2^-52, so each is the
+/// intercept up to rounding (the rank check's tolerance, 1e-10, is far above).
+const DEGENERATE_BOX: &[&str] = &["--n", "50", "--low", "1", "--high", "1.0000000000000002"];
+
+#[test]
+fn rank_deficient_files_and_simulated_data_meet_the_same_check() {
+    // The same draw, as a file and simulated in memory.
+    let dir = temp_dir("data-rank-both-ways");
+    let mut args = vec!["simulate"];
+    args.extend_from_slice(DEGENERATE_BOX);
+    let csv = logreg(&args).ok();
+    let file = dir.join("degenerate.csv");
+    std::fs::write(&file, csv).unwrap();
+    let file = file.to_str().unwrap();
+    let why =
+        ": column \"x1\" is a linear combination of \"const\"; drop it or choose other columns";
+    for cmd in ["glm", "nn", "compare"] {
+        let r = logreg(&[cmd, "--data", file, "--steps", "5"][..if cmd == "glm" { 3 } else { 5 }]);
+        assert_data_error(&r, &[&format!("error: {file}{why}")]);
+        let mut args = vec![cmd, "--steps", "5"];
+        args.truncate(if cmd == "glm" { 1 } else { 3 });
+        args.extend_from_slice(DEGENERATE_BOX);
+        let r = logreg(&args);
+        assert_data_error(&r, &[&format!("error: simulated{why}")]);
+    }
+    // repeat draws the same data for its first run (seed 42).
+    let mut args = vec!["repeat", "--runs", "2", "--steps", "5"];
+    args.extend_from_slice(DEGENERATE_BOX);
+    let r = logreg(&args);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert_eq!(
+        r.stderr().lines().last(),
+        Some(format!("error: simulated{why}").as_str()),
+        "{}",
+        r.describe()
+    );
+}
+
 #[test]
 fn rejects_a_directory_as_data() {
     let r = logreg(&["glm", "--data", fixtures().join("csv").to_str().unwrap()]);

@@ -26,7 +26,7 @@
 //! The target must be 0 or 1 (`1.0`, `1e0` and ` 1 ` count), with both
 //! classes present; the design must have at least as many rows as
 //! coefficients and full column rank
-//! ([`check_full_rank`](super::check_full_rank)).
+//! (checked by [`Dataset::new`](super::Dataset::new)).
 //!
 //! | file | concept |
 //! | --- | --- |

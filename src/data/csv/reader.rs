@@ -3,7 +3,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::path::Path;
 
-use crate::data::{check_full_rank, DataError, Dataset};
+use crate::data::{DataError, Dataset};
 
 use super::buffer::{fill, reserve_rows, BUFFER, SAMPLE_ROWS};
 use super::cell::{cell, cell_bytes, Bad};
@@ -17,7 +17,7 @@ use super::{CsvOptions, MissingPolicy};
 /// (always 0 with [`MissingPolicy::Error`]).
 ///
 /// The separator is `opts.delimiter`, else a tab for a `.tsv` file, else a
-/// comma. The result has full column rank (see [`check_full_rank`]).
+/// comma. The result is checked by [`Dataset::new`] (full column rank).
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
     let file = path.display().to_string();
     let io_err = |e: io::Error| DataError::Io {
@@ -207,9 +207,7 @@ fn read_from<R: Read>(
     }
     x.shrink_to_fit();
     y.shrink_to_fit();
-    let data = Dataset::from_parts(names, target, x, y, file.into());
-    check_full_rank(&data)?;
-    Ok((data, dropped))
+    Ok((Dataset::new(names, target, x, y, file.into())?, dropped))
 }
 
 /// A line with nothing but spaces (or the CR of a blank CRLF line): skipped.
@@ -283,12 +281,12 @@ mod tests {
     #[test]
     fn builds_design_with_intercept_first() {
         let d = ok(PLAIN);
-        assert_eq!(d.names, ["const", "x1", "x2"]);
-        assert_eq!(d.target, "y");
-        assert_eq!((d.n, d.k), (4, 3));
-        assert_eq!(&d.x[..6], &[1.0, 1.0, 2.0, 1.0, 2.0, 1.0]);
-        assert_eq!(d.y, [0.0, 1.0, 0.0, 1.0]);
-        assert_eq!(d.source, "t.csv");
+        assert_eq!(d.names(), ["const", "x1", "x2"]);
+        assert_eq!(d.target(), "y");
+        assert_eq!((d.n(), d.k()), (4, 3));
+        assert_eq!(&d.x()[..6], &[1.0, 1.0, 2.0, 1.0, 2.0, 1.0]);
+        assert_eq!(d.y(), [0.0, 1.0, 0.0, 1.0]);
+        assert_eq!(d.source(), "t.csv");
     }
 
     #[test]
@@ -316,8 +314,8 @@ mod tests {
             ..Default::default()
         };
         let d = read(PLAIN.as_bytes(), &opts).unwrap().0;
-        assert_eq!(d.names, ["const", "x2", "x1"]);
-        assert_eq!(&d.x[..3], &[1.0, 2.0, 1.0]);
+        assert_eq!(d.names(), ["const", "x2", "x1"]);
+        assert_eq!(&d.x()[..3], &[1.0, 2.0, 1.0]);
     }
 
     #[test]
