@@ -74,6 +74,12 @@ pub enum RepeatError {
     TooLarge(#[from] crate::memory::TooLarge),
     #[error("GLM settings: {0}")]
     GlmConfig(GlmError),
+    #[error("run with seed {seed}: data")]
+    Data {
+        seed: u64,
+        #[source]
+        source: SimError,
+    },
     #[error("run with seed {seed}: GLM")]
     Glm {
         seed: u64,
@@ -94,6 +100,7 @@ impl RepeatError {
             | RepeatError::SeedOverflow { .. }
             | RepeatError::Sim(_)
             | RepeatError::TooLarge(_)
+            | RepeatError::Data { .. }
             | RepeatError::GlmConfig(_) => crate::ErrorKind::BadInput,
             RepeatError::Glm { source, .. } => source.kind(),
             RepeatError::Nn(e) => e.kind(),
@@ -274,7 +281,9 @@ impl Study {
                     seed,
                     ..self.cfg.sim.clone()
                 };
-                simulate(&sim).map(|s| s.data)
+                simulate(&sim)
+                    .map(|s| s.data)
+                    .map_err(|source| RepeatError::Data { seed, source })
             })
             .collect::<Result<Vec<Dataset>, _>>()?;
 

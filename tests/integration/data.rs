@@ -256,14 +256,15 @@ fn rank_deficient_files_and_simulated_data_meet_the_same_check() {
         let r = logreg(&args);
         assert_data_error(&r, &[&format!("error: simulated{why}")]);
     }
-    // repeat draws the same data for its first run (seed 42).
+    // repeat draws the same data for its first run (seed 42), and names
+    // the run's seed.
     let mut args = vec!["repeat", "--runs", "2", "--steps", "5"];
     args.extend_from_slice(DEGENERATE_BOX);
     let r = logreg(&args);
     assert_eq!(r.code(), Some(2), "{}", r.describe());
     assert_eq!(
         r.stderr().lines().last(),
-        Some(format!("error: simulated{why}").as_str()),
+        Some(format!("error: run with seed 42: data: simulated{why}").as_str()),
         "{}",
         r.describe()
     );
