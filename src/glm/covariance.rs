@@ -315,3 +315,148 @@ pub(crate) fn cov_params<L: Link>(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::glm::link::{Logit, Probit};
+
+    /// Two sums of the same terms in another order (repeated rows against
+    /// weights, group sums against row sums) agree to rounding.
+    const RTOL_SAME_SUM: f64 = 1e-12;
+
+    fn assert_close(what: &str, got: &[f64], want: &[f64]) {
+        assert_eq!(got.len(), want.len(), "{what}");
+        for (i, (g, w)) in got.iter().zip(want).enumerate() {
+            let d = (g - w).abs();
+            assert!(
+                d <= RTOL_SAME_SUM * g.abs().max(w.abs()),
+                "{what}[{i}]: {g:e} vs {w:e}"
+            );
+        }
+    }
+
+    /// A small design (const, two features) with a 0/1 target and means
+    /// away from 0 and 1: the formulas are algebra, any μ will do.
+    fn toy(n: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut x = Vec::new();
+        let (mut y, mut mu) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            let t = i as f64 / n as f64;
+            x.extend([1.0, (7.0 * t).sin(), t * t - 0.3]);
+            y.push(if (i * 7) % 3 == 0 { 1.0 } else { 0.0 });
+            mu.push(0.2 + 0.6 * (3.0 * t).cos().abs());
+        }
+        (x, y, mu)
+    }
+
+    fn cov<L: Link>(
+        link: L,
+        cov_type: CovType,
+        (x, y, mu): (&[f64], &[f64], &[f64]),
+        rows: &Rows,
+    ) -> Vec<f64> {
+        let family = Binomial::new(link);
+        let at = AtEstimate {
+            family: &family,
+            x,
+            k: 3,
+            y,
+            mu,
+            rows,
+            threads: 1,
+        };
+        cov_params(cov_type, &at, &[]).unwrap()
+    }
+
+    #[test]
+    fn names_are_statsmodels_spelling_in_any_case() {
+        for c in CovType::ALL {
+            assert_eq!(c.name().parse::<CovType>(), Ok(c));
+            assert_eq!(c.name().to_lowercase().parse::<CovType>(), Ok(c));
+            assert_eq!(c.name().to_uppercase().parse::<CovType>(), Ok(c));
+        }
+        assert_eq!(CovType::default(), CovType::Nonrobust);
+        assert_eq!(CovType::HC3.to_string(), "HC3");
+        assert_eq!(CovType::Cluster.to_string(), "cluster");
+    }
+
+    #[test]
+    fn rejects_unknown_cov_type_name() {
+        let e = "HC4".parse::<CovType>().unwrap_err();
+        assert_eq!(e, UnknownCovType("HC4".into()));
+        assert!(e.to_string().contains("\"HC4\""), "{e}");
+    }
+
+    #[test]
+    fn freq_weights_are_repeated_rows() {
+        // Row i weighted f_i against the data with row i repeated f_i
+        // times (f_i = 0 drops it): HC0 (observed bread, so probit too)
+        // and the textbook HC1 (N = Σ f), HC2 and HC3 agree.
+        let (x, y, mu) = toy(12);
+        let f: Vec<f64> = (0..12).map(|i| (i % 4) as f64).collect();
+        let (mut xe, mut ye, mut me) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..12 {
+            for _ in 0..f[i] as usize {
+                xe.extend_from_slice(&x[i * 3..i * 3 + 3]);
+                ye.push(y[i]);
+                me.push(mu[i]);
+            }
+        }
+        let weighted = Rows {
+            freq: Some(&f),
+            ..Rows::default()
+        };
+        for c in [CovType::HC0, CovType::HC1, CovType::HC2, CovType::HC3] {
+            for probit in [false, true] {
+                let (got, want) = if probit {
+                    let g = cov(Probit, c, (&x, &y, &mu), &weighted);
+                    (g, cov(Probit, c, (&xe, &ye, &me), &Rows::default()))
+                } else {
+                    let g = cov(Logit, c, (&x, &y, &mu), &weighted);
+                    (g, cov(Logit, c, (&xe, &ye, &me), &Rows::default()))
+                };
+                assert_close(&format!("{c} probit={probit}"), &got, &want);
+            }
+        }
+    }
+
+    #[test]
+    fn cluster_of_single_rows_is_hc1_for_the_logit() {
+        // One row per group: the group sums are the scores, and the
+        // correction G/(G-1)·(n-1)/(n-k) is n/(n-k); with the logit
+        // (observed = expected information) that is HC1.
+        let (x, y, mu) = toy(10);
+        let groups: Vec<usize> = (0..10).map(|i| 100 - i).collect();
+        let rows = Rows {
+            groups: Some(&groups),
+            ..Rows::default()
+        };
+        let d = (&x[..], &y[..], &mu[..]);
+        let cluster = cov(Logit, CovType::Cluster, d, &rows);
+        assert_close("cluster", &cluster, &cov(Logit, CovType::HC1, d, &rows));
+        // And the probit's observed bread is not its expected one.
+        let (p1, pc) = (
+            cov(Probit, CovType::HC1, d, &rows),
+            cov(Probit, CovType::Cluster, d, &rows),
+        );
+        assert!((p1[0] - pc[0]).abs() > 1e-6 * p1[0], "{p1:?} {pc:?}");
+    }
+
+    #[test]
+    fn hc2_and_hc3_weigh_scores_by_leverage() {
+        // Leverages are in (0, 1) and sum to k, so HC0 < HC2 < HC3 on the
+        // diagonal (textbook HC0 = statsmodels' for the logit).
+        let (x, y, mu) = toy(15);
+        let d = (&x[..], &y[..], &mu[..]);
+        let r = Rows::default();
+        let [h0, h2, h3] = [CovType::HC0, CovType::HC2, CovType::HC3].map(|c| cov(Logit, c, d, &r));
+        for j in 0..3 {
+            let a = j * 3 + j;
+            assert!(h0[a] < h2[a] && h2[a] < h3[a], "{j}: {h0:?} {h2:?} {h3:?}");
+        }
+        let h1 = cov(Logit, CovType::HC1, d, &r);
+        let ratio: Vec<f64> = h0.iter().map(|v| v * 15.0 / 12.0).collect();
+        assert_close("HC1 = n/(n-k) HC0", &h1, &ratio);
+    }
+}
