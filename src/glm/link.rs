@@ -348,6 +348,28 @@ mod tests {
         }
     }
 
+    /// A central difference of g' with step 1e-5 at these μ is accurate to
+    /// about 1e-8 relative (truncation: h² times g's fourth derivative over
+    /// 6; rounding: EPS g' / h).
+    const SLOPE_RTOL: f64 = 1e-6;
+
+    #[test]
+    fn deriv2_is_the_slope_of_deriv() {
+        let links: [&dyn Link; 5] = [&Logit, &Probit, &CLogLog, &LogLog, &Cauchy];
+        let h = 1e-5;
+        for l in links {
+            for mu in [0.1, 0.3, 0.5 + 1e-3, 0.7, 0.9] {
+                let slope = (l.deriv(mu + h) - l.deriv(mu - h)) / (2.0 * h);
+                let got = l.deriv2(mu);
+                assert!(
+                    (got - slope).abs() <= SLOPE_RTOL * slope.abs().max(1.0),
+                    "{}.deriv2({mu}) = {got:e}, slope of deriv {slope:e}",
+                    l.name()
+                );
+            }
+        }
+    }
+
     #[test]
     fn normal_distribution_matches_scipy_vectors() {
         let v = &vectors()["normal"];
