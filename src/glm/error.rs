@@ -44,6 +44,15 @@ pub enum GlmError {
     /// Every weight is 0: there is nothing to fit.
     #[error("{0} are all 0")]
     AllZeroWeights(&'static str),
+    /// Cluster covariance without a group for each row.
+    #[error("cluster covariance needs groups (a group for each row)")]
+    ClusterNeedsGroups,
+    /// Groups given with a covariance type that does not use them.
+    #[error("groups are used only by cluster covariance, not {0}")]
+    GroupsWithoutCluster(&'static str),
+    /// Fewer than 2 distinct groups: the cluster covariance is undefined.
+    #[error("cluster covariance needs at least 2 groups, got {0}")]
+    TooFewGroups(usize),
     /// libtorch failed; the first line of its message.
     #[error("libtorch: {0}")]
     Torch(String),
@@ -61,7 +70,10 @@ impl GlmError {
             | GlmError::RankDeficient { .. }
             | GlmError::RowOptionLength { .. }
             | GlmError::BadRowOption { .. }
-            | GlmError::AllZeroWeights(_) => crate::ErrorKind::BadInput,
+            | GlmError::AllZeroWeights(_)
+            | GlmError::ClusterNeedsGroups
+            | GlmError::GroupsWithoutCluster(_)
+            | GlmError::TooFewGroups(_) => crate::ErrorKind::BadInput,
         }
     }
 }

@@ -7,7 +7,7 @@ use super::irls::{irls, singular_values, Design};
 use super::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 use super::options::{GlmOptions, Rows};
 use super::results::{assemble, GlmFit, Inputs};
-use super::LinkKind;
+use super::{CovType, LinkKind};
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 
@@ -28,21 +28,24 @@ pub fn fit_family<L: Link>(
     cfg: &GlmConfig,
     family: &Binomial<L>,
 ) -> Result<GlmFit, GlmError> {
-    fit_rows(data, cfg, family, &Rows::default())
+    fit_rows(data, cfg, family, &Rows::default(), CovType::Nonrobust)
 }
 
-/// [`fit`] with the link, weights and offset of `opts`, as statsmodels'
-/// `GLM(y, X, family=Binomial(link), freq_weights=, var_weights=,
-/// offset=).fit()`. The one place a [`LinkKind`] becomes a link type.
+/// [`fit`] with the link, weights, offset and covariance type of `opts`,
+/// as statsmodels' `GLM(y, X, family=Binomial(link), freq_weights=,
+/// var_weights=, offset=).fit(cov_type=, cov_kwds=)` (HC1–HC3: the
+/// textbook sandwich, see [`CovType`]). The one place a [`LinkKind`]
+/// becomes a link type.
 pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<GlmFit, GlmError> {
     cfg.check()?;
     let rows = opts.rows(data.n())?;
+    let c = opts.cov_type;
     match opts.link {
-        LinkKind::Logit => fit_rows(data, cfg, &Binomial::new(Logit), &rows),
-        LinkKind::Probit => fit_rows(data, cfg, &Binomial::new(Probit), &rows),
-        LinkKind::CLogLog => fit_rows(data, cfg, &Binomial::new(CLogLog), &rows),
-        LinkKind::LogLog => fit_rows(data, cfg, &Binomial::new(LogLog), &rows),
-        LinkKind::Cauchy => fit_rows(data, cfg, &Binomial::new(Cauchy), &rows),
+        LinkKind::Logit => fit_rows(data, cfg, &Binomial::new(Logit), &rows, c),
+        LinkKind::Probit => fit_rows(data, cfg, &Binomial::new(Probit), &rows, c),
+        LinkKind::CLogLog => fit_rows(data, cfg, &Binomial::new(CLogLog), &rows, c),
+        LinkKind::LogLog => fit_rows(data, cfg, &Binomial::new(LogLog), &rows, c),
+        LinkKind::Cauchy => fit_rows(data, cfg, &Binomial::new(Cauchy), &rows, c),
     }
 }
 
@@ -52,6 +55,7 @@ fn fit_rows<L: Link>(
     cfg: &GlmConfig,
     family: &Binomial<L>,
     rows: &Rows,
+    cov_type: CovType,
 ) -> Result<GlmFit, GlmError> {
     let start = Instant::now();
     cfg.check()?;
@@ -85,9 +89,11 @@ fn fit_rows<L: Link>(
     let mut fit = assemble(Inputs {
         family,
         x: &x,
+        x_rows: data.x(),
         y: data.y(),
         rows,
         irls: out,
+        cov_type,
         rank_x,
         names: data.names().to_vec(),
         target: data.target().to_string(),
@@ -327,6 +333,34 @@ mod tests {
         assert_eq!(table.len() < text.len(), !fit.warnings.is_empty(), "{case}");
     }
 
+    /// Assert that `fit.cov_params` is the fixture's (statsmodels', or the
+    /// script's textbook HC1–HC3 when `cov_source` says so). An element is
+    /// compared relative to itself or, for one near 0, to the scale of its
+    /// row and column, √(C_aa C_bb).
+    fn compare_cov_params(case: &str, fit: &GlmFit, fx: &serde_json::Value) {
+        let want: Vec<Vec<f64>> = fx["cov_params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(nums)
+            .collect();
+        let k = fit.params.len();
+        assert_eq!(fit.cov_params.len(), k, "{case}");
+        assert_eq!(want.len(), k, "{case}");
+        for a in 0..k {
+            for b in 0..k {
+                let scale = (want[a][a] * want[b][b]).sqrt();
+                close(
+                    &format!("{case} cov_params[{a}][{b}]"),
+                    fit.cov_params[a][b],
+                    want[a][b],
+                    RTOL_INFER,
+                    RTOL_INFER * scale,
+                );
+            }
+        }
+    }
+
     /// A column of a fixture CSV by name, by hand as [`fixture_data`].
     fn fixture_column(dir: &std::path::Path, fx: &serde_json::Value, name: &str) -> Vec<f64> {
         let text = std::fs::read_to_string(dir.join(fx["csv"].as_str().unwrap())).unwrap();
@@ -357,10 +391,6 @@ mod tests {
             let fx: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let case = fx["case"].as_str().unwrap().to_string();
-            // Covariance types other than nonrobust: not in the fit yet.
-            if fx["cov_type"].as_str() != Some("nonrobust") {
-                continue;
-            }
             let data = fixture_data(dir, &fx);
             let column = |key: &str| fx[key].as_str().map(|c| fixture_column(dir, &fx, c));
             let opts = GlmOptions {
@@ -368,6 +398,8 @@ mod tests {
                 freq_weights: column("freq_weights"),
                 var_weights: column("var_weights"),
                 offset: column("offset"),
+                cov_type: fx["cov_type"].as_str().unwrap().parse().unwrap(),
+                groups: column("groups").map(|g| g.iter().map(|&v| v as usize).collect()),
             };
             let cfg = GlmConfig {
                 max_iter: fx["maxiter"].as_u64().unwrap() as usize,
@@ -376,9 +408,15 @@ mod tests {
             };
             let fit = fit_with(&data, &cfg, &opts).unwrap();
             assert_eq!(fit.link, fx["link_statsmodels"].as_str().unwrap(), "{case}");
+            // The JSON spells the link as chosen and the type as statsmodels.
+            let json = serde_json::to_value(&fit).unwrap();
+            for key in ["link", "cov_type"] {
+                assert_eq!(json[key], fx[key], "{case} JSON {key}");
+            }
             compare_with_fixture(&case, &fit, &data, &fx);
+            compare_cov_params(&case, &fit, &fx);
             cases += 1;
         }
-        assert!(cases >= 9, "only {cases} fixtures");
+        assert!(cases >= 20, "only {cases} fixtures");
     }
 }

@@ -7,9 +7,12 @@
 //! - [`irls`]: the Fisher-scoring loop and the final pseudo-inverse refit
 //!   (public so that one iteration, [`irls::step`], can be timed), on the
 //!   streaming QR of `qr.rs` and the SVD solves of `solve.rs`;
+//! - [`CovType`]: the covariance of the estimates (nonrobust, HC0–HC3,
+//!   cluster);
 //! - [`GlmFit`]: the statistics; [`summary()`]: statsmodels' table;
 //! - [`pyfmt`]: Python's number formatting, which the table needs.
 mod config;
+mod covariance;
 mod error;
 pub mod family;
 mod fit;
@@ -28,6 +31,7 @@ mod sum;
 mod summary;
 
 pub use config::GlmConfig;
+pub use covariance::{CovType, UnknownCovType};
 pub use error::GlmError;
 pub use family::Binomial;
 pub use fit::{fit, fit_family, fit_with};

@@ -1,12 +1,16 @@
-//! Per-fit choices beyond the IRLS settings: the link, and statsmodels'
-//! per-row inputs `freq_weights`, `var_weights` and `offset`, checked once
-//! against the number of rows.
-use super::{GlmError, LinkKind};
+//! Per-fit choices beyond the IRLS settings: the link, the covariance
+//! type, and statsmodels' per-row inputs `freq_weights`, `var_weights`,
+//! `offset` and the cluster groups, checked once against the number of
+//! rows.
+use std::collections::BTreeSet;
+
+use super::{CovType, GlmError, LinkKind};
 
 /// What [`fit_with`](super::fit_with) takes next to the data and the
 /// [`GlmConfig`](super::GlmConfig), as `sm.GLM(y, X, family=Binomial(link),
-/// freq_weights=, var_weights=, offset=)`. Default: logit, no weights, no
-/// offset (the same fit as [`fit`](super::fit)).
+/// freq_weights=, var_weights=, offset=).fit(cov_type=, cov_kwds={"groups":
+/// })`. Default: logit, no weights, no offset, nonrobust covariance (the
+/// same fit as [`fit`](super::fit)).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlmOptions {
     /// The link. Default logit.
@@ -20,6 +24,11 @@ pub struct GlmOptions {
     /// Offset added to the linear predictor with coefficient 1; finite.
     /// Default: all 0.
     pub offset: Option<Vec<f64>>,
+    /// How the covariance of the estimates is computed. Default nonrobust.
+    pub cov_type: CovType,
+    /// The group of each row (any labels as indices), for
+    /// [`CovType::Cluster`] only, which needs them. Default: none.
+    pub groups: Option<Vec<usize>>,
 }
 
 /// The per-row inputs as the passes over the rows read them: 1 for a
@@ -30,6 +39,8 @@ pub struct Rows<'a> {
     pub freq: Option<&'a [f64]>,
     pub var: Option<&'a [f64]>,
     pub offset: Option<&'a [f64]>,
+    /// The group of each row, for cluster covariance.
+    pub groups: Option<&'a [usize]>,
 }
 
 impl Rows<'_> {
@@ -113,7 +124,35 @@ impl GlmOptions {
             freq: check("freq_weights", &self.freq_weights, true, n)?,
             var: check("var_weights", &self.var_weights, true, n)?,
             offset: check("offset", &self.offset, false, n)?,
+            groups: self.check_groups(n)?,
         })
+    }
+
+    /// Groups exactly when the covariance is cluster, one per row, at
+    /// least 2 distinct.
+    fn check_groups(&self, n: usize) -> Result<Option<&[usize]>, GlmError> {
+        let cluster = self.cov_type == CovType::Cluster;
+        let Some(g) = &self.groups else {
+            return match cluster {
+                true => Err(GlmError::ClusterNeedsGroups),
+                false => Ok(None),
+            };
+        };
+        if !cluster {
+            return Err(GlmError::GroupsWithoutCluster(self.cov_type.name()));
+        }
+        if g.len() != n {
+            return Err(GlmError::RowOptionLength {
+                what: "groups",
+                len: g.len(),
+                n,
+            });
+        }
+        let distinct = g.iter().collect::<BTreeSet<_>>().len();
+        if distinct < 2 {
+            return Err(GlmError::TooFewGroups(distinct));
+        }
+        Ok(Some(g.as_slice()))
     }
 }
 
@@ -176,5 +215,41 @@ mod tests {
         assert_eq!(e.kind(), crate::ErrorKind::BadInput);
         // Negative offsets are fine.
         assert!(opts(None, None, Some(vec![-1.0, 0.0, 2.0])).rows(3).is_ok());
+    }
+
+    #[test]
+    fn rejects_groups_without_cluster_and_cluster_without_two_groups() {
+        let opts = |cov_type: CovType, groups: Option<Vec<usize>>| GlmOptions {
+            cov_type,
+            groups,
+            ..GlmOptions::default()
+        };
+        let err = |o: GlmOptions| o.rows(3).unwrap_err();
+        assert_eq!(
+            err(opts(CovType::Cluster, None)),
+            GlmError::ClusterNeedsGroups
+        );
+        assert_eq!(
+            err(opts(CovType::HC1, Some(vec![0, 1, 1]))),
+            GlmError::GroupsWithoutCluster("HC1")
+        );
+        assert_eq!(
+            err(opts(CovType::Cluster, Some(vec![0, 1]))),
+            GlmError::RowOptionLength {
+                what: "groups",
+                len: 2,
+                n: 3
+            }
+        );
+        let one = err(opts(CovType::Cluster, Some(vec![7, 7, 7])));
+        assert_eq!(one, GlmError::TooFewGroups(1));
+        assert_eq!(one.kind(), crate::ErrorKind::BadInput);
+        // The messages name settings, not flags.
+        for e in [GlmError::ClusterNeedsGroups, one] {
+            assert!(!e.to_string().contains("--"), "{e}");
+        }
+        let ok = opts(CovType::Cluster, Some(vec![7, 2, 7]));
+        assert_eq!(ok.rows(3).unwrap().groups, Some(&[7, 2, 7][..]));
+        assert_eq!(opts(CovType::HC3, None).rows(3).unwrap().groups, None);
     }
 }

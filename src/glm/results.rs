@@ -3,6 +3,7 @@
 use serde::Serialize;
 use tch::{TchError, Tensor};
 
+use super::covariance::{cov_params, AtEstimate, CovType};
 use super::family::Binomial;
 use super::irls::{irls, Design, Irls, CHUNK, SEPARATION_ATOL};
 use super::link::Link;
@@ -24,7 +25,7 @@ pub struct GlmFit {
     pub names: Vec<String>,
     /// Estimated coefficients (statsmodels `params`).
     pub params: Vec<f64>,
-    /// Standard errors: √diag of the covariance at scale 1 (`bse`).
+    /// Standard errors: √diag of `cov_params` (`bse`).
     pub bse: Vec<f64>,
     /// Wald z statistics `params / bse` (statsmodels calls them `tvalues`).
     pub tvalues: Vec<f64>,
@@ -71,9 +72,21 @@ pub struct GlmFit {
     pub warnings: Vec<String>,
     /// Wall-clock seconds spent in the fit.
     pub time_s: f64,
-    /// Link name as statsmodels prints it in "Link Function:" (`Logit`,
-    /// `Probit`, `CLogLog`, `LogLog`, `Cauchy`). Added after `time_s`.
+    /// The link, as statsmodels' class name (`Logit`, `Probit`, `CLogLog`,
+    /// `LogLog`, `Cauchy`: the summary's "Link Function:" line); the JSON
+    /// writes it in lower case, as the link is named when chosen (`logit`,
+    /// `probit`, `cloglog`, `loglog`, `cauchy`). Added after `time_s`.
+    #[serde(serialize_with = "lower_case")]
     pub link: &'static str,
+    /// The covariance type, in statsmodels' spelling (`nonrobust`, `HC0`,
+    /// …, `cluster`: the summary's "Covariance Type:" line). Added after
+    /// `link`.
+    pub cov_type: CovType,
+    /// The covariance of the estimates (k × k, one list per row, in the
+    /// order of `names`; statsmodels' `cov_params()`), of `cov_type`;
+    /// `bse`, `tvalues`, `pvalues` and `conf_int` come from it. Added
+    /// after `cov_type`.
+    pub cov_params: Vec<Vec<f64>>,
     /// Fitted probabilities μ at the estimates (not serialized).
     #[serde(skip)]
     pub mu: Vec<f64>,
@@ -94,6 +107,11 @@ pub struct GlmFit {
     pub tol: f64,
     #[serde(skip)]
     pub max_iter: usize,
+}
+
+/// `name` in lower case.
+fn lower_case<S: serde::Serializer>(name: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&name.to_ascii_lowercase())
 }
 
 impl GlmFit {
@@ -164,10 +182,13 @@ fn ndtri(p: f64) -> Result<f64, TchError> {
 pub(crate) struct Inputs<'a, L: Link> {
     pub family: &'a Binomial<L>,
     pub x: &'a Design<'a>,
+    /// The same design as a row-major n × k slice.
+    pub x_rows: &'a [f64],
     pub y: &'a [f64],
     /// Weights and offset.
     pub rows: &'a Rows<'a>,
     pub irls: Irls,
+    pub cov_type: CovType,
     /// Rank of X (numpy's `matrix_rank`), for the degrees of freedom.
     pub rank_x: usize,
     pub names: Vec<String>,
@@ -184,9 +205,11 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
     let Inputs {
         family,
         x,
+        x_rows,
         y,
         rows,
         irls,
+        cov_type,
         rank_x,
         names,
         target,
@@ -198,19 +221,6 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
     let n = y.len();
     let k = irls.params.len();
     let params = irls.params.clone();
-    // cov_params = normalized_cov_params * scale, scale = 1.
-    let bse: Vec<f64> = (0..k)
-        .map(|j| irls.normalized_cov[j * k + j].sqrt())
-        .collect();
-    let tvalues: Vec<f64> = params.iter().zip(&bse).map(|(b, s)| b / s).collect();
-    let pvalues = two_sided_p(&tvalues)?;
-    let q = ndtri(1.0 - alpha / 2.0)?;
-    let conf_int = params
-        .iter()
-        .zip(&bse)
-        .map(|(b, s)| [b - q * s, b + q * s])
-        .collect();
-
     // results.mu = predict(params): the unclipped inverse link of Xβ +
     // offset; then llf (loglike_obs · var_weights · freq_weights), the
     // deviance (· freq_weights · var_weights) and Pearson's χ²
@@ -253,6 +263,28 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
         }
     }
     let [llf, deviance, pearson_chi2] = sums.map(Sum::value);
+
+    // cov_params of the chosen type (scale 1), then statsmodels' normal
+    // inference from it (`use_t` is False for a GLM, robust or not).
+    let at = AtEstimate {
+        family,
+        x: x_rows,
+        k,
+        y,
+        mu: &mu,
+        rows,
+        threads,
+    };
+    let cov = cov_params(cov_type, &at, &irls.normalized_cov)?;
+    let bse: Vec<f64> = (0..k).map(|j| cov[j * k + j].sqrt()).collect();
+    let tvalues: Vec<f64> = params.iter().zip(&bse).map(|(b, s)| b / s).collect();
+    let pvalues = two_sided_p(&tvalues)?;
+    let q = ndtri(1.0 - alpha / 2.0)?;
+    let conf_int = params
+        .iter()
+        .zip(&bse)
+        .map(|(b, s)| [b - q * s, b + q * s])
+        .collect();
     let (llnull, null_deviance) = null_model(family, y, rows, threads)?;
 
     let df_model = rank_x.saturating_sub(1);
@@ -313,6 +345,8 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
         alpha,
         family: family.name(),
         link: family.link.name(),
+        cov_type,
+        cov_params: cov.chunks(k).map(<[f64]>::to_vec).collect(),
         tol,
         max_iter,
     })

@@ -62,7 +62,7 @@ fn top_block(fit: &GlmFit, dep_variable: &str, when: &SummaryTime) -> Vec<String
         ("Date:", when.date.clone()),
         ("Time:", when.time.clone()),
         ("No. Iterations:", fit.iterations.to_string()),
-        ("Covariance Type:", "nonrobust".into()),
+        ("Covariance Type:", fit.cov_type.name().into()),
     ];
     let right: [(&str, String); 9] = [
         ("No. Observations:", d_or_f(fit.nobs)),

@@ -73,7 +73,7 @@ impl std::ops::Deref for GlmJson {
 }
 
 /// The JSON keys in their documented order.
-const KEYS: [&str; 24] = [
+const KEYS: [&str; 26] = [
     "names",
     "params",
     "bse",
@@ -98,6 +98,8 @@ const KEYS: [&str; 24] = [
     "warnings",
     "time_s",
     "link",
+    "cov_type",
+    "cov_params",
 ];
 
 /// One fixture: statsmodels' results and how to reproduce them.
