@@ -3,12 +3,13 @@ use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::path::Path;
 
-use crate::data::{DataError, Dataset};
+use crate::data::roles::is_weight;
+use crate::data::{DataError, Dataset, Groups, RowColumns, NUMERIC_ROLES};
 
 use super::buffer::{fill, reserve_rows, BUFFER, SAMPLE_ROWS};
 use super::cell::{cell, cell_bytes, Bad};
 use super::fast::fast_rows;
-use super::header::{choose_columns, parse_header};
+use super::header::{choose_columns, parse_header, Role};
 use super::options::default_delimiter;
 use super::position::{line_of, Tracked};
 use super::{CsvOptions, MissingPolicy};
@@ -112,10 +113,26 @@ fn read_from<R: Read>(
     // Rows.
     let mut x: Vec<f64> = Vec::new();
     let mut y: Vec<f64> = Vec::new();
-    let mut row = vec![0.0; k + 1]; // design row, then the target
+    // Design row, then the target, then the numeric role columns.
+    let mut row = vec![0.0; k + 1 + NUMERIC_ROLES.len()];
     row[0] = 1.0;
     let mut dropped = 0usize;
     let mut seen = 0usize;
+    // Role columns, for kept rows: numeric ones by NUMERIC_ROLES index,
+    // and the group labels.
+    let numeric: Vec<usize> = roles
+        .iter()
+        .filter_map(|r| match r {
+            Role::Numeric(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    let mut role_values: Vec<Vec<f64>> = vec![Vec::new(); NUMERIC_ROLES.len()];
+    let mut labels: Vec<String> = Vec::new();
+    let has_labels = roles.contains(&Role::Label);
+    let mut label = String::new();
+    // The fast path reads design and target only.
+    let reopen = reopen.filter(|_| !opts.roles.any());
     let fast = reopen.and_then(|open| {
         let rest = len.map(|len| len.saturating_sub(header_end));
         fast_rows(open(header_end).ok()?, delimiter, &roles, k, rest)
@@ -139,6 +156,12 @@ fn read_from<R: Read>(
         let text = std::str::from_utf8(rec.as_slice()).ok();
         let mut missing = false;
         for (c, (field, role)) in rec.iter().zip(&roles).enumerate() {
+            if *role == Role::Label {
+                // A CRLF line's CR stays in its last field: not the label's.
+                let field = field.strip_suffix(b"\r").unwrap_or(field);
+                label = String::from_utf8_lossy(field).into_owned();
+                continue;
+            }
             let Some(slot) = role.slot(k) else {
                 continue;
             };
@@ -148,6 +171,15 @@ fn read_from<R: Read>(
                 None => cell_bytes(field, target),
             };
             match value {
+                Ok(v) if slot > k && v < 0.0 && is_weight(NUMERIC_ROLES[slot - k - 1]) => {
+                    return Err(DataError::NegativeWeight {
+                        file: file.into(),
+                        line: line(),
+                        column: header[c].clone(),
+                        role: NUMERIC_ROLES[slot - k - 1],
+                        value: String::from_utf8_lossy(field.trim_ascii()).into_owned(),
+                    })
+                }
                 Ok(v) => row[slot] = v,
                 Err(Bad::Missing) if opts.missing == MissingPolicy::Drop => missing = true,
                 Err(bad) => {
@@ -166,6 +198,12 @@ fn read_from<R: Read>(
         } else {
             x.extend_from_slice(&row[..k]);
             y.push(row[k]);
+            for &i in &numeric {
+                role_values[i].push(row[k + 1 + i]);
+            }
+            if has_labels {
+                labels.push(std::mem::take(&mut label));
+            }
         }
         if seen == SAMPLE_ROWS {
             if let Some(len) = len {
@@ -207,7 +245,52 @@ fn read_from<R: Read>(
     }
     x.shrink_to_fit();
     y.shrink_to_fit();
-    Ok((Dataset::new(names, target, x, y, file.into())?, dropped))
+    let rows = role_columns(opts, &header, &roles, role_values, labels, file)?;
+    let data = Dataset::new(names, target, x, y, file.into())?.with_roles(rows)?;
+    Ok((data, dropped))
+}
+
+/// The role columns read, checked as a whole: weights not all 0, at least
+/// two groups.
+fn role_columns(
+    opts: &CsvOptions,
+    header: &[String],
+    roles: &[Role],
+    mut values: Vec<Vec<f64>>,
+    labels: Vec<String>,
+    file: &str,
+) -> Result<RowColumns, DataError> {
+    let mut out = RowColumns::default();
+    for (c, role) in roles.iter().enumerate() {
+        match *role {
+            Role::Numeric(i) => {
+                let setting = NUMERIC_ROLES[i];
+                let v = std::mem::take(&mut values[i]);
+                if is_weight(setting) && v.iter().all(|&w| w == 0.0) {
+                    return Err(DataError::AllZeroWeights {
+                        file: file.into(),
+                        column: header[c].clone(),
+                        role: setting,
+                    });
+                }
+                *out.numeric_mut(setting) = Some(v);
+            }
+            Role::Label => {
+                let groups = Groups::from_labels(&labels);
+                if groups.count() < 2 {
+                    return Err(DataError::TooFewGroups {
+                        file: file.into(),
+                        column: header[c].clone(),
+                        count: groups.count(),
+                    });
+                }
+                out.groups = Some(groups);
+            }
+            _ => {}
+        }
+    }
+    debug_assert_eq!(opts.roles.named().len(), out.lengths().len());
+    Ok(out)
 }
 
 /// A line with nothing but spaces (or the CR of a blank CRLF line): skipped.
