@@ -4,6 +4,7 @@
 mod data;
 mod errors;
 mod glm;
+mod glm_options;
 mod limits;
 mod nn;
 mod output;
