@@ -162,13 +162,9 @@ pub struct Loaded {
 }
 
 impl DataArgs {
-    /// Read `--data` or simulate; data errors carry file, line, column, value.
-    pub fn load(&self, g: &Global) -> anyhow::Result<Loaded> {
-        self.load_roles(g, RoleNames::default())
-    }
-
-    /// [`load`](Self::load), reading the per-row `roles` columns of the
-    /// file too (clap makes their flags need --data).
+    /// Read `--data` or simulate; data errors carry file, line, column,
+    /// value. The per-row `roles` columns of the file are read too (clap
+    /// makes their flags need --data).
     pub fn load_roles(&self, g: &Global, roles: RoleNames) -> anyhow::Result<Loaded> {
         match &self.data {
             Some(path) => {

@@ -6,6 +6,7 @@ mod errors;
 mod glm;
 mod glm_options;
 mod limits;
+mod network_options;
 mod nn;
 mod output;
 mod plots;
