@@ -327,6 +327,7 @@ fn ragged(rec: &::csv::ByteRecord, header: &[String], file: &str, line: u64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::RoleNames;
 
     /// Read `text` the usual way and again with the fast path on, and
     /// check that both give the same data or the same error.
@@ -514,6 +515,38 @@ mod tests {
             .contains("UTF-16"));
         assert!(err("y\n0\n1\n").contains("no feature columns"));
         assert!(err("const,y\n1,0\n2,1\n").contains("\"const\" has the intercept's name"));
+    }
+
+    /// Role columns are read with the rows they belong to: a row dropped
+    /// for a missing value (in a feature or a role column) takes its
+    /// weight, offset and group with it; groups are numbered in order of
+    /// first appearance, their labels taken as they are written.
+    #[test]
+    fn role_columns_follow_their_rows_through_missing_drop() {
+        let text = "x,w,y,o,g\n1,2,0,0.5,b\n2,,1,0,a\n3,1,1,NA,a\n4,3,1,-1, a\n0,1,0,0,b\r\n";
+        let opts = CsvOptions {
+            missing: MissingPolicy::Drop,
+            roles: RoleNames {
+                freq_weights: Some("w".into()),
+                offset: Some("o".into()),
+                groups: Some("g".into()),
+                ..RoleNames::default()
+            },
+            ..Default::default()
+        };
+        let (d, dropped) = read(text.as_bytes(), &opts).unwrap();
+        assert_eq!(dropped, 2);
+        assert_eq!(d.names(), ["const", "x"]);
+        assert_eq!(d.y(), [0.0, 1.0, 0.0]);
+        let r = d.roles();
+        assert_eq!(r.freq_weights.as_deref(), Some(&[2.0, 3.0, 1.0][..]));
+        assert_eq!(r.offset.as_deref(), Some(&[0.5, -1.0, 0.0][..]));
+        assert_eq!(r.var_weights, None);
+        let g = r.groups.as_ref().unwrap();
+        assert_eq!(
+            (g.index.clone(), g.labels.clone()),
+            (vec![0, 1, 0], vec!["b".to_string(), " a".to_string()])
+        );
     }
 
     #[test]
