@@ -21,7 +21,7 @@ pub(super) const PLOTS: [&str; 4] = ["probability.svg", "outcomes.svg", "loss.sv
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  logreg compare --seed 3 --n 500\n  logreg compare --data admissions.csv --target admit --standardize --json\n  logreg compare --data d.csv --link probit --var-weights w --offset off",
-    mut_arg("json", |a| a.help("Print one JSON object ({\"glm\": ..., \"nn\": ..., \"true\", \"max_abs_diff\", \"steps_to_match\"})")),
+    mut_arg("json", |a| a.help("Print one JSON object ({\"glm\": ..., \"nn\": ..., \"true\", \"max_abs_diff\", \"steps_to_match\", \"link\", \"nn_llf\"})")),
     mut_arg("plots", |a| a.help("Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR (created if missing; the loss is then recorded along the way, at most 4097 states however many steps)")),
 )]
 pub struct Args {

@@ -21,7 +21,7 @@ const PLOTS: [&str; 2] = ["loss.svg", "params.svg"];
 /// same data and seed, the initial and trained weights equal PyTorch's.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  logreg nn --seed 7\n  logreg nn --data scores.csv --target admitted --standardize --json",
+    after_help = "Examples:\n  logreg nn --seed 7\n  logreg nn --data scores.csv --target admitted --standardize --json\n  logreg nn --data d.csv --link probit --var-weights w --offset off --standardize",
     mut_arg("json", |a| a.help("Print one JSON object instead of the table")),
     mut_arg("plots", |a| a.help("Write loss.svg and params.svg into DIR (created if missing), with the GLM (fitted at its defaults) as reference lines. The loss is kept every steps/2000 steps, or every --log-every steps with --trace (at most 4097 states: the interval doubles as the record fills)")),
 )]
