@@ -111,6 +111,9 @@ class Case:
     optimizer: str = "sgd"
     standardize: bool = False
     sim_args: list = field(default_factory=list)  # extra `logreg simulate` flags
+    # Model flags (--link, --freq-weights, --var-weights, --offset), given
+    # alike to `logreg compare`, `logreg glm` and original.py.
+    model: list = field(default_factory=list)
 
 
 CASES = [
@@ -139,7 +142,22 @@ CASES = [
     Case("lecture-std", "sim", seed=11, standardize=True),
     # No training at all: the initial parameters and their loss.
     Case("steps0", "sim", seed=12, steps=0),
+    # Issue 14's options, on the option fixtures' data (modechoice without
+    # its cluster column; anes96 as a frequency table): a link, each weight
+    # and an offset, on both sides (the network with the link's inverse,
+    # BCELoss(weight=freq*var), the offset added to its linear output).
+    Case("probit", "modechoice", target="choice", standardize=True, steps=2000,
+         model=["--link", "probit"]),
+    Case("freq-weights", "anes96_counts", target="vote", standardize=True, steps=2000,
+         model=["--freq-weights", "count"]),
+    Case("var-weights", "modechoice", target="choice", standardize=True, steps=2000,
+         model=["--var-weights", "vw"]),
+    Case("offset", "modechoice", target="choice", standardize=True, steps=2000,
+         model=["--offset", "off"]),
 ]
+
+OPTION_FIXTURES = REPO / "tests" / "fixtures" / "glm" / "options"
+
 
 ANES96_FEATURES = ["TVnews", "selfLR", "ClinLR", "DoleLR", "PID", "age", "educ", "income"]
 
@@ -161,6 +179,16 @@ def write_data(case, logreg, tmp):
             x = np.linspace(-2, 2, 20)
             pd.DataFrame({"x": x, "y": (x > 0).astype(int)}).to_csv(path, index=False)
         return path
+    if case.data == "modechoice":
+        path = tmp / "modechoice.csv"
+        if not path.exists():
+            import pandas as pd
+
+            df = pd.read_csv(OPTION_FIXTURES / "modechoice.csv").drop(columns=["individual"])
+            df.to_csv(path, index=False)
+        return path
+    if case.data == "anes96_counts":
+        return OPTION_FIXTURES / "anes96_counts.csv"
     if case.data in ("spector", "anes96"):
         path = tmp / f"{case.data}.csv"
         if not path.exists():
@@ -198,9 +226,10 @@ def start_logreg(case, path, logreg, threads):
     """Start `logreg compare --json` and `logreg glm` (text); they run while
     the Python side trains."""
     compare = [logreg, "--threads", str(threads), "--seed", str(case.seed), "compare",
-               "--data", str(path), "--target", case.target, *settings_flags(case), "--json"]
+               "--data", str(path), "--target", case.target, *settings_flags(case),
+               *case.model, "--json"]
     glm = [logreg, "--threads", str(threads), "glm", "--data", str(path),
-           "--target", case.target]
+           "--target", case.target, *case.model]
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     procs = []
     for cmd in (compare, glm):
@@ -220,7 +249,7 @@ def finish(proc):
 
 def run_original(case, path, in_process, threads):
     argv = ["--threads", str(threads), "--data", str(path), "--target", case.target,
-            "--seed", str(case.seed), *settings_flags(case), "--json"]
+            "--seed", str(case.seed), *settings_flags(case), *case.model, "--json"]
     if in_process:
         sys.path.insert(0, str(HERE))
         import original

@@ -6,9 +6,9 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use crate::data::Dataset;
-use crate::glm::{self, GlmConfig, GlmFit};
-use crate::math::loglike;
-use crate::nn::{self, NnFit, Observer, TrainConfig, Want};
+use crate::glm::{self, GlmConfig, GlmFit, GlmOptions};
+use crate::math::{loglike, loglike_rows};
+use crate::nn::{self, ModelSpec, NnFit, Observer, TrainConfig, Want};
 use crate::numfmt::{cell, Short};
 
 /// The network "matches" the GLM once every coefficient is within this.
@@ -52,6 +52,12 @@ pub struct Comparison {
     /// First step after which every network coefficient is within
     /// [`MATCH_TOL`] of the GLM's; null if that never happened.
     pub steps_to_match: Option<usize>,
+    /// The link both fit (statsmodels' class name, `Logit`); the network's
+    /// activation is its inverse.
+    pub link: &'static str,
+    /// The network's log-likelihood, counted as the GLM's `llf` is (same
+    /// link, weights and offset).
+    pub nn_llf: f64,
 }
 
 /// Fit `data` both ways: the GLM first, then the network, watched at every
@@ -69,6 +75,28 @@ pub fn compare(
     Ok(assemble(data, glm, nn, steps_to_match))
 }
 
+/// [`compare`] for the model `opts` and `spec` describe (one link, weights
+/// and offset on both sides: the caller builds `spec` from the same columns
+/// as `opts`).
+pub fn compare_with(
+    data: &Dataset,
+    glm_cfg: &GlmConfig,
+    opts: &GlmOptions,
+    train_cfg: &TrainConfig,
+    spec: &ModelSpec,
+) -> Result<Comparison, CompareError> {
+    let glm = glm::fit_with(data, glm_cfg, opts)?;
+    let mut matcher = Matcher::new(&glm.params);
+    let nn = nn::train_spec_with(data, spec, train_cfg, &mut [&mut matcher])?;
+    let steps_to_match = matcher.first();
+    let rows = opts.rows(data.n())?;
+    let nn_llf = loglike_rows(data, &nn.params, opts.link, &rows);
+    Ok(Comparison {
+        nn_llf,
+        ..assemble(data, glm, nn, steps_to_match)
+    })
+}
+
 /// Put two finished fits together and measure the distance between them;
 /// `steps_to_match` comes from a [`Matcher`] that watched the training.
 pub fn assemble(
@@ -78,12 +106,15 @@ pub fn assemble(
     steps_to_match: Option<usize>,
 ) -> Comparison {
     let diff = max_abs_diff(&glm.params, &nn.params);
+    let nn_llf = loglike(data, &nn.params);
     Comparison {
+        link: glm.link,
         glm,
         nn,
         truth: data.truth().map(<[f64]>::to_vec),
         max_abs_diff: diff,
         steps_to_match,
+        nn_llf,
     }
 }
 
@@ -141,8 +172,9 @@ pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The side-by-side table and the lines below it.
-pub fn render(data: &Dataset, c: &Comparison) -> String {
+/// The side-by-side table and the lines below it. (`_data` is no longer
+/// read: the network's log-likelihood is [`Comparison::nn_llf`].)
+pub fn render(_data: &Dataset, c: &Comparison) -> String {
     let w = c
         .glm
         .names
@@ -154,9 +186,13 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Same model, same objective, different optimiser: GLM (Fisher scoring) vs network ({}, lr {})",
+        "Same model, same objective, different optimiser: GLM (Fisher scoring) vs network ({}, lr {}){}",
         c.nn.optimizer,
-        Short(c.nn.lr)
+        Short(c.nn.lr),
+        match c.link {
+            "Logit" => String::new(),
+            link => format!(", link {link}"),
+        }
     );
     let truth_col = c.truth.is_some();
     let _ = write!(s, "{:<w$}", "");
@@ -199,7 +235,7 @@ pub fn render(data: &Dataset, c: &Comparison) -> String {
         s,
         "Log-likelihood: GLM {}   network {}",
         cell(c.glm.llf, 6),
-        cell(loglike(data, &c.nn.params), 6)
+        cell(c.nn_llf, 6)
     );
     let _ = writeln!(
         s,

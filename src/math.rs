@@ -2,7 +2,7 @@
 //! the logistic function, the linear predictor and the Bernoulli
 //! log-likelihood.
 use crate::data::Dataset;
-use crate::glm::Binomial;
+use crate::glm::{Binomial, LinkKind, Rows};
 
 /// Logistic function, written to stay accurate for large |t|.
 pub fn sigmoid(t: f64) -> f64 {
@@ -37,6 +37,22 @@ pub fn loglike(data: &Dataset, beta: &[f64]) -> f64 {
         .chunks(data.k())
         .zip(data.y())
         .map(|(row, &y)| family.loglike(y, sigmoid(dot(row, beta))))
+        .sum()
+}
+
+/// The log-likelihood of `beta` as the GLM counts it for `link` and the
+/// per-row `rows`: Σ var·freq·ℓ(y, g⁻¹(x·β + offset)), left to right
+/// (statsmodels' `llf` at `beta`, its scale 1).
+pub fn loglike_rows(data: &Dataset, beta: &[f64], link: LinkKind, rows: &Rows) -> f64 {
+    let family: Binomial = Binomial::default();
+    data.x()
+        .chunks(data.k())
+        .zip(data.y())
+        .enumerate()
+        .map(|(i, (row, &y))| {
+            let mu = link.inverse(dot(row, beta) + rows.offset(i));
+            family.loglike(y, mu) * rows.var(i) * rows.freq(i)
+        })
         .sum()
 }
 

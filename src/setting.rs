@@ -30,11 +30,16 @@ pub enum Setting {
     Precision,
     Device,
     Autograd,
+    /// A data file's per-row columns (CsvOptions::roles).
+    FreqWeights,
+    VarWeights,
+    Offset,
+    Groups,
 }
 
 impl Setting {
     /// Every setting, for front ends and tests that go through them all.
-    pub const ALL: [Setting; 18] = [
+    pub const ALL: [Setting; 22] = [
         Setting::N,
         Setting::Beta,
         Setting::Low,
@@ -53,6 +58,10 @@ impl Setting {
         Setting::Precision,
         Setting::Device,
         Setting::Autograd,
+        Setting::FreqWeights,
+        Setting::VarWeights,
+        Setting::Offset,
+        Setting::Groups,
     ];
 
     /// The config field's name (`n`, `batch_size`).
@@ -76,6 +85,10 @@ impl Setting {
             Setting::Precision => "precision",
             Setting::Device => "device",
             Setting::Autograd => "autograd",
+            Setting::FreqWeights => "freq_weights",
+            Setting::VarWeights => "var_weights",
+            Setting::Offset => "offset",
+            Setting::Groups => "groups",
         }
     }
 }

@@ -2,9 +2,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy};
-use logreg::glm::GlmConfig;
-use logreg::nn::{OptimizerKind, Precision, Record, TrainConfig};
+use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
+use logreg::glm::{GlmConfig, GlmOptions, LinkKind};
+use logreg::nn::{Activation, ModelSpec, OptimizerKind, Precision, Record, TrainConfig};
 use logreg::simulate::{simulate, SimConfig, Simulated};
 
 use super::{Global, UsageError};
@@ -162,8 +162,10 @@ pub struct Loaded {
 }
 
 impl DataArgs {
-    /// Read `--data` or simulate; data errors carry file, line, column, value.
-    pub fn load(&self, g: &Global) -> anyhow::Result<Loaded> {
+    /// Read `--data` or simulate; data errors carry file, line, column,
+    /// value. The per-row `roles` columns of the file are read too (clap
+    /// makes their flags need --data).
+    pub fn load_roles(&self, g: &Global, roles: RoleNames) -> anyhow::Result<Loaded> {
         match &self.data {
             Some(path) => {
                 let opts = CsvOptions {
@@ -174,6 +176,7 @@ impl DataArgs {
                         Missing::Error => MissingPolicy::Error,
                         Missing::Drop => MissingPolicy::Drop,
                     },
+                    roles,
                 };
                 let (data, dropped) = read_csv(path, &opts)?;
                 if dropped > 0 {
@@ -374,5 +377,177 @@ impl GlmArgs {
             max_iter: self.max_iter,
             alpha: self.alpha,
         })
+    }
+}
+
+/// `--link` values: statsmodels' binomial links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LinkArg {
+    /// log(p / (1 - p)); the network's activation is the sigmoid.
+    Logit,
+    /// The standard Normal quantile; activation: the Normal CDF.
+    Probit,
+    /// log(-log(1 - p)); activation: 1 - exp(-exp(η)).
+    Cloglog,
+    /// -log(-log(p)); activation: exp(-exp(-η)).
+    Loglog,
+    /// tan(π(p - 1/2)); activation: 0.5 + atan(η)/π.
+    Cauchy,
+}
+
+impl LinkArg {
+    /// The GLM's link.
+    pub fn kind(self) -> LinkKind {
+        match self {
+            LinkArg::Logit => LinkKind::Logit,
+            LinkArg::Probit => LinkKind::Probit,
+            LinkArg::Cloglog => LinkKind::CLogLog,
+            LinkArg::Loglog => LinkKind::LogLog,
+            LinkArg::Cauchy => LinkKind::Cauchy,
+        }
+    }
+
+    /// The network's activation: the link's inverse.
+    pub fn activation(self) -> Activation {
+        match self {
+            LinkArg::Logit => Activation::Sigmoid,
+            LinkArg::Probit => Activation::NormalCdf,
+            LinkArg::Cloglog => Activation::CLogLog,
+            LinkArg::Loglog => Activation::LogLog,
+            LinkArg::Cauchy => Activation::Cauchy,
+        }
+    }
+}
+
+/// The model around the data, for both fits: the link, and per-row columns
+/// of the data file (read with it; not features).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Model")]
+pub struct ModelArgs {
+    /// Binomial link (statsmodels' Logit, Probit, CLogLog, LogLog, Cauchy);
+    /// the network's output activation is its inverse.
+    #[arg(long, value_enum, default_value = "logit")]
+    pub link: LinkArg,
+    /// Column of frequency weights (statsmodels' freq_weights): whole
+    /// numbers >= 0, not all 0; row i stands for w_i identical rows.
+    #[arg(long, value_name = "COL", requires = "data")]
+    pub freq_weights: Option<String>,
+    /// Column of variance weights (statsmodels' var_weights): numbers >= 0,
+    /// not all 0.
+    #[arg(long, value_name = "COL", requires = "data")]
+    pub var_weights: Option<String>,
+    /// Column added to the linear predictor with coefficient 1
+    /// (statsmodels' offset).
+    #[arg(long, value_name = "COL", requires = "data")]
+    pub offset: Option<String>,
+}
+
+impl ModelArgs {
+    /// The file columns these flags name (`groups` from [`CovArgs`]).
+    pub fn roles(&self, groups: Option<&str>) -> RoleNames {
+        RoleNames {
+            freq_weights: self.freq_weights.clone(),
+            var_weights: self.var_weights.clone(),
+            offset: self.offset.clone(),
+            groups: groups.map(str::to_string),
+        }
+    }
+
+    /// The GLM's options for `data` (read with [`roles`](Self::roles)).
+    // The rest of GlmOptions (the covariance) is set by CovArgs::apply.
+    #[allow(clippy::needless_update)]
+    pub fn glm_options(&self, data: &Dataset) -> GlmOptions {
+        let r = data.roles();
+        GlmOptions {
+            link: self.link.kind(),
+            freq_weights: r.freq_weights.clone(),
+            var_weights: r.var_weights.clone(),
+            offset: r.offset.clone(),
+            ..GlmOptions::default()
+        }
+    }
+
+    /// The network's model for `data`: the link's inverse, one weight per
+    /// row (freq · var), the offset.
+    pub fn spec(&self, data: &Dataset) -> ModelSpec {
+        let r = data.roles();
+        ModelSpec {
+            link: self.link.activation(),
+            weights: ModelSpec::combined_weights(
+                r.freq_weights.as_deref(),
+                r.var_weights.as_deref(),
+            ),
+            offset: r.offset.clone(),
+        }
+    }
+}
+
+/// `--cov-type` values, spelled as statsmodels' `cov_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CovTypeArg {
+    /// The inverse Fisher information (statsmodels' default).
+    #[value(name = "nonrobust")]
+    Nonrobust,
+    /// White's sandwich, as statsmodels.
+    #[value(name = "HC0")]
+    Hc0,
+    /// HC0 · n/(n − k) (textbook, as R's sandwich; statsmodels gives HC0).
+    #[value(name = "HC1")]
+    Hc1,
+    /// Scores over √(1 − h_ii) (textbook, as R's sandwich).
+    #[value(name = "HC2")]
+    Hc2,
+    /// Scores over (1 − h_ii) (textbook, as R's sandwich).
+    #[value(name = "HC3")]
+    Hc3,
+    /// Cluster-robust by --groups, with statsmodels' small-sample correction.
+    #[value(name = "cluster")]
+    Cluster,
+}
+
+/// The GLM's covariance: `--cov-type`, and `--groups` for cluster.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "GLM covariance")]
+pub struct CovArgs {
+    /// Covariance of the GLM's estimates (bse, z, p and intervals follow it).
+    #[arg(long, value_enum, default_value = "nonrobust", value_name = "TYPE")]
+    pub cov_type: CovTypeArg,
+    /// Column of cluster labels for --cov-type cluster (any text, compared
+    /// exactly; at least 2 groups).
+    #[arg(long, value_name = "COL", requires = "data")]
+    pub groups: Option<String>,
+}
+
+impl CovArgs {
+    /// `--groups` goes with `--cov-type cluster`, and only with it.
+    pub fn check(&self) -> anyhow::Result<()> {
+        match (self.cov_type, &self.groups) {
+            (CovTypeArg::Cluster, None) => {
+                Err(UsageError("--cov-type cluster needs --groups COL".into()).into())
+            }
+            (t, Some(_)) if t != CovTypeArg::Cluster => Err(UsageError(
+                "--groups is for --cov-type cluster; give that, or drop --groups".into(),
+            )
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Set the covariance of `opts` for `data` (its groups read from
+    /// --groups).
+    pub fn apply(&self, opts: GlmOptions, _data: &Dataset) -> anyhow::Result<GlmOptions> {
+        // The covariance types other than nonrobust come with the
+        // covariance code of issue 14 (GlmOptions::cov_type and ::groups),
+        // merged separately: until then they are refused here.
+        match self.cov_type {
+            CovTypeArg::Nonrobust => Ok(opts),
+            t => Err(UsageError(format!(
+                "--cov-type {}: not in this build",
+                clap::ValueEnum::to_possible_value(&t)
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default()
+            ))
+            .into()),
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! `logreg compare`: both fits on the same data, one table.
 
-use logreg::compare::{compare, render, CompareError};
+use logreg::compare::{compare_with, render, CompareError};
 use logreg::nn::Record;
 use logreg::plot;
 
-use super::common::{DataArgs, GlmArgs, TrainArgs};
+use super::common::{CovArgs, DataArgs, GlmArgs, ModelArgs, TrainArgs};
 use super::output::{print_then, write_plots};
 use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
@@ -20,8 +20,8 @@ pub(super) const PLOTS: [&str; 4] = ["probability.svg", "outcomes.svg", "loss.sv
 /// within 1e-3 of the GLM.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  logreg compare --seed 3 --n 500\n  logreg compare --data admissions.csv --target admit --standardize --json",
-    mut_arg("json", |a| a.help("Print one JSON object ({\"glm\": ..., \"nn\": ..., \"true\", \"max_abs_diff\", \"steps_to_match\"})")),
+    after_help = "Examples:\n  logreg compare --seed 3 --n 500\n  logreg compare --data admissions.csv --target admit --standardize --json\n  logreg compare --data d.csv --link probit --var-weights w --offset off",
+    mut_arg("json", |a| a.help("Print one JSON object ({\"glm\": ..., \"nn\": ..., \"true\", \"max_abs_diff\", \"steps_to_match\", \"link\", \"nn_llf\"})")),
     mut_arg("plots", |a| a.help("Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR (created if missing; the loss is then recorded along the way, at most 4097 states however many steps)")),
 )]
 pub struct Args {
@@ -29,6 +29,10 @@ pub struct Args {
     pub data: DataArgs,
     #[command(flatten)]
     pub glm: GlmArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub cov: CovArgs,
     #[command(flatten)]
     pub train: TrainArgs,
     #[command(flatten)]
@@ -42,15 +46,21 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .input("--data", a.data.data.as_deref())
         .plots("--plots", a.plots.dir.as_deref(), &PLOTS)
         .check()?;
+    a.cov.check()?;
     if a.data.data.is_none() {
         a.data.sim.check_enough_rows()?;
     }
-    let loaded = a.data.load(g)?;
-    let cmp = compare(
-        &loaded.data,
+    let loaded = a
+        .data
+        .load_roles(g, a.model.roles(a.cov.groups.as_deref()))?;
+    let data = &loaded.data;
+    let cmp = compare_with(
+        data,
         &a.glm.config()?,
+        &a.cov.apply(a.model.glm_options(data), data)?,
         &a.train
             .config(g.seed, a.plots.dir.as_ref().map(|_| PLOT_RECORD))?,
+        &a.model.spec(data),
     )
     .map_err(|e| match e {
         CompareError::Glm(g) => super::glm::glm_error(g, &loaded.data).context("GLM"),

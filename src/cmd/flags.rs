@@ -32,6 +32,10 @@ pub fn flag(s: Setting) -> &'static str {
         Setting::Precision => "--dtype",
         Setting::Device => "--device",
         Setting::Autograd => "--autograd",
+        Setting::FreqWeights => "--freq-weights",
+        Setting::VarWeights => "--var-weights",
+        Setting::Offset => "--offset",
+        Setting::Groups => "--groups",
     }
 }
 

@@ -2,9 +2,9 @@
 //! statsmodels' summary table (or `--json`).
 use anyhow::Context;
 use logreg::data::{explain_rank_deficiency, Dataset};
-use logreg::glm::{fit, summary, GlmError, SummaryTime};
+use logreg::glm::{fit_with, summary, GlmError, SummaryTime};
 
-use super::common::{DataArgs, GlmArgs};
+use super::common::{CovArgs, DataArgs, GlmArgs, ModelArgs};
 use super::output::print;
 use super::output_args::JsonArg;
 use super::{Global, UsageError};
@@ -23,7 +23,9 @@ use super::{Global, UsageError};
     after_help = "Examples:
   logreg glm                                       # the lecture's simulated data
   logreg glm --data spector.csv --target GRADE     # a CSV file, target column GRADE
-  logreg glm --data d.csv --alpha 0.1 --json       # 90% intervals, JSON output",
+  logreg glm --data d.csv --alpha 0.1 --json       # 90% intervals, JSON output
+  logreg glm --data d.csv --link probit --var-weights w --offset off
+  logreg glm --data d.csv --cov-type cluster --groups school",
     mut_arg("glm_tol", |a| a.long("tol")),
     mut_arg("json", |a| a.help("Print one JSON object (statsmodels' attribute names) instead of the table")),
 )]
@@ -34,6 +36,10 @@ pub struct Args {
     /// shares the command line, the tolerance is `--tol` (`--glm-tol` there).
     #[command(flatten)]
     pub glm: GlmArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub cov: CovArgs,
     #[command(flatten)]
     pub json: JsonArg,
 }
@@ -58,6 +64,13 @@ pub(super) fn summary_time() -> anyhow::Result<SummaryTime> {
 pub(super) fn glm_error(e: GlmError, data: &Dataset) -> anyhow::Error {
     match e {
         GlmError::RankDeficient { rank, .. } => explain_rank_deficiency(data, rank).into(),
+        // A per-row input refused by the fit: name the flag that gave it.
+        GlmError::BadRowOption { what, .. }
+        | GlmError::AllZeroWeights(what)
+        | GlmError::RowOptionLength { what, .. } => {
+            let flag = format!("--{}", what.replace('_', "-"));
+            anyhow::Error::new(e).context(format!("{flag} ({})", data.source()))
+        }
         e if e.kind() == logreg::ErrorKind::BadInput => e.into(),
         e => anyhow::Error::new(e).context("GLM fit failed"),
     }
@@ -70,12 +83,16 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     } else {
         Some(summary_time()?)
     };
+    a.cov.check()?;
     if a.data.data.is_none() {
         a.data.sim.check_enough_rows()?;
     }
-    let loaded = a.data.load(g)?;
+    let loaded = a
+        .data
+        .load_roles(g, a.model.roles(a.cov.groups.as_deref()))?;
     let data = &loaded.data;
-    let fit = fit(data, &a.glm.config()?).map_err(|e| glm_error(e, data))?;
+    let opts = a.cov.apply(a.model.glm_options(data), data)?;
+    let fit = fit_with(data, &a.glm.config()?, &opts).map_err(|e| glm_error(e, data))?;
     for w in &fit.warnings {
         diag!("warning: {w}");
     }

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use logreg::glm::{self, GlmConfig};
-use logreg::nn::{render, train, train_with, Record, TraceRows};
+use logreg::nn::{render, train_spec, train_spec_with, Record, TraceRows};
 use logreg::plot;
 
-use super::common::{parse_count, DataArgs, TrainArgs};
+use super::common::{parse_count, DataArgs, ModelArgs, TrainArgs};
 use super::output::{print_then, write_plots, Output};
 use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
@@ -21,13 +21,15 @@ const PLOTS: [&str; 2] = ["loss.svg", "params.svg"];
 /// same data and seed, the initial and trained weights equal PyTorch's.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  logreg nn --seed 7\n  logreg nn --data scores.csv --target admitted --standardize --json",
+    after_help = "Examples:\n  logreg nn --seed 7\n  logreg nn --data scores.csv --target admitted --standardize --json\n  logreg nn --data d.csv --link probit --var-weights w --offset off --standardize",
     mut_arg("json", |a| a.help("Print one JSON object instead of the table")),
     mut_arg("plots", |a| a.help("Write loss.svg and params.svg into DIR (created if missing), with the GLM (fitted at its defaults) as reference lines. The loss is kept every steps/2000 steps, or every --log-every steps with --trace (at most 4097 states: the interval doubles as the record fills)")),
 )]
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
     #[command(flatten)]
     pub train: TrainArgs,
     /// Write a CSV of step, loss and parameters every --log-every steps.
@@ -55,7 +57,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .file("--trace", a.trace.as_deref())
         .plots("--plots", a.plots.dir.as_deref(), &PLOTS)
         .check()?;
-    let loaded = a.data.load(g)?;
+    let loaded = a.data.load_roles(g, a.model.roles(None))?;
+    let spec = a.model.spec(&loaded.data);
     // The pictures' record: every --log-every steps with --trace (the
     // trace's rows), else every steps/2000; the library thins it further
     // on long runs.
@@ -72,12 +75,12 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     // written does not stop training: the result is printed, then the
     // error reported.
     let (fit, traced) = match &trace {
-        None => (train(&loaded.data, &cfg)?, Ok(())),
+        None => (train_spec(&loaded.data, &spec, &cfg)?, Ok(())),
         Some(out) => {
             let sink = out.open()?;
             let name = sink.name();
             let mut rows = TraceRows::new(BufWriter::new(sink), a.log_every, loaded.data.names());
-            let fit = train_with(&loaded.data, &cfg, &mut [&mut rows])?;
+            let fit = train_spec_with(&loaded.data, &spec, &cfg, &mut [&mut rows])?;
             let traced = rows
                 .finish()
                 .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
@@ -93,7 +96,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         Some(_) => {
             // The GLM gives the reference lines; if it cannot be fitted, the
             // pictures are drawn without them.
-            let glm = glm::fit(&loaded.data, &GlmConfig::default())
+            let opts = a.model.glm_options(&loaded.data);
+            let glm = glm::fit_with(&loaded.data, &GlmConfig::default(), &opts)
                 .inspect_err(|e| diag!("note: --plots: no GLM reference lines (GLM: {e})"))
                 .ok();
             plot::training(&fit, glm.as_ref(), loaded.data.truth())?

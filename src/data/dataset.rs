@@ -4,6 +4,7 @@
 use tch::{Device, Kind, TchError, Tensor};
 
 use super::rank::check_full_rank;
+use super::roles::RowColumns;
 use super::DataError;
 
 /// A design matrix with an intercept column and a binary target, of full
@@ -30,9 +31,9 @@ pub struct Dataset {
     source: String,
     /// True coefficients (intercept first), known for simulated data only.
     truth: Option<Vec<f64>>,
-    // Optional per-row columns (frequency and variance weights, an offset,
-    // cluster groups) belong here, each an `Option<Vec<_>>` of length n,
-    // checked in `Dataset::new` with the rest.
+    /// Per-row role columns (weights, offset, groups), each of length n;
+    /// none by default ([`Dataset::with_roles`]).
+    roles: RowColumns,
 }
 
 impl Dataset {
@@ -120,6 +121,7 @@ impl Dataset {
             k,
             source,
             truth: None,
+            roles: RowColumns::default(),
         };
         check_full_rank(&data)?;
         Ok(data)
@@ -131,6 +133,28 @@ impl Dataset {
         debug_assert_eq!(beta.len(), self.k);
         self.truth = Some(beta);
         self
+    }
+
+    /// Attach per-row role columns (weights, offset, groups); each present
+    /// column must have one value per row ([`DataError::RoleLength`]).
+    /// Their values are checked where they are used (the GLM's and the
+    /// network's options) and, for a file, as they are read.
+    pub fn with_roles(mut self, roles: RowColumns) -> Result<Self, DataError> {
+        if let Some((role, len)) = roles.lengths().into_iter().find(|&(_, l)| l != self.n) {
+            return Err(DataError::RoleLength {
+                file: self.source.clone(),
+                role,
+                len,
+                n: self.n,
+            });
+        }
+        self.roles = roles;
+        Ok(self)
+    }
+
+    /// The per-row role columns (weights, offset, groups).
+    pub fn roles(&self) -> &RowColumns {
+        &self.roles
     }
 
     /// Column names of the design matrix: `const`, then the features.

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::numfmt::{round_sig, Short};
-use crate::setting::Remedy;
+use crate::setting::{Remedy, Setting};
 
 /// Longest name or value shown in a message, in characters.
 pub const MAX_SHOWN: usize = 40;
@@ -90,6 +90,61 @@ pub enum DataError {
     /// A feature is requested twice.
     #[error("{file}: feature column {} is requested twice", Shown(.name))]
     RepeatedFeature { file: String, name: String },
+
+    /// A per-row role column (weights, offset, groups) that is not in the header.
+    #[error("{file}: line {line}: no {role} column {}; the columns are {}", Shown(.name), Listed(.available))]
+    NoRoleColumn {
+        file: String,
+        line: u64,
+        role: Setting,
+        name: String,
+        available: Vec<String>,
+    },
+
+    /// A role column that is also the target, a feature or another role.
+    #[error("{file}: column {} is both the {role} column and {other}", Shown(.name))]
+    RoleConflict {
+        file: String,
+        name: String,
+        role: Setting,
+        /// "the target", "a feature" or "the <role> column".
+        other: String,
+    },
+
+    /// A negative weight.
+    #[error("{file}: line {line}, column {}: {role} value {} is negative; weights must be >= 0", Shown(.column), Shown(.value))]
+    NegativeWeight {
+        file: String,
+        line: u64,
+        column: String,
+        role: Setting,
+        value: String,
+    },
+
+    /// Every weight is 0.
+    #[error("{file}: column {}: every {role} value is 0; nothing to fit", Shown(.column))]
+    AllZeroWeights {
+        file: String,
+        column: String,
+        role: Setting,
+    },
+
+    /// Fewer than two cluster groups.
+    #[error("{file}: column {}: {count} group(s); {} needs at least 2", Shown(.column), Setting::Groups)]
+    TooFewGroups {
+        file: String,
+        column: String,
+        count: usize,
+    },
+
+    /// A role column whose length is not the number of rows.
+    #[error("{file}: the {role} column has {len} values for {n} rows")]
+    RoleLength {
+        file: String,
+        role: Setting,
+        len: usize,
+        n: usize,
+    },
 
     /// A feature column is named `const`, the intercept's name.
     #[error("{file}: line {line}: feature column \"const\" has the intercept's name; rename it")]

@@ -3,8 +3,10 @@ mod csv;
 mod dataset;
 mod error;
 mod rank;
+mod roles;
 
 pub use self::csv::{read_csv, CsvOptions, MissingPolicy};
 pub use dataset::Dataset;
 pub use error::DataError;
 pub use rank::explain_rank_deficiency;
+pub use roles::{Groups, RoleNames, RowColumns, NUMERIC_ROLES};

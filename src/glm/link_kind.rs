@@ -37,6 +37,20 @@ impl LinkKind {
     }
 }
 
+impl LinkKind {
+    /// μ = g⁻¹(η), by the link type's own [`Link::inverse`](super::Link::inverse).
+    pub fn inverse(self, eta: f64) -> f64 {
+        use super::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
+        match self {
+            LinkKind::Logit => Logit.inverse(eta),
+            LinkKind::Probit => Probit.inverse(eta),
+            LinkKind::CLogLog => CLogLog.inverse(eta),
+            LinkKind::LogLog => LogLog.inverse(eta),
+            LinkKind::Cauchy => Cauchy.inverse(eta),
+        }
+    }
+}
+
 impl fmt::Display for LinkKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -72,6 +86,7 @@ mod tests {
             assert_eq!(k.name(), t.name());
             assert_eq!(k.name().parse::<LinkKind>(), Ok(k));
             assert_eq!(k.name().to_lowercase().parse::<LinkKind>(), Ok(k));
+            assert_eq!(k.inverse(0.3).to_bits(), t.inverse(0.3).to_bits());
         }
         assert_eq!(LinkKind::default(), LinkKind::Logit);
     }

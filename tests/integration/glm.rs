@@ -29,7 +29,7 @@ const ZERO_IN_BSE: f64 = 1e-14;
 /// statsmodels' results, as `logreg glm --json` writes them and as the
 /// fixtures record them: the one shape both are compared in.
 #[derive(Debug, Deserialize)]
-struct Results {
+pub(crate) struct Results {
     names: Vec<String>,
     params: Vec<f64>,
     bse: Vec<f64>,
@@ -51,18 +51,26 @@ struct Results {
     iterations: usize,
     converged: bool,
     deviance_history: Vec<f64>,
+    /// Issue 14's keys (the option fixtures; `glm --json` once the
+    /// covariance code is in): compared where both sides have them.
+    #[serde(default)]
+    cov_type: Option<String>,
+    #[serde(default)]
+    cov_params: Option<Vec<Vec<f64>>>,
+    #[serde(default)]
+    wnobs: Option<f64>,
 }
 
 /// `logreg glm --json`: a missing key fails to parse; that there is no
 /// other key is pinned by `json_keys_are_in_documented_order` (serde's
 /// `deny_unknown_fields` does not work with `flatten`).
 #[derive(Debug, Deserialize)]
-struct GlmJson {
+pub(crate) struct GlmJson {
     #[serde(flatten)]
     results: Results,
     warnings: Vec<String>,
     time_s: f64,
-    link: String,
+    pub(crate) link: String,
 }
 
 impl std::ops::Deref for GlmJson {
@@ -104,15 +112,15 @@ const KEYS: [&str; 26] = [
 
 /// One fixture: statsmodels' results and how to reproduce them.
 #[derive(Debug, Deserialize)]
-struct Fixture {
-    case: String,
+pub(crate) struct Fixture {
+    pub(crate) case: String,
     /// `logreg glm` arguments; the CSV is named relative to the fixtures.
-    args: Vec<String>,
+    pub(crate) args: Vec<String>,
     /// statsmodels' `summary().as_text()`, its clock frozen at the
     /// fixture's `source_date_epoch` (the value `support::logreg` sets).
-    summary: String,
+    pub(crate) summary: String,
     #[serde(flatten)]
-    results: Results,
+    pub(crate) results: Results,
 }
 
 impl std::ops::Deref for Fixture {
@@ -148,20 +156,26 @@ fn all_cases() -> Vec<Fixture> {
 
 /// The fixture's arguments with the CSV file made absolute.
 fn args_of(fx: &Fixture, extra: &[&str]) -> Vec<String> {
+    args_in(&glm_dir(), fx, extra)
+}
+
+/// `logreg glm` and the fixture's arguments, its CSV (named relative to
+/// `dir`) made absolute, then `extra`.
+pub(crate) fn args_in(dir: &std::path::Path, fx: &Fixture, extra: &[&str]) -> Vec<String> {
     let mut args = vec!["glm".to_string()];
     let mut it = fx.args.iter();
     while let Some(a) = it.next() {
         args.push(a.clone());
         if a == "--data" {
             let f = it.next().expect("--data has a value");
-            args.push(glm_dir().join(f).to_string_lossy().into_owned());
+            args.push(dir.join(f).to_string_lossy().into_owned());
         }
     }
     args.extend(extra.iter().map(|s| s.to_string()));
     args
 }
 
-fn run_json(args: &[String]) -> (GlmJson, String) {
+pub(crate) fn run_json(args: &[String]) -> (GlmJson, String) {
     let r = logreg(args);
     let out = r.ok();
     assert!(
@@ -191,7 +205,7 @@ fn close_all(what: &str, got: &[f64], want: &[f64], rtol: f64, atol: &[f64]) {
 
 /// Replace the coef and z cells of rows whose coefficient is zero up to
 /// rounding (its z is noise too; scripts/parity.py's rule).
-fn mask_noise_coefs(s: &str, fx: &Fixture) -> String {
+pub(crate) fn mask_noise_coefs(s: &str, fx: &Fixture) -> String {
     let stub_w = fx.names.iter().map(|n| n.len()).max().unwrap().max(10);
     let noisy: Vec<&String> = (0..fx.names.len())
         .filter(|&i| fx.params[i].abs() < ZERO_IN_BSE * fx.bse[i])
@@ -225,7 +239,7 @@ fn mask_noise_coefs(s: &str, fx: &Fixture) -> String {
 /// field-by-field comparison with the fixtures (the library's own test of
 /// `fit` against them went: this one runs the same fit through `--data`,
 /// with tighter, measured tolerances).
-fn assert_matches_statsmodels(c: &str, j: &Results, fx: &Results) {
+pub(crate) fn assert_matches_statsmodels(c: &str, j: &Results, fx: &Results) {
     assert_eq!(j.names, fx.names, "{c}");
     let param_atol: Vec<f64> = fx.bse.iter().map(|b| ZERO_IN_BSE * b).collect();
     let z_atol = vec![ZERO_IN_BSE; fx.bse.len()];
@@ -288,6 +302,18 @@ fn assert_matches_statsmodels(c: &str, j: &Results, fx: &Results) {
         (fx.df_model, fx.df_resid, fx.nobs),
         "{c}: df_model, df_resid, nobs"
     );
+    if let (Some(got), Some(want)) = (&j.cov_type, &fx.cov_type) {
+        assert_eq!(got, want, "{c}: cov_type");
+    }
+    if let (Some(got), Some(want)) = (&j.cov_params, &fx.cov_params) {
+        assert_eq!(got.len(), want.len(), "{c}: cov_params rows");
+        for (i, (g, w)) in got.iter().zip(want).enumerate() {
+            close_all(&format!("{c} cov_params[{i}]"), g, w, RTOL_INFER, &none);
+        }
+    }
+    if let (Some(got), Some(want)) = (j.wnobs, fx.wnobs) {
+        close(&format!("{c} wnobs"), got, want, RTOL_POINT, 0.0);
+    }
     let h_atol = vec![0.0; fx.deviance_history.len()];
     close_all(
         &format!("{c} deviance_history"),

@@ -4,7 +4,9 @@
 mod data;
 mod errors;
 mod glm;
+mod glm_options;
 mod limits;
+mod network_options;
 mod nn;
 mod output;
 mod plots;

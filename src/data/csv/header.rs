@@ -1,7 +1,8 @@
 //! The header row, and which column of the file plays which role.
 use std::collections::HashMap;
 
-use crate::data::DataError;
+use crate::data::{DataError, NUMERIC_ROLES};
+use crate::setting::Setting;
 
 use super::CsvOptions;
 
@@ -16,6 +17,10 @@ pub(super) enum Role {
     Target,
     /// Design column (1-based: column 0 is the intercept).
     Feature(usize),
+    /// A numeric per-row role column: index into [`NUMERIC_ROLES`].
+    Numeric(usize),
+    /// The cluster-group labels (text, not parsed).
+    Label,
 }
 
 impl Role {
@@ -24,9 +29,10 @@ impl Role {
     #[inline]
     pub(super) fn slot(self, k: usize) -> Option<usize> {
         match self {
-            Role::Skip => None,
+            Role::Skip | Role::Label => None,
             Role::Target => Some(k),
             Role::Feature(j) => Some(j),
+            Role::Numeric(i) => Some(k + 1 + i),
         }
     }
 }
@@ -99,8 +105,12 @@ pub(super) fn choose_columns(
         target: target.into(),
         available: header.to_vec(),
     })?;
+    let roles_at = role_columns(header, opts, t, &find, file, line)?;
+    let is_role = |c: usize| roles_at.iter().any(|&(_, rc)| rc == c);
     let features: Vec<usize> = match &opts.features {
-        None => (0..header.len()).filter(|&c| c != t).collect(),
+        None => (0..header.len())
+            .filter(|&c| c != t && !is_role(c))
+            .collect(),
         Some(list) => {
             let mut cols = Vec::with_capacity(list.len());
             let mut taken = vec![false; header.len()];
@@ -116,6 +126,14 @@ pub(super) fn choose_columns(
                     return Err(DataError::TargetIsFeature {
                         file: file.into(),
                         name: name.into(),
+                    });
+                }
+                if let Some(&(role, _)) = roles_at.iter().find(|&&(_, rc)| rc == c) {
+                    return Err(DataError::RoleConflict {
+                        file: file.into(),
+                        name: name.into(),
+                        role,
+                        other: "a feature".into(),
                     });
                 }
                 if std::mem::replace(&mut taken[c], true) {
@@ -138,6 +156,12 @@ pub(super) fn choose_columns(
     }
     let mut roles = vec![Role::Skip; header.len()];
     roles[t] = Role::Target;
+    for &(role, c) in &roles_at {
+        roles[c] = match NUMERIC_ROLES.iter().position(|&r| r == role) {
+            Some(i) => Role::Numeric(i),
+            None => Role::Label,
+        };
+    }
     let mut names = Vec::with_capacity(features.len() + 1);
     names.push(INTERCEPT.to_string());
     for (j, &c) in features.iter().enumerate() {
@@ -151,4 +175,41 @@ pub(super) fn choose_columns(
         names.push(header[c].clone());
     }
     Ok((roles, names))
+}
+
+/// The file column of each role named in `opts.roles`, refused when it is
+/// not in the header, is the target, or plays two roles.
+fn role_columns(
+    header: &[String],
+    opts: &CsvOptions,
+    target: usize,
+    find: &dyn Fn(&str) -> Option<usize>,
+    file: &str,
+    line: u64,
+) -> Result<Vec<(Setting, usize)>, DataError> {
+    let mut found: Vec<(Setting, usize)> = Vec::new();
+    for (role, name) in opts.roles.named() {
+        let c = find(name).ok_or_else(|| DataError::NoRoleColumn {
+            file: file.into(),
+            line,
+            role,
+            name: name.into(),
+            available: header.to_vec(),
+        })?;
+        let other = match found.iter().find(|&&(_, fc)| fc == c) {
+            _ if c == target => Some("the target".to_string()),
+            Some((r, _)) => Some(format!("the {r} column")),
+            None => None,
+        };
+        if let Some(other) = other {
+            return Err(DataError::RoleConflict {
+                file: file.into(),
+                name: name.into(),
+                role,
+                other,
+            });
+        }
+        found.push((role, c));
+    }
+    Ok(found)
 }

@@ -1,6 +1,8 @@
 //! How to read a CSV file: [`CsvOptions`], [`MissingPolicy`] and the default delimiter.
 use std::path::Path;
 
+use crate::data::RoleNames;
+
 /// What to do with rows that have a missing value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MissingPolicy {
@@ -22,6 +24,9 @@ pub struct CsvOptions {
     pub delimiter: Option<u8>,
     /// Missing values: error (default) or drop the row.
     pub missing: MissingPolicy,
+    /// Per-row role columns (weights, offset, groups): read with the data,
+    /// not features. Default none.
+    pub roles: RoleNames,
 }
 
 impl Default for CsvOptions {
@@ -31,6 +36,7 @@ impl Default for CsvOptions {
             features: None,
             delimiter: None,
             missing: MissingPolicy::Error,
+            roles: RoleNames::default(),
         }
     }
 }

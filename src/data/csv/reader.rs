@@ -3,12 +3,13 @@ use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::path::Path;
 
-use crate::data::{DataError, Dataset};
+use crate::data::roles::is_weight;
+use crate::data::{DataError, Dataset, Groups, RowColumns, NUMERIC_ROLES};
 
 use super::buffer::{fill, reserve_rows, BUFFER, SAMPLE_ROWS};
 use super::cell::{cell, cell_bytes, Bad};
 use super::fast::fast_rows;
-use super::header::{choose_columns, parse_header};
+use super::header::{choose_columns, parse_header, Role};
 use super::options::default_delimiter;
 use super::position::{line_of, Tracked};
 use super::{CsvOptions, MissingPolicy};
@@ -112,10 +113,26 @@ fn read_from<R: Read>(
     // Rows.
     let mut x: Vec<f64> = Vec::new();
     let mut y: Vec<f64> = Vec::new();
-    let mut row = vec![0.0; k + 1]; // design row, then the target
+    // Design row, then the target, then the numeric role columns.
+    let mut row = vec![0.0; k + 1 + NUMERIC_ROLES.len()];
     row[0] = 1.0;
     let mut dropped = 0usize;
     let mut seen = 0usize;
+    // Role columns, for kept rows: numeric ones by NUMERIC_ROLES index,
+    // and the group labels.
+    let numeric: Vec<usize> = roles
+        .iter()
+        .filter_map(|r| match r {
+            Role::Numeric(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    let mut role_values: Vec<Vec<f64>> = vec![Vec::new(); NUMERIC_ROLES.len()];
+    let mut labels: Vec<String> = Vec::new();
+    let has_labels = roles.contains(&Role::Label);
+    let mut label = String::new();
+    // The fast path reads design and target only.
+    let reopen = reopen.filter(|_| !opts.roles.any());
     let fast = reopen.and_then(|open| {
         let rest = len.map(|len| len.saturating_sub(header_end));
         fast_rows(open(header_end).ok()?, delimiter, &roles, k, rest)
@@ -139,6 +156,12 @@ fn read_from<R: Read>(
         let text = std::str::from_utf8(rec.as_slice()).ok();
         let mut missing = false;
         for (c, (field, role)) in rec.iter().zip(&roles).enumerate() {
+            if *role == Role::Label {
+                // A CRLF line's CR stays in its last field: not the label's.
+                let field = field.strip_suffix(b"\r").unwrap_or(field);
+                label = String::from_utf8_lossy(field).into_owned();
+                continue;
+            }
             let Some(slot) = role.slot(k) else {
                 continue;
             };
@@ -148,6 +171,15 @@ fn read_from<R: Read>(
                 None => cell_bytes(field, target),
             };
             match value {
+                Ok(v) if slot > k && v < 0.0 && is_weight(NUMERIC_ROLES[slot - k - 1]) => {
+                    return Err(DataError::NegativeWeight {
+                        file: file.into(),
+                        line: line(),
+                        column: header[c].clone(),
+                        role: NUMERIC_ROLES[slot - k - 1],
+                        value: String::from_utf8_lossy(field.trim_ascii()).into_owned(),
+                    })
+                }
                 Ok(v) => row[slot] = v,
                 Err(Bad::Missing) if opts.missing == MissingPolicy::Drop => missing = true,
                 Err(bad) => {
@@ -166,6 +198,12 @@ fn read_from<R: Read>(
         } else {
             x.extend_from_slice(&row[..k]);
             y.push(row[k]);
+            for &i in &numeric {
+                role_values[i].push(row[k + 1 + i]);
+            }
+            if has_labels {
+                labels.push(std::mem::take(&mut label));
+            }
         }
         if seen == SAMPLE_ROWS {
             if let Some(len) = len {
@@ -207,7 +245,52 @@ fn read_from<R: Read>(
     }
     x.shrink_to_fit();
     y.shrink_to_fit();
-    Ok((Dataset::new(names, target, x, y, file.into())?, dropped))
+    let rows = role_columns(opts, &header, &roles, role_values, labels, file)?;
+    let data = Dataset::new(names, target, x, y, file.into())?.with_roles(rows)?;
+    Ok((data, dropped))
+}
+
+/// The role columns read, checked as a whole: weights not all 0, at least
+/// two groups.
+fn role_columns(
+    opts: &CsvOptions,
+    header: &[String],
+    roles: &[Role],
+    mut values: Vec<Vec<f64>>,
+    labels: Vec<String>,
+    file: &str,
+) -> Result<RowColumns, DataError> {
+    let mut out = RowColumns::default();
+    for (c, role) in roles.iter().enumerate() {
+        match *role {
+            Role::Numeric(i) => {
+                let setting = NUMERIC_ROLES[i];
+                let v = std::mem::take(&mut values[i]);
+                if is_weight(setting) && v.iter().all(|&w| w == 0.0) {
+                    return Err(DataError::AllZeroWeights {
+                        file: file.into(),
+                        column: header[c].clone(),
+                        role: setting,
+                    });
+                }
+                *out.numeric_mut(setting) = Some(v);
+            }
+            Role::Label => {
+                let groups = Groups::from_labels(&labels);
+                if groups.count() < 2 {
+                    return Err(DataError::TooFewGroups {
+                        file: file.into(),
+                        column: header[c].clone(),
+                        count: groups.count(),
+                    });
+                }
+                out.groups = Some(groups);
+            }
+            _ => {}
+        }
+    }
+    debug_assert_eq!(opts.roles.named().len(), out.lengths().len());
+    Ok(out)
 }
 
 /// A line with nothing but spaces (or the CR of a blank CRLF line): skipped.
@@ -244,6 +327,7 @@ fn ragged(rec: &::csv::ByteRecord, header: &[String], file: &str, line: u64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::RoleNames;
 
     /// Read `text` the usual way and again with the fast path on, and
     /// check that both give the same data or the same error.
@@ -431,6 +515,38 @@ mod tests {
             .contains("UTF-16"));
         assert!(err("y\n0\n1\n").contains("no feature columns"));
         assert!(err("const,y\n1,0\n2,1\n").contains("\"const\" has the intercept's name"));
+    }
+
+    /// Role columns are read with the rows they belong to: a row dropped
+    /// for a missing value (in a feature or a role column) takes its
+    /// weight, offset and group with it; groups are numbered in order of
+    /// first appearance, their labels taken as they are written.
+    #[test]
+    fn role_columns_follow_their_rows_through_missing_drop() {
+        let text = "x,w,y,o,g\n1,2,0,0.5,b\n2,,1,0,a\n3,1,1,NA,a\n4,3,1,-1, a\n0,1,0,0,b\r\n";
+        let opts = CsvOptions {
+            missing: MissingPolicy::Drop,
+            roles: RoleNames {
+                freq_weights: Some("w".into()),
+                offset: Some("o".into()),
+                groups: Some("g".into()),
+                ..RoleNames::default()
+            },
+            ..Default::default()
+        };
+        let (d, dropped) = read(text.as_bytes(), &opts).unwrap();
+        assert_eq!(dropped, 2);
+        assert_eq!(d.names(), ["const", "x"]);
+        assert_eq!(d.y(), [0.0, 1.0, 0.0]);
+        let r = d.roles();
+        assert_eq!(r.freq_weights.as_deref(), Some(&[2.0, 3.0, 1.0][..]));
+        assert_eq!(r.offset.as_deref(), Some(&[0.5, -1.0, 0.0][..]));
+        assert_eq!(r.var_weights, None);
+        let g = r.groups.as_ref().unwrap();
+        assert_eq!(
+            (g.index.clone(), g.labels.clone()),
+            (vec![0, 1, 0], vec!["b".to_string(), " a".to_string()])
+        );
     }
 
     #[test]
