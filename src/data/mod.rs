@@ -4,7 +4,7 @@ mod dataset;
 mod error;
 mod rank;
 
-pub use self::csv::{read_csv, CsvOptions, MissingPolicy};
+pub use self::csv::{read_columns, read_csv, CsvOptions, MissingPolicy};
 pub use dataset::Dataset;
 pub use error::DataError;
 pub use rank::explain_rank_deficiency;

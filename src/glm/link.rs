@@ -22,6 +22,9 @@ pub trait Link: Sync {
     fn inverse(&self, eta: f64) -> f64;
     /// g'(μ).
     fn deriv(&self, mu: f64) -> f64;
+    /// (g⁻¹)'(η), the derivative of the inverse link, written as
+    /// statsmodels' `inverse_deriv` for the link (prediction's delta method).
+    fn inverse_deriv(&self, eta: f64) -> f64;
 }
 
 /// μ clipped to `[EPS, 1 - EPS]`, statsmodels' `Logit._clean` (NaN stays
@@ -59,6 +62,13 @@ impl Link for Logit {
         let p = clip(mu);
         1.0 / (p * (1.0 - p))
     }
+
+    /// `t / (1 + t)²`, t = `exp(η)` (statsmodels' `Logit.inverse_deriv`).
+    #[inline(always)]
+    fn inverse_deriv(&self, eta: f64) -> f64 {
+        let t = eta.exp();
+        t / ((1.0 + t) * (1.0 + t))
+    }
 }
 
 /// The probit link Φ⁻¹(p), statsmodels' `links.Probit` (a `CDFLink` on
@@ -87,6 +97,12 @@ impl Link for Probit {
     #[inline(always)]
     fn deriv(&self, mu: f64) -> f64 {
         1.0 / normal::pdf(normal::ppf(clip(mu)))
+    }
+
+    /// `norm.pdf(η)` (statsmodels' `CDFLink.inverse_deriv`).
+    #[inline(always)]
+    fn inverse_deriv(&self, eta: f64) -> f64 {
+        normal::pdf(eta)
     }
 }
 
@@ -119,6 +135,12 @@ impl Link for CLogLog {
         let p = clip(mu);
         1.0 / ((p - 1.0) * (1.0 - p).ln())
     }
+
+    /// `exp(η - exp(η))` (statsmodels' `CLogLog.inverse_deriv`).
+    #[inline(always)]
+    fn inverse_deriv(&self, eta: f64) -> f64 {
+        (eta - eta.exp()).exp()
+    }
 }
 
 /// The log-log link -log(-log(p)), statsmodels' `links.LogLog`.
@@ -148,6 +170,12 @@ impl Link for LogLog {
     fn deriv(&self, mu: f64) -> f64 {
         let p = clip(mu);
         -1.0 / (p * p.ln())
+    }
+
+    /// `exp(-exp(-η) - η)` (statsmodels' `LogLog.inverse_deriv`).
+    #[inline(always)]
+    fn inverse_deriv(&self, eta: f64) -> f64 {
+        (-(-eta).exp() - eta).exp()
     }
 }
 
@@ -194,6 +222,12 @@ impl Link for Cauchy {
     #[inline(always)]
     fn deriv(&self, mu: f64) -> f64 {
         1.0 / cauchy_pdf(cauchy_ppf(clip(mu)))
+    }
+
+    /// `cauchy.pdf(η)` (statsmodels' `CDFLink.inverse_deriv`).
+    #[inline(always)]
+    fn inverse_deriv(&self, eta: f64) -> f64 {
+        cauchy_pdf(eta)
     }
 }
 

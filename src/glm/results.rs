@@ -74,6 +74,12 @@ pub struct GlmFit {
     /// Link name as statsmodels prints it in "Link Function:" (`Logit`,
     /// `Probit`, `CLogLog`, `LogLog`, `Cauchy`). Added after `time_s`.
     pub link: &'static str,
+    /// The k × k covariance of `params` (nonrobust: `normalized_cov_params`
+    /// × scale, scale = 1), rows as lists. Not serialized. Added by issue 14's
+    /// prediction part (helper h) for `--save-model`; the covariance-type
+    /// part adds its own `cov_params`: keep that one.
+    #[serde(skip)]
+    pub cov_params: Vec<Vec<f64>>,
     /// Fitted probabilities μ at the estimates (not serialized).
     #[serde(skip)]
     pub mu: Vec<f64>,
@@ -284,6 +290,7 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
     }
 
     Ok(GlmFit {
+        cov_params: irls.normalized_cov.chunks(k).map(<[f64]>::to_vec).collect(),
         names,
         params,
         bse,
