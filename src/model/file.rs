@@ -266,3 +266,106 @@ impl Keys<'_> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> SavedModel {
+        SavedModel {
+            format: FORMAT.into(),
+            version: VERSION,
+            kind: ModelKind::Glm,
+            names: vec!["const".into(), "x1".into()],
+            params: vec![0.5, -1.25],
+            link: LinkKind::CLogLog,
+            cov_type: Some("nonrobust".into()),
+            cov_params: Some(vec![vec![0.25, 0.125], vec![0.125, 0.5]]),
+            offset: Some("off".into()),
+            target: "y".into(),
+        }
+    }
+
+    /// The model's JSON with `edit` applied to its object.
+    fn edited(edit: impl FnOnce(&mut Map<String, Value>)) -> String {
+        let mut v: Value = serde_json::from_str(&model().to_json()).unwrap();
+        edit(v.as_object_mut().unwrap());
+        v.to_string()
+    }
+
+    #[test]
+    fn round_trips_through_json_with_the_link_in_lower_case() {
+        let text = model().to_json();
+        assert!(text.contains("\"link\": \"cloglog\""), "{text}");
+        assert_eq!(SavedModel::from_json(&text, "m.json"), Ok(model()));
+    }
+
+    #[test]
+    fn ignores_keys_it_does_not_know() {
+        let text = edited(|o| {
+            o.insert("added_later".into(), Value::from(3));
+        });
+        assert_eq!(SavedModel::from_json(&text, "m.json"), Ok(model()));
+    }
+
+    #[test]
+    fn rejects_ill_typed_keys_naming_them() {
+        let text = edited(|o| {
+            o.insert("params".into(), Value::from("0.5"));
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert!(
+            matches!(e, ModelError::BadKey { key: "params", .. }),
+            "{e:?}"
+        );
+        let text = edited(|o| {
+            o.remove("cov_params");
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ModelError::MissingKey {
+                    key: "cov_params",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn rejects_inconsistent_shapes() {
+        for edit in [
+            (|o: &mut Map<String, Value>| {
+                o.insert("params".into(), serde_json::json!([1.0]));
+            }) as fn(&mut Map<String, Value>),
+            |o| {
+                o.insert("cov_params".into(), serde_json::json!([[1.0, 0.0]]));
+            },
+            |o| {
+                o.insert("names".into(), serde_json::json!(["x1", "const"]));
+            },
+        ] {
+            let e = SavedModel::from_json(&edited(edit), "m.json").unwrap_err();
+            assert!(matches!(e, ModelError::Shape { .. }), "{e:?}");
+            assert!(e.to_string().starts_with("m.json: "), "{e}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_newer_version_saying_which_it_reads() {
+        let text = edited(|o| {
+            o.insert("version".into(), Value::from(VERSION + 1));
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert_eq!(
+            e,
+            ModelError::TooNew {
+                file: "m.json".into(),
+                found: VERSION + 1,
+                reads: VERSION
+            }
+        );
+    }
+}

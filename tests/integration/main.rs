@@ -8,6 +8,7 @@ mod limits;
 mod nn;
 mod output;
 mod plots;
+mod predict;
 mod repeat;
 mod simulate;
 mod support;
