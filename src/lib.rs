@@ -10,6 +10,8 @@
 //!   statsmodels summary table.
 //! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
 //! - [`math`]: the scalar maths several parts share (sigmoid, X·β, log-likelihood).
+//! - [`model`]: a fitted model saved as JSON, and read back to predict
+//!   ([`glm::predict`]).
 //! - [`compare`]: both fits side by side; [`repeat`]: Monte Carlo study.
 //! - [`plot`]: SVG pictures, rendered to strings.
 //! - [`par`]: threads and SIMD dispatch for the passes over the rows.
@@ -25,6 +27,7 @@ mod error_kind;
 pub mod glm;
 pub mod math;
 pub mod memory;
+pub mod model;
 pub mod nn;
 pub mod numfmt;
 pub mod par;

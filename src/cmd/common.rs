@@ -147,7 +147,7 @@ pub struct DataArgs {
     pub sim: SimArgs,
 }
 
-fn parse_delimiter(s: &str) -> Result<u8, String> {
+pub(super) fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "\\t" | "tab" => Ok(b'\t'),
         _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),

@@ -3,10 +3,12 @@
 use anyhow::Context;
 use logreg::data::{explain_rank_deficiency, Dataset};
 use logreg::glm::{fit_with, summary, GlmError, SummaryTime};
+use logreg::model::SavedModel;
 
 use super::common::{CovArgs, DataArgs, GlmArgs, ModelArgs};
-use super::output::print;
-use super::output_args::JsonArg;
+use super::output::print_then;
+use super::output_args::{JsonArg, SaveModelArg};
+use super::preflight::Preflight;
 use super::{Global, UsageError};
 
 /// Fit logistic regression (Binomial family, logit link) by Fisher scoring,
@@ -42,6 +44,8 @@ pub struct Args {
     pub cov: CovArgs,
     #[command(flatten)]
     pub json: JsonArg,
+    #[command(flatten)]
+    pub save_model: SaveModelArg,
 }
 
 /// Date and Time for the summary: SOURCE_DATE_EPOCH (UTC) when set, so that
@@ -87,6 +91,10 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     if a.data.data.is_none() {
         a.data.sim.check_enough_rows()?;
     }
+    Preflight::default()
+        .input("--data", a.data.data.as_deref())
+        .file("--save-model", a.save_model.path.as_deref())
+        .check()?;
     let loaded = a
         .data
         .load_roles(g, a.model.roles(a.cov.groups.as_deref()))?;
@@ -96,11 +104,12 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     for w in &fit.warnings {
         diag!("warning: {w}");
     }
-    match when {
-        None => {
-            let json = serde_json::to_string(&fit).context("serializing the fit")?;
-            print(&(json + "\n"))
-        }
-        Some(when) => print(&(summary(&fit, data.target(), when) + "\n")),
-    }
+    let result = match when {
+        None => serde_json::to_string(&fit).context("serializing the fit")? + "\n",
+        Some(when) => summary(&fit, data.target(), when) + "\n",
+    };
+    print_then(&result, || {
+        a.save_model
+            .write(|| SavedModel::from_glm(&fit, a.model.offset.as_deref()))
+    })
 }

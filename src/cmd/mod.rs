@@ -30,6 +30,7 @@ mod interrupt;
 mod nn;
 mod output;
 mod output_args;
+mod predict;
 mod preflight;
 mod repeat;
 mod simulate;
@@ -88,6 +89,8 @@ pub enum Command {
     Demo(demo::Args),
     /// Monte Carlo: repeat the comparison on fresh data many times and summarise.
     Repeat(repeat::Args),
+    /// Predict with a saved model (glm/nn --save-model) on new data: CSV of mean, its standard error and interval, linpred.
+    Predict(predict::Args),
 }
 
 /// `--seed`: a whole number from 0 to 2^64 - 1.
@@ -157,6 +160,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(a) => compare::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Repeat(a) => repeat::run(&g, a),
+        Command::Predict(a) => predict::run(&g, a),
     }
 }
 
@@ -206,7 +210,7 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
 /// ([`UsageError`], [`Interrupted`] and the library's typed errors); anything
 /// else, such as an I/O error while writing the results, is a failure (exit 1).
 fn kind(e: &anyhow::Error) -> ErrorKind {
-    use logreg::{compare, data, glm, nn, repeat, simulate};
+    use logreg::{compare, data, glm, model, nn, repeat, simulate};
     for c in e.chain() {
         if c.is::<UsageError>() {
             return ErrorKind::BadInput;
@@ -218,6 +222,7 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<simulate::SimError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<glm::GlmError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<model::ModelError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<repeat::RepeatError>().map(|e| e.kind()))

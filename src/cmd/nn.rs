@@ -4,12 +4,13 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use logreg::glm::{self, GlmConfig};
+use logreg::model::SavedModel;
 use logreg::nn::{render, train_spec, train_spec_with, Record, TraceRows};
 use logreg::plot;
 
 use super::common::{parse_count, DataArgs, ModelArgs, TrainArgs};
 use super::output::{print_then, write_plots, Output};
-use super::output_args::{JsonArg, PlotsArg};
+use super::output_args::{JsonArg, PlotsArg, SaveModelArg};
 use super::preflight::Preflight;
 use super::{Global, UsageError};
 
@@ -42,6 +43,8 @@ pub struct Args {
     pub json: JsonArg,
     #[command(flatten)]
     pub plots: PlotsArg,
+    #[command(flatten)]
+    pub save_model: SaveModelArg,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -56,6 +59,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .input("--data", a.data.data.as_deref())
         .file("--trace", a.trace.as_deref())
         .plots("--plots", a.plots.dir.as_deref(), &PLOTS)
+        .file("--save-model", a.save_model.path.as_deref())
         .check()?;
     let loaded = a.data.load_roles(g, a.model.roles(None))?;
     let spec = a.model.spec(&loaded.data);
@@ -111,6 +115,16 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     let write_files = || {
         traced?;
+        // Link and offset column: logit and none until `nn --link` and
+        // `--offset` exist; then pass the command's here.
+        a.save_model.write(|| {
+            SavedModel::from_nn(
+                &fit,
+                a.model.link.kind(),
+                a.model.offset.as_deref(),
+                loaded.data.target(),
+            )
+        })?;
         match &a.plots.dir {
             Some(dir) => write_plots(dir, &plots),
             None => Ok(()),

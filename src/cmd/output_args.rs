@@ -23,3 +23,27 @@ pub struct PlotsArg {
     )]
     pub dir: Option<PathBuf>,
 }
+
+/// `--save-model FILE`: the fitted model as JSON, for `logreg predict`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SaveModelArg {
+    /// Save the fitted model as JSON to FILE, for `logreg predict` (written
+    /// whole or not at all, after the result is printed).
+    #[arg(
+        id = "save_model",
+        long = "save-model",
+        value_name = "FILE",
+        help_heading = "Output"
+    )]
+    pub path: Option<PathBuf>,
+}
+
+impl SaveModelArg {
+    /// Write `model` to the file, if one was asked for.
+    pub fn write(&self, model: impl FnOnce() -> logreg::model::SavedModel) -> anyhow::Result<()> {
+        match &self.path {
+            Some(path) => super::output::write_atomic(path, model().to_json().as_bytes()),
+            None => Ok(()),
+        }
+    }
+}

@@ -83,6 +83,16 @@ pub enum DataError {
         available: Vec<String>,
     },
 
+    /// A column that the model needs (a feature or its offset) is not in
+    /// the header of the new data (`logreg predict`).
+    #[error("{file}: line {line}: no column {}, which the model needs; the columns are {}{}", Shown(.name), Listed(.available), delimiter_hint(.available))]
+    NoColumn {
+        file: String,
+        line: u64,
+        name: String,
+        available: Vec<String>,
+    },
+
     /// The features include the target.
     #[error("{file}: column {} is both the target and a feature", Shown(.name))]
     TargetIsFeature { file: String, name: String },

@@ -5,7 +5,7 @@ mod error;
 mod rank;
 mod roles;
 
-pub use self::csv::{read_csv, CsvOptions, MissingPolicy};
+pub use self::csv::{read_columns, read_csv, CsvOptions, MissingPolicy};
 pub use dataset::Dataset;
 pub use error::DataError;
 pub use rank::explain_rank_deficiency;

@@ -10,6 +10,8 @@
 //! - [`CovType`]: the covariance of the estimates (nonrobust, HC0–HC3,
 //!   cluster);
 //! - [`GlmFit`]: the statistics; [`summary()`]: statsmodels' table;
+//! - [`predict()`]: predictions of a saved model on new data, with
+//!   statsmodels' `get_prediction` standard errors and intervals;
 //! - [`pyfmt`]: Python's number formatting, which the table needs.
 mod config;
 mod covariance;
@@ -21,6 +23,7 @@ pub mod link;
 mod link_kind;
 mod normal;
 mod options;
+mod predict;
 pub mod pyfmt;
 mod qr;
 #[cfg(test)]
@@ -38,5 +41,6 @@ pub use fit::{fit, fit_family, fit_with};
 pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 pub use link_kind::{LinkKind, UnknownLink};
 pub use options::{GlmOptions, Rows};
+pub use predict::{predict, Prediction};
 pub use results::GlmFit;
 pub use summary::{summary, SummaryTime};

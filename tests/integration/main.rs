@@ -10,6 +10,7 @@ mod network_options;
 mod nn;
 mod output;
 mod plots;
+mod predict;
 mod repeat;
 mod simulate;
 mod support;

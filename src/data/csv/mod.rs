@@ -35,15 +35,18 @@
 //! | `cell.rs` | the cell rule: what one field becomes (value, missing, error) |
 //! | `buffer.rs` | the sizing rule: buffer sizes, filling a buffer, reserving the matrix |
 //! | `reader.rs` | [`read_csv`]: the general row reader |
+//! | `columns.rs` | [`read_columns`]: named columns only, for `predict` (no target) |
 //! | `fast.rs` | the fast path for plain numeric rows |
 //! | `position.rs` | line-position tracking for messages |
 mod buffer;
 mod cell;
+mod columns;
 mod fast;
 mod header;
 mod options;
 mod position;
 mod reader;
 
+pub use columns::read_columns;
 pub use options::{CsvOptions, MissingPolicy};
 pub use reader::read_csv;

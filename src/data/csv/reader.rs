@@ -294,12 +294,17 @@ fn role_columns(
 }
 
 /// A line with nothing but spaces (or the CR of a blank CRLF line): skipped.
-fn is_blank(rec: &::csv::ByteRecord) -> bool {
+pub(super) fn is_blank(rec: &::csv::ByteRecord) -> bool {
     rec.len() == 1 && rec[0].trim_ascii().is_empty()
 }
 
 /// The error for a row whose field count differs from the header's.
-fn ragged(rec: &::csv::ByteRecord, header: &[String], file: &str, line: u64) -> DataError {
+pub(super) fn ragged(
+    rec: &::csv::ByteRecord,
+    header: &[String],
+    file: &str,
+    line: u64,
+) -> DataError {
     let (found, expected) = (rec.len(), header.len());
     let multiline = rec.as_slice().contains(&b'\n');
     if found < expected {

@@ -1,0 +1,49 @@
+//! Why a model file cannot be read: [`ModelError`], one line naming the file
+//! and what is wrong.
+use crate::ErrorKind;
+
+/// A model file that cannot be used, or a prediction that does not fit the
+/// model. Every variant is bad input (exit 2).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// The file cannot be read.
+    #[error("{file}: cannot read the model: {reason}")]
+    Io { file: String, reason: String },
+    /// The file is not JSON.
+    #[error("{file}: not a logreg model file (not JSON: {reason})")]
+    NotJson { file: String, reason: String },
+    /// JSON, but without `"format": "logreg-model"`.
+    #[error("{file}: not a logreg model file (no \"format\": \"logreg-model\" key)")]
+    NotAModel { file: String },
+    /// A version newer than this logreg reads.
+    #[error("{file}: model file version {found} is newer than this logreg reads (versions 1 to {reads}); use a newer logreg")]
+    TooNew {
+        file: String,
+        found: u64,
+        reads: u64,
+    },
+    /// A key that must be there is not.
+    #[error("{file}: model file has no {key:?} key")]
+    MissingKey { file: String, key: &'static str },
+    /// A key holds the wrong type of value.
+    #[error("{file}: model file key {key:?} must be {expected}")]
+    BadKey {
+        file: String,
+        key: &'static str,
+        expected: &'static str,
+    },
+    /// Lengths or shapes that do not agree.
+    #[error("{file}: model file is inconsistent: {what}")]
+    Shape { file: String, what: String },
+    /// A link name this logreg does not know.
+    #[error("{file}: model file key \"link\": unknown link {link:?}; the links are logit, probit, cloglog, loglog, cauchy")]
+    UnknownLink { file: String, link: String },
+}
+
+impl ModelError {
+    /// Always [`ErrorKind::BadInput`]: the file (or the data given with it)
+    /// is what must change.
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::BadInput
+    }
+}

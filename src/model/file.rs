@@ -1,0 +1,371 @@
+//! [`SavedModel`]: the model file's contents, written by `--save-model` and
+//! checked key by key when read back.
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::glm::{GlmFit, LinkKind};
+use crate::nn::NnFit;
+
+use super::ModelError;
+
+/// The `format` key's value: what marks a JSON file as a logreg model.
+pub const FORMAT: &str = "logreg-model";
+
+/// The file-format version this logreg writes; it reads 1 to this.
+pub const VERSION: u64 = 1;
+
+/// Which fit made the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    /// `logreg glm`: carries the covariance, so predictions have standard errors.
+    Glm,
+    /// `logreg nn`: the trained network's coefficients, no covariance.
+    Nn,
+}
+
+/// A fitted model, as saved. Keys in file order; see the module docs for
+/// the compatibility rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedModel {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The file-format version, [`VERSION`] when written by this logreg.
+    pub version: u64,
+    /// `glm` or `nn`.
+    pub kind: ModelKind,
+    /// Design column names, the intercept `const` first, then the features
+    /// in the order of `params`.
+    pub names: Vec<String>,
+    /// Coefficients, one per name.
+    pub params: Vec<f64>,
+    /// The link, lower case (`logit`, `probit`, `cloglog`, `loglog`, `cauchy`).
+    #[serde(serialize_with = "link_lower")]
+    pub link: LinkKind,
+    /// The covariance type of `cov_params` (`nonrobust`, `HC0`, ...); glm only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cov_type: Option<String>,
+    /// The k × k covariance of `params`, rows as lists; glm only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cov_params: Option<Vec<Vec<f64>>>,
+    /// The offset column's name, read from the new data by `predict`; null
+    /// when the fit had none.
+    pub offset: Option<String>,
+    /// The target column the model was fitted to (not needed to predict).
+    pub target: String,
+}
+
+fn link_lower<S: serde::Serializer>(link: &LinkKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&link.name().to_lowercase())
+}
+
+impl SavedModel {
+    /// The model of a GLM fit. `offset` is the offset column the fit used
+    /// (the command passes its `--offset`). The link comes from the fit;
+    /// the covariance is the fit's `cov_params`, of type `nonrobust`.
+    pub fn from_glm(fit: &GlmFit, offset: Option<&str>) -> SavedModel {
+        SavedModel {
+            format: FORMAT.into(),
+            version: VERSION,
+            kind: ModelKind::Glm,
+            names: fit.names.clone(),
+            params: fit.params.clone(),
+            link: fit.link.parse().unwrap_or_default(),
+            cov_type: Some(fit.cov_type.name().into()),
+            cov_params: Some(fit.cov_params.clone()),
+            offset: offset.map(str::to_string),
+            target: fit.target.clone(),
+        }
+    }
+
+    /// The model of a trained network: its coefficients on the original
+    /// scale, `link` the link whose inverse is its activation.
+    pub fn from_nn(fit: &NnFit, link: LinkKind, offset: Option<&str>, target: &str) -> SavedModel {
+        SavedModel {
+            format: FORMAT.into(),
+            version: VERSION,
+            kind: ModelKind::Nn,
+            names: fit.names.clone(),
+            params: fit.params.clone(),
+            link,
+            cov_type: None,
+            cov_params: None,
+            offset: offset.map(str::to_string),
+            target: target.into(),
+        }
+    }
+
+    /// The model as pretty-printed JSON, with a final newline.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a model serializes") + "\n"
+    }
+
+    /// Read a model file's text; `path` names the file in messages. Checks,
+    /// in this order: JSON, the `format` key, the `version`, each key's
+    /// presence and type, the link's name, and that the lengths agree.
+    pub fn from_json(text: &str, path: &str) -> Result<SavedModel, ModelError> {
+        let file = || path.to_string();
+        let value: Value = serde_json::from_str(text).map_err(|e| ModelError::NotJson {
+            file: file(),
+            reason: e.to_string(),
+        })?;
+        let obj = match value.as_object() {
+            Some(o) if o.get("format").and_then(Value::as_str) == Some(FORMAT) => o,
+            _ => return Err(ModelError::NotAModel { file: file() }),
+        };
+        let keys = Keys { obj, file: path };
+        let version = keys
+            .get("version")?
+            .as_u64()
+            .filter(|&v| v >= 1)
+            .ok_or_else(|| keys.bad("version", "a whole number from 1"))?;
+        if version > VERSION {
+            return Err(ModelError::TooNew {
+                file: file(),
+                found: version,
+                reads: VERSION,
+            });
+        }
+        let kind = match keys.get("kind")?.as_str() {
+            Some("glm") => ModelKind::Glm,
+            Some("nn") => ModelKind::Nn,
+            _ => return Err(keys.bad("kind", "\"glm\" or \"nn\"")),
+        };
+        let names = keys.strings("names")?;
+        let params = keys.numbers(keys.get("params")?, "params", "a list of numbers")?;
+        let link_name = keys.string("link")?;
+        let link = link_name
+            .parse::<LinkKind>()
+            .map_err(|_| ModelError::UnknownLink {
+                file: file(),
+                link: link_name,
+            })?;
+        let offset = match keys.get("offset")? {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            _ => return Err(keys.bad("offset", "a column name or null")),
+        };
+        let target = keys.string("target")?;
+        let (cov_type, cov_params) = match kind {
+            ModelKind::Glm => (
+                Some(keys.string("cov_type")?),
+                Some(keys.matrix("cov_params")?),
+            ),
+            ModelKind::Nn => (None, None),
+        };
+        let model = SavedModel {
+            format: FORMAT.into(),
+            version,
+            kind,
+            names,
+            params,
+            link,
+            cov_type,
+            cov_params,
+            offset,
+            target,
+        };
+        model.check_shapes(path)?;
+        Ok(model)
+    }
+
+    /// Names and params of one length, at least the intercept, `const`
+    /// first; cov_params k × k.
+    fn check_shapes(&self, path: &str) -> Result<(), ModelError> {
+        let shape = |what: String| ModelError::Shape {
+            file: path.into(),
+            what,
+        };
+        let k = self.params.len();
+        if self.names.len() != k {
+            return Err(shape(format!("{} names but {k} params", self.names.len())));
+        }
+        if self.names.first().map(String::as_str) != Some("const") {
+            return Err(shape(
+                "the first name must be \"const\" (the intercept)".into(),
+            ));
+        }
+        if let Some(cov) = &self.cov_params {
+            if cov.len() != k || cov.iter().any(|row| row.len() != k) {
+                let cols = cov.first().map_or(0, Vec::len);
+                return Err(shape(format!(
+                    "cov_params is {} x {cols}, not {k} x {k} for {k} params",
+                    cov.len()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The keys of a model file's object, looked up with messages naming them.
+struct Keys<'a> {
+    obj: &'a Map<String, Value>,
+    file: &'a str,
+}
+
+impl Keys<'_> {
+    fn get(&self, key: &'static str) -> Result<&Value, ModelError> {
+        self.obj.get(key).ok_or_else(|| ModelError::MissingKey {
+            file: self.file.into(),
+            key,
+        })
+    }
+
+    fn bad(&self, key: &'static str, expected: &'static str) -> ModelError {
+        ModelError::BadKey {
+            file: self.file.into(),
+            key,
+            expected,
+        }
+    }
+
+    fn string(&self, key: &'static str) -> Result<String, ModelError> {
+        self.get(key)?
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| self.bad(key, "a string"))
+    }
+
+    fn strings(&self, key: &'static str) -> Result<Vec<String>, ModelError> {
+        let expected = "a list of strings";
+        let list = self
+            .get(key)?
+            .as_array()
+            .ok_or_else(|| self.bad(key, expected))?;
+        list.iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| self.bad(key, expected))
+            })
+            .collect()
+    }
+
+    /// A list of numbers (`value` is the key's value or one row of it).
+    fn numbers(
+        &self,
+        value: &Value,
+        key: &'static str,
+        expected: &'static str,
+    ) -> Result<Vec<f64>, ModelError> {
+        let list = value.as_array().ok_or_else(|| self.bad(key, expected))?;
+        list.iter()
+            .map(|v| v.as_f64().ok_or_else(|| self.bad(key, expected)))
+            .collect()
+    }
+
+    fn matrix(&self, key: &'static str) -> Result<Vec<Vec<f64>>, ModelError> {
+        let expected = "a list of lists of numbers";
+        let rows = self
+            .get(key)?
+            .as_array()
+            .ok_or_else(|| self.bad(key, expected))?;
+        rows.iter()
+            .map(|r| self.numbers(r, key, expected))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> SavedModel {
+        SavedModel {
+            format: FORMAT.into(),
+            version: VERSION,
+            kind: ModelKind::Glm,
+            names: vec!["const".into(), "x1".into()],
+            params: vec![0.5, -1.25],
+            link: LinkKind::CLogLog,
+            cov_type: Some("nonrobust".into()),
+            cov_params: Some(vec![vec![0.25, 0.125], vec![0.125, 0.5]]),
+            offset: Some("off".into()),
+            target: "y".into(),
+        }
+    }
+
+    /// The model's JSON with `edit` applied to its object.
+    fn edited(edit: impl FnOnce(&mut Map<String, Value>)) -> String {
+        let mut v: Value = serde_json::from_str(&model().to_json()).unwrap();
+        edit(v.as_object_mut().unwrap());
+        v.to_string()
+    }
+
+    #[test]
+    fn round_trips_through_json_with_the_link_in_lower_case() {
+        let text = model().to_json();
+        assert!(text.contains("\"link\": \"cloglog\""), "{text}");
+        assert_eq!(SavedModel::from_json(&text, "m.json"), Ok(model()));
+    }
+
+    #[test]
+    fn ignores_keys_it_does_not_know() {
+        let text = edited(|o| {
+            o.insert("added_later".into(), Value::from(3));
+        });
+        assert_eq!(SavedModel::from_json(&text, "m.json"), Ok(model()));
+    }
+
+    #[test]
+    fn rejects_ill_typed_keys_naming_them() {
+        let text = edited(|o| {
+            o.insert("params".into(), Value::from("0.5"));
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert!(
+            matches!(e, ModelError::BadKey { key: "params", .. }),
+            "{e:?}"
+        );
+        let text = edited(|o| {
+            o.remove("cov_params");
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ModelError::MissingKey {
+                    key: "cov_params",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn rejects_inconsistent_shapes() {
+        for edit in [
+            (|o: &mut Map<String, Value>| {
+                o.insert("params".into(), serde_json::json!([1.0]));
+            }) as fn(&mut Map<String, Value>),
+            |o| {
+                o.insert("cov_params".into(), serde_json::json!([[1.0, 0.0]]));
+            },
+            |o| {
+                o.insert("names".into(), serde_json::json!(["x1", "const"]));
+            },
+        ] {
+            let e = SavedModel::from_json(&edited(edit), "m.json").unwrap_err();
+            assert!(matches!(e, ModelError::Shape { .. }), "{e:?}");
+            assert!(e.to_string().starts_with("m.json: "), "{e}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_newer_version_saying_which_it_reads() {
+        let text = edited(|o| {
+            o.insert("version".into(), Value::from(VERSION + 1));
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert_eq!(
+            e,
+            ModelError::TooNew {
+                file: "m.json".into(),
+                found: VERSION + 1,
+                reads: VERSION
+            }
+        );
+    }
+}
