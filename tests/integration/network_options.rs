@@ -123,3 +123,35 @@ fn nn_meets_glm_for_cloglog_with_weights_and_offset() {
         .fold(0.0, f64::max);
     assert!(d < MATCH_TOL, "|GLM - NN| = {d:e}: glm {glm:?}, nn {nn:?}");
 }
+
+/// The table's header names a link other than logit, and only then (the
+/// lecture's header stays as it was).
+#[test]
+fn compare_header_names_a_link_other_than_logit() {
+    let header = |link: &str| {
+        let mut a = vec!["compare".to_string()];
+        a.extend(modechoice(&[
+            "--link",
+            link,
+            "--standardize",
+            "--steps",
+            "10",
+        ]));
+        logreg(&a)
+            .ok()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        header("cauchy").ends_with("(sgd, lr 0.1), link Cauchy"),
+        "{}",
+        header("cauchy")
+    );
+    assert!(
+        header("logit").ends_with("(sgd, lr 0.1)"),
+        "{}",
+        header("logit")
+    );
+}
