@@ -350,3 +350,14 @@ fn out_is_written_whole_and_never_replaces_the_input() {
     );
     assert_eq!(std::fs::read(&data).unwrap(), before);
 }
+
+#[test]
+fn save_model_path_is_checked_before_the_work() {
+    let dir = temp_dir("save-model-preflight");
+    let path = dir.join("no-such-folder/m.json").display().to_string();
+    for cmd in ["glm", "nn"] {
+        let r = logreg(&[cmd, "--save-model", &path]);
+        assert_one_line_error(&r, &["--save-model", "does not exist"]);
+        assert_eq!(r.stdout(), "", "the work ran\n{}", r.describe());
+    }
+}
