@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
-use logreg::glm::{GlmConfig, GlmOptions, LinkKind};
+use logreg::glm::{CovType, GlmConfig, GlmOptions, LinkKind};
 use logreg::nn::{Activation, ModelSpec, OptimizerKind, Precision, Record, TrainConfig};
 use logreg::simulate::{simulate, SimConfig, Simulated};
 
@@ -535,19 +535,16 @@ impl CovArgs {
 
     /// Set the covariance of `opts` for `data` (its groups read from
     /// --groups).
-    pub fn apply(&self, opts: GlmOptions, _data: &Dataset) -> anyhow::Result<GlmOptions> {
-        // The covariance types other than nonrobust come with the
-        // covariance code of issue 14 (GlmOptions::cov_type and ::groups),
-        // merged separately: until then they are refused here.
-        match self.cov_type {
-            CovTypeArg::Nonrobust => Ok(opts),
-            t => Err(UsageError(format!(
-                "--cov-type {}: not in this build",
-                clap::ValueEnum::to_possible_value(&t)
-                    .map(|v| v.get_name().to_string())
-                    .unwrap_or_default()
-            ))
-            .into()),
-        }
+    pub fn apply(&self, mut opts: GlmOptions, data: &Dataset) -> anyhow::Result<GlmOptions> {
+        opts.cov_type = match self.cov_type {
+            CovTypeArg::Nonrobust => CovType::Nonrobust,
+            CovTypeArg::Hc0 => CovType::HC0,
+            CovTypeArg::Hc1 => CovType::HC1,
+            CovTypeArg::Hc2 => CovType::HC2,
+            CovTypeArg::Hc3 => CovType::HC3,
+            CovTypeArg::Cluster => CovType::Cluster,
+        };
+        opts.groups = data.roles().groups.as_ref().map(|g| g.index.clone());
+        Ok(opts)
     }
 }

@@ -9,39 +9,25 @@ use serde::Deserialize;
 use crate::glm::{args_in, assert_matches_statsmodels, mask_noise_coefs, run_json, Fixture};
 use crate::support::{fixtures, logreg, temp_dir};
 
-/// Cases the binary of this branch cannot run yet: their `--cov-type` needs
-/// the covariance code of issue 14 (GlmOptions::cov_type and ::groups),
-/// merged separately. Empty this list once it is in.
-const NEEDS_COVARIANCE_CODE: [&str; 8] = [
-    "cov_HC0",
-    "cov_HC0_freq_weights",
-    "cov_HC0_probit",
-    "cov_HC1",
-    "cov_HC2",
-    "cov_HC3",
-    "cov_HC3_var_weights",
-    "cov_cluster",
-];
-
 fn options_dir() -> PathBuf {
     fixtures().join("glm").join("options")
 }
 
-/// An option fixture, and the link's name as statsmodels prints it.
+/// An option fixture, and its link as `--link` names it (the JSON's
+/// spelling; the summary prints statsmodels' class name).
 #[derive(Debug, Deserialize)]
 struct OptionFixture {
-    link_statsmodels: String,
+    link: String,
     #[serde(flatten)]
     fixture: Fixture,
 }
 
-/// Every option fixture this branch can run, by file name.
+/// Every option fixture, by file name.
 fn cases() -> Vec<OptionFixture> {
     let mut names: Vec<String> = std::fs::read_dir(options_dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
-        .filter(|n| !NEEDS_COVARIANCE_CODE.contains(&n.as_str()))
         .collect();
     names.sort();
     let cases: Vec<OptionFixture> = names
@@ -52,8 +38,8 @@ fn cases() -> Vec<OptionFixture> {
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         })
         .collect();
-    // Links (5), weights (2), offset, combined, nonrobust, predict (2).
-    assert!(cases.len() >= 12, "option fixtures missing: {names:?}");
+    // Links (5), weights (2), offset, combined, covariances (9), predict (2).
+    assert!(cases.len() >= 20, "option fixtures missing: {names:?}");
     cases
 }
 
@@ -63,7 +49,7 @@ fn matches_statsmodels_for_links_weights_and_offsets() {
         let (j, _) = run_json(&args_in(&options_dir(), &fx.fixture, &["--json"]));
         let c = &fx.fixture.case;
         assert_matches_statsmodels(c, &j, &fx.fixture.results);
-        assert_eq!(j.link, fx.link_statsmodels, "{c}: link");
+        assert_eq!(j.link, fx.link, "{c}: link");
     }
 }
 

@@ -108,28 +108,38 @@ fn assert_one_line_error(r: &Run, parts: &[&str]) {
     }
 }
 
+/// `glm --save-model` with the fixture's own flags, then `predict` on its
+/// new data: statsmodels' get_prediction frame, for the logit and for
+/// probit with an offset.
 #[test]
-fn predict_logit_matches_statsmodels_get_prediction() {
-    let fx = case("predict_logit");
-    let dir = temp_dir("predict-logit");
-    let model = save_glm_model(&fx, &dir);
-    let p = &fx["prediction"];
-    let out = run_predict(&model, &args_in_fixture_dir(&p["args"])).ok();
-    let (header, cols) = parse_csv(&out);
-    let want: Vec<String> = p["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().into())
-        .collect();
-    assert_eq!(header, want);
-    for (name, got) in header.iter().zip(&cols) {
-        let rtol = if matches!(name.as_str(), "mean" | "linpred") {
-            MEAN_RTOL
-        } else {
-            SE_RTOL
-        };
-        assert_close(name, got, &floats(&p[name.as_str()]), rtol);
+fn fit_save_predict_matches_statsmodels_get_prediction() {
+    for name in ["predict_logit", "predict_offset"] {
+        let fx = case(name);
+        let dir = temp_dir(name);
+        let model = save_glm_model(&fx, &dir);
+        let p = &fx["prediction"];
+        let out = run_predict(&model, &args_in_fixture_dir(&p["args"])).ok();
+        let (header, cols) = parse_csv(&out);
+        let want: Vec<String> = p["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().into())
+            .collect();
+        assert_eq!(header, want, "{name}");
+        for (col, got) in header.iter().zip(&cols) {
+            let rtol = if matches!(col.as_str(), "mean" | "linpred") {
+                MEAN_RTOL
+            } else {
+                SE_RTOL
+            };
+            assert_close(
+                &format!("{name} {col}"),
+                got,
+                &floats(&p[col.as_str()]),
+                rtol,
+            );
+        }
     }
 }
 
