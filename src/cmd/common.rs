@@ -518,6 +518,20 @@ pub struct CovArgs {
     pub groups: Option<String>,
 }
 
+impl CovTypeArg {
+    /// The library's covariance type.
+    pub fn kind(self) -> CovType {
+        match self {
+            CovTypeArg::Nonrobust => CovType::Nonrobust,
+            CovTypeArg::Hc0 => CovType::HC0,
+            CovTypeArg::Hc1 => CovType::HC1,
+            CovTypeArg::Hc2 => CovType::HC2,
+            CovTypeArg::Hc3 => CovType::HC3,
+            CovTypeArg::Cluster => CovType::Cluster,
+        }
+    }
+}
+
 impl CovArgs {
     /// `--groups` goes with `--cov-type cluster`, and only with it.
     pub fn check(&self) -> anyhow::Result<()> {
@@ -536,14 +550,7 @@ impl CovArgs {
     /// Set the covariance of `opts` for `data` (its groups read from
     /// --groups).
     pub fn apply(&self, mut opts: GlmOptions, data: &Dataset) -> anyhow::Result<GlmOptions> {
-        opts.cov_type = match self.cov_type {
-            CovTypeArg::Nonrobust => CovType::Nonrobust,
-            CovTypeArg::Hc0 => CovType::HC0,
-            CovTypeArg::Hc1 => CovType::HC1,
-            CovTypeArg::Hc2 => CovType::HC2,
-            CovTypeArg::Hc3 => CovType::HC3,
-            CovTypeArg::Cluster => CovType::Cluster,
-        };
+        opts.cov_type = self.cov_type.kind();
         opts.groups = data.roles().groups.as_ref().map(|g| g.index.clone());
         Ok(opts)
     }

@@ -10,7 +10,7 @@ use logreg::repeat::{
     DEFAULT_CHUNK,
 };
 
-use super::common::{parse_count, GlmArgs, SimArgs, TrainArgs};
+use super::common::{parse_count, CovTypeArg, GlmArgs, SimArgs, TrainArgs};
 use super::interrupt::{self, Interrupted};
 use super::output::{print_then, write_plots, Output, Sink};
 use super::output_args::{JsonArg, PlotsArg};
@@ -62,6 +62,16 @@ pub struct Args {
     pub sim: SimArgs,
     #[command(flatten)]
     pub glm: GlmArgs,
+    /// Covariance of the GLM's estimates: the coverage counts intervals
+    /// made with it (cluster needs --groups, which needs --data: not here).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "nonrobust",
+        value_name = "TYPE",
+        help_heading = "GLM"
+    )]
+    pub cov_type: CovTypeArg,
     #[command(flatten)]
     pub train: TrainArgs,
     /// Runs whose networks train together as one batch. A chunk is also the
@@ -95,12 +105,20 @@ pub struct Args {
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+    if a.cov_type == CovTypeArg::Cluster {
+        return Err(UsageError(
+            "--cov-type cluster needs --groups, a column of --data; repeat simulates its data"
+                .into(),
+        )
+        .into());
+    }
     a.sim.check_enough_rows()?;
     let cfg = RepeatConfig {
         runs: a.runs,
         seed: g.seed,
         sim: a.sim.config(g.seed)?,
         glm: a.glm.config()?,
+        cov_type: a.cov_type.kind(),
         train: a.train.config(g.seed, None)?,
         chunk: a.chunk,
         gradient: match a.exact {

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use crate::data::Dataset;
-use crate::glm::{self, GlmConfig, GlmError, GlmFit};
+use crate::glm::{self, CovType, GlmConfig, GlmError, GlmFit, GlmOptions};
 use crate::nn::TrainConfig;
 use crate::setting::Setting;
 use crate::simulate::{simulate, SimConfig, SimError};
@@ -31,6 +31,9 @@ pub struct RepeatConfig {
     pub sim: SimConfig,
     /// GLM settings. Default: statsmodels'.
     pub glm: GlmConfig,
+    /// The GLM's covariance (its bse and the coverage follow it). Default
+    /// nonrobust; cluster needs groups, which simulated data does not have.
+    pub cov_type: CovType,
     /// Network settings (its `seed` and `record` are ignored).
     /// Default: the lecture's.
     pub train: TrainConfig,
@@ -48,6 +51,7 @@ impl Default for RepeatConfig {
             seed: crate::simulate::DEFAULT_SEED,
             sim: SimConfig::default(),
             glm: GlmConfig::default(),
+            cov_type: CovType::Nonrobust,
             train: TrainConfig::default(),
             chunk: DEFAULT_CHUNK,
             gradient: GradientPath::Auto,
@@ -125,6 +129,9 @@ impl RepeatConfig {
         }
         self.sim.check()?;
         self.glm.check().map_err(RepeatError::GlmConfig)?;
+        if self.cov_type == CovType::Cluster {
+            return Err(RepeatError::GlmConfig(GlmError::ClusterNeedsGroups));
+        }
         batched::check(&self.train)?;
         crate::memory::check(
             || {
@@ -289,12 +296,16 @@ impl Study {
 
         let t = Instant::now();
         let mut glms = Vec::with_capacity(len);
+        let glm_options = GlmOptions {
+            cov_type: self.cfg.cov_type,
+            ..GlmOptions::default()
+        };
         for (d, &seed) in data.iter().zip(&seeds) {
             if ctl.stopped() {
                 return Ok(None);
             }
-            let fit =
-                glm::fit(d, &self.cfg.glm).map_err(|source| RepeatError::Glm { seed, source })?;
+            let fit = glm::fit_with(d, &self.cfg.glm, &glm_options)
+                .map_err(|source| RepeatError::Glm { seed, source })?;
             glms.push(GlmRun::from(fit));
         }
         let glm_s = t.elapsed().as_secs_f64();

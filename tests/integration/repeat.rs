@@ -557,3 +557,35 @@ fn ctrl_c_keeps_the_completed_chunks_as_whole_lines_and_exits_130() {
         assert_eq!(l.seed, 42 + i as u64);
     }
 }
+
+/// `repeat --cov-type HC3`: each run's GLM is `compare --cov-type HC3`'s on
+/// the same seed, bit for bit (same machine, same settings), and its bse
+/// differ from the nonrobust ones; cluster, which needs a column of --data,
+/// is refused before the work.
+#[test]
+fn cov_type_gives_each_run_the_robust_bse_of_its_compare() {
+    let dir = temp_dir("repeat-cov-type");
+    let out = dir.join("runs.jsonl");
+    let shared = ["--n", "300", "--steps", "20"];
+    let mut args = vec!["repeat", "--runs", "3", "--quiet", "--cov-type", "HC3"];
+    args.extend(shared);
+    args.extend(["--runs-out", out.to_str().unwrap()]);
+    logreg(&args).ok();
+    let lines = read_lines(&out);
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        let seed = line.seed.to_string();
+        let mut c = vec!["--seed", &seed, "compare", "--json"];
+        c.extend(shared);
+        let plain: CompareJson = serde_json::from_str(&logreg(&c).ok()).unwrap();
+        c.extend(["--cov-type", "HC3"]);
+        let robust: CompareJson = serde_json::from_str(&logreg(&c).ok()).unwrap();
+        assert_eq!(line.glm.bse, robust.glm.bse, "seed {seed}");
+        assert_eq!(line.glm.params, plain.glm.params, "seed {seed}");
+        assert_ne!(line.glm.bse, plain.glm.bse, "seed {seed}");
+    }
+    let r = logreg(&["repeat", "--runs", "3", "--cov-type", "cluster"]);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert_eq!(r.stderr().lines().count(), 1, "{}", r.describe());
+    assert!(r.stderr().contains("--groups"), "{}", r.describe());
+}
