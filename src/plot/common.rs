@@ -1,5 +1,6 @@
 //! What every picture shares: size, fonts, colours, point caps, tick
 //! placement, and the step that turns plotters' drawing into an SVG string.
+use crate::glm::LinkKind;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -352,5 +353,15 @@ mod tests {
         assert_eq!(tick(0.30000000000000004), "0.3");
         assert_eq!(tick(-0.0), "0");
         assert_eq!(tick(2500.0), "2500");
+    }
+}
+
+/// How a curve's legend names the inverse link F: `sigmoid` for the logit,
+/// `Phi` (the normal CDF) for the probit, `inverse cloglog` and so on.
+pub(super) fn inverse_name(link: LinkKind) -> String {
+    match link {
+        LinkKind::Logit => "sigmoid".into(),
+        LinkKind::Probit => "Phi".into(),
+        link => format!("inverse {}", link.name().to_lowercase()),
     }
 }

@@ -5,12 +5,12 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 use super::common::{
-    check_len, draw_legend, drawable, finite_range, font, legend_line, not_drawn, pad, pick,
-    render, solid, tick, PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE,
+    check_len, draw_legend, drawable, finite_range, font, inverse_name, legend_line, not_drawn,
+    pad, pick, render, solid, tick, PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE,
     MAX_LINE_POINTS, MAX_SCATTER_POINTS, NN, TITLE_SIZE,
 };
 use super::probability::X_MIN_SPAN;
-use crate::math::sigmoid;
+use crate::glm::LinkKind;
 
 /// Outcomes are drawn at y ± up to this much, so that rows with the same
 /// linear predictor do not hide each other.
@@ -24,9 +24,9 @@ pub const JITTER_SEED: u64 = 8;
 /// Three series:
 /// - the rows, y jittered by a seeded uniform in ±[`JITTER`] (at most
 ///   [`MAX_SCATTER_POINTS`] markers, an even subsample);
-/// - the GLM: sigmoid(t) over the axis ([`CURVE_POINTS`] points), which is
+/// - the GLM: the inverse link F(t) (sigmoid for the logit) over the axis ([`CURVE_POINTS`] points), which is
 ///   its fitted p as a function of η̂, exactly;
-/// - the network: its fitted p per row, sigmoid(Xβ_nn), placed at that
+/// - the network: its fitted p per row, F(Xβ_nn + offset), placed at that
 ///   row's η̂ and joined in order of η̂ (at most [`MAX_LINE_POINTS`]). The
 ///   network's linear predictor is a different combination of the features,
 ///   so it is not a function of η̂: when the network has reached the GLM
@@ -37,7 +37,12 @@ pub const JITTER_SEED: u64 = 8;
 ///
 /// Legend at the middle right, left empty by an increasing S between the
 /// outcomes at 0 and 1.
-pub fn outcomes(y: &[f64], glm_lin_pred: &[f64], nn_lin_pred: &[f64]) -> Result<String, PlotError> {
+pub fn outcomes(
+    y: &[f64],
+    glm_lin_pred: &[f64],
+    nn_lin_pred: &[f64],
+    link: LinkKind,
+) -> Result<String, PlotError> {
     const PLOT: &str = "outcomes.svg";
     let n = y.len();
     if n == 0 {
@@ -64,7 +69,7 @@ pub fn outcomes(y: &[f64], glm_lin_pred: &[f64], nn_lin_pred: &[f64]) -> Result<
         .into_iter()
         .map(|k| {
             let i = order[k];
-            (glm_lin_pred[i], sigmoid(nn_lin_pred[i]))
+            (glm_lin_pred[i], link.inverse(nn_lin_pred[i]))
         })
         .collect();
 
@@ -102,15 +107,16 @@ pub fn outcomes(y: &[f64], glm_lin_pred: &[f64], nn_lin_pred: &[f64]) -> Result<
             .legend(move |(x, y)| Circle::new((x + 12, y), 4, marker));
         let curve = (0..CURVE_POINTS).map(|i| {
             let t = x0 + (x1 - x0) * i as f64 / (CURVE_POINTS - 1) as f64;
-            (t, sigmoid(t))
+            (t, link.inverse(t))
         });
+        let f = inverse_name(link);
         chart
             .draw_series(LineSeries::new(curve, solid(GLM).stroke_width(3)))?
-            .label("GLM: sigmoid(X beta-hat)")
+            .label(format!("GLM: {f}(X beta-hat)"))
             .legend(legend_line(solid(GLM).stroke_width(3)));
         chart
             .draw_series(LineSeries::new(nn_line, solid(NN)))?
-            .label("network: sigmoid(X w + b)")
+            .label(format!("network: {f}(X w + b)"))
             .legend(legend_line(solid(NN)));
         draw_legend(&mut chart, SeriesLabelPosition::MiddleRight)
     })

@@ -2,11 +2,11 @@
 use plotters::prelude::*;
 
 use super::common::{
-    check_len, draw_legend, drawable, finite_range, font, legend_line, not_drawn, pad, pick,
-    render, solid, tick, PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE,
+    check_len, draw_legend, drawable, finite_range, font, inverse_name, legend_line, not_drawn,
+    pad, pick, render, solid, tick, PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE,
     MAX_SCATTER_POINTS, TITLE_SIZE,
 };
-use crate::math::sigmoid;
+use crate::glm::LinkKind;
 
 /// Where the probabilities come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,14 @@ pub const X_MIN_SPAN: f64 = 6.0;
 /// [`MAX_SCATTER_POINTS`], an even subsample) over the curve sigmoid(t)
 /// ([`CURVE_POINTS`] points across the axis). Two series; legend upper left,
 /// where an increasing S leaves room.
-pub fn probability(lin_pred: &[f64], p: &[f64], source: Source) -> Result<String, PlotError> {
+/// The curve is the inverse of `link`: the truth's for simulated data (the
+/// lecture's logit), the fit's for a fit.
+pub fn probability(
+    lin_pred: &[f64],
+    p: &[f64],
+    source: Source,
+    link: LinkKind,
+) -> Result<String, PlotError> {
     const PLOT: &str = "probability.svg";
     if lin_pred.is_empty() {
         return Err(PlotError::Empty {
@@ -68,11 +75,15 @@ pub fn probability(lin_pred: &[f64], p: &[f64], source: Source) -> Result<String
             .draw()?;
         let curve = (0..CURVE_POINTS).map(|i| {
             let t = x0 + (x1 - x0) * i as f64 / (CURVE_POINTS - 1) as f64;
-            (t, sigmoid(t))
+            (t, link.inverse(t))
         });
+        let label = match link {
+            LinkKind::Logit => "sigmoid(t) = 1 / (1 + exp(-t))".to_string(),
+            link => format!("{}(t)", inverse_name(link)),
+        };
         chart
             .draw_series(LineSeries::new(curve, solid(GLM)))?
-            .label("sigmoid(t) = 1 / (1 + exp(-t))")
+            .label(label)
             .legend(legend_line(solid(GLM)));
         let marker = DATA.mix(0.45).filled();
         chart

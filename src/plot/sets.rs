@@ -3,7 +3,7 @@ use super::common::{Plot, PlotError};
 use super::{loss, outcomes, params, probability, Source};
 use crate::compare::Comparison;
 use crate::data::Dataset;
-use crate::glm::GlmFit;
+use crate::glm::{GlmFit, LinkKind};
 use crate::math::lin_pred;
 use crate::nn::NnFit;
 use crate::simulate::Simulated;
@@ -18,11 +18,20 @@ pub fn comparison(
     data: &Dataset,
     sim: Option<&Simulated>,
 ) -> Result<Vec<Plot>, PlotError> {
+    let link: LinkKind = c.link.parse().unwrap_or_default();
     let probability = match sim {
-        Some(s) => probability(&s.logit, &s.p, Source::Truth)?,
-        None => probability(&c.glm.lin_pred, &c.glm.mu, Source::Glm)?,
+        // The simulated truth is the lecture's logit model, whatever link
+        // was fitted.
+        Some(s) => probability(&s.logit, &s.p, Source::Truth, LinkKind::Logit)?,
+        None => probability(&c.glm.lin_pred, &c.glm.mu, Source::Glm, link)?,
     };
-    let nn_lin_pred = lin_pred(data, &c.nn.params);
+    // The network's linear predictor, offset included as the GLM's is.
+    let mut nn_lin_pred = lin_pred(data, &c.nn.params);
+    if let Some(offset) = &data.roles().offset {
+        for (eta, o) in nn_lin_pred.iter_mut().zip(offset) {
+            *eta += o;
+        }
+    }
     let mut plots = vec![
         Plot {
             name: "probability.svg",
@@ -30,7 +39,7 @@ pub fn comparison(
         },
         Plot {
             name: "outcomes.svg",
-            svg: outcomes(data.y(), &c.glm.lin_pred, &nn_lin_pred)?,
+            svg: outcomes(data.y(), &c.glm.lin_pred, &nn_lin_pred, link)?,
         },
     ];
     plots.extend(training(&c.nn, Some(&c.glm), c.truth.as_deref())?);

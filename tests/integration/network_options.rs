@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::support::{fixtures, logreg};
+use crate::support::{fixtures, floats, logreg};
 
 /// Where `compare` says the two fits meet (`compare::MATCH_TOL`, its
 /// `steps_to_match` criterion). Both minimise the same objective (the
@@ -41,14 +41,6 @@ fn modechoice(extra: &[&str]) -> Vec<String> {
 fn json(args: &[String]) -> Value {
     let r = logreg(args);
     serde_json::from_str(&r.ok()).unwrap_or_else(|e| panic!("bad JSON: {e}\n{}", r.describe()))
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
 }
 
 fn compare(case: &str, data_args: Vec<String>, link: &str) {

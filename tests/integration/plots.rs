@@ -472,3 +472,32 @@ fn repeat_draws_the_sampling_distributions() {
     assert_eq!(s.filled("rect", NN), nn_bars + 3);
     assert_eq!(s.lines(TRUTH, Some(DOTTED)), [2; 6]);
 }
+
+/// With another link the curves are that link's inverse (the normal CDF
+/// for the probit), for the GLM and for the network, and say so.
+#[test]
+fn compare_plots_draw_the_links_inverse() {
+    let dir = temp_dir("plots-probit");
+    let data = fixtures().join("glm/spector.csv");
+    let r = logreg(&[
+        "compare",
+        "--data",
+        data.to_str().unwrap(),
+        "--target",
+        "GRADE",
+        "--link",
+        "probit",
+        "--standardize",
+        "--steps",
+        "200",
+        "--plots",
+        dir.to_str().unwrap(),
+    ]);
+    r.ok();
+    let p = Svg::read(&dir, "probability.svg");
+    p.has_text("Phi(t)");
+    assert!(!p.texts().iter().any(|t| t.contains("sigmoid")));
+    let o = Svg::read(&dir, "outcomes.svg");
+    o.has_text("GLM: Phi(X beta-hat)");
+    o.has_text("network: Phi(X w + b)");
+}

@@ -8,7 +8,7 @@ use logreg::glm::{fit, predict, GlmConfig};
 use logreg::model::SavedModel;
 use serde_json::Value;
 
-use crate::support::{fixtures, logreg, temp_dir, Run};
+use crate::support::{fixtures, floats, logreg, temp_dir, Run};
 
 /// Mean and linpred depend on the params alone, which match statsmodels to
 /// about 1e-14 (the same IRLS and final pinv refit); 1e-10 leaves room for
@@ -45,14 +45,6 @@ fn args_in_fixture_dir(args: &Value) -> Vec<String> {
         }
     }
     out
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
 }
 
 fn assert_close(what: &str, got: &[f64], want: &[f64], rtol: f64) {

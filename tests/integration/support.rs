@@ -83,3 +83,12 @@ pub fn send_sigint(child: &std::process::Child) {
         .expect("cannot run kill");
     assert!(sent.success(), "kill -INT {} failed", child.id());
 }
+
+/// A JSON list of numbers (a fixture's column).
+pub fn floats(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
