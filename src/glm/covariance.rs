@@ -277,7 +277,7 @@ pub(crate) fn cov_params<L: Link>(
 ) -> Result<Vec<f64>, GlmError> {
     let k = at.k;
     let t = || at.terms();
-    Ok(match cov_type {
+    let cov = match cov_type {
         CovType::Nonrobust => normalized_cov.to_vec(),
         CovType::HC0 => {
             let t = t();
@@ -305,7 +305,13 @@ pub(crate) fn cov_params<L: Link>(
             let factor = g / (g - 1.0) * ((n - 1.0) / (n - kf));
             sandwich(&at.observed_bread(&t)?, &meat, k, factor)
         }
-    })
+    };
+    // 1/(1 - h) at a leverage of 1, or n/(n - k) at n = k: refused rather
+    // than printed as inf or NaN standard errors.
+    if cov_type != CovType::Nonrobust && cov.iter().any(|v| !v.is_finite()) {
+        return Err(GlmError::CovarianceNotFinite(cov_type.name()));
+    }
+    Ok(cov)
 }
 
 #[cfg(test)]

@@ -53,6 +53,11 @@ pub enum GlmError {
     /// Fewer than 2 distinct groups: the cluster covariance is undefined.
     #[error("cluster covariance needs at least 2 groups, got {0}")]
     TooFewGroups(usize),
+    /// A robust covariance that is not finite for these data: HC2/HC3 with
+    /// a row of leverage 1, or HC1/cluster with no more observations than
+    /// coefficients.
+    #[error("the {0} covariance is not finite for these data (a row with leverage 1, or no more observations than coefficients); use another covariance type")]
+    CovarianceNotFinite(&'static str),
     /// libtorch failed; the first line of its message.
     #[error("libtorch: {0}")]
     Torch(String),
@@ -73,7 +78,8 @@ impl GlmError {
             | GlmError::AllZeroWeights(_)
             | GlmError::ClusterNeedsGroups
             | GlmError::GroupsWithoutCluster(_)
-            | GlmError::TooFewGroups(_) => crate::ErrorKind::BadInput,
+            | GlmError::TooFewGroups(_)
+            | GlmError::CovarianceNotFinite(_) => crate::ErrorKind::BadInput,
         }
     }
 }

@@ -270,3 +270,18 @@ fn role_flags_need_data() {
         assert!(r.stderr().contains("--data"), "{}", r.describe());
     }
 }
+
+/// HC1's n/(n - k) at n = k: refused in one line, not printed as inf or
+/// NaN standard errors.
+#[test]
+fn rejects_a_robust_covariance_that_is_not_finite() {
+    refuses(
+        "hc1-n-equals-k",
+        "y,x\n0,1\n1,2\n",
+        &["--cov-type", "HC1", "--json"],
+        &[
+            "the HC1 covariance is not finite",
+            "use another covariance type",
+        ],
+    );
+}
