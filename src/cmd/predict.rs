@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use logreg::data::read_columns;
 use logreg::glm::predict;
-use logreg::model::{ModelError, SavedModel};
+use logreg::model::SavedModel;
 
 use super::common::{parse_alpha, parse_delimiter};
 use super::preflight::Preflight;
@@ -47,12 +47,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         .input("--data", Some(&a.data))
         .file("--out", a.out.as_deref())
         .check()?;
-    let model_file = a.model.display().to_string();
-    let text = std::fs::read_to_string(&a.model).map_err(|e| ModelError::Io {
-        file: model_file.clone(),
-        reason: e.to_string(),
-    })?;
-    let model = SavedModel::from_json(&text, &model_file)?;
+    let model = SavedModel::read(&a.model)?;
     // The features (the model's names after `const`), then the offset.
     let mut columns: Vec<String> = model.names[1..].to_vec();
     columns.extend(model.offset.clone());

@@ -14,6 +14,11 @@ pub const FORMAT: &str = "logreg-model";
 /// The file-format version this logreg writes; it reads 1 to this.
 pub const VERSION: u64 = 1;
 
+/// The most bytes [`SavedModel::read`] takes from a file: far above any
+/// model (1,000 features' covariance is about 30 MB), and a bound on what
+/// an endless input such as `/dev/zero` costs before it is refused.
+pub const MAX_MODEL_BYTES: u64 = 256 << 20;
+
 /// Which fit made the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -98,6 +103,32 @@ impl SavedModel {
     /// The model as pretty-printed JSON, with a final newline.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a model serializes") + "\n"
+    }
+
+    /// Read the model file at `path` (at most [`MAX_MODEL_BYTES`]) and check
+    /// it as [`from_json`](Self::from_json) does.
+    pub fn read(path: &std::path::Path) -> Result<SavedModel, ModelError> {
+        use std::io::Read;
+        let file = path.display().to_string();
+        let io = |reason: String| ModelError::Io {
+            file: file.clone(),
+            reason,
+        };
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_MODEL_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| io(e.to_string()))?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(io(format!(
+                "more than {} MiB: not a model file",
+                MAX_MODEL_BYTES >> 20
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| ModelError::NotJson {
+            file: file.clone(),
+            reason: "not UTF-8 text".into(),
+        })?;
+        Self::from_json(&text, &file)
     }
 
     /// Read a model file's text; `path` names the file in messages. Checks,

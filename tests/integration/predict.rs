@@ -363,3 +363,17 @@ fn save_model_path_is_checked_before_the_work() {
         assert_eq!(r.stdout(), "", "the work ran\n{}", r.describe());
     }
 }
+
+/// An endless input as the model file (`/dev/zero`) is refused in one line
+/// after a bounded read, not read until memory runs out.
+#[test]
+fn rejects_an_endless_model_file_after_a_bounded_read() {
+    let r = run_predict(
+        Path::new("/dev/zero"),
+        &[
+            "--data".into(),
+            fixtures().join("glm/spector.csv").display().to_string(),
+        ],
+    );
+    assert_one_line_error(&r, &["/dev/zero", "not a model file"]);
+}
