@@ -301,6 +301,16 @@ pub fn font(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().into()
 }
 
+/// How a curve's legend names the inverse link F: `sigmoid` for the logit,
+/// `Phi` (the normal CDF) for the probit, `inverse cloglog` and so on.
+pub(super) fn inverse_name(link: LinkKind) -> String {
+    match link {
+        LinkKind::Logit => "sigmoid".into(),
+        LinkKind::Probit => "Phi".into(),
+        link => format!("inverse {}", link.name().to_lowercase()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,15 +363,5 @@ mod tests {
         assert_eq!(tick(0.30000000000000004), "0.3");
         assert_eq!(tick(-0.0), "0");
         assert_eq!(tick(2500.0), "2500");
-    }
-}
-
-/// How a curve's legend names the inverse link F: `sigmoid` for the logit,
-/// `Phi` (the normal CDF) for the probit, `inverse cloglog` and so on.
-pub(super) fn inverse_name(link: LinkKind) -> String {
-    match link {
-        LinkKind::Logit => "sigmoid".into(),
-        LinkKind::Probit => "Phi".into(),
-        link => format!("inverse {}", link.name().to_lowercase()),
     }
 }
