@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmFit, GlmOptions};
-use crate::math::{loglike, loglike_rows};
+use crate::math::loglike;
 use crate::nn::{self, ModelSpec, NnFit, Observer, TrainConfig, Want};
 use crate::numfmt::{cell, Short};
 
@@ -68,11 +68,8 @@ pub fn compare(
     glm_cfg: &GlmConfig,
     train_cfg: &TrainConfig,
 ) -> Result<Comparison, CompareError> {
-    let glm = glm::fit(data, glm_cfg)?;
-    let mut matcher = Matcher::new(&glm.params);
-    let nn = nn::train_with(data, train_cfg, &mut [&mut matcher])?;
-    let steps_to_match = matcher.first();
-    Ok(assemble(data, glm, nn, steps_to_match))
+    let plain = (GlmOptions::default(), ModelSpec::default());
+    compare_with(data, glm_cfg, &plain.0, train_cfg, &plain.1)
 }
 
 /// [`compare`] for the model `opts` and `spec` describe (one link, weights
@@ -90,23 +87,21 @@ pub fn compare_with(
     let nn = nn::train_spec_with(data, spec, train_cfg, &mut [&mut matcher])?;
     let steps_to_match = matcher.first();
     let rows = opts.rows(data.n())?;
-    let nn_llf = loglike_rows(data, &nn.params, opts.link, &rows);
-    Ok(Comparison {
-        nn_llf,
-        ..assemble(data, glm, nn, steps_to_match)
-    })
+    let nn_llf = loglike(data, &nn.params, opts.link, &rows);
+    Ok(assemble(data, glm, nn, steps_to_match, nn_llf))
 }
 
 /// Put two finished fits together and measure the distance between them;
-/// `steps_to_match` comes from a [`Matcher`] that watched the training.
+/// `steps_to_match` comes from a [`Matcher`] that watched the training,
+/// `nn_llf` is the network's log-likelihood as the GLM counts it.
 pub fn assemble(
     data: &Dataset,
     glm: GlmFit,
     nn: NnFit,
     steps_to_match: Option<usize>,
+    nn_llf: f64,
 ) -> Comparison {
     let diff = max_abs_diff(&glm.params, &nn.params);
-    let nn_llf = loglike(data, &nn.params);
     Comparison {
         link: glm.link,
         glm,

@@ -28,22 +28,11 @@ pub fn lin_pred(data: &Dataset, beta: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Bernoulli log-likelihood of `beta` on `data`: the Binomial family's
-/// per-row term ([`Binomial::loglike`], statsmodels' guards) at
-/// μ = sigmoid(x·β), summed left to right.
-pub fn loglike(data: &Dataset, beta: &[f64]) -> f64 {
-    let family: Binomial = Binomial::default();
-    data.x()
-        .chunks(data.k())
-        .zip(data.y())
-        .map(|(row, &y)| family.loglike(y, sigmoid(dot(row, beta))))
-        .sum()
-}
-
 /// The log-likelihood of `beta` as the GLM counts it for `link` and the
-/// per-row `rows`: Σ var·freq·ℓ(y, g⁻¹(x·β + offset)), left to right
-/// (statsmodels' `llf` at `beta`, its scale 1).
-pub fn loglike_rows(data: &Dataset, beta: &[f64], link: LinkKind, rows: &Rows) -> f64 {
+/// per-row `rows`: Σ var·freq·ℓ(y, g⁻¹(x·β + offset)), left to right, ℓ the
+/// Binomial family's per-row term ([`Binomial::loglike`], statsmodels'
+/// guards): statsmodels' `llf` at `beta`, its scale 1.
+pub fn loglike(data: &Dataset, beta: &[f64], link: LinkKind, rows: &Rows) -> f64 {
     let family: Binomial = Binomial::default();
     data.x()
         .chunks(data.k())
@@ -89,11 +78,11 @@ mod tests {
         let x = vec![1.0, -1.0, 1.0, 2.0, 1.0, 3.0, 1.0, -4.0];
         let y = vec![0.0, 1.0, 1.0, 0.0];
         let data = Dataset::new(names, "y".into(), x, y, "test".into()).unwrap();
-        let at_zero = loglike(&data, &[0.0, 0.0]);
+        let at_zero = loglike(&data, &[0.0, 0.0], LinkKind::Logit, &Rows::default());
         let want = 4.0 * 0.5f64.ln();
         assert!((at_zero - want).abs() <= SUM_RTOL * want.abs(), "{at_zero}");
         // x·β = ±1000 puts every row's μ at 0 or 1, each on the wrong side.
-        let wrong = loglike(&data, &[0.0, -1000.0]);
+        let wrong = loglike(&data, &[0.0, -1000.0], LinkKind::Logit, &Rows::default());
         let guard = 4.0 * 1e-20f64.ln();
         assert!((wrong - guard).abs() <= SUM_RTOL * guard.abs(), "{wrong}");
     }

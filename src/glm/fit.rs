@@ -28,6 +28,7 @@ pub fn fit_family<L: Link>(
     cfg: &GlmConfig,
     family: &Binomial<L>,
 ) -> Result<GlmFit, GlmError> {
+    cfg.check()?;
     fit_rows(data, cfg, family, &Rows::default(), CovType::Nonrobust)
 }
 
@@ -49,7 +50,7 @@ pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<Gl
     }
 }
 
-/// The fit itself, with checked per-row inputs.
+/// The fit itself, with checked settings and per-row inputs.
 fn fit_rows<L: Link>(
     data: &Dataset,
     cfg: &GlmConfig,
@@ -58,7 +59,6 @@ fn fit_rows<L: Link>(
     cov_type: CovType,
 ) -> Result<GlmFit, GlmError> {
     let start = Instant::now();
-    cfg.check()?;
     let threads = crate::par::threads_for(data.n(), data.k());
     let x = Design::new(data.x(), data.k());
     let out = irls(
