@@ -1,0 +1,284 @@
+//! A study's design and one run of it as a JSON line: what `repeat
+//! --runs-out` writes, `repeat --resume` reads back, and `logreg summarize`
+//! merges. A documented contract, read by `pandas.read_json(path,
+//! lines=True)`: keys are added, never renamed; lists follow the coefficient
+//! names (`const` first).
+//!
+//! A line carries everything needed to place it: its seed, its cell (the
+//! grid point) and the study it belongs to ([`Design`]: the grid, the seeds,
+//! every other setting that changes a run's numbers). Two lines with the
+//! same design, cell and seed describe the same computation, wherever and
+//! whenever they ran.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Which estimators a study fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fits {
+    /// The GLM only (no network is trained).
+    Glm,
+    /// The network only.
+    Nn,
+    /// Both, and their differences. Default.
+    #[default]
+    Both,
+}
+
+impl Fits {
+    /// Whether the GLM is fitted.
+    pub fn glm(self) -> bool {
+        self != Fits::Nn
+    }
+
+    /// Whether the network is trained.
+    pub fn nn(self) -> bool {
+        self != Fits::Glm
+    }
+}
+
+impl std::fmt::Display for Fits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Fits::Glm => "glm",
+            Fits::Nn => "nn",
+            Fits::Both => "both",
+        })
+    }
+}
+
+/// One point of the design grid: the `cell` object of a line, and the
+/// `settings` of a cell's summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Rows per simulated data set.
+    pub n: usize,
+    /// The network's learning rate.
+    pub lr: f64,
+    /// The network's optimiser steps.
+    pub steps: usize,
+    /// The network's optimiser: `sgd`, `adam`, `adamw` or `rmsprop`.
+    pub optimizer: String,
+    /// True coefficients, intercept first.
+    pub beta: Vec<f64>,
+}
+
+/// The design grid: one list per varied setting; the cells are their
+/// Cartesian product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grid {
+    pub n: Vec<usize>,
+    pub lr: Vec<f64>,
+    pub steps: Vec<usize>,
+    pub optimizer: Vec<String>,
+    /// Coefficient vectors, each intercept first, all of one length.
+    pub beta: Vec<Vec<f64>>,
+}
+
+impl Grid {
+    /// The cells in the study's fixed order: `n` varies slowest, then `lr`,
+    /// `steps`, `optimizer`, and `beta` fastest.
+    pub fn cells(&self) -> Vec<Cell> {
+        let mut cells = Vec::new();
+        for &n in &self.n {
+            for &lr in &self.lr {
+                for &steps in &self.steps {
+                    for optimizer in &self.optimizer {
+                        for beta in &self.beta {
+                            cells.push(Cell {
+                                n,
+                                lr,
+                                steps,
+                                optimizer: optimizer.clone(),
+                                beta: beta.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        cells
+    }
+
+    /// Number of cells (None beyond `usize`).
+    pub fn len(&self) -> Option<usize> {
+        [
+            self.n.len(),
+            self.lr.len(),
+            self.steps.len(),
+            self.optimizer.len(),
+            self.beta.len(),
+        ]
+        .iter()
+        .try_fold(1usize, |acc, &l| acc.checked_mul(l))
+    }
+
+    /// Whether the grid has no cell.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+}
+
+/// A study: the `study` object of every line. Replication i (from 0) of
+/// every cell uses seed `seed + i` for its data and its network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Design {
+    /// Seed of replication 0.
+    pub seed: u64,
+    /// Replications per cell.
+    pub runs: usize,
+    /// Which estimators are fitted.
+    pub fits: Fits,
+    /// The intervals' alpha (level 1 − alpha): coverage counts them.
+    pub alpha: f64,
+    /// The design grid.
+    pub grid: Grid,
+    /// Every other setting that changes a run's numbers, by name (the
+    /// simulation box, GLM tolerance, covariance, optimiser options,
+    /// gradient path, ...).
+    pub settings: BTreeMap<String, serde_json::Value>,
+}
+
+impl Design {
+    /// The seed of replication `i`.
+    pub fn seed_of(&self, i: usize) -> u64 {
+        self.seed + i as u64
+    }
+
+    /// Every (cell index, replication) pair, cell by cell, then by seed:
+    /// the study's fixed order, in which summaries sum.
+    pub fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let cells = self.grid.len().unwrap_or(0);
+        let runs = self.runs;
+        (0..cells).flat_map(move |c| (0..runs).map(move |i| (c, i)))
+    }
+
+    /// Coefficient names: `const`, then `x1`..`xk` (every cell has the
+    /// same number of coefficients).
+    pub fn names(&self) -> Vec<String> {
+        let k = self.grid.beta.first().map_or(0, Vec::len);
+        std::iter::once("const".to_string())
+            .chain((1..k).map(|j| format!("x{j}")))
+            .collect()
+    }
+}
+
+/// The GLM part of a [`RunLine`] (statsmodels' names).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlmLine {
+    /// Estimated coefficients.
+    pub params: Vec<f64>,
+    /// Standard errors (of the study's covariance type).
+    pub bse: Vec<f64>,
+    /// Fisher-scoring iterations.
+    pub iterations: usize,
+    /// Whether the deviance criterion was met.
+    pub converged: bool,
+    /// Warnings (separation, non-convergence), one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// The network part of a [`RunLine`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NnLine {
+    /// Trained parameters `[bias, w...]`.
+    pub params: Vec<f64>,
+    /// Loss of the last forward pass (mean BCE).
+    pub loss: f64,
+    /// Optimiser steps taken (fewer than the cell's `steps` when `--tol`
+    /// stopped the network early).
+    pub steps: usize,
+}
+
+/// One run: one line of `--runs-out`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunLine {
+    /// Seed of the run's data and network: `logreg --seed SEED compare`
+    /// with the cell's settings reproduces it.
+    pub seed: u64,
+    /// The run's cell.
+    pub cell: Cell,
+    /// The GLM fit (absent with `--fits nn`, or when it failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glm: Option<GlmLine>,
+    /// The network (absent with `--fits glm`, or when it failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nn: Option<NnLine>,
+    /// Why the run failed, when it did: a failed run is counted, never
+    /// dropped, and left out of the figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+    /// The study this run belongs to.
+    pub study: Design,
+}
+
+impl RunLine {
+    /// The line as JSON, without the newline.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a run line serializes")
+    }
+
+    /// Whether the run failed.
+    pub fn is_failed(&self) -> bool {
+        self.failed.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn design() -> Design {
+        Design {
+            seed: 42,
+            runs: 3,
+            fits: Fits::Both,
+            alpha: 0.05,
+            grid: Grid {
+                n: vec![100, 1000],
+                lr: vec![0.1, 0.5],
+                steps: vec![10_000],
+                optimizer: vec!["sgd".into()],
+                beta: vec![vec![0.3, -1.0, 2.0]],
+            },
+            settings: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn cells_vary_n_slowest_and_beta_fastest() {
+        let d = design();
+        let cells = d.grid.cells();
+        assert_eq!(cells.len(), d.grid.len().unwrap());
+        let nl: Vec<(usize, f64)> = cells.iter().map(|c| (c.n, c.lr)).collect();
+        assert_eq!(nl, [(100, 0.1), (100, 0.5), (1000, 0.1), (1000, 0.5)]);
+        assert_eq!(d.pairs().count(), 4 * 3);
+        assert_eq!(d.pairs().nth(4), Some((1, 1)));
+        assert_eq!(d.names(), ["const", "x1", "x2"]);
+    }
+
+    #[test]
+    fn a_line_reads_back_equal_to_what_was_written() {
+        let d = design();
+        let line = RunLine {
+            seed: 43,
+            cell: d.grid.cells()[1].clone(),
+            glm: Some(GlmLine {
+                params: vec![0.1 + 0.2, -1.0 / 3.0, 2.0],
+                bse: vec![1e-300, 0.5, f64::MAX],
+                iterations: 7,
+                converged: true,
+                warnings: vec![],
+            }),
+            nn: None,
+            failed: Some("network: diverged".into()),
+            study: d,
+        };
+        let json = line.to_json();
+        assert!(!json.contains("\"nn\""), "{json}");
+        let back: RunLine = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, line);
+        assert!(json.starts_with("{\"seed\":43,\"cell\":{\"n\":100,\"lr\":0.5,"));
+    }
+}
