@@ -40,6 +40,7 @@ pub use family::Binomial;
 pub use fit::{fit, fit_family, fit_with};
 pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 pub use link_kind::{LinkKind, UnknownLink};
+pub use normal::ppf as normal_ppf;
 pub use options::{GlmOptions, Rows};
 pub use predict::{predict, Prediction};
 pub use results::GlmFit;

@@ -10,12 +10,20 @@ pub mod batched;
 mod closed_form;
 mod exact;
 pub mod line;
+mod mcse;
+mod merge;
+mod read;
 mod render;
 mod study;
 mod summary;
 
 pub use batched::{train_batch, BatchError, BatchedFit, Control, GradientPath};
-pub use line::{Cell, Design, Fits, GlmLine as GlmRecord, Grid, NnLine as NnRecord, RunLine as RunRecord};
+pub use line::{
+    Cell, Design, Fits, GlmLine as GlmRecord, Grid, NnLine as NnRecord, RunLine as RunRecord,
+};
+pub use mcse::{summarize_cells, CellSummary, Measures};
+pub use merge::{merge, MergeError, Merged, Origin};
+pub use read::{read_lines, Read, ReadError, ReadLines, MAX_LINE};
 pub use render::{render, run_line, GlmLine, NnLine, RunLine};
 pub use study::{
     run_all, GlmRun, RepeatConfig, RepeatError, RunResult, Study, Times, DEFAULT_CHUNK,

@@ -1,0 +1,171 @@
+//! Reading `--runs-out` files back: the one reader of run lines, used by
+//! `repeat --resume` and by `logreg summarize`.
+use std::io::BufRead;
+
+use super::line::RunLine;
+
+/// Longest line read (a line of a huge design is a few kB): a longer one is
+/// not a run line, and is refused before it fills memory.
+pub const MAX_LINE: usize = 16 << 20;
+
+/// A run line and where it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    /// Line number, from 1.
+    pub line: usize,
+    pub run: RunLine,
+}
+
+/// What a file holds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadLines {
+    /// Every whole line, in file order.
+    pub runs: Vec<Read>,
+    /// Bytes of whole lines (the file's length, unless its last line is torn).
+    pub whole_len: u64,
+    /// A last line without its newline that is not a run line: what a
+    /// killed writer leaves. Its line number.
+    pub torn: Option<usize>,
+}
+
+/// Why a file of run lines cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{file}: cannot read")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file} line {line}: not a run line of logreg repeat ({why})")]
+    NotARunLine {
+        file: String,
+        line: usize,
+        why: String,
+    },
+    #[error("{file} line {line}: longer than {} MiB, not a run line", MAX_LINE >> 20)]
+    TooLong { file: String, line: usize },
+}
+
+impl ReadError {
+    /// An unreadable file is bad input, like any input file.
+    pub fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::BadInput
+    }
+}
+
+/// Read every line of `r` (named `file` in messages). Blank lines are
+/// skipped; any other line must be a run line, except a last line without
+/// its newline, which is reported as torn.
+pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadError> {
+    let mut out = ReadLines::default();
+    let mut buf = Vec::new();
+    let mut line = 0;
+    loop {
+        buf.clear();
+        line += 1;
+        let got = <&mut R as std::io::Read>::take(&mut r, MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| ReadError::Io {
+                file: file.into(),
+                source,
+            })?;
+        if got == 0 {
+            return Ok(out);
+        }
+        let whole = buf.last() == Some(&b'\n');
+        if !whole && buf.len() > MAX_LINE {
+            return Err(ReadError::TooLong {
+                file: file.into(),
+                line,
+            });
+        }
+        let text = String::from_utf8_lossy(&buf);
+        if text.trim().is_empty() {
+            out.whole_len += got as u64;
+            continue;
+        }
+        match serde_json::from_str::<RunLine>(text.trim_end()) {
+            Ok(run) if whole => {
+                out.whole_len += got as u64;
+                out.runs.push(Read { line, run });
+            }
+            // A whole run line without its newline is still a torn write:
+            // its writer never finished it.
+            Ok(_) => {
+                out.torn = Some(line);
+                return Ok(out);
+            }
+            Err(_) if !whole => {
+                out.torn = Some(line);
+                return Ok(out);
+            }
+            Err(e) => {
+                return Err(ReadError::NotARunLine {
+                    file: file.into(),
+                    line,
+                    why: e.to_string(),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repeat::line::{Design, Fits, Grid};
+
+    fn line(seed: u64) -> String {
+        let grid = Grid {
+            n: vec![10],
+            lr: vec![0.1],
+            steps: vec![5],
+            optimizer: vec!["sgd".into()],
+            beta: vec![vec![0.3, -1.0]],
+        };
+        RunLine {
+            seed,
+            cell: grid.cells()[0].clone(),
+            glm: None,
+            nn: None,
+            failed: Some("x".into()),
+            study: Design {
+                seed: 1,
+                runs: 2,
+                fits: Fits::Both,
+                alpha: 0.05,
+                grid,
+                settings: Default::default(),
+            },
+        }
+        .to_json()
+    }
+
+    #[test]
+    fn a_torn_last_line_is_reported_and_not_counted() {
+        let full = format!("{}\n\n{}\n", line(1), line(2));
+        let got = read_lines("f", full.as_bytes()).unwrap();
+        assert_eq!(got.runs.len(), 2);
+        assert_eq!(got.runs[1].line, 3);
+        assert_eq!(got.whole_len, full.len() as u64);
+        assert_eq!(got.torn, None);
+        for cut in [full.len() - 1, full.len() - 10] {
+            let got = read_lines("f", &full.as_bytes()[..cut]).unwrap();
+            assert_eq!(got.runs.len(), 1, "cut at {cut}");
+            assert_eq!(got.torn, Some(3));
+            assert_eq!(got.whole_len, line(1).len() as u64 + 2);
+        }
+    }
+
+    #[test]
+    fn a_line_that_is_not_a_run_line_names_file_and_line() {
+        let text = format!("{}\n{{\"seed\": 1}}\n{}\n", line(1), line(2));
+        let e = read_lines("runs.jsonl", text.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("runs.jsonl line 2: not a run line of logreg repeat"),
+            "{e}"
+        );
+    }
+}
