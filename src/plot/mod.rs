@@ -8,6 +8,7 @@ mod params;
 mod probability;
 mod sampling;
 mod sets;
+pub mod study;
 
 pub use common::{
     log_ticks, pick, Plot, PlotError, CURVE_POINTS, HEIGHT, MAX_LINE_POINTS, MAX_SCATTER_POINTS,

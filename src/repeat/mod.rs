@@ -24,7 +24,7 @@ pub use line::{
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, MergeError, Merged, Origin};
 pub use read::{read_lines, Read, ReadError, ReadLines, MAX_LINE};
-pub use render::{render, run_line, GlmLine, NnLine, RunLine};
+pub use render::{render, render_cell, run_line, GlmLine, NnLine, RunLine};
 pub use study::{
     run_all, GlmRun, RepeatConfig, RepeatError, RunResult, Study, Times, DEFAULT_CHUNK,
 };

@@ -3,6 +3,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::mcse::CellSummary;
 use super::study::RunResult;
 use super::summary::Summary;
 use crate::numfmt::{cell, Short};
@@ -151,4 +152,19 @@ pub fn run_line(r: &RunResult) -> String {
         },
     };
     serde_json::to_string(&line).expect("a run serializes")
+}
+
+/// One cell's block of the text table: its settings, then per coefficient
+/// each measure with its Monte Carlo SE beside it.
+///
+/// STUB: the signature is fixed; the layout is being written.
+pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
+    let _ = alpha;
+    format!(
+        "cell {:?}: {} runs, {} failed ({} coefficients)\n",
+        c.settings,
+        c.runs,
+        c.failed,
+        names.len()
+    )
 }
