@@ -2,7 +2,7 @@
 use std::io::Read;
 
 use super::buffer::{fill, reserve_rows, FAST_CHUNK};
-use super::cell::cell;
+use super::cell::{cell, cell_prefix, number_safe_delimiter};
 use super::header::Role;
 
 /// The fast path for the rows of a plain numeric file: lines split at LF
@@ -112,6 +112,12 @@ fn split_at_lines(region: &[u8], parts: usize) -> Vec<&[u8]> {
 }
 
 /// Parse whole lines for [`fast_rows`]; None to give up.
+///
+/// One pass over the bytes: a used cell that is a plain number is read where
+/// it starts ([`cell_prefix`]), which also finds its end; any other field
+/// (skipped, or one that needs the full cell rule) ends at the next
+/// delimiter, LF or quote ([`memchr::memchr3`]). Either way every byte is
+/// looked at once, so a quote anywhere still declines.
 fn parse_lines(
     region: &[u8],
     delimiter: u8,
@@ -120,31 +126,45 @@ fn parse_lines(
     x: &mut Vec<f64>,
     y: &mut Vec<f64>,
 ) -> Option<()> {
+    let numbers = number_safe_delimiter(delimiter);
     let mut row = vec![0.0; k + 1]; // design row, then the target
     row[0] = 1.0;
     let mut col = 0; // field number within the line
     let mut start = 0; // where the current field starts
-    let ends = memchr::memchr3_iter(delimiter, b'\n', b'"', region)
-        .chain((region.last() != Some(&b'\n') && !region.is_empty()).then_some(region.len()));
-    for pos in ends {
-        let b = region.get(pos).copied().unwrap_or(b'\n'); // the end: a last line
+                       // Past the end only for the empty last field of a last line that has
+                       // no LF ("1,2," then the end).
+    while start < region.len() || (start == region.len() && col > 0) {
+        let rest = &region[start..];
+        let role = roles.get(col).copied();
+        let slot = role.and_then(|r| r.slot(k));
+        let target = role == Some(Role::Target);
+        // The field's length and the byte that ends it (LF at the end).
+        let quick = slot
+            .filter(|_| numbers)
+            .and_then(|_| cell_prefix(rest, delimiter, target));
+        let (len, value) = match quick {
+            Some((v, len)) => (len, Some(v)),
+            None => {
+                let len = memchr::memchr3(delimiter, b'\n', b'"', rest).unwrap_or(rest.len());
+                (len, None)
+            }
+        };
+        let b = rest.get(len).copied().unwrap_or(b'\n');
         if b == b'"' {
             return None;
         }
-        let field = &region[start..pos];
-        start = pos + 1;
-        if b == b'\n' && col == 0 && field.trim_ascii().is_empty() {
+        let field = &rest[..len];
+        start += len + 1;
+        if b == b'\n' && col == 0 && value.is_none() && field.trim_ascii().is_empty() {
             continue; // a blank line, skipped as the full reader does
         }
-        let role = *roles.get(col)?;
+        role?;
         col += 1;
-        if let Some(slot) = role.slot(k) {
-            if !field.is_ascii() {
-                return None;
-            }
-            // SAFETY: ASCII bytes are valid UTF-8.
-            let text = unsafe { std::str::from_utf8_unchecked(field) };
-            row[slot] = cell(text, role == Role::Target).ok()?;
+        if let Some(slot) = slot {
+            row[slot] = match value {
+                Some(v) => v,
+                None => slow_cell(field, target)?,
+            };
         }
         if b == b'\n' {
             if col != roles.len() {
@@ -156,6 +176,18 @@ fn parse_lines(
         }
     }
     Some(())
+}
+
+/// A used field that [`cell_prefix`] did not take: the full cell rule, on
+/// ASCII only; None to give up.
+#[cold]
+fn slow_cell(field: &[u8], target: bool) -> Option<f64> {
+    if !field.is_ascii() {
+        return None;
+    }
+    // SAFETY: ASCII bytes are valid UTF-8.
+    let text = unsafe { std::str::from_utf8_unchecked(field) };
+    cell(text, target).ok()
 }
 
 #[cfg(test)]
@@ -186,6 +218,25 @@ mod tests {
         ] {
             assert_eq!(rows(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn fast_path_reads_an_empty_last_field_without_a_final_newline() {
+        let roles = [Role::Feature(1), Role::Target, Role::Skip];
+        let (x, y) = fast_rows(&b"1.5,1,\n2,0,"[..], b',', &roles, 2, None).unwrap();
+        assert_eq!((x, y), (vec![1.0, 1.5, 1.0, 2.0], vec![1.0, 0.0]));
+        let two = [Role::Feature(1), Role::Target];
+        assert_eq!(fast_rows(&b"1.5,1\n2,0,"[..], b',', &two, 2, None), None);
+    }
+
+    #[test]
+    fn fast_path_keeps_a_whitespace_delimiter_out_of_the_spaces_around_numbers() {
+        let roles = [Role::Feature(1), Role::Target];
+        let (x, y) = fast_rows(&b" 1.5 \t 1\r\n-2\t0"[..], b'\t', &roles, 2, None).unwrap();
+        assert_eq!((x, y), (vec![1.0, 1.5, 1.0, -2.0], vec![1.0, 0.0]));
+        let (x, y) =
+            fast_rows(&b"3  1\n"[..], b' ', &roles, 2, None).map_or((vec![], vec![]), |r| r);
+        assert!(y.is_empty() && x.is_empty(), "two spaces are three fields");
     }
 
     #[test]
