@@ -107,4 +107,6 @@ fits = 1000 * float(inproc)
 print(f"| repeat --runs 1000 vs 1000 x original.py | {cell(rep[0])} | {whole:.0f} s (1000 processes); {fits:.0f} s (fits only, no imports) "
       f"| {whole/rep[0]['median']:.0f}x / {fits/rep[0]['median']:.0f}x faster | {rep_rss} MiB (100 runs) | {orig_rss} MiB (one run) | |")
 PY
+# Start-up against an empty C++ main on libtorch_cpu (issue 16).
+scripts/bench_startup.sh "$bin" 20 | tee -a "$out/RESULTS.md"
 say "wrote $out/RESULTS.md"

@@ -2,13 +2,13 @@
 //! result, map errors to exit codes. No maths here.
 mod cmd;
 
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
+fn main() {
     cmd::install_panic_hook();
     let cli = cmd::parse();
-    match cmd::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match cmd::run(cli) {
+        Ok(()) => 0,
         Err(e) => cmd::report(&e),
-    }
+    };
+    // Without libtorch's static destructors (cmd::exit).
+    cmd::exit::exit(code.into())
 }

@@ -24,6 +24,7 @@ macro_rules! diag_raw {
 mod common;
 mod compare;
 mod demo;
+pub mod exit;
 mod flags;
 mod glm;
 mod interrupt;
@@ -34,8 +35,6 @@ mod predict;
 mod preflight;
 mod repeat;
 mod simulate;
-
-use std::process::ExitCode;
 
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
@@ -108,10 +107,13 @@ pub fn parse() -> Cli {
         Err(e) => match e.kind() {
             Clap::DisplayHelp
             | Clap::DisplayVersion
-            | Clap::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            | Clap::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = e.print();
+                exit::exit(e.exit_code())
+            }
             _ => {
                 diag!("{}", one_line(&e.render().to_string()));
-                std::process::exit(2)
+                exit::exit(2)
             }
         },
     }
@@ -179,11 +181,11 @@ pub struct UsageError(pub String);
 /// 0 for a closed stdout (`logreg ... | head`), 2 for bad input (data, flags,
 /// settings), 130 for Ctrl-C, 1 for a failed fit or training and anything
 /// else. The one place where an error becomes an exit code.
-pub fn report(e: &anyhow::Error) -> ExitCode {
+pub fn report(e: &anyhow::Error) -> u8 {
     for cause in e.chain() {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return ExitCode::SUCCESS;
+                return 0;
             }
         }
     }
@@ -199,11 +201,11 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         ErrorKind::Interrupted if e.is::<Interrupted>() => diag!("{}", one_line.join(" ")),
         _ => diag!("error: {}", one_line.join(" ")),
     }
-    ExitCode::from(match kind {
+    match kind {
         ErrorKind::BadInput => 2,
         ErrorKind::FitFailed => 1,
         ErrorKind::Interrupted => interrupt::EXIT_INTERRUPTED,
-    })
+    }
 }
 
 /// The kind of the outermost error in the chain that knows its kind
