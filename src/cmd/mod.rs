@@ -26,6 +26,7 @@ mod compare;
 mod demo;
 mod flags;
 mod glm;
+mod glm_stream;
 mod interrupt;
 mod nn;
 mod output;
@@ -222,6 +223,7 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<simulate::SimError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<glm::GlmError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<glm::StreamedError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<model::ModelError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))
