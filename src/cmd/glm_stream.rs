@@ -2,10 +2,16 @@
 //! cache, and the fit streamed from it in blocks that fit the limit.
 use std::path::{Path, PathBuf};
 
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::data::cache::{cache_folder, design_cache_path};
 use logreg::data::RoleNames;
-use logreg::glm::{bytes_per_row, fit_source, write_cache, GlmFit, Streamed, StreamedError};
+use logreg::glm::{
+    bytes_per_row, fit_source, write_cache, GlmFit, Source, Streamed, StreamedError,
+};
 
 use super::common::{DataArgs, GlmArgs, ModelArgs};
 use super::output::AtomicFile;
@@ -141,13 +147,42 @@ pub(super) fn fit(
     };
     let names = src.names().to_vec();
     let target = src.target().to_string();
-    Ok(fit_source(
+    let bar = progress_line();
+    // An iteration reads every row twice (the QR pass and the update).
+    let n = 2.0 * src.n() as f64;
+    let mut last = Instant::now();
+    let mut on_iteration = |i: usize, deviance: f64| {
+        let rate = n / last.elapsed().as_secs_f64().max(1e-9);
+        last = Instant::now();
+        bar.set_message(format!(
+            "IRLS iteration {i}: {rate:.3e} rows/s, deviance {deviance:.10e}"
+        ));
+    };
+    let fit = fit_source(
         &src,
         names,
         target,
         &glm.config()?,
         model.link.kind(),
-    )?)
+        &mut on_iteration,
+    );
+    bar.finish_and_clear();
+    Ok(fit?)
+}
+
+/// A progress line on stderr when stderr is a terminal (hidden otherwise):
+/// the iteration, the rows per second of its passes and the deviance.
+fn progress_line() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} {spinner} {msg}") {
+        bar.set_style(style);
+    }
+    bar.set_message("IRLS: first pass");
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
 }
 
 /// A cache error, with the flag named when the limit is at fault.

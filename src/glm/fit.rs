@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use super::family::Binomial;
-use super::irls::{irls, singular_values, Memory, Source};
+use super::irls::{irls, singular_values, Memory, OnIteration, Source};
 use super::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 use super::options::{GlmOptions, Rows};
 use super::results::{assemble, GlmFit, Inputs};
@@ -58,12 +58,14 @@ pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<Gl
 /// iterations, the same bits when blocks are whole multiples of
 /// [`CHUNK`](super::irls::CHUNK) rows), without the fitted values
 /// ([`GlmFit::mu`] and [`GlmFit::lin_pred`] are left empty).
+/// `on_iteration` hears of each iteration (for a progress line).
 pub fn fit_source(
     src: &dyn Source,
     names: Vec<String>,
     target: String,
     cfg: &GlmConfig,
     link: LinkKind,
+    on_iteration: OnIteration<'_>,
 ) -> Result<GlmFit, GlmError> {
     cfg.check()?;
     let what = What {
@@ -71,13 +73,13 @@ pub fn fit_source(
         names,
         target,
     };
-    let (r, c) = (&Rows::default(), CovType::Nonrobust);
+    let (r, c, on) = (&Rows::default(), CovType::Nonrobust, on_iteration);
     match link {
-        LinkKind::Logit => fit_on(src, what, cfg, &Binomial::new(Logit), r, c),
-        LinkKind::Probit => fit_on(src, what, cfg, &Binomial::new(Probit), r, c),
-        LinkKind::CLogLog => fit_on(src, what, cfg, &Binomial::new(CLogLog), r, c),
-        LinkKind::LogLog => fit_on(src, what, cfg, &Binomial::new(LogLog), r, c),
-        LinkKind::Cauchy => fit_on(src, what, cfg, &Binomial::new(Cauchy), r, c),
+        LinkKind::Logit => fit_on(src, what, cfg, &Binomial::new(Logit), r, c, on),
+        LinkKind::Probit => fit_on(src, what, cfg, &Binomial::new(Probit), r, c, on),
+        LinkKind::CLogLog => fit_on(src, what, cfg, &Binomial::new(CLogLog), r, c, on),
+        LinkKind::LogLog => fit_on(src, what, cfg, &Binomial::new(LogLog), r, c, on),
+        LinkKind::Cauchy => fit_on(src, what, cfg, &Binomial::new(Cauchy), r, c, on),
     }
 }
 
@@ -95,7 +97,7 @@ fn fit_rows<L: Link>(
         names: data.names().to_vec(),
         target: data.target().to_string(),
     };
-    fit_on(&src, what, cfg, family, rows, cov_type)
+    fit_on(&src, what, cfg, family, rows, cov_type, &mut |_, _| {})
 }
 
 /// What the statistics need besides the passes: the rows in memory (if
@@ -114,11 +116,21 @@ fn fit_on<L: Link>(
     family: &Binomial<L>,
     rows: &Rows,
     cov_type: CovType,
+    on_iteration: OnIteration<'_>,
 ) -> Result<GlmFit, GlmError> {
     let start = Instant::now();
     let (n, k) = (src.n(), src.k());
     let threads = crate::par::threads_for(n, k);
-    let out = irls(family, src, rows, None, cfg.tol, cfg.max_iter, threads)?;
+    let out = irls(
+        family,
+        src,
+        rows,
+        None,
+        cfg.tol,
+        cfg.max_iter,
+        threads,
+        on_iteration,
+    )?;
     if out.rank < k {
         return Err(GlmError::RankDeficient { rank: out.rank, k });
     }

@@ -251,6 +251,10 @@ pub struct Irls {
     pub x_singular_values: Option<Vec<f64>>,
 }
 
+/// What is reported after each iteration: its number (1-based) and the
+/// deviance it reached.
+pub type OnIteration<'a> = &'a mut dyn FnMut(usize, f64);
+
 /// Run Fisher scoring on the design and response of `src` with the per-row
 /// weights and offset of `rows`, from statsmodels' default start or from
 /// `start_params`, on up to `threads` threads.
@@ -266,6 +270,7 @@ pub fn irls<L: Link>(
     tol: f64,
     max_iter: usize,
     threads: usize,
+    on_iteration: OnIteration<'_>,
 ) -> Result<Irls, GlmError> {
     let mut state = match start_params {
         None => State::Start,
@@ -285,6 +290,7 @@ pub fn irls<L: Link>(
         let prev = *history.last().expect("history starts with dev0");
         history.push(s.deviance);
         iterations = iteration + 1;
+        on_iteration(iterations, s.deviance);
         separation |= s.separation;
         last = Some(s.wls);
         // np.allclose(prev, dev, atol=tol, rtol=0): equal infinities count.

@@ -397,7 +397,16 @@ fn null_model<L: Link>(
         let mut ysum = Sum::default();
         y.iter().for_each(|&v| ysum.add(v));
         let start = [family.link.link(ysum.value() / n as f64)];
-        let fit = irls(family, &one, rows, Some(&start), 1e-8, 100, threads)?;
+        let fit = irls(
+            family,
+            &one,
+            rows,
+            Some(&start),
+            1e-8,
+            100,
+            threads,
+            &mut |_, _| {},
+        )?;
         let mu: Vec<f64> = (0..n)
             .map(|i| family.link.inverse(fit.params[0] + rows.offset(i)))
             .collect();
