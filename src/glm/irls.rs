@@ -215,11 +215,11 @@ fn update_chunk<L: Link>(
     while b < end {
         let e = (b + BLOCK).min(end);
         let mut block = 0.0;
-        for i in b..e {
+        for (i, &yi) in y.iter().enumerate().take(e).skip(b) {
             let g = first + i;
-            let (_, m) = state.at(family, x, i, y[i], rows.offset(g));
-            sep &= (m - y[i]).abs() <= SEPARATION_ATOL;
-            block += family.deviance(y[i], m) * rows.freq(g) * rows.var(g);
+            let (_, m) = state.at(family, x, i, yi, rows.offset(g));
+            sep &= (m - yi).abs() <= SEPARATION_ATOL;
+            block += family.deviance(yi, m) * rows.freq(g) * rows.var(g);
         }
         total.add(block);
         b = e;
