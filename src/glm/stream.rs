@@ -216,3 +216,94 @@ impl Source for Streamed {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 10-row data set: x1 = i, x2 = i², y alternating.
+    fn data() -> Dataset {
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..10 {
+            let v = i as f64;
+            x.extend([1.0, v, v * v / 7.0]);
+            y.push((i % 2) as f64);
+        }
+        let names = ["const", "x1", "x2"].map(String::from).to_vec();
+        Dataset::new(names, "y".into(), x, y, "test".into()).unwrap()
+    }
+
+    fn written(name: &str) -> (PathBuf, Dataset) {
+        let path = std::env::temp_dir().join(format!(
+            "logreg-stream-{}-{name}.design",
+            std::process::id()
+        ));
+        let d = data();
+        write_cache(File::create(&path).unwrap(), &d).unwrap();
+        (path, d)
+    }
+
+    /// Every row comes back once, in order, whatever the block size, with
+    /// the whole design's scales.
+    #[test]
+    fn a_pass_reads_every_row_in_order_in_blocks_of_the_limit() {
+        let (path, d) = written("blocks");
+        for rows in [1, 3, 7, 10, 1000] {
+            let s = Streamed::open(&path, rows * bytes_per_row(3)).unwrap();
+            assert_eq!(s.rows_per_block(), (rows as usize).min(10));
+            assert_eq!((s.n(), s.k(), s.target()), (10, 3, "y"));
+            assert_eq!(s.names(), d.names());
+            assert_eq!(
+                s.scale(),
+                super::super::source::Memory::new(d.x(), 3, d.y()).scale()
+            );
+            let (mut x, mut y, mut firsts) = (Vec::new(), Vec::new(), Vec::new());
+            s.pass(&mut |first, block, ys| {
+                firsts.push(first);
+                // Row i, column j: X·e_j on row i.
+                for i in 0..block.n() {
+                    for e in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]] {
+                        x.push(block.predict_rows(i, i + 1, &e)[0]);
+                    }
+                }
+                y.extend_from_slice(ys);
+                assert_eq!(block.scale(), s.scale());
+            })
+            .unwrap();
+            assert_eq!(y, d.y(), "{rows} rows a block");
+            assert_eq!(x, d.x(), "{rows} rows a block");
+            let want: Vec<usize> = (0..10).step_by(rows.min(10) as usize).collect();
+            assert_eq!(firsts, want);
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn a_limit_below_one_row_and_a_cut_file_are_refused() {
+        let (path, _) = written("refuse");
+        let e = Streamed::open(&path, bytes_per_row(3) - 1).unwrap_err();
+        assert_eq!(
+            e,
+            StreamedError::TooSmall {
+                limit: 63,
+                per_row: 64,
+                k: 3
+            }
+        );
+        assert_eq!(e.kind(), crate::ErrorKind::BadInput);
+        let len = std::fs::metadata(&path).unwrap().len();
+        let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.set_len(len - 8).unwrap();
+        assert!(matches!(
+            Streamed::open(&path, 1 << 20),
+            Err(StreamedError::Corrupt { .. })
+        ));
+        std::fs::write(&path, b"not a cache file at all, just text").unwrap();
+        assert!(matches!(
+            Streamed::open(&path, 1 << 20),
+            Err(StreamedError::Corrupt { .. })
+        ));
+        std::fs::remove_file(&path).unwrap();
+    }
+}

@@ -224,3 +224,28 @@ fn a_streamed_fit_refuses_weights_offsets_and_robust_covariance_in_one_line() {
         assert!(err.contains("--max-memory") && err.contains(flag), "{err}");
     }
 }
+
+#[test]
+fn blocks_of_whole_chunks_give_the_in_memory_bits() {
+    // Rows are factored in chunks of 32,768 (glm::irls::CHUNK) merged in
+    // order; a block of a whole number of chunks cuts the rows where the
+    // in-memory fit does, so every number is the same, bit for bit.
+    let cache = temp_dir("stream-whole-chunks");
+    let data = cache.join("d.csv");
+    let d = data.to_str().unwrap();
+    logreg_in(
+        &cache,
+        &["simulate", "--n", "70000", "--seed", "9", "--out", d],
+    )
+    .ok();
+    let memory = json(&logreg_in(&cache, &["glm", "--data", d, "--json"]));
+    let k = memory["names"].as_array().unwrap().len();
+    let limit = (32_768 * bytes_per_row(k)).to_string();
+    let args = ["glm", "--data", d, "--json", "--max-memory", &limit];
+    let streamed = json(&logreg_in(&cache, &args));
+    for (key, value) in memory.as_object().unwrap() {
+        if key != "time_s" {
+            assert_eq!(value, &streamed[key], "{key}");
+        }
+    }
+}
