@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use logreg::data::{read_csv, CsvOptions};
-use logreg::glm::irls::{step, Design, State};
+use logreg::glm::irls::{step, Memory, State};
 use logreg::glm::Rows;
 use logreg::glm::{Binomial, Logit};
 use logreg::nn::{train, TrainConfig};
@@ -63,7 +63,7 @@ fn irls_iteration(c: &mut Criterion) {
     };
     let data = simulate(&sim).unwrap().data;
     let family = Binomial::new(Logit);
-    let design = Design::new(data.x(), data.k());
+    let design = Memory::new(data.x(), data.k(), data.y());
     let mut g = c.benchmark_group("glm");
     g.sample_size(10);
     for threads in [1, 2] {
@@ -72,20 +72,12 @@ fn irls_iteration(c: &mut Criterion) {
             format!("one IRLS iteration 1e6 x 11, {threads} thread(s)"),
             |b| {
                 b.iter_batched_ref(
-                    || State::start(&family, data.y()),
+                    || State::Start,
                     |state| {
                         black_box(
-                            step(
-                                &family,
-                                &design,
-                                data.y(),
-                                &Rows::default(),
-                                state,
-                                1,
-                                threads,
-                            )
-                            .unwrap()
-                            .deviance,
+                            step(&family, &design, &Rows::default(), state, 1, threads)
+                                .unwrap()
+                                .deviance,
                         )
                     },
                     BatchSize::LargeInput,

@@ -11,7 +11,11 @@
 #      `logreg simulate`, cached in $LOGREG_CACHE/bench/);
 #   3. `logreg repeat --runs 1000` vs 1000 x the Python original (estimated
 #      from benchmark 1: whole processes, and in-process fits without imports);
-#   4. peak memory (max RSS, GNU time) of each.
+#   4. peak memory (max RSS, GNU time) of each;
+#   5. with BIG=1 (opt-in: a 1.9 GB file, about 10 minutes): `logreg glm`
+#      on 1e7 x 10 (target/bench/big.csv, made once by `logreg simulate`)
+#      in memory, and streamed with --max-memory 256M (the run that writes
+#      the design cache, then one that reads it): time and peak RSS, once.
 #
 # Prints a markdown table (median, min-max, ratio) and writes it to
 # target/bench/RESULTS.md (generated, not committed). Needs hyperfine and
@@ -110,3 +114,30 @@ PY
 # Start-up against an empty C++ main on libtorch_cpu (issue 16).
 scripts/bench_startup.sh "$bin" 20 | tee -a "$out/RESULTS.md"
 say "wrote $out/RESULTS.md"
+
+if [ "${BIG:-0}" = 1 ]; then
+  big=$out/big.csv
+  if [ ! -s "$big" ]; then
+    say "writing $big (once, 1.9 GB)"
+    "$bin" simulate --n 10000000 --seed 1 \
+      --beta 0.1,0.2,-0.3,0.4,-0.5,0.6,-0.7,0.8,-0.9,1.0,-1.1 --out "$big"
+  fi
+  export XDG_CACHE_HOME=$repo/$out/cache
+  rm -rf "$XDG_CACHE_HOME"
+  once() { # label, then the glm flags
+    local label=$1 f; shift
+    f=$(mktemp)
+    /usr/bin/time -f '%e s, %M KB' -o "$f" "$bin" glm --data "$big" --json "$@" >/dev/null
+    echo "| glm on 1e7 x 10 CSV, $label | $(tail -n1 "$f") |"
+    rm -f "$f"
+  }
+  {
+    echo
+    echo "| 1e7 x 10 (BIG=1, one run each) | time, peak RSS |"
+    echo "|---|---|"
+    once "in memory"
+    once "--max-memory 256M, writing the cache" --max-memory 256M
+    once "--max-memory 256M, from the cache" --max-memory 256M
+  } | tee -a "$out/RESULTS.md"
+  rm -rf "$XDG_CACHE_HOME"
+fi

@@ -95,6 +95,31 @@ pub fn product(factors: &[usize]) -> Option<u64> {
         .try_fold(1u64, |acc, &f| acc.checked_mul(u64::try_from(f).ok()?))
 }
 
+/// A size on the command line that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a size: a whole number of bytes, optionally followed by K, M, G or T (powers of 1024), like 512M or 2G")]
+pub struct BadSize(pub String);
+
+/// A size in bytes: `1000000`, `512K`, `512M`, `2G`, `1T` (powers of 1024;
+/// the letter in either case). Signs, fractions, other letters and sizes
+/// beyond 64 bits are refused.
+pub fn parse_size(text: &str) -> Result<u64, BadSize> {
+    let bad = || BadSize(text.to_string());
+    let t = text.trim();
+    let (digits, shift) = match t.as_bytes().last().map(u8::to_ascii_uppercase) {
+        Some(b'K') => (&t[..t.len() - 1], 10),
+        Some(b'M') => (&t[..t.len() - 1], 20),
+        Some(b'G') => (&t[..t.len() - 1], 30),
+        Some(b'T') => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    n.checked_mul(1u64 << shift).ok_or_else(bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +144,18 @@ mod tests {
         );
         let e = check_against(what, "the data", None, Some(1)).unwrap_err();
         assert!(e.to_string().contains("more than 18 billion GB"), "{e}");
+    }
+
+    #[test]
+    fn sizes_take_powers_of_1024_and_refuse_the_rest() {
+        assert_eq!(parse_size("1000000"), Ok(1_000_000));
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("3K"), Ok(3072));
+        assert_eq!(parse_size("1T"), Ok(1 << 40));
+        for bad in ["", "12Q", "-5", "1.5G", "G", "+5", "99999999999T", "5 M"] {
+            assert_eq!(parse_size(bad), Err(BadSize(bad.into())), "{bad}");
+        }
     }
 
     #[test]

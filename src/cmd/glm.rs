@@ -6,6 +6,7 @@ use logreg::glm::{fit_with, summary, GlmError, SummaryTime};
 use logreg::model::SavedModel;
 
 use super::common::{CovArgs, DataArgs, GlmArgs, ModelArgs};
+use super::glm_stream::{self, StreamArgs};
 use super::output::print_then;
 use super::output_args::{JsonArg, SaveModelArg};
 use super::preflight::Preflight;
@@ -27,7 +28,8 @@ use super::{Global, UsageError};
   logreg glm --data spector.csv --target GRADE     # a CSV file, target column GRADE
   logreg glm --data d.csv --alpha 0.1 --json       # 90% intervals, JSON output
   logreg glm --data d.csv --link probit --var-weights w --offset off
-  logreg glm --data d.csv --cov-type cluster --groups school",
+  logreg glm --data d.csv --cov-type cluster --groups school
+  logreg glm --data big.csv --max-memory 512M      # stream the design from a cache",
     mut_arg("glm_tol", |a| a.long("tol")),
     mut_arg("json", |a| a.help("Print one JSON object (statsmodels' attribute names) instead of the table")),
 )]
@@ -46,6 +48,8 @@ pub struct Args {
     pub json: JsonArg,
     #[command(flatten)]
     pub save_model: SaveModelArg,
+    #[command(flatten)]
+    pub stream: StreamArgs,
 }
 
 /// Date and Time for the summary: SOURCE_DATE_EPOCH (UTC) when set, so that
@@ -95,18 +99,27 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .input("--data", a.data.data.as_deref())
         .file("--save-model", a.save_model.path.as_deref())
         .check()?;
-    let loaded = a
-        .data
-        .load_roles(g, a.model.roles(a.cov.groups.as_deref()))?;
-    let data = &loaded.data;
-    let opts = a.cov.apply(a.model.glm_options(data), data)?;
-    let fit = fit_with(data, &a.glm.config()?, &opts).map_err(|e| glm_error(e, data))?;
+    let fit = match glm_stream::limit(&a.stream, a.data.data.as_deref())? {
+        Some(limit) => {
+            let robust = a.cov.cov_type.kind() != logreg::glm::CovType::Nonrobust;
+            glm_stream::check_options(&a.model, robust)?;
+            glm_stream::fit(g, &a.data, &a.glm, &a.model, &a.stream, limit)?
+        }
+        None => {
+            let loaded = a
+                .data
+                .load_roles(g, a.model.roles(a.cov.groups.as_deref()))?;
+            let data = &loaded.data;
+            let opts = a.cov.apply(a.model.glm_options(data), data)?;
+            fit_with(data, &a.glm.config()?, &opts).map_err(|e| glm_error(e, data))?
+        }
+    };
     for w in &fit.warnings {
         diag!("warning: {w}");
     }
     let result = match when {
         None => serde_json::to_string(&fit).context("serializing the fit")? + "\n",
-        Some(when) => summary(&fit, data.target(), when) + "\n",
+        Some(when) => summary(&fit, &fit.target, when) + "\n",
     };
     print_then(&result, || {
         a.save_model

@@ -27,6 +27,7 @@ mod demo;
 pub mod exit;
 mod flags;
 mod glm;
+mod glm_stream;
 mod interrupt;
 mod nn;
 mod output;
@@ -224,6 +225,7 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<simulate::SimError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<glm::GlmError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<glm::StreamedError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<model::ModelError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))

@@ -1,4 +1,5 @@
 //! Data both fits consume: the [`Dataset`], and strict CSV input.
+pub mod cache;
 mod csv;
 mod dataset;
 mod error;

@@ -58,6 +58,9 @@ pub enum GlmError {
     /// coefficients.
     #[error("the {0} covariance is not finite for these data (a row with leverage 1, or no more observations than coefficients); use another covariance type")]
     CovarianceNotFinite(&'static str),
+    /// The design cache could not be read during a pass.
+    #[error("reading the design cache {0}")]
+    Cache(String),
     /// libtorch failed; the first line of its message.
     #[error("libtorch: {0}")]
     Torch(String),
@@ -68,7 +71,9 @@ impl GlmError {
     /// became infeasible, or libtorch failing, is a failed fit.
     pub fn kind(&self) -> crate::ErrorKind {
         match self {
-            GlmError::Infeasible { .. } | GlmError::Torch(_) => crate::ErrorKind::FitFailed,
+            GlmError::Infeasible { .. } | GlmError::Torch(_) | GlmError::Cache(_) => {
+                crate::ErrorKind::FitFailed
+            }
             GlmError::BadTol(_)
             | GlmError::BadMaxIter(_)
             | GlmError::BadAlpha(_)

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use super::family::Binomial;
-use super::irls::{irls, singular_values, Design};
+use super::irls::{irls, singular_values, Memory, OnIteration, Source};
 use super::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 use super::options::{GlmOptions, Rows};
 use super::results::{assemble, GlmFit, Inputs};
@@ -50,7 +50,40 @@ pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<Gl
     }
 }
 
-/// The fit itself, with checked settings and per-row inputs.
+/// [`fit_with`] on a design read by passes ([`Source`], e.g. the blocks
+/// of a [`Streamed`](super::Streamed) cache), with the design's column
+/// `names` and the `target`'s name: the link of choice, no weights, no
+/// offset, nonrobust covariance. The result equals the in-memory fit's
+/// but for the rounding of how the rows are cut into blocks (the same
+/// iterations, the same bits when blocks are whole multiples of
+/// [`CHUNK`](super::irls::CHUNK) rows), without the fitted values
+/// ([`GlmFit::mu`] and [`GlmFit::lin_pred`] are left empty).
+/// `on_iteration` hears of each iteration (for a progress line).
+pub fn fit_source(
+    src: &dyn Source,
+    names: Vec<String>,
+    target: String,
+    cfg: &GlmConfig,
+    link: LinkKind,
+    on_iteration: OnIteration<'_>,
+) -> Result<GlmFit, GlmError> {
+    cfg.check()?;
+    let what = What {
+        in_memory: None,
+        names,
+        target,
+    };
+    let (r, c, on) = (&Rows::default(), CovType::Nonrobust, on_iteration);
+    match link {
+        LinkKind::Logit => fit_on(src, what, cfg, &Binomial::new(Logit), r, c, on),
+        LinkKind::Probit => fit_on(src, what, cfg, &Binomial::new(Probit), r, c, on),
+        LinkKind::CLogLog => fit_on(src, what, cfg, &Binomial::new(CLogLog), r, c, on),
+        LinkKind::LogLog => fit_on(src, what, cfg, &Binomial::new(LogLog), r, c, on),
+        LinkKind::Cauchy => fit_on(src, what, cfg, &Binomial::new(Cauchy), r, c, on),
+    }
+}
+
+/// The fit itself, with checked settings and per-row inputs, in memory.
 fn fit_rows<L: Link>(
     data: &Dataset,
     cfg: &GlmConfig,
@@ -58,45 +91,68 @@ fn fit_rows<L: Link>(
     rows: &Rows,
     cov_type: CovType,
 ) -> Result<GlmFit, GlmError> {
+    let src = Memory::new(data.x(), data.k(), data.y());
+    let what = What {
+        in_memory: Some((data.x(), data.y())),
+        names: data.names().to_vec(),
+        target: data.target().to_string(),
+    };
+    fit_on(&src, what, cfg, family, rows, cov_type, &mut |_, _| {})
+}
+
+/// What the statistics need besides the passes: the rows in memory (if
+/// they are) and the names.
+struct What<'a> {
+    in_memory: Option<(&'a [f64], &'a [f64])>,
+    names: Vec<String>,
+    target: String,
+}
+
+/// Fisher scoring on `src`, then the statistics.
+fn fit_on<L: Link>(
+    src: &dyn Source,
+    what: What<'_>,
+    cfg: &GlmConfig,
+    family: &Binomial<L>,
+    rows: &Rows,
+    cov_type: CovType,
+    on_iteration: OnIteration<'_>,
+) -> Result<GlmFit, GlmError> {
     let start = Instant::now();
-    let threads = crate::par::threads_for(data.n(), data.k());
-    let x = Design::new(data.x(), data.k());
+    let (n, k) = (src.n(), src.k());
+    let threads = crate::par::threads_for(n, k);
     let out = irls(
         family,
-        &x,
-        data.y(),
+        src,
         rows,
         None,
         cfg.tol,
         cfg.max_iter,
         threads,
+        on_iteration,
     )?;
-    if out.rank < data.k() {
-        return Err(GlmError::RankDeficient {
-            rank: out.rank,
-            k: data.k(),
-        });
+    if out.rank < k {
+        return Err(GlmError::RankDeficient { rank: out.rank, k });
     }
     // statsmodels' df_model is `np.linalg.matrix_rank(exog) - 1`:
     // singular values above max(s) · max(n, k) · EPS.
     let s = match &out.x_singular_values {
         Some(s) => s.clone(),
-        None => singular_values(&x, threads)?,
+        None => singular_values(src, threads)?,
     };
     let smax = s.iter().cloned().fold(0.0, f64::max);
-    let tol = smax * data.n().max(data.k()) as f64 * f64::EPSILON;
+    let tol = smax * n.max(k) as f64 * f64::EPSILON;
     let rank_x = s.iter().filter(|&&s| s > tol).count();
     let mut fit = assemble(Inputs {
         family,
-        x: &x,
-        x_rows: data.x(),
-        y: data.y(),
+        src,
+        in_memory: what.in_memory,
         rows,
         irls: out,
         cov_type,
         rank_x,
-        names: data.names().to_vec(),
-        target: data.target().to_string(),
+        names: what.names,
+        target: what.target,
         alpha: cfg.alpha,
         tol: cfg.tol,
         max_iter: cfg.max_iter,

@@ -23,10 +23,11 @@
 use super::family::Binomial;
 use super::link::Link;
 use super::options::Rows;
-use super::qr::{qr_rows, unscale, Flags, BLOCK};
+use super::qr::{qr_parts, unscale, Flags, Merged, BLOCK};
 pub use super::qr::{Design, CHUNK};
 pub use super::solve::{singular_values, Wls, RCOND_PINV};
-use super::sum::{sum_rows_at, Sum};
+pub use super::source::{Memory, Source};
+use super::sum::Sum;
 use super::GlmError;
 use crate::par::{avx2, map_chunks};
 
@@ -34,49 +35,42 @@ use crate::par::{avx2, map_chunks};
 /// (`np.allclose(mu - y, 0)`, default atol).
 pub const SEPARATION_ATOL: f64 = 1e-8;
 
-/// η and μ of every row: what an iteration starts from and leaves behind.
+/// Where an iteration's η and μ come from: statsmodels' start, or the
+/// parameters of the last solve. Each pass recomputes them row by row (a
+/// dot product of k values), so no vector of n values is kept between
+/// passes and a design read in blocks needs no more memory than a block.
 #[derive(Debug, Clone)]
-pub struct State {
-    /// Linear predictor.
-    pub eta: Vec<f64>,
-    /// Mean, g⁻¹(η).
-    pub mu: Vec<f64>,
+pub enum State {
+    /// statsmodels' start: μ₀ = `family.starting_mu(y)` and η₀ = g(μ₀).
+    /// The offset does not enter: η₀ is g(μ₀) itself.
+    Start,
+    /// η = Xβ + offset, μ = g⁻¹(η) (after a solve, or from
+    /// `start_params`).
+    Params(Vec<f64>),
 }
 
 impl State {
-    /// statsmodels' start: μ₀ = `family.starting_mu(y)` and η₀ = g(μ₀).
-    /// The offset does not enter: η₀ is g(μ₀) itself.
-    pub fn start<L: Link>(family: &Binomial<L>, y: &[f64]) -> State {
-        let mu: Vec<f64> = y.iter().map(|&y| family.starting_mu(y)).collect();
-        let eta = mu.iter().map(|&m| family.link.link(m)).collect();
-        State { eta, mu }
-    }
-
-    /// statsmodels' start from `start_params`: η₀ = Xβ + offset,
-    /// μ₀ = g⁻¹(η₀).
-    pub fn from_params<L: Link>(
+    /// η and μ of row `i` of the block `x` (target `y`, offset `offset`).
+    #[inline(always)]
+    fn at<L: Link>(
+        &self,
         family: &Binomial<L>,
         x: &Design,
-        beta: &[f64],
-        rows: &Rows,
-    ) -> State {
-        let eta: Vec<f64> = x
-            .predict_rows(0, x.n(), beta)
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| e + rows.offset(i))
-            .collect();
-        let mu = eta.iter().map(|&e| family.link.inverse(e)).collect();
-        State { eta, mu }
+        i: usize,
+        y: f64,
+        offset: f64,
+    ) -> (f64, f64) {
+        match self {
+            State::Start => {
+                let mu = family.starting_mu(y);
+                (family.link.link(mu), mu)
+            }
+            State::Params(beta) => {
+                let eta = x.dot_row(i, beta) + offset;
+                (eta, family.link.inverse(eta))
+            }
+        }
     }
-}
-
-/// Deviance of `mu` against `y`: Σ of [`Binomial::deviance`] times
-/// freq_weights times var_weights (statsmodels' order).
-pub fn deviance<L: Link>(family: &Binomial<L>, y: &[f64], mu: &[f64], rows: &Rows) -> f64 {
-    sum_rows_at(y, mu, |i, y, m| {
-        family.deviance(y, m) * rows.freq(i) * rows.var(i)
-    })
 }
 
 impl Wls {
@@ -87,34 +81,33 @@ impl Wls {
     /// statsmodels' `_MinimalWLS`) or responses are errors.
     pub fn from_rows<L: Link>(
         family: &Binomial<L>,
-        x: &Design,
-        y: &[f64],
+        src: &dyn Source,
         rows: &Rows,
         state: &State,
         iteration: usize,
         threads: usize,
     ) -> Result<Wls, GlmError> {
-        let k = x.k;
+        let k = src.k();
         let link = &family.link;
-        let (r, flags) = qr_rows(x, true, threads, |start, sw, z| {
-            let mut flags = Flags::default();
-            let range = start..start + sw.len();
-            let (mus, etas, ys) = (
-                &state.mu[range.clone()],
-                &state.eta[range.clone()],
-                &y[range],
-            );
-            for ii in 0..sw.len() {
-                let mu = mus[ii];
-                let i = start + ii;
-                let w = rows.iweight(i) * family.weight(mu);
-                let zi = etas[ii] + link.deriv(mu) * (ys[ii] - mu) - rows.offset(i);
-                flags.add(w, zi);
-                sw[ii] = w.sqrt();
-                z[ii] = zi;
-            }
-            flags
-        });
+        let mut merged = Merged::new(k + 1);
+        src.pass(&mut |first, x, y| {
+            let fill = |start: usize, sw: &mut [f64], z: &mut [f64]| {
+                let mut flags = Flags::default();
+                for ii in 0..sw.len() {
+                    let i = start + ii;
+                    let g = first + i;
+                    let (eta, mu) = state.at(family, x, i, y[i], rows.offset(g));
+                    let w = rows.iweight(g) * family.weight(mu);
+                    let zi = eta + link.deriv(mu) * (y[i] - mu) - rows.offset(g);
+                    flags.add(w, zi);
+                    sw[ii] = w.sqrt();
+                    z[ii] = zi;
+                }
+                flags
+            };
+            qr_parts(x, true, threads, fill, &mut merged);
+        })?;
+        let (r, flags) = merged.finish();
         if flags.bad_w {
             return Err(GlmError::Infeasible {
                 what: "weights",
@@ -130,7 +123,7 @@ impl Wls {
         let uniform = (flags.w_min == flags.w_max).then_some(flags.w_min);
         Ok(Wls {
             k,
-            r: unscale(r, x, true),
+            r: unscale(r, src.scale(), true),
             uniform,
         })
     }
@@ -150,21 +143,21 @@ pub struct Step {
 }
 
 /// One Fisher-scoring iteration, as statsmodels' loop body: weights and
-/// working response from `state`, the WLS solve, then the new η, μ (written
-/// into `state`), deviance and separation check. `iteration` (1-based) is
+/// working response from `state`, the WLS solve, then the new η, μ (the
+/// new `state`), deviance and separation check. `iteration` (1-based) is
 /// only used in error messages.
 pub fn step<L: Link>(
     family: &Binomial<L>,
-    x: &Design,
-    y: &[f64],
+    src: &dyn Source,
     rows: &Rows,
     state: &mut State,
     iteration: usize,
     threads: usize,
 ) -> Result<Step, GlmError> {
-    let wls = Wls::from_rows(family, x, y, rows, state, iteration, threads)?;
+    let wls = Wls::from_rows(family, src, rows, state, iteration, threads)?;
     let params = wls.lstsq()?;
-    let (deviance, separation) = update(family, x, y, rows, &params, state, threads);
+    *state = State::Params(params.clone());
+    let (deviance, separation) = update(family, src, rows, state, threads)?;
     Ok(Step {
         params,
         deviance,
@@ -173,37 +166,37 @@ pub fn step<L: Link>(
     })
 }
 
-/// Pass 2 of an iteration: η = Xβ and μ = g⁻¹(η) into `state`; the
-/// deviance at μ, and whether every |μ - y| <= [`SEPARATION_ATOL`].
-fn update<L: Link>(
+/// Pass 2 of an iteration: η and μ of `state` row by row; the deviance at
+/// μ (Σ of [`Binomial::deviance`] times freq_weights times var_weights,
+/// statsmodels' order), and whether every |μ - y| <= [`SEPARATION_ATOL`].
+pub fn update<L: Link>(
     family: &Binomial<L>,
-    x: &Design,
-    y: &[f64],
+    src: &dyn Source,
     rows: &Rows,
-    beta: &[f64],
-    state: &mut State,
+    state: &State,
     threads: usize,
-) -> (f64, bool) {
-    let parts: Vec<(&mut [f64], &mut [f64], usize)> = state
-        .eta
-        .chunks_mut(CHUNK)
-        .zip(state.mu.chunks_mut(CHUNK))
-        .enumerate()
-        .map(|(c, (e, m))| (e, m, c * CHUNK))
-        .collect();
-    let sums = map_chunks(parts, threads, |(eta, mu, start)| {
-        avx2!(update_chunk(family, x, y, rows, beta, eta, mu, start))
-    });
+) -> Result<(f64, bool), GlmError> {
     let mut total = Sum::default();
     let mut sep = true;
-    for (s, p) in sums {
-        total.merge(s);
-        sep &= p;
-    }
-    (total.value(), sep)
+    src.pass(&mut |first, x, y| {
+        let n = x.n();
+        let parts: Vec<(usize, usize)> = (0..n)
+            .step_by(CHUNK)
+            .map(|s| (s, (s + CHUNK).min(n)))
+            .collect();
+        let sums = map_chunks(parts, threads, |(start, end)| {
+            avx2!(update_chunk(family, x, y, rows, state, first, start, end))
+        });
+        for (s, p) in sums {
+            total.merge(s);
+            sep &= p;
+        }
+    })?;
+    Ok((total.value(), sep))
 }
 
-/// [`update`] on one chunk of rows, from row `start`.
+/// [`update`] on rows `start..end` of the block `x` whose first row is row
+/// `first` of the data.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn update_chunk<L: Link>(
@@ -211,24 +204,25 @@ fn update_chunk<L: Link>(
     x: &Design,
     y: &[f64],
     rows: &Rows,
-    beta: &[f64],
-    eta: &mut [f64],
-    mu: &mut [f64],
+    state: &State,
+    first: usize,
     start: usize,
+    end: usize,
 ) -> (Sum, bool) {
     let mut total = Sum::default();
     let mut sep = true;
-    for (b, (eb, mb)) in eta.chunks_mut(BLOCK).zip(mu.chunks_mut(BLOCK)).enumerate() {
-        let first = start + b * BLOCK;
+    let mut b = start;
+    while b < end {
+        let e = (b + BLOCK).min(end);
         let mut block = 0.0;
-        for (ii, (e, m)) in eb.iter_mut().zip(mb.iter_mut()).enumerate() {
-            let i = first + ii;
-            *e = x.dot_row(i, beta) + rows.offset(i);
-            *m = family.link.inverse(*e);
-            sep &= (*m - y[i]).abs() <= SEPARATION_ATOL;
-            block += family.deviance(y[i], *m) * rows.freq(i) * rows.var(i);
+        for (i, &yi) in y.iter().enumerate().take(e).skip(b) {
+            let g = first + i;
+            let (_, m) = state.at(family, x, i, yi, rows.offset(g));
+            sep &= (m - yi).abs() <= SEPARATION_ATOL;
+            block += family.deviance(yi, m) * rows.freq(g) * rows.var(g);
         }
         total.add(block);
+        b = e;
     }
     (total, sep)
 }
@@ -257,7 +251,11 @@ pub struct Irls {
     pub x_singular_values: Option<Vec<f64>>,
 }
 
-/// Run Fisher scoring on design `x` and response `y` (n) with the per-row
+/// What is reported after each iteration: its number (1-based) and the
+/// deviance it reached.
+pub type OnIteration<'a> = &'a mut dyn FnMut(usize, f64);
+
+/// Run Fisher scoring on the design and response of `src` with the per-row
 /// weights and offset of `rows`, from statsmodels' default start or from
 /// `start_params`, on up to `threads` threads.
 ///
@@ -266,32 +264,33 @@ pub struct Irls {
 #[allow(clippy::too_many_arguments)]
 pub fn irls<L: Link>(
     family: &Binomial<L>,
-    x: &Design,
-    y: &[f64],
+    src: &dyn Source,
     rows: &Rows,
     start_params: Option<&[f64]>,
     tol: f64,
     max_iter: usize,
     threads: usize,
+    on_iteration: OnIteration<'_>,
 ) -> Result<Irls, GlmError> {
     let mut state = match start_params {
-        None => State::start(family, y),
-        Some(beta) => State::from_params(family, x, beta, rows),
+        None => State::Start,
+        Some(beta) => State::Params(beta.to_vec()),
     };
-    let mut history = vec![deviance(family, y, &state.mu, rows)];
+    let mut history = vec![update(family, src, rows, &state, threads)?.0];
     let mut converged = false;
     let mut separation = false;
     let mut iterations = 0;
     let mut last = None;
     let mut x_singular_values = None;
     for iteration in 0..max_iter {
-        let s = step(family, x, y, rows, &mut state, iteration + 1, threads)?;
+        let s = step(family, src, rows, &mut state, iteration + 1, threads)?;
         if iteration == 0 {
             x_singular_values = s.wls.x_singular_values()?;
         }
         let prev = *history.last().expect("history starts with dev0");
         history.push(s.deviance);
         iterations = iteration + 1;
+        on_iteration(iterations, s.deviance);
         separation |= s.separation;
         last = Some(s.wls);
         // np.allclose(prev, dev, atol=tol, rtol=0): equal infinities count.

@@ -41,6 +41,28 @@ impl<'a> Design<'a> {
         Design { x, n, k, scale }
     }
 
+    /// A block of rows of a larger design, with that design's column
+    /// scales (`scale.len()` = k).
+    pub fn with_scale(x: &'a [f64], scale: &[f64]) -> Self {
+        let k = scale.len();
+        assert!(
+            k > 0 && x.len() % k == 0,
+            "block of {} values, k = {k}",
+            x.len()
+        );
+        Design {
+            x,
+            n: x.len() / k,
+            k,
+            scale: scale.to_vec(),
+        }
+    }
+
+    /// The power-of-two scale of each column.
+    pub fn scale(&self) -> &[f64] {
+        &self.scale
+    }
+
     /// Number of rows.
     pub fn n(&self) -> usize {
         self.n
@@ -107,7 +129,7 @@ impl Flags {
         self.w_max = self.w_max.max(w);
     }
 
-    fn merge(&mut self, o: Flags) {
+    pub(super) fn merge(&mut self, o: Flags) {
         self.bad_w |= o.bad_w;
         self.bad_z |= o.bad_z;
         self.w_min = self.w_min.min(o.w_min);
@@ -116,11 +138,12 @@ impl Flags {
 }
 
 /// Undo the column scales on R: R = R' D⁻¹ (the z column, if any, unscaled).
-pub(super) fn unscale(mut r: Vec<f64>, x: &Design, with_z: bool) -> Vec<f64> {
-    let c = x.k + usize::from(with_z);
+pub(super) fn unscale(mut r: Vec<f64>, scale: &[f64], with_z: bool) -> Vec<f64> {
+    let k = scale.len();
+    let c = k + usize::from(with_z);
     for i in 0..c {
-        for j in 0..x.k {
-            r[i * c + j] /= x.scale[j];
+        for j in 0..k {
+            r[i * c + j] /= scale[j];
         }
     }
     r
@@ -130,7 +153,20 @@ pub(super) fn unscale(mut r: Vec<f64>, x: &Design, with_z: bool) -> Vec<f64> {
 /// `with_z`). `fill(start, sw, z)` writes √w and z of rows `start..start +
 /// sw.len()` and reports on them. Returns R (c × c row-major, c = k +
 /// with_z) and the merged reports.
+#[cfg(test)]
 pub(super) fn qr_rows<F>(x: &Design, with_z: bool, threads: usize, fill: F) -> (Vec<f64>, Flags)
+where
+    F: Fn(usize, &mut [f64], &mut [f64]) -> Flags + Sync,
+{
+    let mut merged = Merged::new(x.k + usize::from(with_z));
+    qr_parts(x, with_z, threads, fill, &mut merged);
+    merged.finish()
+}
+
+/// The QR of each chunk of [`CHUNK`] rows of the block `x` (on up to
+/// `threads` threads), added in order to `merged`. `fill` as in
+/// [`qr_rows`], with row indices of the block.
+pub(super) fn qr_parts<F>(x: &Design, with_z: bool, threads: usize, fill: F, merged: &mut Merged)
 where
     F: Fn(usize, &mut [f64], &mut [f64]) -> Flags + Sync,
 {
@@ -140,24 +176,61 @@ where
         .map(|s| (s, (s + CHUNK).min(x.n)))
         .collect();
     let factor = |(start, end): (usize, usize)| avx2!(qr_chunk(x, with_z, c, start, end, &fill));
-    let parts: Vec<(Vec<f64>, Flags)> = map_chunks(chunks, threads, factor);
-    if parts.len() == 1 {
-        return parts.into_iter().next().expect("one part");
+    for (part, flags) in map_chunks(chunks, threads, factor) {
+        merged.add(part, flags);
     }
-    // Combine the chunks' R factors, in order: the QR of the stacked R's.
-    let mut r = vec![0.0; c * c];
-    let mut flags = Flags::default();
-    let mut m = vec![0.0; c * c];
-    for (part, f) in parts {
-        flags.merge(f);
-        for i in 0..c {
-            for j in 0..c {
-                m[j * c + i] = part[i * c + j];
-            }
+}
+
+/// The chunks' R factors combined in order, as they come: the QR of the
+/// stacked R's. A single chunk's R is kept as it is.
+#[derive(Debug)]
+pub(super) struct Merged {
+    c: usize,
+    first: Option<Vec<f64>>,
+    r: Option<Vec<f64>>,
+    flags: Flags,
+    m: Vec<f64>,
+}
+
+impl Merged {
+    /// Nothing merged yet, for c × c factors.
+    pub(super) fn new(c: usize) -> Self {
+        Merged {
+            c,
+            first: None,
+            r: None,
+            flags: Flags::default(),
+            m: vec![0.0; c * c],
         }
-        absorb(&mut r, &mut m, c, c);
     }
-    (r, flags)
+
+    /// Add the next chunk's R and report.
+    pub(super) fn add(&mut self, part: Vec<f64>, flags: Flags) {
+        self.flags.merge(flags);
+        if self.first.is_none() && self.r.is_none() {
+            self.first = Some(part);
+            return;
+        }
+        let c = self.c;
+        let r = self.r.get_or_insert_with(|| vec![0.0; c * c]);
+        for p in self.first.take().into_iter().chain([part]) {
+            for i in 0..c {
+                for j in 0..c {
+                    self.m[j * c + i] = p[i * c + j];
+                }
+            }
+            absorb(r, &mut self.m, c, c);
+        }
+    }
+
+    /// R of every row added (zero when none was) and the merged reports.
+    pub(super) fn finish(self) -> (Vec<f64>, Flags) {
+        let r = self
+            .r
+            .or(self.first)
+            .unwrap_or_else(|| vec![0.0; self.c * self.c]);
+        (r, self.flags)
+    }
 }
 
 /// QR of rows `start..end`, one block of [`BLOCK`] rows at a time (the last

@@ -5,7 +5,7 @@ use tch::{TchError, Tensor};
 
 use super::covariance::{cov_params, AtEstimate, CovType};
 use super::family::Binomial;
-use super::irls::{irls, Design, Irls, CHUNK, SEPARATION_ATOL};
+use super::irls::{irls, Irls, Memory, Source, CHUNK, SEPARATION_ATOL};
 use super::link::Link;
 use super::options::Rows;
 use super::sum::{sum_rows_at, Sum};
@@ -181,10 +181,13 @@ fn ndtri(p: f64) -> Result<f64, TchError> {
 /// Everything needed to turn an IRLS run into a [`GlmFit`].
 pub(crate) struct Inputs<'a, L: Link> {
     pub family: &'a Binomial<L>,
-    pub x: &'a Design<'a>,
-    /// The same design as a row-major n × k slice.
-    pub x_rows: &'a [f64],
-    pub y: &'a [f64],
+    /// The design and target, read by passes.
+    pub src: &'a dyn Source,
+    /// The same design as a row-major n × k slice, and the target, when
+    /// they are in memory: then the fitted values are kept
+    /// ([`GlmFit::mu`], [`GlmFit::lin_pred`]) and any covariance type can
+    /// be computed. None (streamed): nonrobust covariance only.
+    pub in_memory: Option<(&'a [f64], &'a [f64])>,
     /// Weights and offset.
     pub rows: &'a Rows<'a>,
     pub irls: Irls,
@@ -204,9 +207,8 @@ pub(crate) struct Inputs<'a, L: Link> {
 pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> {
     let Inputs {
         family,
-        x,
-        x_rows,
-        y,
+        src,
+        in_memory,
         rows,
         irls,
         cov_type,
@@ -218,54 +220,71 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
         max_iter,
         threads,
     } = inp;
-    let n = y.len();
+    let n = src.n();
     let k = irls.params.len();
     let params = irls.params.clone();
+    let keep = in_memory.is_some();
     // results.mu = predict(params): the unclipped inverse link of Xβ +
     // offset; then llf (loglike_obs · var_weights · freq_weights), the
     // deviance (· freq_weights · var_weights) and Pearson's χ²
-    // (· iweights) at μ, in one pass.
+    // (· iweights) at μ, and R's boundary count, in one pass.
     let link = &family.link;
-    let parts: Vec<(usize, usize)> = (0..n)
-        .step_by(CHUNK)
-        .map(|s| (s, (s + CHUNK).min(n)))
-        .collect();
-    let per_chunk = map_chunks(parts, threads, |(start, end)| {
-        let mut lin_pred = x.predict_rows(start, end, &params);
-        for (i, e) in lin_pred.iter_mut().enumerate() {
-            *e += rows.offset(start + i);
-        }
-        let mu: Vec<f64> = lin_pred.iter().map(|&e| link.inverse(e)).collect();
-        let ys = &y[start..end];
-        let (f, v) = (|i| rows.freq(start + i), |i| rows.var(start + i));
-        let sums = [
-            sum_rows_at(ys, &mu, |i, y, m| family.loglike(y, m) * v(i) * f(i)),
-            sum_rows_at(ys, &mu, |i, y, m| family.deviance(y, m) * f(i) * v(i)),
-            sum_rows_at(ys, &mu, |i, y, m| {
-                family.pearson(y, m) * rows.iweight(start + i)
-            }),
-        ]
-        .map(|v| {
-            let mut s = Sum::default();
-            s.add(v);
-            s
-        });
-        (lin_pred, mu, sums)
-    });
-    let mut lin_pred = Vec::with_capacity(n);
-    let mut mu = Vec::with_capacity(n);
+    let mut lin_pred = Vec::with_capacity(if keep { n } else { 0 });
+    let mut mu = Vec::with_capacity(if keep { n } else { 0 });
     let mut sums = [Sum::default(); 3];
-    for (l, m, s) in per_chunk {
-        lin_pred.extend(l);
-        mu.extend(m);
-        for (t, s) in sums.iter_mut().zip(s) {
-            t.merge(s);
+    let mut boundary = 0;
+    src.pass(&mut |first, x, y| {
+        let parts: Vec<(usize, usize)> = (0..x.n())
+            .step_by(CHUNK)
+            .map(|s| (s, (s + CHUNK).min(x.n())))
+            .collect();
+        let per_chunk = map_chunks(parts, threads, |(start, end)| {
+            let mut lin_pred = x.predict_rows(start, end, &params);
+            let g0 = first + start;
+            for (i, e) in lin_pred.iter_mut().enumerate() {
+                *e += rows.offset(g0 + i);
+            }
+            let mu: Vec<f64> = lin_pred.iter().map(|&e| link.inverse(e)).collect();
+            let ys = &y[start..end];
+            let (f, v) = (|i| rows.freq(g0 + i), |i| rows.var(g0 + i));
+            let sums = [
+                sum_rows_at(ys, &mu, |i, y, m| family.loglike(y, m) * v(i) * f(i)),
+                sum_rows_at(ys, &mu, |i, y, m| family.deviance(y, m) * f(i) * v(i)),
+                sum_rows_at(ys, &mu, |i, y, m| {
+                    family.pearson(y, m) * rows.iweight(g0 + i)
+                }),
+            ]
+            .map(|v| {
+                let mut s = Sum::default();
+                s.add(v);
+                s
+            });
+            let boundary = mu
+                .iter()
+                .filter(|&&m| !m.is_nan() && !(R_BOUNDARY..=1.0 - R_BOUNDARY).contains(&m))
+                .count();
+            (lin_pred, mu, sums, boundary)
+        });
+        for (l, m, s, b) in per_chunk {
+            if keep {
+                lin_pred.extend(l);
+                mu.extend(m);
+            }
+            boundary += b;
+            for (t, s) in sums.iter_mut().zip(s) {
+                t.merge(s);
+            }
         }
-    }
+    })?;
     let [llf, deviance, pearson_chi2] = sums.map(Sum::value);
 
     // cov_params of the chosen type (scale 1), then statsmodels' normal
     // inference from it (`use_t` is False for a GLM, robust or not).
+    let (x_rows, y) = in_memory.unwrap_or((&[], &[]));
+    assert!(
+        keep || cov_type == CovType::Nonrobust,
+        "a streamed fit has nonrobust covariance only"
+    );
     let at = AtEstimate {
         family,
         x: x_rows,
@@ -285,7 +304,7 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
         .zip(&bse)
         .map(|(b, s)| [b - q * s, b + q * s])
         .collect();
-    let (llnull, null_deviance) = null_model(family, y, rows, threads)?;
+    let (llnull, null_deviance) = null_model(family, src, y, rows, threads)?;
 
     let df_model = rank_x.saturating_sub(1);
     // statsmodels: wnobs - df_model - 1, wnobs = Σ freq_weights (whole
@@ -302,10 +321,6 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
     if irls.separation {
         warnings.push(separation_warning());
     }
-    let boundary = mu
-        .iter()
-        .filter(|&&m| !m.is_nan() && !(R_BOUNDARY..=1.0 - R_BOUNDARY).contains(&m))
-        .count();
     if boundary > 0 {
         warnings.push(boundary_warning(boundary, n));
     }
@@ -356,72 +371,89 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
 /// intercept-only fit. Without an offset its fitted value is the same on
 /// every row, the iweights-weighted mean of y (`WLS(y, 1, iweights)`);
 /// with one, an intercept-only GLM with the same offset and weights,
-/// started from g(mean(y)).
+/// started from g(mean(y)) (in memory only: `y` is the target).
 fn null_model<L: Link>(
     family: &Binomial<L>,
+    src: &dyn Source,
     y: &[f64],
     rows: &Rows,
     threads: usize,
 ) -> Result<(f64, f64), GlmError> {
-    let n = y.len();
+    let n = src.n();
     let llf = |mu: &dyn Fn(usize) -> f64| {
-        sum_rows_at(y, y, |i, y, _| {
+        sum_targets(src, |i, y| {
             family.loglike(y, mu(i)) * rows.var(i) * rows.freq(i)
         })
     };
     let dev = |mu: &dyn Fn(usize) -> f64| {
-        sum_rows_at(y, y, |i, y, _| {
+        sum_targets(src, |i, y| {
             family.deviance(y, mu(i)) * rows.freq(i) * rows.var(i)
         })
     };
     if rows.has_offset() {
+        assert_eq!(y.len(), n, "an offset is fitted in memory");
         let ones = vec![1.0; n];
-        let x = Design::new(&ones, 1);
+        let one = Memory::new(&ones, 1, y);
         let mut ysum = Sum::default();
         y.iter().for_each(|&v| ysum.add(v));
         let start = [family.link.link(ysum.value() / n as f64)];
-        let fit = irls(family, &x, y, rows, Some(&start), 1e-8, 100, threads)?;
+        let fit = irls(
+            family,
+            &one,
+            rows,
+            Some(&start),
+            1e-8,
+            100,
+            threads,
+            &mut |_, _| {},
+        )?;
         let mu: Vec<f64> = (0..n)
             .map(|i| family.link.inverse(fit.params[0] + rows.offset(i)))
             .collect();
-        return Ok((llf(&|i| mu[i]), dev(&|i| mu[i])));
+        return Ok((llf(&|i| mu[i])?, dev(&|i| mu[i])?));
     }
     let (mut wy, mut w) = (Sum::default(), Sum::default());
-    for (i, v) in y.iter().enumerate() {
-        wy.add(rows.iweight(i) * v);
-        w.add(rows.iweight(i));
-    }
+    src.pass(&mut |first, _, y| {
+        for (i, v) in y.iter().enumerate() {
+            wy.add(rows.iweight(first + i) * v);
+            w.add(rows.iweight(first + i));
+        }
+    })?;
     let ybar = wy.value() / w.value();
     if rows.freq.is_some() || rows.var.is_some() {
-        return Ok((llf(&|_| ybar), dev(&|_| ybar)));
+        return Ok((llf(&|_| ybar)?, dev(&|_| ybar)?));
     }
     // Unweighted: f(y, ȳ) for the two values a 0/1 target takes, computed
     // once.
     let null = |f: &dyn Fn(f64, f64) -> f64| {
         let (f0, f1) = (f(0.0, ybar), f(1.0, ybar));
-        let mut s = Sum::default();
-        for chunk in y.chunks(128) {
-            s.add(
-                chunk
-                    .iter()
-                    .map(|&v| {
-                        if v == 0.0 {
-                            f0
-                        } else if v == 1.0 {
-                            f1
-                        } else {
-                            f(v, ybar)
-                        }
-                    })
-                    .sum(),
-            );
-        }
-        s.value()
+        sum_targets(src, |_, v| {
+            if v == 0.0 {
+                f0
+            } else if v == 1.0 {
+                f1
+            } else {
+                f(v, ybar)
+            }
+        })
     };
     Ok((
-        null(&|y, m| family.loglike(y, m)),
-        null(&|y, m| family.deviance(y, m)),
+        null(&|y, m| family.loglike(y, m))?,
+        null(&|y, m| family.deviance(y, m))?,
     ))
+}
+
+/// Σ f(i, yᵢ) over the targets of `src`, in blocks of 128 rows of each
+/// pass's block, the blocks compensated (as [`sum_rows_at`]).
+fn sum_targets(src: &dyn Source, f: impl Fn(usize, f64) -> f64) -> Result<f64, GlmError> {
+    let mut total = Sum::default();
+    src.pass(&mut |first, _, y| {
+        for (c, chunk) in y.chunks(128).enumerate() {
+            let base = first + c * 128;
+            total.add(chunk.iter().enumerate().map(|(i, &v)| f(base + i, v)).sum());
+        }
+    })?;
+    Ok(total.value())
 }
 
 #[cfg(test)]

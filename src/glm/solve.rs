@@ -2,7 +2,9 @@
 use tch::{TchError, Tensor};
 
 use super::link::EPS;
-use super::qr::{qr_rows, unscale, Design, Flags};
+use super::qr::{qr_parts, unscale, Flags, Merged};
+use super::source::Source;
+use super::GlmError;
 
 /// statsmodels' `pinv_extended` cutoff: singular values at most
 /// `RCOND_PINV * max(s)` are treated as zero.
@@ -133,15 +135,19 @@ impl Wls {
 
 /// Singular values of X itself (unweighted), from the QR of X: what
 /// `np.linalg.matrix_rank(exog)` looks at.
-pub fn singular_values(x: &Design, threads: usize) -> Result<Vec<f64>, TchError> {
-    let (r, _) = qr_rows(x, false, threads, |_, sw, _| {
-        sw.fill(1.0);
-        Flags::default()
-    });
-    let r = unscale(r, x, false);
-    let k = x.k as i64;
+pub fn singular_values(src: &dyn Source, threads: usize) -> Result<Vec<f64>, GlmError> {
+    let mut merged = Merged::new(src.k());
+    src.pass(&mut |_, x, _| {
+        let ones = |_: usize, sw: &mut [f64], _: &mut [f64]| {
+            sw.fill(1.0);
+            Flags::default()
+        };
+        qr_parts(x, false, threads, ones, &mut merged);
+    })?;
+    let r = unscale(merged.finish().0, src.scale(), false);
+    let k = src.k() as i64;
     let (_, s, _) = Tensor::f_from_slice(&r)?
         .f_view([k, k])?
         .f_svd(true, false)?;
-    Vec::<f64>::try_from(&s)
+    Ok(Vec::<f64>::try_from(&s)?)
 }

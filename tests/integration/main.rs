@@ -5,6 +5,7 @@ mod data;
 mod errors;
 mod glm;
 mod glm_options;
+mod glm_stream;
 mod limits;
 mod network_options;
 mod nn;

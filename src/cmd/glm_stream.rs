@@ -1,0 +1,194 @@
+//! `glm --max-memory` and `--no-cache`: the design written once to a binary
+//! cache, and the fit streamed from it in blocks that fit the limit.
+use std::path::{Path, PathBuf};
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use logreg::data::cache::{cache_folder, design_cache_path};
+use logreg::data::RoleNames;
+use logreg::glm::{
+    bytes_per_row, fit_source, write_cache, GlmFit, Source, Streamed, StreamedError,
+};
+
+use super::common::{DataArgs, GlmArgs, ModelArgs};
+use super::output::AtomicFile;
+use super::{interrupt, Global, UsageError};
+
+/// The flags of a streamed fit.
+#[derive(Debug, clap::Args)]
+pub struct StreamArgs {
+    /// Fit with at most SIZE bytes for the design: it is converted once to
+    /// a binary cache (in $XDG_CACHE_HOME/logreg/designs or
+    /// ~/.cache/logreg/designs), and every pass reads it back in blocks
+    /// that fit SIZE (16·(k+1) bytes a row). SIZE: bytes, or a whole
+    /// number with K, M, G or T (powers of 1024): 512M, 2G. Without it, a
+    /// file whose design may not fit in half of the memory is streamed.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_flag, requires = "data", allow_hyphen_values = true)]
+    pub max_memory: Option<u64>,
+    /// Do not keep the design cache of a streamed fit (an existing one is
+    /// removed too).
+    #[arg(long, requires = "data")]
+    pub no_cache: bool,
+}
+
+fn parse_size_flag(s: &str) -> Result<u64, String> {
+    logreg::memory::parse_size(s).map_err(|e| e.to_string())
+}
+
+/// The memory limit of a streamed fit, or None to fit in memory: the
+/// `--max-memory` given, else half of the physical memory when the file's
+/// design may exceed it (at most 4 bytes of design per byte of CSV: each
+/// value takes a digit and a separator), said on stderr.
+pub(super) fn limit(s: &StreamArgs, data: Option<&Path>) -> anyhow::Result<Option<u64>> {
+    if s.max_memory.is_some() {
+        return Ok(s.max_memory);
+    }
+    let (Some(path), Some(total)) = (data, logreg::memory::physical()) else {
+        return Ok(None);
+    };
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    let half = total / 2;
+    if len.saturating_mul(4) <= half {
+        return Ok(None);
+    }
+    diag!(
+        "note: {}: its design may not fit in half of the memory ({} MB): streaming it from a cache (--max-memory to choose the limit)",
+        path.display(),
+        half >> 20
+    );
+    Ok(Some(half))
+}
+
+/// Refuse what a streamed fit does not read: role columns and robust
+/// covariance.
+pub(super) fn check_options(model: &ModelArgs, cov_robust: bool) -> anyhow::Result<()> {
+    let roles = [
+        ("--freq-weights", model.freq_weights.is_some()),
+        ("--var-weights", model.var_weights.is_some()),
+        ("--offset", model.offset.is_some()),
+        ("--cov-type other than nonrobust", cov_robust),
+    ];
+    if let Some((flag, _)) = roles.iter().find(|(_, on)| *on) {
+        return Err(UsageError(format!(
+            "--max-memory (a streamed fit) takes no {flag}: weights, offset and robust covariance are fitted in memory"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// A cache file removed when dropped (`--no-cache`), and on Ctrl-C.
+struct Removed(PathBuf);
+
+impl Removed {
+    fn new(path: PathBuf) -> Self {
+        interrupt::temp_files().push(path.clone());
+        Removed(path)
+    }
+}
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        let mut list = interrupt::temp_files();
+        let _ = std::fs::remove_file(&self.0);
+        interrupt::forget(&mut list, &self.0);
+    }
+}
+
+/// Fit the GLM on `--data` streamed from its cache with blocks of at most
+/// `limit` bytes: the cache is found by its key, or written from the CSV.
+pub(super) fn fit(
+    g: &Global,
+    data: &DataArgs,
+    glm: &GlmArgs,
+    model: &ModelArgs,
+    s: &StreamArgs,
+    limit: u64,
+) -> anyhow::Result<GlmFit> {
+    let path = data
+        .data
+        .as_deref()
+        .expect("clap: --max-memory requires --data");
+    let choice = format!(
+        "target {:?} features {:?} delimiter {:?} missing {:?}",
+        data.target, data.features, data.delimiter, data.missing
+    );
+    let cannot = |p: &Path| format!("design cache {}", p.display());
+    let folder = cache_folder().context("design cache folder")?;
+    std::fs::create_dir_all(&folder).with_context(|| cannot(&folder))?;
+    let cache = design_cache_path(&folder, path, &choice).with_context(|| cannot(path))?;
+    let _removed = s.no_cache.then(|| Removed::new(cache.clone()));
+    let opened = match Streamed::open(&cache, limit) {
+        Ok(c) => Some(c),
+        Err(e @ StreamedError::TooSmall { .. }) => return Err(max_memory(e)),
+        Err(_) => None,
+    };
+    let src = match opened {
+        Some(c) => c,
+        None => {
+            let loaded = data.load_roles(g, RoleNames::default())?;
+            let k = loaded.data.k();
+            if limit < bytes_per_row(k) {
+                return Err(max_memory(StreamedError::TooSmall {
+                    limit,
+                    per_row: bytes_per_row(k),
+                    k,
+                }));
+            }
+            let mut file = AtomicFile::create(&cache)?;
+            write_cache(&mut file, &loaded.data).with_context(|| cannot(&cache))?;
+            file.commit()?;
+            drop(loaded);
+            Streamed::open(&cache, limit).map_err(max_memory)?
+        }
+    };
+    let names = src.names().to_vec();
+    let target = src.target().to_string();
+    let bar = progress_line();
+    // An iteration reads every row twice (the QR pass and the update).
+    let n = 2.0 * src.n() as f64;
+    let mut last = Instant::now();
+    let mut on_iteration = |i: usize, deviance: f64| {
+        let rate = n / last.elapsed().as_secs_f64().max(1e-9);
+        last = Instant::now();
+        bar.set_message(format!(
+            "IRLS iteration {i}: {rate:.3e} rows/s, deviance {deviance:.10e}"
+        ));
+    };
+    let fit = fit_source(
+        &src,
+        names,
+        target,
+        &glm.config()?,
+        model.link.kind(),
+        &mut on_iteration,
+    );
+    bar.finish_and_clear();
+    Ok(fit?)
+}
+
+/// A progress line on stderr when stderr is a terminal (hidden otherwise):
+/// the iteration, the rows per second of its passes and the deviance.
+fn progress_line() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} {spinner} {msg}") {
+        bar.set_style(style);
+    }
+    bar.set_message("IRLS: first pass");
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// A cache error, with the flag named when the limit is at fault.
+fn max_memory(e: StreamedError) -> anyhow::Error {
+    match e {
+        StreamedError::TooSmall { .. } => anyhow::Error::new(e).context("--max-memory"),
+        e => e.into(),
+    }
+}

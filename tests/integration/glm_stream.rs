@@ -1,0 +1,251 @@
+//! `glm --max-memory` and `--no-cache`: the fit streamed from the design
+//! cache equals the in-memory fit, whatever the block size; the cache
+//! follows the file; bad sizes are refused in one line.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{bin, fixtures, temp_dir, Run};
+
+/// Streamed against in-memory fits: the same rows in the same order, only
+/// the blocks in which the QR factors and the compensated sums are
+/// combined differ, so they agree to rounding: a few ulps per merge, at
+/// most the 1e-12 relative (measured 2e-14 on 100,000 rows in
+/// blocks of 15).
+const STREAM_RTOL: f64 = 1e-12;
+
+/// Bytes of memory per row of a block (the rule of `glm::bytes_per_row`:
+/// the raw row of k + 1 f64 and its split copy).
+fn bytes_per_row(k: usize) -> usize {
+    16 * (k + 1)
+}
+
+/// Run `logreg` with its cache folder in `cache`.
+fn logreg_in(cache: &Path, args: &[&str]) -> Run {
+    let out = Command::new(bin())
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .env("SOURCE_DATE_EPOCH", "1764288000")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("cannot start logreg");
+    Run {
+        cmd: format!("logreg {}", args.join(" ")),
+        out,
+    }
+}
+
+/// The files in the design cache folder under `cache`.
+fn cached(cache: &Path) -> Vec<PathBuf> {
+    match std::fs::read_dir(cache.join("logreg/designs")) {
+        Ok(d) => d.map(|e| e.unwrap().path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Keys not compared: the wall clock, and the p-values (see
+/// [`assert_same_fit`]).
+const NOT_COMPARED: [&str; 2] = ["time_s", "pvalues"];
+
+/// Whether a JSON value holds numbers only (a number, or lists of them).
+fn is_numeric(v: &Value) -> bool {
+    match v {
+        Value::Number(_) => true,
+        Value::Array(a) => a.iter().all(is_numeric),
+        _ => false,
+    }
+}
+
+fn numbers(v: &Value, out: &mut Vec<f64>) {
+    match v {
+        Value::Number(n) => out.push(n.as_f64().unwrap()),
+        Value::Array(a) => a.iter().for_each(|x| numbers(x, out)),
+        _ => panic!("not a number: {v}"),
+    }
+}
+
+/// Assert `streamed` equals `memory`: every key of its JSON, the numbers
+/// within [`STREAM_RTOL`], the rest (iterations, names, warnings) equal. A p-value far in the tail, p ≈ φ(z)/z, moves z² times
+/// more (relatively) than its z does (anes96: z = 14, p = 2e-46), so each
+/// is compared within STREAM_RTOL · max(1, z²).
+fn assert_same_fit(memory: &Value, streamed: &Value, what: &str) {
+    assert_eq!(memory["iterations"], streamed["iterations"], "{what}");
+    let keys = memory.as_object().unwrap().keys();
+    assert_eq!(keys.len(), streamed.as_object().unwrap().len(), "{what}");
+    for key in keys.filter(|k| !NOT_COMPARED.contains(&k.as_str())) {
+        if !is_numeric(&memory[key]) {
+            assert_eq!(memory[key], streamed[key], "{what}: {key}");
+            continue;
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        numbers(&memory[key], &mut a);
+        numbers(&streamed[key], &mut b);
+        assert_eq!(a.len(), b.len(), "{what}: {key}");
+        for (x, y) in a.iter().zip(&b) {
+            assert!(
+                (x - y).abs() <= STREAM_RTOL * x.abs(),
+                "{what}: {key}: in memory {x}, streamed {y}"
+            );
+        }
+    }
+    let (mut z, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+    numbers(&memory["tvalues"], &mut z);
+    numbers(&memory["pvalues"], &mut a);
+    numbers(&streamed["pvalues"], &mut b);
+    for ((z, x), y) in z.iter().zip(&a).zip(&b) {
+        let rtol = STREAM_RTOL * (z * z).max(1.0);
+        assert!(
+            (x - y).abs() <= rtol * x.abs(),
+            "{what}: p-value at z {z}: in memory {x}, streamed {y}"
+        );
+    }
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.ok()).unwrap()
+}
+
+#[test]
+fn streamed_fit_equals_in_memory_fit_at_several_block_sizes() {
+    let cache = temp_dir("stream-blocks");
+    for (file, target, link) in [
+        ("lecture.csv", "y", "logit"),
+        ("anes96.csv", "vote", "logit"),
+        ("spector.csv", "GRADE", "probit"),
+    ] {
+        let data = fixtures().join("glm").join(file);
+        let data = data.to_str().unwrap();
+        let base = ["glm", "--data", data, "--target", target, "--link", link];
+        let memory = json(&logreg_in(&cache, &[&base[..], &["--json"]].concat()));
+        let k = memory["names"].as_array().unwrap().len();
+        for rows in [1, 7, 1000] {
+            let limit = (rows * bytes_per_row(k)).to_string();
+            let args = [&base[..], &["--json", "--max-memory", &limit]].concat();
+            let streamed = json(&logreg_in(&cache, &args));
+            assert_same_fit(&memory, &streamed, &format!("{file}, {rows} rows a block"));
+        }
+        // The table too: every number printed as statsmodels rounds it.
+        let table = logreg_in(&cache, &base).ok();
+        let limit = (7 * bytes_per_row(k)).to_string();
+        let streamed = logreg_in(&cache, &[&base[..], &["--max-memory", &limit]].concat()).ok();
+        assert_eq!(table, streamed, "{file}: summary");
+    }
+}
+
+#[test]
+fn the_cache_follows_the_file() {
+    let cache = temp_dir("stream-rewrite");
+    let dir = temp_dir("stream-rewrite-data");
+    let data = dir.join("d.csv");
+    let d = data.to_str().unwrap();
+    let fit = |streamed: bool| {
+        let mut args = vec!["glm", "--data", d, "--json"];
+        if streamed {
+            args.extend(["--max-memory", "1M"]);
+        }
+        json(&logreg_in(&cache, &args))
+    };
+    let lecture = fixtures().join("glm/lecture.csv");
+    std::fs::copy(&lecture, &data).unwrap();
+    let first = fit(true);
+    assert_same_fit(&fit(false), &first, "the first file");
+    assert_eq!(cached(&cache).len(), 1);
+    // Rewrite it with other values (the first 500 rows only).
+    let text = std::fs::read_to_string(&lecture).unwrap();
+    let half: Vec<&str> = text.lines().take(501).collect();
+    std::fs::write(&data, half.join("\n") + "\n").unwrap();
+    let second = fit(true);
+    assert_same_fit(&fit(false), &second, "the rewritten file");
+    assert_ne!(first["params"], second["params"]);
+    assert_eq!(cached(&cache).len(), 2, "a cache per version of the file");
+}
+
+#[test]
+fn no_cache_keeps_no_file() {
+    let cache = temp_dir("stream-no-cache");
+    let data = fixtures().join("glm/spector.csv");
+    let d = data.to_str().unwrap();
+    let args = [
+        "glm",
+        "--data",
+        d,
+        "--target",
+        "GRADE",
+        "--max-memory",
+        "1M",
+    ];
+    logreg_in(&cache, &[&args[..], &["--no-cache"]].concat()).ok();
+    assert_eq!(cached(&cache), Vec::<PathBuf>::new());
+    logreg_in(&cache, &args).ok();
+    assert_eq!(cached(&cache).len(), 1, "kept without --no-cache");
+    // --no-cache also removes the one kept before.
+    logreg_in(&cache, &[&args[..], &["--no-cache"]].concat()).ok();
+    assert_eq!(cached(&cache), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn max_memory_refuses_non_sizes_and_sizes_below_one_row_in_one_line() {
+    let cache = temp_dir("stream-bad-size");
+    let data = fixtures().join("glm/lecture.csv");
+    let d = data.to_str().unwrap();
+    for size in ["1", "12Q", "-5", "1.5G", ""] {
+        let run = logreg_in(&cache, &["glm", "--data", d, "--max-memory", size]);
+        assert_eq!(run.code(), Some(2), "{}", run.describe());
+        let err = run.stderr();
+        assert_eq!(err.lines().count(), 1, "{}", run.describe());
+        assert!(err.contains("--max-memory"), "{}", run.describe());
+        assert!(err.contains(&format!("'{size}'")) || size == "1", "{err}");
+    }
+    assert_eq!(
+        cached(&cache),
+        Vec::<PathBuf>::new(),
+        "no cache for a refused fit"
+    );
+}
+
+#[test]
+fn a_streamed_fit_refuses_weights_offsets_and_robust_covariance_in_one_line() {
+    let cache = temp_dir("stream-roles");
+    let data = fixtures().join("glm/lecture.csv");
+    let d = data.to_str().unwrap();
+    for (flag, value) in [
+        ("--offset", "x1"),
+        ("--var-weights", "x2"),
+        ("--cov-type", "HC0"),
+    ] {
+        let run = logreg_in(
+            &cache,
+            &["glm", "--data", d, "--max-memory", "1M", flag, value],
+        );
+        assert_eq!(run.code(), Some(2), "{}", run.describe());
+        let err = run.stderr();
+        assert_eq!(err.lines().count(), 1, "{}", run.describe());
+        assert!(err.contains("--max-memory") && err.contains(flag), "{err}");
+    }
+}
+
+#[test]
+fn blocks_of_whole_chunks_give_the_in_memory_bits() {
+    // Rows are factored in chunks of 32,768 (glm::irls::CHUNK) merged in
+    // order; a block of a whole number of chunks cuts the rows where the
+    // in-memory fit does, so every number is the same, bit for bit.
+    let cache = temp_dir("stream-whole-chunks");
+    let data = cache.join("d.csv");
+    let d = data.to_str().unwrap();
+    logreg_in(
+        &cache,
+        &["simulate", "--n", "70000", "--seed", "9", "--out", d],
+    )
+    .ok();
+    let memory = json(&logreg_in(&cache, &["glm", "--data", d, "--json"]));
+    let k = memory["names"].as_array().unwrap().len();
+    let limit = (32_768 * bytes_per_row(k)).to_string();
+    let args = ["glm", "--data", d, "--json", "--max-memory", &limit];
+    let streamed = json(&logreg_in(&cache, &args));
+    for (key, value) in memory.as_object().unwrap() {
+        if key != "time_s" {
+            assert_eq!(value, &streamed[key], "{key}");
+        }
+    }
+}
