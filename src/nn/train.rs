@@ -129,13 +129,6 @@ impl Rows {
             offset: pick(&self.offset)?,
         })
     }
-
-    fn shallow_clone(&self) -> Self {
-        Rows {
-            weight: self.weight.as_ref().map(Tensor::shallow_clone),
-            offset: self.offset.as_ref().map(Tensor::shallow_clone),
-        }
-    }
 }
 
 /// The network's probabilities: `link(Linear(x) + offset)`, as
@@ -359,8 +352,10 @@ pub fn train_spec_with(
     let mut converged_at = None;
     let mut steps_run = 0;
     for step in 0..cfg.steps {
+        // The full batch is borrowed: no tensor handle is made per step.
+        let picked;
         let (xb, yb, rb) = match batch {
-            None => (x.shallow_clone(), y.shallow_clone(), rows.shallow_clone()),
+            None => (&x, &y, &rows),
             Some(b) => {
                 let per_epoch = (n + b - 1) / b;
                 let pos = step as i64 % per_epoch;
@@ -374,11 +369,12 @@ pub fn train_spec_with(
                     .as_ref()
                     .expect("permutation drawn at the start of each epoch");
                 let idx = p.f_narrow(0, pos * b, b.min(n - pos * b))?;
-                (
+                picked = (
                     x.f_index_select(0, &idx)?,
                     y.f_index_select(0, &idx)?,
                     rows.select(&idx)?,
-                )
+                );
+                (&picked.0, &picked.1, &picked.2)
             }
         };
         let wants: Vec<Want> = watchers.iter().map(|o| o.wants(step, false)).collect();
@@ -390,7 +386,7 @@ pub fn train_spec_with(
             None
         };
         let loss = match replay.as_mut() {
-            Some(r) => match r.step(&net, &mut opt, &params, &xb, &yb, want_loss) {
+            Some(r) => match r.step(&net, &mut opt, &params, xb, yb, want_loss) {
                 Ok(loss) => loss,
                 Err(e) => match diverged_or(step, e) {
                     TrainError::Diverged { .. } => {
@@ -402,7 +398,7 @@ pub fn train_spec_with(
             None => {
                 // The lecture's loop, through libtorch's autograd.
                 opt.zero_grad(&params)?;
-                let loss = objective(&net, link, &xb, &yb, &rb, Reduction::Mean)
+                let loss = objective(&net, link, xb, yb, rb, Reduction::Mean)
                     .map_err(|e| diverged_or(step, e))?;
                 loss.f_backward()?;
                 opt.step(&params)?;
