@@ -129,13 +129,6 @@ impl Rows {
             offset: pick(&self.offset)?,
         })
     }
-
-    fn shallow_clone(&self) -> Self {
-        Rows {
-            weight: self.weight.as_ref().map(Tensor::shallow_clone),
-            offset: self.offset.as_ref().map(Tensor::shallow_clone),
-        }
-    }
 }
 
 /// The network's probabilities: `link(Linear(x) + offset)`, as
@@ -359,8 +352,10 @@ pub fn train_spec_with(
     let mut converged_at = None;
     let mut steps_run = 0;
     for step in 0..cfg.steps {
+        // The full batch is borrowed: no tensor handle is made per step.
+        let picked;
         let (xb, yb, rb) = match batch {
-            None => (x.shallow_clone(), y.shallow_clone(), rows.shallow_clone()),
+            None => (&x, &y, &rows),
             Some(b) => {
                 let per_epoch = (n + b - 1) / b;
                 let pos = step as i64 % per_epoch;
@@ -374,11 +369,12 @@ pub fn train_spec_with(
                     .as_ref()
                     .expect("permutation drawn at the start of each epoch");
                 let idx = p.f_narrow(0, pos * b, b.min(n - pos * b))?;
-                (
+                picked = (
                     x.f_index_select(0, &idx)?,
                     y.f_index_select(0, &idx)?,
                     rows.select(&idx)?,
-                )
+                );
+                (&picked.0, &picked.1, &picked.2)
             }
         };
         let wants: Vec<Want> = watchers.iter().map(|o| o.wants(step, false)).collect();
@@ -390,7 +386,7 @@ pub fn train_spec_with(
             None
         };
         let loss = match replay.as_mut() {
-            Some(r) => match r.step(&net, &mut opt, &params, &xb, &yb, want_loss) {
+            Some(r) => match r.step(&net, &mut opt, &params, xb, yb, want_loss) {
                 Ok(loss) => loss,
                 Err(e) => match diverged_or(step, e) {
                     TrainError::Diverged { .. } => {
@@ -402,7 +398,7 @@ pub fn train_spec_with(
             None => {
                 // The lecture's loop, through libtorch's autograd.
                 opt.zero_grad(&params)?;
-                let loss = objective(&net, link, &xb, &yb, &rb, Reduction::Mean)
+                let loss = objective(&net, link, xb, yb, rb, Reduction::Mean)
                     .map_err(|e| diverged_or(step, e))?;
                 loss.f_backward()?;
                 opt.step(&params)?;
@@ -635,14 +631,65 @@ fn locate_divergence(
 /// The gradients are written into the parameters' `.grad` and the optimiser's
 /// own `step()` applies them, as after `backward()`.
 ///
-/// The two gradient kernels write straight into `.grad` (`mm_out`, `sum_out`
-/// into a `[1, 1]` view of the bias gradient): the same kernels as `mm` and
-/// `sum`, one copy fewer each.
+/// Nothing is allocated per step: each kernel writes into a buffer kept from
+/// the last step of the same batch size through its `_out` variant (`addmm_out`,
+/// `sigmoid_` in place, `binary_cross_entropy_backward` and
+/// `sigmoid_backward` into `grad_input`), which runs the very kernel the
+/// allocating variant runs; the two gradient kernels write straight into
+/// `.grad` (`mm_out`, `sum_out` into a `[1, 1]` view of the bias gradient).
+/// `Wᵀ` and `gᵀ` are views made once.
 pub(crate) struct Replay {
     one: Tensor,
     ws_grad: Tensor,
     /// The bias gradient seen as `[1, 1]`, `sum(keepdim)`'s shape.
     bs_grad_2d: Tensor,
+    /// `Wᵀ`, a view of the weight that follows its in-place updates.
+    ws_t: Tensor,
+    /// Scratch per batch size (the full batch, or a mini-batch and the
+    /// shorter last one of an epoch).
+    scratch: Vec<Scratch>,
+}
+
+/// The step's intermediate tensors for batches of `rows` rows, each `rows × 1`.
+struct Scratch {
+    rows: i64,
+    /// `addmm`'s output, then the prediction (`sigmoid_` in place).
+    out: Tensor,
+    /// BCE's gradient, then the sigmoid's.
+    g_bce: Tensor,
+    g: Tensor,
+    /// `gᵀ`, a view of `g`.
+    g_t: Tensor,
+}
+
+impl Scratch {
+    /// The scratch tensors in `kept` for batches of `rows` rows, made on first use.
+    fn for_rows<'a>(
+        kept: &'a mut Vec<Scratch>,
+        rows: i64,
+        like: &Tensor,
+    ) -> Result<&'a Scratch, TchError> {
+        let i = match kept.iter().position(|s| s.rows == rows) {
+            Some(i) => i,
+            None => {
+                kept.push(Scratch::new(rows, like)?);
+                kept.len() - 1
+            }
+        };
+        Ok(&kept[i])
+    }
+
+    fn new(rows: i64, like: &Tensor) -> Result<Self, TchError> {
+        let opts = (like.kind(), like.device());
+        let g = Tensor::f_empty([rows, 1], opts)?;
+        Ok(Scratch {
+            rows,
+            out: Tensor::f_empty([rows, 1], opts)?,
+            g_bce: Tensor::f_empty([rows, 1], opts)?,
+            g_t: g.f_tr()?,
+            g,
+        })
+    }
 }
 
 impl Replay {
@@ -658,6 +705,8 @@ impl Replay {
             one: Tensor::f_ones([], (kind, device))?,
             ws_grad: net.linear.ws.f_grad()?,
             bs_grad_2d: bs.f_grad()?.f_view([1, 1])?,
+            ws_t: net.linear.ws.f_tr()?,
+            scratch: Vec::with_capacity(2),
         })
     }
 
@@ -671,16 +720,27 @@ impl Replay {
         want_loss: bool,
     ) -> Result<Option<Tensor>, TchError> {
         let _guard = tch::no_grad_guard();
-        let out = net.f_forward(x)?;
+        let bias = net.linear.bs.as_ref().expect("the layer has a bias");
+        let s = Scratch::for_rows(&mut self.scratch, x.size()[0], y)?;
+        // `linear` on a 2-D input with a bias is `addmm(b, x, Wᵀ)`.
+        let _ = bias.f_addmm_out(&s.out, x, &self.ws_t)?;
+        let mut out = s.out.shallow_clone();
+        let _ = out.f_sigmoid_()?;
         let loss = match want_loss {
             true => Some(out.f_binary_cross_entropy::<Tensor>(y, None, Reduction::Mean)?),
             false => None,
         };
-        let g =
-            out.f_binary_cross_entropy_backward::<Tensor>(&self.one, y, None, Reduction::Mean)?;
-        let g = Tensor::f_sigmoid_backward(&g, &out)?;
-        let _ = g.f_tr()?.f_mm_out(&self.ws_grad, x)?;
-        let _ = g.f_sum_intlist_out(&self.bs_grad_2d, [0i64].as_slice(), true, None::<Kind>)?;
+        let _ = out.f_binary_cross_entropy_backward_grad_input::<Tensor>(
+            &s.g_bce,
+            &self.one,
+            y,
+            None,
+            Reduction::Mean,
+        )?;
+        let _ = Tensor::f_sigmoid_backward_grad_input(&s.g, &s.g_bce, &out)?;
+        let _ = s.g_t.f_mm_out(&self.ws_grad, x)?;
+        let _ =
+            s.g.f_sum_intlist_out(&self.bs_grad_2d, [0i64].as_slice(), true, None::<Kind>)?;
         opt.step(params)?;
         Ok(loss)
     }

@@ -589,3 +589,35 @@ fn cov_type_gives_each_run_the_robust_bse_of_its_compare() {
     assert_eq!(r.stderr().lines().count(), 1, "{}", r.describe());
     assert!(r.stderr().contains("--groups"), "{}", r.describe());
 }
+
+/// The closed-form batch trains each network on its own slice of the
+/// stacked tensors: how the runs are cut into chunks changes no bit. Chunks
+/// of 1 and of 7 (a last chunk of 3) against one batch of all 10, at n =
+/// 1000, whose rows do not fill the kernels' vector width evenly.
+#[test]
+fn closed_form_chunks_of_1_and_7_give_the_bits_of_one_batch() {
+    let dir = temp_dir("repeat-chunk-bits");
+    let lines = |chunk: &str| {
+        let f = dir.join(format!("runs-{chunk}.jsonl"));
+        let path = f.display().to_string();
+        let r = logreg(&[
+            "repeat",
+            "--runs",
+            "10",
+            "--steps",
+            "1000",
+            "--chunk",
+            chunk,
+            "--quiet",
+            "--runs-out",
+            &path,
+        ]);
+        r.ok();
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert_eq!(text.lines().count(), 10, "{}", r.describe());
+        text
+    };
+    let whole = lines("10");
+    assert_eq!(lines("1"), whole, "chunk 1");
+    assert_eq!(lines("7"), whole, "chunk 7");
+}
