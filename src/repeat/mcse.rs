@@ -243,7 +243,7 @@ pub fn summarize_cells(m: &super::merge::Merged) -> Vec<CellSummary> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::repeat::line::{GlmLine, NnLine};
     use crate::repeat::merge::{merge, Origin};
@@ -282,6 +282,18 @@ mod tests {
 
     fn summaries(lines: Vec<(Origin, RunLine)>) -> Vec<CellSummary> {
         summarize_cells(&merge(None, lines).unwrap())
+    }
+
+    /// The summaries of scripts/make_mcse_fixture.py's study (2 × 2 cells,
+    /// `const`, `x1`, `x2`), for the tests of what is drawn from them.
+    pub(crate) fn fixture_summaries() -> Vec<CellSummary> {
+        summaries(study_lines())
+    }
+
+    /// A cell of one run, estimates the truth plus `d`, GLM-only or both.
+    pub(crate) fn one_run_cell(d: f64, failed: bool, fits: Fits) -> CellSummary {
+        let line = run(d, failed);
+        CellSummary::from_lines(&cell(), &[&line], 0, fits, 0.05)
     }
 
     fn close(got: f64, want: f64) -> bool {
