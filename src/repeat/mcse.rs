@@ -39,7 +39,8 @@ pub struct Measures {
     /// Network only, with both fits: mean over runs of |GLM − network|.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_abs_diff: Option<Vec<f64>>,
-    /// Network only, with both fits: largest |GLM − network|.
+    /// Network only, with both fits: largest |GLM − network| (NaN when a
+    /// difference is NaN, or there are no runs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_abs_diff: Option<Vec<f64>>,
 }
