@@ -39,7 +39,8 @@ pub struct Measures {
     /// Network only, with both fits: mean over runs of |GLM − network|.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_abs_diff: Option<Vec<f64>>,
-    /// Network only, with both fits: largest |GLM − network|.
+    /// Network only, with both fits: largest |GLM − network| (NaN when a
+    /// difference is NaN, or there are no runs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_abs_diff: Option<Vec<f64>>,
 }
@@ -92,25 +93,54 @@ fn measures(est: &[&[f64]], truth: &[f64]) -> Measures {
         max_abs_diff: None,
     };
     for (j, &t) in truth.iter().enumerate() {
-        let mean = col(j).sum::<f64>() / r;
+        // No runs: every figure is NaN (0/0), never a number made of an
+        // empty sum.
+        let mean = if est.is_empty() {
+            f64::NAN
+        } else {
+            col(j).sum::<f64>() / r
+        };
+        let mse = if est.is_empty() {
+            f64::NAN
+        } else {
+            col(j).map(|x| (x - t) * (x - t)).sum::<f64>() / r
+        };
+        m.mean.push(mean);
+        m.bias.push(mean - t);
+        m.mse.push(mse);
+        // The spreads need two runs: with fewer they are NaN (R − 1 = 0
+        // would give 0/0, and R = 0 a negative zero).
+        if est.len() < 2 {
+            m.bias_mcse.push(f64::NAN);
+            m.emp_se.push(f64::NAN);
+            m.emp_se_mcse.push(f64::NAN);
+            m.mse_mcse.push(f64::NAN);
+            continue;
+        }
         let ss: f64 = col(j).map(|x| (x - mean) * (x - mean)).sum();
         let emp_se = (ss / (r - 1.0)).sqrt();
-        let mse = col(j).map(|x| (x - t) * (x - t)).sum::<f64>() / r;
         let mse_ss: f64 = col(j)
             .map(|x| {
                 let d = (x - t) * (x - t) - mse;
                 d * d
             })
             .sum();
-        m.mean.push(mean);
-        m.bias.push(mean - t);
         m.bias_mcse.push((ss / (r * (r - 1.0))).sqrt());
         m.emp_se.push(emp_se);
         m.emp_se_mcse.push(emp_se / (2.0 * (r - 1.0)).sqrt());
-        m.mse.push(mse);
         m.mse_mcse.push((mse_ss / (r * (r - 1.0))).sqrt());
     }
     m
+}
+
+/// Largest of `v`: NaN when `v` is empty or holds a NaN (as numpy's `max`;
+/// `f64::max` would skip a NaN).
+fn max_of(v: impl Iterator<Item = f64>) -> f64 {
+    v.fold(None, |acc: Option<f64>, x| match acc {
+        Some(a) if a.is_nan() || a >= x => Some(a),
+        _ => Some(x),
+    })
+    .unwrap_or(f64::NAN)
 }
 
 impl CellSummary {
@@ -172,7 +202,7 @@ impl CellSummary {
                 let r = both.len() as f64;
                 let d = |j: usize| both.iter().map(move |(g, n)| (g[j] - n[j]).abs());
                 m.mean_abs_diff = Some((0..k).map(|j| d(j).sum::<f64>() / r).collect());
-                m.max_abs_diff = Some((0..k).map(|j| d(j).fold(0.0, f64::max)).collect());
+                m.max_abs_diff = Some((0..k).map(|j| max_of(d(j))).collect());
             }
             m
         });
@@ -211,4 +241,232 @@ pub fn summarize_cells(m: &super::merge::Merged) -> Vec<CellSummary> {
             CellSummary::from_lines(cell, &lines, missing, m.design.fits, m.design.alpha)
         })
         .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::repeat::line::{GlmLine, NnLine};
+    use crate::repeat::merge::{merge, Origin};
+    use crate::repeat::read::read_lines;
+
+    /// Relative tolerance against numpy: the same formulas summed in a
+    /// different order (numpy sums pairwise) differ by a few ulps times R
+    /// (40 runs: about 1e-14); 1e-12 leaves room and still catches any
+    /// wrong formula (a wrong divisor is off by 1% or more).
+    const NUMPY_RTOL: f64 = 1e-12;
+
+    fn fixture(name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/repeat/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The lines of scripts/make_mcse_fixture.py's study, in file order.
+    fn study_lines() -> Vec<(Origin, RunLine)> {
+        let text = fixture("mcse_study.jsonl");
+        read_lines("mcse_study.jsonl", text.as_bytes())
+            .unwrap()
+            .runs
+            .into_iter()
+            .map(|r| {
+                let at = Origin {
+                    file: "mcse_study.jsonl".into(),
+                    line: r.line,
+                };
+                (at, r.run)
+            })
+            .collect()
+    }
+
+    fn summaries(lines: Vec<(Origin, RunLine)>) -> Vec<CellSummary> {
+        summarize_cells(&merge(None, lines).unwrap())
+    }
+
+    /// The summaries of scripts/make_mcse_fixture.py's study (2 × 2 cells,
+    /// `const`, `x1`, `x2`), for the tests of what is drawn from them.
+    pub(crate) fn fixture_summaries() -> Vec<CellSummary> {
+        summaries(study_lines())
+    }
+
+    /// A cell of one run, estimates the truth plus `d`, GLM-only or both.
+    pub(crate) fn one_run_cell(d: f64, failed: bool, fits: Fits) -> CellSummary {
+        let line = run(d, failed);
+        CellSummary::from_lines(&cell(), &[&line], 0, fits, 0.05)
+    }
+
+    fn close(got: f64, want: f64) -> bool {
+        got == want || (got - want).abs() <= NUMPY_RTOL * got.abs().max(want.abs())
+    }
+
+    #[test]
+    fn every_measure_matches_numpy_on_a_shuffled_two_by_two_grid() {
+        let expected: serde_json::Value =
+            serde_json::from_str(&fixture("mcse_expected.json")).unwrap();
+        let want = expected["cells"].as_array().unwrap();
+        let got = summaries(study_lines());
+        assert_eq!(got.len(), 4);
+        assert_eq!(want.len(), got.len());
+        for (c, (g, w)) in got.iter().zip(want).enumerate() {
+            let g = serde_json::to_value(g).unwrap();
+            assert_eq!(g["settings"], w["settings"], "cell {c}");
+            for count in ["runs", "failed", "missing", "warnings", "glm_not_converged"] {
+                assert_eq!(g[count], w[count], "cell {c}: {count}");
+            }
+            for mean in ["glm_iterations_mean", "nn_steps_mean"] {
+                let (a, b) = (g[mean].as_f64().unwrap(), w[mean].as_f64().unwrap());
+                assert!(close(a, b), "cell {c}: {mean} {a} vs numpy {b}");
+            }
+            for est in ["glm", "nn"] {
+                let (gm, wm) = (g[est].as_object().unwrap(), w[est].as_object().unwrap());
+                let keys = |m: &serde_json::Map<_, _>| m.keys().cloned().collect::<Vec<String>>();
+                assert_eq!(keys(gm), keys(wm), "cell {c} {est}: the measures");
+                for (key, wv) in wm {
+                    let wv = wv.as_array().unwrap();
+                    let gv = gm[key].as_array().unwrap();
+                    assert_eq!(gv.len(), 3, "cell {c} {est} {key}");
+                    for (j, (a, b)) in gv.iter().zip(wv).enumerate() {
+                        let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+                        assert!(close(a, b), "cell {c} {est} {key}[{j}]: {a} vs numpy {b}");
+                    }
+                }
+            }
+        }
+        // The fixture holds the edge cases it is meant to.
+        let cov = |c: usize| got[c].glm.as_ref().unwrap().coverage.clone().unwrap();
+        let mcse = |c: usize| got[c].glm.as_ref().unwrap().coverage_mcse.clone().unwrap();
+        assert_eq!((cov(3)[2], mcse(3)[2]), (1.0, 0.0));
+        assert_eq!((cov(2)[0], mcse(2)[0]), (0.0, 0.0));
+        assert_eq!(got[1].failed, 1);
+        assert!(got.iter().any(|c| c.warnings > 0));
+    }
+
+    #[test]
+    fn reshuffled_and_duplicated_lines_give_bitwise_equal_summaries() {
+        let lines = study_lines();
+        let json = |s: &[CellSummary]| serde_json::to_string(s).unwrap();
+        let first = json(&summaries(lines.clone()));
+        let mut reversed = lines.clone();
+        reversed.reverse();
+        // Every line twice, the copies interleaved: a shard given twice.
+        let doubled: Vec<_> = lines.iter().chain(&reversed).cloned().collect();
+        let mut rotated = lines.clone();
+        rotated.rotate_left(37);
+        for other in [reversed, doubled, rotated] {
+            assert_eq!(json(&summaries(other)), first);
+        }
+    }
+
+    fn cell() -> Cell {
+        Cell {
+            n: 10,
+            lr: 0.1,
+            steps: 5,
+            optimizer: "sgd".into(),
+            beta: vec![0.5, -1.0],
+        }
+    }
+
+    /// A run of `cell()` whose estimates are the truth plus `d`.
+    fn run(d: f64, failed: bool) -> RunLine {
+        let grid = crate::repeat::line::Grid {
+            n: vec![10],
+            lr: vec![0.1],
+            steps: vec![5],
+            optimizer: vec!["sgd".into()],
+            beta: vec![vec![0.5, -1.0]],
+        };
+        RunLine {
+            seed: 0,
+            cell: cell(),
+            glm: Some(GlmLine {
+                params: vec![0.5 + d, -1.0 + d],
+                bse: vec![0.1, 0.1],
+                iterations: 6,
+                converged: true,
+                warnings: vec![],
+            }),
+            nn: (!failed).then(|| NnLine {
+                params: vec![0.5 + 2.0 * d, -1.0 + 2.0 * d],
+                loss: 0.5,
+                steps: 5,
+            }),
+            failed: failed.then(|| "network: diverged".into()),
+            study: crate::repeat::line::Design {
+                seed: 0,
+                runs: 1,
+                fits: Fits::Both,
+                alpha: 0.05,
+                grid,
+                settings: Default::default(),
+            },
+        }
+    }
+
+    fn all_nan(v: &[f64]) -> bool {
+        v.iter().all(|x| x.is_nan())
+    }
+
+    #[test]
+    fn one_run_has_a_mean_but_no_spread() {
+        let line = run(0.25, false);
+        let s = CellSummary::from_lines(&cell(), &[&line], 0, Fits::Both, 0.05);
+        let glm = s.glm.unwrap();
+        assert_eq!(glm.mean, [0.75, -0.75]);
+        assert_eq!(glm.bias, [0.25, 0.25]);
+        assert_eq!(glm.mse, [0.0625, 0.0625]);
+        for v in [&glm.bias_mcse, &glm.emp_se, &glm.emp_se_mcse, &glm.mse_mcse] {
+            assert!(all_nan(v), "{v:?}");
+        }
+        // 0.25 is beyond 1.96 · 0.1: both intervals miss, with MCSE 0.
+        assert_eq!(glm.coverage.unwrap(), [0.0, 0.0]);
+        assert_eq!(glm.coverage_mcse.unwrap(), [0.0, 0.0]);
+        assert_eq!(s.nn.unwrap().max_abs_diff.unwrap(), [0.25, 0.25]);
+    }
+
+    #[test]
+    fn a_cell_whose_runs_all_failed_is_counted_and_all_nan() {
+        let lines = [run(0.1, true), run(0.2, true)];
+        let refs: Vec<&RunLine> = lines.iter().collect();
+        let s = CellSummary::from_lines(&cell(), &refs, 3, Fits::Both, 0.05);
+        assert_eq!((s.runs, s.failed, s.missing, s.warnings), (2, 2, 3, 0));
+        assert!(s.glm_iterations_mean.is_nan() && s.nn_steps_mean.is_nan());
+        for m in [s.glm.as_ref().unwrap(), s.nn.as_ref().unwrap()] {
+            let lists = [&m.mean, &m.bias, &m.bias_mcse, &m.emp_se, &m.emp_se_mcse];
+            for v in lists.into_iter().chain([&m.mse, &m.mse_mcse]) {
+                assert!(all_nan(v), "{v:?}");
+            }
+        }
+        let glm = s.glm.unwrap();
+        for v in [glm.model_se, glm.coverage, glm.coverage_mcse] {
+            assert!(all_nan(&v.unwrap()));
+        }
+        let nn = s.nn.unwrap();
+        assert!(all_nan(&nn.mean_abs_diff.unwrap()));
+        assert!(all_nan(&nn.max_abs_diff.unwrap()));
+    }
+
+    #[test]
+    fn a_one_estimator_study_has_only_that_estimators_measures() {
+        let lines = [run(0.1, false), run(-0.1, false)];
+        let refs: Vec<&RunLine> = lines.iter().collect();
+        let glm = CellSummary::from_lines(&cell(), &refs, 0, Fits::Glm, 0.05);
+        assert!(glm.nn.is_none());
+        assert_eq!(glm.glm.unwrap().coverage.unwrap(), [1.0, 1.0]);
+        let nn = CellSummary::from_lines(&cell(), &refs, 0, Fits::Nn, 0.05);
+        assert!(nn.glm.is_none());
+        let m = nn.nn.unwrap();
+        assert!(m.coverage.is_none() && m.model_se.is_none());
+        assert!(m.mean_abs_diff.is_none() && m.max_abs_diff.is_none());
+        assert_eq!(m.bias, [0.0, 0.0]);
+    }
+
+    #[test]
+    fn the_largest_difference_is_nan_when_one_is() {
+        assert_eq!(max_of([1.0, 3.0, 2.0].into_iter()), 3.0);
+        assert!(max_of([1.0, f64::NAN, 2.0].into_iter()).is_nan());
+        assert!(max_of(std::iter::empty()).is_nan());
+    }
 }

@@ -48,6 +48,13 @@ pub enum MergeError {
     OtherStudy { at: Origin, first: Origin },
     #[error("{at}: its cell or seed is not in its study's design")]
     NotInDesign { at: Origin },
+    #[error("{at}: {what} has {found} values, expected {expected} (one per coefficient)")]
+    Length {
+        at: Origin,
+        what: &'static str,
+        found: usize,
+        expected: usize,
+    },
     #[error("{at} and {other}: the run with seed {seed} in cell {cell} has different numbers")]
     Conflict {
         at: Origin,
@@ -97,6 +104,14 @@ pub fn merge(
         else {
             return Err(MergeError::NotInDesign { at });
         };
+        if let Some((what, found)) = wrong_length(&line) {
+            return Err(MergeError::Length {
+                at,
+                what,
+                found,
+                expected: line.cell.beta.len(),
+            });
+        }
         match by_pair.get(&(c, line.seed)) {
             Some((other, kept)) if *kept == line => {
                 let _ = other;
@@ -128,4 +143,153 @@ pub fn merge(
         duplicates,
         design,
     })
+}
+
+/// The first list of `line` whose length is not its cell's number of
+/// coefficients, and that length: the measures index every list by
+/// coefficient.
+fn wrong_length(line: &RunLine) -> Option<(&'static str, usize)> {
+    let k = line.cell.beta.len();
+    let glm = line.glm.iter().flat_map(|g| {
+        [
+            ("\"glm\" \"params\"", g.params.len()),
+            ("\"glm\" \"bse\"", g.bse.len()),
+        ]
+    });
+    let nn = line
+        .nn
+        .iter()
+        .map(|n| ("\"nn\" \"params\"", n.params.len()));
+    glm.chain(nn).find(|&(_, len)| len != k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repeat::line::{Fits, GlmLine, Grid, NnLine};
+
+    fn design() -> Design {
+        Design {
+            seed: 10,
+            runs: 3,
+            fits: Fits::Both,
+            alpha: 0.05,
+            grid: Grid {
+                n: vec![20, 40],
+                lr: vec![0.1],
+                steps: vec![5],
+                optimizer: vec!["sgd".into()],
+                beta: vec![vec![0.3, -1.0]],
+            },
+            settings: Default::default(),
+        }
+    }
+
+    fn line(cell: usize, seed: u64, b: f64) -> (Origin, RunLine) {
+        let d = design();
+        let at = Origin {
+            file: "runs.jsonl".into(),
+            line: (cell * 10) + seed as usize,
+        };
+        let run = RunLine {
+            seed,
+            cell: d.grid.cells()[cell].clone(),
+            glm: Some(GlmLine {
+                params: vec![b, -1.0],
+                bse: vec![0.1, 0.1],
+                iterations: 5,
+                converged: true,
+                warnings: vec![],
+            }),
+            nn: Some(NnLine {
+                params: vec![b, -1.0],
+                loss: 0.4,
+                steps: 5,
+            }),
+            failed: None,
+            study: d,
+        };
+        (at, run)
+    }
+
+    #[test]
+    fn lines_are_put_in_cell_then_seed_order_and_missing_pairs_listed() {
+        let lines = vec![line(1, 11, 0.2), line(0, 12, 0.1), line(0, 10, 0.3)];
+        let m = merge(None, lines).unwrap();
+        let order: Vec<(usize, u64)> = m
+            .cell_of
+            .iter()
+            .zip(&m.lines)
+            .map(|(&c, l)| (c, l.seed))
+            .collect();
+        assert_eq!(order, [(0, 10), (0, 12), (1, 11)]);
+        assert_eq!(m.missing, [(0, 11), (1, 10), (1, 12)]);
+        assert_eq!(m.duplicates, 0);
+    }
+
+    #[test]
+    fn an_exact_duplicate_is_kept_once_and_counted() {
+        let lines = vec![line(0, 10, 0.3), line(1, 10, 0.3), line(0, 10, 0.3)];
+        let m = merge(None, lines).unwrap();
+        assert_eq!((m.lines.len(), m.duplicates), (2, 1));
+    }
+
+    #[test]
+    fn rejects_a_duplicate_with_different_numbers() {
+        let (mut at, other) = line(0, 11, 0.3 + 1e-15);
+        at.line = 99;
+        let e = merge(None, vec![line(0, 11, 0.3), (at, other)]).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                MergeError::Conflict {
+                    cell: 0,
+                    seed: 11,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "runs.jsonl line 99 and runs.jsonl line 11: the run with seed 11 in cell 0 has \
+             different numbers"
+        );
+    }
+
+    #[test]
+    fn rejects_a_line_of_another_study_or_outside_the_design() {
+        let (at, mut other) = line(0, 11, 0.3);
+        other.study.alpha = 0.1;
+        let e = merge(None, vec![line(0, 10, 0.3), (at, other)]).unwrap_err();
+        assert!(matches!(e, MergeError::OtherStudy { .. }), "{e:?}");
+        let e = merge(None, vec![line(0, 13, 0.3)]).unwrap_err();
+        assert!(matches!(e, MergeError::NotInDesign { .. }), "{e:?}");
+        assert_eq!(merge(None, Vec::new()).unwrap_err(), MergeError::NoLines);
+    }
+
+    #[test]
+    fn rejects_a_list_that_is_not_one_value_per_coefficient() {
+        let (at, mut short) = line(0, 11, 0.3);
+        short.glm.as_mut().unwrap().bse.pop();
+        let e = merge(None, vec![(at, short)]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "runs.jsonl line 11: \"glm\" \"bse\" has 1 values, expected 2 (one per coefficient)"
+        );
+        let (at, mut long) = line(1, 12, 0.3);
+        long.nn.as_mut().unwrap().params.push(1.0);
+        let e = merge(None, vec![(at, long)]).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                MergeError::Length {
+                    found: 3,
+                    expected: 2,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
 }

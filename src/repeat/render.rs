@@ -154,17 +154,217 @@ pub fn run_line(r: &RunResult) -> String {
     serde_json::to_string(&line).expect("a run serializes")
 }
 
-/// One cell's block of the text table: its settings, then per coefficient
-/// each measure with its Monte Carlo SE beside it.
-///
-/// STUB: the signature is fixed; the layout is being written.
+/// One cell's block of the text table: a line with its settings and
+/// counts, then per estimator present (GLM, then network) a header and one
+/// row per coefficient, each Monte Carlo SE in parentheses right after its
+/// figure (`-0.0123 (0.0041)`), and a line on the fits' effort. A figure
+/// that cannot be computed (NaN: fewer than two runs, or no run) is `-`.
+/// 97 columns for names of up to 5 characters; figures below 10 in
+/// magnitude keep a space between columns.
 pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
-    let _ = alpha;
-    format!(
-        "cell {:?}: {} runs, {} failed ({} coefficients)\n",
-        c.settings,
+    let s = &c.settings;
+    let beta: Vec<String> = s.beta.iter().map(|b| Short(*b).to_string()).collect();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "n {}, lr {}, steps {}, {}, beta ({}): {} runs, {} failed, {} missing",
+        s.n,
+        Short(s.lr),
+        s.steps,
+        s.optimizer,
+        beta.join(", "),
         c.runs,
         c.failed,
-        names.len()
-    )
+        c.missing
+    );
+    if c.glm.is_some() {
+        let _ = write!(out, ", {} with GLM warnings", c.warnings);
+    }
+    let _ = writeln!(out);
+    let level = format!("{}", ((1.0 - alpha) * 100.0 * 1e6).round() / 1e6);
+    // Each estimator's two own columns: the GLM's model SE and coverage,
+    // the network's differences from the GLM.
+    if let Some(m) = &c.glm {
+        let none = vec![f64::NAN; m.mean.len()];
+        let model_se = m.model_se.as_ref().unwrap_or(&none);
+        let cov = m.coverage.as_ref().unwrap_or(&none);
+        let cov_se = m.coverage_mcse.as_ref().unwrap_or(&none);
+        let own = |j: usize| {
+            let cov = with_se(cov[j], cov_se[j], 3);
+            format!("{:>9}{cov:>15}", num(model_se[j], 4))
+        };
+        let head = format!("{:>9}{:>15}", "model SE", format!("cover{level} (MCSE)"));
+        estimator_rows(&mut out, ("GLM", &head), c, m, names, own);
+    }
+    if let Some(m) = &c.nn {
+        let none = vec![f64::NAN; m.mean.len()];
+        let mean_d = m.mean_abs_diff.as_ref().unwrap_or(&none);
+        let max_d = m.max_abs_diff.as_ref().unwrap_or(&none);
+        let own = |j: usize| format!("{:>11}{:>13}", sci(mean_d[j]), sci(max_d[j]));
+        let head = format!("{:>11}{:>13}", "mean |d|", "max |d|");
+        estimator_rows(&mut out, ("NN", &head), c, m, names, own);
+    }
+    let mut effort = Vec::new();
+    if c.glm.is_some() {
+        effort.push(format!(
+            "Fisher scoring {} iterations on average ({} not converged)",
+            num(c.glm_iterations_mean, 2),
+            c.glm_not_converged
+        ));
+    }
+    if c.nn.is_some() {
+        let steps = match c.nn_steps_mean {
+            v if v.is_nan() => "-".into(),
+            v => fmt_steps(v),
+        };
+        effort.push(format!("network {steps} steps on average"));
+    }
+    let _ = writeln!(out, "{}", effort.join("; "));
+    out
+}
+
+/// One estimator's header and rows in a cell's block: `label` and `head`
+/// (its own two columns' titles, 24 characters) over one row per
+/// coefficient, `own(j)` filling those columns.
+fn estimator_rows(
+    out: &mut String,
+    (label, head): (&str, &str),
+    c: &CellSummary,
+    m: &super::mcse::Measures,
+    names: &[String],
+    own: impl Fn(usize) -> String,
+) {
+    let w = names.iter().map(String::len).max().unwrap_or(5).max(5);
+    let _ = writeln!(
+        out,
+        "{label:<w$}{:>8}{:>9}{:>17}{:>16}{head}{:>18}",
+        "true", "mean", "bias (MCSE)", "emp SE (MCSE)", "MSE (MCSE)"
+    );
+    for j in 0..m.mean.len() {
+        let _ = writeln!(
+            out,
+            "{:<w$}{:>8}{:>9}{:>17}{:>16}{}{:>18}",
+            names.get(j).map_or("?", String::as_str),
+            num(c.settings.beta.get(j).copied().unwrap_or(f64::NAN), 4),
+            num(m.mean[j], 4),
+            with_se(m.bias[j], m.bias_mcse[j], 4),
+            with_se(m.emp_se[j], m.emp_se_mcse[j], 4),
+            own(j),
+            with_se(m.mse[j], m.mse_mcse[j], 5)
+        );
+    }
+}
+
+/// A figure of a cell's block: [`cell`], or `-` for NaN.
+fn num(v: f64, decimals: usize) -> String {
+    if v.is_nan() {
+        "-".into()
+    } else {
+        cell(v, decimals)
+    }
+}
+
+/// A figure with its Monte Carlo SE in parentheses right after it.
+fn with_se(v: f64, se: f64, decimals: usize) -> String {
+    format!("{} ({})", num(v, decimals), num(se, decimals))
+}
+
+/// A difference in scientific notation (`8.00e-6`), or `-` for NaN.
+fn sci(v: f64) -> String {
+    if v.is_nan() {
+        "-".into()
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repeat::line::Fits;
+    use crate::repeat::mcse::tests::{fixture_summaries, one_run_cell};
+
+    fn names() -> Vec<String> {
+        ["const", "x1", "x2"].map(String::from).to_vec()
+    }
+
+    /// The row of coefficient `name` under the header starting with `est`.
+    fn row<'a>(block: &'a str, est: &str, name: &str) -> &'a str {
+        block
+            .lines()
+            .skip_while(|l| !l.starts_with(est))
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {est} row {name} in\n{block}"))
+    }
+
+    #[test]
+    fn every_mcse_sits_in_parentheses_beside_its_figure() {
+        for c in fixture_summaries() {
+            let block = render_cell(&c, &names(), 0.05);
+            let (g, n) = (c.glm.as_ref().unwrap(), c.nn.as_ref().unwrap());
+            for (j, name) in names().iter().enumerate() {
+                let r = row(&block, "GLM", name);
+                let cov = g.coverage.as_ref().unwrap()[j];
+                let cov_se = g.coverage_mcse.as_ref().unwrap()[j];
+                for want in [
+                    with_se(g.bias[j], g.bias_mcse[j], 4),
+                    with_se(g.emp_se[j], g.emp_se_mcse[j], 4),
+                    with_se(cov, cov_se, 3),
+                    with_se(g.mse[j], g.mse_mcse[j], 5),
+                ] {
+                    assert!(want.contains(" ("), "{want}");
+                    assert!(r.contains(&want), "{want:?} not in {r:?}");
+                }
+                let r = row(&block, "NN", name);
+                for want in [
+                    with_se(n.bias[j], n.bias_mcse[j], 4),
+                    with_se(n.emp_se[j], n.emp_se_mcse[j], 4),
+                    with_se(n.mse[j], n.mse_mcse[j], 5),
+                    sci(n.max_abs_diff.as_ref().unwrap()[j]),
+                ] {
+                    assert!(r.contains(&want), "{want:?} not in {r:?}");
+                }
+            }
+            assert!(
+                block.starts_with(&format!("n {}, lr ", c.settings.n)),
+                "{block}"
+            );
+            let counts = format!("{} runs, {} failed, 0 missing", c.runs, c.failed);
+            assert!(block.lines().next().unwrap().contains(&counts), "{block}");
+        }
+    }
+
+    #[test]
+    fn a_block_fits_in_100_columns() {
+        for c in fixture_summaries() {
+            let block = render_cell(&c, &names(), 0.05);
+            for l in block.lines() {
+                assert!(l.chars().count() <= 100, "{} columns: {l}", l.len());
+            }
+        }
+    }
+
+    #[test]
+    fn a_glm_only_cell_shows_no_network_rows() {
+        let c = one_run_cell(0.1, false, Fits::Glm);
+        let block = render_cell(&c, &names()[..2], 0.05);
+        assert!(block.lines().any(|l| l.starts_with("GLM")), "{block}");
+        assert!(!block.lines().any(|l| l.starts_with("NN")), "{block}");
+        assert!(!block.contains("network"), "{block}");
+        assert_eq!(block.lines().count(), 1 + 1 + 2 + 1, "{block}");
+    }
+
+    #[test]
+    fn figures_that_need_two_runs_are_dashes_never_nan() {
+        let c = one_run_cell(0.1, false, Fits::Both);
+        let block = render_cell(&c, &names()[..2], 0.05);
+        assert!(!block.to_lowercase().contains("nan"), "{block}");
+        // One run: bias is known, its MCSE is not.
+        let r = row(&block, "GLM", "x1");
+        assert!(r.contains(&format!("{} (-)", cell(0.1, 4))), "{r}");
+        let failed = one_run_cell(0.1, true, Fits::Both);
+        let block = render_cell(&failed, &names()[..2], 0.05);
+        assert!(!block.to_lowercase().contains("nan"), "{block}");
+        assert!(row(&block, "NN", "const").contains("- (-)"), "{block}");
+    }
 }
