@@ -85,7 +85,9 @@ def parse(argv):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--scheduler", metavar="ADDRESS", help="address of a running Dask scheduler, e.g. tcp://host:8786")
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="address of a running Dask scheduler, e.g. tcp://host:8786"
+    )
     where.add_argument(
         "--local",
         metavar="WORKERS",
@@ -120,7 +122,7 @@ def parse(argv):
     if args.logreg is None:
         args.logreg = default_logreg()
         if args.logreg is None:
-            p.error("no logreg binary: target/release/logreg is not built and logreg is not on PATH; give --logreg PATH")
+            p.error("no logreg binary: target/release/logreg is not built, logreg is not on PATH; give --logreg")
     elif not os.access(args.logreg, os.X_OK):
         p.error(f"--logreg {args.logreg}: not an executable file")
     args.logreg = os.path.abspath(args.logreg) if os.sep in args.logreg else args.logreg
@@ -151,7 +153,9 @@ BAD_INPUT = 2
 
 # Runs logreg with Ctrl-C's default action: the local workers ignore SIGINT
 # (the client shuts them down) and their children would inherit that.
-DEFAULT_SIGINT = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"
+DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"
+)
 
 
 class ShardFailed(Exception):
@@ -168,7 +172,8 @@ def run_shard(logreg, k, shards, settings):
     retries, except bad input (status 2), which is returned as such."""
     with tempfile.TemporaryDirectory(prefix="logreg-shard-") as tmp:
         out = os.path.join(tmp, "runs.jsonl")
-        cmd = [sys.executable, "-c", DEFAULT_SIGINT, logreg, "repeat", "--shard", f"{k}/{shards}", "--runs-out", out, "--quiet", *settings]
+        shard = ["repeat", "--shard", f"{k}/{shards}", "--runs-out", out, "--quiet", *settings]
+        cmd = [sys.executable, "-c", DEFAULT_SIGINT, logreg, *shard]
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
             lines = r.stderr.strip().splitlines()
@@ -275,8 +280,10 @@ def main(argv):
         if cluster is not None:
             cluster.close()
             cluster = None
-        if not files:
+        if not files and failed:
             fail(f"no shard came back ({len(failed)} of {args.shards} failed); nothing to summarize", 1)
+        if not files:
+            fail(f"none of the {args.shards} shards wrote a run (does the study have any?)", 1)
         status = summarize(args, files)
         if failed:
             print(
