@@ -2,7 +2,7 @@
 # Benchmarks: logreg against the Python original, statsmodels and itself,
 # whole processes, in one run, on one machine (issue 9).
 #
-#   scripts/bench.sh            all benchmarks (about 10 minutes on 2 cores)
+#   scripts/bench.sh            all benchmarks (about 20 minutes on 2 cores)
 #   RUNS=3 scripts/bench.sh     fewer repetitions
 #
 #   1. `logreg demo` vs `python scripts/original.py` (the lecture's defaults);
@@ -12,7 +12,14 @@
 #   3. `logreg repeat --runs 1000` vs 1000 x the Python original (estimated
 #      from benchmark 1: whole processes, and in-process fits without imports);
 #   4. peak memory (max RSS, GNU time) of each;
-#   5. with BIG=1 (opt-in: a 1.9 GB file, about 10 minutes): `logreg glm`
+#   5. a GLM-only study, `logreg repeat --fits glm --runs 10000 --n 1000`, vs
+#      10,000 sm.GLM(y, X, family=Binomial()).fit() in one Python process
+#      (scripts/bench_statsmodels_fits.py: the fits alone, on data simulated
+#      as the lecture does) (issue 15);
+#   6. a grid study, `repeat --n 500,1000,2000 --lr 0.05,0.1 --runs 200` (6
+#      cells, 1200 runs), vs `repeat --runs 1200` at one setting (issue 15).
+#   5 and 6 are skipped, with a message, by a logreg whose repeat has no --fits.
+#   7. with BIG=1 (opt-in: a 1.9 GB file, about 10 minutes): `logreg glm`
 #      on 1e7 x 10 (target/bench/big.csv, made once by `logreg simulate`)
 #      in memory, and streamed with --max-memory 256M (the run that writes
 #      the design cache, then one that reads it): time and peak RSS, once.
@@ -91,6 +98,18 @@ print(sorted(best)[1])
 PY
 )
 
+# Issue 15's studies (rows 5 and 6) need repeat's --fits and grid lists.
+rm -f "$out/glm_study.json" "$out/sm_fits.json" "$out/grid.json"
+if "$bin" repeat --help | grep -- '--fits' >/dev/null; then
+  bench glm_study 3 "$bin repeat --fits glm --runs 10000 --n 1000 --quiet --json"
+  say "sm_fits: 10,000 statsmodels fits in one process, 3 times (scripts/bench_statsmodels_fits.py)"
+  "$python" scripts/bench_statsmodels_fits.py --runs 10000 --n 1000 --repeats 3 > "$out/sm_fits.json"
+  bench grid 3 "$bin repeat --n 500,1000,2000 --lr 0.05,0.1 --runs 200 --quiet --json" \
+    "$bin repeat --runs 1200 --quiet --json"
+else
+  say "skipping the GLM-only and grid studies: this logreg's repeat has no --fits (issue 15)"
+fi
+
 "$python" - "$out" "$demo_rss" "$orig_rss" "$glm_rss" "$sm_rss" "$rep_rss" "$inproc" <<'PY' | tee "$out/RESULTS.md"
 import json, os, platform, subprocess, sys
 out, demo_rss, orig_rss, glm_rss, sm_rss, rep_rss, inproc = sys.argv[1:]
@@ -110,6 +129,16 @@ whole = 1000 * demo[1]["median"]
 fits = 1000 * float(inproc)
 print(f"| repeat --runs 1000 vs 1000 x original.py | {cell(rep[0])} | {whole:.0f} s (1000 processes); {fits:.0f} s (fits only, no imports) "
       f"| {whole/rep[0]['median']:.0f}x / {fits/rep[0]['median']:.0f}x faster | {rep_rss} MiB (100 runs) | {orig_rss} MiB (one run) | |")
+if os.path.exists(f"{out}/glm_study.json"):
+    study, sm = r("glm_study")[0], json.load(open(f"{out}/sm_fits.json"))
+    print(f"| repeat --fits glm --runs 10000 --n 1000 vs 10,000 sm.GLM().fit() in one process | {cell(study)} "
+          f"| {sm['median_s']:.3f} s ({sm['min_s']:.3f}-{sm['max_s']:.3f}) (fits only) "
+          f"| {sm['median_s']/study['median']:.0f}x faster | | | |")
+    grid = r("grid")
+    print(f"| repeat grid 3 n x 2 lr x 200 runs vs repeat --runs 1200 (one setting) | {cell(grid[0])} "
+          f"| {cell(grid[1])} (logreg, one setting) | grid takes {grid[0]['median']/grid[1]['median']:.2f}x the time | | | |")
+else:
+    print("| repeat --fits glm / grid studies (issue 15) | skipped: repeat has no --fits | | | | | |")
 PY
 # Start-up against an empty C++ main on libtorch_cpu (issue 16).
 scripts/bench_startup.sh "$bin" 20 | tee -a "$out/RESULTS.md"

@@ -2,7 +2,8 @@
 # Set up if needed (including the pinned Python tools), then the whole test
 # suite: formatting, the cargo tests, the network and repeat tests again
 # under other CPU kernels, and the parity check against the Python original
-# (statsmodels + PyTorch).
+# (statsmodels + PyTorch), and the Dask engine (scripts/dask_repeat.py)
+# against a single-process study.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -28,4 +29,18 @@ if [ -f scripts/parity.py ]; then
   echo "test: scripts/parity.py" >&2
   "$python" scripts/parity.py --logreg target/release/logreg
 fi
+# The distributed engine (issue 15): its plumbing with a stand-in logreg
+# (retries, a shard that keeps failing, bad arguments), then one small grid
+# study run single-process and on a 2-worker Dask LocalCluster in 3 shards.
+# The merged summary must equal the single run's, timings (`_s`) aside.
+echo "test: scripts/test_dask_repeat.py" >&2
+"$python" scripts/test_dask_repeat.py
+echo "test: dask_repeat.py --local 2 --shards 3 against one process" >&2
+study=(--runs 6 --n 100,200 --lr 0.1,0.5 --steps 200 --threads 1 --json)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+target/release/logreg repeat --quiet "${study[@]}" > "$tmp/single.json"
+"$python" scripts/dask_repeat.py --local 2 --shards 3 --logreg target/release/logreg \
+  -- "${study[@]}" > "$tmp/dask.json"
+"$python" scripts/same_summary.py "$tmp/single.json" "$tmp/dask.json"
 echo "test: all passed" >&2
