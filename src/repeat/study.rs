@@ -630,16 +630,22 @@ mod tests {
     }
 
     #[test]
-    fn a_diverged_network_fails_only_its_own_run() {
-        // lr 1e30 on the lecture's data: every network's loss overflows.
-        let mut cfg = small();
-        cfg.grid.lr = vec![1e30];
+    fn diverged_networks_are_failed_lines_not_errors() {
+        // x up to 1e20 and lr 1e20: the first step overflows float32.
+        let mut cfg = RepeatConfig {
+            fits: Fits::Nn,
+            ..small()
+        };
+        cfg.sim.low = -1e20;
+        cfg.sim.high = 1e20;
+        cfg.grid.lr = vec![1e20];
         let (_, lines) = run_all(cfg).unwrap();
         assert_eq!(lines.len(), 6);
         for l in &lines {
             let why = l.failed.as_deref().unwrap_or_default();
             assert!(why.starts_with("network: "), "{why}");
-            assert!(l.glm.is_some() && l.nn.is_none());
+            assert!(why.contains(&format!("seed {}", l.seed)), "{why}");
+            assert!(l.glm.is_none() && l.nn.is_none());
         }
     }
 }

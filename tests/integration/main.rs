@@ -13,4 +13,5 @@ mod plots;
 mod predict;
 mod repeat;
 mod simulate;
+mod study;
 mod support;
