@@ -109,23 +109,9 @@ type Rates = Vec<f64>;
 type Optimizers = Vec<Optimizer>;
 type Betas = Vec<Coefs>;
 
-pub(super) fn parse_counts(s: &str) -> Result<Counts, String> {
-    parse_list(s, ',', parse_count)
-}
-
-fn parse_steps_list(s: &str) -> Result<Counts, String> {
-    parse_list(s, ',', parse_steps)
-}
-
-fn parse_rates(s: &str) -> Result<Rates, String> {
-    parse_list(s, ',', parse_positive)
-}
-
-fn parse_optimizers(s: &str) -> Result<Optimizers, String> {
-    parse_list(s, ',', |t| {
-        <Optimizer as clap::ValueEnum>::from_str(t, false)
-            .map_err(|_| format!("'{t}' is not one of sgd, adam, adamw, rmsprop"))
-    })
+fn parse_optimizer(t: &str) -> Result<Optimizer, String> {
+    <Optimizer as clap::ValueEnum>::from_str(t, false)
+        .map_err(|_| format!("'{t}' is not one of sgd, adam, adamw, rmsprop"))
 }
 
 /// `--beta "0.3,-1,2;0.3,-1,1"`: vectors separated by `;`, all of one length.
@@ -142,12 +128,14 @@ fn parse_betas(s: &str) -> Result<Betas, String> {
 }
 
 /// The design grid of `repeat`: the settings it varies, each a list; the
-/// grid is their Cartesian product.
+/// grid is their Cartesian product. Each item is checked as the single
+/// value of `nn` or `compare` is.
 #[derive(Debug, Clone, Args)]
 pub struct GridArgs {
     /// Rows per simulated data set; a comma-separated list varies it.
-    #[arg(long, default_value = "1000", value_parser = parse_counts, allow_hyphen_values = true,
-          value_name = "N,...", help_heading = "Simulated data (used when there is no --data)")]
+    #[arg(long, default_value = "1000", allow_hyphen_values = true, value_name = "N,...",
+          value_parser = |s: &str| parse_list(s, ',', parse_count),
+          help_heading = "Simulated data (used when there is no --data)")]
     pub n: Counts,
     /// True coefficients, intercept first (their number sets the number of
     /// features); several vectors of one length, separated by `;`, vary it.
@@ -155,17 +143,17 @@ pub struct GridArgs {
           value_name = "B0,B1,..;...", help_heading = "Simulated data (used when there is no --data)")]
     pub beta: Betas,
     /// Learning rate; a comma-separated list varies it.
-    #[arg(long, default_value = "0.1", value_parser = parse_rates, allow_hyphen_values = true,
-          value_name = "LR,...", help_heading = "Network")]
+    #[arg(long, default_value = "0.1", allow_hyphen_values = true, value_name = "LR,...",
+          value_parser = |s: &str| parse_list(s, ',', parse_positive), help_heading = "Network")]
     pub lr: Rates,
     /// Optimiser steps; a comma-separated list varies it.
-    #[arg(long, default_value = "10000", value_parser = parse_steps_list, allow_hyphen_values = true,
-          value_name = "STEPS,...", help_heading = "Network")]
+    #[arg(long, default_value = "10000", value_name = "STEPS,...", help_heading = "Network",
+          value_parser = |s: &str| parse_list(s, ',', parse_steps), allow_hyphen_values = true)]
     pub steps: Counts,
     /// Optimiser (sgd, adam, adamw, rmsprop, with PyTorch's defaults); a
     /// comma-separated list varies it.
-    #[arg(long, default_value = "sgd", value_parser = parse_optimizers,
-          value_name = "NAME,...", help_heading = "Network")]
+    #[arg(long, default_value = "sgd", value_name = "NAME,...", help_heading = "Network",
+          value_parser = |s: &str| parse_list(s, ',', parse_optimizer))]
     pub optimizer: Optimizers,
 }
 

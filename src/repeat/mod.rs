@@ -32,4 +32,4 @@ pub use render::{render, render_cell, render_study};
 pub use study::{
     run_all, shard_pairs, RepeatConfig, RepeatError, Study, Times, DEFAULT_CHUNK, MAX_CELLS,
 };
-pub use summary::{mean, sd, study_json, summarize, GridHead, Head, StudyJson, Summary};
+pub use summary::{mean, sd, study_json, summarize, GridHead, Head, StudyJson, Summary, TimesJson};

@@ -77,8 +77,12 @@ pub fn render(s: &Summary) -> String {
             s.glm_with_warnings, s.runs
         );
     }
-    if let (Some(t), Some(g), Some(n)) = (s.time_s, s.glm_time_s, s.nn_time_s) {
-        let _ = writeln!(out, "Time: {t:.2} s (GLM {g:.2} s, network {n:.2} s)");
+    if let Some(t) = s.times {
+        let _ = writeln!(
+            out,
+            "Time: {:.2} s (GLM {:.2} s, network {:.2} s)",
+            t.time_s, t.glm_time_s, t.nn_time_s
+        );
     }
     let _ = writeln!(
         out,

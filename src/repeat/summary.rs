@@ -57,16 +57,10 @@ pub struct Summary {
     /// Mean number of optimiser steps (the configured steps unless `--tol`
     /// stopped some networks early).
     pub nn_steps_mean: f64,
-    /// Seconds spent in GLM fits (only where the runs ran: `repeat`, not
-    /// `summarize`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub glm_time_s: Option<f64>,
-    /// Seconds spent training the networks (as `glm_time_s`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nn_time_s: Option<f64>,
-    /// Seconds for the whole study (simulation, both fits; as `glm_time_s`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_s: Option<f64>,
+    /// `glm_time_s`, `nn_time_s`, `time_s`: only where the runs ran
+    /// (`repeat`, not `summarize`).
+    #[serde(flatten)]
+    pub times: Option<TimesJson>,
 }
 
 /// The one cell's summary of `m` (a study of one cell), from its lines in
@@ -136,9 +130,28 @@ pub fn summarize(m: &Merged, times: Option<Times>) -> Summary {
             .map_or_else(String::new, |c| c.optimizer.clone()),
         lr: cell.as_ref().map_or(f64::NAN, |c| c.lr),
         nn_steps_mean: mean(&nns.iter().map(|n| n.steps as f64).collect::<Vec<_>>()),
-        glm_time_s: times.map(|t| t.glm_s),
-        nn_time_s: times.map(|t| t.nn_s),
-        time_s: times.map(|t| t.total_s),
+        times: times.map(TimesJson::from),
+    }
+}
+
+/// A study's times, in seconds (the `_s` keys, which scripts drop).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TimesJson {
+    /// Seconds spent in GLM fits.
+    pub glm_time_s: f64,
+    /// Seconds spent training the networks.
+    pub nn_time_s: f64,
+    /// Seconds for the whole study (simulation, both fits).
+    pub time_s: f64,
+}
+
+impl From<Times> for TimesJson {
+    fn from(t: Times) -> Self {
+        TimesJson {
+            glm_time_s: t.glm_s,
+            nn_time_s: t.nn_s,
+            time_s: t.total_s,
+        }
     }
 }
 
@@ -166,7 +179,7 @@ pub struct StudyJson {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Head {
-    One(Summary),
+    One(Box<Summary>),
     Grid(GridHead),
 }
 
@@ -181,30 +194,22 @@ pub struct GridHead {
     pub names: Vec<String>,
     /// The intervals' alpha (level 1 − alpha).
     pub alpha: f64,
-    /// Seconds spent in GLM fits (`repeat` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub glm_time_s: Option<f64>,
-    /// Seconds spent training the networks (`repeat` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nn_time_s: Option<f64>,
-    /// Seconds for the whole study (`repeat` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_s: Option<f64>,
+    /// The times (`repeat` only).
+    #[serde(flatten)]
+    pub times: Option<TimesJson>,
 }
 
 /// The `--json` object of the study `m`; `times` when its runs ran here.
 pub fn study_json(m: &Merged, times: Option<Times>) -> StudyJson {
     let d = &m.design;
     let head = match d.grid.len() {
-        Some(1) => Head::One(summarize(m, times)),
+        Some(1) => Head::One(Box::new(summarize(m, times))),
         _ => Head::Grid(GridHead {
             runs: d.runs,
             seed: d.seed,
             names: d.names(),
             alpha: d.alpha,
-            glm_time_s: times.map(|t| t.glm_s),
-            nn_time_s: times.map(|t| t.nn_s),
-            time_s: times.map(|t| t.total_s),
+            times: times.map(TimesJson::from),
         }),
     };
     StudyJson {

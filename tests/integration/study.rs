@@ -2,7 +2,6 @@
 //! `--fits`, failed runs, `--shard`, `--resume` and `logreg summarize`, and
 //! their bad input. Every comparison is between two runs of the binary:
 //! the same study computed two ways must give the same bytes.
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -176,24 +175,15 @@ fn resume_after_ctrl_c_finishes_the_study_as_if_uninterrupted() {
         .spawn()
         .unwrap();
     // With --resume the lines go straight into the file: wait for some.
-    let start = Instant::now();
     let count = || std::fs::read_to_string(&f).map_or(0, |t| t.lines().count());
-    while count() < 4 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no chunk finished"
-        );
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while count() < 4 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
+    assert!(count() >= 4, "no chunk finished in 120 s");
     send_sigint(&child);
-    let code = child.wait().unwrap().code();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let done = child.wait_with_output().unwrap();
+    let (code, err) = (done.status.code(), String::from_utf8_lossy(&done.stderr));
     assert_eq!(code, Some(130), "{err}");
     let kept = count();
     assert!((4..80).contains(&kept), "{kept} lines\n{err}");
@@ -223,26 +213,11 @@ fn runs_whose_networks_diverge_are_counted_and_all_failed_exits_1() {
     let dir = temp_dir("study-failed");
     let f = dir.join("runs.jsonl");
     // x up to 1e20 and lr 1e20: every network overflows float32 at once.
-    let r = logreg(&[
-        "repeat",
-        "--runs",
-        "3",
-        "--n",
-        "60",
-        "--steps",
-        "50",
-        "--lr",
-        "1e20",
-        "--low",
-        "-1e20",
-        "--high",
-        "1e20",
-        "--fits",
-        "nn",
-        "--json",
-        "--runs-out",
-        path(&f),
-    ]);
+    let args =
+        "repeat --runs 3 --n 60 --steps 50 --lr 1e20 --low -1e20 --high 1e20 --fits nn --json";
+    let mut args: Vec<&str> = args.split(' ').collect();
+    args.extend(["--runs-out", path(&f)]);
+    let r = logreg(&args);
     assert_eq!(r.code(), Some(1), "{}", r.describe());
     let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
     assert_eq!(v["failed"], 3);
@@ -277,7 +252,10 @@ fn summarize_names_missing_runs_and_drops_exact_duplicates() {
 
 #[test]
 fn rejects_an_empty_list_item() {
-    refused(&logreg(&["repeat", "--n", "100,,200"]), "--n");
+    refused(
+        &logreg(&["repeat", "--n", "100,,200"]),
+        "--n <N,...>': '100,,200' has an empty item",
+    );
     refused(&logreg(&["repeat", "--beta", "0.3,-1,2;"]), "--beta");
     refused(
         &logreg(&["repeat", "--beta", "0.3,-1,2;1,2"]),
