@@ -167,7 +167,7 @@ fn resume_after_ctrl_c_finishes_the_study_as_if_uninterrupted() {
     };
     let want = json(&logreg(&with(&["--json", "--runs-out", path(&want_file)])));
     let f = dir.join("runs.jsonl");
-    let mut child = Command::new(bin())
+    let child = Command::new(bin())
         .args(with(&["--resume", "--runs-out", path(&f)]))
         .env_remove("LD_LIBRARY_PATH")
         .stdout(Stdio::piped())
