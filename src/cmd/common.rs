@@ -61,6 +61,18 @@ fn parse_finite(s: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("'{s}' is not a finite number"))
 }
 
+/// The simulation box, shared by every command that simulates.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Simulated data (used when there is no --data)")]
+pub struct BoxArgs {
+    /// Lower end of each feature's Uniform(low, high).
+    #[arg(long, default_value_t = -3.0, value_parser = parse_finite, allow_hyphen_values = true)]
+    pub low: f64,
+    /// Upper end of each feature's Uniform(low, high).
+    #[arg(long, default_value_t = 3.0, value_parser = parse_finite, allow_hyphen_values = true)]
+    pub high: f64,
+}
+
 /// The lecture's simulated data set.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Simulated data (used when there is no --data)")]
@@ -72,45 +84,147 @@ pub struct SimArgs {
     /// features (x1..xk).
     #[arg(long, default_value = "0.3,-1,2", value_parser = parse_beta, allow_hyphen_values = true)]
     pub beta: Coefs,
-    /// Lower end of each feature's Uniform(low, high).
-    #[arg(long, default_value_t = -3.0, value_parser = parse_finite, allow_hyphen_values = true)]
-    pub low: f64,
-    /// Upper end of each feature's Uniform(low, high).
-    #[arg(long, default_value_t = 3.0, value_parser = parse_finite, allow_hyphen_values = true)]
-    pub high: f64,
+    #[command(flatten)]
+    pub bounds: BoxArgs,
+}
+
+/// A comma-separated list, each item parsed by `item` (an empty item is an
+/// error): `--n 100,1000`.
+fn parse_list<T>(
+    s: &str,
+    sep: char,
+    item: fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    s.split(sep)
+        .map(|t| match t.trim() {
+            "" => Err(format!("'{s}' has an empty item")),
+            t => item(t),
+        })
+        .collect()
+}
+
+/// Lists of the grid's settings; aliases so clap takes one value, not many.
+type Counts = Vec<usize>;
+type Rates = Vec<f64>;
+type Optimizers = Vec<Optimizer>;
+type Betas = Vec<Coefs>;
+
+fn parse_optimizer(t: &str) -> Result<Optimizer, String> {
+    <Optimizer as clap::ValueEnum>::from_str(t, false)
+        .map_err(|_| format!("'{t}' is not one of sgd, adam, adamw, rmsprop"))
+}
+
+/// `--beta "0.3,-1,2;0.3,-1,1"`: vectors separated by `;`, all of one length.
+fn parse_betas(s: &str) -> Result<Betas, String> {
+    let v = parse_list(s, ';', parse_beta)?;
+    match v.iter().find(|b| b.len() != v[0].len()) {
+        Some(b) => Err(format!(
+            "every vector needs the same length (got {} and {})",
+            v[0].len(),
+            b.len()
+        )),
+        None => Ok(v),
+    }
+}
+
+/// The design grid of `repeat`: the settings it varies, each a list; the
+/// grid is their Cartesian product. Each item is checked as the single
+/// value of `nn` or `compare` is.
+#[derive(Debug, Clone, Args)]
+pub struct GridArgs {
+    /// Rows per simulated data set; a comma-separated list varies it.
+    #[arg(long, default_value = "1000", allow_hyphen_values = true, value_name = "N,...",
+          value_parser = |s: &str| parse_list(s, ',', parse_count),
+          help_heading = "Simulated data (used when there is no --data)")]
+    pub n: Counts,
+    /// True coefficients, intercept first (their number sets the number of
+    /// features); several vectors of one length, separated by `;`, vary it.
+    #[arg(long, default_value = "0.3,-1,2", value_parser = parse_betas, allow_hyphen_values = true,
+          value_name = "B0,B1,..;...", help_heading = "Simulated data (used when there is no --data)")]
+    pub beta: Betas,
+    /// Learning rate; a comma-separated list varies it.
+    #[arg(long, default_value = "0.1", allow_hyphen_values = true, value_name = "LR,...",
+          value_parser = |s: &str| parse_list(s, ',', parse_positive), help_heading = "Network")]
+    pub lr: Rates,
+    /// Optimiser steps; a comma-separated list varies it.
+    #[arg(long, default_value = "10000", value_name = "STEPS,...", help_heading = "Network",
+          value_parser = |s: &str| parse_list(s, ',', parse_steps), allow_hyphen_values = true)]
+    pub steps: Counts,
+    /// Optimiser (sgd, adam, adamw, rmsprop, with PyTorch's defaults); a
+    /// comma-separated list varies it.
+    #[arg(long, default_value = "sgd", value_name = "NAME,...", help_heading = "Network",
+          value_parser = |s: &str| parse_list(s, ',', parse_optimizer))]
+    pub optimizer: Optimizers,
+}
+
+impl GridArgs {
+    /// The library's grid.
+    pub fn grid(&self) -> logreg::repeat::Grid {
+        logreg::repeat::Grid {
+            n: self.n.clone(),
+            lr: self.lr.clone(),
+            steps: self.steps.clone(),
+            optimizer: self
+                .optimizer
+                .iter()
+                .map(|&o| OptimArgs::kind(o).to_string())
+                .collect(),
+            beta: self.beta.clone(),
+        }
+    }
+
+    /// A GLM needs at least as many rows as coefficients: say so before
+    /// simulating anything.
+    pub fn check_enough_rows(&self) -> anyhow::Result<()> {
+        let k = self.beta.first().map_or(0, Vec::len);
+        match self.n.iter().find(|&&n| n < k) {
+            Some(&n) => Err(enough_rows(n, k)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// "--n N: fitting k coefficients (--beta) needs at least k rows".
+fn enough_rows(n: usize, k: usize) -> anyhow::Error {
+    UsageError(format!(
+        "--n {n}: fitting {k} coefficients (--beta) needs at least {k} rows"
+    ))
+    .into()
 }
 
 impl SimArgs {
     /// The library config; low >= high is a usage error (exit 2).
     pub fn config(&self, seed: u64) -> anyhow::Result<SimConfig> {
+        self.bounds.config(self.n, self.beta.clone(), seed)
+    }
+
+    /// A GLM needs at least as many rows as coefficients (intercept
+    /// included): say so before simulating anything.
+    pub fn check_enough_rows(&self) -> anyhow::Result<()> {
+        match self.n < self.beta.len() {
+            true => Err(enough_rows(self.n, self.beta.len())),
+            false => Ok(()),
+        }
+    }
+
+    pub fn simulate(&self, seed: u64) -> anyhow::Result<Simulated> {
+        Ok(simulate(&self.config(seed)?)?)
+    }
+}
+
+impl BoxArgs {
+    /// The library config for `n` rows of `beta`; low >= high is a usage
+    /// error (exit 2).
+    pub fn config(&self, n: usize, beta: Vec<f64>, seed: u64) -> anyhow::Result<SimConfig> {
         let cfg = SimConfig {
-            n: self.n,
-            beta: self.beta.clone(),
+            n,
+            beta,
             low: self.low,
             high: self.high,
             seed,
         };
         cfg.check().map_err(|e| UsageError(e.to_string()))?;
         Ok(cfg)
-    }
-
-    /// A GLM needs at least as many rows as coefficients (intercept
-    /// included): say so before simulating anything.
-    pub fn check_enough_rows(&self) -> anyhow::Result<()> {
-        if self.n < self.beta.len() {
-            return Err(UsageError(format!(
-                "--n {}: fitting {} coefficients (--beta) needs at least {} rows",
-                self.n,
-                self.beta.len(),
-                self.beta.len()
-            ))
-            .into());
-        }
-        Ok(())
-    }
-
-    pub fn simulate(&self, seed: u64) -> anyhow::Result<Simulated> {
-        Ok(simulate(&self.config(seed)?)?)
     }
 }
 
@@ -255,6 +369,23 @@ pub struct TrainArgs {
     /// Optimiser, with PyTorch's default settings.
     #[arg(long, value_enum, default_value = "sgd")]
     pub optimizer: Optimizer,
+    #[command(flatten)]
+    pub options: OptimArgs,
+}
+
+impl TrainArgs {
+    /// The library config; bad combinations are usage errors (exit 2).
+    pub fn config(&self, seed: u64, record: Option<Record>) -> anyhow::Result<TrainConfig> {
+        self.options
+            .config(self.lr, self.steps, self.optimizer, seed, record)
+    }
+}
+
+/// The network's settings besides the learning rate, steps and optimiser
+/// (which `repeat` varies over a grid).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Network")]
+pub struct OptimArgs {
     /// SGD momentum (only with --optimizer sgd) [default: 0].
     #[arg(long, value_parser = parse_momentum, allow_hyphen_values = true)]
     pub momentum: Option<f64>,
@@ -285,9 +416,26 @@ pub struct TrainArgs {
     pub device: DeviceArg,
 }
 
-impl TrainArgs {
+impl OptimArgs {
+    /// The library's optimiser.
+    pub fn kind(o: Optimizer) -> OptimizerKind {
+        match o {
+            Optimizer::Sgd => OptimizerKind::Sgd,
+            Optimizer::Adam => OptimizerKind::Adam,
+            Optimizer::Adamw => OptimizerKind::AdamW,
+            Optimizer::Rmsprop => OptimizerKind::RmsProp,
+        }
+    }
+
     /// The library config; bad combinations are usage errors (exit 2).
-    pub fn config(&self, seed: u64, record: Option<Record>) -> anyhow::Result<TrainConfig> {
+    pub fn config(
+        &self,
+        lr: f64,
+        steps: usize,
+        optimizer: Optimizer,
+        seed: u64,
+        record: Option<Record>,
+    ) -> anyhow::Result<TrainConfig> {
         let device = match self.device {
             DeviceArg::Cpu => tch::Device::Cpu,
             DeviceArg::Cuda => {
@@ -295,8 +443,8 @@ impl TrainArgs {
                 tch::Device::Cuda(0)
             }
         };
-        if !matches!(self.optimizer, Optimizer::Sgd) {
-            let name = format!("{:?}", self.optimizer).to_lowercase();
+        if !matches!(optimizer, Optimizer::Sgd) {
+            let name = format!("{optimizer:?}").to_lowercase();
             for (flag, given) in [
                 ("--momentum", self.momentum.is_some()),
                 ("--nesterov", self.nesterov),
@@ -310,14 +458,9 @@ impl TrainArgs {
             }
         }
         let cfg = TrainConfig {
-            lr: self.lr,
-            steps: self.steps,
-            optimizer: match self.optimizer {
-                Optimizer::Sgd => OptimizerKind::Sgd,
-                Optimizer::Adam => OptimizerKind::Adam,
-                Optimizer::Adamw => OptimizerKind::AdamW,
-                Optimizer::Rmsprop => OptimizerKind::RmsProp,
-            },
+            lr,
+            steps,
+            optimizer: Self::kind(optimizer),
             momentum: self.momentum.unwrap_or(0.0),
             nesterov: self.nesterov,
             batch_size: self.batch_size,

@@ -36,6 +36,8 @@ mod predict;
 mod preflight;
 mod repeat;
 mod simulate;
+mod study_output;
+mod summarize;
 
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
@@ -89,6 +91,8 @@ pub enum Command {
     Demo(demo::Args),
     /// Monte Carlo: repeat the comparison on fresh data many times and summarise.
     Repeat(repeat::Args),
+    /// Summarise a study from its run lines (repeat --runs-out, one file or many shards).
+    Summarize(summarize::Args),
     /// Predict with a saved model (glm/nn --save-model) on new data: CSV of mean, its standard error and interval, linpred.
     Predict(predict::Args),
 }
@@ -164,6 +168,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => demo::run(&g, a),
         Command::Repeat(a) => repeat::run(&g, a),
         Command::Predict(a) => predict::run(&g, a),
+        Command::Summarize(a) => summarize::run(&g, a),
     }
 }
 
@@ -230,7 +235,9 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<repeat::RepeatError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<repeat::BatchError>().map(|e| e.kind()));
+            .or_else(|| c.downcast_ref::<repeat::BatchError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<repeat::ReadError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<repeat::MergeError>().map(|e| e.kind()));
         if let Some(k) = kind {
             return k;
         }

@@ -1,65 +1,108 @@
-//! `logreg repeat`: the lecture's experiment many times over, both fits each
+//! `logreg repeat`: a Monte Carlo study over a design grid, both fits each
 //! time, summarised; the networks of a chunk of runs train as one batch.
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::repeat::{
-    render, run_line, summarize, Control, GradientPath, RepeatConfig, RunResult, Study,
-    DEFAULT_CHUNK,
+    merge, read_lines, shard_pairs, Control, Fits, GradientPath, Origin, RepeatConfig, RunLine,
+    Study, DEFAULT_CHUNK,
 };
 
-use super::common::{parse_count, CovTypeArg, GlmArgs, SimArgs, TrainArgs};
+use super::common::{parse_count, BoxArgs, CovTypeArg, GlmArgs, GridArgs, OptimArgs};
 use super::interrupt::{self, Interrupted};
-use super::output::{print_then, write_plots, Output, Sink};
+use super::output::{Output, Sink};
 use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
+use super::study_output::{plot_names, show, Show};
 use super::{Global, UsageError};
-
-/// The picture of `--plots`.
-const PLOT: &str = "sampling.svg";
 
 /// The end of `--help`: what a run is, how seeds and batches work, and
 /// Ctrl-C. (The first line of the help is the subcommand's doc in `mod.rs`.)
 const LONG_HELP: &str = "\
-Run i (from 0) simulates its data with seed S + i and seeds its network with \
-S + i, so `logreg --seed S+i compare` (same flags) reproduces it alone. The \
+The grid: --n, --lr, --steps and --optimizer take comma-separated lists, \
+--beta several vectors separated by ';'; every combination is a cell, and \
+each cell runs --runs replications. Replication i (from 0) of every cell \
+simulates its data with seed S + i and seeds its network with S + i, so \
+`logreg --seed S+i compare` with the cell's settings reproduces it alone. The \
 table shows, per coefficient: the true value; the GLM's mean, SD (ddof 1) and \
 mean std err; how often its Wald interval covers the truth; the network's \
-mean and SD; and the mean and largest |GLM - NN|.
+mean and SD; and the mean and largest |GLM - NN|; then, per cell, bias, \
+empirical and model SE, coverage and MSE, each with its Monte Carlo SE.
 
-The networks of a chunk of runs (--chunk) train together as one set of \
-tensors, so many runs cost little more than one. With SGD the gradient is \
-computed in closed form (within about 1e-6 of compare); Adam, AdamW and \
-RMSprop, and SGD with --exact, run compare's own step code per network and \
-equal it bit for bit. --batch-size and --autograd cannot be batched.
+A run whose GLM fit fails or whose network diverges is counted as failed \
+(its line says why, under \"failed\") and left out of the figures; the exit \
+status is 1 only if every run failed.
+
+The networks of a chunk of runs (--chunk, consecutive runs of one cell) \
+train together as one set of tensors, so many runs cost little more than \
+one. With SGD the gradient is computed in closed form (within about 1e-6 of \
+compare); Adam, AdamW and RMSprop, and SGD with --exact, run compare's own \
+step code per network and equal it bit for bit. --batch-size and --autograd \
+cannot be batched. A run's numbers do not depend on its chunk or shard.
+
+Many machines: --shard I/N runs pair p = cell * runs + i only when p mod N \
+is I; `logreg summarize` of all shards' --runs-out files prints what the \
+unsharded study prints (without the Time line and `_s` keys).
 
 Ctrl-C abandons the current chunk: --runs-out then holds the completed \
 chunks' runs as whole lines, stderr says how many completed, and the exit \
 status is 130 (nothing is printed on stdout). A second Ctrl-C quits at once \
-and leaves --runs-out as it was.
+and leaves --runs-out as it was. With --resume, --runs-out FILE grows line \
+by line (each line one append), so even kill -9 loses at most the chunk in \
+flight, and running the same command again finishes the study; without \
+--resume, FILE is replaced whole at the end.
 
 Examples:
   logreg repeat --runs 200
+  logreg repeat --runs 500 --n 100,1000 --lr 0.1,0.5 --fits both --json
   logreg --seed 7 repeat --runs 1000 --n 500 --json --runs-out runs.jsonl
+  logreg repeat --runs 1000 --shard 0/4 --runs-out s0.jsonl   # ... to 3/4
+  logreg summarize s0.jsonl s1.jsonl s2.jsonl s3.jsonl
   python -c \"import pandas; print(pandas.read_json('runs.jsonl', lines=True))\"";
+
+/// `--fits` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FitsArg {
+    /// The GLM only: no network is trained (fast coverage studies).
+    Glm,
+    /// The network only.
+    Nn,
+    /// Both, and their differences.
+    Both,
+}
+
+/// `--shard I/N`: 0 <= I < N.
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("'{s}' is not I/N with 0 <= I < N (e.g. 0/4)");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n) = (i.trim().parse::<usize>(), n.trim().parse::<usize>());
+    match (i, n) {
+        (Ok(i), Ok(n)) if i < n => Ok((i, n)),
+        _ => Err(bad()),
+    }
+}
 
 /// `logreg repeat`'s flags; the end of the help text is [`LONG_HELP`].
 #[derive(Debug, clap::Args)]
 #[command(
     after_long_help = LONG_HELP,
-    after_help = "Examples:\n  logreg repeat --runs 200\n  logreg --seed 7 repeat --runs 1000 --n 500 --json --runs-out runs.jsonl\n  python -c \"import pandas; print(pandas.read_json('runs.jsonl', lines=True))\"",
-    mut_arg("json", |a| a.help("Print the aggregate as one JSON object (\"runs\", \"names\", \"true\", \"glm_mean\", \"glm_sd\", \"glm_bse_mean\", \"coverage\", \"nn_mean\", \"nn_sd\", \"mean_abs_diff\", \"max_abs_diff\", ..., \"time_s\")")),
-    mut_arg("plots", |a| a.help("Write sampling.svg into DIR (created if missing): each coefficient's GLM and network estimates over the runs, with the true value")),
+    after_help = "Examples:\n  logreg repeat --runs 200\n  logreg repeat --runs 500 --n 100,1000 --lr 0.1,0.5 --json\n  logreg --seed 7 repeat --runs 1000 --n 500 --json --runs-out runs.jsonl\n  python -c \"import pandas; print(pandas.read_json('runs.jsonl', lines=True))\"",
+    mut_arg("json", |a| a.help("Print the aggregate as one JSON object: for one cell \"runs\", \"names\", \"true\", \"glm_mean\", \"glm_sd\", \"glm_bse_mean\", \"coverage\", \"nn_mean\", \"nn_sd\", \"mean_abs_diff\", \"max_abs_diff\", ..., \"time_s\"; always \"fits\", \"failed\", \"missing\", \"duplicates\" and \"cells\" (per cell: settings, counts, measures with Monte Carlo SEs)")),
+    mut_arg("plots", |a| a.help("Write into DIR (created if missing): sampling.svg for one cell (each coefficient's GLM and network estimates over the runs, with the true value); coverage.svg and bias.svg for a grid")),
 )]
 pub struct Args {
-    /// Number of runs.
+    /// Replications per cell.
     #[arg(long, default_value_t = 100,
           value_parser = parse_count, allow_hyphen_values = true)]
     pub runs: usize,
     #[command(flatten)]
-    pub sim: SimArgs,
+    pub grid: GridArgs,
+    #[command(flatten)]
+    pub bounds: BoxArgs,
     #[command(flatten)]
     pub glm: GlmArgs,
     /// Covariance of the GLM's estimates: the coverage counts intervals
@@ -73,22 +116,38 @@ pub struct Args {
     )]
     pub cov_type: CovTypeArg,
     #[command(flatten)]
-    pub train: TrainArgs,
+    pub train: OptimArgs,
+    /// Which estimators to fit: with glm no network is trained.
+    #[arg(long, value_enum, default_value = "both", help_heading = "Monte Carlo")]
+    pub fits: FitsArg,
     /// Runs whose networks train together as one batch. A chunk is also the
     /// unit that Ctrl-C keeps: runs of an unfinished chunk are dropped.
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_name = "RUNS",
           value_parser = parse_count, allow_hyphen_values = true, help_heading = "Monte Carlo")]
     pub chunk: usize,
+    /// Run only shard I of N (0 <= I < N): pair p (p = cell * runs + i, in
+    /// the study's order) when p mod N = I. Merge the shards' --runs-out
+    /// files with `logreg summarize`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, help_heading = "Monte Carlo")]
+    pub shard: Option<(usize, usize)>,
+    /// Skip the runs already in --runs-out FILE (a missing FILE starts
+    /// afresh) and append the rest to it, line by line: even kill -9 loses
+    /// at most the chunk in flight. FILE must be of this same study. The
+    /// summary covers every line in FILE.
+    #[arg(long, help_heading = "Monte Carlo")]
+    pub resume: bool,
     #[command(flatten)]
     pub json: JsonArg,
-    /// Write one JSON line per run to FILE ({"seed", "glm": {"params", "bse",
-    /// "iterations", "converged", "warnings"}, "nn": {"params", "loss"}}), for
-    /// pandas.read_json(FILE, lines=True). The lines go to a temporary file
-    /// in FILE's folder as each chunk finishes, which replaces FILE at the
-    /// end: after Ctrl-C or a failure FILE holds the completed runs, whole
-    /// lines only, or is left as it was if no run completed. `-` writes the
-    /// lines to stdout, and the table then goes to stderr (not with --json,
-    /// which is stdout's).
+    /// Write one JSON line per run to FILE ({"seed", "cell": {"n", "lr",
+    /// "steps", "optimizer", "beta"}, "glm": {"params", "bse", "iterations",
+    /// "converged", "warnings"}, "nn": {"params", "loss", "steps"},
+    /// "failed", "study"}), for pandas.read_json(FILE, lines=True). The lines
+    /// go to a temporary file in FILE's folder as each chunk finishes, which
+    /// replaces FILE at the end: after Ctrl-C or a failure FILE holds the
+    /// completed runs, whole lines only, or is left as it was if no run
+    /// completed (with --resume they are appended to FILE itself). `-` writes
+    /// the lines to stdout, and the table then goes to stderr (not with
+    /// --json, which is stdout's).
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub runs_out: Option<PathBuf>,
     /// Train every network with the exact gradient path, whose numbers equal
@@ -104,6 +163,9 @@ pub struct Args {
     pub plots: PlotsArg,
 }
 
+/// Progress units per run (the bar counts steps within a chunk).
+const PER_RUN: u64 = 1000;
+
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     if a.cov_type == CovTypeArg::Cluster {
         return Err(UsageError(
@@ -112,48 +174,101 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         )
         .into());
     }
-    a.sim.check_enough_rows()?;
-    let cfg = RepeatConfig {
-        runs: a.runs,
-        seed: g.seed,
-        sim: a.sim.config(g.seed)?,
-        glm: a.glm.config()?,
-        cov_type: a.cov_type.kind(),
-        train: a.train.config(g.seed, None)?,
-        chunk: a.chunk,
-        gradient: match a.exact {
-            true => GradientPath::Exact,
-            false => GradientPath::Auto,
-        },
-    };
+    a.grid.check_enough_rows()?;
     let runs_out = a.runs_out.as_ref().map(|p| Output::from_arg(Some(p)));
+    let resume =
+        match (a.resume, &runs_out, &a.runs_out) {
+            (false, _, _) => None,
+            (true, Some(Output::File(_)), Some(p)) => Some(p.clone()),
+            _ => return Err(UsageError(
+                "--resume needs --runs-out FILE (a file, not -): the runs to skip and to append to"
+                    .into(),
+            )
+            .into()),
+        };
     if matches!(runs_out, Some(Output::Stdout)) && a.json.on {
         return Err(UsageError(
             "--runs-out - and --json both write to stdout; give --runs-out a file".into(),
         )
         .into());
     }
-    let mut study = Study::new(cfg)?;
+    let (n, beta) = (a.grid.n[0], a.grid.beta[0].clone());
+    for b in &a.grid.beta {
+        a.bounds.config(n, b.clone(), g.seed)?;
+    }
+    let mut train = None;
+    for &o in &a.grid.optimizer {
+        let t = a
+            .train
+            .config(a.grid.lr[0], a.grid.steps[0], o, g.seed, None)?;
+        train.get_or_insert(t);
+    }
+    let cfg = RepeatConfig {
+        runs: a.runs,
+        seed: g.seed,
+        sim: a.bounds.config(n, beta, g.seed)?,
+        glm: a.glm.config()?,
+        cov_type: a.cov_type.kind(),
+        train: train.unwrap_or_default(),
+        grid: a.grid.grid(),
+        fits: match a.fits {
+            FitsArg::Glm => Fits::Glm,
+            FitsArg::Nn => Fits::Nn,
+            FitsArg::Both => Fits::Both,
+        },
+        chunk: a.chunk,
+        gradient: match a.exact {
+            true => GradientPath::Exact,
+            false => GradientPath::Auto,
+        },
+    };
+    cfg.check()?;
+    let design = cfg.design();
+    let mut pairs = match a.shard {
+        Some((i, n)) => shard_pairs(&design, i, n),
+        None => design.pairs().collect(),
+    };
+    let earlier = match &resume {
+        Some(p) => earlier_lines(p, &design)?,
+        None => Vec::new(),
+    };
+    if !earlier.is_empty() {
+        let cells = design.grid.cells();
+        let done: BTreeSet<(usize, u64)> = earlier
+            .iter()
+            .filter_map(|(_, l)| Some((cells.iter().position(|c| *c == l.cell)?, l.seed)))
+            .collect();
+        pairs.retain(|&(c, i)| !done.contains(&(c, design.seed_of(i))));
+        diag!(
+            "resuming: {} runs already in {}, {} to run",
+            earlier.len(),
+            a.runs_out.as_deref().unwrap_or(Path::new("")).display(),
+            pairs.len()
+        );
+    }
+    let mut study = Study::with_pairs(cfg, pairs)?;
     Preflight::default()
         .file("--runs-out", a.runs_out.as_deref())
-        .plots("--plots", a.plots.dir.as_deref(), &[PLOT])
+        .plots("--plots", a.plots.dir.as_deref(), plot_names(&design))
         .check()?;
 
     let stop = interrupt::cooperate();
-    let mut out = match &runs_out {
-        Some(o) => Some(RunsOut::create(o)?),
-        None => None,
+    let mut out = match (&resume, &runs_out) {
+        (Some(p), _) => Some(LinesOut::Append(Appender::open(p)?)),
+        (None, Some(o)) => Some(LinesOut::Atomic(RunsOut::create(o)?)),
+        (None, None) => None,
     };
-    let steps = study.config().train.steps.max(1) as u64;
-    let runs_total = study.config().runs;
-    let bar = progress_bar(a.quiet, runs_total as u64 * steps);
+    let total = study.total();
+    let bar = progress_bar(a.quiet, total as u64 * PER_RUN);
 
-    let mut runs: Vec<RunResult> = Vec::with_capacity(runs_total);
+    let mut lines: Vec<RunLine> = Vec::with_capacity(total);
     loop {
-        let base = study.completed() as u64 * steps;
+        let base = study.completed() as u64 * PER_RUN;
         let len = study.next_chunk_len() as u64;
-        bar.set_message(format!("{}/{runs_total} runs", study.completed()));
-        let mut on_step = |step: usize| bar.set_position(base + step as u64 * len);
+        let steps = study.next_chunk_steps().max(1) as u64;
+        bar.set_message(format!("{}/{total} runs", study.completed()));
+        let mut on_step =
+            |step: usize| bar.set_position(base + step as u64 * len * PER_RUN / steps);
         let mut ctl = Control {
             stop: Some(stop),
             progress: Some(&mut on_step),
@@ -163,56 +278,92 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 if let Some(o) = out.as_mut() {
                     if let Err(e) = o.append(&chunk) {
                         bar.finish_and_clear();
-                        let kept = out.take().map_or(Ok(0), RunsOut::finish);
+                        let kept = out.take().map_or(Ok(0), LinesOut::finish);
                         diag!("{}", completed_note(&study, &kept, &a.runs_out));
                         return Err(e);
                     }
                 }
-                runs.extend(chunk);
-                bar.set_position(study.completed() as u64 * steps);
+                lines.extend(chunk);
+                bar.set_position(study.completed() as u64 * PER_RUN);
             }
             Ok(None) => break,
             Err(e) => {
                 bar.finish_and_clear();
-                let kept = out.take().map_or(Ok(0), RunsOut::finish);
+                let kept = out.take().map_or(Ok(0), LinesOut::finish);
                 diag!("{}", completed_note(&study, &kept, &a.runs_out));
                 return Err(e.into());
             }
         }
     }
     bar.finish_and_clear();
-    let kept = out.take().map_or(Ok(0), RunsOut::finish);
+    let kept = out.take().map_or(Ok(0), LinesOut::finish);
     if !study.is_finished() {
         // Only a stop request ends the loop early.
         return Err(Interrupted(completed_note(&study, &kept, &a.runs_out)).into());
     }
     kept?;
-    let summary = summarize(&study, &runs);
-    let plot = match &a.plots.dir {
-        Some(_) => {
-            let glm: Vec<Vec<f64>> = runs.iter().map(|r| r.glm.params.clone()).collect();
-            let nn: Vec<Vec<f64>> = runs.iter().map(|r| r.nn.params.clone()).collect();
-            let truth = &study.config().sim.beta;
-            let svg = logreg::plot::sampling(study.names(), truth, &glm, &nn)?;
-            Some(logreg::plot::Plot { name: PLOT, svg })
-        }
-        None => None,
+    let this_run = lines.into_iter().enumerate().map(|(i, l)| {
+        let at = Origin {
+            file: "this run".into(),
+            line: i + 1,
+        };
+        (at, l)
+    });
+    let merged = merge(Some(&design), earlier.into_iter().chain(this_run))?;
+    let how = Show {
+        json: a.json.on,
+        plots: a.plots.dir.as_deref(),
+        to_stderr: matches!(runs_out, Some(Output::Stdout)),
     };
-    let result = if a.json.on {
-        serde_json::to_string_pretty(&summary)? + "\n"
-    } else {
-        render(&summary)
-    };
-    let write_plot = || match (&a.plots.dir, plot) {
-        (Some(dir), Some(plot)) => write_plots(dir, &[plot]),
-        _ => Ok(()),
-    };
-    if let Some(Output::Stdout) = runs_out {
-        // stdout carried the runs' lines; the table goes to stderr.
-        diag_raw!("{result}");
-        return write_plot();
+    show(&merged, Some(study.times()), &how)?;
+    all_failed(&merged)
+}
+
+/// Exit 1 (after the summary) when no run of `m` succeeded.
+pub(super) fn all_failed(m: &logreg::repeat::Merged) -> anyhow::Result<()> {
+    match !m.lines.is_empty() && m.lines.iter().all(RunLine::is_failed) {
+        true => Err(anyhow::anyhow!(
+            "every run failed (see \"failed\" in the run lines)"
+        )),
+        false => Ok(()),
     }
-    print_then(&result, write_plot)
+}
+
+/// The lines already in `path` (none if it does not exist), which must be
+/// of `design`'s study; a torn last line (a killed writer's) is cut off.
+fn earlier_lines(
+    path: &Path,
+    design: &logreg::repeat::Design,
+) -> anyhow::Result<Vec<(Origin, RunLine)>> {
+    let name = path.display().to_string();
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("{name}: cannot read")),
+    };
+    let read = read_lines(&name, BufReader::new(file))?;
+    if let Some(line) = read.torn {
+        OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_len(read.whole_len))
+            .with_context(|| format!("{name}: cannot cut off its torn line {line}"))?;
+        diag!("note: {name}: cut off its torn last line {line} (an interrupted write)");
+    }
+    let lines: Vec<(Origin, RunLine)> = read
+        .runs
+        .into_iter()
+        .map(|r| {
+            let at = Origin {
+                file: name.clone(),
+                line: r.line,
+            };
+            (at, r.run)
+        })
+        .collect();
+    // Refuse another study's lines (and conflicting duplicates) up front.
+    merge(Some(design), lines.iter().cloned())?;
+    Ok(lines)
 }
 
 /// "N of R runs completed", and where they are: `kept` is what
@@ -222,11 +373,7 @@ fn completed_note(
     kept: &anyhow::Result<usize>,
     runs_out: &Option<PathBuf>,
 ) -> String {
-    let mut s = format!(
-        "{} of {} runs completed",
-        study.completed(),
-        study.config().runs
-    );
+    let mut s = format!("{} of {} runs completed", study.completed(), study.total());
     if let Some(p) = runs_out {
         let p = match p.as_os_str() == "-" {
             true => "stdout".into(),
@@ -278,11 +425,11 @@ impl RunsOut {
 
     /// Append one line per run, each with a single write of the whole line.
     /// If a write fails, the file is cut back to its last whole line.
-    fn append(&mut self, runs: &[RunResult]) -> anyhow::Result<()> {
+    fn append(&mut self, runs: &[RunLine]) -> anyhow::Result<()> {
         let name = self.file.name();
         let cannot = || format!("{name}: cannot write");
         for r in runs {
-            let mut line = run_line(r);
+            let mut line = r.to_json();
             line.push('\n');
             if let Err(e) = self.file.write_all(line.as_bytes()) {
                 let _ = self.file.truncate(self.len);
@@ -302,5 +449,64 @@ impl RunsOut {
         }
         self.file.commit()?;
         Ok(self.lines)
+    }
+}
+
+/// `--runs-out` with `--resume`: FILE itself, opened for appending; each
+/// line is one write, so a killed process leaves whole lines and at most
+/// one torn last line (which the next `--resume` cuts off).
+struct Appender {
+    file: File,
+    name: String,
+    lines: usize,
+}
+
+impl Appender {
+    fn open(path: &Path) -> anyhow::Result<Self> {
+        let name = path.display().to_string();
+        let file = OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .with_context(|| format!("{name}: cannot open for appending"))?;
+        Ok(Appender {
+            file,
+            name,
+            lines: 0,
+        })
+    }
+
+    fn append(&mut self, runs: &[RunLine]) -> anyhow::Result<()> {
+        for r in runs {
+            let line = r.to_json() + "\n";
+            self.file
+                .write_all(line.as_bytes())
+                .with_context(|| format!("{}: cannot write", self.name))?;
+            self.lines += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Where the run lines go: replaced whole at the end, or appended.
+enum LinesOut {
+    Atomic(RunsOut),
+    Append(Appender),
+}
+
+impl LinesOut {
+    fn append(&mut self, runs: &[RunLine]) -> anyhow::Result<()> {
+        match self {
+            LinesOut::Atomic(o) => o.append(runs),
+            LinesOut::Append(o) => o.append(runs),
+        }
+    }
+
+    /// Lines this run put in the file.
+    fn finish(self) -> anyhow::Result<usize> {
+        match self {
+            LinesOut::Atomic(o) => o.finish(),
+            LinesOut::Append(o) => Ok(o.lines),
+        }
     }
 }

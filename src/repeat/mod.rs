@@ -4,8 +4,11 @@
 //! - [`batched`]: R networks trained as one set of tensors;
 //! - `closed_form`: the batch as one set of tensors, the gradient in closed form;
 //! - `exact`: the batch's exact path, each network with the single run's code;
-//! - [`Study`]: the runs, in chunks, each reproducible by `compare`;
-//! - [`Summary`]: the aggregate; [`render`]: its table and the per-run lines.
+//! - [`Study`]: the (cell, replication) pairs of a design grid, in chunks,
+//!   each reproducible by `compare`; a failed run is a line, not an error;
+//! - [`line`]: a run as a JSON line; [`read_lines`] and [`merge`]: lines
+//!   back into the study's order (resume, shards, `summarize`);
+//! - [`Summary`], [`summarize_cells`]: the aggregates; [`render`]: the text.
 pub mod batched;
 mod closed_form;
 mod exact;
@@ -19,13 +22,14 @@ mod summary;
 
 pub use batched::{train_batch, BatchError, BatchedFit, Control, GradientPath};
 pub use line::{
-    Cell, Design, Fits, GlmLine as GlmRecord, Grid, NnLine as NnRecord, RunLine as RunRecord,
+    Cell, Design, Fits, GlmLine, GlmLine as GlmRecord, Grid, NnLine, NnLine as NnRecord, RunLine,
+    RunLine as RunRecord,
 };
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, MergeError, Merged, Origin};
 pub use read::{read_lines, Read, ReadError, ReadLines, MAX_LINE};
-pub use render::{render, render_cell, run_line, GlmLine, NnLine, RunLine};
+pub use render::{render, render_cell, render_study};
 pub use study::{
-    run_all, GlmRun, RepeatConfig, RepeatError, RunResult, Study, Times, DEFAULT_CHUNK,
+    run_all, shard_pairs, RepeatConfig, RepeatError, Study, Times, DEFAULT_CHUNK, MAX_CELLS,
 };
-pub use summary::{mean, sd, summarize, Summary};
+pub use summary::{mean, sd, study_json, summarize, GridHead, Head, StudyJson, Summary, TimesJson};

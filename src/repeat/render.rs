@@ -1,11 +1,11 @@
-//! A study as text: the summary table, and one JSON line per run (`--runs-out`).
+//! A study as text: the one-cell table of today's `repeat`, one block per
+//! cell, and the counts of failed and missing runs.
 use std::fmt::Write;
 
-use serde::Serialize;
-
-use super::mcse::CellSummary;
-use super::study::RunResult;
-use super::summary::Summary;
+use super::mcse::{summarize_cells, CellSummary};
+use super::merge::Merged;
+use super::study::Times;
+use super::summary::{summarize, Summary};
 use crate::numfmt::{cell, Short};
 
 /// The per-coefficient table and the lines below it.
@@ -77,16 +77,62 @@ pub fn render(s: &Summary) -> String {
             s.glm_with_warnings, s.runs
         );
     }
-    let _ = writeln!(
-        out,
-        "Time: {:.2} s (GLM {:.2} s, network {:.2} s)",
-        s.time_s, s.glm_time_s, s.nn_time_s
-    );
+    if let Some(t) = s.times {
+        let _ = writeln!(
+            out,
+            "Time: {:.2} s (GLM {:.2} s, network {:.2} s)",
+            t.time_s, t.glm_time_s, t.nn_time_s
+        );
+    }
     let _ = writeln!(
         out,
         "SD: sample standard deviation over runs (ddof = 1); mean se: mean reported std err; \
          {cover}: share of runs whose {level}% Wald interval contains the true value; d = GLM - NN."
     );
+    out
+}
+
+/// A study's text, the same from `repeat` and `summarize` (the Time line
+/// only with `times`): for one cell, its table; then each cell's block; then
+/// the failed and missing runs, when there are any.
+pub fn render_study(m: &Merged, times: Option<Times>) -> String {
+    let d = &m.design;
+    let names = d.names();
+    let mut out = String::new();
+    if d.grid.len() == Some(1) {
+        out.push_str(&render(&summarize(m, times)));
+    } else {
+        let cells = d.grid.len().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "Monte Carlo study: {cells} cells of {} runs (seeds {}..{}), fits: {}",
+            d.runs,
+            d.seed,
+            d.seed + d.runs.saturating_sub(1) as u64,
+            d.fits
+        );
+        if let Some(t) = times {
+            let _ = writeln!(
+                out,
+                "Time: {:.2} s (GLM {:.2} s, network {:.2} s)",
+                t.total_s, t.glm_s, t.nn_s
+            );
+        }
+    }
+    for c in summarize_cells(m) {
+        let _ = writeln!(out);
+        out.push_str(&render_cell(&c, &names, d.alpha));
+    }
+    let failed = m.lines.iter().filter(|l| l.is_failed()).count();
+    if failed > 0 || !m.missing.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Failed runs: {failed} of {} (see \"failed\" in --runs-out); missing runs: {}",
+            m.lines.len(),
+            m.missing.len()
+        );
+    }
     out
 }
 
@@ -96,62 +142,6 @@ fn fmt_steps(v: f64) -> String {
     } else {
         format!("{v:.1}")
     }
-}
-
-/// One `--runs-out` line: a documented contract (keys are added, never
-/// renamed), read by `pandas.read_json(path, lines=True)`. Lists follow the
-/// coefficient names (`const` first).
-#[derive(Debug, Serialize)]
-pub struct RunLine<'a> {
-    /// Seed of the run's data and network (`logreg --seed SEED compare` reproduces it).
-    pub seed: u64,
-    /// The GLM fit.
-    pub glm: GlmLine<'a>,
-    /// The network.
-    pub nn: NnLine<'a>,
-}
-
-/// The GLM part of a [`RunLine`] (statsmodels' names).
-#[derive(Debug, Serialize)]
-pub struct GlmLine<'a> {
-    /// Estimated coefficients.
-    pub params: &'a [f64],
-    /// Standard errors.
-    pub bse: &'a [f64],
-    /// Fisher-scoring iterations.
-    pub iterations: usize,
-    /// Whether the deviance criterion was met.
-    pub converged: bool,
-    /// Warnings (separation, non-convergence), one sentence each.
-    pub warnings: &'a [String],
-}
-
-/// The network part of a [`RunLine`].
-#[derive(Debug, Serialize)]
-pub struct NnLine<'a> {
-    /// Trained parameters `[bias, w...]`.
-    pub params: &'a [f64],
-    /// Loss of the last forward pass (mean BCE).
-    pub loss: f64,
-}
-
-/// `r` as one JSON line, without the newline.
-pub fn run_line(r: &RunResult) -> String {
-    let line = RunLine {
-        seed: r.seed,
-        glm: GlmLine {
-            params: &r.glm.params,
-            bse: &r.glm.bse,
-            iterations: r.glm.iterations,
-            converged: r.glm.converged,
-            warnings: &r.glm.warnings,
-        },
-        nn: NnLine {
-            params: &r.nn.params,
-            loss: r.nn.loss,
-        },
-    };
-    serde_json::to_string(&line).expect("a run serializes")
 }
 
 /// One cell's block of the text table: a line with its settings and

@@ -1,42 +1,60 @@
-//! The Monte Carlo study: run i simulates data with seed S + i, fits the GLM
-//! and trains the network seeded S + i, so `logreg --seed S+i compare`
-//! reproduces it. Runs go in chunks: each chunk simulates its data sets,
-//! fits their GLMs one after another and trains their networks as one batch.
+//! The Monte Carlo study over a design grid: replication i of every cell
+//! simulates data with seed S + i, fits the GLM and trains the network
+//! seeded S + i, so `logreg --seed S+i compare` with the cell's settings
+//! reproduces it. A study runs a list of (cell, replication) pairs (all of
+//! them, a shard's, or those a resumed file lacks) in chunks: consecutive
+//! pairs of one cell, whose networks train as one batch. A run whose fit
+//! fails is a line marked `failed`, never an error.
+use std::collections::BTreeMap;
 use std::time::Instant;
 
+use serde_json::{json, Value};
+
 use crate::data::Dataset;
-use crate::glm::{self, CovType, GlmConfig, GlmError, GlmFit, GlmOptions};
-use crate::nn::TrainConfig;
+use crate::glm::{self, CovType, GlmConfig, GlmError, GlmOptions};
+use crate::nn::{OptimizerKind, Precision, TrainConfig};
 use crate::setting::Setting;
 use crate::simulate::{simulate, SimConfig, SimError};
+use crate::ErrorKind;
 
 use super::batched::{self, train_batch, BatchError, BatchedFit, Control, GradientPath};
+use super::line::{Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 
 /// Runs per chunk (per batch of networks) unless set. 100 runs of the
 /// lecture's n = 1000 keep a batch's tensors (about 1.6 MB) in cache, and a
 /// chunk is the unit of progress kept on interruption.
 pub const DEFAULT_CHUNK: usize = 100;
 
-/// Settings of a study. Each run's data and network seeds are set by the
-/// study; the seeds inside `sim` and `train` are ignored.
+/// Most cells a grid may have: each cell is a block of the table and a
+/// point of each plot, so a larger grid is almost surely a typing slip.
+pub const MAX_CELLS: usize = 10_000;
+
+/// Settings of a study. The grid's settings (n, beta, lr, steps, optimizer)
+/// replace those of `sim` and `train` cell by cell; each run's seeds are
+/// set by the study, so the seeds inside `sim` and `train` are ignored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepeatConfig {
-    /// Number of runs, at least 1. Default 100.
+    /// Replications per cell, at least 1. Default 100.
     pub runs: usize,
-    /// Seed of run 0; run i uses `seed + i` for its data and its network.
-    /// Default 42.
+    /// Seed of replication 0; replication i uses `seed + i` for its data
+    /// and its network. Default 42.
     pub seed: u64,
-    /// The simulated data set of every run (its `seed` is ignored).
-    /// Default: the lecture's.
+    /// The simulated data set of every run (its `n`, `beta` and `seed` are
+    /// replaced by the cell's and the run's). Default: the lecture's.
     pub sim: SimConfig,
     /// GLM settings. Default: statsmodels'.
     pub glm: GlmConfig,
     /// The GLM's covariance (its bse and the coverage follow it). Default
     /// nonrobust; cluster needs groups, which simulated data does not have.
     pub cov_type: CovType,
-    /// Network settings (its `seed` and `record` are ignored).
-    /// Default: the lecture's.
+    /// Network settings (its `lr`, `steps`, `optimizer` are replaced by the
+    /// cell's; `seed` and `record` are ignored). Default: the lecture's.
     pub train: TrainConfig,
+    /// The design grid. Default: the one cell of `sim` and `train`'s
+    /// defaults.
+    pub grid: Grid,
+    /// Which estimators are fitted. Default both.
+    pub fits: Fits,
     /// Runs per chunk, at least 1. Default [`DEFAULT_CHUNK`].
     pub chunk: usize,
     /// How the networks' gradient is computed. Default
@@ -46,13 +64,23 @@ pub struct RepeatConfig {
 
 impl Default for RepeatConfig {
     fn default() -> Self {
+        let sim = SimConfig::default();
+        let train = TrainConfig::default();
         RepeatConfig {
             runs: 100,
             seed: crate::simulate::DEFAULT_SEED,
-            sim: SimConfig::default(),
+            grid: Grid {
+                n: vec![sim.n],
+                lr: vec![train.lr],
+                steps: vec![train.steps],
+                optimizer: vec![train.optimizer.to_string()],
+                beta: vec![sim.beta.clone()],
+            },
+            sim,
             glm: GlmConfig::default(),
             cov_type: CovType::Nonrobust,
-            train: TrainConfig::default(),
+            train,
+            fits: Fits::Both,
             chunk: DEFAULT_CHUNK,
             gradient: GradientPath::Auto,
         }
@@ -72,6 +100,18 @@ pub enum RepeatError {
         Setting::Runs
     )]
     SeedOverflow { seed: u64, runs: usize },
+    #[error("the design grid has {} cells; at most {MAX_CELLS} are allowed", match .cells { Some(c) => c.to_string(), None => "more than 2^64".into() })]
+    TooManyCells { cells: Option<usize> },
+    #[error(
+        "{}: every vector must have the same length (got {first} and {other})",
+        Setting::Beta
+    )]
+    BetaLengths { first: usize, other: usize },
+    #[error(
+        "{}: '{name}' is not an optimizer (sgd, adam, adamw, rmsprop)",
+        Setting::Optimizer
+    )]
+    Optimizer { name: String },
     #[error(transparent)]
     Sim(#[from] SimError),
     #[error(transparent)]
@@ -97,19 +137,35 @@ pub enum RepeatError {
 impl RepeatError {
     /// Bad settings, or a run's data that cannot be fitted (it comes from the
     /// settings), are bad input; a run whose fit or training failed is not.
-    pub fn kind(&self) -> crate::ErrorKind {
+    pub fn kind(&self) -> ErrorKind {
         match self {
             RepeatError::NoRuns
             | RepeatError::NoChunk
             | RepeatError::SeedOverflow { .. }
+            | RepeatError::TooManyCells { .. }
+            | RepeatError::BetaLengths { .. }
+            | RepeatError::Optimizer { .. }
             | RepeatError::Sim(_)
             | RepeatError::TooLarge(_)
             | RepeatError::Data { .. }
-            | RepeatError::GlmConfig(_) => crate::ErrorKind::BadInput,
+            | RepeatError::GlmConfig(_) => ErrorKind::BadInput,
             RepeatError::Glm { source, .. } => source.kind(),
             RepeatError::Nn(e) => e.kind(),
         }
     }
+}
+
+/// The library's optimiser named `name` (as `OptimizerKind`'s Display).
+fn optimizer_of(name: &str) -> Result<OptimizerKind, RepeatError> {
+    [
+        OptimizerKind::Sgd,
+        OptimizerKind::Adam,
+        OptimizerKind::AdamW,
+        OptimizerKind::RmsProp,
+    ]
+    .into_iter()
+    .find(|o| o.to_string() == name)
+    .ok_or_else(|| RepeatError::Optimizer { name: name.into() })
 }
 
 impl RepeatConfig {
@@ -127,20 +183,34 @@ impl RepeatConfig {
                 runs: self.runs,
             });
         }
-        self.sim.check()?;
+        let cells = self.grid.len();
+        if !cells.is_some_and(|c| c <= MAX_CELLS) {
+            return Err(RepeatError::TooManyCells { cells });
+        }
+        let k = self.grid.beta.first().map_or(0, Vec::len);
+        if let Some(b) = self.grid.beta.iter().find(|b| b.len() != k) {
+            return Err(RepeatError::BetaLengths {
+                first: k,
+                other: b.len(),
+            });
+        }
         self.glm.check().map_err(RepeatError::GlmConfig)?;
         if self.cov_type == CovType::Cluster {
             return Err(RepeatError::GlmConfig(GlmError::ClusterNeedsGroups));
         }
-        batched::check(&self.train)?;
+        for cell in self.grid.cells() {
+            self.cell_sim(&cell, self.seed).check()?;
+            batched::check(&self.cell_train(&cell)?)?;
+        }
         crate::memory::check(
             || {
                 format!(
-                    "{} {} ({} {})",
+                    "{} {} ({} {}, {} cells)",
                     Setting::Runs,
                     self.runs,
                     Setting::Chunk,
-                    self.chunk
+                    self.chunk,
+                    cells.unwrap_or(0)
                 )
             },
             "the runs' results and one chunk's data",
@@ -149,58 +219,107 @@ impl RepeatConfig {
         Ok(())
     }
 
-    /// Bytes a study holds at least: every run's result (kept for the
-    /// summary) and one chunk's data sets; None beyond 64 bits.
+    /// Bytes a study holds at least: every run's line of every cell (kept
+    /// for the summary) and one chunk's largest data sets; None beyond 64
+    /// bits.
     pub fn bytes(&self) -> Option<u64> {
-        let k = self.sim.beta.len();
-        // The result itself and its vectors: params, bse, two interval ends
-        // and the network's params and initial params.
-        let per_run = std::mem::size_of::<RunResult>().checked_add(k.checked_mul(6 * 8)?)?;
-        let results = crate::memory::product(&[self.runs, per_run])?;
+        let k = self.grid.beta.first().map_or(self.sim.beta.len(), Vec::len);
+        let cells = self.grid.len()?;
+        // The line itself, its vectors (params and bse of the GLM, params
+        // of the network) and its copy of the design.
+        let design = 8 * (self.grid.n.len() + self.grid.lr.len() + self.grid.steps.len())
+            + 32 * self.grid.optimizer.len()
+            + 8 * k * self.grid.beta.len()
+            + 1024;
+        let per_run = std::mem::size_of::<RunLine>()
+            .checked_add(k.checked_mul(4 * 8)?)?
+            .checked_add(design)?;
+        let results = crate::memory::product(&[cells, self.runs, per_run])?;
+        let n = self.grid.n.iter().copied().max().unwrap_or(self.sim.n);
+        let biggest = SimConfig {
+            n,
+            beta: vec![0.0; k.max(2)],
+            ..self.sim.clone()
+        };
         let chunk = crate::memory::product(&[self.chunk.min(self.runs)])?;
-        results.checked_add(chunk.checked_mul(self.sim.bytes()?)?)
+        results.checked_add(chunk.checked_mul(biggest.bytes()?)?)
     }
-}
 
-/// The GLM part of one run: what the study and its plots need.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GlmRun {
-    /// Estimated coefficients, `const` first.
-    pub params: Vec<f64>,
-    /// Standard errors.
-    pub bse: Vec<f64>,
-    /// Wald intervals `[low, high]` at level 1 − alpha.
-    pub conf_int: Vec<[f64; 2]>,
-    /// Fisher-scoring iterations.
-    pub iterations: usize,
-    /// Whether the deviance criterion was met.
-    pub converged: bool,
-    /// Separation / non-convergence warnings.
-    pub warnings: Vec<String>,
-}
+    /// The simulation of `cell` with `seed`.
+    pub fn cell_sim(&self, cell: &Cell, seed: u64) -> SimConfig {
+        SimConfig {
+            n: cell.n,
+            beta: cell.beta.clone(),
+            seed,
+            ..self.sim.clone()
+        }
+    }
 
-impl From<GlmFit> for GlmRun {
-    fn from(f: GlmFit) -> Self {
-        GlmRun {
-            params: f.params,
-            bse: f.bse,
-            conf_int: f.conf_int,
-            iterations: f.iterations,
-            converged: f.converged,
-            warnings: f.warnings,
+    /// The network settings of `cell`.
+    pub fn cell_train(&self, cell: &Cell) -> Result<TrainConfig, RepeatError> {
+        Ok(TrainConfig {
+            lr: cell.lr,
+            steps: cell.steps,
+            optimizer: optimizer_of(&cell.optimizer)?,
+            ..self.train.clone()
+        })
+    }
+
+    /// The study's design: the `study` object of every line. Its settings
+    /// are every setting besides the grid that changes a run's numbers
+    /// (not the chunk, threads, shard or output paths).
+    pub fn design(&self) -> Design {
+        let t = &self.train;
+        let settings: BTreeMap<String, Value> = [
+            ("low", json!(self.sim.low)),
+            ("high", json!(self.sim.high)),
+            ("glm_tol", json!(self.glm.tol)),
+            ("max_iter", json!(self.glm.max_iter)),
+            ("cov_type", json!(format!("{:?}", self.cov_type))),
+            ("momentum", json!(t.momentum)),
+            ("nesterov", json!(t.nesterov)),
+            ("tol", json!(t.tol)),
+            ("standardize", json!(t.standardize)),
+            (
+                "dtype",
+                json!(match t.precision {
+                    Precision::F32 => "f32",
+                    Precision::F64 => "f64",
+                }),
+            ),
+            ("device", json!(format!("{:?}", t.device))),
+            (
+                "gradient",
+                json!(match self.gradient {
+                    GradientPath::Auto => "auto",
+                    GradientPath::ClosedForm => "closed_form",
+                    GradientPath::Exact => "exact",
+                }),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Design {
+            seed: self.seed,
+            runs: self.runs,
+            fits: self.fits,
+            alpha: self.glm.alpha,
+            grid: self.grid.clone(),
+            settings,
         }
     }
 }
 
-/// One run of the study.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunResult {
-    /// Seed of the run's data and network.
-    pub seed: u64,
-    /// The GLM fit.
-    pub glm: GlmRun,
-    /// The network.
-    pub nn: BatchedFit,
+/// The pairs of shard `index` of `count`: pair number p (in the study's
+/// order, p = cell · runs + replication) belongs to shard p mod `count`.
+pub fn shard_pairs(design: &Design, index: usize, count: usize) -> Vec<(usize, usize)> {
+    design
+        .pairs()
+        .enumerate()
+        .filter(|(p, _)| p % count.max(1) == index)
+        .map(|(_, pair)| pair)
+        .collect()
 }
 
 /// Wall time spent so far, in seconds.
@@ -218,19 +337,33 @@ pub struct Times {
 #[derive(Debug)]
 pub struct Study {
     cfg: RepeatConfig,
-    names: Vec<String>,
+    design: Design,
+    cells: Vec<Cell>,
+    /// The (cell, replication) pairs to run, in order.
+    pairs: Vec<(usize, usize)>,
     done: usize,
     times: Times,
 }
 
 impl Study {
-    /// Check the settings and prepare the first chunk.
+    /// Check the settings and prepare to run every pair of the design.
     pub fn new(cfg: RepeatConfig) -> Result<Self, RepeatError> {
         cfg.check()?;
-        let names = cfg.sim.names();
+        let design = cfg.design();
+        let pairs = design.pairs().collect();
+        Self::with_pairs(cfg, pairs)
+    }
+
+    /// Check the settings and prepare to run `pairs` (cell index,
+    /// replication), in the order given.
+    pub fn with_pairs(cfg: RepeatConfig, pairs: Vec<(usize, usize)>) -> Result<Self, RepeatError> {
+        cfg.check()?;
+        let design = cfg.design();
         Ok(Study {
+            cells: cfg.grid.cells(),
             cfg,
-            names,
+            design,
+            pairs,
             done: 0,
             times: Times::default(),
         })
@@ -241,19 +374,29 @@ impl Study {
         &self.cfg
     }
 
-    /// Coefficient names, `const` first.
-    pub fn names(&self) -> &[String] {
-        &self.names
+    /// The study's design (the `study` of its lines).
+    pub fn design(&self) -> &Design {
+        &self.design
     }
 
-    /// Runs completed so far.
+    /// Coefficient names, `const` first.
+    pub fn names(&self) -> Vec<String> {
+        self.design.names()
+    }
+
+    /// Pairs completed so far.
     pub fn completed(&self) -> usize {
         self.done
     }
 
-    /// Whether every run is done.
+    /// Pairs this study runs.
+    pub fn total(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether every pair is done.
     pub fn is_finished(&self) -> bool {
-        self.done == self.cfg.runs
+        self.done == self.pairs.len()
     }
 
     /// Time spent in the completed chunks.
@@ -261,82 +404,248 @@ impl Study {
         self.times
     }
 
-    /// Size of the next chunk (0 when finished).
-    pub fn next_chunk_len(&self) -> usize {
-        self.cfg.chunk.min(self.cfg.runs - self.done)
+    /// The next chunk's pairs: consecutive pairs of one cell, at most
+    /// `chunk` of them (none when finished).
+    fn next_pairs(&self) -> &[(usize, usize)] {
+        let rest = &self.pairs[self.done..];
+        let Some(&(cell, _)) = rest.first() else {
+            return rest;
+        };
+        let len = rest
+            .iter()
+            .take(self.cfg.chunk)
+            .take_while(|(c, _)| *c == cell)
+            .count();
+        &rest[..len]
     }
 
-    /// Run the next chunk and return its runs in seed order. `Ok(None)` when
+    /// Size of the next chunk (0 when finished).
+    pub fn next_chunk_len(&self) -> usize {
+        self.next_pairs().len()
+    }
+
+    /// Optimiser steps of the next chunk's networks (0 when finished).
+    pub fn next_chunk_steps(&self) -> usize {
+        self.next_pairs()
+            .first()
+            .map_or(0, |&(c, _)| self.cells[c].steps)
+    }
+
+    /// Run the next chunk and return its lines in order. `Ok(None)` when
     /// the study is finished, or when `ctl.stop` was raised: then the chunk's
     /// work is dropped and [`completed`](Self::completed) does not move.
     pub fn next_chunk(
         &mut self,
         ctl: &mut Control<'_>,
-    ) -> Result<Option<Vec<RunResult>>, RepeatError> {
-        let len = self.next_chunk_len();
-        if len == 0 || ctl.stopped() {
+    ) -> Result<Option<Vec<RunLine>>, RepeatError> {
+        let pairs = self.next_pairs().to_vec();
+        if pairs.is_empty() || ctl.stopped() {
             return Ok(None);
         }
         let start = Instant::now();
-        let seeds: Vec<u64> = (self.done..self.done + len)
-            .map(|i| self.cfg.seed + i as u64)
-            .collect();
+        let cell = &self.cells[pairs[0].0];
+        let seeds: Vec<u64> = pairs.iter().map(|&(_, i)| self.design.seed_of(i)).collect();
         let data = seeds
             .iter()
             .map(|&seed| {
-                let sim = SimConfig {
-                    seed,
-                    ..self.cfg.sim.clone()
-                };
-                simulate(&sim)
+                simulate(&self.cfg.cell_sim(cell, seed))
                     .map(|s| s.data)
                     .map_err(|source| RepeatError::Data { seed, source })
             })
             .collect::<Result<Vec<Dataset>, _>>()?;
 
         let t = Instant::now();
-        let mut glms = Vec::with_capacity(len);
-        let glm_options = GlmOptions {
-            cov_type: self.cfg.cov_type,
-            ..GlmOptions::default()
-        };
-        for (d, &seed) in data.iter().zip(&seeds) {
-            if ctl.stopped() {
-                return Ok(None);
+        let mut glms: Vec<Result<GlmLine, String>> = Vec::with_capacity(data.len());
+        if self.cfg.fits.glm() {
+            let options = GlmOptions {
+                cov_type: self.cfg.cov_type,
+                ..GlmOptions::default()
+            };
+            for (d, &seed) in data.iter().zip(&seeds) {
+                if ctl.stopped() {
+                    return Ok(None);
+                }
+                glms.push(match glm::fit_with(d, &self.cfg.glm, &options) {
+                    Ok(f) => Ok(GlmLine {
+                        params: f.params,
+                        bse: f.bse,
+                        iterations: f.iterations,
+                        converged: f.converged,
+                        warnings: f.warnings,
+                    }),
+                    Err(e) if e.kind() == ErrorKind::FitFailed => Err(format!("GLM: {e}")),
+                    Err(source) => return Err(RepeatError::Glm { seed, source }),
+                });
             }
-            let fit = glm::fit_with(d, &self.cfg.glm, &glm_options)
-                .map_err(|source| RepeatError::Glm { seed, source })?;
-            glms.push(GlmRun::from(fit));
         }
         let glm_s = t.elapsed().as_secs_f64();
 
         let t = Instant::now();
-        let Some(nns) = train_batch(&data, &seeds, &self.cfg.train, self.cfg.gradient, ctl)? else {
-            return Ok(None);
-        };
+        let mut nns: Vec<Result<NnLine, String>> = Vec::with_capacity(data.len());
+        if self.cfg.fits.nn() {
+            let train = self.cfg.cell_train(cell)?;
+            let Some(fits) = train_networks(&data, &seeds, &train, self.cfg.gradient, ctl)? else {
+                return Ok(None);
+            };
+            nns = fits
+                .into_iter()
+                .map(|f| {
+                    f.map(|f| NnLine {
+                        params: f.params,
+                        loss: f.loss,
+                        steps: f.steps,
+                    })
+                })
+                .collect();
+        }
         let nn_s = t.elapsed().as_secs_f64();
 
-        self.done += len;
+        let mut glms = glms.into_iter();
+        let mut nns = nns.into_iter();
+        let lines = seeds
+            .iter()
+            .map(|&seed| {
+                let mut why = Vec::new();
+                let glm = part(glms.next(), &mut why);
+                let nn = part(nns.next(), &mut why);
+                RunLine {
+                    seed,
+                    cell: cell.clone(),
+                    glm,
+                    nn,
+                    failed: (!why.is_empty()).then(|| why.join("; ")),
+                    study: self.design.clone(),
+                }
+            })
+            .collect();
+
+        self.done += pairs.len();
         self.times.glm_s += glm_s;
         self.times.nn_s += nn_s;
         self.times.total_s += start.elapsed().as_secs_f64();
-        Ok(Some(
-            seeds
-                .into_iter()
-                .zip(glms)
-                .zip(nns)
-                .map(|((seed, glm), nn)| RunResult { seed, glm, nn })
-                .collect(),
-        ))
+        Ok(Some(lines))
     }
 }
 
-/// Run a whole study without interruption and return every run in seed order.
-pub fn run_all(cfg: RepeatConfig) -> Result<(Study, Vec<RunResult>), RepeatError> {
-    let mut study = Study::new(cfg)?;
-    let mut runs = Vec::with_capacity(study.config().runs);
-    while let Some(chunk) = study.next_chunk(&mut Control::default())? {
-        runs.extend(chunk);
+/// A run's part that succeeded, or None with why it failed added to `why`.
+fn part<T>(r: Option<Result<T, String>>, why: &mut Vec<String>) -> Option<T> {
+    match r? {
+        Ok(v) => Some(v),
+        Err(e) => {
+            why.push(e);
+            None
+        }
     }
-    Ok((study, runs))
+}
+
+/// Train one network per data set as one batch. When one diverges, the
+/// batch is trained again network by network (a network's numbers do not
+/// depend on its batch), so only the diverged ones are marked failed.
+/// `Ok(None)` when stopped.
+fn train_networks(
+    data: &[Dataset],
+    seeds: &[u64],
+    train: &TrainConfig,
+    path: GradientPath,
+    ctl: &mut Control<'_>,
+) -> Result<Option<Vec<Result<BatchedFit, String>>>, RepeatError> {
+    match train_batch(data, seeds, train, path, ctl) {
+        Ok(Some(fits)) => return Ok(Some(fits.into_iter().map(Ok).collect())),
+        Ok(None) => return Ok(None),
+        Err(BatchError::Diverged { .. }) if data.len() > 1 => {}
+        Err(e @ BatchError::Diverged { .. }) => return Ok(Some(vec![Err(failure(&e))])),
+        Err(e) => return Err(e.into()),
+    }
+    let mut out = Vec::with_capacity(data.len());
+    for (d, &seed) in data.iter().zip(seeds) {
+        match train_batch(std::slice::from_ref(d), &[seed], train, path, ctl) {
+            Ok(Some(mut f)) => out.push(Ok(f.remove(0))),
+            Ok(None) => return Ok(None),
+            Err(e @ BatchError::Diverged { .. }) => out.push(Err(failure(&e))),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// A network's failure as a line's `failed` reason.
+fn failure(e: &BatchError) -> String {
+    format!("network: {e}")
+}
+
+/// Run a whole study without interruption and return every line in order.
+pub fn run_all(cfg: RepeatConfig) -> Result<(Study, Vec<RunLine>), RepeatError> {
+    let mut study = Study::new(cfg)?;
+    let mut lines = Vec::with_capacity(study.total());
+    while let Some(chunk) = study.next_chunk(&mut Control::default())? {
+        lines.extend(chunk);
+    }
+    Ok((study, lines))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> RepeatConfig {
+        let mut cfg = RepeatConfig {
+            runs: 3,
+            chunk: 2,
+            ..RepeatConfig::default()
+        };
+        cfg.grid.n = vec![50, 80];
+        cfg.grid.steps = vec![20];
+        cfg
+    }
+
+    #[test]
+    fn chunks_never_mix_cells_and_replication_i_uses_seed_s_plus_i() {
+        let (study, lines) = run_all(small()).unwrap();
+        assert_eq!(lines.len(), 6);
+        assert!(study.is_finished());
+        let got: Vec<(usize, u64)> = lines.iter().map(|l| (l.cell.n, l.seed)).collect();
+        assert_eq!(
+            got,
+            [(50, 42), (50, 43), (50, 44), (80, 42), (80, 43), (80, 44)]
+        );
+    }
+
+    #[test]
+    fn shards_split_the_pairs_without_overlap() {
+        let d = small().design();
+        let mut all: Vec<_> = (0..3).flat_map(|i| shard_pairs(&d, i, 3)).collect();
+        all.sort();
+        assert_eq!(all, d.pairs().collect::<Vec<_>>());
+        assert_eq!(shard_pairs(&d, 1, 3), [(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn glm_only_trains_no_network() {
+        let cfg = RepeatConfig {
+            fits: Fits::Glm,
+            ..small()
+        };
+        let (_, lines) = run_all(cfg).unwrap();
+        assert!(lines.iter().all(|l| l.glm.is_some() && l.nn.is_none()));
+    }
+
+    #[test]
+    fn diverged_networks_are_failed_lines_not_errors() {
+        // x up to 1e20 and lr 1e20: the first step overflows float32.
+        let mut cfg = RepeatConfig {
+            fits: Fits::Nn,
+            ..small()
+        };
+        cfg.sim.low = -1e20;
+        cfg.sim.high = 1e20;
+        cfg.grid.lr = vec![1e20];
+        let (_, lines) = run_all(cfg).unwrap();
+        assert_eq!(lines.len(), 6);
+        for l in &lines {
+            let why = l.failed.as_deref().unwrap_or_default();
+            assert!(why.starts_with("network: "), "{why}");
+            assert!(why.contains(&format!("seed {}", l.seed)), "{why}");
+            assert!(l.glm.is_none() && l.nn.is_none());
+        }
+    }
 }

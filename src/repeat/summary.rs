@@ -2,7 +2,10 @@
 //! `--json` object.
 use serde::Serialize;
 
-use super::study::{RunResult, Study};
+use super::line::{Fits, GlmLine, NnLine, RunLine};
+use super::mcse::{summarize_cells, CellSummary};
+use super::merge::Merged;
+use super::study::Times;
 
 /// How the two estimators behaved over the runs. Serialized as the
 /// `repeat --json` object, a documented contract: keys are added, never
@@ -54,47 +57,58 @@ pub struct Summary {
     /// Mean number of optimiser steps (the configured steps unless `--tol`
     /// stopped some networks early).
     pub nn_steps_mean: f64,
-    /// Seconds spent in GLM fits.
-    pub glm_time_s: f64,
-    /// Seconds spent training the networks.
-    pub nn_time_s: f64,
-    /// Seconds for the whole study (simulation, both fits).
-    pub time_s: f64,
+    /// `glm_time_s`, `nn_time_s`, `time_s`: only where the runs ran
+    /// (`repeat`, not `summarize`).
+    #[serde(flatten)]
+    pub times: Option<TimesJson>,
 }
 
-/// Summarise `runs` (the runs of `study` completed so far).
-pub fn summarize(study: &Study, runs: &[RunResult]) -> Summary {
-    let cfg = study.config();
-    let k = study.names().len();
-    let r = runs.len() as f64;
-    let column = |f: &dyn Fn(&RunResult, usize) -> f64| -> Vec<Vec<f64>> {
-        (0..k)
-            .map(|j| runs.iter().map(|run| f(run, j)).collect())
+/// The one cell's summary of `m` (a study of one cell), from its lines in
+/// the study's order: GLM figures over the runs with a GLM, network figures
+/// over those with a network, differences over those with both. Failed runs
+/// are left out (and counted in `cells`). `times` when the runs ran here.
+pub fn summarize(m: &Merged, times: Option<Times>) -> Summary {
+    let d = &m.design;
+    let cell = d.grid.cells().into_iter().next();
+    let names = d.names();
+    let k = names.len();
+    let ok: Vec<&RunLine> = m.lines.iter().filter(|l| !l.is_failed()).collect();
+    let glms: Vec<&GlmLine> = ok.iter().filter_map(|l| l.glm.as_ref()).collect();
+    let nns: Vec<&NnLine> = ok.iter().filter_map(|l| l.nn.as_ref()).collect();
+    let both: Vec<(&GlmLine, &NnLine)> = ok
+        .iter()
+        .filter_map(|l| Some((l.glm.as_ref()?, l.nn.as_ref()?)))
+        .collect();
+    let column = |v: &dyn Fn(usize) -> Vec<f64>| -> Vec<Vec<f64>> { (0..k).map(v).collect() };
+    let glm = column(&|j| glms.iter().map(|g| g.params[j]).collect());
+    let bse = column(&|j| glms.iter().map(|g| g.bse[j]).collect());
+    let nn = column(&|j| nns.iter().map(|n| n.params[j]).collect());
+    let diff = column(&|j| {
+        both.iter()
+            .map(|(g, n)| (g.params[j] - n.params[j]).abs())
             .collect()
-    };
-    let glm = column(&|run, j| run.glm.params[j]);
-    let nn = column(&|run, j| run.nn.params[j]);
-    let bse = column(&|run, j| run.glm.bse[j]);
-    let diff = column(&|run, j| (run.glm.params[j] - run.nn.params[j]).abs());
-    let truth = cfg.sim.beta.clone();
+    });
+    let truth = cell.as_ref().map_or_else(Vec::new, |c| c.beta.clone());
+    // The interval as the fit reports it (GlmFit::conf_int).
+    let z = crate::glm::normal_ppf(1.0 - d.alpha / 2.0);
     let coverage = (0..k)
         .map(|j| {
-            let hits = runs
+            let t = truth[j];
+            let hits = glms
                 .iter()
-                .filter(|run| {
-                    let [lo, hi] = run.glm.conf_int[j];
-                    lo <= truth[j] && truth[j] <= hi
+                .filter(|g| {
+                    let (b, s) = (g.params[j], g.bse[j]);
+                    b - z * s <= t && t <= b + z * s
                 })
                 .count();
-            hits as f64 / r
+            hits as f64 / glms.len() as f64
         })
         .collect();
-    let times = study.times();
     Summary {
-        runs: runs.len(),
-        seed: cfg.seed,
-        n: cfg.sim.n,
-        names: study.names().to_vec(),
+        runs: m.lines.len(),
+        seed: d.seed,
+        n: cell.as_ref().map_or(0, |c| c.n),
+        names,
         truth,
         glm_mean: glm.iter().map(|v| mean(v)).collect(),
         glm_sd: glm.iter().map(|v| sd(v)).collect(),
@@ -107,23 +121,104 @@ pub fn summarize(study: &Study, runs: &[RunResult]) -> Summary {
             .iter()
             .map(|v| v.iter().copied().fold(0.0, f64::max))
             .collect(),
-        alpha: cfg.glm.alpha,
-        glm_iterations_mean: runs
-            .iter()
-            .map(|run| run.glm.iterations as f64)
-            .sum::<f64>()
-            / r,
-        glm_not_converged: runs.iter().filter(|run| !run.glm.converged).count(),
-        glm_with_warnings: runs
-            .iter()
-            .filter(|run| !run.glm.warnings.is_empty())
-            .count(),
-        optimizer: cfg.train.optimizer.to_string(),
-        lr: cfg.train.lr,
-        nn_steps_mean: runs.iter().map(|run| run.nn.steps as f64).sum::<f64>() / r,
-        glm_time_s: times.glm_s,
-        nn_time_s: times.nn_s,
-        time_s: times.total_s,
+        alpha: d.alpha,
+        glm_iterations_mean: mean(&glms.iter().map(|g| g.iterations as f64).collect::<Vec<_>>()),
+        glm_not_converged: glms.iter().filter(|g| !g.converged).count(),
+        glm_with_warnings: glms.iter().filter(|g| !g.warnings.is_empty()).count(),
+        optimizer: cell
+            .as_ref()
+            .map_or_else(String::new, |c| c.optimizer.clone()),
+        lr: cell.as_ref().map_or(f64::NAN, |c| c.lr),
+        nn_steps_mean: mean(&nns.iter().map(|n| n.steps as f64).collect::<Vec<_>>()),
+        times: times.map(TimesJson::from),
+    }
+}
+
+/// A study's times, in seconds (the `_s` keys, which scripts drop).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TimesJson {
+    /// Seconds spent in GLM fits.
+    pub glm_time_s: f64,
+    /// Seconds spent training the networks.
+    pub nn_time_s: f64,
+    /// Seconds for the whole study (simulation, both fits).
+    pub time_s: f64,
+}
+
+impl From<Times> for TimesJson {
+    fn from(t: Times) -> Self {
+        TimesJson {
+            glm_time_s: t.glm_s,
+            nn_time_s: t.nn_s,
+            time_s: t.total_s,
+        }
+    }
+}
+
+/// A study's `--json` object, the same from `repeat` and `summarize`
+/// (`_s` keys only where the runs ran). A documented contract: keys are
+/// added, never renamed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyJson {
+    /// One cell: today's [`Summary`] keys; more: [`GridHead`].
+    #[serde(flatten)]
+    pub head: Head,
+    /// Which estimators were fitted: `glm`, `nn` or `both`.
+    pub fits: Fits,
+    /// Runs that failed (counted per cell in `cells`, left out of the figures).
+    pub failed: usize,
+    /// Pairs of the design with no line (another shard's, or not yet run).
+    pub missing: usize,
+    /// Lines that repeated another exactly, kept once.
+    pub duplicates: usize,
+    /// Per cell: its settings, counts and measures with Monte Carlo SEs.
+    pub cells: Vec<CellSummary>,
+}
+
+/// The first keys of [`StudyJson`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Head {
+    One(Box<Summary>),
+    Grid(GridHead),
+}
+
+/// The first keys of a grid study's `--json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridHead {
+    /// Replications per cell.
+    pub runs: usize,
+    /// Seed of replication 0; replication i used `seed + i` in every cell.
+    pub seed: u64,
+    /// Coefficient names: `const`, then the features.
+    pub names: Vec<String>,
+    /// The intervals' alpha (level 1 − alpha).
+    pub alpha: f64,
+    /// The times (`repeat` only).
+    #[serde(flatten)]
+    pub times: Option<TimesJson>,
+}
+
+/// The `--json` object of the study `m`; `times` when its runs ran here.
+pub fn study_json(m: &Merged, times: Option<Times>) -> StudyJson {
+    let d = &m.design;
+    let head = match d.grid.len() {
+        Some(1) => Head::One(Box::new(summarize(m, times))),
+        _ => Head::Grid(GridHead {
+            runs: d.runs,
+            seed: d.seed,
+            names: d.names(),
+            alpha: d.alpha,
+            times: times.map(TimesJson::from),
+        }),
+    };
+    StudyJson {
+        head,
+        fits: d.fits,
+        failed: m.lines.iter().filter(|l| l.is_failed()).count(),
+        missing: m.missing.len(),
+        duplicates: m.duplicates,
+        cells: summarize_cells(m),
     }
 }
 

@@ -14,4 +14,5 @@ mod plots;
 mod predict;
 mod repeat;
 mod simulate;
+mod study;
 mod support;

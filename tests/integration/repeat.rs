@@ -52,15 +52,38 @@ struct SummaryJson {
     glm_time_s: f64,
     nn_time_s: f64,
     time_s: f64,
+    // Added by the grid study (issue 15): keys are added, never renamed.
+    fits: String,
+    failed: usize,
+    missing: usize,
+    duplicates: usize,
+    cells: Vec<serde_json::Value>,
 }
 
 /// One `--runs-out` line: exactly these keys.
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct LineJson {
     seed: u64,
     glm: LineGlm,
     nn: LineNn,
+    // Added by the grid study (issue 15).
+    cell: LineCell,
+    study: serde_json::Value,
+    failed: Option<String>,
+}
+
+/// A line's `cell`: the grid point it belongs to.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct LineCell {
+    n: usize,
+    lr: f64,
+    steps: usize,
+    optimizer: String,
+    beta: Vec<f64>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -75,9 +98,11 @@ struct LineGlm {
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct LineNn {
     params: Vec<f64>,
     loss: f64,
+    steps: usize,
 }
 
 /// The parts of `compare --json` these tests read.

@@ -1,0 +1,156 @@
+//! `logreg summarize`: the summary of a study from its run lines (the
+//! `--runs-out` files of one run, of its shards, or of an interrupted and
+//! resumed run), the same as the run itself prints.
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use logreg::repeat::{merge, read_lines, Merged, Origin, RunLine};
+
+use super::output_args::{JsonArg, PlotsArg};
+use super::preflight::Preflight;
+use super::repeat::all_failed;
+use super::study_output::{plot_names, show, Show};
+use super::Global;
+
+const LONG_HELP: &str = "\
+Reads the JSON lines of `logreg repeat --runs-out` (any number of files, in \
+any order: the shards of one study, or an interrupted run and its \
+--resume), puts them in the study's order (by cell, then by seed) and prints \
+what the whole study prints: the same text or --json, bit for bit, without \
+the Time line and the `_s` keys (this command did not time the runs). So \
+`summarize --json` of all the shards equals the unsharded `repeat --json` \
+with its `_s` keys removed.
+
+stderr says which runs are missing (per cell, as seed ranges) and how many \
+exact duplicates were dropped. Lines of different studies (other settings), \
+or two lines of one run with different numbers, are an error naming both \
+file and line. A torn last line (a killed writer's) is skipped with a \
+warning.
+
+Examples:
+  logreg repeat --runs 1000 --shard 0/2 --runs-out a.jsonl
+  logreg repeat --runs 1000 --shard 1/2 --runs-out b.jsonl
+  logreg summarize a.jsonl b.jsonl --json";
+
+/// `logreg summarize`'s flags; the end of the help is [`LONG_HELP`].
+#[derive(Debug, clap::Args)]
+#[command(
+    after_long_help = LONG_HELP,
+    mut_arg("json", |a| a.help("Print the study as one JSON object, as `repeat --json` (without the `_s` keys)")),
+    mut_arg("plots", |a| a.help("Write the pictures of `repeat --plots` into DIR (created if missing)")),
+)]
+pub struct Args {
+    /// Files of run lines (`repeat --runs-out`); `-` reads stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub json: JsonArg,
+    #[command(flatten)]
+    pub plots: PlotsArg,
+}
+
+pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
+    let mut lines: Vec<(Origin, RunLine)> = Vec::new();
+    for path in &a.files {
+        let name = path.display().to_string();
+        let reader: Box<dyn BufRead> = match name.as_str() {
+            "-" => Box::new(std::io::stdin().lock()),
+            _ => Box::new(BufReader::new(
+                File::open(path).with_context(|| format!("{name}: cannot read"))?,
+            )),
+        };
+        let name = match name.as_str() {
+            "-" => "stdin".to_string(),
+            _ => name,
+        };
+        let read = read_lines(&name, reader)?;
+        if let Some(line) = read.torn {
+            diag!("warning: {name} line {line}: torn (an interrupted write); skipped");
+        }
+        lines.extend(read.runs.into_iter().map(|r| {
+            let at = Origin {
+                file: name.clone(),
+                line: r.line,
+            };
+            (at, r.run)
+        }));
+    }
+    let merged = merge(None, lines)?;
+    Preflight::default()
+        .plots(
+            "--plots",
+            a.plots.dir.as_deref(),
+            plot_names(&merged.design),
+        )
+        .check()?;
+    if let Some(note) = missing_note(&merged) {
+        diag!("{note}");
+    }
+    if merged.duplicates > 0 {
+        diag!(
+            "note: dropped {} exact duplicate line(s)",
+            merged.duplicates
+        );
+    }
+    let how = Show {
+        json: a.json.on,
+        plots: a.plots.dir.as_deref(),
+        to_stderr: false,
+    };
+    show(&merged, None, &how)?;
+    all_failed(&merged)
+}
+
+/// "missing N of M runs: cell 0 seeds 42..44, 50; cell 2 seeds ..." (None
+/// when none is missing).
+fn missing_note(m: &Merged) -> Option<String> {
+    if m.missing.is_empty() {
+        return None;
+    }
+    let total = m.design.pairs().count();
+    let mut s = format!("warning: missing {} of {total} runs:", m.missing.len());
+    let mut cells: Vec<(usize, Vec<u64>)> = Vec::new();
+    for &(c, seed) in &m.missing {
+        match cells.last_mut() {
+            Some((last, seeds)) if *last == c => seeds.push(seed),
+            _ => cells.push((c, vec![seed])),
+        }
+    }
+    for (i, (c, seeds)) in cells.iter().enumerate() {
+        let sep = if i == 0 { " " } else { "; " };
+        let _ = write!(s, "{sep}cell {c} seeds {}", ranges(seeds));
+    }
+    Some(s)
+}
+
+/// Sorted seeds as ranges: `42..44, 50`.
+fn ranges(seeds: &[u64]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < seeds.len() {
+        let mut j = i;
+        while j + 1 < seeds.len() && seeds[j + 1] == seeds[j] + 1 {
+            j += 1;
+        }
+        out.push(match i == j {
+            true => seeds[i].to_string(),
+            false => format!("{}..{}", seeds[i], seeds[j]),
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seeds_print_as_ranges() {
+        assert_eq!(
+            super::ranges(&[42, 43, 44, 50, 52, 53]),
+            "42..44, 50, 52..53"
+        );
+    }
+}

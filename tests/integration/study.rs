@@ -1,0 +1,329 @@
+//! `logreg repeat` as a simulation study (issue 15): the design grid,
+//! `--fits`, failed runs, `--shard`, `--resume` and `logreg summarize`, and
+//! their bad input. Every comparison is between two runs of the binary:
+//! the same study computed two ways must give the same bytes.
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{bin, logreg, send_sigint, temp_dir, Run};
+
+/// A small 2 × 2 grid (two n, two learning rates), quick to run. On the
+/// exact path, whose networks equal `compare`'s bit for bit whatever their
+/// batch: the default closed-form SGD batch rounds differently with the
+/// batch's size (last bits of float32), so its lines depend on the chunk.
+const GRID: [&str; 9] = [
+    "--runs", "5", "--n", "60,90", "--lr", "0.1,0.5", "--steps", "60", "--exact",
+];
+
+/// `repeat GRID` plus `extra`.
+fn study(extra: &[&str]) -> Run {
+    let args: Vec<&str> = ["repeat"]
+        .iter()
+        .copied()
+        .chain(GRID)
+        .chain(extra.iter().copied())
+        .collect();
+    logreg(&args)
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `v` without the `_s` (timing) keys, at any depth.
+fn without_times(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(o) => o
+            .into_iter()
+            .filter(|(k, _)| !k.ends_with("_s"))
+            .map(|(k, v)| (k, without_times(v)))
+            .collect(),
+        serde_json::Value::Array(a) => a.into_iter().map(without_times).collect(),
+        v => v,
+    }
+}
+
+fn json(r: &Run) -> serde_json::Value {
+    serde_json::from_str(&r.ok()).unwrap_or_else(|e| panic!("{e}\n{}", r.describe()))
+}
+
+fn summarize(files: &[&Path], extra: &[&str]) -> Run {
+    let args: Vec<&str> = ["summarize"]
+        .into_iter()
+        .chain(files.iter().map(|f| path(f)))
+        .chain(extra.iter().copied())
+        .collect();
+    logreg(&args)
+}
+
+/// The lines of a file, sorted (a study's lines, whatever their order).
+fn sorted_lines(p: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
+/// The whole study, once: its `--json` and its lines.
+fn whole(dir: &Path) -> (serde_json::Value, std::path::PathBuf) {
+    let f = dir.join("whole.jsonl");
+    let r = study(&["--json", "--runs-out", path(&f)]);
+    (json(&r), f)
+}
+
+/// Exit 2 with one line on stderr that contains `needle`.
+fn refused(r: &Run, needle: &str) {
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    let err = r.stderr();
+    assert_eq!(err.lines().count(), 1, "{}", r.describe());
+    assert!(err.contains(needle), "{needle:?} not in\n{}", r.describe());
+    assert!(!err.contains("panicked"), "{}", r.describe());
+}
+
+#[test]
+fn shards_summarized_together_equal_the_unsharded_study_line_for_line() {
+    let dir = temp_dir("study-shards");
+    let (want, whole_file) = whole(&dir);
+    let shards: Vec<_> = (0..3).map(|i| dir.join(format!("s{i}.jsonl"))).collect();
+    for (i, f) in shards.iter().enumerate() {
+        let shard = format!("{i}/3");
+        study(&["--shard", &shard, "--runs-out", path(f)]).ok();
+    }
+    let refs: Vec<&Path> = shards.iter().map(|p| p.as_path()).collect();
+    let got = json(&summarize(&refs, &["--json"]));
+    assert_eq!(got, without_times(want));
+    let mut all: Vec<String> = shards.iter().flat_map(|f| sorted_lines(f)).collect();
+    all.sort();
+    assert_eq!(all, sorted_lines(&whole_file));
+    // 20 pairs over 3 shards: 7, 7, 6.
+    assert_eq!(sorted_lines(&shards[2]).len(), 6);
+}
+
+#[test]
+fn a_runs_numbers_do_not_depend_on_its_chunk() {
+    let dir = temp_dir("study-chunks");
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    study(&["--runs-out", path(&a), "--chunk", "1"]).ok();
+    study(&["--runs-out", path(&b), "--chunk", "7"]).ok();
+    assert_eq!(
+        std::fs::read_to_string(&a).unwrap(),
+        std::fs::read_to_string(&b).unwrap()
+    );
+}
+
+#[test]
+fn summarize_prints_what_repeat_prints_without_the_time_line() {
+    let dir = temp_dir("study-text");
+    let f = dir.join("runs.jsonl");
+    let text = study(&["--runs-out", path(&f)]).ok();
+    assert!(text.lines().any(|l| l.starts_with("Time: ")), "{text}");
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("Time: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(summarize(&[&f], &[]).ok(), without);
+}
+
+#[test]
+fn resume_after_a_torn_write_finishes_the_study_as_if_uninterrupted() {
+    let dir = temp_dir("study-resume-torn");
+    let (want, whole_file) = whole(&dir);
+    let text = std::fs::read_to_string(&whole_file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let f = dir.join("resumed.jsonl");
+    // The first 7 lines and half of the 8th, as kill -9 can leave them.
+    let torn = &lines[7][..lines[7].len() / 2];
+    std::fs::write(&f, lines[..7].join("\n") + "\n" + torn).unwrap();
+    let r = study(&["--json", "--resume", "--runs-out", path(&f)]);
+    assert_eq!(without_times(json(&r)), without_times(want));
+    assert_eq!(sorted_lines(&f), sorted_lines(&whole_file));
+}
+
+#[test]
+fn resume_of_a_complete_file_runs_nothing_and_prints_the_same_summary() {
+    let dir = temp_dir("study-resume-complete");
+    let (want, whole_file) = whole(&dir);
+    let before = std::fs::read_to_string(&whole_file).unwrap();
+    let r = study(&["--json", "--resume", "--runs-out", path(&whole_file)]);
+    assert!(r.stderr().contains("0 to run"), "{}", r.describe());
+    assert_eq!(without_times(json(&r)), without_times(want));
+    assert_eq!(std::fs::read_to_string(&whole_file).unwrap(), before);
+}
+
+#[test]
+fn resume_after_ctrl_c_finishes_the_study_as_if_uninterrupted() {
+    let dir = temp_dir("study-resume-ctrl-c");
+    let args = [
+        "repeat", "--runs", "40", "--n", "60,90", "--steps", "20000", "--chunk", "2",
+    ];
+    let want_file = dir.join("whole.jsonl");
+    let with = |extra: &[&str]| -> Vec<String> {
+        args.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    let want = json(&logreg(&with(&["--json", "--runs-out", path(&want_file)])));
+    let f = dir.join("runs.jsonl");
+    let child = Command::new(bin())
+        .args(with(&["--resume", "--runs-out", path(&f)]))
+        .env_remove("LD_LIBRARY_PATH")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // With --resume the lines go straight into the file: wait for some.
+    let count = || std::fs::read_to_string(&f).map_or(0, |t| t.lines().count());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while count() < 4 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(count() >= 4, "no chunk finished in 120 s");
+    send_sigint(&child);
+    let done = child.wait_with_output().unwrap();
+    let (code, err) = (done.status.code(), String::from_utf8_lossy(&done.stderr));
+    assert_eq!(code, Some(130), "{err}");
+    let kept = count();
+    assert!((4..80).contains(&kept), "{kept} lines\n{err}");
+    let r = logreg(&with(&["--json", "--resume", "--runs-out", path(&f)]));
+    assert_eq!(without_times(json(&r)), without_times(want));
+    assert_eq!(sorted_lines(&f), sorted_lines(&want_file));
+}
+
+#[test]
+fn glm_only_trains_no_network_and_summarizes_the_glm() {
+    let dir = temp_dir("study-glm-only");
+    let f = dir.join("runs.jsonl");
+    let v = json(&study(&["--fits", "glm", "--json", "--runs-out", path(&f)]));
+    assert_eq!(v["fits"], "glm");
+    let cells = v["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 4);
+    assert!(cells
+        .iter()
+        .all(|c| c["nn"].is_null() && c["glm"].is_object()));
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert_eq!(text.lines().count(), 20);
+    assert!(text.lines().all(|l| !l.contains("\"nn\"")), "{text}");
+}
+
+#[test]
+fn runs_whose_networks_diverge_are_counted_and_all_failed_exits_1() {
+    let dir = temp_dir("study-failed");
+    let f = dir.join("runs.jsonl");
+    // x up to 1e20 and lr 1e20: every network overflows float32 at once.
+    let args =
+        "repeat --runs 3 --n 60 --steps 50 --lr 1e20 --low -1e20 --high 1e20 --fits nn --json";
+    let mut args: Vec<&str> = args.split(' ').collect();
+    args.extend(["--runs-out", path(&f)]);
+    let r = logreg(&args);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    assert_eq!(v["failed"], 3);
+    assert_eq!(v["cells"][0]["failed"], 3);
+    assert!(r.stderr().contains("every run failed"), "{}", r.describe());
+    for l in std::fs::read_to_string(&f).unwrap().lines() {
+        let l: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(
+            l["failed"].as_str().unwrap().starts_with("network: "),
+            "{l}"
+        );
+        assert!(l["glm"].is_null() && l["nn"].is_null(), "{l}");
+    }
+}
+
+#[test]
+fn summarize_names_missing_runs_and_drops_exact_duplicates() {
+    let dir = temp_dir("study-missing");
+    let f = dir.join("s0.jsonl");
+    study(&["--shard", "0/2", "--runs-out", path(&f)]).ok();
+    let r = summarize(&[&f, &f], &["--json"]);
+    let v = json(&r);
+    assert_eq!(v["missing"], 10);
+    assert_eq!(v["duplicates"], 10);
+    let err = r.stderr();
+    assert!(
+        err.contains("missing 10 of 20 runs: cell 0 seeds 43, 45; cell 1 seeds 42, 44, 46"),
+        "{err}"
+    );
+    assert!(err.contains("dropped 10 exact duplicate"), "{err}");
+}
+
+#[test]
+fn rejects_an_empty_list_item() {
+    refused(
+        &logreg(&["repeat", "--n", "100,,200"]),
+        "--n <N,...>': '100,,200' has an empty item",
+    );
+    refused(&logreg(&["repeat", "--beta", "0.3,-1,2;"]), "--beta");
+    refused(
+        &logreg(&["repeat", "--beta", "0.3,-1,2;1,2"]),
+        "same length",
+    );
+}
+
+#[test]
+fn rejects_a_shard_outside_its_count() {
+    for bad in ["2/2", "a/b", "1/0"] {
+        refused(&logreg(&["repeat", "--shard", bad]), "--shard");
+    }
+}
+
+#[test]
+fn rejects_resume_without_a_runs_out_file() {
+    refused(
+        &logreg(&["repeat", "--resume"]),
+        "--resume needs --runs-out",
+    );
+    refused(
+        &logreg(&["repeat", "--resume", "--runs-out", "-"]),
+        "--resume needs --runs-out",
+    );
+}
+
+#[test]
+fn rejects_resume_into_a_file_of_another_study() {
+    let dir = temp_dir("study-resume-other");
+    let (_, f) = whole(&dir);
+    let r = logreg(&[
+        "repeat",
+        "--runs",
+        "5",
+        "--n",
+        "60,90",
+        "--lr",
+        "0.1,0.7",
+        "--steps",
+        "60",
+        "--resume",
+        "--runs-out",
+        path(&f),
+    ]);
+    refused(&r, "from another study");
+}
+
+#[test]
+fn summarize_rejects_a_line_of_another_study() {
+    let dir = temp_dir("study-other");
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    study(&["--runs-out", path(&a)]).ok();
+    // Same cells and seeds, another GLM tolerance.
+    study(&["--runs-out", path(&b), "--glm-tol", "1e-6"]).ok();
+    let r = summarize(&[&a, &b], &[]);
+    refused(&r, "b.jsonl line 1: from another study than");
+    assert!(r.stderr().contains("a.jsonl line 1"), "{}", r.describe());
+}
+
+#[test]
+fn summarize_rejects_a_file_that_is_not_run_lines() {
+    let dir = temp_dir("study-not-json");
+    let f = dir.join("x.csv");
+    std::fs::write(&f, "x1,x2,y\n1,2,0\n").unwrap();
+    refused(&summarize(&[&f], &[]), "x.csv line 1: not a run line");
+}
+
+#[test]
+fn summarize_needs_at_least_one_file() {
+    refused(&logreg(&["summarize"]), "FILE");
+}
