@@ -108,8 +108,21 @@ fn define_grad(leaf: &Tensor) -> Result<Tensor, TchError> {
     leaf.f_grad()
 }
 
+/// Row length of the padded buffer the sigmoid writes into: each network's
+/// n values start a new row of a multiple of this many values.
+const ROW_ALIGN: i64 = 64;
+
 /// The parameters and the closed-form gradient of one batch. Parameters
 /// `theta` R × 1 × (k+1) (`[bias, w...]`).
+///
+/// The sigmoid (and the loss) run on `p`, a view with a padded row stride,
+/// not on the contiguous R × n block: ATen's elementwise loops run whole
+/// vectors and finish with a scalar tail whose `exp` can round differently,
+/// and over a contiguous block the tail falls on different networks'
+/// values as R changes. On the padded view every loop runs row by row, so
+/// each network meets the same vectors and the same tail in any chunk (a
+/// run's numbers differed between chunks of 1, 2 and 7 at n = 60 before).
+/// The batched products are per network already.
 struct Grad {
     /// Design, transposed: R × (k+1) × n, the row of ones first.
     xt: Tensor,
@@ -121,7 +134,17 @@ struct Grad {
     grad: Tensor,
     /// Scratch R × 1 × n: the linear predictor, the prediction, the residual.
     z: Tensor,
+    /// The predictions R × 1 × n, a view of padded rows.
+    p: Tensor,
+    /// Targets R × 1 × n, a view of padded rows (for the loss).
+    y_rows: Tensor,
     n: i64,
+}
+
+/// A zeroed R × 1 × n_pad buffer seen as R × 1 × n, n_pad > n.
+fn padded(r: i64, n: i64, kind: Kind, dev: Device) -> Result<Tensor, TchError> {
+    let n_pad = (n / ROW_ALIGN + 1) * ROW_ALIGN;
+    Tensor::f_zeros([r, 1, n_pad], (kind, dev))?.f_narrow(2, 0, n)
 }
 
 impl Grad {
@@ -146,6 +169,12 @@ impl Grad {
             grad: define_grad(&theta)?,
             theta,
             z: Tensor::f_empty([r, 1, n], (kind, dev))?,
+            p: padded(r, n, kind, dev)?,
+            y_rows: {
+                let mut rows = padded(r, n, kind, dev)?;
+                rows.f_copy_(&y.f_view([r, 1, n])?)?;
+                rows
+            },
             n,
         })
     }
@@ -166,8 +195,9 @@ impl Grad {
     fn forward(&mut self) -> Result<(Tensor, Tensor), TchError> {
         let _guard = tch::no_grad_guard();
         let _ = self.theta.f_bmm_out(&self.z, &self.xt)?;
-        let _ = self.z.f_sigmoid_()?;
-        Ok((self.z.shallow_clone(), self.y.shallow_clone()))
+        let _ = self.z.f_sigmoid_out(&self.p)?;
+        let _ = self.z.f_copy_(&self.p)?;
+        Ok((self.p.shallow_clone(), self.y_rows.shallow_clone()))
     }
 
     /// Write the gradient of the summed loss into `theta`'s `.grad`; return

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 
 use crate::support::{bin, logreg, send_sigint, temp_dir, Run};
 
-/// A small 2 × 2 grid (two n, two learning rates), quick to run. On the
-/// exact path, whose networks equal `compare`'s bit for bit whatever their
-/// batch: the default closed-form SGD batch rounds differently with the
-/// batch's size (last bits of float32), so its lines depend on the chunk.
-const GRID: [&str; 9] = [
-    "--runs", "5", "--n", "60,90", "--lr", "0.1,0.5", "--steps", "60", "--exact",
+/// A small 2 × 2 grid (two n, two learning rates), quick to run, on the
+/// default closed-form SGD path. n = 60 and 90 are not multiples of the
+/// vector width: before the sigmoid ran row by row, a run's last float32
+/// bits changed with the size of its chunk at these n.
+const GRID: [&str; 8] = [
+    "--runs", "5", "--n", "60,90", "--lr", "0.1,0.5", "--steps", "60",
 ];
 
 /// `repeat GRID` plus `extra`.
