@@ -128,7 +128,8 @@ pub struct Args {
     /// Run only shard I of N (0 <= I < N): pair p (p = cell * runs + i, in
     /// the study's order) when p mod N = I. Merge the shards' --runs-out
     /// files with `logreg summarize`.
-    #[arg(long, value_name = "I/N", value_parser = parse_shard, help_heading = "Monte Carlo")]
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, allow_hyphen_values = true,
+          help_heading = "Monte Carlo")]
     pub shard: Option<(usize, usize)>,
     /// Skip the runs already in --runs-out FILE (a missing FILE starts
     /// afresh) and append the rest to it, line by line: even kill -9 loses

@@ -6,7 +6,6 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
-use anyhow::Context;
 use logreg::repeat::{merge, read_lines, Merged, Origin, RunLine};
 
 use super::output_args::{JsonArg, PlotsArg};
@@ -14,6 +13,7 @@ use super::preflight::Preflight;
 use super::repeat::all_failed;
 use super::study_output::{plot_names, show, Show};
 use super::Global;
+use super::UsageError;
 
 const LONG_HELP: &str = "\
 Reads the JSON lines of `logreg repeat --runs-out` (any number of files, in \
@@ -58,8 +58,9 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         let name = path.display().to_string();
         let reader: Box<dyn BufRead> = match name.as_str() {
             "-" => Box::new(std::io::stdin().lock()),
+            // A file that cannot be opened is bad input, as a missing --data is.
             _ => Box::new(BufReader::new(
-                File::open(path).with_context(|| format!("{name}: cannot read"))?,
+                File::open(path).map_err(|e| UsageError(format!("{name}: cannot read: {e}")))?,
             )),
         };
         let name = match name.as_str() {

@@ -196,7 +196,7 @@ impl Grad {
         let _guard = tch::no_grad_guard();
         let _ = self.theta.f_bmm_out(&self.z, &self.xt)?;
         let _ = self.z.f_sigmoid_out(&self.p)?;
-        let _ = self.z.f_copy_(&self.p)?;
+        self.z.f_copy_(&self.p)?;
         Ok((self.p.shallow_clone(), self.y_rows.shallow_clone()))
     }
 
