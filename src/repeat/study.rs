@@ -275,7 +275,7 @@ impl RepeatConfig {
             ("high", json!(self.sim.high)),
             ("glm_tol", json!(self.glm.tol)),
             ("max_iter", json!(self.glm.max_iter)),
-            ("cov_type", json!(format!("{:?}", self.cov_type))),
+            ("cov_type", json!(self.cov_type.name())),
             ("momentum", json!(t.momentum)),
             ("nesterov", json!(t.nesterov)),
             ("tol", json!(t.tol)),
@@ -287,7 +287,13 @@ impl RepeatConfig {
                     Precision::F64 => "f64",
                 }),
             ),
-            ("device", json!(format!("{:?}", t.device))),
+            (
+                "device",
+                json!(match t.device {
+                    tch::Device::Cuda(i) => format!("cuda:{i}"),
+                    d => format!("{d:?}").to_lowercase(),
+                }),
+            ),
             (
                 "gradient",
                 json!(match self.gradient {
