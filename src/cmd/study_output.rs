@@ -9,11 +9,13 @@ use logreg::repeat::{render_study, study_json, summarize_cells, Design, Merged, 
 use super::output::{print_then, write_plots};
 
 /// The pictures of `--plots` for `design`: the sampling distributions of
-/// one cell, or coverage and bias across the cells of a grid.
+/// one cell, or coverage (of the GLM's intervals: not with `--fits nn`) and
+/// bias across the cells of a grid.
 pub fn plot_names(design: &Design) -> &'static [&'static str] {
-    match design.grid.len() {
-        Some(1) => &["sampling.svg"],
-        _ => &["coverage.svg", "bias.svg"],
+    match (design.grid.len(), design.fits.glm()) {
+        (Some(1), _) => &["sampling.svg"],
+        (_, true) => &["coverage.svg", "bias.svg"],
+        (_, false) => &["bias.svg"],
     }
 }
 
@@ -69,14 +71,16 @@ fn pictures(m: &Merged) -> anyhow::Result<Vec<Plot>> {
         }]);
     }
     let cells = summarize_cells(m);
-    Ok(vec![
-        Plot {
+    let mut plots = Vec::with_capacity(2);
+    if d.fits.glm() {
+        plots.push(Plot {
             name: "coverage.svg",
             svg: logreg::plot::study::coverage(&names, &cells, d.alpha)?,
-        },
-        Plot {
-            name: "bias.svg",
-            svg: logreg::plot::study::bias(&names, &cells)?,
-        },
-    ])
+        });
+    }
+    plots.push(Plot {
+        name: "bias.svg",
+        svg: logreg::plot::study::bias(&names, &cells)?,
+    });
+    Ok(plots)
 }

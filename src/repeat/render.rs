@@ -99,13 +99,16 @@ pub fn render_study(m: &Merged, times: Option<Times>) -> String {
     let d = &m.design;
     let names = d.names();
     let mut out = String::new();
-    if d.grid.len() == Some(1) {
+    // Today's table compares both fits; with one estimator it would be
+    // half empty, so a one-estimator study gets the cell block only.
+    if d.grid.len() == Some(1) && d.fits == super::line::Fits::Both {
         out.push_str(&render(&summarize(m, times)));
     } else {
         let cells = d.grid.len().unwrap_or(0);
         let _ = writeln!(
             out,
-            "Monte Carlo study: {cells} cells of {} runs (seeds {}..{}), fits: {}",
+            "Monte Carlo study: {cells} {} of {} runs (seeds {}..{}), fits: {}",
+            if cells == 1 { "cell" } else { "cells" },
             d.runs,
             d.seed,
             d.seed + d.runs.saturating_sub(1) as u64,

@@ -209,6 +209,26 @@ fn glm_only_trains_no_network_and_summarizes_the_glm() {
 }
 
 #[test]
+fn a_network_only_grid_plots_the_bias_and_no_glm_coverage() {
+    let dir = temp_dir("study-nn-plots");
+    let plots = dir.join("plots");
+    let r = study(&["--fits", "nn", "--plots", path(&plots)]);
+    assert_eq!(r.code(), Some(0), "{}", r.describe());
+    assert!(plots.join("bias.svg").is_file(), "{}", r.describe());
+    assert!(!plots.join("coverage.svg").exists(), "{}", r.describe());
+}
+
+#[test]
+fn a_one_estimator_study_of_one_cell_shows_no_empty_columns() {
+    let r = logreg(&["repeat", "--runs", "3", "--steps", "20", "--fits", "glm"]);
+    assert_eq!(r.code(), Some(0), "{}", r.describe());
+    let out = r.stdout();
+    assert!(out.contains("fits: glm"), "{out}");
+    assert!(!out.contains("NN mean") && !out.contains("NaN"), "{out}");
+    assert!(out.contains("cover95"), "{out}");
+}
+
+#[test]
 fn runs_whose_networks_diverge_are_counted_and_all_failed_exits_1() {
     let dir = temp_dir("study-failed");
     let f = dir.join("runs.jsonl");
