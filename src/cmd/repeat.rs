@@ -337,6 +337,16 @@ fn earlier_lines(
     design: &logreg::repeat::Design,
 ) -> anyhow::Result<Vec<(Origin, RunLine)>> {
     let name = path.display().to_string();
+    // Reading a FIFO or a device would wait for a writer or never end; a
+    // study to resume is a file of lines.
+    if let Ok(m) = std::fs::metadata(path) {
+        if !m.is_file() && !m.is_dir() {
+            return Err(UsageError(format!(
+                "--runs-out {name}: --resume needs a regular file of run lines, not a FIFO or device"
+            ))
+            .into());
+        }
+    }
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

@@ -82,7 +82,7 @@ pub fn merge(
         (Some(d), _) => (
             d.clone(),
             Origin {
-                file: "this study".into(),
+                file: "the settings given".into(),
                 line: 0,
             },
         ),

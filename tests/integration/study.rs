@@ -347,3 +347,26 @@ fn summarize_rejects_a_file_that_is_not_run_lines() {
 fn summarize_needs_at_least_one_file() {
     refused(&logreg(&["summarize"]), "FILE");
 }
+
+#[test]
+fn resume_refuses_a_fifo_instead_of_waiting_on_it() {
+    let dir = temp_dir("study-resume-fifo");
+    let fifo = dir.join("runs.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    // Reading the FIFO would block for ever: the test itself would hang.
+    let r = logreg(&[
+        "repeat",
+        "--runs",
+        "2",
+        "--steps",
+        "5",
+        "--resume",
+        "--runs-out",
+        path(&fifo),
+    ]);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert!(r.stderr().contains("regular file"), "{}", r.describe());
+    let kind = std::fs::metadata(&fifo).unwrap().file_type();
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+}
