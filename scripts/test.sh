@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up if needed (including the pinned Python tools), then the whole test
-# suite: formatting, the cargo tests, the network and repeat tests again
+# suite: formatting, the cargo tests, the network, repeat, study and streamed-GLM tests again
 # under other CPU kernels, and the parity check against the Python original
 # (statsmodels + PyTorch), and the Dask engine (scripts/dask_repeat.py)
 # against a single-process study.
@@ -19,10 +19,10 @@ cargo test --release --all-targets
 # results follow. Rerun the tests that hold bits or tolerances measured on
 # one machine with the kernels another CPU would get: ATen's portable
 # (non-vectorised) kernels, and MKL limited to SSE4.2. A CPU-bound assertion
-# then fails here, not on a user's machine. (About 70 s on 2 cores.)
+# then fails here, not on a user's machine. (About 2 minutes on 2 cores.)
 for kernels in ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2; do
-  echo "test: network and repeat tests under $kernels" >&2
-  env "$kernels" cargo test --release --test integration -- nn:: repeat::
+  echo "test: network, repeat, study and streamed-GLM tests under $kernels" >&2
+  env "$kernels" cargo test --release --test integration -- nn:: repeat:: study:: glm_stream::
   env "$kernels" cargo test --release --lib -- nn:: repeat::
 done
 if [ -f scripts/parity.py ]; then
