@@ -112,6 +112,14 @@ pub(super) fn fit(
         .data
         .as_deref()
         .expect("clap: --max-memory requires --data");
+    // The cache is keyed by the file's path, size and time: a stream read
+    // once has none of them.
+    if path.as_os_str() == "-" {
+        return Err(UsageError(
+            "--max-memory needs --data FILE: stdin (-) cannot be read more than once".into(),
+        )
+        .into());
+    }
     let choice = format!(
         "target {:?} features {:?} delimiter {:?} missing {:?}",
         data.target, data.features, data.delimiter, data.missing

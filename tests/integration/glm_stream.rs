@@ -205,6 +205,20 @@ fn max_memory_refuses_non_sizes_and_sizes_below_one_row_in_one_line() {
 }
 
 #[test]
+fn max_memory_refuses_stdin_which_cannot_be_read_twice() {
+    let cache = temp_dir("stream-stdin");
+    // Refused before stdin is read: the test's own stdin is never consumed.
+    let run = logreg_in(&cache, &["glm", "--data", "-", "--max-memory", "1M"]);
+    assert_eq!(run.code(), Some(2), "{}", run.describe());
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.describe());
+    assert!(
+        run.stderr().contains("--max-memory needs --data FILE"),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
 fn a_streamed_fit_refuses_weights_offsets_and_robust_covariance_in_one_line() {
     let cache = temp_dir("stream-roles");
     let data = fixtures().join("glm/lecture.csv");
