@@ -229,16 +229,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         Some((i, n)) => shard_pairs(&design, i, n),
         None => design.pairs().collect(),
     };
-    let earlier = match &resume {
+    let (earlier, done) = match &resume {
         Some(p) => earlier_lines(p, &design)?,
-        None => Vec::new(),
+        None => Default::default(),
     };
     if !earlier.is_empty() {
-        let cells = design.grid.cells();
-        let done: BTreeSet<(usize, u64)> = earlier
-            .iter()
-            .filter_map(|(_, l)| Some((cells.iter().position(|c| *c == l.cell)?, l.seed)))
-            .collect();
         pairs.retain(|&(c, i)| !done.contains(&(c, design.seed_of(i))));
         diag!(
             "resuming: {} runs already in {}, {} to run",
@@ -330,12 +325,13 @@ pub(super) fn all_failed(m: &logreg::repeat::Merged) -> anyhow::Result<()> {
     }
 }
 
+/// What `--resume` found: the lines already in FILE, and their (cell
+/// index, seed) pairs.
+type Earlier = (Vec<(Origin, RunLine)>, BTreeSet<(usize, u64)>);
+
 /// The lines already in `path` (none if it does not exist), which must be
 /// of `design`'s study; a torn last line (a killed writer's) is cut off.
-fn earlier_lines(
-    path: &Path,
-    design: &logreg::repeat::Design,
-) -> anyhow::Result<Vec<(Origin, RunLine)>> {
+fn earlier_lines(path: &Path, design: &logreg::repeat::Design) -> anyhow::Result<Earlier> {
     let name = path.display().to_string();
     // Reading a FIFO or a device would wait for a writer or never end; a
     // study to resume is a file of lines.
@@ -349,7 +345,7 @@ fn earlier_lines(
     }
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
         Err(e) => return Err(e).with_context(|| format!("{name}: cannot read")),
     };
     let read = read_lines(&name, BufReader::new(file))?;
@@ -361,20 +357,17 @@ fn earlier_lines(
             .with_context(|| format!("{name}: cannot cut off its torn line {line}"))?;
         diag!("note: {name}: cut off its torn last line {line} (an interrupted write)");
     }
-    let lines: Vec<(Origin, RunLine)> = read
-        .runs
-        .into_iter()
-        .map(|r| {
-            let at = Origin {
-                file: name.clone(),
-                line: r.line,
-            };
-            (at, r.run)
-        })
+    let lines = read.runs;
+    // Refuse another study's lines (and conflicting duplicates) up front;
+    // the merge also places each line in its cell.
+    let merged = merge(Some(design), lines.iter().cloned())?;
+    let done = merged
+        .cell_of
+        .iter()
+        .zip(&merged.lines)
+        .map(|(&c, l)| (c, l.seed))
         .collect();
-    // Refuse another study's lines (and conflicting duplicates) up front.
-    merge(Some(design), lines.iter().cloned())?;
-    Ok(lines)
+    Ok((lines, done))
 }
 
 /// "N of R runs completed", and where they are: `kept` is what

@@ -71,13 +71,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         if let Some(line) = read.torn {
             diag!("warning: {name} line {line}: torn (an interrupted write); skipped");
         }
-        lines.extend(read.runs.into_iter().map(|r| {
-            let at = Origin {
-                file: name.clone(),
-                line: r.line,
-            };
-            (at, r.run)
-        }));
+        lines.extend(read.runs);
     }
     let merged = merge(None, lines)?;
     Preflight::default()

@@ -310,7 +310,7 @@ fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repeat::{merge, read_lines, summarize_cells, Origin};
+    use crate::repeat::{merge, read_lines, summarize_cells};
 
     /// The cells of scripts/make_mcse_fixture.py's study: 2 × 2 (n × lr),
     /// three coefficients, both estimators.
@@ -320,13 +320,8 @@ mod tests {
             "/tests/fixtures/repeat/mcse_study.jsonl"
         );
         let text = std::fs::read_to_string(path).unwrap();
-        let at = Origin {
-            file: path.into(),
-            line: 0,
-        };
         let read = read_lines(path, text.as_bytes()).unwrap();
-        let lines = read.runs.into_iter().map(|r| (at.clone(), r.run));
-        summarize_cells(&merge(None, lines).unwrap())
+        summarize_cells(&merge(None, read.runs).unwrap())
     }
 
     fn names() -> Vec<String> {

@@ -270,15 +270,6 @@ pub(crate) mod tests {
         read_lines("mcse_study.jsonl", text.as_bytes())
             .unwrap()
             .runs
-            .into_iter()
-            .map(|r| {
-                let at = Origin {
-                    file: "mcse_study.jsonl".into(),
-                    line: r.line,
-                };
-                (at, r.run)
-            })
-            .collect()
     }
 
     fn summaries(lines: Vec<(Origin, RunLine)>) -> Vec<CellSummary> {

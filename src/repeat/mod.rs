@@ -27,7 +27,7 @@ pub use line::{
 };
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, MergeError, Merged, Origin};
-pub use read::{read_lines, Read, ReadError, ReadLines, MAX_LINE};
+pub use read::{read_lines, ReadError, ReadLines, MAX_LINE};
 pub use render::{render, render_cell, render_study};
 pub use study::{
     run_all, shard_pairs, RepeatConfig, RepeatError, Study, Times, DEFAULT_CHUNK, MAX_CELLS,

@@ -3,24 +3,18 @@
 use std::io::BufRead;
 
 use super::line::RunLine;
+use super::merge::Origin;
 
 /// Longest line read (a line of a huge design is a few kB): a longer one is
 /// not a run line, and is refused before it fills memory.
 pub const MAX_LINE: usize = 16 << 20;
 
-/// A run line and where it was read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Read {
-    /// Line number, from 1.
-    pub line: usize,
-    pub run: RunLine,
-}
-
 /// What a file holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadLines {
-    /// Every whole line, in file order.
-    pub runs: Vec<Read>,
+    /// Every whole line and where it was read, in file order: what
+    /// [`merge`](super::merge::merge) takes.
+    pub runs: Vec<(Origin, RunLine)>,
     /// Bytes of whole lines (the file's length, unless its last line is torn).
     pub whole_len: u64,
     /// A last line without its newline that is not a run line: what a
@@ -88,7 +82,13 @@ pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadErr
         match serde_json::from_str::<RunLine>(text.trim_end()) {
             Ok(run) if whole => {
                 out.whole_len += got as u64;
-                out.runs.push(Read { line, run });
+                out.runs.push((
+                    Origin {
+                        file: file.into(),
+                        line,
+                    },
+                    run,
+                ));
             }
             // A whole run line without its newline is still a torn write:
             // its writer never finished it.
@@ -147,7 +147,7 @@ mod tests {
         let full = format!("{}\n\n{}\n", line(1), line(2));
         let got = read_lines("f", full.as_bytes()).unwrap();
         assert_eq!(got.runs.len(), 2);
-        assert_eq!(got.runs[1].line, 3);
+        assert_eq!(got.runs[1].0.line, 3);
         assert_eq!(got.whole_len, full.len() as u64);
         assert_eq!(got.torn, None);
         for cut in [full.len() - 1, full.len() - 10] {
