@@ -5,7 +5,7 @@
 //! summed in the study's fixed order (by seed within a cell).
 use serde::Serialize;
 
-use super::line::{Cell, Fits, RunLine};
+use super::line::{Cell, Fits, GlmLine, RunLine};
 
 /// One estimator's measures in one cell; lists follow the coefficient
 /// names. R is the number of runs that did not fail. Measures that need two
@@ -143,6 +143,29 @@ fn max_of(v: impl Iterator<Item = f64>) -> f64 {
     .unwrap_or(f64::NAN)
 }
 
+/// Per coefficient, the share of `glms` whose interval at level 1 − `alpha`
+/// contains the true value: the interval as the fit reports it
+/// (`GlmFit::conf_int`, θ̂ ∓ z·bse with z = Φ⁻¹(1 − alpha/2)). NaN without
+/// runs. The one coverage count of a study, for the cells and for the
+/// one-cell `Summary`.
+pub(super) fn coverage(glms: &[&GlmLine], truth: &[f64], alpha: f64) -> Vec<f64> {
+    let z = crate::glm::normal_ppf(1.0 - alpha / 2.0);
+    truth
+        .iter()
+        .enumerate()
+        .map(|(j, &t)| {
+            let hits = glms
+                .iter()
+                .filter(|g| {
+                    let (b, s) = (g.params[j], g.bse[j]);
+                    b - z * s <= t && t <= b + z * s
+                })
+                .count();
+            hits as f64 / glms.len() as f64
+        })
+        .collect()
+}
+
 impl CellSummary {
     /// The summary of one cell from its lines (in seed order), at interval
     /// level 1 − `alpha`.
@@ -162,25 +185,17 @@ impl CellSummary {
             let est: Vec<&[f64]> = glm_lines.iter().map(|g| g.params.as_slice()).collect();
             let mut m = measures(&est, truth);
             let r = glm_lines.len() as f64;
-            let z = crate::glm::normal_ppf(1.0 - alpha / 2.0);
-            let mut model_se = Vec::with_capacity(k);
-            let mut coverage = Vec::with_capacity(k);
-            let mut coverage_mcse = Vec::with_capacity(k);
-            for (j, &t) in truth.iter().enumerate() {
-                let v = glm_lines.iter().map(|g| g.bse[j] * g.bse[j]).sum::<f64>() / r;
-                model_se.push(v.sqrt());
-                // The interval as the fit reports it (GlmFit::conf_int).
-                let hits = glm_lines
-                    .iter()
-                    .filter(|g| {
-                        let (b, s) = (g.params[j], g.bse[j]);
-                        b - z * s <= t && t <= b + z * s
-                    })
-                    .count();
-                let c = hits as f64 / r;
-                coverage.push(c);
-                coverage_mcse.push((c * (1.0 - c) / r).sqrt());
-            }
+            let model_se = (0..k)
+                .map(|j| {
+                    let v = glm_lines.iter().map(|g| g.bse[j] * g.bse[j]).sum::<f64>() / r;
+                    v.sqrt()
+                })
+                .collect();
+            let coverage = coverage(&glm_lines, truth, alpha);
+            let coverage_mcse = coverage
+                .iter()
+                .map(|c| (c * (1.0 - c) / r).sqrt())
+                .collect();
             m.model_se = Some(model_se);
             m.coverage = Some(coverage);
             m.coverage_mcse = Some(coverage_mcse);

@@ -89,21 +89,7 @@ pub fn summarize(m: &Merged, times: Option<Times>) -> Summary {
             .collect()
     });
     let truth = cell.as_ref().map_or_else(Vec::new, |c| c.beta.clone());
-    // The interval as the fit reports it (GlmFit::conf_int).
-    let z = crate::glm::normal_ppf(1.0 - d.alpha / 2.0);
-    let coverage = (0..k)
-        .map(|j| {
-            let t = truth[j];
-            let hits = glms
-                .iter()
-                .filter(|g| {
-                    let (b, s) = (g.params[j], g.bse[j]);
-                    b - z * s <= t && t <= b + z * s
-                })
-                .count();
-            hits as f64 / glms.len() as f64
-        })
-        .collect();
+    let coverage = super::mcse::coverage(&glms, &truth, d.alpha);
     Summary {
         runs: m.lines.len(),
         seed: d.seed,
