@@ -92,9 +92,7 @@ impl Removed {
 
 impl Drop for Removed {
     fn drop(&mut self) {
-        let mut list = interrupt::temp_files();
-        let _ = std::fs::remove_file(&self.0);
-        interrupt::forget(&mut list, &self.0);
+        interrupt::remove_temp(&self.0);
     }
 }
 

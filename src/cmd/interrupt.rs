@@ -59,6 +59,14 @@ pub(super) fn temp_files() -> MutexGuard<'static, Vec<PathBuf>> {
     TEMP_FILES.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Delete the temporary file `path` and take it off the list, under the
+/// lock (an output dropped uncommitted, a cache not to be kept).
+pub(super) fn remove_temp(path: &Path) {
+    let mut list = temp_files();
+    let _ = std::fs::remove_file(path);
+    forget(&mut list, path);
+}
+
 /// Remove `path` from the list (it was renamed or deleted).
 pub(super) fn forget(list: &mut Vec<PathBuf>, path: &Path) {
     list.retain(|p| p != path);

@@ -129,9 +129,7 @@ impl Drop for AtomicFile {
     /// Not committed: remove the temporary file.
     fn drop(&mut self) {
         if let Some((tmp, _)) = self.temp.take() {
-            let mut list = interrupt::temp_files();
-            let _ = std::fs::remove_file(&tmp);
-            interrupt::forget(&mut list, &tmp);
+            interrupt::remove_temp(&tmp);
         }
     }
 }
