@@ -19,7 +19,9 @@
 #   6. a grid study, `repeat --n 500,1000,2000 --lr 0.05,0.1 --runs 200` (6
 #      cells, 1200 runs), vs `repeat --runs 1200` at one setting (issue 15).
 #   5 and 6 are skipped, with a message, by a logreg whose repeat has no --fits.
-#   7. with BIG=1 (opt-in: a 1.9 GB file, about 10 minutes): `logreg glm`
+#   7. the in-process hot paths (criterion: network step, IRLS iteration,
+#      CSV parsing, memory copy), as a table of medians; HOT=0 skips them;
+#   8. with BIG=1 (opt-in: a 1.9 GB file, about 10 minutes): `logreg glm`
 #      on 1e7 x 10 (target/bench/big.csv, made once by `logreg simulate`)
 #      in memory, and streamed with --max-memory 256M (the run that writes
 #      the design cache, then one that reads it): time and peak RSS, once.
@@ -142,6 +144,15 @@ else:
 PY
 # Start-up against an empty C++ main on libtorch_cpu (issue 16).
 scripts/bench_startup.sh "$bin" 20 | tee -a "$out/RESULTS.md"
+
+# The in-process hot paths (criterion, benches/hot_paths.rs): the network
+# step, one IRLS iteration, CSV parsing, the memory copy. HOT=0 skips them.
+if [ "${HOT:-1}" = 1 ]; then
+  say "cargo bench --bench hot_paths (criterion)"
+  rm -rf target/criterion
+  cargo bench --quiet --bench hot_paths -- --noplot >&2
+  "$python" scripts/criterion_table.py target/criterion | tee -a "$out/RESULTS.md"
+fi
 say "wrote $out/RESULTS.md"
 
 if [ "${BIG:-0}" = 1 ]; then
