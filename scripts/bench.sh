@@ -18,7 +18,8 @@
 #      as the lecture does) (issue 15);
 #   6. a grid study, `repeat --n 500,1000,2000 --lr 0.05,0.1 --runs 200` (6
 #      cells, 1200 runs), vs `repeat --runs 1200` at one setting (issue 15).
-#   5 and 6 are skipped, with a message, by a logreg whose repeat has no --fits.
+#   5 and 6 are skipped, with a message, by a logreg whose repeat has no
+#   --fits, and with STUDIES=0.
 #   7. the in-process hot paths (criterion: network step, IRLS iteration,
 #      CSV parsing, memory copy), as a table of medians; HOT=0 skips them;
 #   8. with BIG=1 (opt-in: a 1.9 GB file, about 10 minutes): `logreg glm`
@@ -102,7 +103,9 @@ PY
 
 # Issue 15's studies (rows 5 and 6) need repeat's --fits and grid lists.
 rm -f "$out/glm_study.json" "$out/sm_fits.json" "$out/grid.json"
-if "$bin" repeat --help | grep -- '--fits' >/dev/null; then
+if [ "${STUDIES:-1}" != 1 ]; then
+  say "skipping the GLM-only and grid studies (STUDIES=0)"
+elif "$bin" repeat --help | grep -- '--fits' >/dev/null; then
   bench glm_study 3 "$bin repeat --fits glm --runs 10000 --n 1000 --quiet --json"
   say "sm_fits: 10,000 statsmodels fits in one process, 3 times (scripts/bench_statsmodels_fits.py)"
   "$python" scripts/bench_statsmodels_fits.py --runs 10000 --n 1000 --repeats 3 > "$out/sm_fits.json"
@@ -140,7 +143,7 @@ if os.path.exists(f"{out}/glm_study.json"):
     print(f"| repeat grid 3 n x 2 lr x 200 runs vs repeat --runs 1200 (one setting) | {cell(grid[0])} "
           f"| {cell(grid[1])} (logreg, one setting) | grid takes {grid[0]['median']/grid[1]['median']:.2f}x the time | | | |")
 else:
-    print("| repeat --fits glm / grid studies (issue 15) | skipped: repeat has no --fits | | | | | |")
+    print("| repeat --fits glm / grid studies (issue 15) | skipped (STUDIES=0, or repeat has no --fits) | | | | | |")
 PY
 # Start-up against an empty C++ main on libtorch_cpu (issue 16).
 scripts/bench_startup.sh "$bin" 20 | tee -a "$out/RESULTS.md"
