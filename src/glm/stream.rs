@@ -364,7 +364,7 @@ impl Streamed {
     /// Visit every row once, in order, one block at a time: `f(first, x,
     /// y)` with `first` the index of the block's first row, `x` its design
     /// rows (row-major) and `y` their targets.
-    fn blocks(&self, f: &mut dyn FnMut(usize, &[f64], &[f64])) -> std::io::Result<()> {
+    fn blocks(&self, f: &mut Visit) -> std::io::Result<()> {
         let (k, c) = (self.k, self.k + 1);
         let rows = self.rows_per_block;
         let mut raw = vec![0u8; rows * c * 8];
@@ -390,6 +390,10 @@ impl Streamed {
         Ok(())
     }
 }
+
+/// What [`Streamed::blocks`] calls on each block: its first row's index, its
+/// design rows and their targets.
+type Visit<'a> = dyn FnMut(usize, &[f64], &[f64]) + 'a;
 
 /// The rank check of a streamed design reads the cache back in blocks.
 impl DesignRows for Streamed {
