@@ -1,5 +1,5 @@
 //! Flags shared by several subcommands: the simulated data set, or a CSV file.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
@@ -282,23 +282,8 @@ impl DataArgs {
     pub fn load_roles(&self, g: &Global, roles: RoleNames) -> anyhow::Result<Loaded> {
         match &self.data {
             Some(path) => {
-                let opts = CsvOptions {
-                    target: self.target.clone(),
-                    features: self.features.clone(),
-                    delimiter: self.delimiter,
-                    missing: match self.missing {
-                        Missing::Error => MissingPolicy::Error,
-                        Missing::Drop => MissingPolicy::Drop,
-                    },
-                    roles,
-                };
-                let (data, dropped) = read_csv(path, &opts)?;
-                if dropped > 0 {
-                    diag!(
-                        "note: {}: dropped {dropped} row(s) with missing values",
-                        path.display()
-                    );
-                }
+                let (data, dropped) = read_csv(path, &self.csv_options(roles))?;
+                note_dropped(path, dropped);
                 Ok(Loaded { data, sim: None })
             }
             None => {
@@ -310,6 +295,31 @@ impl DataArgs {
                 })
             }
         }
+    }
+
+    /// How `--data` is read: the column choice and parsing flags, and the
+    /// per-row `roles` columns.
+    pub fn csv_options(&self, roles: RoleNames) -> CsvOptions {
+        CsvOptions {
+            target: self.target.clone(),
+            features: self.features.clone(),
+            delimiter: self.delimiter,
+            missing: match self.missing {
+                Missing::Error => MissingPolicy::Error,
+                Missing::Drop => MissingPolicy::Drop,
+            },
+            roles,
+        }
+    }
+}
+
+/// The note on stderr when rows of `path` were dropped for missing values.
+pub fn note_dropped(path: &Path, dropped: usize) {
+    if dropped > 0 {
+        diag!(
+            "note: {}: dropped {dropped} row(s) with missing values",
+            path.display()
+        );
     }
 }
 

@@ -103,7 +103,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         Some(limit) => {
             let robust = a.cov.cov_type.kind() != logreg::glm::CovType::Nonrobust;
             glm_stream::check_options(&a.model, robust)?;
-            glm_stream::fit(g, &a.data, &a.glm, &a.model, &a.stream, limit)?
+            glm_stream::fit(&a.data, &a.glm, &a.model, &a.stream, limit)?
         }
         None => {
             let loaded = a

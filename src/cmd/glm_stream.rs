@@ -9,13 +9,11 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::data::cache::{cache_folder, design_cache_path};
 use logreg::data::RoleNames;
-use logreg::glm::{
-    bytes_per_row, fit_source, write_cache, GlmFit, Source, Streamed, StreamedError,
-};
+use logreg::glm::{fit_source, write_cache_from_csv, GlmFit, Source, Streamed, StreamedError};
 
-use super::common::{DataArgs, GlmArgs, ModelArgs};
+use super::common::{note_dropped, DataArgs, GlmArgs, ModelArgs};
 use super::output::AtomicFile;
-use super::{interrupt, Global, UsageError};
+use super::{interrupt, UsageError};
 
 /// The flags of a streamed fit.
 #[derive(Debug, clap::Args)]
@@ -99,7 +97,6 @@ impl Drop for Removed {
 /// Fit the GLM on `--data` streamed from its cache with blocks of at most
 /// `limit` bytes: the cache is found by its key, or written from the CSV.
 pub(super) fn fit(
-    g: &Global,
     data: &DataArgs,
     glm: &GlmArgs,
     model: &ModelArgs,
@@ -135,19 +132,14 @@ pub(super) fn fit(
     let src = match opened {
         Some(c) => c,
         None => {
-            let loaded = data.load_roles(g, RoleNames::default())?;
-            let k = loaded.data.k();
-            if limit < bytes_per_row(k) {
-                return Err(max_memory(StreamedError::TooSmall {
-                    limit,
-                    per_row: bytes_per_row(k),
-                    k,
-                }));
-            }
-            let mut file = AtomicFile::create(&cache)?;
-            write_cache(&mut file, &loaded.data).with_context(|| cannot(&cache))?;
+            // The CSV read straight into the cache, block by block: the
+            // design is never held whole.
+            let file = AtomicFile::create(&cache)?;
+            let opts = data.csv_options(RoleNames::default());
+            let dropped = write_cache_from_csv(path, &opts, file.file(), &cache, limit)
+                .map_err(max_memory)?;
             file.commit()?;
-            drop(loaded);
+            note_dropped(path, dropped);
             Streamed::open(&cache, limit).map_err(max_memory)?
         }
     };

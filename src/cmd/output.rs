@@ -57,6 +57,7 @@ impl AtomicFile {
         // Listed before it exists, so that Ctrl-C cannot miss it.
         interrupt::temp_files().push(tmp.clone());
         let opened = OpenOptions::new()
+            .read(true)
             .write(true)
             .create_new(true)
             .open(&tmp)
@@ -82,6 +83,12 @@ impl AtomicFile {
     /// The path as given to [`AtomicFile::create`].
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The file written (the temporary file, open for reading too, until
+    /// committed), for positioned writes and reads.
+    pub fn file(&self) -> &File {
+        &self.file
     }
 
     /// Cut what was written back to `len` bytes (no-op for a device or FIFO).

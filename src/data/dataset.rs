@@ -3,6 +3,7 @@
 //! once when it is built ([`Dataset::new`]).
 use tch::{Device, Kind, TchError, Tensor};
 
+use super::checks::{check_names, DesignChecks};
 use super::rank::check_full_rank;
 use super::roles::RowColumns;
 use super::DataError;
@@ -57,61 +58,18 @@ impl Dataset {
         source: String,
     ) -> Result<Self, DataError> {
         let (n, k) = (y.len(), names.len());
-        let file = || source.clone();
-        if k < 2 {
-            return Err(DataError::TooFewColumns { file: file(), k });
-        }
-        if names[0] != "const" {
-            return Err(DataError::NoIntercept {
-                file: file(),
-                name: names[0].clone(),
-            });
-        }
-        if let Some(j) = (1..k).find(|&j| names[..j].contains(&names[j])) {
-            return Err(DataError::DuplicateColumn {
-                file: file(),
-                name: names[j].clone(),
-            });
-        }
+        check_names(&names, &source)?;
         if Some(x.len()) != n.checked_mul(k) {
             return Err(DataError::ShapeMismatch {
-                file: file(),
+                file: source,
                 values: x.len(),
                 rows: n,
                 columns: k,
             });
         }
-        if n < k {
-            return Err(DataError::TooFewRows {
-                file: file(),
-                rows: n,
-                coefficients: k,
-                dropped: 0,
-            });
-        }
-        if let Some(i) = x.chunks_exact(k).position(|row| row[0] != 1.0) {
-            return Err(DataError::InterceptNotOne {
-                file: file(),
-                row: i + 1,
-                value: x[i * k],
-            });
-        }
-        if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-            return Err(DataError::NonFinite {
-                file: file(),
-                row: i / k + 1,
-                column: names[i % k].clone(),
-                value: x[i],
-            });
-        }
-        if let Some(i) = y.iter().position(|&v| v != 0.0 && v != 1.0) {
-            return Err(DataError::TargetNotBinary {
-                file: file(),
-                row: i + 1,
-                column: target,
-                value: y[i],
-            });
-        }
+        let mut checks = DesignChecks::new(k);
+        checks.add(&x, &y);
+        checks.check_rows(&names, &target, &source)?;
         let data = Dataset {
             names,
             target,
@@ -123,7 +81,7 @@ impl Dataset {
             truth: None,
             roles: RowColumns::default(),
         };
-        check_full_rank(&data)?;
+        check_full_rank(&data, &checks, &data.names, &data.source)?;
         Ok(data)
     }
 

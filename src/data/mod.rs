@@ -1,13 +1,17 @@
 //! Data both fits consume: the [`Dataset`], and strict CSV input.
 pub mod cache;
+mod checks;
 mod csv;
 mod dataset;
 mod error;
 mod rank;
 mod roles;
 
-pub use self::csv::{read_columns, read_csv, CsvOptions, MissingPolicy};
+pub use self::csv::{
+    read_columns, read_csv, read_csv_into, CsvOptions, MissingPolicy, ReadRows, RowSink, Whole,
+};
+pub use checks::{check_names, DesignChecks};
 pub use dataset::Dataset;
 pub use error::DataError;
-pub use rank::explain_rank_deficiency;
+pub use rank::{check_full_rank, explain_rank_deficiency, DesignRows};
 pub use roles::{Groups, RoleNames, RowColumns, NUMERIC_ROLES};

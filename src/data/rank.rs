@@ -9,6 +9,7 @@
 //! Only a design that is singular or nearly so takes the exact test: two more
 //! passes, lengths and then Givens rotations row by row into the k × k R of a
 //! QR (≈ 2·n·k² flops, with a square root per entry).
+use super::checks::DesignChecks;
 use super::{DataError, Dataset};
 use crate::glm::irls::CHUNK;
 use crate::par::{avx2, map_chunks};
@@ -33,49 +34,71 @@ const BLOCK: usize = 1024;
 /// at least this fraction of the largest weight (on unit-length columns).
 const WEIGHT_SHOWN: f64 = 1e-6;
 
+/// The rows of a design, visited in order in blocks of whole rows
+/// (row-major, k values a row): a data set in memory is one block, a
+/// design cache is read back in blocks.
+pub trait DesignRows {
+    /// Number of columns.
+    fn k(&self) -> usize;
+    /// Call `f` on every block of rows, in order.
+    fn for_each_block(&self, f: &mut dyn FnMut(&[f64])) -> Result<(), DataError>;
+}
+
+impl DesignRows for Dataset {
+    fn k(&self) -> usize {
+        self.k()
+    }
+
+    fn for_each_block(&self, f: &mut dyn FnMut(&[f64])) -> Result<(), DataError> {
+        f(self.x());
+        Ok(())
+    }
+}
+
 /// Fail with the name of the first feature column that is constant or an
 /// exact linear combination of the columns before it (the later of two
 /// aliased columns is named, as R does). Column 0 is the intercept.
 ///
-/// Called once, by [`Dataset::new`], on parts whose shapes it has checked
-/// (n ≥ k ≥ 2, `x` of n·k finite values): a `Dataset` has full rank.
-pub(super) fn check_full_rank(data: &Dataset) -> Result<(), DataError> {
-    let (k, x) = (data.k(), data.x());
-    let name = |j: usize| data.names()[j].clone();
-    let rows = || x.chunks_exact(k);
+/// Called by [`Dataset::new`] (and for a design streamed to a cache) on rows
+/// whose shapes and values it has checked (n ≥ k ≥ 2, n·k finite values),
+/// with `checks` gathered over those rows; a `Dataset` has full rank.
+/// `names` are the columns' and `file` names the data in messages.
+pub fn check_full_rank(
+    rows: &dyn DesignRows,
+    checks: &DesignChecks,
+    names: &[String],
+    file: &str,
+) -> Result<(), DataError> {
+    let k = rows.k();
+    let name = |j: usize| names[j].clone();
 
-    // Pass 1: largest magnitude of each column, and whether it is constant.
-    let first: Vec<f64> = x[..k].to_vec();
-    let mut constant = vec![true; k];
-    let mut max = vec![0.0f64; k];
-    for row in rows() {
-        for j in 0..k {
-            constant[j] &= row[j] == first[j];
-            max[j] = max[j].max(row[j].abs());
-        }
-    }
-    if let Some(j) = (1..k).find(|&j| constant[j]) {
+    // Pass 1 (the checks): largest magnitude of each column, and whether it
+    // is constant.
+    if let Some((j, value)) = checks.constant_column() {
         return Err(DataError::ConstantColumn {
-            file: data.source().to_string(),
+            file: file.to_string(),
             column: name(j),
-            value: first[j],
+            value,
         });
     }
+    let max = checks.max();
 
-    if clearly_full_rank(x, k, &max) {
+    if clearly_full_rank(rows, max)? {
         return Ok(());
     }
 
     // Pass 2: lengths, on columns scaled by their largest value (no overflow).
     let mut sumsq = vec![0.0f64; k];
-    for row in rows() {
-        for j in 0..k {
-            if max[j] > 0.0 {
-                let v = row[j] / max[j];
-                sumsq[j] += v * v;
+    rows.for_each_block(&mut |x| {
+        for row in x.chunks_exact(k) {
+            for j in 0..k {
+                if max[j] > 0.0 {
+                    let v = row[j] / max[j];
+                    sumsq[j] += v * v;
+                }
             }
         }
-    }
+    })?;
     // Multiplying by scale[j] gives column j unit length (0 for a zero column).
     let scale: Vec<f64> = (0..k)
         .map(|j| {
@@ -91,30 +114,32 @@ pub(super) fn check_full_rank(data: &Dataset) -> Result<(), DataError> {
     // (row, column). Every entry stays within [-1, 1].
     let mut r = vec![0.0f64; k * k]; // row-major upper triangle
     let mut z = vec![0.0f64; k];
-    for row in rows() {
-        for j in 0..k {
-            z[j] = if max[j] > 0.0 {
-                row[j] / max[j] * scale[j]
-            } else {
-                0.0
-            };
-        }
-        for j in 0..k {
-            let b = z[j];
-            if b == 0.0 {
-                continue;
+    rows.for_each_block(&mut |x| {
+        for row in x.chunks_exact(k) {
+            for j in 0..k {
+                z[j] = if max[j] > 0.0 {
+                    row[j] / max[j] * scale[j]
+                } else {
+                    0.0
+                };
             }
-            let a = r[j * k + j];
-            let rho = (a * a + b * b).sqrt();
-            let (c, s) = (a / rho, b / rho);
-            r[j * k + j] = rho;
-            for l in j + 1..k {
-                let (u, v) = (r[j * k + l], z[l]);
-                r[j * k + l] = c * u + s * v;
-                z[l] = c * v - s * u;
+            for j in 0..k {
+                let b = z[j];
+                if b == 0.0 {
+                    continue;
+                }
+                let a = r[j * k + j];
+                let rho = (a * a + b * b).sqrt();
+                let (c, s) = (a / rho, b / rho);
+                r[j * k + j] = rho;
+                for l in j + 1..k {
+                    let (u, v) = (r[j * k + l], z[l]);
+                    r[j * k + l] = c * u + s * v;
+                    z[l] = c * v - s * u;
+                }
             }
         }
-    }
+    })?;
 
     // The first column whose unexplained part is (numerically) nothing.
     let Some(j) = (0..k).find(|&j| r[j * k + j].abs() < RANK_TOL) else {
@@ -138,7 +163,7 @@ pub(super) fn check_full_rank(data: &Dataset) -> Result<(), DataError> {
         of = (0..j).map(name).collect();
     }
     Err(DataError::Collinear {
-        file: data.source().to_string(),
+        file: file.to_string(),
         column: name(j),
         of,
     })
@@ -221,29 +246,19 @@ pub fn explain_rank_deficiency(data: &Dataset, rank: usize) -> DataError {
 
 /// The Gram screen: true when the Cholesky factor of the correlation-scaled
 /// X'X has every pivot above [`SCREEN`]. False means "ask the QR", not
-/// "singular".
-fn clearly_full_rank(x: &[f64], k: usize, max: &[f64]) -> bool {
+/// "singular". `max` is each column's largest |value|.
+fn clearly_full_rank(rows: &dyn DesignRows, max: &[f64]) -> Result<bool, DataError> {
+    let k = rows.k();
     let inv: Vec<f64> = max.iter().map(|&m| 1.0 / m).collect();
     if inv.iter().any(|v| !v.is_finite()) {
-        return false; // a zero or subnormal column: leave it to the QR
+        return Ok(false); // a zero or subnormal column: leave it to the QR
     }
-    // Fixed chunks of rows, their Gram matrices added in order: the same
-    // sums on any number of threads.
-    let rows = x.len() / k;
-    let step = CHUNK * k;
-    let threads = crate::par::threads_for(rows, k);
-    let parts = map_chunks(x.chunks(step).collect(), threads, |c: &[f64]| {
-        avx2!(gram_scaled(c, k, &inv))
-    });
-    let mut gram = vec![0.0f64; k * k];
-    for p in parts {
-        for (g, v) in gram.iter_mut().zip(p) {
-            *g += v;
-        }
-    }
+    let mut sums = GramSums::new(k, &inv);
+    rows.for_each_block(&mut |x| sums.add(x))?;
+    let gram = sums.finish();
     let d: Vec<f64> = (0..k).map(|a| gram[a * k + a].sqrt()).collect();
     if d.iter().any(|v| !(*v > 0.0 && v.is_finite())) {
-        return false;
+        return Ok(false);
     }
     // Cholesky of C = D⁻¹ G D⁻¹ (unit diagonal), in place in the upper triangle.
     let c = |a: usize, b: usize| gram[a * k + b] / (d[a] * d[b]);
@@ -254,7 +269,7 @@ fn clearly_full_rank(x: &[f64], k: usize, max: &[f64]) -> bool {
             pivot -= l[j * k + i] * l[j * k + i];
         }
         if pivot.is_nan() || pivot <= SCREEN {
-            return false;
+            return Ok(false);
         }
         let root = pivot.sqrt();
         l[j * k + j] = root;
@@ -266,35 +281,146 @@ fn clearly_full_rank(x: &[f64], k: usize, max: &[f64]) -> bool {
             l[m * k + j] = s / root;
         }
     }
-    true
+    Ok(true)
 }
 
-/// X'X of the columns scaled by `inv`, summed in blocks of [`BLOCK`] rows.
-/// Whole rows of the square are updated (the lower triangle is not read):
-/// the same products in the same order as the upper triangle alone, in
-/// loops that vectorise.
-#[inline(always)]
-fn gram_scaled(x: &[f64], k: usize, inv: &[f64]) -> Vec<f64> {
-    let mut gram = vec![0.0f64; k * k];
-    let mut part = vec![0.0f64; k * k];
-    let mut z = vec![0.0f64; k];
-    for block in x.chunks(k * BLOCK) {
-        part.iter_mut().for_each(|v| *v = 0.0);
-        for row in block.chunks_exact(k) {
-            for ((z, r), s) in z.iter_mut().zip(row).zip(inv) {
+/// X'X of the columns scaled by `inv`, over rows that come in blocks of any
+/// size: the rows are cut into fixed chunks of [`CHUNK`] rows, whose Gram
+/// matrices are added in order (whole chunks within a block on all threads),
+/// so the sums are the same for any blocks and any number of threads.
+struct GramSums<'a> {
+    k: usize,
+    inv: &'a [f64],
+    total: Vec<f64>,
+    /// The chunk being filled, and its rows so far.
+    open: ChunkGram,
+    in_open: usize,
+}
+
+impl<'a> GramSums<'a> {
+    fn new(k: usize, inv: &'a [f64]) -> Self {
+        GramSums {
+            k,
+            inv,
+            total: vec![0.0; k * k],
+            open: ChunkGram::new(k),
+            in_open: 0,
+        }
+    }
+
+    /// Take the next rows.
+    fn add(&mut self, mut x: &[f64]) {
+        let (k, inv) = (self.k, self.inv);
+        while !x.is_empty() {
+            let rows = x.len() / k;
+            if self.in_open == 0 && rows >= CHUNK {
+                // Whole chunks, on all threads.
+                let whole = rows / CHUNK * CHUNK;
+                let (now, rest) = x.split_at(whole * k);
+                let threads = crate::par::threads_for(whole, k);
+                let parts = map_chunks(now.chunks(CHUNK * k).collect(), threads, |c: &[f64]| {
+                    let mut g = ChunkGram::new(k);
+                    avx2!(g.add(c, k, inv));
+                    g.finish()
+                });
+                for p in parts {
+                    self.merge(&p);
+                }
+                x = rest;
+                continue;
+            }
+            let take = (CHUNK - self.in_open).min(rows);
+            let (now, rest) = x.split_at(take * k);
+            let open = &mut self.open;
+            avx2!(open.add(now, k, inv));
+            self.in_open += take;
+            if self.in_open == CHUNK {
+                self.close();
+            }
+            x = rest;
+        }
+    }
+
+    /// Add a chunk's Gram matrix to the total.
+    fn merge(&mut self, part: &[f64]) {
+        for (g, v) in self.total.iter_mut().zip(part) {
+            *g += v;
+        }
+    }
+
+    /// Add the open chunk to the total and open a new one.
+    fn close(&mut self) {
+        let done = std::mem::replace(&mut self.open, ChunkGram::new(self.k)).finish();
+        self.merge(&done);
+        self.in_open = 0;
+    }
+
+    /// The sums over every row.
+    fn finish(mut self) -> Vec<f64> {
+        if self.in_open > 0 {
+            self.close();
+        }
+        self.total
+    }
+}
+
+/// X'X of one chunk's rows (scaled), summed in blocks of [`BLOCK`] rows,
+/// the rows taken in as many pieces as they come.
+struct ChunkGram {
+    gram: Vec<f64>,
+    /// The open block's sums, and its rows so far.
+    part: Vec<f64>,
+    in_part: usize,
+    z: Vec<f64>,
+}
+
+impl ChunkGram {
+    fn new(k: usize) -> Self {
+        ChunkGram {
+            gram: vec![0.0; k * k],
+            part: vec![0.0; k * k],
+            in_part: 0,
+            z: vec![0.0; k],
+        }
+    }
+
+    /// Take the next rows (scaled by `inv`). Whole rows of the square are
+    /// updated (the lower triangle is not read): the same products in the
+    /// same order as the upper triangle alone, in loops that vectorise.
+    #[inline(always)]
+    fn add(&mut self, x: &[f64], k: usize, inv: &[f64]) {
+        for row in x.chunks_exact(k) {
+            for ((z, r), s) in self.z.iter_mut().zip(row).zip(inv) {
                 *z = r * s;
             }
-            for (g, &za) in part.chunks_exact_mut(k).zip(z.iter()) {
-                for (g, zb) in g.iter_mut().zip(z.iter()) {
+            for (g, &za) in self.part.chunks_exact_mut(k).zip(self.z.iter()) {
+                for (g, zb) in g.iter_mut().zip(self.z.iter()) {
                     *g += za * zb;
                 }
             }
-        }
-        for (g, p) in gram.iter_mut().zip(&part) {
-            *g += p;
+            self.in_part += 1;
+            if self.in_part == BLOCK {
+                self.close_part();
+            }
         }
     }
-    gram
+
+    /// Add the open block's sums to the chunk's.
+    fn close_part(&mut self) {
+        for (g, p) in self.gram.iter_mut().zip(&self.part) {
+            *g += p;
+        }
+        self.part.iter_mut().for_each(|v| *v = 0.0);
+        self.in_part = 0;
+    }
+
+    /// The chunk's sums.
+    fn finish(mut self) -> Vec<f64> {
+        if self.in_part > 0 {
+            self.close_part();
+        }
+        self.gram
+    }
 }
 
 #[cfg(test)]
@@ -342,11 +468,11 @@ mod tests {
         let (a, b) = (wave(n, 0.7), wave(n, 1.1));
         let d = design(&[a.clone(), b.clone()]).unwrap();
         let max = [1.0, 1.0, 1.0];
-        assert!(clearly_full_rank(d.x(), 3, &max));
+        assert!(clearly_full_rank(&d, &max).unwrap());
         // 1e-7 of x2 is not x1: the screen defers, the QR accepts.
         let close: Vec<f64> = (0..n).map(|i| a[i] + 1e-7 * b[i]).collect();
         let d = design(&[a, close]).unwrap();
-        assert!(!clearly_full_rank(d.x(), 3, &max));
+        assert!(!clearly_full_rank(&d, &max).unwrap());
     }
 
     #[test]
@@ -409,5 +535,26 @@ mod tests {
             explain_rank_deficiency(&d, 2),
             DataError::RankDeficientFit { rank: 2, k: 3, .. }
         ));
+    }
+
+    /// The Gram sums are the same bits whatever blocks the rows come in
+    /// (a design cache read back within a memory limit) as in one block.
+    #[test]
+    fn gram_sums_do_not_depend_on_the_blocks() {
+        let (k, n) = (3, 2 * CHUNK + 1500);
+        let mut x = Vec::with_capacity(n * k);
+        for i in 0..n {
+            x.extend([1.0, (i as f64 * 0.7).sin(), (i as f64 * 1.3).cos() * 1e3]);
+        }
+        let inv = [1.0, 1.0, 1e-3];
+        let sums = |block: usize| {
+            let mut g = GramSums::new(k, &inv);
+            x.chunks(block * k).for_each(|b| g.add(b));
+            g.finish()
+        };
+        let whole = sums(n);
+        for block in [1, 1000, 1024, CHUNK - 1, CHUNK, CHUNK + 7] {
+            assert!(sums(block) == whole, "{block} rows a block");
+        }
     }
 }

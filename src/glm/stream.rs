@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 use super::qr::Design;
 use super::source::Source;
 use super::GlmError;
-use crate::data::Dataset;
+use crate::data::{
+    check_full_rank, check_names, read_csv_into, CsvOptions, DataError, Dataset, DesignChecks,
+    DesignRows, RowSink,
+};
 
 /// The file's first 8 bytes (format version 1).
 const MAGIC: &[u8; 8] = b"LOGREGD1";
@@ -25,7 +28,7 @@ pub fn bytes_per_row(k: usize) -> u64 {
 }
 
 /// A cache file that cannot be written or read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StreamedError {
     /// The operating system refused (disk full, permissions...).
     #[error("design cache {}: {why}", path.display())]
@@ -36,6 +39,9 @@ pub enum StreamedError {
     /// The memory limit does not hold one row.
     #[error("{limit} bytes hold no row of the design ({per_row} bytes per row with {k} columns)")]
     TooSmall { limit: u64, per_row: u64, k: usize },
+    /// The data file read into the cache is refused, as in memory.
+    #[error(transparent)]
+    Data(#[from] DataError),
 }
 
 impl StreamedError {
@@ -43,6 +49,7 @@ impl StreamedError {
     pub fn kind(&self) -> crate::ErrorKind {
         match self {
             StreamedError::TooSmall { .. } => crate::ErrorKind::BadInput,
+            StreamedError::Data(e) => e.kind(),
             _ => crate::ErrorKind::FitFailed,
         }
     }
@@ -62,33 +69,184 @@ struct Names {
     target: String,
 }
 
-/// Write `data` in the cache format to `w` (buffered here).
-pub fn write_cache(w: impl Write, data: &Dataset) -> std::io::Result<()> {
-    let (k, x, y) = (data.k(), data.x(), data.y());
-    let src = super::source::Memory::new(x, k, y);
+/// The file's header: the magic, n, k and the names' length as u64, the k
+/// column scales, the names as JSON, zeros to a multiple of 8 bytes.
+fn header(n: usize, scale: &[f64], names: &[String], target: &str) -> Vec<u8> {
     let names = serde_json::to_vec(&Names {
-        names: data.names().to_vec(),
-        target: data.target().to_string(),
+        names: names.to_vec(),
+        target: target.to_string(),
     })
     .expect("names serialize");
-    let mut w = BufWriter::with_capacity(1 << 20, w);
     let mut head = Vec::new();
     head.extend_from_slice(MAGIC);
-    for v in [data.n() as u64, k as u64, names.len() as u64] {
+    for v in [n as u64, scale.len() as u64, names.len() as u64] {
         head.extend_from_slice(&v.to_le_bytes());
     }
-    for s in src.scale() {
+    for s in scale {
         head.extend_from_slice(&s.to_le_bytes());
     }
     head.extend_from_slice(&names);
     head.resize(head.len().next_multiple_of(8), 0);
-    w.write_all(&head)?;
-    for (row, yi) in x.chunks_exact(k).zip(y) {
+    head
+}
+
+/// Rows as the file holds them: each design row, then its target, as
+/// little-endian f64, appended to `out`.
+fn row_bytes(x: &[f64], y: &[f64], out: &mut Vec<u8>) {
+    let k = x.len() / y.len().max(1);
+    for (row, yi) in x.chunks_exact(k.max(1)).zip(y) {
         for v in row.iter().chain([yi]) {
-            w.write_all(&v.to_le_bytes())?;
+            out.extend_from_slice(&v.to_le_bytes());
         }
     }
+}
+
+/// Write `data` in the cache format to `w` (buffered here).
+pub fn write_cache(w: impl Write, data: &Dataset) -> std::io::Result<()> {
+    let (k, x, y) = (data.k(), data.x(), data.y());
+    let src = super::source::Memory::new(x, k, y);
+    let mut w = BufWriter::with_capacity(1 << 20, w);
+    w.write_all(&header(data.n(), src.scale(), data.names(), data.target()))?;
+    let mut bytes = Vec::new();
+    for (xs, ys) in x.chunks(k * 4096).zip(y.chunks(4096)) {
+        bytes.clear();
+        row_bytes(xs, ys, &mut bytes);
+        w.write_all(&bytes)?;
+    }
     w.flush()
+}
+
+/// Read the CSV file `csv` as [`crate::data::read_csv`] reads it (the same
+/// rows and errors) straight into the design cache `out`, a new empty file
+/// open for reading and writing (named `out_path` in messages): the rows
+/// are written block by block as they are read, in blocks of at most
+/// `limit` bytes ([`bytes_per_row`]), so the design is never held whole;
+/// the header, whose column scales need every row, is written last. The
+/// design is checked as [`Dataset::new`] checks it, with the same messages
+/// (the rank check reads the file back in blocks). Returns the number of
+/// rows dropped for a missing value. On an error the file holds no valid
+/// cache: the caller removes it.
+pub fn write_cache_from_csv(
+    csv: &Path,
+    opts: &CsvOptions,
+    out: &File,
+    out_path: &Path,
+    limit: u64,
+) -> Result<usize, StreamedError> {
+    let mut w = CacheWriter {
+        file: out,
+        path: out_path.to_path_buf(),
+        source: csv.display().to_string(),
+        limit,
+        names: Vec::new(),
+        target: String::new(),
+        data_at: 0,
+        written: 0,
+        x: Vec::new(),
+        y: Vec::new(),
+        bytes: Vec::new(),
+        checks: DesignChecks::new(0),
+        block_rows: 1,
+    };
+    let read = read_csv_into(csv, opts, &mut w)?;
+    w.finish()?;
+    Ok(read.dropped)
+}
+
+/// The sink that writes a design cache as the rows come
+/// ([`write_cache_from_csv`]).
+struct CacheWriter<'f> {
+    file: &'f File,
+    path: PathBuf,
+    /// The CSV file, for messages.
+    source: String,
+    limit: u64,
+    names: Vec<String>,
+    target: String,
+    /// Where the rows start (after the header's room), and rows written.
+    data_at: u64,
+    written: u64,
+    /// The open block, and its bytes.
+    x: Vec<f64>,
+    y: Vec<f64>,
+    bytes: Vec<u8>,
+    checks: DesignChecks,
+    block_rows: usize,
+}
+
+impl CacheWriter<'_> {
+    fn k(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The checks of [`Dataset::new`], then the header written; the file is
+    /// then a whole cache.
+    fn finish(self) -> Result<(), StreamedError> {
+        let (names, target, file) = (&self.names, &self.target, &self.source);
+        check_names(names, file)?;
+        self.checks.check_rows(names, target, file)?;
+        let scale = Design::new(self.checks.max(), self.k()).scale().to_vec();
+        let head = header(self.checks.n(), &scale, names, target);
+        debug_assert_eq!(head.len() as u64, self.data_at);
+        let io = io(&self.path);
+        self.file.write_all_at(&head, 0).map_err(&io)?;
+        let end = self.data_at + self.written * 8 * (self.k() as u64 + 1);
+        self.file.set_len(end).map_err(&io)?;
+        let clone = self.file.try_clone().map_err(&io)?;
+        let back = Streamed::from_file(clone, &self.path, self.limit)?;
+        check_full_rank(&back, &self.checks, names, file)?;
+        Ok(())
+    }
+}
+
+impl RowSink for CacheWriter<'_> {
+    type Error = StreamedError;
+
+    fn start(&mut self, names: &[String], target: &str) -> Result<(), StreamedError> {
+        let k = names.len();
+        let per_row = bytes_per_row(k);
+        if self.limit < per_row {
+            let limit = self.limit;
+            return Err(StreamedError::TooSmall { limit, per_row, k });
+        }
+        (self.names, self.target) = (names.to_vec(), target.to_string());
+        self.data_at = header(0, &vec![1.0; k], names, target).len() as u64;
+        self.checks = DesignChecks::new(k);
+        self.block_rows = usize::try_from(self.limit / per_row).unwrap_or(usize::MAX);
+        Ok(())
+    }
+
+    fn block(&mut self) -> (&mut Vec<f64>, &mut Vec<f64>) {
+        (&mut self.x, &mut self.y)
+    }
+
+    fn block_rows(&self) -> usize {
+        self.block_rows
+    }
+
+    fn expect_rows(&mut self, _rows: usize) {}
+
+    fn flush(&mut self) -> Result<(), StreamedError> {
+        self.checks.add(&self.x, &self.y);
+        self.bytes.clear();
+        row_bytes(&self.x, &self.y, &mut self.bytes);
+        let at = self.data_at + self.written * 8 * (self.k() as u64 + 1);
+        self.file
+            .write_all_at(&self.bytes, at)
+            .map_err(io(&self.path))?;
+        self.written += self.y.len() as u64;
+        self.x.clear();
+        self.y.clear();
+        Ok(())
+    }
+
+    fn restart(&mut self) -> Result<(), StreamedError> {
+        self.written = 0;
+        self.checks = DesignChecks::new(self.k());
+        self.x.clear();
+        self.y.clear();
+        Ok(())
+    }
 }
 
 /// A cache file opened for passes of `rows_per_block` rows.
@@ -110,6 +268,12 @@ impl Streamed {
     /// ([`bytes_per_row`]); a limit below one row is an error.
     pub fn open(path: &Path, limit: u64) -> Result<Streamed, StreamedError> {
         let file = File::open(path).map_err(io(path))?;
+        Streamed::from_file(file, path, limit)
+    }
+
+    /// [`Streamed::open`] on a file already open for reading, named `path`
+    /// in messages.
+    pub fn from_file(file: File, path: &Path, limit: u64) -> Result<Streamed, StreamedError> {
         let corrupt = || StreamedError::Corrupt {
             path: path.to_path_buf(),
         };
@@ -188,6 +352,19 @@ impl Source for Streamed {
     }
 
     fn pass(&self, f: &mut dyn FnMut(usize, &Design, &[f64])) -> Result<(), GlmError> {
+        self.blocks(&mut |first, x, y| {
+            let block = Design::with_scale(x, &self.scale);
+            f(first, &block, y);
+        })
+        .map_err(|e| GlmError::Cache(format!("{}: {e}", self.path.display())))
+    }
+}
+
+impl Streamed {
+    /// Visit every row once, in order, one block at a time: `f(first, x,
+    /// y)` with `first` the index of the block's first row, `x` its design
+    /// rows (row-major) and `y` their targets.
+    fn blocks(&self, f: &mut Visit) -> std::io::Result<()> {
         let (k, c) = (self.k, self.k + 1);
         let rows = self.rows_per_block;
         let mut raw = vec![0u8; rows * c * 8];
@@ -197,9 +374,7 @@ impl Source for Streamed {
         while first < self.n {
             let b = rows.min(self.n - first);
             let at = self.data_at + (first * c * 8) as u64;
-            self.file
-                .read_exact_at(&mut raw[..b * c * 8], at)
-                .map_err(|e| GlmError::Cache(format!("{}: {e}", self.path.display())))?;
+            self.file.read_exact_at(&mut raw[..b * c * 8], at)?;
             for (i, row) in raw[..b * c * 8].chunks_exact(c * 8).enumerate() {
                 let mut vals = row
                     .chunks_exact(8)
@@ -209,11 +384,28 @@ impl Source for Streamed {
                 }
                 y[i] = vals.next().expect("the target");
             }
-            let block = Design::with_scale(&x[..b * k], &self.scale);
-            f(first, &block, &y[..b]);
+            f(first, &x[..b * k], &y[..b]);
             first += b;
         }
         Ok(())
+    }
+}
+
+/// What [`Streamed::blocks`] calls on each block: its first row's index, its
+/// design rows and their targets.
+type Visit<'a> = dyn FnMut(usize, &[f64], &[f64]) + 'a;
+
+/// The rank check of a streamed design reads the cache back in blocks.
+impl DesignRows for Streamed {
+    fn k(&self) -> usize {
+        self.k
+    }
+
+    fn for_each_block(&self, f: &mut dyn FnMut(&[f64])) -> Result<(), DataError> {
+        self.blocks(&mut |_, x, _| f(x)).map_err(|e| DataError::Io {
+            file: self.path.display().to_string(),
+            reason: e.to_string(),
+        })
     }
 }
 
@@ -252,7 +444,7 @@ mod tests {
         for rows in [1, 3, 7, 10, 1000] {
             let s = Streamed::open(&path, rows * bytes_per_row(3)).unwrap();
             assert_eq!(s.rows_per_block(), (rows as usize).min(10));
-            assert_eq!((s.n(), s.k(), s.target()), (10, 3, "y"));
+            assert_eq!((s.n(), Source::k(&s), s.target()), (10, 3, "y"));
             assert_eq!(s.names(), d.names());
             assert_eq!(
                 s.scale(),
@@ -305,5 +497,136 @@ mod tests {
             Err(StreamedError::Corrupt { .. })
         ));
         std::fs::remove_file(&path).unwrap();
+    }
+
+    /// A CSV file under the temporary folder, named for the test.
+    fn csv(name: &str, text: &str) -> PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("logreg-stream-{}-{name}.csv", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Write the cache of `csv` as it is read, in blocks of `rows` rows:
+    /// the file's bytes, or the error's message.
+    fn streamed(csv: &Path, opts: &CsvOptions, rows: u64) -> Result<Vec<u8>, String> {
+        let out = csv.with_extension(format!("{rows}.design"));
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&out)
+            .unwrap();
+        let k = 3;
+        let made = write_cache_from_csv(csv, opts, &f, &out, rows * bytes_per_row(k));
+        let bytes = std::fs::read(&out).unwrap();
+        std::fs::remove_file(&out).unwrap();
+        made.map(|_| bytes).map_err(|e| e.to_string())
+    }
+
+    /// 300 rows of x1, x2 and y, with `cell` written for x2 in row 0.
+    fn rows_text(cell: &str) -> String {
+        let mut t = String::from("x1,x2,y\n");
+        for i in 0..300 {
+            let x2 = if i == 0 {
+                cell.to_string()
+            } else {
+                format!("{}", (i * 7 % 13) as f64 / 3.0)
+            };
+            t.push_str(&format!(
+                "{},{x2},{}\n",
+                i as f64 * 0.25 - 9.0,
+                (i * 5 % 3 == 0) as u8
+            ));
+        }
+        t
+    }
+
+    /// The cache written as the CSV is read, block by block, is the file
+    /// [`write_cache`] makes of the data set read in memory, byte for byte,
+    /// for any block size, on the fast path (plain numbers) and on the full
+    /// reader (a quoted cell; rows dropped for a missing value).
+    #[test]
+    fn a_cache_written_as_the_csv_is_read_is_the_in_memory_one() {
+        let drop = CsvOptions {
+            missing: crate::data::MissingPolicy::Drop,
+            ..CsvOptions::default()
+        };
+        let cases = [
+            ("plain", rows_text("0.5"), CsvOptions::default()),
+            ("quoted", rows_text("\"0.5\""), CsvOptions::default()),
+            ("dropped", rows_text("NA").replace("\n7,", "\nNA,"), drop),
+        ];
+        for (name, text, opts) in cases {
+            let path = csv(name, &text);
+            let (d, _) = crate::data::read_csv(&path, &opts).unwrap();
+            let mut want = Vec::new();
+            write_cache(&mut want, &d).unwrap();
+            for rows in [1, 2, 7, 299, 300, 1000] {
+                let got = streamed(&path, &opts, rows).unwrap();
+                assert!(got == want, "{name}: {rows} rows a block");
+            }
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+
+    /// A file refused in memory is refused the same way when it is
+    /// streamed to a cache, with the same message, whatever the blocks.
+    #[test]
+    fn a_bad_csv_gives_the_in_memory_error_when_streamed() {
+        let mut aliased = String::from("x1,x2,y\n");
+        for i in 0..200 {
+            let v = (i * 7 % 13) as f64;
+            aliased.push_str(&format!("{v},{},{}\n", 2.0 * v - 1.0, i % 2));
+        }
+        let cases = [
+            (
+                "target",
+                rows_text("0.5").replace(",1\n", ",2\n"),
+                "target value \"2\" is not 0 or 1",
+            ),
+            (
+                "constant",
+                "x1,x2,y\n1,7,0\n2,7,1\n3,7,0\n4,7,1\n".into(),
+                "every value is 7",
+            ),
+            (
+                "aliased",
+                aliased,
+                "\"x2\" is a linear combination of \"const\", \"x1\"",
+            ),
+            (
+                "intercept",
+                "const,x2,y\n1,7,0\n2,8,1\n3,7,0\n".into(),
+                "the intercept's name",
+            ),
+            (
+                "nan",
+                rows_text("NaN"),
+                "line 2, column \"x2\": missing value \"NaN\"",
+            ),
+            (
+                "one-class",
+                "x1,x2,y\n1,2,1\n2,3,1\n3,1,1\n".into(),
+                "every target value is 1",
+            ),
+            (
+                "few-rows",
+                "x1,x2,y\n1,2,0\n2,3,1\n".into(),
+                "2 data row(s) for 3",
+            ),
+        ];
+        for (name, text, why) in cases {
+            let path = csv(name, &text);
+            let opts = CsvOptions::default();
+            let memory = crate::data::read_csv(&path, &opts).unwrap_err().to_string();
+            assert!(memory.contains(why), "{name}: {memory}");
+            for rows in [1, 3, 1000] {
+                let got = streamed(&path, &opts, rows).unwrap_err();
+                assert_eq!(got, memory, "{name}: {rows} rows a block");
+            }
+            std::fs::remove_file(&path).unwrap();
+        }
     }
 }

@@ -263,3 +263,40 @@ fn blocks_of_whole_chunks_give_the_in_memory_bits() {
         }
     }
 }
+
+/// A file refused in memory is refused the same way by the run that
+/// streams it into the cache (same one line, same exit status), and no
+/// cache is left behind.
+#[test]
+fn a_bad_file_is_refused_streamed_as_in_memory() {
+    let cache = temp_dir("stream-bad-file");
+    let dir = temp_dir("stream-bad-file-data");
+    let aliased: String = (0..50)
+        .map(|i| format!("{i},{},{}\n", 3 * i + 2, i % 2))
+        .collect();
+    let cases = [
+        (
+            "target",
+            "x1,x2,y\n1,2,0\n2,3,1\n3,1,0.5\n4,4,1\n".to_string(),
+        ),
+        (
+            "constant",
+            "x1,x2,y\n1,7,0\n2,7,1\n3,7,0\n4,7,1\n".to_string(),
+        ),
+        ("aliased", format!("x1,x2,y\n{aliased}")),
+        ("intercept", "const,x2,y\n1,7,0\n2,8,1\n3,7,0\n".to_string()),
+        ("nan", "x1,x2,y\n1,2,0\n2,NaN,1\n3,1,0\n".to_string()),
+    ];
+    for (name, text) in cases {
+        let data = dir.join(format!("{name}.csv"));
+        std::fs::write(&data, text).unwrap();
+        let d = data.to_str().unwrap();
+        let memory = logreg_in(&cache, &["glm", "--data", d]);
+        let streamed = logreg_in(&cache, &["glm", "--data", d, "--max-memory", "200"]);
+        assert_eq!(memory.code(), Some(2), "{}", memory.describe());
+        assert_eq!(memory.stderr().lines().count(), 1, "{}", memory.describe());
+        assert_eq!(streamed.code(), memory.code(), "{}", streamed.describe());
+        assert_eq!(streamed.stderr(), memory.stderr(), "{name}");
+    }
+    assert_eq!(cached(&cache), Vec::<PathBuf>::new(), "no cache left");
+}

@@ -25,24 +25,21 @@ pub(super) fn fill<R: Read>(rdr: &mut R, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// After the first `rows` rows took `bytes` of the `total` bytes that follow
-/// the header, reserve room in `x` (`k` values a row) and `y` for the rows of
-/// the whole input at the same bytes per row (2% spare), so the matrix is not
-/// regrown (and copied) as it fills; returns that number of rows. Reserved
-/// but unused memory is never touched, so it costs no resident memory.
-pub(super) fn reserve_rows(
-    x: &mut Vec<f64>,
-    y: &mut Vec<f64>,
-    k: usize,
-    rows: usize,
-    bytes: u64,
-    total: u64,
-) -> usize {
+/// the header, the rows of the whole input at the same bytes per row (2%
+/// spare).
+pub(super) fn expected_rows(rows: usize, bytes: u64, total: u64) -> usize {
     let per_row = (bytes as f64 / rows.max(1) as f64).max(1.0);
-    let expected = (total as f64 / per_row * 1.02) as usize + 16;
+    (total as f64 / per_row * 1.02) as usize + 16
+}
+
+/// Reserve room in `x` (`k` values a row) and `y` for `expected` rows in
+/// all ([`expected_rows`]), so the matrix is not regrown (and copied) as it
+/// fills. Reserved but unused memory is never touched, so it costs no
+/// resident memory.
+pub(super) fn reserve_rows(x: &mut Vec<f64>, y: &mut Vec<f64>, k: usize, expected: usize) {
     let more = expected.saturating_sub(y.len());
     x.reserve(more.saturating_mul(k));
     y.reserve(more);
-    expected
 }
 
 #[cfg(test)]
@@ -53,8 +50,9 @@ mod tests {
     fn reserve_rows_sizes_for_the_whole_input_with_two_percent_spare() {
         let (mut x, mut y) = (vec![0.0; 30], vec![0.0; 10]);
         // 10 rows in 100 bytes of 10,000: 1,000 rows, 2% spare, 16 more.
-        let rows = reserve_rows(&mut x, &mut y, 3, 10, 100, 10_000);
+        let rows = expected_rows(10, 100, 10_000);
         assert_eq!(rows, 1036);
+        reserve_rows(&mut x, &mut y, 3, rows);
         assert!(y.capacity() >= 1036 && x.capacity() >= 3 * 1036);
     }
 

@@ -1,31 +1,32 @@
 //! The fast path for plain numeric rows: split at LF and the delimiter, on several threads.
 use std::io::Read;
 
-use super::buffer::{fill, reserve_rows, FAST_CHUNK};
+use super::buffer::{expected_rows, fill, FAST_CHUNK};
 use super::cell::{cell, cell_prefix, number_safe_delimiter};
 use super::header::Role;
+use super::sink::{RowSink, Tally};
 
 /// The fast path for the rows of a plain numeric file: lines split at LF
 /// and at the delimiter, every used cell read by the cell rule
 /// ([`cell`]), on several threads for a large file
-/// ([`crate::par::threads_for`]). It gives up (None) on anything that
+/// ([`crate::par::threads_for`]), the rows of each round handed to `sink`
+/// (and flushed). It gives up (`Ok(false)`) on anything that
 /// needs the full reader: a quote anywhere, a row with another number of
 /// fields, a cell that is not a finite number (missing, NaN, text), a target
 /// other than 0 or 1, a read error, a line longer than [`FAST_CHUNK`]. The
-/// caller then reads the rows the usual way, which reports the error, or
-/// handles the row, exactly as always. The
+/// caller then restarts the sink and reads the rows the usual way, which
+/// reports the error, or handles the row, exactly as always. The
 /// rows it does accept are the ones the full reader accepts, with the same
 /// values: without quotes a record is a line and a field is what lies
 /// between delimiters; blank lines are skipped in both.
-pub(super) fn fast_rows<R: Read>(
+pub(super) fn fast_rows<R: Read, S: RowSink>(
     mut rdr: R,
     delimiter: u8,
     roles: &[Role],
     k: usize,
     rest: Option<u64>,
-) -> Option<(Vec<f64>, Vec<f64>)> {
-    let mut x: Vec<f64> = Vec::new();
-    let mut y: Vec<f64> = Vec::new();
+    sink: &mut Tally<S>,
+) -> Result<bool, S::Error> {
     let mut buf: Vec<u8> = Vec::new();
     let mut threads = 1;
     let mut done_bytes = 0u64;
@@ -34,7 +35,9 @@ pub(super) fn fast_rows<R: Read>(
         // Fill the buffer up to FAST_CHUNK past what is carried over.
         let carried = buf.len();
         buf.resize(carried + FAST_CHUNK, 0);
-        let got = fill(&mut rdr, &mut buf[carried..]).ok()?;
+        let Ok(got) = fill(&mut rdr, &mut buf[carried..]) else {
+            return Ok(false);
+        };
         buf.truncate(carried + got);
         let eof = got < FAST_CHUNK;
         let end = if eof {
@@ -46,12 +49,15 @@ pub(super) fn fast_rows<R: Read>(
                 // tool's size has one. Reading on would hold and rescan the
                 // whole line for every chunk (quadratic in its length); the
                 // full reader takes it in one pass instead.
-                None => return None,
+                None => return Ok(false),
             }
         };
         let region = &buf[..end];
+        let (x, y) = sink.inner.block();
         if threads == 1 {
-            parse_lines(region, delimiter, roles, k, &mut x, &mut y)?;
+            if parse_lines(region, delimiter, roles, k, x, y).is_none() {
+                return Ok(false);
+            }
         } else {
             let parts = split_at_lines(region, threads);
             let parsed: Vec<Option<(Vec<f64>, Vec<f64>)>> = std::thread::scope(|s| {
@@ -71,7 +77,9 @@ pub(super) fn fast_rows<R: Read>(
                     .collect()
             });
             for p in parsed {
-                let (px, py) = p?;
+                let Some((px, py)) = p else {
+                    return Ok(false);
+                };
                 x.extend_from_slice(&px);
                 y.extend_from_slice(&py);
             }
@@ -79,17 +87,18 @@ pub(super) fn fast_rows<R: Read>(
         done_bytes += end as u64;
         if first && !y.is_empty() {
             first = false;
-            // Size the matrix for the whole input, and choose the threads,
+            // Size the rows for the whole input, and choose the threads,
             // from the bytes per row seen so far.
             if let Some(rest) = rest {
-                let read = y.len();
-                let rows = reserve_rows(&mut x, &mut y, k, read, done_bytes, rest);
+                let rows = expected_rows(y.len(), done_bytes, rest);
+                sink.inner.expect_rows(rows);
                 threads = crate::par::threads_for(rows, k);
             }
         }
+        sink.flush()?;
         buf.drain(..end);
         if eof {
-            return Some((x, y));
+            return Ok(true);
         }
     }
 }
@@ -195,11 +204,26 @@ mod tests {
     use std::io::{self, Read};
 
     use super::*;
+    use crate::data::csv::sink::Whole;
+
+    /// [`fast_rows`] into an in-memory sink: the rows, or None when it
+    /// gives up.
+    fn fast<R: Read>(
+        rdr: R,
+        delimiter: u8,
+        roles: &[Role],
+        k: usize,
+        rest: Option<u64>,
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let mut whole = Whole::default();
+        let done = fast_rows(rdr, delimiter, roles, k, rest, &mut Tally::new(&mut whole));
+        done.unwrap().then_some((whole.x, whole.y))
+    }
 
     #[test]
     fn fast_path_takes_plain_rows_and_declines_the_rest() {
         let roles = [Role::Feature(1), Role::Target, Role::Skip];
-        let rows = |text: &str| fast_rows(text.as_bytes(), b',', &roles, 2, None);
+        let rows = |text: &str| fast(text.as_bytes(), b',', &roles, 2, None);
         let (x, y) = rows("1.5,1,a\n \n-2, 0 ,b\r\n  \r\n3e0,1,\"").map_or((vec![], vec![]), |r| r);
         assert!(
             x.is_empty() && y.is_empty(),
@@ -223,19 +247,18 @@ mod tests {
     #[test]
     fn fast_path_reads_an_empty_last_field_without_a_final_newline() {
         let roles = [Role::Feature(1), Role::Target, Role::Skip];
-        let (x, y) = fast_rows(&b"1.5,1,\n2,0,"[..], b',', &roles, 2, None).unwrap();
+        let (x, y) = fast(&b"1.5,1,\n2,0,"[..], b',', &roles, 2, None).unwrap();
         assert_eq!((x, y), (vec![1.0, 1.5, 1.0, 2.0], vec![1.0, 0.0]));
         let two = [Role::Feature(1), Role::Target];
-        assert_eq!(fast_rows(&b"1.5,1\n2,0,"[..], b',', &two, 2, None), None);
+        assert_eq!(fast(&b"1.5,1\n2,0,"[..], b',', &two, 2, None), None);
     }
 
     #[test]
     fn fast_path_keeps_a_whitespace_delimiter_out_of_the_spaces_around_numbers() {
         let roles = [Role::Feature(1), Role::Target];
-        let (x, y) = fast_rows(&b" 1.5 \t 1\r\n-2\t0"[..], b'\t', &roles, 2, None).unwrap();
+        let (x, y) = fast(&b" 1.5 \t 1\r\n-2\t0"[..], b'\t', &roles, 2, None).unwrap();
         assert_eq!((x, y), (vec![1.0, 1.5, 1.0, -2.0], vec![1.0, 0.0]));
-        let (x, y) =
-            fast_rows(&b"3  1\n"[..], b' ', &roles, 2, None).map_or((vec![], vec![]), |r| r);
+        let (x, y) = fast(&b"3  1\n"[..], b' ', &roles, 2, None).map_or((vec![], vec![]), |r| r);
         assert!(y.is_empty() && x.is_empty(), "two spaces are three fields");
     }
 
@@ -255,7 +278,7 @@ mod tests {
         let taken = std::rc::Rc::new(std::cell::Cell::new(0));
         let line = io::repeat(b'7').take(8 * FAST_CHUNK as u64);
         let roles = [Role::Feature(1), Role::Target];
-        let got = fast_rows(Counted(line, taken.clone()), b',', &roles, 2, None);
+        let got = fast(Counted(line, taken.clone()), b',', &roles, 2, None);
         assert_eq!(got, None);
         assert!(taken.get() <= 2 * FAST_CHUNK, "read {} bytes", taken.get());
     }

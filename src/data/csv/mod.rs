@@ -34,7 +34,8 @@
 //! | `header.rs` | the header row and which column plays which role |
 //! | `cell.rs` | the cell rule: what one field becomes (value, missing, error) |
 //! | `buffer.rs` | the sizing rule: buffer sizes, filling a buffer, reserving the matrix |
-//! | `reader.rs` | [`read_csv`]: the general row reader |
+//! | `reader.rs` | [`read_csv`], [`read_csv_into`]: the general row reader |
+//! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`Whole`]: in memory) |
 //! | `columns.rs` | [`read_columns`]: named columns only, for `predict` (no target) |
 //! | `fast.rs` | the fast path for plain numeric rows |
 //! | `position.rs` | line-position tracking for messages |
@@ -46,7 +47,9 @@ mod header;
 mod options;
 mod position;
 mod reader;
+mod sink;
 
 pub use columns::read_columns;
 pub use options::{CsvOptions, MissingPolicy};
-pub use reader::read_csv;
+pub use reader::{read_csv, read_csv_into, ReadRows};
+pub use sink::{RowSink, Whole};

@@ -6,12 +6,13 @@ use std::path::Path;
 use crate::data::roles::is_weight;
 use crate::data::{DataError, Dataset, Groups, RowColumns, NUMERIC_ROLES};
 
-use super::buffer::{fill, reserve_rows, BUFFER, SAMPLE_ROWS};
+use super::buffer::{expected_rows, fill, BUFFER, SAMPLE_ROWS};
 use super::cell::{cell, cell_bytes, Bad};
 use super::fast::fast_rows;
 use super::header::{choose_columns, parse_header, Role};
 use super::options::default_delimiter;
 use super::position::{line_of, Tracked};
+use super::sink::{RowSink, Tally, Whole};
 use super::{CsvOptions, MissingPolicy};
 
 /// Read `path` into a data set; also returns how many rows were dropped
@@ -20,6 +21,36 @@ use super::{CsvOptions, MissingPolicy};
 /// The separator is `opts.delimiter`, else a tab for a `.tsv` file, else a
 /// comma. The result is checked by [`Dataset::new`] (full column rank).
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
+    let mut whole = Whole::default();
+    let read = read_csv_into(path, opts, &mut whole)?;
+    dataset(read, whole, &path.display().to_string())
+}
+
+/// What reading a file found besides its rows (which went to the sink).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadRows {
+    /// The design's column names, `const` first.
+    pub names: Vec<String>,
+    /// The target's name.
+    pub target: String,
+    /// Rows kept (handed to the sink).
+    pub n: usize,
+    /// Rows dropped for a missing value ([`MissingPolicy::Drop`]).
+    pub dropped: usize,
+    /// The role columns of the kept rows.
+    pub roles: RowColumns,
+}
+
+/// Read the rows of `path` into `sink`, block by block, as [`read_csv`]
+/// reads them (the same rows, values and errors): what [`read_csv`] keeps
+/// in memory, another sink can write away as it comes. The reader's own
+/// checks (no rows, fewer rows than coefficients, one class) are made;
+/// [`Dataset::new`]'s are the sink's to make.
+pub fn read_csv_into<S: RowSink>(
+    path: &Path,
+    opts: &CsvOptions,
+    sink: &mut S,
+) -> Result<ReadRows, S::Error> {
     let file = path.display().to_string();
     let io_err = |e: io::Error| DataError::Io {
         file: file.clone(),
@@ -37,24 +68,34 @@ pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), Data
         Ok(Box::new(f))
     };
     let reopen: Option<Reopen> = if regular { Some(&reopen) } else { None };
-    read_from(f, &file, delimiter, Some(len), opts, reopen)
+    read_from(f, &file, delimiter, Some(len), opts, reopen, sink)
+}
+
+/// The data set of the rows read into `whole`, checked by [`Dataset::new`].
+fn dataset(read: ReadRows, mut whole: Whole, file: &str) -> Result<(Dataset, usize), DataError> {
+    whole.x.shrink_to_fit();
+    whole.y.shrink_to_fit();
+    let data = Dataset::new(read.names, read.target, whole.x, whole.y, file.into())?;
+    Ok((data.with_roles(read.roles)?, read.dropped))
 }
 
 /// Opens the input again at a byte offset: what the fast path reads.
 type Reopen<'a> = &'a dyn Fn(u64) -> io::Result<Box<dyn Read>>;
 
-/// Read CSV from `rdr`, named `file` in messages. `len` is the input's size
-/// in bytes when known; it is used to size the matrix once. With `reopen`,
-/// the rows are first tried by [`fast_rows`] on the input opened again after
-/// the header; when that declines, the rows are read here as usual.
-fn read_from<R: Read>(
+/// Read CSV from `rdr` into `sink`, named `file` in messages. `len` is the
+/// input's size in bytes when known; it is used to size the matrix once.
+/// With `reopen`, the rows are first tried by [`fast_rows`] on the input
+/// opened again after the header; when that declines, the sink is
+/// restarted and the rows are read here as usual.
+fn read_from<R: Read, S: RowSink>(
     mut rdr: R,
     file: &str,
     delimiter: u8,
     len: Option<u64>,
     opts: &CsvOptions,
     reopen: Option<Reopen>,
-) -> Result<(Dataset, usize), DataError> {
+    sink: &mut S,
+) -> Result<ReadRows, S::Error> {
     let io_err = |e: io::Error| DataError::Io {
         file: file.to_string(),
         reason: e.to_string(),
@@ -63,7 +104,8 @@ fn read_from<R: Read>(
         return Err(DataError::BadDelimiter {
             file: file.into(),
             delimiter,
-        });
+        }
+        .into());
     }
 
     // Look at the first bytes: UTF-16 is refused here; a UTF-8 BOM must reach
@@ -71,7 +113,7 @@ fn read_from<R: Read>(
     let mut head = [0u8; 4];
     let got = fill(&mut rdr, &mut head).map_err(io_err)?;
     if got >= 2 && (head[..2] == [0xFF, 0xFE] || head[..2] == [0xFE, 0xFF]) {
-        return Err(DataError::Utf16 { file: file.into() });
+        return Err(DataError::Utf16 { file: file.into() }.into());
     }
     let input = Tracked::new(io::Cursor::new(head[..got].to_vec()).chain(rdr));
 
@@ -95,7 +137,7 @@ fn read_from<R: Read>(
     let mut rec = ::csv::ByteRecord::new();
     loop {
         if !csv.read_byte_record(&mut rec).map_err(csv_err)? {
-            return Err(DataError::Empty { file: file.into() });
+            return Err(DataError::Empty { file: file.into() }.into());
         }
         if !is_blank(&rec) {
             break;
@@ -110,9 +152,10 @@ fn read_from<R: Read>(
     let ncols = header.len();
     let header_end = csv.position().byte();
 
+    sink.start(&names, &target)?;
+    let mut sink = Tally::new(sink);
+
     // Rows.
-    let mut x: Vec<f64> = Vec::new();
-    let mut y: Vec<f64> = Vec::new();
     // Design row, then the target, then the numeric role columns.
     let mut row = vec![0.0; k + 1 + NUMERIC_ROLES.len()];
     row[0] = 1.0;
@@ -133,14 +176,16 @@ fn read_from<R: Read>(
     let mut label = String::new();
     // The fast path reads design and target only.
     let reopen = reopen.filter(|_| !opts.roles.any());
-    let fast = reopen.and_then(|open| {
-        let rest = len.map(|len| len.saturating_sub(header_end));
-        fast_rows(open(header_end).ok()?, delimiter, &roles, k, rest)
-    });
-    let slow = fast.is_none();
-    if let Some((fx, fy)) = fast {
-        seen = fy.len();
-        (x, y) = (fx, fy);
+    let rest = len.map(|len| len.saturating_sub(header_end));
+    let fast = match reopen.map(|open| open(header_end)) {
+        Some(Ok(input)) => fast_rows(input, delimiter, &roles, k, rest, &mut sink)?,
+        _ => false,
+    };
+    let slow = !fast;
+    if fast {
+        seen = sink.n;
+    } else {
+        sink.restart()?;
     }
     while slow && csv.read_byte_record(&mut rec).map_err(csv_err)? {
         if is_blank(&rec) {
@@ -149,7 +194,7 @@ fn read_from<R: Read>(
         // Counted only for an error: it scans the record.
         let line = || line_of(&csv, &rec);
         if rec.len() != ncols {
-            return Err(ragged(&rec, &header, file, line()));
+            return Err(ragged(&rec, &header, file, line()).into());
         }
         // One UTF-8 check per record is much cheaper than one per cell; a
         // record with other bytes (in any column) is checked cell by cell.
@@ -178,17 +223,20 @@ fn read_from<R: Read>(
                         column: header[c].clone(),
                         role: NUMERIC_ROLES[slot - k - 1],
                         value: String::from_utf8_lossy(field.trim_ascii()).into_owned(),
-                    })
+                    }
+                    .into())
                 }
                 Ok(v) => row[slot] = v,
                 Err(Bad::Missing) if opts.missing == MissingPolicy::Drop => missing = true,
                 Err(bad) => {
-                    return Err(bad.error(
-                        file.into(),
-                        line(),
-                        header[c].clone(),
-                        String::from_utf8_lossy(field.trim_ascii()).into_owned(),
-                    ))
+                    return Err(bad
+                        .error(
+                            file.into(),
+                            line(),
+                            header[c].clone(),
+                            String::from_utf8_lossy(field.trim_ascii()).into_owned(),
+                        )
+                        .into())
                 }
             }
         }
@@ -196,6 +244,7 @@ fn read_from<R: Read>(
         if missing {
             dropped += 1;
         } else {
+            let (x, y) = sink.inner.block();
             x.extend_from_slice(&row[..k]);
             y.push(row[k]);
             for &i in &numeric {
@@ -204,27 +253,26 @@ fn read_from<R: Read>(
             if has_labels {
                 labels.push(std::mem::take(&mut label));
             }
+            sink.flush_if_full()?;
         }
         if seen == SAMPLE_ROWS {
             if let Some(len) = len {
                 let bytes = csv.position().byte().saturating_sub(header_end);
-                reserve_rows(
-                    &mut x,
-                    &mut y,
-                    k,
-                    seen,
-                    bytes,
-                    len.saturating_sub(header_end),
-                );
+                let total = len.saturating_sub(header_end);
+                sink.inner.expect_rows(expected_rows(seen, bytes, total));
             }
         }
     }
-    let n = y.len();
+    if slow {
+        sink.flush()?;
+    }
+    let n = sink.n;
     if seen == 0 {
         return Err(DataError::NoRows {
             file: file.into(),
             line: header_line,
-        });
+        }
+        .into());
     }
     if n < k {
         return Err(DataError::TooFewRows {
@@ -232,22 +280,25 @@ fn read_from<R: Read>(
             rows: n,
             coefficients: k,
             dropped,
-        });
-    }
-    if let Some(&first) = y.first() {
-        if y.iter().all(|&v| v == first) {
-            return Err(DataError::SingleClass {
-                file: file.into(),
-                column: target,
-                value: first,
-            });
         }
+        .into());
     }
-    x.shrink_to_fit();
-    y.shrink_to_fit();
-    let rows = role_columns(opts, &header, &roles, role_values, labels, file)?;
-    let data = Dataset::new(names, target, x, y, file.into())?.with_roles(rows)?;
-    Ok((data, dropped))
+    if let (Some(first), false) = (sink.first, sink.mixed) {
+        return Err(DataError::SingleClass {
+            file: file.into(),
+            column: target,
+            value: first,
+        }
+        .into());
+    }
+    let roles = role_columns(opts, &header, &roles, role_values, labels, file)?;
+    Ok(ReadRows {
+        names,
+        target,
+        n,
+        dropped,
+        roles,
+    })
 }
 
 /// The role columns read, checked as a whole: weights not all 0, at least
@@ -338,13 +389,26 @@ mod tests {
     /// check that both give the same data or the same error.
     fn read(text: &[u8], opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
         let delimiter = opts.delimiter.unwrap_or(b',');
-        let slow = read_from(text, "t.csv", delimiter, None, opts, None);
+        let whole = |read: ReadRows, sink| dataset(read, sink, "t.csv");
+        let mut sink = Whole::default();
+        let slow = read_from(text, "t.csv", delimiter, None, opts, None, &mut sink)
+            .and_then(|read| whole(read, sink));
         let owned = text.to_vec();
         let reopen = move |at: u64| -> io::Result<Box<dyn Read>> {
             Ok(Box::new(io::Cursor::new(owned[at as usize..].to_vec())))
         };
         let len = Some(text.len() as u64);
-        let fast = read_from(text, "t.csv", delimiter, len, opts, Some(&reopen));
+        let mut sink = Whole::default();
+        let fast = read_from(
+            text,
+            "t.csv",
+            delimiter,
+            len,
+            opts,
+            Some(&reopen),
+            &mut sink,
+        )
+        .and_then(|read| whole(read, sink));
         assert_eq!(
             slow,
             fast,
@@ -679,6 +743,7 @@ mod tests {
             None,
             &CsvOptions::default(),
             None,
+            &mut Whole::default(),
         );
         let e = e.unwrap_err().to_string();
         assert!(

@@ -1,0 +1,192 @@
+//! The checks [`Dataset::new`](super::Dataset::new) makes, gathered over rows that come in blocks (one block in memory, many when streamed).
+use super::DataError;
+
+/// What the checks of a design need to know of its rows, gathered block by
+/// block in row order: the first intercept that is not 1, the first value
+/// that is not finite, the first target other than 0 or 1, and per column
+/// whether it is constant and its largest magnitude (which the rank check
+/// and the GLM's column scales use). The same answers whatever the blocks.
+#[derive(Debug, Clone)]
+pub struct DesignChecks {
+    k: usize,
+    n: usize,
+    /// The first row, and whether every row so far equals it, per column.
+    first: Vec<f64>,
+    constant: Vec<bool>,
+    /// Largest |value| of each column.
+    max: Vec<f64>,
+    /// Row (0-based) and value of the first intercept other than 1.
+    intercept: Option<(usize, f64)>,
+    /// Index into the row-major design, and value, of the first non-finite value.
+    non_finite: Option<(usize, f64)>,
+    /// Row and value of the first target other than 0 or 1.
+    target: Option<(usize, f64)>,
+}
+
+impl DesignChecks {
+    /// No rows yet, of `k` columns.
+    pub fn new(k: usize) -> Self {
+        DesignChecks {
+            k,
+            n: 0,
+            first: Vec::new(),
+            constant: vec![true; k],
+            max: vec![0.0; k],
+            intercept: None,
+            non_finite: None,
+            target: None,
+        }
+    }
+
+    /// Take the next rows: `x` row-major (k values a row), `y` their targets.
+    pub fn add(&mut self, x: &[f64], y: &[f64]) {
+        let k = self.k;
+        debug_assert_eq!(x.len(), y.len() * k);
+        let at = self.n;
+        if self.intercept.is_none() {
+            if let Some(i) = x.chunks_exact(k).position(|row| row[0] != 1.0) {
+                self.intercept = Some((at + i, x[i * k]));
+            }
+        }
+        if self.non_finite.is_none() {
+            if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+                self.non_finite = Some((at * k + i, x[i]));
+            }
+        }
+        if self.target.is_none() {
+            if let Some(i) = y.iter().position(|&v| v != 0.0 && v != 1.0) {
+                self.target = Some((at + i, y[i]));
+            }
+        }
+        if self.first.is_empty() && x.len() >= k {
+            self.first = x[..k].to_vec();
+        }
+        let (first, constant, max) = (&self.first, &mut self.constant, &mut self.max);
+        for row in x.chunks_exact(k) {
+            for j in 0..k {
+                constant[j] &= row[j] == first[j];
+                max[j] = max[j].max(row[j].abs());
+            }
+        }
+        self.n += y.len();
+    }
+
+    /// Rows taken.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Largest |value| of each column.
+    pub fn max(&self) -> &[f64] {
+        &self.max
+    }
+
+    /// The first feature column whose every value is its first row's: the
+    /// column and that value.
+    pub(super) fn constant_column(&self) -> Option<(usize, f64)> {
+        (1..self.k)
+            .find(|&j| self.constant[j])
+            .map(|j| (j, self.first[j]))
+    }
+
+    /// The checks on the rows, in [`Dataset::new`](super::Dataset::new)'s
+    /// order: fewer rows than columns, an intercept other than 1, a value
+    /// that is not finite, a target other than 0 or 1 (the rank is checked
+    /// after these, by [`check_full_rank`](super::rank::check_full_rank)).
+    pub fn check_rows(&self, names: &[String], target: &str, file: &str) -> Result<(), DataError> {
+        let (n, k) = (self.n, self.k);
+        if n < k {
+            return Err(DataError::TooFewRows {
+                file: file.into(),
+                rows: n,
+                coefficients: k,
+                dropped: 0,
+            });
+        }
+        if let Some((row, value)) = self.intercept {
+            let (file, row) = (file.into(), row + 1);
+            return Err(DataError::InterceptNotOne { file, row, value });
+        }
+        if let Some((i, value)) = self.non_finite {
+            return Err(DataError::NonFinite {
+                file: file.into(),
+                row: i / k + 1,
+                column: names[i % k].clone(),
+                value,
+            });
+        }
+        if let Some((i, value)) = self.target {
+            return Err(DataError::TargetNotBinary {
+                file: file.into(),
+                row: i + 1,
+                column: target.into(),
+                value,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The checks on the names alone, in [`Dataset::new`](super::Dataset::new)'s
+/// order: fewer than two columns, a first column not named `const`, a name
+/// used twice.
+pub fn check_names(names: &[String], file: &str) -> Result<(), DataError> {
+    let k = names.len();
+    if k < 2 {
+        return Err(DataError::TooFewColumns {
+            file: file.into(),
+            k,
+        });
+    }
+    if names[0] != "const" {
+        return Err(DataError::NoIntercept {
+            file: file.into(),
+            name: names[0].clone(),
+        });
+    }
+    if let Some(j) = (1..k).find(|&j| names[..j].contains(&names[j])) {
+        return Err(DataError::DuplicateColumn {
+            file: file.into(),
+            name: names[j].clone(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The answers are the same whatever the blocks the rows come in.
+    #[test]
+    fn blocks_of_any_size_give_the_same_answers() {
+        let k = 3;
+        #[rustfmt::skip]
+        let x = vec![
+            1.0, 2.0, 5.0,
+            1.0, -3.0, 5.0,
+            0.5, 1.0, f64::NAN,
+            1.0, 4.0, 5.0,
+            1.0, f64::INFINITY, 5.0,
+        ];
+        let y = vec![0.0, 1.0, 1.0, 2.0, 0.5];
+        let mut whole = DesignChecks::new(k);
+        whole.add(&x, &y);
+        let names = ["const", "a", "b"].map(String::from);
+        for rows in 1..=5 {
+            let mut blocks = DesignChecks::new(k);
+            for (bx, by) in x.chunks(rows * k).zip(y.chunks(rows)) {
+                blocks.add(bx, by);
+            }
+            assert_eq!(blocks.intercept, Some((2, 0.5)), "{rows}");
+            assert_eq!(blocks.target, Some((3, 2.0)), "{rows}");
+            assert_eq!(blocks.non_finite.map(|(i, _)| i), Some(8), "{rows}");
+            assert_eq!(blocks.max()[1], f64::INFINITY, "{rows}");
+            assert_eq!(blocks.constant, [false, false, false], "{rows}");
+            assert_eq!(
+                blocks.check_rows(&names, "y", "f"),
+                whole.check_rows(&names, "y", "f")
+            );
+        }
+    }
+}
