@@ -6,6 +6,8 @@ mod error;
 mod rank;
 mod roles;
 
+#[doc(hidden)]
+pub use self::csv::parse_rows_for_bench;
 pub use self::csv::{read_columns, read_csv, CsvOptions, MissingPolicy};
 pub use dataset::Dataset;
 pub use error::DataError;

@@ -178,6 +178,33 @@ fn parse_lines(
     Some(())
 }
 
+/// The fast path's parsing alone, for the `csv/parse` benchmark: every
+/// column of `text` (rows after the header) a feature but column `target`;
+/// the design (intercept first) and the target, or None where the fast path
+/// declines. One thread, no reading, no checks of the result.
+#[doc(hidden)]
+pub fn parse_rows_for_bench(
+    text: &[u8],
+    delimiter: u8,
+    columns: usize,
+    target: usize,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let mut next = 0;
+    let roles: Vec<Role> = (0..columns)
+        .map(|c| {
+            if c == target {
+                Role::Target
+            } else {
+                next += 1;
+                Role::Feature(next)
+            }
+        })
+        .collect();
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    parse_lines(text, delimiter, &roles, next + 1, &mut x, &mut y)?;
+    Some((x, y))
+}
+
 /// A used field that [`cell_prefix`] did not take: the full cell rule, on
 /// ASCII only; None to give up.
 #[cold]

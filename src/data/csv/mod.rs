@@ -48,5 +48,7 @@ mod position;
 mod reader;
 
 pub use columns::read_columns;
+#[doc(hidden)]
+pub use fast::parse_rows_for_bench;
 pub use options::{CsvOptions, MissingPolicy};
 pub use reader::read_csv;
