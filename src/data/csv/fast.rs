@@ -187,6 +187,33 @@ fn parse_lines(
     Some(())
 }
 
+/// The fast path's parsing alone, for the `csv/parse` benchmark: every
+/// column of `text` (rows after the header) a feature but column `target`;
+/// the design (intercept first) and the target, or None where the fast path
+/// declines. One thread, no reading, no checks of the result.
+#[doc(hidden)]
+pub fn parse_rows_for_bench(
+    text: &[u8],
+    delimiter: u8,
+    columns: usize,
+    target: usize,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let mut next = 0;
+    let roles: Vec<Role> = (0..columns)
+        .map(|c| {
+            if c == target {
+                Role::Target
+            } else {
+                next += 1;
+                Role::Feature(next)
+            }
+        })
+        .collect();
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    parse_lines(text, delimiter, &roles, next + 1, &mut x, &mut y)?;
+    Some((x, y))
+}
+
 /// A used field that [`cell_prefix`] did not take: the full cell rule, on
 /// ASCII only; None to give up.
 #[cold]
@@ -298,5 +325,167 @@ mod tests {
             assert_eq!(y.len(), 1000);
             assert_eq!(x[2 * 999 + 1], 999.0);
         }
+    }
+}
+
+#[cfg(test)]
+mod against_full_reader {
+    use std::path::Path;
+
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+    use crate::data::{read_csv, CsvOptions};
+
+    /// A used cell: mostly numbers of many shapes (digit counts on both
+    /// sides of the point, exponents, signs, 16 and 17 significant digits
+    /// as `simulate` writes them), sometimes with spaces around them or a
+    /// value the fast path must leave to the full reader.
+    fn feature_cell(rng: &mut ChaCha8Rng) -> String {
+        let digits = |rng: &mut ChaCha8Rng, n: usize| -> String {
+            (0..n)
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+                .collect()
+        };
+        let mut s = match rng.random_range(0..1000) {
+            0..=399 => format!("{}", rng.random_range(-3.0..3.0f64)),
+            400..=799 => {
+                let int = rng.random_range(0..9);
+                let frac = rng.random_range(0..22);
+                let mut s: String = ["", "-", "+"][rng.random_range(0..3)].into();
+                s += &digits(rng, int);
+                if frac > 0 || int == 0 || rng.random_bool(0.2) {
+                    s.push('.');
+                    s += &digits(rng, frac);
+                }
+                if rng.random_bool(0.3) {
+                    let e: i32 = rng.random_range(-330..330);
+                    s += &format!("{}{e}", ["e", "E"][rng.random_range(0..2)]);
+                }
+                s
+            }
+            800..=899 => format!("{:e}", f64::from_bits(rng.random::<u64>())),
+            900..=994 => {
+                let n = rng.random_range(1..25);
+                digits(rng, n)
+            }
+            _ => [
+                "NA", "", "nan", "inf", "-inf", "1e400", "x1", "1.5.5", "\u{e9}", "1_0", "--1",
+            ][rng.random_range(0..11)]
+            .into(),
+        };
+        if rng.random_bool(0.05) {
+            s = format!(" {s}\t");
+        }
+        s
+    }
+
+    fn target_cell(rng: &mut ChaCha8Rng) -> String {
+        let cells = [
+            "0", "1", "0", "1", "1.0", " 1 ", "-0", "1e0", "0.0", "2", "NA",
+        ];
+        let pick = rng.random_range(0..1000);
+        cells[if pick < 990 {
+            pick % 4
+        } else {
+            rng.random_range(4..cells.len())
+        }]
+        .into()
+    }
+
+    /// A file of columns a, s (not used: any text), b and y, with blank
+    /// lines, CRLF, quotes, ragged rows and a missing final LF now and then.
+    fn random_file(rng: &mut ChaCha8Rng) -> String {
+        let mut text = String::from("a,s,b,y\n");
+        for _ in 0..rng.random_range(6..40) {
+            let skipped = ["t", "", "\u{e9}t\u{e9}", " ", "1"][rng.random_range(0..5)];
+            let mut fields = vec![
+                feature_cell(rng),
+                skipped.into(),
+                feature_cell(rng),
+                target_cell(rng),
+            ];
+            if rng.random_bool(0.01) {
+                fields.push("9".into()); // ragged
+            }
+            if rng.random_bool(0.01) {
+                fields.pop();
+            }
+            if rng.random_bool(0.01) {
+                let i = rng.random_range(0..fields.len());
+                fields[i] = format!("\"{}\"", fields[i]); // quoted: the full reader's
+            }
+            text += &fields.join(",");
+            text += ["\n", "\n", "\n", "\r\n"][rng.random_range(0..4)];
+            if rng.random_bool(0.05) {
+                text += ["\n", "  \n", "\r\n", "\t\n"][rng.random_range(0..4)];
+            }
+        }
+        if rng.random_bool(0.2) {
+            text.pop();
+        }
+        text
+    }
+
+    /// Reads `path` as a regular file (the fast path first) and again as a
+    /// FIFO of the same name (the full reader only: a pipe cannot be
+    /// reopened).
+    fn both_ways(
+        path: &Path,
+        text: &str,
+        opts: &CsvOptions,
+    ) -> [Result<(crate::data::Dataset, usize), crate::data::DataError>; 2] {
+        std::fs::write(path, text).unwrap();
+        let fast = read_csv(path, opts);
+        std::fs::remove_file(path).unwrap();
+        let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let full = std::thread::scope(|s| {
+            s.spawn(|| std::fs::write(path, text).unwrap());
+            read_csv(path, opts)
+        });
+        std::fs::remove_file(path).unwrap();
+        [fast, full]
+    }
+
+    #[test]
+    fn fast_path_matches_the_full_reader_on_random_files() {
+        let dir = std::env::temp_dir().join(format!("logreg-fast-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("r.csv");
+        let opts = CsvOptions {
+            features: Some(vec!["a".into(), "b".into()]),
+            ..CsvOptions::default()
+        };
+        let roles = [Role::Feature(1), Role::Skip, Role::Feature(2), Role::Target];
+        let mut rng = ChaCha8Rng::seed_from_u64(1616);
+        let (mut taken, mut declined) = (0, 0);
+        for _ in 0..1500 {
+            let text = random_file(&mut rng);
+            let [fast, full] = both_ways(&path, &text, &opts);
+            assert_eq!(fast, full, "{text:?}");
+            // The fast path alone: what it takes is the full reader's data,
+            // bit for bit; what the full reader refuses, it declines.
+            let body = &text.as_bytes()[text.find('\n').unwrap() + 1..];
+            match (fast_rows(body, b',', &roles, 3, None), &full) {
+                (Some((x, y)), Ok((data, _))) => {
+                    let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&x), bits(data.x()), "{text:?}");
+                    assert_eq!(bits(&y), bits(data.y()), "{text:?}");
+                    taken += 1;
+                }
+                // Rows it takes can still fail the data set's checks (one
+                // class only), as read_csv's equality above checks.
+                (Some(_), Err(_)) => {}
+                (None, _) => declined += 1,
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            taken > 300 && declined > 300,
+            "taken {taken}, declined {declined}"
+        );
     }
 }

@@ -50,6 +50,8 @@ mod reader;
 mod sink;
 
 pub use columns::read_columns;
+#[doc(hidden)]
+pub use fast::parse_rows_for_bench;
 pub use options::{CsvOptions, MissingPolicy};
 pub use reader::{read_csv, read_csv_into, ReadRows};
 pub use sink::{RowSink, Whole};
