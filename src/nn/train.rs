@@ -638,7 +638,9 @@ fn locate_divergence(
 /// `sigmoid_backward` into `grad_input`), which runs the very kernel the
 /// allocating variant runs; the two gradient kernels write straight into
 /// `.grad` (`mm_out`, `sum_out` into a `[1, 1]` view of the bias gradient).
-/// `Wᵀ` and `gᵀ` are views made once.
+/// `Wᵀ` and `gᵀ` are views made once. The six operators (and plain SGD's
+/// update, `p.add_(grad, -lr)`) run in one call into C++ ([`shim`]), which
+/// saves a tensor handle, an FFI crossing and autograd's kernels per operator.
 pub(crate) struct Replay {
     one: Tensor,
     ws_grad: Tensor,
