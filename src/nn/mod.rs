@@ -8,6 +8,7 @@ mod model;
 mod observe;
 mod optimizer;
 mod render;
+mod shim;
 mod spec;
 mod standardize;
 mod trace;

@@ -25,8 +25,13 @@ const RMSPROP_ALPHA: f64 = 0.99;
 
 /// One optimiser over the network's parameters (weight, then bias).
 pub(crate) enum Stepper {
-    /// libtorch's C++ optimiser (SGD).
-    Torch(COptimizer),
+    /// libtorch's C++ optimiser (SGD). `plain_lr`: the learning rate when
+    /// the step is `p += -lr · grad` alone (no momentum, no Nesterov), which
+    /// the replayed step can apply itself (`Stepper::plain_sgd_lr`).
+    Torch {
+        opt: COptimizer,
+        plain_lr: Option<f64>,
+    },
     /// Python's single-tensor Adam; `weight_decay` > 0 is AdamW (decoupled).
     Adam {
         lr: f64,
@@ -59,7 +64,11 @@ impl Stepper {
                 for p in params {
                     opt.add_parameters(p, 0)?;
                 }
-                Stepper::Torch(opt)
+                let plain = cfg.momentum == 0.0 && !cfg.nesterov;
+                Stepper::Torch {
+                    opt,
+                    plain_lr: plain.then_some(cfg.lr),
+                }
             }
             OptimizerKind::Adam | OptimizerKind::AdamW => Stepper::Adam {
                 lr: cfg.lr,
@@ -83,7 +92,7 @@ impl Stepper {
     /// them in place (accumulating onto +0 then gives the new gradient exactly).
     pub(crate) fn zero_grad(&mut self, params: &[&Tensor]) -> Result<(), TchError> {
         match self {
-            Stepper::Torch(opt) => opt.zero_grad(),
+            Stepper::Torch { opt, .. } => opt.zero_grad(),
             _ => {
                 for p in params {
                     let mut g = p.f_grad()?;
@@ -96,11 +105,22 @@ impl Stepper {
         }
     }
 
+    /// The learning rate when this is SGD whose whole step is
+    /// `p.add_(grad, -lr)` for each parameter, as libtorch's
+    /// `torch::optim::SGD::step` (and Python's `_single_tensor_sgd`) run it
+    /// with momentum 0 and no weight decay; `None` otherwise.
+    pub(crate) fn plain_sgd_lr(&self) -> Option<f64> {
+        match self {
+            Stepper::Torch { plain_lr, .. } => *plain_lr,
+            _ => None,
+        }
+    }
+
     /// `optimizer.step()`, reading each parameter's `.grad`.
     pub(crate) fn step(&mut self, params: &[&Tensor]) -> Result<(), TchError> {
         let _guard = tch::no_grad_guard();
         match self {
-            Stepper::Torch(opt) => opt.step(),
+            Stepper::Torch { opt, .. } => opt.step(),
             Stepper::Adam {
                 lr,
                 weight_decay,

@@ -13,6 +13,7 @@ use super::history::{History, Recorder};
 use super::model::LogisticNet;
 use super::observe::{Observer, Want};
 use super::optimizer::Stepper;
+use super::shim::{self, StepTensors};
 use super::spec::{column_tensor, ModelSpec, SpecError};
 use super::standardize::{StandardizeError, Standardizer};
 use crate::data::Dataset;
@@ -637,12 +638,16 @@ fn locate_divergence(
 /// `sigmoid_backward` into `grad_input`), which runs the very kernel the
 /// allocating variant runs; the two gradient kernels write straight into
 /// `.grad` (`mm_out`, `sum_out` into a `[1, 1]` view of the bias gradient).
-/// `Wᵀ` and `gᵀ` are views made once.
+/// `Wᵀ` and `gᵀ` are views made once. The six operators (and plain SGD's
+/// update, `p.add_(grad, -lr)`) run in one call into C++ ([`shim`]), which
+/// saves a tensor handle, an FFI crossing and autograd's kernels per operator.
 pub(crate) struct Replay {
     one: Tensor,
     ws_grad: Tensor,
     /// The bias gradient seen as `[1, 1]`, `sum(keepdim)`'s shape.
     bs_grad_2d: Tensor,
+    /// The bias gradient itself (`[1]`).
+    bs_grad: Tensor,
     /// `Wᵀ`, a view of the weight that follows its in-place updates.
     ws_t: Tensor,
     /// Scratch per batch size (the full batch, or a mini-batch and the
@@ -705,6 +710,7 @@ impl Replay {
             one: Tensor::f_ones([], (kind, device))?,
             ws_grad: net.linear.ws.f_grad()?,
             bs_grad_2d: bs.f_grad()?.f_view([1, 1])?,
+            bs_grad: bs.f_grad()?,
             ws_t: net.linear.ws.f_tr()?,
             scratch: Vec::with_capacity(2),
         })
@@ -722,26 +728,37 @@ impl Replay {
         let _guard = tch::no_grad_guard();
         let bias = net.linear.bs.as_ref().expect("the layer has a bias");
         let s = Scratch::for_rows(&mut self.scratch, x.size()[0], y)?;
-        // `linear` on a 2-D input with a bias is `addmm(b, x, Wᵀ)`.
-        let _ = bias.f_addmm_out(&s.out, x, &self.ws_t)?;
-        let mut out = s.out.shallow_clone();
-        let _ = out.f_sigmoid_()?;
+        let sgd_lr = opt.plain_sgd_lr();
+        shim::replay_step(
+            &StepTensors {
+                bias,
+                x,
+                ws_t: &self.ws_t,
+                y,
+                one: &self.one,
+                out: &s.out,
+                g_bce: &s.g_bce,
+                g: &s.g,
+                g_t: &s.g_t,
+                ws_grad: &self.ws_grad,
+                bs_grad_2d: &self.bs_grad_2d,
+                ws: &net.linear.ws,
+                bs_grad: &self.bs_grad,
+            },
+            sgd_lr,
+        )?;
+        // The loss reads only the prediction, which nothing after it
+        // changes: computed here it has the bits it has before the backward.
         let loss = match want_loss {
-            true => Some(out.f_binary_cross_entropy::<Tensor>(y, None, Reduction::Mean)?),
+            true => Some(
+                s.out
+                    .f_binary_cross_entropy::<Tensor>(y, None, Reduction::Mean)?,
+            ),
             false => None,
         };
-        let _ = out.f_binary_cross_entropy_backward_grad_input::<Tensor>(
-            &s.g_bce,
-            &self.one,
-            y,
-            None,
-            Reduction::Mean,
-        )?;
-        let _ = Tensor::f_sigmoid_backward_grad_input(&s.g, &s.g_bce, &out)?;
-        let _ = s.g_t.f_mm_out(&self.ws_grad, x)?;
-        let _ =
-            s.g.f_sum_intlist_out(&self.bs_grad_2d, [0i64].as_slice(), true, None::<Kind>)?;
-        opt.step(params)?;
+        if sgd_lr.is_none() {
+            opt.step(params)?;
+        }
         Ok(loss)
     }
 }

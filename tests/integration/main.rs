@@ -9,6 +9,7 @@ mod glm_stream;
 mod limits;
 mod network_options;
 mod nn;
+mod nn_replay;
 mod output;
 mod plots;
 mod predict;
