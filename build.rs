@@ -12,7 +12,7 @@
 //! GPU or not. Instead `--device cuda` dlopens it from this folder before any
 //! CUDA query, which registers libtorch's CUDA hooks just as linking would.
 //!
-//! It also compiles `csrc/replay_step.cpp` (the network's replayed step in
+//! It also compiles `src/nn/replay_step.cpp` (the network's replayed step in
 //! one call, `logreg::nn::shim`) against the headers of that same libtorch:
 //! `LIBTORCH_INCLUDE/include` when set (torch-sys's override), else the
 //! `include` folder beside the library folder (the layout of both the
@@ -22,7 +22,7 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-env-changed=DEP_TCH_LIBTORCH_LIB");
     println!("cargo:rerun-if-env-changed=LIBTORCH_INCLUDE");
-    println!("cargo:rerun-if-changed=csrc/replay_step.cpp");
+    println!("cargo:rerun-if-changed=src/nn/replay_step.cpp");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let lib = std::env::var_os("DEP_TCH_LIBTORCH_LIB")
         .expect("torch-sys names the libtorch library folder (DEP_TCH_LIBTORCH_LIB)");
@@ -37,7 +37,7 @@ fn main() {
         None => lib.join("..").join("include"),
     };
     let mut build = cc::Build::new();
-    build.cpp(true).file("csrc/replay_step.cpp");
+    build.cpp(true).file("src/nn/replay_step.cpp");
     if os == "windows" {
         build.include(&include).flag("/std:c++17");
     } else {

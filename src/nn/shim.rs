@@ -1,4 +1,4 @@
-//! The replayed gradient step in one call into C++ (`csrc/replay_step.cpp`,
+//! The replayed gradient step in one call into C++ (`src/nn/replay_step.cpp`,
 //! compiled by `build.rs`): the same ATen operators in the same order as the
 //! tch calls they replace, without a tensor handle, an FFI crossing and
 //! autograd's kernels per operator.

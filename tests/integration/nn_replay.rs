@@ -1,4 +1,4 @@
-//! The replayed step (one C++ call per step, `csrc/replay_step.cpp`, with
+//! The replayed step (one C++ call per step, `src/nn/replay_step.cpp`, with
 //! plain SGD's update inside it) against the literal autograd loop
 //! (`--autograd`), over the settings that take different code: learning
 //! rates, sizes, every optimiser (plain SGD is applied in C++, the others
