@@ -22,7 +22,7 @@ cargo test --release --all-targets
 # then fails here, not on a user's machine. (About 2 minutes on 2 cores.)
 for kernels in ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2; do
   echo "test: network, repeat, study and streamed-GLM tests under $kernels" >&2
-  env "$kernels" cargo test --release --test integration -- nn:: repeat:: study:: glm_stream::
+  env "$kernels" cargo test --release --test integration -- nn:: nn_replay:: repeat:: study:: glm_stream::
   env "$kernels" cargo test --release --lib -- nn:: repeat::
 done
 if [ -f scripts/parity.py ]; then
