@@ -31,7 +31,7 @@ pub use super::solve::{singular_values, Wls, RCOND_PINV};
 pub use super::source::{Memory, Source};
 use super::sum::Sum;
 use super::GlmError;
-use crate::par::avx2;
+use crate::par::avx512;
 
 /// statsmodels' perfect-separation rule: every |μᵢ - yᵢ| at most this
 /// (`np.allclose(mu - y, 0)`, default atol).
@@ -140,7 +140,7 @@ pub fn pass<L: Link>(
     src.pass(&mut |first, x, y| {
         let fill = |start: usize, sw: &mut [f64], z: &mut [f64]| {
             let ys = &y[start..start + sw.len()];
-            avx2!(fill_block(family, state, rows, x, first, start, ys, sw, z))
+            avx512!(fill_block(family, state, rows, x, first, start, ys, sw, z))
         };
         qr_parts(x, true, threads, fill, &mut merged);
     })?;
@@ -159,8 +159,8 @@ pub fn pass<L: Link>(
 /// Writes √w and z of each row, reports the deviance, the separation rule
 /// and the flags of w and z. Stage by stage over the rows, so that the
 /// loops without a reduction in order vectorise; the deviance is summed in
-/// row order. Inlined into an AVX2-compiled caller where the CPU has it
-/// (see `avx2!`).
+/// row order. Inlined into an AVX-512 or AVX2-compiled caller where the
+/// CPU has it (see `avx512!`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn fill_block<L: Link>(
@@ -186,7 +186,8 @@ fn fill_block<L: Link>(
     let mut apart = false;
     for ii in 0..b {
         let (yi, m) = (y[ii], mu[ii]);
-        apart |= !((m - yi).abs() <= SEPARATION_ATOL);
+        let close = (m - yi).abs() <= SEPARATION_ATOL;
+        apart |= !close;
         dev[ii] = family.deviance(yi, m) * freq[ii] * var[ii];
         w[ii] = (freq[ii] * var[ii]) * family.weight(m);
         z[ii] = eta[ii] + link.deriv(m) * (yi - m) - offset[ii];

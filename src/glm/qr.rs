@@ -192,7 +192,7 @@ pub(super) fn qr_parts<F, T>(
         .step_by(CHUNK)
         .map(|s| (s, (s + CHUNK).min(x.n)))
         .collect();
-    let factor = |(start, end): (usize, usize)| avx2!(qr_chunk(x, with_z, c, start, end, &fill));
+    let factor = |(start, end): (usize, usize)| qr_chunk(x, with_z, c, start, end, &fill);
     for (part, flags) in map_chunks(chunks, threads, factor) {
         merged.add(part, flags);
     }
@@ -251,9 +251,8 @@ impl<T: Report> Merged<T> {
 }
 
 /// QR of rows `start..end`, one block of [`BLOCK`] rows at a time (the last
-/// block padded with zero rows, which change nothing). Inlined into an
-/// AVX2-compiled caller where the CPU has it (see `avx2!`).
-#[inline(always)]
+/// block padded with zero rows, which change nothing); the Householder
+/// updates on the widest vectors the CPU has ([`absorb_widest`]).
 fn qr_chunk<F, T>(
     x: &Design,
     with_z: bool,
@@ -293,10 +292,28 @@ where
                 *dst = zi * s;
             }
         }
-        absorb(&mut r, &mut m, BLOCK, c);
+        absorb_widest(&mut r, &mut m, BLOCK, c);
         i += b;
     }
     (r, report)
+}
+
+/// [`absorb`] compiled for AVX-512 F where the CPU has it, else for AVX2
+/// or the baseline: the same bits on each (see `avx512!`). A function with
+/// the target feature, because a closure around the call (`avx512!`) was
+/// not inlined into its AVX-compiled caller here: the Householder loops
+/// ran on SSE2.
+fn absorb_widest(r: &mut [f64], m: &mut [f64], b: usize, c: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        #[target_feature(enable = "avx512f")]
+        fn wide(r: &mut [f64], m: &mut [f64], b: usize, c: usize) {
+            absorb(r, m, b, c)
+        }
+        // SAFETY: the CPU supports AVX-512 F (checked just above).
+        return unsafe { wide(r, m, b, c) };
+    }
+    avx2!(absorb(r, m, b, c))
 }
 
 /// Fold a block of rows into R by Householder reflections: R ← the R of

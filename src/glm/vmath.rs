@@ -12,8 +12,9 @@
 
 /// ln 2 split in a high part with trailing zero bits (so that e · LN2_HI
 /// is exact for any exponent e) and the rest.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+/// (fdlibm's `ln2_hi` and `ln2_lo`, by their bits.)
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 
 /// 2/(2k+1) for k = 1..=11: the series 2 atanh(s) = 2s + 2s³/3 + 2s⁵/5 + …
 /// in s² = z. With |s| <= 3 - 2√2 (m in [√½, √2)), z <= 0.0295 and the first
