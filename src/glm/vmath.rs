@@ -12,9 +12,10 @@
 
 /// ln 2 split in a high part with trailing zero bits (so that e · LN2_HI
 /// is exact for any exponent e) and the rest.
-/// (fdlibm's `ln2_hi` and `ln2_lo`, by their bits.)
-const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// (fdlibm's `ln2_hi` = 0x3fe62e42fee00000 and `ln2_lo` =
+/// 0x3dea39ef35793c76, written as their shortest decimals.)
+const LN2_HI: f64 = 0.693_147_180_369_123_8;
+const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 
 /// 2/(2k+1) for k = 1..=11: the series 2 atanh(s) = 2s + 2s³/3 + 2s⁵/5 + …
 /// in s² = z. With |s| <= 3 - 2√2 (m in [√½, √2)), z <= 0.0295 and the first
@@ -108,6 +109,12 @@ mod tests {
             .collect();
         v.extend([lo, hi, 0.0, -0.0, 1.0, -1.0, 0.5, 1e-300, -1e-300]);
         v
+    }
+
+    #[test]
+    fn ln2_parts_are_fdlibms() {
+        assert_eq!(LN2_HI.to_bits(), 0x3fe6_2e42_fee0_0000);
+        assert_eq!(LN2_LO.to_bits(), 0x3dea_39ef_3579_3c76);
     }
 
     #[test]
