@@ -51,9 +51,9 @@ fn training_step(c: &mut Criterion) {
 }
 
 /// One Fisher-scoring iteration at n = 1e6, k = 10 features (+ intercept):
-/// the weighted QR pass and the η/μ/deviance pass over the rows. Each pass
-/// reads X once: 8·n·k bytes = 88 MB per pass, 176 MB per iteration; compare
-/// the achieved rate with `hardware/copy`.
+/// one pass over the rows (η, μ, the deviance, the weights and the
+/// weighted QR) and the solve. The pass reads X once: 8·n·k bytes = 88 MB
+/// per iteration; compare the achieved rate with `hardware/copy`.
 fn irls_iteration(c: &mut Criterion) {
     let sim = SimConfig {
         n: 1_000_000,
@@ -67,7 +67,7 @@ fn irls_iteration(c: &mut Criterion) {
     let mut g = c.benchmark_group("glm");
     g.sample_size(10);
     for threads in [1, 2] {
-        g.throughput(Throughput::Bytes(2 * 8 * data.x().len() as u64));
+        g.throughput(Throughput::Bytes(8 * data.x().len() as u64));
         g.bench_function(
             format!("one IRLS iteration 1e6 x 11, {threads} thread(s)"),
             |b| {

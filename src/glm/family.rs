@@ -3,6 +3,7 @@
 //! as statsmodels' `families.Binomial` computes it (same clipping, same
 //! operation order). The fit and the results call these, nothing else.
 use super::link::{clip, Link, Logit, EPS};
+use super::vmath;
 
 /// statsmodels adds this to μ and 1 - μ inside logs (`loglike_obs`,
 /// `_resid_dev`), so a fitted 0 or 1 gives a finite value.
@@ -59,24 +60,20 @@ impl<L: Link> Binomial<L> {
     /// statsmodels' guards: μ + 1e-20 and 1 - μ + 1e-20 in the denominators
     /// and the ratios clipped below at EPS. A zero coefficient multiplies a
     /// finite log (the ratio is clipped at EPS), so that product is
-    /// skipped: it is zero unless μ is NaN.
+    /// dropped: it is zero unless μ is NaN. Without a branch (both logs
+    /// computed, [`vmath::ln`]), so that a loop over rows vectorises.
     #[inline(always)]
     pub fn deviance(&self, y: f64, mu: f64) -> f64 {
-        if mu.is_nan() {
-            return f64::NAN;
-        }
         let one_minus_y = 1.0 - y;
-        let a = if y == 0.0 {
-            0.0
+        let a = y * vmath::ln(clip_min_eps(y / (mu + LOG_GUARD)));
+        let b = one_minus_y * vmath::ln(clip_min_eps(one_minus_y / ((1.0 - mu) + LOG_GUARD)));
+        let a = if y == 0.0 { 0.0 } else { a };
+        let b = if one_minus_y == 0.0 { 0.0 } else { b };
+        if mu.is_nan() {
+            f64::NAN
         } else {
-            y * clip_min_eps(y / (mu + LOG_GUARD)).ln()
-        };
-        let b = if one_minus_y == 0.0 {
-            0.0
-        } else {
-            one_minus_y * clip_min_eps(one_minus_y / ((1.0 - mu) + LOG_GUARD)).ln()
-        };
-        (a + b) * 2.0
+            (a + b) * 2.0
+        }
     }
 
     /// One row's log-likelihood y log((μ+1e-20)/(1-μ+1e-20)) + log(1-μ+1e-20)

@@ -5,13 +5,15 @@
 //! pseudo-inverse (rcond 1e-15), which gives the parameters and their
 //! covariance.
 //!
-//! The work over the rows is done in two fused passes per iteration, in
-//! plain Rust on the row-major design (no n × k copy is ever made):
-//!
-//! 1. [`Wls::from_rows`]: the weights w and working response z of each row,
-//!    and a streaming Householder QR of [√w X | √w z], one block of rows at a
-//!    time: the k × k factor R and Qᵀ√w z;
-//! 2. `update`: η = Xβ, μ = g⁻¹(η), the deviance and the separation rule.
+//! The work over the rows is one fused pass per iteration, in plain Rust
+//! on the row-major design (no n × k copy is ever made): [`pass`] computes
+//! η = Xβ and μ = g⁻¹(η) of each row once, and from them both the deviance
+//! at μ with the separation rule (which decide whether the loop stops) and
+//! statsmodels' weights w and working response z of the next iteration,
+//! folded into a streaming Householder QR of [√w X | √w z] one block of
+//! rows at a time: the k × k factor R and Qᵀ√w z. A fit of t iterations
+//! reads the rows t + 1 times; the last pass's QR goes unused (the loop
+//! stopped), which costs less than a second pass per iteration would.
 //!
 //! The singular values of R are those of √w X, so the SVD of the small R
 //! ([`Wls::lstsq`], [`Wls::pinv`]) gives what LAPACK `gelsd` and
@@ -23,13 +25,13 @@
 use super::family::Binomial;
 use super::link::Link;
 use super::options::Rows;
-use super::qr::{qr_parts, unscale, Flags, Merged, BLOCK};
+use super::qr::{qr_parts, unscale, Flags, Merged, Report, BLOCK};
 pub use super::qr::{Design, CHUNK};
 pub use super::solve::{singular_values, Wls, RCOND_PINV};
 pub use super::source::{Memory, Source};
 use super::sum::Sum;
 use super::GlmError;
-use crate::par::{avx2, map_chunks};
+use crate::par::avx512;
 
 /// statsmodels' perfect-separation rule: every |μᵢ - yᵢ| at most this
 /// (`np.allclose(mu - y, 0)`, default atol).
@@ -50,64 +52,167 @@ pub enum State {
 }
 
 impl State {
-    /// η and μ of row `i` of the block `x` (target `y`, offset `offset`).
+    /// η and μ of the rows `start..start + eta.len()` of the block `x`
+    /// (their targets `y`, offsets `offset`): η row by row (a dot product
+    /// of k values), then μ = g⁻¹(η) over the rows (libm's exp for the
+    /// logit: its exact bits keep the fit's, see `vmath`).
     #[inline(always)]
-    fn at<L: Link>(
+    #[allow(clippy::too_many_arguments)]
+    fn block<L: Link>(
         &self,
         family: &Binomial<L>,
         x: &Design,
-        i: usize,
-        y: f64,
-        offset: f64,
-    ) -> (f64, f64) {
+        start: usize,
+        y: &[f64],
+        offset: &[f64],
+        eta: &mut [f64],
+        mu: &mut [f64],
+    ) {
+        let b = eta.len();
+        let (y, offset, mu) = (&y[..b], &offset[..b], &mut mu[..b]);
         match self {
             State::Start => {
-                let mu = family.starting_mu(y);
-                (family.link.link(mu), mu)
+                for ii in 0..b {
+                    mu[ii] = family.starting_mu(y[ii]);
+                    eta[ii] = family.link.link(mu[ii]);
+                }
             }
             State::Params(beta) => {
-                let eta = x.dot_row(i, beta) + offset;
-                (eta, family.link.inverse(eta))
+                for ii in 0..b {
+                    eta[ii] = x.dot_row(start + ii, beta) + offset[ii];
+                }
+                for ii in 0..b {
+                    mu[ii] = family.link.inverse(eta[ii]);
+                }
             }
         }
     }
 }
 
-impl Wls {
-    /// Pass 1 of an iteration: statsmodels' weights and working response
-    /// from `state` (w = iweight / (g'(μ)² V(μ)), z = η + g'(μ)(y - μ) -
-    /// offset), and the QR
-    /// of [√w X | √w z]. NaN or infinite weights (checked first, as
-    /// statsmodels' `_MinimalWLS`) or responses are errors.
-    pub fn from_rows<L: Link>(
-        family: &Binomial<L>,
-        src: &dyn Source,
-        rows: &Rows,
-        state: &State,
-        iteration: usize,
-        threads: usize,
-    ) -> Result<Wls, GlmError> {
-        let k = src.k();
-        let link = &family.link;
-        let mut merged = Merged::new(k + 1);
-        src.pass(&mut |first, x, y| {
-            let fill = |start: usize, sw: &mut [f64], z: &mut [f64]| {
-                let mut flags = Flags::default();
-                for ii in 0..sw.len() {
-                    let i = start + ii;
-                    let g = first + i;
-                    let (eta, mu) = state.at(family, x, i, y[i], rows.offset(g));
-                    let w = rows.iweight(g) * family.weight(mu);
-                    let zi = eta + link.deriv(mu) * (y[i] - mu) - rows.offset(g);
-                    flags.add(w, zi);
-                    sw[ii] = w.sqrt();
-                    z[ii] = zi;
-                }
-                flags
-            };
-            qr_parts(x, true, threads, fill, &mut merged);
-        })?;
-        let (r, flags) = merged.finish();
+/// What one pass over the rows reports, merged in row order: the
+/// deviance and the separation rule at the pass's μ, and what the next
+/// weights and working responses looked like.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Σ deviance · freq_weights · var_weights, per block of rows.
+    deviance: Sum,
+    /// Whether some |μ - y| exceeds [`SEPARATION_ATOL`] (or is NaN).
+    apart: bool,
+    flags: Flags,
+}
+
+impl Report for Seen {
+    fn merge(&mut self, later: Seen) {
+        self.deviance.merge(later.deviance);
+        self.apart |= later.apart;
+        self.flags.merge(later.flags);
+    }
+}
+
+/// What one pass over the rows produced.
+#[derive(Debug)]
+pub struct Pass {
+    /// The deviance at the pass's μ (Σ of [`Binomial::deviance`] times
+    /// freq_weights times var_weights, statsmodels' order).
+    pub deviance: f64,
+    /// Whether statsmodels' separation rule holds at that μ: every
+    /// |μ - y| <= [`SEPARATION_ATOL`].
+    pub separation: bool,
+    k: usize,
+    r: Vec<f64>,
+    flags: Flags,
+}
+
+/// One pass over the rows at `state`: η and μ row by row; the deviance
+/// and the separation rule at μ; and from the same η and μ statsmodels'
+/// weights and working response (w = iweight / (g'(μ)² V(μ)), z = η +
+/// g'(μ)(y - μ) - offset) and the QR of [√w X | √w z], the least-squares
+/// problem of the next iteration ([`Pass::wls`]).
+pub fn pass<L: Link>(
+    family: &Binomial<L>,
+    src: &dyn Source,
+    rows: &Rows,
+    state: &State,
+    threads: usize,
+) -> Result<Pass, GlmError> {
+    let k = src.k();
+    let mut merged = Merged::new(k + 1);
+    src.pass(&mut |first, x, y| {
+        let fill = |start: usize, sw: &mut [f64], z: &mut [f64]| {
+            let ys = &y[start..start + sw.len()];
+            avx512!(fill_block(family, state, rows, x, first, start, ys, sw, z))
+        };
+        qr_parts(x, true, threads, fill, &mut merged);
+    })?;
+    let (r, seen) = merged.finish();
+    Ok(Pass {
+        deviance: seen.deviance.value(),
+        separation: !seen.apart,
+        k,
+        r: unscale(r, src.scale(), true),
+        flags: seen.flags,
+    })
+}
+
+/// One block of at most [`BLOCK`] rows of a [`pass`]: rows `start..` of
+/// the block `x` whose first row is row `first` of the data, targets `y`.
+/// Writes √w and z of each row, reports the deviance, the separation rule
+/// and the flags of w and z. Stage by stage over the rows, so that the
+/// loops without a reduction in order vectorise; the deviance is summed in
+/// row order. Inlined into an AVX-512 or AVX2-compiled caller where the
+/// CPU has it (see `avx512!`).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn fill_block<L: Link>(
+    family: &Binomial<L>,
+    state: &State,
+    rows: &Rows,
+    x: &Design,
+    first: usize,
+    start: usize,
+    y: &[f64],
+    sw: &mut [f64],
+    z: &mut [f64],
+) -> Seen {
+    let b = sw.len();
+    let link = &family.link;
+    let [mut eta, mut mu, mut freq, mut var, mut offset, mut dev, mut w] = [[0.0; BLOCK]; 7];
+    for ii in 0..b {
+        let g = first + start + ii;
+        (freq[ii], var[ii], offset[ii]) = (rows.freq(g), rows.var(g), rows.offset(g));
+    }
+    state.block(family, x, start, y, &offset, &mut eta[..b], &mut mu);
+    let (y, z) = (&y[..b], &mut z[..b]);
+    let mut apart = false;
+    for ii in 0..b {
+        let (yi, m) = (y[ii], mu[ii]);
+        let close = (m - yi).abs() <= SEPARATION_ATOL;
+        apart |= !close;
+        dev[ii] = family.deviance(yi, m) * freq[ii] * var[ii];
+        w[ii] = (freq[ii] * var[ii]) * family.weight(m);
+        z[ii] = eta[ii] + link.deriv(m) * (yi - m) - offset[ii];
+        sw[ii] = w[ii].sqrt();
+    }
+    let mut seen = Seen {
+        apart,
+        ..Seen::default()
+    };
+    let mut block = 0.0;
+    for ii in 0..b {
+        block += dev[ii];
+        seen.flags.add(w[ii], z[ii]);
+    }
+    seen.deviance.add(block);
+    seen
+}
+
+impl Pass {
+    /// The least-squares problem of iteration `iteration` (1-based, for
+    /// the message) built from this pass's μ. NaN or infinite weights
+    /// (checked first, as statsmodels' `_MinimalWLS`) or responses are
+    /// errors.
+    pub fn wls(self, iteration: usize) -> Result<Wls, GlmError> {
+        let flags = self.flags;
         if flags.bad_w {
             return Err(GlmError::Infeasible {
                 what: "weights",
@@ -122,30 +227,27 @@ impl Wls {
         }
         let uniform = (flags.w_min == flags.w_max).then_some(flags.w_min);
         Ok(Wls {
-            k,
-            r: unscale(r, src.scale(), true),
+            k: self.k,
+            r: self.r,
             uniform,
         })
     }
 }
 
-/// What one iteration produced.
+/// What one iteration's work produced.
 #[derive(Debug, Clone)]
 pub struct Step {
-    /// The WLS solution of this iteration (`lstsq`).
+    /// The WLS solution (`lstsq`).
     pub params: Vec<f64>,
-    /// Deviance at the new μ.
+    /// Deviance at the μ the step started from.
     pub deviance: f64,
-    /// Whether statsmodels' separation rule holds at the new μ.
-    pub separation: bool,
-    /// The iteration's least-squares problem (the final refit reuses it).
+    /// The iteration's least-squares problem.
     pub wls: Wls,
 }
 
-/// One Fisher-scoring iteration, as statsmodels' loop body: weights and
-/// working response from `state`, the WLS solve, then the new η, μ (the
-/// new `state`), deviance and separation check. `iteration` (1-based) is
-/// only used in error messages.
+/// One Fisher-scoring iteration's work, as [`irls`] does it: one [`pass`]
+/// at `state`, then the WLS solve; `state` moves to its solution.
+/// `iteration` (1-based) is only used in error messages.
 pub fn step<L: Link>(
     family: &Binomial<L>,
     src: &dyn Source,
@@ -154,77 +256,16 @@ pub fn step<L: Link>(
     iteration: usize,
     threads: usize,
 ) -> Result<Step, GlmError> {
-    let wls = Wls::from_rows(family, src, rows, state, iteration, threads)?;
+    let p = pass(family, src, rows, state, threads)?;
+    let deviance = p.deviance;
+    let wls = p.wls(iteration)?;
     let params = wls.lstsq()?;
     *state = State::Params(params.clone());
-    let (deviance, separation) = update(family, src, rows, state, threads)?;
     Ok(Step {
         params,
         deviance,
-        separation,
         wls,
     })
-}
-
-/// Pass 2 of an iteration: η and μ of `state` row by row; the deviance at
-/// μ (Σ of [`Binomial::deviance`] times freq_weights times var_weights,
-/// statsmodels' order), and whether every |μ - y| <= [`SEPARATION_ATOL`].
-pub fn update<L: Link>(
-    family: &Binomial<L>,
-    src: &dyn Source,
-    rows: &Rows,
-    state: &State,
-    threads: usize,
-) -> Result<(f64, bool), GlmError> {
-    let mut total = Sum::default();
-    let mut sep = true;
-    src.pass(&mut |first, x, y| {
-        let n = x.n();
-        let parts: Vec<(usize, usize)> = (0..n)
-            .step_by(CHUNK)
-            .map(|s| (s, (s + CHUNK).min(n)))
-            .collect();
-        let sums = map_chunks(parts, threads, |(start, end)| {
-            avx2!(update_chunk(family, x, y, rows, state, first, start, end))
-        });
-        for (s, p) in sums {
-            total.merge(s);
-            sep &= p;
-        }
-    })?;
-    Ok((total.value(), sep))
-}
-
-/// [`update`] on rows `start..end` of the block `x` whose first row is row
-/// `first` of the data.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn update_chunk<L: Link>(
-    family: &Binomial<L>,
-    x: &Design,
-    y: &[f64],
-    rows: &Rows,
-    state: &State,
-    first: usize,
-    start: usize,
-    end: usize,
-) -> (Sum, bool) {
-    let mut total = Sum::default();
-    let mut sep = true;
-    let mut b = start;
-    while b < end {
-        let e = (b + BLOCK).min(end);
-        let mut block = 0.0;
-        for (i, &yi) in y.iter().enumerate().take(e).skip(b) {
-            let g = first + i;
-            let (_, m) = state.at(family, x, i, yi, rows.offset(g));
-            sep &= (m - yi).abs() <= SEPARATION_ATOL;
-            block += family.deviance(yi, m) * rows.freq(g) * rows.var(g);
-        }
-        total.add(block);
-        b = e;
-    }
-    (total, sep)
 }
 
 /// What the Fisher-scoring loop produces.
@@ -276,25 +317,30 @@ pub fn irls<L: Link>(
         None => State::Start,
         Some(beta) => State::Params(beta.to_vec()),
     };
-    let mut history = vec![update(family, src, rows, &state, threads)?.0];
+    // Each pass gives the deviance at the current μ and the next
+    // iteration's WLS problem from the same μ.
+    let mut p = pass(family, src, rows, &state, threads)?;
+    let mut history = vec![p.deviance];
     let mut converged = false;
     let mut separation = false;
     let mut iterations = 0;
     let mut last = None;
     let mut x_singular_values = None;
     for iteration in 0..max_iter {
-        let s = step(family, src, rows, &mut state, iteration + 1, threads)?;
+        let wls = p.wls(iteration + 1)?;
         if iteration == 0 {
-            x_singular_values = s.wls.x_singular_values()?;
+            x_singular_values = wls.x_singular_values()?;
         }
+        state = State::Params(wls.lstsq()?);
+        p = pass(family, src, rows, &state, threads)?;
         let prev = *history.last().expect("history starts with dev0");
-        history.push(s.deviance);
+        history.push(p.deviance);
         iterations = iteration + 1;
-        on_iteration(iterations, s.deviance);
-        separation |= s.separation;
-        last = Some(s.wls);
+        on_iteration(iterations, p.deviance);
+        separation |= p.separation;
+        last = Some(wls);
         // np.allclose(prev, dev, atol=tol, rtol=0): equal infinities count.
-        converged = (prev - s.deviance).abs() <= tol || prev == s.deviance;
+        converged = (prev - p.deviance).abs() <= tol || prev == p.deviance;
         if converged {
             break;
         }
@@ -311,4 +357,72 @@ pub fn irls<L: Link>(
         separation,
         x_singular_values,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::glm::Logit;
+
+    /// A source that counts its passes over the rows.
+    struct Counted<'a> {
+        inner: Memory<'a>,
+        passes: AtomicUsize,
+    }
+
+    impl Source for Counted<'_> {
+        fn n(&self) -> usize {
+            self.inner.n()
+        }
+        fn k(&self) -> usize {
+            self.inner.k()
+        }
+        fn scale(&self) -> &[f64] {
+            self.inner.scale()
+        }
+        fn pass(&self, f: &mut dyn FnMut(usize, &Design, &[f64])) -> Result<(), GlmError> {
+            self.passes.fetch_add(1, Ordering::Relaxed);
+            self.inner.pass(f)
+        }
+    }
+
+    /// Each pass gives the deviance at the current μ and the next
+    /// iteration's least-squares problem, so a fit of t iterations reads
+    /// the rows t + 1 times (not 2t + 1, a QR pass and an update pass per
+    /// iteration).
+    #[test]
+    fn a_fit_reads_the_rows_once_per_iteration_and_once_more() {
+        let n = 300;
+        let mut x = Vec::with_capacity(2 * n);
+        let mut y = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = (i as f64 * 0.37).sin() * 2.0;
+            x.extend([1.0, v]);
+            y.push(if (i * 7919) % 13 < 6 + (v > 0.5) as usize * 4 {
+                1.0
+            } else {
+                0.0
+            });
+        }
+        let src = Counted {
+            inner: Memory::new(&x, 2, &y),
+            passes: AtomicUsize::new(0),
+        };
+        let family = Binomial::new(Logit);
+        let out = irls(
+            &family,
+            &src,
+            &Rows::default(),
+            None,
+            1e-8,
+            100,
+            1,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert!(out.converged && out.iterations >= 3, "{out:?}");
+        assert_eq!(src.passes.load(Ordering::Relaxed), out.iterations + 1);
+    }
 }

@@ -34,6 +34,7 @@ mod source;
 mod stream;
 mod sum;
 mod summary;
+mod vmath;
 
 pub use config::GlmConfig;
 pub use covariance::{CovType, UnknownCovType};

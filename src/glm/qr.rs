@@ -100,6 +100,14 @@ fn pow2_scale(m: f64) -> f64 {
     }
 }
 
+/// What a pass's `fill` reports about its rows besides R, merged in row
+/// order (block after block within a chunk, then chunk after chunk), so
+/// that it does not depend on the thread count either.
+pub(super) trait Report: Default + Send {
+    /// Add the report of the rows that follow.
+    fn merge(&mut self, later: Self);
+}
+
 /// What the pass over the rows noticed about w and z.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Flags {
@@ -128,8 +136,10 @@ impl Flags {
         self.w_min = self.w_min.min(w);
         self.w_max = self.w_max.max(w);
     }
+}
 
-    pub(super) fn merge(&mut self, o: Flags) {
+impl Report for Flags {
+    fn merge(&mut self, o: Flags) {
         self.bad_w |= o.bad_w;
         self.bad_z |= o.bad_z;
         self.w_min = self.w_min.min(o.w_min);
@@ -151,12 +161,13 @@ pub(super) fn unscale(mut r: Vec<f64>, scale: &[f64], with_z: bool) -> Vec<f64> 
 
 /// Streaming QR over the rows of [√w X D | √w z] (the z column when
 /// `with_z`). `fill(start, sw, z)` writes √w and z of rows `start..start +
-/// sw.len()` and reports on them. Returns R (c × c row-major, c = k +
-/// with_z) and the merged reports.
+/// sw.len()` (one block of at most [`BLOCK`] rows) and reports on them.
+/// Returns R (c × c row-major, c = k + with_z) and the merged reports.
 #[cfg(test)]
-pub(super) fn qr_rows<F>(x: &Design, with_z: bool, threads: usize, fill: F) -> (Vec<f64>, Flags)
+pub(super) fn qr_rows<F, T>(x: &Design, with_z: bool, threads: usize, fill: F) -> (Vec<f64>, T)
 where
-    F: Fn(usize, &mut [f64], &mut [f64]) -> Flags + Sync,
+    F: Fn(usize, &mut [f64], &mut [f64]) -> T + Sync,
+    T: Report,
 {
     let mut merged = Merged::new(x.k + usize::from(with_z));
     qr_parts(x, with_z, threads, fill, &mut merged);
@@ -166,16 +177,22 @@ where
 /// The QR of each chunk of [`CHUNK`] rows of the block `x` (on up to
 /// `threads` threads), added in order to `merged`. `fill` as in
 /// [`qr_rows`], with row indices of the block.
-pub(super) fn qr_parts<F>(x: &Design, with_z: bool, threads: usize, fill: F, merged: &mut Merged)
-where
-    F: Fn(usize, &mut [f64], &mut [f64]) -> Flags + Sync,
+pub(super) fn qr_parts<F, T>(
+    x: &Design,
+    with_z: bool,
+    threads: usize,
+    fill: F,
+    merged: &mut Merged<T>,
+) where
+    F: Fn(usize, &mut [f64], &mut [f64]) -> T + Sync,
+    T: Report,
 {
     let c = x.k + usize::from(with_z);
     let chunks: Vec<(usize, usize)> = (0..x.n)
         .step_by(CHUNK)
         .map(|s| (s, (s + CHUNK).min(x.n)))
         .collect();
-    let factor = |(start, end): (usize, usize)| avx2!(qr_chunk(x, with_z, c, start, end, &fill));
+    let factor = |(start, end): (usize, usize)| qr_chunk(x, with_z, c, start, end, &fill);
     for (part, flags) in map_chunks(chunks, threads, factor) {
         merged.add(part, flags);
     }
@@ -184,29 +201,29 @@ where
 /// The chunks' R factors combined in order, as they come: the QR of the
 /// stacked R's. A single chunk's R is kept as it is.
 #[derive(Debug)]
-pub(super) struct Merged {
+pub(super) struct Merged<T> {
     c: usize,
     first: Option<Vec<f64>>,
     r: Option<Vec<f64>>,
-    flags: Flags,
+    report: T,
     m: Vec<f64>,
 }
 
-impl Merged {
+impl<T: Report> Merged<T> {
     /// Nothing merged yet, for c × c factors.
     pub(super) fn new(c: usize) -> Self {
         Merged {
             c,
             first: None,
             r: None,
-            flags: Flags::default(),
+            report: T::default(),
             m: vec![0.0; c * c],
         }
     }
 
     /// Add the next chunk's R and report.
-    pub(super) fn add(&mut self, part: Vec<f64>, flags: Flags) {
-        self.flags.merge(flags);
+    pub(super) fn add(&mut self, part: Vec<f64>, report: T) {
+        self.report.merge(report);
         if self.first.is_none() && self.r.is_none() {
             self.first = Some(part);
             return;
@@ -224,43 +241,43 @@ impl Merged {
     }
 
     /// R of every row added (zero when none was) and the merged reports.
-    pub(super) fn finish(self) -> (Vec<f64>, Flags) {
+    pub(super) fn finish(self) -> (Vec<f64>, T) {
         let r = self
             .r
             .or(self.first)
             .unwrap_or_else(|| vec![0.0; self.c * self.c]);
-        (r, self.flags)
+        (r, self.report)
     }
 }
 
 /// QR of rows `start..end`, one block of [`BLOCK`] rows at a time (the last
-/// block padded with zero rows, which change nothing). Inlined into an
-/// AVX2-compiled caller where the CPU has it (see `avx2!`).
-#[inline(always)]
-fn qr_chunk<F>(
+/// block padded with zero rows, which change nothing); the Householder
+/// updates on the widest vectors the CPU has ([`absorb_widest`]).
+fn qr_chunk<F, T>(
     x: &Design,
     with_z: bool,
     c: usize,
     start: usize,
     end: usize,
     fill: &F,
-) -> (Vec<f64>, Flags)
+) -> (Vec<f64>, T)
 where
-    F: Fn(usize, &mut [f64], &mut [f64]) -> Flags,
+    F: Fn(usize, &mut [f64], &mut [f64]) -> T,
+    T: Report,
 {
     let k = x.k;
     let mut r = vec![0.0; c * c];
     let mut m = vec![0.0; BLOCK * c];
     let mut sw = [0.0; BLOCK];
     let mut z = [0.0; BLOCK];
-    let mut flags = Flags::default();
+    let mut report = T::default();
     let mut i = start;
     while i < end {
         let b = BLOCK.min(end - i);
         if b < BLOCK {
             m.fill(0.0);
         }
-        flags.merge(fill(i, &mut sw[..b], &mut z[..b]));
+        report.merge(fill(i, &mut sw[..b], &mut z[..b]));
         // Column by column: contiguous stores into the column-major block.
         let rows = &x.x[i * k..(i + b) * k];
         for (j, col) in m.chunks_exact_mut(BLOCK).take(k).enumerate() {
@@ -275,10 +292,28 @@ where
                 *dst = zi * s;
             }
         }
-        absorb(&mut r, &mut m, BLOCK, c);
+        absorb_widest(&mut r, &mut m, BLOCK, c);
         i += b;
     }
-    (r, flags)
+    (r, report)
+}
+
+/// [`absorb`] compiled for AVX-512 F where the CPU has it, else for AVX2
+/// or the baseline: the same bits on each (see `avx512!`). A function with
+/// the target feature, because a closure around the call (`avx512!`) was
+/// not inlined into its AVX-compiled caller here: the Householder loops
+/// ran on SSE2.
+fn absorb_widest(r: &mut [f64], m: &mut [f64], b: usize, c: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        #[target_feature(enable = "avx512f")]
+        fn wide(r: &mut [f64], m: &mut [f64], b: usize, c: usize) {
+            absorb(r, m, b, c)
+        }
+        // SAFETY: the CPU supports AVX-512 F (checked just above).
+        return unsafe { wide(r, m, b, c) };
+    }
+    avx2!(absorb(r, m, b, c))
 }
 
 /// Fold a block of rows into R by Householder reflections: R ← the R of
