@@ -235,7 +235,7 @@ mod tests {
 
     /// [`fast_rows`] into an in-memory sink: the rows, or None when it
     /// gives up.
-    fn fast<R: Read>(
+    pub(super) fn fast<R: Read>(
         rdr: R,
         delimiter: u8,
         roles: &[Role],
@@ -469,7 +469,7 @@ mod against_full_reader {
             // The fast path alone: what it takes is the full reader's data,
             // bit for bit; what the full reader refuses, it declines.
             let body = &text.as_bytes()[text.find('\n').unwrap() + 1..];
-            match (fast_rows(body, b',', &roles, 3, None), &full) {
+            match (super::tests::fast(body, b',', &roles, 3, None), &full) {
                 (Some((x, y)), Ok((data, _))) => {
                     let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&x), bits(data.x()), "{text:?}");
