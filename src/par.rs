@@ -31,6 +31,19 @@ pub fn threads_for(n: usize, k: usize) -> usize {
     }
 }
 
+/// Independent jobs to run at once, each with libtorch on one thread
+/// inside it (`repeat`'s chunks): every core while the thread count is
+/// automatic (libtorch on one thread, as then in a single run); one when
+/// [`crate::torch::set_threads`] fixed it, so that libtorch runs on that
+/// many threads as a single run at that count does (the exact path's bits
+/// follow libtorch's thread count).
+pub fn workers() -> usize {
+    match FIXED.load(Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |c| c.get()),
+        _ => 1,
+    }
+}
+
 /// Evaluate a call to an `#[inline(always)]` function compiled for AVX2
 /// when the CPU has it, else for the baseline x86-64. The code uses no
 /// fused multiply-add, so both give the same bits: only the vector width

@@ -48,11 +48,16 @@ Many machines: --shard I/N runs pair p = cell * runs + i only when p mod N \
 is I; `logreg summarize` of all shards' --runs-out files prints what the \
 unsharded study prints (without the Time line and `_s` keys).
 
-Ctrl-C abandons the current chunk: --runs-out then holds the completed \
+Without --threads, one chunk per core runs at once, each on its own thread \
+with libtorch on one thread inside it; the lines come out in the study's \
+order with the numbers of --threads 1. With --threads N the chunks run one \
+at a time with libtorch on N threads, as compare does at that count.
+
+Ctrl-C abandons the chunks in flight: --runs-out then holds the completed \
 chunks' runs as whole lines, stderr says how many completed, and the exit \
 status is 130 (nothing is printed on stdout). A second Ctrl-C quits at once \
 and leaves --runs-out as it was. With --resume, --runs-out FILE grows line \
-by line (each line one append), so even kill -9 loses at most the chunk in \
+by line (each line one append), so even kill -9 loses at most the chunks in \
 flight, and running the same command again finishes the study; without \
 --resume, FILE is replaced whole at the end.
 
@@ -133,7 +138,7 @@ pub struct Args {
     pub shard: Option<(usize, usize)>,
     /// Skip the runs already in --runs-out FILE (a missing FILE starts
     /// afresh) and append the rest to it, line by line: even kill -9 loses
-    /// at most the chunk in flight. FILE must be of this same study. The
+    /// at most the chunks in flight. FILE must be of this same study. The
     /// summary covers every line in FILE.
     #[arg(long, help_heading = "Monte Carlo")]
     pub resume: bool,
@@ -222,6 +227,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             true => GradientPath::Exact,
             false => GradientPath::Auto,
         },
+        threads: logreg::par::workers(),
     };
     cfg.check()?;
     let design = cfg.design();

@@ -20,6 +20,7 @@
 //!   scale, they keep last-bit differences alive and grow them (measured up
 //!   to 1e-2 after 10,000 steps).
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use tch::{Device, TchError};
 
@@ -31,6 +32,18 @@ use crate::setting::{Remedy, Setting};
 
 /// Steps between two looks at the stop flag and two progress reports.
 pub const CHECK_EVERY: usize = 250;
+
+/// Held while a network's initial weights are drawn: `tch::manual_seed`
+/// seeds libtorch's one global generator, so the chunks that train on
+/// several threads at once take turns between the seed and the draw.
+static GENERATOR: Mutex<()> = Mutex::new(());
+
+/// Run `draw` (a `tch::manual_seed` and the draws after it) with the global
+/// generator to itself.
+pub(super) fn seeded<T>(draw: impl FnOnce() -> T) -> T {
+    let _turn = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
+    draw()
+}
 
 /// How a batch computes its gradient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -2,7 +2,9 @@
 //! tensors, the gradient in four batched kernels (see [`super::batched`]).
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
-use super::batched::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY};
+use super::batched::{
+    seeded, BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY,
+};
 use crate::nn::{
     draw_layer, tensor_kind, Precision, Standardizer, Stepper, TrainConfig, TrainError,
 };
@@ -57,7 +59,7 @@ impl ChunkTrainer for ClosedForm {
         // Initial weights, drawn per network exactly as the single run draws them.
         let mut init = Vec::with_capacity(r * k1);
         for &seed in seeds {
-            let (_vs, net) = draw_layer(seed, k1 as i64 - 1)?;
+            let (_vs, net) = seeded(|| draw_layer(seed, k1 as i64 - 1))?;
             init.extend(net.params()?);
         }
         // The values are float32 draws: cast to float32 (exact), then to `kind`

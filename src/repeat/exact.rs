@@ -24,7 +24,9 @@
 //! flag and the progress reports behave as on the closed-form path.
 use tch::{nn, TchError, Tensor};
 
-use super::batched::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY};
+use super::batched::{
+    seeded, BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY,
+};
 use crate::data::Dataset;
 use crate::nn::{
     bce, layer_params, snapshot, tensor_kind, LogisticNet, NetSetup, Replay, Standardizer, Stepper,
@@ -59,7 +61,7 @@ impl Net {
             vs,
             net,
             init_params,
-        } = NetSetup::new(data, cfg, seed).map_err(|e| match e {
+        } = seeded(|| NetSetup::new(data, cfg, seed)).map_err(|e| match e {
             // libtorch failures are the batch's, as everywhere else in it.
             TrainError::Torch(_) => BatchError::Train(e),
             source => BatchError::Run { seed, source },

@@ -10,8 +10,9 @@
 //! same design, cell and seed describe the same computation, wherever and
 //! whenever they ran.
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Which estimators a study fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -209,8 +210,20 @@ pub struct RunLine {
     /// dropped, and left out of the figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
-    /// The study this run belongs to.
-    pub study: Design,
+    /// The study this run belongs to, shared by the lines of one study
+    /// (serialized as the design itself).
+    #[serde(serialize_with = "design_as_is", deserialize_with = "shared_design")]
+    pub study: Arc<Design>,
+}
+
+/// A shared design, written as the design itself.
+fn design_as_is<S: Serializer>(d: &Arc<Design>, s: S) -> Result<S::Ok, S::Error> {
+    d.as_ref().serialize(s)
+}
+
+/// A design read into a new shared one.
+fn shared_design<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Design>, D::Error> {
+    Design::deserialize(d).map(Arc::new)
 }
 
 impl RunLine {
@@ -273,7 +286,7 @@ mod tests {
             }),
             nn: None,
             failed: Some("network: diverged".into()),
-            study: d,
+            study: Arc::new(d),
         };
         let json = line.to_json();
         assert!(!json.contains("\"nn\""), "{json}");

@@ -407,7 +407,8 @@ pub(crate) mod tests {
                 alpha: 0.05,
                 grid,
                 settings: Default::default(),
-            },
+            }
+            .into(),
         }
     }
 

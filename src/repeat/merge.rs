@@ -86,14 +86,14 @@ pub fn merge(
                 line: 0,
             },
         ),
-        (None, Some((o, l))) => (l.study.clone(), o.clone()),
+        (None, Some((o, l))) => (l.study.as_ref().clone(), o.clone()),
         (None, None) => return Err(MergeError::NoLines),
     };
     let cells = design.grid.cells();
     let mut by_pair: BTreeMap<(usize, u64), (Origin, RunLine)> = BTreeMap::new();
     let mut duplicates = 0;
     for (at, line) in lines {
-        if line.study != design {
+        if *line.study != design {
             return Err(MergeError::OtherStudy { at, first });
         }
         let in_range = line.seed >= design.seed && line.seed - design.seed < design.runs as u64;
@@ -207,7 +207,7 @@ mod tests {
                 steps: 5,
             }),
             failed: None,
-            study: d,
+            study: d.into(),
         };
         (at, run)
     }
@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn rejects_a_line_of_another_study_or_outside_the_design() {
         let (at, mut other) = line(0, 11, 0.3);
-        other.study.alpha = 0.1;
+        std::sync::Arc::make_mut(&mut other.study).alpha = 0.1;
         let e = merge(None, vec![line(0, 10, 0.3), (at, other)]).unwrap_err();
         assert!(matches!(e, MergeError::OtherStudy { .. }), "{e:?}");
         let e = merge(None, vec![line(0, 13, 0.3)]).unwrap_err();

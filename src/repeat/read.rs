@@ -80,8 +80,14 @@ pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadErr
             continue;
         }
         match serde_json::from_str::<RunLine>(text.trim_end()) {
-            Ok(run) if whole => {
+            Ok(mut run) if whole => {
                 out.whole_len += got as u64;
+                // Lines of one study share one design, as when they ran.
+                if let Some((_, last)) = out.runs.last() {
+                    if last.study == run.study {
+                        run.study = last.study.clone();
+                    }
+                }
                 out.runs.push((
                     Origin {
                         file: file.into(),
@@ -137,9 +143,18 @@ mod tests {
                 alpha: 0.05,
                 grid,
                 settings: Default::default(),
-            },
+            }
+            .into(),
         }
         .to_json()
+    }
+
+    #[test]
+    fn lines_of_one_study_share_one_design() {
+        let full = format!("{}\n{}\n", line(1), line(2));
+        let got = read_lines("f", full.as_bytes()).unwrap();
+        let (a, b) = (&got.runs[0].1.study, &got.runs[1].1.study);
+        assert!(std::sync::Arc::ptr_eq(a, b));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! pairs of one cell, whose networks train as one batch. A run whose fit
 //! fails is a line marked `failed`, never an error.
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{json, Value};
@@ -60,6 +61,10 @@ pub struct RepeatConfig {
     /// How the networks' gradient is computed. Default
     /// [`GradientPath::Auto`]: closed form for SGD, exact for the others.
     pub gradient: GradientPath,
+    /// Chunks run at once, each on its own thread with libtorch on one
+    /// thread inside it (a run's numbers are those of one chunk at a time
+    /// with libtorch on one thread). Default 1.
+    pub threads: usize,
 }
 
 impl Default for RepeatConfig {
@@ -83,6 +88,7 @@ impl Default for RepeatConfig {
             fits: Fits::Both,
             chunk: DEFAULT_CHUNK,
             gradient: GradientPath::Auto,
+            threads: 1,
         }
     }
 }
@@ -220,20 +226,17 @@ impl RepeatConfig {
     }
 
     /// Bytes a study holds at least: every run's line of every cell (kept
-    /// for the summary) and one chunk's largest data sets; None beyond 64
-    /// bits.
+    /// for the summary) and the largest data sets of one chunk per thread;
+    /// None beyond 64 bits.
     pub fn bytes(&self) -> Option<u64> {
         let k = self.grid.beta.first().map_or(self.sim.beta.len(), Vec::len);
         let cells = self.grid.len()?;
         // The line itself, its vectors (params and bse of the GLM, params
-        // of the network) and its copy of the design.
-        let design = 8 * (self.grid.n.len() + self.grid.lr.len() + self.grid.steps.len())
-            + 32 * self.grid.optimizer.len()
-            + 8 * k * self.grid.beta.len()
-            + 1024;
+        // of the network, the cell's beta) and the cell's optimiser name;
+        // the lines of a study share one design.
         let per_run = std::mem::size_of::<RunLine>()
             .checked_add(k.checked_mul(4 * 8)?)?
-            .checked_add(design)?;
+            .checked_add(32)?;
         let results = crate::memory::product(&[cells, self.runs, per_run])?;
         let n = self.grid.n.iter().copied().max().unwrap_or(self.sim.n);
         let biggest = SimConfig {
@@ -241,7 +244,7 @@ impl RepeatConfig {
             beta: vec![0.0; k.max(2)],
             ..self.sim.clone()
         };
-        let chunk = crate::memory::product(&[self.chunk.min(self.runs)])?;
+        let chunk = crate::memory::product(&[self.chunk.min(self.runs), self.threads.max(1)])?;
         results.checked_add(chunk.checked_mul(biggest.bytes()?)?)
     }
 
@@ -328,7 +331,9 @@ pub fn shard_pairs(design: &Design, index: usize, count: usize) -> Vec<(usize, u
         .collect()
 }
 
-/// Wall time spent so far, in seconds.
+/// Wall time spent so far, in seconds. With chunks running side by side,
+/// the GLM's and the networks' times are the mean over the chunks of each
+/// round, so that `glm_s + nn_s` stays within `total_s`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Times {
     /// GLM fits.
@@ -343,13 +348,20 @@ pub struct Times {
 #[derive(Debug)]
 pub struct Study {
     cfg: RepeatConfig,
-    design: Design,
+    design: Arc<Design>,
     cells: Vec<Cell>,
     /// The (cell, replication) pairs to run, in order.
     pairs: Vec<(usize, usize)>,
     done: usize,
     times: Times,
+    /// A failure of a chunk whose earlier chunks (of the same wave)
+    /// completed: returned by the next call, after their lines.
+    pending: Option<RepeatError>,
 }
+
+/// What one chunk gave: its lines and the seconds of its GLM fits and
+/// networks; `None` when stopped.
+type ChunkOut = Result<Option<(Vec<RunLine>, f64, f64)>, RepeatError>;
 
 impl Study {
     /// Check the settings and prepare to run every pair of the design.
@@ -364,7 +376,7 @@ impl Study {
     /// replication), in the order given.
     pub fn with_pairs(cfg: RepeatConfig, pairs: Vec<(usize, usize)>) -> Result<Self, RepeatError> {
         cfg.check()?;
-        let design = cfg.design();
+        let design = Arc::new(cfg.design());
         Ok(Study {
             cells: cfg.grid.cells(),
             cfg,
@@ -372,6 +384,7 @@ impl Study {
             pairs,
             done: 0,
             times: Times::default(),
+            pending: None,
         })
     }
 
@@ -410,45 +423,127 @@ impl Study {
         self.times
     }
 
-    /// The next chunk's pairs: consecutive pairs of one cell, at most
-    /// `chunk` of them (none when finished).
-    fn next_pairs(&self) -> &[(usize, usize)] {
-        let rest = &self.pairs[self.done..];
-        let Some(&(cell, _)) = rest.first() else {
-            return rest;
-        };
-        let len = rest
-            .iter()
-            .take(self.cfg.chunk)
-            .take_while(|(c, _)| *c == cell)
-            .count();
-        &rest[..len]
+    /// The next wave: up to `threads` chunks, each of consecutive pairs of
+    /// one cell, at most `chunk` of them (none when finished).
+    fn next_wave(&self) -> Vec<&[(usize, usize)]> {
+        let mut rest = &self.pairs[self.done..];
+        let mut wave = Vec::new();
+        while wave.len() < self.cfg.threads.max(1) {
+            let Some(&(cell, _)) = rest.first() else {
+                break;
+            };
+            let len = rest
+                .iter()
+                .take(self.cfg.chunk)
+                .take_while(|(c, _)| *c == cell)
+                .count();
+            let (chunk, after) = rest.split_at(len);
+            wave.push(chunk);
+            rest = after;
+        }
+        wave
     }
 
-    /// Size of the next chunk (0 when finished).
+    /// Runs in the next call of [`next_chunk`](Self::next_chunk): one
+    /// chunk per thread (0 when finished).
     pub fn next_chunk_len(&self) -> usize {
-        self.next_pairs().len()
+        self.next_wave().iter().map(|c| c.len()).sum()
     }
 
     /// Optimiser steps of the next chunk's networks (0 when finished).
     pub fn next_chunk_steps(&self) -> usize {
-        self.next_pairs()
+        self.next_wave()
             .first()
+            .and_then(|c| c.first())
             .map_or(0, |&(c, _)| self.cells[c].steps)
     }
 
-    /// Run the next chunk and return its lines in order. `Ok(None)` when
-    /// the study is finished, or when `ctl.stop` was raised: then the chunk's
-    /// work is dropped and [`completed`](Self::completed) does not move.
+    /// Run the next chunks, one per thread (`threads` of them, all at once),
+    /// and return their lines in the study's order. `Ok(None)` when the study
+    /// is finished, or when `ctl.stop` was raised: then the chunks' work is
+    /// dropped and [`completed`](Self::completed) does not move. Only the
+    /// first chunk reports progress. When a chunk fails, the lines of the
+    /// chunks before it are returned and the failure comes with the next call.
     pub fn next_chunk(
         &mut self,
         ctl: &mut Control<'_>,
     ) -> Result<Option<Vec<RunLine>>, RepeatError> {
-        let pairs = self.next_pairs().to_vec();
-        if pairs.is_empty() || ctl.stopped() {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
+        let this: &Study = self;
+        let wave = this.next_wave();
+        if wave.is_empty() || ctl.stopped() {
             return Ok(None);
         }
         let start = Instant::now();
+        let outs = match wave.as_slice() {
+            [one] => vec![this.run_chunk(one, ctl)],
+            [first, others @ ..] => {
+                // Each chunk on its own thread, libtorch on one thread in
+                // each (as at --threads 1: the same bits), this one included.
+                let intra = tch::get_num_threads();
+                tch::set_num_threads(1);
+                let stop = ctl.stop;
+                let outs = std::thread::scope(|s| {
+                    let handles: Vec<_> = others
+                        .iter()
+                        .map(|c| {
+                            s.spawn(move || {
+                                tch::set_num_threads(1);
+                                let mut ctl = Control {
+                                    stop,
+                                    progress: None,
+                                };
+                                this.run_chunk(c, &mut ctl)
+                            })
+                        })
+                        .collect();
+                    let mut outs = vec![this.run_chunk(first, ctl)];
+                    outs.extend(
+                        handles
+                            .into_iter()
+                            .map(|h| h.join().expect("a chunk's thread panicked")),
+                    );
+                    outs
+                });
+                tch::set_num_threads(intra);
+                outs
+            }
+            [] => unreachable!("the wave is not empty"),
+        };
+        // The chunks that completed before the first that did not.
+        let sizes: Vec<usize> = wave.iter().map(|c| c.len()).collect();
+        let side_by_side = wave.len() as f64;
+        let mut lines = Vec::with_capacity(sizes.iter().sum());
+        let (mut done, mut glm_s, mut nn_s) = (0, 0.0, 0.0);
+        for (out, len) in outs.into_iter().zip(sizes) {
+            match out {
+                Ok(Some((chunk, g, n))) => {
+                    lines.extend(chunk);
+                    (done, glm_s, nn_s) = (done + len, glm_s + g, nn_s + n);
+                }
+                // A stop abandons the whole wave, as it abandons a lone chunk.
+                Ok(None) => return Ok(None),
+                Err(e) if done == 0 => return Err(e),
+                Err(e) => {
+                    self.pending = Some(e);
+                    break;
+                }
+            }
+        }
+        // The chunks ran side by side: each fit's time is the mean over
+        // them, so that the parts never add up to more than the whole.
+        self.done += done;
+        self.times.glm_s += glm_s / side_by_side;
+        self.times.nn_s += nn_s / side_by_side;
+        self.times.total_s += start.elapsed().as_secs_f64();
+        Ok(Some(lines))
+    }
+
+    /// Run one chunk: simulate, fit the GLMs, train the networks as one
+    /// batch; its lines in order, and the seconds of each fit.
+    fn run_chunk(&self, pairs: &[(usize, usize)], ctl: &mut Control<'_>) -> ChunkOut {
         let cell = &self.cells[pairs[0].0];
         let seeds: Vec<u64> = pairs.iter().map(|&(_, i)| self.design.seed_of(i)).collect();
         let data = seeds
@@ -524,12 +619,7 @@ impl Study {
                 }
             })
             .collect();
-
-        self.done += pairs.len();
-        self.times.glm_s += glm_s;
-        self.times.nn_s += nn_s;
-        self.times.total_s += start.elapsed().as_secs_f64();
-        Ok(Some(lines))
+        Ok(Some((lines, glm_s, nn_s)))
     }
 }
 

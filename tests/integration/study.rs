@@ -116,6 +116,36 @@ fn a_runs_numbers_do_not_depend_on_its_chunk() {
 }
 
 #[test]
+fn chunks_run_side_by_side_give_the_lines_of_one_thread_in_order() {
+    // Without --threads every core runs a chunk at once (on this 2-core
+    // machine, two chunks of --chunk 2 over 5 runs per cell, of two cells
+    // in one round); the lines must come out in the study's order with the
+    // bits of --threads 1, on both gradient paths.
+    let dir = temp_dir("study-threads");
+    for extra in [&[][..], &["--optimizer", "adam"][..]] {
+        let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+        let with = |f: &Path, threads: &[&'static str]| -> Vec<String> {
+            threads
+                .iter()
+                .copied()
+                .chain(["repeat"])
+                .chain(GRID)
+                .chain(["--chunk", "2", "--runs-out", path(f)])
+                .chain(extra.iter().copied())
+                .map(str::to_string)
+                .collect()
+        };
+        logreg(&with(&a, &["--threads", "1"])).ok();
+        logreg(&with(&b, &[])).ok();
+        assert_eq!(
+            std::fs::read_to_string(&a).unwrap(),
+            std::fs::read_to_string(&b).unwrap(),
+            "{extra:?}"
+        );
+    }
+}
+
+#[test]
 fn summarize_prints_what_repeat_prints_without_the_time_line() {
     let dir = temp_dir("study-text");
     let f = dir.join("runs.jsonl");
