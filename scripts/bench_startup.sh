@@ -31,7 +31,7 @@ fi
 time_ms() {
   if command -v hyperfine >/dev/null; then
     hyperfine --style none --warmup 2 --runs "$runs" --export-json "$out/startup.json" "$*" >/dev/null 2>&1
-    python3 -c 'import json; r=json.load(open("'"$out/startup.json"'"))["results"][0]; print(f"{1e3*r["median"]:.0f} ms ({1e3*r["min"]:.0f}-{1e3*r["max"]:.0f})")'
+    python3 -c 'import json; r=json.load(open("'"$out/startup.json"'"))["results"][0]; m, lo, hi = (1e3 * r[k] for k in ("median", "min", "max")); print(f"{m:.0f} ms ({lo:.0f}-{hi:.0f})")'
   else
     local a=() i s
     for i in $(seq "$runs"); do
