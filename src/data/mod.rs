@@ -7,12 +7,12 @@ mod error;
 mod rank;
 mod roles;
 
+#[doc(hidden)]
+pub use self::csv::parse_rows_for_bench;
 pub use self::csv::{
     read_columns, read_csv, read_csv_into, CsvOptions, MissingPolicy, ReadRows, RowSink, Whole,
 };
 pub use checks::{check_names, DesignChecks};
-#[doc(hidden)]
-pub use self::csv::parse_rows_for_bench;
 pub use dataset::Dataset;
 pub use error::DataError;
 pub use rank::{check_full_rank, explain_rank_deficiency, DesignRows};
