@@ -26,7 +26,7 @@ impl<'a> Design<'a> {
     /// Wrap a row-major n × k slice; `x.len()` must be a multiple of `k`.
     pub fn new(x: &'a [f64], k: usize) -> Self {
         assert!(
-            k > 0 && x.len() % k == 0,
+            k > 0 && x.len().is_multiple_of(k),
             "design of {} values, k = {k}",
             x.len()
         );
@@ -46,7 +46,7 @@ impl<'a> Design<'a> {
     pub fn with_scale(x: &'a [f64], scale: &[f64]) -> Self {
         let k = scale.len();
         assert!(
-            k > 0 && x.len() % k == 0,
+            k > 0 && x.len().is_multiple_of(k),
             "block of {} values, k = {k}",
             x.len()
         );

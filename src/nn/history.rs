@@ -80,7 +80,7 @@ fn keep_even<T>(v: &mut Vec<T>) {
 
 impl Observer for Recorder {
     fn wants(&self, step: usize, last: bool) -> Want {
-        if !(last || step % self.every == 0) {
+        if !(last || step.is_multiple_of(self.every)) {
             Want::Nothing
         } else if self.loss {
             Want::ParamsAndLoss
@@ -97,12 +97,12 @@ impl Observer for Recorder {
         params: &[f64],
     ) -> ControlFlow<()> {
         // States asked for before the last thinning are no longer wanted.
-        if !last && step % self.every != 0 {
+        if !last && !step.is_multiple_of(self.every) {
             return ControlFlow::Continue(());
         }
         if !last && self.history.steps.len() >= MAX_HISTORY {
             self.thin();
-            if step % self.every != 0 {
+            if !step.is_multiple_of(self.every) {
                 return ControlFlow::Continue(());
             }
         }

@@ -34,7 +34,7 @@ impl<W: Write> TraceRows<W> {
 
 impl<W: Write> Observer for TraceRows<W> {
     fn wants(&self, step: usize, last: bool) -> Want {
-        match self.error.is_none() && (last || step % self.every == 0) {
+        match self.error.is_none() && (last || step.is_multiple_of(self.every)) {
             true => Want::ParamsAndLoss,
             false => Want::Nothing,
         }

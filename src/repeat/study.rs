@@ -190,7 +190,7 @@ impl RepeatConfig {
             });
         }
         let cells = self.grid.len();
-        if !cells.is_some_and(|c| c <= MAX_CELLS) {
+        if cells.is_none_or(|c| c > MAX_CELLS) {
             return Err(RepeatError::TooManyCells { cells });
         }
         let k = self.grid.beta.first().map_or(0, Vec::len);
