@@ -40,6 +40,24 @@ char* message(const std::exception& e) {
 }
 }  // namespace
 
+// The tensors of one step, as `StepTensors` in src/nn/shim.rs (same fields,
+// same order): inputs, the scratch it writes, the gradients.
+struct StepTensors {
+  const at::Tensor* bias;
+  const at::Tensor* x;
+  const at::Tensor* ws_t;
+  const at::Tensor* y;
+  const at::Tensor* one;
+  at::Tensor* out;
+  at::Tensor* g_bce;
+  at::Tensor* g;
+  const at::Tensor* g_t;
+  at::Tensor* ws_grad;
+  at::Tensor* bs_grad_2d;
+  const at::Tensor* ws;
+  const at::Tensor* bs_grad;
+};
+
 extern "C" {
 
 // out = sigmoid(addmm(bias, x, ws_t)); g_bce = BCE'(out, y); g = sigmoid'(g_bce, out);
@@ -48,23 +66,19 @@ extern "C" {
 // decay): ws += -lr * ws_grad, then bias += -lr * bias_grad.
 //
 // Returns null, or the error's first line (malloc'd; the caller frees it).
-char* logreg_replay_step(const at::Tensor* bias, const at::Tensor* x, const at::Tensor* ws_t,
-                         const at::Tensor* y, const at::Tensor* one, at::Tensor* out,
-                         at::Tensor* g_bce, at::Tensor* g, const at::Tensor* g_t,
-                         at::Tensor* ws_grad, at::Tensor* bs_grad_2d, at::Tensor* ws,
-                         const at::Tensor* bs_grad, double lr) {
+char* logreg_replay_step(const StepTensors* t, double lr) {
   try {
     at::AutoDispatchBelowADInplaceOrView below_autograd;
-    at::addmm_out(*out, *bias, *x, *ws_t);
-    at::sigmoid_(*out);
-    at::binary_cross_entropy_backward_out(*g_bce, *one, *out, *y, ::std::nullopt,
+    at::addmm_out(*t->out, *t->bias, *t->x, *t->ws_t);
+    at::sigmoid_(*t->out);
+    at::binary_cross_entropy_backward_out(*t->g_bce, *t->one, *t->out, *t->y, ::std::nullopt,
                                           at::Reduction::Mean);
-    at::sigmoid_backward_out(*g, *g_bce, *out);
-    at::mm_out(*ws_grad, *g_t, *x);
-    at::sum_out(*bs_grad_2d, *g, at::IntArrayRef{0}, true, ::std::nullopt);
+    at::sigmoid_backward_out(*t->g, *t->g_bce, *t->out);
+    at::mm_out(*t->ws_grad, *t->g_t, *t->x);
+    at::sum_out(*t->bs_grad_2d, *t->g, at::IntArrayRef{0}, true, ::std::nullopt);
     if (!std::isnan(lr)) {
-      ws->add_(*ws_grad, -1 * lr);
-      bias->add_(*bs_grad, -1 * lr);
+      t->ws->add_(*t->ws_grad, -1 * lr);
+      t->bias->add_(*t->bs_grad, -1 * lr);
     }
     return nullptr;
   } catch (const std::exception& e) {

@@ -2,47 +2,44 @@
 //! compiled by `build.rs`): the same ATen operators in the same order as the
 //! tch calls they replace, without a tensor handle, an FFI crossing and
 //! autograd's kernels per operator.
-use std::ffi::{c_char, c_double, CStr};
+use std::ffi::{c_char, c_double, c_void, CStr};
+use std::marker::PhantomData;
 
 use tch::{TchError, Tensor};
 
-// Each `*const C_tensor` of tch is an `at::Tensor*` (torch-sys's `libtch`).
-type At = *const std::ffi::c_void;
+/// A borrowed tensor as the C++ side takes it: tch's `*const C_tensor` is
+/// an `at::Tensor*` (torch-sys's `libtch`), tied here to the borrow.
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a>(*const c_void, PhantomData<&'a Tensor>);
 
-extern "C" {
-    fn logreg_replay_step(
-        bias: At,
-        x: At,
-        ws_t: At,
-        y: At,
-        one: At,
-        out: At,
-        g_bce: At,
-        g: At,
-        g_t: At,
-        ws_grad: At,
-        bs_grad_2d: At,
-        ws: At,
-        bs_grad: At,
-        lr: c_double,
-    ) -> *mut c_char;
+impl<'a> From<&'a Tensor> for At<'a> {
+    fn from(t: &'a Tensor) -> Self {
+        At(t.as_ptr() as *const c_void, PhantomData)
+    }
 }
 
 /// The tensors of one step: inputs, the scratch it writes, the gradients.
+/// Laid out as `StepTensors` in `replay_step.cpp` (same fields, same order).
+#[repr(C)]
 pub(crate) struct StepTensors<'a> {
-    pub bias: &'a Tensor,
-    pub x: &'a Tensor,
-    pub ws_t: &'a Tensor,
-    pub y: &'a Tensor,
-    pub one: &'a Tensor,
-    pub out: &'a Tensor,
-    pub g_bce: &'a Tensor,
-    pub g: &'a Tensor,
-    pub g_t: &'a Tensor,
-    pub ws_grad: &'a Tensor,
-    pub bs_grad_2d: &'a Tensor,
-    pub ws: &'a Tensor,
-    pub bs_grad: &'a Tensor,
+    pub bias: At<'a>,
+    pub x: At<'a>,
+    pub ws_t: At<'a>,
+    pub y: At<'a>,
+    pub one: At<'a>,
+    pub out: At<'a>,
+    pub g_bce: At<'a>,
+    pub g: At<'a>,
+    pub g_t: At<'a>,
+    pub ws_grad: At<'a>,
+    pub bs_grad_2d: At<'a>,
+    pub ws: At<'a>,
+    pub bs_grad: At<'a>,
+}
+
+extern "C" {
+    fn logreg_replay_step(t: *const StepTensors<'_>, lr: c_double) -> *mut c_char;
 }
 
 /// `out = sigmoid(addmm(bias, x, ws_t))`, BCE's and the sigmoid's backward
@@ -50,28 +47,11 @@ pub(crate) struct StepTensors<'a> {
 /// also plain SGD's update of the weight, then the bias (`p += -lr · grad`,
 /// as `torch::optim::SGD` with momentum 0).
 pub(crate) fn replay_step(t: &StepTensors, sgd_lr: Option<f64>) -> Result<(), TchError> {
-    let p = |t: &Tensor| t.as_ptr() as At;
     // SAFETY: every pointer is a live `at::Tensor` owned by a tch `Tensor`
-    // borrowed for the call; the C++ side keeps none of them, catches every
-    // exception, and returns either null or a malloc'd string we free.
-    let err = unsafe {
-        logreg_replay_step(
-            p(t.bias),
-            p(t.x),
-            p(t.ws_t),
-            p(t.y),
-            p(t.one),
-            p(t.out),
-            p(t.g_bce),
-            p(t.g),
-            p(t.g_t),
-            p(t.ws_grad),
-            p(t.bs_grad_2d),
-            p(t.ws),
-            p(t.bs_grad),
-            sgd_lr.unwrap_or(f64::NAN),
-        )
-    };
+    // borrowed for the call (`At`'s lifetime); the C++ side keeps none of
+    // them, catches every exception, and returns either null or a malloc'd
+    // string we free.
+    let err = unsafe { logreg_replay_step(t, sgd_lr.unwrap_or(f64::NAN)) };
     if err.is_null() {
         return Ok(());
     }
