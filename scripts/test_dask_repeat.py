@@ -17,8 +17,9 @@ The stand-in, written to a temporary folder, answers
 "argv": [...]} per p in range(R) with p mod K = k, and refuses a flag given
 twice as logreg does (status 2). `summarize FILE... [--json] [--plots DIR]`
 answers {"pairs": [...sorted...], "json": bool, "plots": DIR or null,
-"failed": count, "argvs": [...]}. FAKE_FAIL_SHARD=k makes shard k exit with
-status 3: FAKE_FAIL_TIMES times (counted in FAKE_STATE), or always if unset.
+"failed": count, "argvs": [...]}, and exits with FAKE_SUMMARIZE_STATUS
+(default 0). FAKE_FAIL_SHARD=k makes shard k exit with status 3:
+FAKE_FAIL_TIMES times (counted in FAKE_STATE), or always if unset.
 FAKE_ALL_FAILED_SHARD=k makes every run of shard k a failed line and the
 shard exit with status 1, as logreg does when every run failed;
 FAKE_TORN_SHARD=k does the same but writes only the shard's first line.
@@ -101,6 +102,7 @@ FAKE = textwrap.dedent(
         lines = [json.loads(l) for path in files for l in open(path)]
         print(json.dumps({"pairs": sorted(l["pair"] for l in lines), "json": "--json" in argv, "plots": plots,
                           "failed": sum("failed" in l for l in lines), "argvs": [l["argv"] for l in lines]}))
+        sys.exit(int(os.environ.get("FAKE_SUMMARIZE_STATUS", "0")))
     else:
         sys.exit(f"stand-in: unexpected {argv}")
     """
@@ -210,6 +212,10 @@ def main():
         )
         kept = sorted(os.listdir(out_dir)) if os.path.isdir(out_dir) else []
         check("--out-dir keeps one file per shard", kept == [f"shard-{k}-of-3.jsonl" for k in range(3)], r)
+
+        r = dask_repeat(fake, ["--local", "2", "--shards", "3", *study], FAKE_SUMMARIZE_STATUS="3")
+        passed = r.returncode == 3 and pairs_of(r) == list(range(7))
+        check("summarize's stdout and exit status are the script's", passed, r)
 
         plots = os.path.join(tmp, "plots")
         for given in (["--plots", plots], [f"--plots={plots}"]):
