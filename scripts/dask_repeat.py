@@ -1,27 +1,35 @@
 #!/usr/bin/env python3
 """Run a `logreg repeat` study on a Dask cluster, shard by shard, and print
-the merged summary (issue 15).
+the merged summary.
 
 Task k of K runs, on a Dask worker,
 
-    logreg repeat --shard k/K --runs-out <file> --quiet [--threads 1] SETTINGS
+    logreg repeat --shard k/K --runs-out <file> [--quiet] [--threads 1] SETTINGS
 
 and sends back the file's JSON lines. The lines are written here, one file per
-shard, and merged by `logreg summarize FILE... [--json]`, whose stdout, stderr
-and exit status are this script's. Since replication i of every cell has seed
-S+i wherever it runs, the merged summary is the single-process study's
-(`logreg repeat SETTINGS`) bit for bit, apart from the timings (keys ending
-in `_s`).
+shard, and merged by `logreg summarize FILE... [--json] [--plots DIR]`, whose
+stdout, stderr and exit status are this script's. Since replication i of
+every cell has seed S+i wherever it runs, the merged summary is the
+single-process study's (`logreg repeat SETTINGS`) bit for bit, apart from
+the timings (keys ending in `_s`).
 
 A failed task is retried (--retries). A shard that still fails is named on
 stderr with its exit status and the last line of its stderr; the shards that
 came back are merged all the same (summarize names the missing pairs), and
-the exit status is not 0.
+the exit status is not 0. A shard whose runs all failed (logreg's exit
+status 1, with a line for each of the shard's runs) has not failed: its
+lines are merged and summarize counts them as failed runs.
 
-The workers must have `logreg` at the --logreg path (and libtorch beside it,
-as `scripts/setup.sh` arranges), and the pins of scripts/requirements.txt.
+SIGINT, SIGTERM and SIGHUP stop the shards' logreg processes, shut a local
+cluster down, remove the temporary folders and exit with 128 + the signal's
+number (130 for Ctrl-C).
+
+The workers must have `logreg` at the --logreg path (else $LOGREG; and
+libtorch beside it, as `scripts/setup.sh` arranges), and the pins of
+scripts/requirements.txt.
 """
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -32,6 +40,14 @@ import tempfile
 PROG = "dask_repeat"
 # Flags the script sets itself for each shard; the study's settings must not.
 OWN_FLAGS = ("--shard", "--runs-out", "--resume")
+# Flags of the study's settings that go to the final `logreg summarize`
+# instead of the shards: `--plots DIR` would have every shard write the same
+# files.
+SUMMARY_FLAGS = ("--plots",)
+# The signals that stop a study: its shards' processes are stopped, a local
+# cluster shut down, the temporary folders removed; the exit status is 128 +
+# the signal's number.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 EXAMPLES = """\
 examples:
@@ -46,8 +62,11 @@ examples:
   python scripts/dask_repeat.py --local 4 --shards 8 --out-dir runs/ -- --runs 400 --json
 
 Everything after `--` goes to `logreg repeat` unchanged, except that each
-shard gets `--threads 1` unless the settings give --threads. --shard,
---runs-out and --resume are the script's own and refused there.
+shard gets `--quiet` and `--threads 1` unless the settings give them, and
+`--json` and `--plots DIR` go to the final `logreg summarize` (--plots to
+it alone). --shard, --runs-out and --resume are the script's own and
+refused there. The logreg binary is --logreg, else $LOGREG, else this
+checkout's target/release/logreg, else logreg on PATH.
 """
 
 
@@ -69,6 +88,34 @@ def default_logreg():
     if os.access(here, os.X_OK):
         return os.path.normpath(here)
     return shutil.which("logreg")
+
+
+def split_settings(p, settings):
+    """The study's settings for the shards, and the flags (with their values)
+    for the final summarize only."""
+    shard, summary = [], []
+    i = 0
+    while i < len(settings):
+        s = settings[i]
+        name = s.split("=", 1)[0]
+        if name in OWN_FLAGS:
+            p.error(f"the repeat settings after -- must not contain {name}: dask_repeat.py sets it for each shard")
+        if name in SUMMARY_FLAGS:
+            if "=" in s:
+                summary += s.split("=", 1)
+            elif i + 1 < len(settings):
+                summary += [s, settings[i + 1]]
+                i += 1
+            else:
+                p.error(f"{name} after -- needs a value")
+        else:
+            shard.append(s)
+        i += 1
+    return shard, summary
+
+
+def given(settings, flag):
+    return any(s == flag or s.startswith(flag + "=") for s in settings)
 
 
 def parse(argv):
@@ -99,7 +146,7 @@ def parse(argv):
         "--logreg",
         metavar="PATH",
         help="the logreg binary, at this path on every worker "
-        "(default: target/release/logreg of this checkout, else logreg on PATH)",
+        "(default: $LOGREG, else target/release/logreg of this checkout, else logreg on PATH)",
     )
     p.add_argument(
         "--retries", metavar="N", type=nonnegative, default=2, help="retries of a failed shard (default: 2)"
@@ -111,20 +158,30 @@ def parse(argv):
         "(default: a temporary folder, removed at the end)",
     )
     args = p.parse_args(ours)
-    for s in settings:
-        name = s.split("=", 1)[0]
-        if name in OWN_FLAGS:
-            p.error(f"the repeat settings after -- must not contain {name}: dask_repeat.py sets it for each shard")
-    args.settings = settings
+    settings, args.summary_flags = split_settings(p, settings)
     args.json = "--json" in settings
-    if not any(s == "--threads" or s.startswith("--threads=") for s in settings):
+    if not given(settings, "--quiet"):
+        settings += ["--quiet"]
+    if not given(settings, "--threads"):
         settings += ["--threads", "1"]
-    if args.logreg is None:
+    args.settings = settings
+    if args.out_dir is not None and os.path.exists(args.out_dir) and not os.path.isdir(args.out_dir):
+        p.error(f"--out-dir {args.out_dir}: exists and is not a folder")
+    if args.logreg is not None:
+        source = "--logreg"
+    elif os.environ.get("LOGREG"):
+        args.logreg, source = os.environ["LOGREG"], "LOGREG"
+    else:
         args.logreg = default_logreg()
         if args.logreg is None:
-            p.error("no logreg binary: target/release/logreg is not built, logreg is not on PATH; give --logreg")
-    elif not os.access(args.logreg, os.X_OK):
-        p.error(f"--logreg {args.logreg}: not an executable file")
+            p.error(
+                "no logreg binary: target/release/logreg is not built, logreg is not on PATH; "
+                "give --logreg or set LOGREG"
+            )
+        source = None
+    if source is not None and not (os.path.isfile(args.logreg) and os.access(args.logreg, os.X_OK)):
+        shown = f"{source} {args.logreg}" if source == "--logreg" else f"LOGREG={args.logreg}"
+        p.error(f"{shown}: not an executable file")
     args.logreg = os.path.abspath(args.logreg) if os.sep in args.logreg else args.logreg
     return args
 
@@ -149,13 +206,25 @@ def nonnegative(text):
 # logreg's exit status for bad input (a flag, a value): the same for every
 # shard, so not retried; the study stops at the first.
 BAD_INPUT = 2
+# logreg repeat's exit status when every run failed (each has its line with
+# "failed"), as for other errors; told apart by the lines.
+ALL_FAILED = 1
+# How often (seconds) a running shard checks whether its task was cancelled.
+POLL_S = 0.5
 
-
-# Runs logreg with Ctrl-C's default action: the local workers ignore SIGINT
-# (the client shuts them down) and their children would inherit that.
-DEFAULT_SIGINT = (
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"
-)
+# Runs logreg (argv[2:]) with Ctrl-C's default action, since the local
+# workers ignore SIGINT (the client shuts them down) and their children would
+# inherit that; on Linux it is killed when the worker (process argv[1]) dies.
+LAUNCH = """\
+import ctypes, os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+if sys.platform.startswith("linux"):
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != int(sys.argv[1]):
+        os._exit(128 + signal.SIGKILL)
+os.execvp(sys.argv[2], sys.argv[2:])
+"""
 
 
 class ShardFailed(Exception):
@@ -166,27 +235,85 @@ class BadInput(Exception):
     """A shard's `logreg repeat` refused the settings (exit status 2)."""
 
 
-def run_shard(logreg, k, shards, settings):
+class Stopped(Exception):
+    """The script got one of STOP_SIGNALS."""
+
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def holds_all_pairs(jsonl, k, shards):
+    """Whether the run lines hold every pair of shard k/shards: as many
+    distinct (cell, seed) as the shard has pairs, of the cells × runs that
+    the lines' `study` gives."""
+    total, seen = None, set()
+    for line in jsonl.splitlines():
+        try:
+            v = json.loads(line)
+            pairs = v["study"]["runs"]
+            for values in v["study"]["grid"].values():
+                pairs *= len(values)
+            seen.add((json.dumps(v["cell"], sort_keys=True), v["seed"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        if total is not None and pairs != total:
+            return False
+        total = pairs
+    return total is not None and len(seen) == len(range(k, total, shards))
+
+
+def cancelled():
+    """Whether the running task was cancelled (the client cancelled it or let
+    go of it), as its Dask worker records it; False where that cannot be
+    told (a Dask without this record, a call outside a worker)."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+        task = worker.state.tasks.get(worker.get_current_task())
+        return task is not None and task.state == "cancelled"
+    except Exception:
+        return False
+
+
+def run_shard(logreg, k, shards, settings, tmp_root):
     """On a worker: run shard k/shards of the study and return its JSON lines
     and its stderr. A non-zero exit status raises ShardFailed, which Dask
-    retries, except bad input (status 2), which is returned as such."""
-    with tempfile.TemporaryDirectory(prefix="logreg-shard-") as tmp:
+    retries, except bad input (status 2), returned as such, and status 1 with
+    every pair's line (every run failed), returned with its lines. The logreg
+    process is killed when the task is cancelled."""
+    with tempfile.TemporaryDirectory(prefix="logreg-shard-", dir=tmp_root) as tmp:
         out = os.path.join(tmp, "runs.jsonl")
-        shard = ["repeat", "--shard", f"{k}/{shards}", "--runs-out", out, "--quiet", *settings]
-        cmd = [sys.executable, "-c", DEFAULT_SIGINT, logreg, *shard]
-        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if r.returncode != 0:
-            lines = r.stderr.strip().splitlines()
-            last = lines[-1] if lines else "(no message)"
-            if r.returncode == BAD_INPUT:
-                return {"k": k, "bad_input": last}
-            raise ShardFailed(f"exit status {r.returncode}: {last}")
+        shard = ["repeat", "--shard", f"{k}/{shards}", "--runs-out", out, *settings]
+        cmd = [sys.executable, "-c", LAUNCH, str(os.getpid()), logreg, *shard]
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            while True:
+                try:
+                    _, stderr = proc.communicate(timeout=POLL_S)
+                    break
+                except subprocess.TimeoutExpired:
+                    if cancelled():
+                        return {"k": k, "stopped": True}
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
         # A shard with no pairs (more shards than pairs) may leave no file.
         jsonl = ""
         if os.path.exists(out):
             with open(out, encoding="utf-8") as f:
                 jsonl = f.read()
-        return {"k": k, "jsonl": jsonl, "stderr": r.stderr}
+        if proc.returncode == 0 or (proc.returncode == ALL_FAILED and holds_all_pairs(jsonl, k, shards)):
+            return {"k": k, "jsonl": jsonl, "stderr": stderr, "all_failed": proc.returncode == ALL_FAILED}
+        lines = stderr.strip().splitlines()
+        last = lines[-1] if lines else "(no message)"
+        if proc.returncode == BAD_INPUT:
+            return {"k": k, "bad_input": last}
+        raise ShardFailed(f"exit status {proc.returncode}: {last}")
 
 
 def shard_name(k, shards):
@@ -194,15 +321,17 @@ def shard_name(k, shards):
     return f"shard-{k:0{width}d}-of-{shards}.jsonl"
 
 
-def collect(client, args, out_dir):
+def collect(client, args, out_dir, tmp_root):
     """Submit the shards, write each one's lines as it comes back; return
-    the written files (in shard order) and the failed shards' messages."""
-    futures = [
-        client.submit(run_shard, args.logreg, k, args.shards, args.settings, retries=args.retries, pure=False)
-        for k in range(args.shards)
-    ]
+    the written files (in shard order) and the failed shards' messages. On
+    an exception (a signal) the shards are cancelled, which stops their
+    processes."""
     from distributed import as_completed
 
+    futures = [
+        client.submit(run_shard, args.logreg, k, args.shards, args.settings, tmp_root, retries=args.retries, pure=False)
+        for k in range(args.shards)
+    ]
     index = {f.key: k for k, f in enumerate(futures)}
     files, failed = {}, {}
     try:
@@ -217,10 +346,14 @@ def collect(client, args, out_dir):
                     file=sys.stderr,
                 )
                 continue
+            if "stopped" in got:  # cancelled, which only a stopping study does
+                failed[k] = "cancelled"
+                continue
             if "bad_input" in got:
-                client.cancel(futures)
                 raise BadInput(f"shard {k}/{args.shards}: logreg repeat refused the settings: {got['bad_input']}")
             for line in got["stderr"].strip().splitlines():
+                if got["all_failed"] and line.startswith("error: every run failed"):
+                    line = "every run of this shard failed; its lines are merged"
                 print(f"{PROG}: shard {k}/{args.shards}: {line}", file=sys.stderr)
             if not got["jsonl"]:
                 continue
@@ -230,19 +363,31 @@ def collect(client, args, out_dir):
                 out.write(got["jsonl"])
             os.replace(tmp, path)
             files[k] = path
-    except KeyboardInterrupt:
+    except BaseException:
         client.cancel(futures)
         raise
     return [files[k] for k in sorted(files)], failed
 
 
 def summarize(args, files):
-    cmd = [args.logreg, "summarize", *files] + (["--json"] if args.json else [])
+    cmd = [args.logreg, "summarize", *files, *(["--json"] if args.json else []), *args.summary_flags]
     sys.stdout.flush()
-    return subprocess.run(cmd, stdin=subprocess.DEVNULL).returncode
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    try:
+        return proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def on_signal(signum, frame):
+    raise Stopped(signum)
 
 
 def main(argv):
+    for s in STOP_SIGNALS:
+        signal.signal(s, on_signal)
     args = parse(argv)
     try:
         from distributed import Client, LocalCluster
@@ -250,14 +395,23 @@ def main(argv):
         fail("the dask and distributed packages are missing: pip install -r scripts/requirements.txt", 1)
     import logging
 
+    import dask
+
     keep = args.out_dir is not None
     if keep:
-        os.makedirs(args.out_dir, exist_ok=True)
-        out_dir = args.out_dir
-    else:
-        out_dir = tempfile.mkdtemp(prefix="dask-repeat-")
+        try:
+            os.makedirs(args.out_dir, exist_ok=True)
+        except OSError as e:
+            fail(f"--out-dir {args.out_dir}: cannot create it: {e.strerror or e}")
+        if not os.access(args.out_dir, os.W_OK | os.X_OK):
+            fail(f"--out-dir {args.out_dir}: not writable")
     cluster = None
+    # The script's own temporary folder: the shard files unless --out-dir,
+    # and for a local cluster the workers' folders and the shards' scratch.
+    scratch = tempfile.mkdtemp(prefix="dask-repeat-")
     try:
+        dask.config.set({"temporary-directory": scratch})
+        out_dir = args.out_dir if keep else scratch
         if args.local is not None:
             # The workers are started ignoring SIGINT, so that Ctrl-C reaches
             # only this process (and the logreg runs), which closes the cluster.
@@ -269,14 +423,22 @@ def main(argv):
                     processes=True,
                     dashboard_address=None,
                     silence_logs=logging.CRITICAL,
+                    local_directory=scratch,
                 )
             finally:
                 signal.signal(signal.SIGINT, was)
             client = Client(cluster)
+            tmp_root = scratch
         else:
-            client = Client(args.scheduler, timeout="30s")
+            try:
+                client = Client(args.scheduler, timeout="30s")
+            except ValueError as e:
+                fail(f"--scheduler {args.scheduler}: {e}")
+            except OSError as e:
+                fail(f"--scheduler {args.scheduler}: {e}", 1)
+            tmp_root = None
         with client:
-            files, failed = collect(client, args, out_dir)
+            files, failed = collect(client, args, out_dir, tmp_root)
         if cluster is not None:
             cluster.close()
             cluster = None
@@ -295,17 +457,29 @@ def main(argv):
         return status
     except BadInput as e:
         fail(str(e))
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; cluster shut down", file=sys.stderr)
-        return 130
+    except (Stopped, KeyboardInterrupt) as e:
+        signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+        # The cleanup below runs to its end: further signals are ignored.
+        for s in STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+        local = ", the local cluster shut down" if args.local is not None else ""
+        print(f"{PROG}: stopped by {signal.Signals(signum).name}; the shards cancelled{local}", file=sys.stderr)
+        return 128 + signum
     except OSError as e:
         fail(f"{e}", 1)
     finally:
+        for s in STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
         if cluster is not None:
             cluster.close()
-        if not keep:
-            shutil.rmtree(out_dir, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (Stopped, KeyboardInterrupt) as e:
+        # A signal before the study started: there is nothing to stop.
+        signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+        print(f"{PROG}: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        sys.exit(128 + signum)
