@@ -29,8 +29,8 @@ if [ -f scripts/parity.py ]; then
   echo "test: scripts/parity.py" >&2
   "$python" scripts/parity.py --logreg target/release/logreg
 fi
-# The distributed engine (issue 15): its plumbing with a stand-in logreg
-# (retries, a shard that keeps failing, bad arguments), then one small grid
+# The distributed engine: its plumbing with a stand-in logreg
+# (retries, shards whose runs all failed, signals, bad arguments), then one small grid
 # study run single-process and on a 2-worker Dask LocalCluster in 3 shards.
 # The merged summary must equal the single run's, timings (`_s`) aside.
 echo "test: scripts/test_dask_repeat.py" >&2
