@@ -710,6 +710,52 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
     }
 
+    /// A damaged header is refused whatever its sizes say (no overflow, no
+    /// allocation past the file); damaged rows fail [`Streamed::verify`].
+    #[test]
+    fn damaged_headers_are_refused_and_damaged_rows_fail_verify() {
+        let (path, _) = written("damaged");
+        let whole = std::fs::read(&path).unwrap();
+        Streamed::open(&path, 1 << 20).unwrap().verify().unwrap();
+        fn word(b: &mut [u8], at: usize, v: u64) {
+            b[at..at + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        let headers: [fn(&mut Vec<u8>); 6] = [
+            |b| b[15] ^= 0x08,
+            |b| word(b, 8, u64::MAX),
+            |b| word(b, 16, u64::MAX / 4),
+            |b| word(b, 24, u64::MAX - 10),
+            |b| b[88] ^= 1,
+            |b| b[100] ^= 1,
+        ];
+        for (i, damage) in headers.iter().enumerate() {
+            let mut bytes = whole.clone();
+            damage(&mut bytes);
+            std::fs::write(&path, &bytes).unwrap();
+            let e = Streamed::open(&path, 1 << 20).unwrap_err();
+            assert!(matches!(e, StreamedError::Corrupt { .. }), "{i}: {e}");
+        }
+        let rows: [fn(&mut Vec<u8>); 2] = [
+            |b| {
+                let end = b.len();
+                b[end - 8..].copy_from_slice(&0.5f64.to_le_bytes());
+            },
+            |b| {
+                let end = b.len();
+                b[end - 16..end - 8].copy_from_slice(&f64::NAN.to_le_bytes());
+            },
+        ];
+        for (i, damage) in rows.iter().enumerate() {
+            let mut bytes = whole.clone();
+            damage(&mut bytes);
+            std::fs::write(&path, &bytes).unwrap();
+            let s = Streamed::open(&path, 64).unwrap();
+            let e = s.verify().unwrap_err();
+            assert!(e.to_string().contains("checksum"), "{i}: {e}");
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+
     /// A CSV file under the temporary folder, named for the test.
     fn csv(name: &str, text: &str) -> PathBuf {
         let path =
