@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use logreg::data::cache::{cache_folder, design_cache_path};
+use logreg::data::cache::{cache_folder, design_cache_path, hash_file, sweep_stale_temp_files};
 use logreg::data::RoleNames;
-use logreg::glm::{fit_source, write_cache_from_csv, GlmFit, Source, Streamed, StreamedError};
+use logreg::glm::{
+    check_streamable, fit_source, write_cache_from_csv, GlmFit, Source, Streamed, StreamedError,
+};
 
 use super::common::{note_dropped, DataArgs, GlmArgs, ModelArgs};
 use super::output::AtomicFile;
@@ -107,34 +109,50 @@ pub(super) fn fit(
         .data
         .as_deref()
         .expect("clap: --max-memory requires --data");
-    // The cache is keyed by the file's path, size and time: a stream read
-    // once has none of them.
+    // The cache is built from a file read more than once: a stream read
+    // once (stdin, a pipe, a device) cannot be.
     if path.as_os_str() == "-" {
         return Err(UsageError(
-            "--max-memory needs --data FILE: stdin (-) cannot be read more than once".into(),
+            "--max-memory needs --data FILE: stdin (-) cannot be read more than once; save it to a file, or fit in memory without --max-memory".into(),
         )
         .into());
     }
+    check_streamable(path).map_err(|e| match e {
+        StreamedError::NotAFile { .. } => UsageError(format!(
+            "--max-memory needs --data FILE: {e}; save it to a file, or fit in memory without --max-memory"
+        ))
+        .into(),
+        e => anyhow::Error::new(e),
+    })?;
     let choice = format!(
         "target {:?} features {:?} delimiter {:?} missing {:?}",
         data.target, data.features, data.delimiter, data.missing
     );
+    let folder = usable_folder()?;
+    for stale in sweep_stale_temp_files(&folder, std::time::SystemTime::now()) {
+        diag!(
+            "note: removed {}, left by an unfinished design cache build",
+            stale.display()
+        );
+    }
     let cannot = |p: &Path| format!("design cache {}", p.display());
-    let folder = cache_folder().context("design cache folder")?;
-    std::fs::create_dir_all(&folder).with_context(|| cannot(&folder))?;
     let cache = design_cache_path(&folder, path, &choice).with_context(|| cannot(path))?;
     let _removed = s.no_cache.then(|| Removed::new(cache.clone()));
     let opened = match Streamed::open(&cache, limit) {
-        Ok(c) => Some(c),
+        Ok(c) => trusted(c, path)?,
         Err(e @ StreamedError::TooSmall { .. }) => return Err(max_memory(e)),
-        Err(_) => None,
+        Err(StreamedError::Io { .. }) if !cache.exists() => None,
+        Err(e) => {
+            diag!("note: {e}: rebuilding it");
+            None
+        }
     };
     let src = match opened {
         Some(c) => c,
         None => {
             // The CSV read straight into the cache, block by block: the
             // design is never held whole.
-            let file = AtomicFile::create(&cache)?;
+            let file = AtomicFile::create(&cache).map_err(|e| unusable(&folder, e))?;
             let opts = data.csv_options(RoleNames::default());
             let dropped = write_cache_from_csv(path, &opts, file.file(), &cache, limit)
                 .map_err(max_memory)?;
@@ -166,6 +184,48 @@ pub(super) fn fit(
     );
     bar.finish_and_clear();
     Ok(fit?)
+}
+
+/// The cache folder, created if need be: a folder that cannot be named
+/// (no `XDG_CACHE_HOME` or `HOME`) or created is bad input (exit 2).
+fn usable_folder() -> anyhow::Result<PathBuf> {
+    let folder = cache_folder().map_err(|e| {
+        UsageError(format!(
+            "--max-memory: no design cache folder: {e} (set XDG_CACHE_HOME to a writable folder)"
+        ))
+    })?;
+    std::fs::create_dir_all(&folder).map_err(|e| unusable(&folder, e.into()))?;
+    Ok(folder)
+}
+
+/// The cache folder cannot be written: bad input, with the way out.
+fn unusable(folder: &Path, e: anyhow::Error) -> anyhow::Error {
+    UsageError(format!(
+        "--max-memory: design cache folder {}: {e:#} (set XDG_CACHE_HOME to a writable folder)",
+        folder.display()
+    ))
+    .into()
+}
+
+/// The cache `c` if it was built from the bytes `data` holds now and its
+/// rows are whole; otherwise None (it is rebuilt), said on stderr.
+fn trusted(c: Streamed, data: &Path) -> anyhow::Result<Option<Streamed>> {
+    let now = hash_file(data).with_context(|| format!("{}: cannot read", data.display()))?;
+    if c.source() != now {
+        diag!(
+            "note: design cache {}: built from other contents of {}: rebuilding it",
+            c.path().display(),
+            data.display()
+        );
+        return Ok(None);
+    }
+    match c.verify() {
+        Ok(()) => Ok(Some(c)),
+        Err(e) => {
+            diag!("note: {e}: rebuilding it");
+            Ok(None)
+        }
+    }
 }
 
 /// A progress line on stderr when stderr is a terminal (hidden otherwise):

@@ -48,5 +48,7 @@ pub use options::{GlmOptions, Rows};
 pub use predict::{predict, Prediction};
 pub use results::GlmFit;
 pub use source::{Memory, Source};
-pub use stream::{bytes_per_row, write_cache, write_cache_from_csv, Streamed, StreamedError};
+pub use stream::{
+    bytes_per_row, check_streamable, write_cache, write_cache_from_csv, Streamed, StreamedError,
+};
 pub use summary::{summary, SummaryTime};

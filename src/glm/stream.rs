@@ -1,7 +1,10 @@
 //! A design on disk, read back in blocks: the binary cache of `glm
-//! --max-memory`. The file holds a header (magic, n, k, the column scales,
-//! the names) and then every row as k + 1 little-endian f64 (the design
-//! row, then the target). A pass reads one block of rows at a time with
+//! --max-memory`. The file holds a header (magic, n, k, the hash of the
+//! data file's bytes it was built from, the checksums of its rows and of
+//! itself, the column scales, the names) and then every row as k + 1
+//! little-endian f64 (the design row, then the target). A cache is trusted
+//! only when its header checks out and, before a fit, its rows match
+//! their checksum ([`Streamed::verify`]). A pass reads one block of rows at a time with
 //! positioned reads into one reused buffer (no memory map: mapped pages
 //! would count toward the resident set), so a fit needs memory for one
 //! block, whatever n.
@@ -10,16 +13,28 @@ use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+
 use super::qr::Design;
 use super::source::Source;
 use super::GlmError;
+use crate::data::cache::{hash_file, ContentHash};
 use crate::data::{
     check_full_rank, check_names, read_csv_into, CsvOptions, DataError, Dataset, DesignChecks,
     DesignRows, RowSink,
 };
 
-/// The file's first 8 bytes (format version 1).
-const MAGIC: &[u8; 8] = b"LOGREGD1";
+/// The file's first 8 bytes (format version 2).
+const MAGIC: &[u8; 8] = b"LOGREGD2";
+
+/// Bytes of the header before the column scales: the magic; n, k and the
+/// names' length (u64); the data file's length (u64) and XXH3-128; the
+/// rows' XXH3-128; the header's own XXH3-128 (taken with these 16 bytes
+/// zero).
+const FIXED: usize = 88;
+
+/// Where the header's own checksum lies.
+const HEADER_SUM: std::ops::Range<usize> = 72..88;
 
 /// Bytes of memory a pass holds per row of a block: the raw row (k + 1
 /// f64) and its copy split into the design block and the target.
@@ -33,9 +48,15 @@ pub enum StreamedError {
     /// The operating system refused (disk full, permissions...).
     #[error("design cache {}: {why}", path.display())]
     Io { path: PathBuf, why: String },
-    /// Not a cache file of this version, or cut short.
-    #[error("design cache {}: not a logreg design cache (or cut short)", path.display())]
-    Corrupt { path: PathBuf },
+    /// Not a cache file of this version, cut short, or damaged: `why`.
+    #[error("design cache {}: {why}", path.display())]
+    Corrupt { path: PathBuf, why: String },
+    /// Not a regular file: a streamed fit reads its data file twice.
+    #[error("{}: not a regular file (a pipe or device can be read only once; a design cache is built from a file that is read again)", path.display())]
+    NotAFile { path: PathBuf },
+    /// The data file changed while its cache was written.
+    #[error("{}: the file changed while it was read into its design cache", path.display())]
+    Changed { path: PathBuf },
     /// The memory limit does not hold one row.
     #[error("{limit} bytes hold no row of the design ({per_row} bytes per row with {k} columns)")]
     TooSmall { limit: u64, per_row: u64, k: usize },
@@ -48,7 +69,9 @@ impl StreamedError {
     /// A limit that holds no row is bad input; the file failing is a failed fit.
     pub fn kind(&self) -> crate::ErrorKind {
         match self {
-            StreamedError::TooSmall { .. } => crate::ErrorKind::BadInput,
+            StreamedError::TooSmall { .. } | StreamedError::NotAFile { .. } => {
+                crate::ErrorKind::BadInput
+            }
             StreamedError::Data(e) => e.kind(),
             _ => crate::ErrorKind::FitFailed,
         }
@@ -69,9 +92,17 @@ struct Names {
     target: String,
 }
 
-/// The file's header: the magic, n, k and the names' length as u64, the k
-/// column scales, the names as JSON, zeros to a multiple of 8 bytes.
-fn header(n: usize, scale: &[f64], names: &[String], target: &str) -> Vec<u8> {
+/// The file's header: the magic, n, k and the names' length as u64, the
+/// data file's length and hash, the rows' hash, the header's own hash, the
+/// k column scales, the names as JSON, zeros to a multiple of 8 bytes.
+fn header(
+    n: usize,
+    scale: &[f64],
+    names: &[String],
+    target: &str,
+    source: ContentHash,
+    rows: u128,
+) -> Vec<u8> {
     let names = serde_json::to_vec(&Names {
         names: names.to_vec(),
         target: target.to_string(),
@@ -79,14 +110,20 @@ fn header(n: usize, scale: &[f64], names: &[String], target: &str) -> Vec<u8> {
     .expect("names serialize");
     let mut head = Vec::new();
     head.extend_from_slice(MAGIC);
-    for v in [n as u64, scale.len() as u64, names.len() as u64] {
+    for v in [n as u64, scale.len() as u64, names.len() as u64, source.len] {
         head.extend_from_slice(&v.to_le_bytes());
     }
+    for v in [source.xxh3, rows, 0] {
+        head.extend_from_slice(&v.to_le_bytes());
+    }
+    debug_assert_eq!(head.len(), FIXED);
     for s in scale {
         head.extend_from_slice(&s.to_le_bytes());
     }
     head.extend_from_slice(&names);
     head.resize(head.len().next_multiple_of(8), 0);
+    let sum = xxh3_128(&head);
+    head[HEADER_SUM].copy_from_slice(&sum.to_le_bytes());
     head
 }
 
@@ -101,19 +138,63 @@ fn row_bytes(x: &[f64], y: &[f64], out: &mut Vec<u8>) {
     }
 }
 
-/// Write `data` in the cache format to `w` (buffered here).
-pub fn write_cache(w: impl Write, data: &Dataset) -> std::io::Result<()> {
+/// Write `data`, read from a file whose bytes hash to `source`, in the
+/// cache format to `w` (buffered here).
+pub fn write_cache(w: impl Write, data: &Dataset, source: ContentHash) -> std::io::Result<()> {
     let (k, x, y) = (data.k(), data.x(), data.y());
     let src = super::source::Memory::new(x, k, y);
-    let mut w = BufWriter::with_capacity(1 << 20, w);
-    w.write_all(&header(data.n(), src.scale(), data.names(), data.target()))?;
     let mut bytes = Vec::new();
-    for (xs, ys) in x.chunks(k * 4096).zip(y.chunks(4096)) {
+    let blocks = || x.chunks(k * 4096).zip(y.chunks(4096));
+    let mut rows = Xxh3::new();
+    for (xs, ys) in blocks() {
+        bytes.clear();
+        row_bytes(xs, ys, &mut bytes);
+        rows.update(&bytes);
+    }
+    let (names, target) = (data.names(), data.target());
+    let head = header(
+        data.n(),
+        src.scale(),
+        names,
+        target,
+        source,
+        rows.digest128(),
+    );
+    let mut w = BufWriter::with_capacity(1 << 20, w);
+    w.write_all(&head)?;
+    for (xs, ys) in blocks() {
         bytes.clear();
         row_bytes(xs, ys, &mut bytes);
         w.write_all(&bytes)?;
     }
     w.flush()
+}
+
+/// Refuse a data file that is not a regular file (a pipe, a device such as
+/// `/dev/stdin` on a pipe, a socket): a streamed fit reads it more than
+/// once.
+pub fn check_streamable(csv: &Path) -> Result<(), StreamedError> {
+    let meta = std::fs::metadata(csv).map_err(|e| DataError::Io {
+        file: csv.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    if !meta.is_file() {
+        return Err(StreamedError::NotAFile {
+            path: csv.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// The hash of the data file `csv`'s bytes, as a data error when it cannot
+/// be read.
+fn hash_csv(csv: &Path) -> Result<ContentHash, StreamedError> {
+    hash_file(csv).map_err(|e| {
+        StreamedError::Data(DataError::Io {
+            file: csv.display().to_string(),
+            reason: e.to_string(),
+        })
+    })
 }
 
 /// Read the CSV file `csv` as [`crate::data::read_csv`] reads it (the same
@@ -126,6 +207,10 @@ pub fn write_cache(w: impl Write, data: &Dataset) -> std::io::Result<()> {
 /// (the rank check reads the file back in blocks). Returns the number of
 /// rows dropped for a missing value. On an error the file holds no valid
 /// cache: the caller removes it.
+///
+/// The header records the hash of `csv`'s bytes, taken before it is read;
+/// it is taken again after, and a file that changed meanwhile is an error
+/// ([`StreamedError::Changed`]): the rows read may be of neither version.
 pub fn write_cache_from_csv(
     csv: &Path,
     opts: &CsvOptions,
@@ -133,6 +218,8 @@ pub fn write_cache_from_csv(
     out_path: &Path,
     limit: u64,
 ) -> Result<usize, StreamedError> {
+    check_streamable(csv)?;
+    let source = hash_csv(csv)?;
     let mut w = CacheWriter {
         file: out,
         path: out_path.to_path_buf(),
@@ -147,9 +234,16 @@ pub fn write_cache_from_csv(
         bytes: Vec::new(),
         checks: DesignChecks::new(0),
         block_rows: 1,
+        source_hash: source,
+        rows_sum: Xxh3::new(),
     };
     let read = read_csv_into(csv, opts, &mut w)?;
     w.finish()?;
+    if hash_csv(csv)? != source {
+        return Err(StreamedError::Changed {
+            path: csv.to_path_buf(),
+        });
+    }
     Ok(read.dropped)
 }
 
@@ -172,6 +266,10 @@ struct CacheWriter<'f> {
     bytes: Vec<u8>,
     checks: DesignChecks,
     block_rows: usize,
+    /// The hash of the data file's bytes, and the running hash of the rows
+    /// written.
+    source_hash: ContentHash,
+    rows_sum: Xxh3,
 }
 
 impl CacheWriter<'_> {
@@ -186,7 +284,15 @@ impl CacheWriter<'_> {
         check_names(names, file)?;
         self.checks.check_rows(names, target, file)?;
         let scale = Design::new(self.checks.max(), self.k()).scale().to_vec();
-        let head = header(self.checks.n(), &scale, names, target);
+        let rows = self.rows_sum.digest128();
+        let head = header(
+            self.checks.n(),
+            &scale,
+            names,
+            target,
+            self.source_hash,
+            rows,
+        );
         debug_assert_eq!(head.len() as u64, self.data_at);
         let io = io(&self.path);
         self.file.write_all_at(&head, 0).map_err(&io)?;
@@ -210,7 +316,8 @@ impl RowSink for CacheWriter<'_> {
             return Err(StreamedError::TooSmall { limit, per_row, k });
         }
         (self.names, self.target) = (names.to_vec(), target.to_string());
-        self.data_at = header(0, &vec![1.0; k], names, target).len() as u64;
+        let blank = ContentHash { len: 0, xxh3: 0 };
+        self.data_at = header(0, &vec![1.0; k], names, target, blank, 0).len() as u64;
         self.checks = DesignChecks::new(k);
         self.block_rows = usize::try_from(self.limit / per_row).unwrap_or(usize::MAX);
         Ok(())
@@ -230,6 +337,7 @@ impl RowSink for CacheWriter<'_> {
         self.checks.add(&self.x, &self.y);
         self.bytes.clear();
         row_bytes(&self.x, &self.y, &mut self.bytes);
+        self.rows_sum.update(&self.bytes);
         let at = self.data_at + self.written * 8 * (self.k() as u64 + 1);
         self.file
             .write_all_at(&self.bytes, at)
@@ -242,6 +350,7 @@ impl RowSink for CacheWriter<'_> {
 
     fn restart(&mut self) -> Result<(), StreamedError> {
         self.written = 0;
+        self.rows_sum.reset();
         self.checks = DesignChecks::new(self.k());
         self.x.clear();
         self.y.clear();
@@ -261,6 +370,9 @@ pub struct Streamed {
     target: String,
     data_at: u64,
     rows_per_block: usize,
+    /// The data file's bytes it was built from, and its rows' checksum.
+    source: ContentHash,
+    rows_sum: u128,
 }
 
 impl Streamed {
@@ -272,34 +384,64 @@ impl Streamed {
     }
 
     /// [`Streamed::open`] on a file already open for reading, named `path`
-    /// in messages.
+    /// in messages. The header is checked whole (its checksum, sizes in
+    /// checked arithmetic, the file's length); the rows are checked by
+    /// [`Streamed::verify`].
     pub fn from_file(file: File, path: &Path, limit: u64) -> Result<Streamed, StreamedError> {
-        let corrupt = || StreamedError::Corrupt {
+        let corrupt = |why: &str| StreamedError::Corrupt {
             path: path.to_path_buf(),
+            why: why.to_string(),
         };
-        let mut head = [0u8; 32];
-        file.read_exact_at(&mut head, 0).map_err(|_| corrupt())?;
-        if &head[..8] != MAGIC {
-            return Err(corrupt());
+        let len = file.metadata().map_err(io(path))?.len();
+        let mut fixed = [0u8; FIXED];
+        if file.read_exact_at(&mut fixed[..8], 0).is_err() || &fixed[..8] != MAGIC {
+            return Err(corrupt("not a logreg design cache of this version"));
         }
-        let word = |i: usize| u64::from_le_bytes(head[8 * i..8 * i + 8].try_into().expect("8"));
-        let (n, k, names_len) = (word(1) as usize, word(2) as usize, word(3) as usize);
-        if k == 0 || names_len > 1 << 30 {
-            return Err(corrupt());
+        file.read_exact_at(&mut fixed, 0)
+            .map_err(|_| corrupt("its header is cut short"))?;
+        let word = |i: usize| u64::from_le_bytes(fixed[8 * i..8 * i + 8].try_into().expect("8"));
+        let wide = |at: usize| u128::from_le_bytes(fixed[at..at + 16].try_into().expect("16"));
+        let (n, k, names_len) = (word(1), word(2), word(3));
+        let source = ContentHash {
+            len: word(4),
+            xxh3: wide(40),
+        };
+        let (rows_sum, head_sum) = (wide(56), wide(HEADER_SUM.start));
+        // The header's length, then the rows' end, in checked arithmetic:
+        // a damaged count must not wrap or allocate past the file.
+        let head_end = k
+            .checked_mul(8)
+            .and_then(|b| b.checked_add(names_len))
+            .and_then(|b| b.checked_add(FIXED as u64))
+            .filter(|&end| end <= len)
+            .ok_or_else(|| corrupt("its header's sizes do not fit the file"))?;
+        let data_at = head_end.next_multiple_of(8);
+        let per_row = 8 * (k + 1);
+        let rows_end = n.checked_mul(per_row).and_then(|b| b.checked_add(data_at));
+        if k == 0 || rows_end != Some(len) || usize::try_from(n).is_err() {
+            return Err(corrupt("its header's row count does not fit the file"));
         }
-        let mut rest = vec![0u8; 8 * k + names_len];
-        file.read_exact_at(&mut rest, 32).map_err(|_| corrupt())?;
-        let scale = rest[..8 * k]
+        let mut head = vec![0u8; data_at as usize];
+        file.read_exact_at(&mut head, 0)
+            .map_err(|_| corrupt("its header is cut short"))?;
+        head[HEADER_SUM].fill(0);
+        if xxh3_128(&head) != head_sum {
+            return Err(corrupt("its header does not match its checksum"));
+        }
+        let (k, n) = (k as usize, n as usize);
+        let scale: Vec<f64> = head[FIXED..FIXED + 8 * k]
             .chunks_exact(8)
             .map(|b| f64::from_le_bytes(b.try_into().expect("8")))
             .collect();
+        if !scale.iter().all(|s| is_power_of_two(*s)) {
+            return Err(corrupt("a column scale is not a power of two"));
+        }
+        let names_at = FIXED + 8 * k;
         let Names { names, target } =
-            serde_json::from_slice(&rest[8 * k..]).map_err(|_| corrupt())?;
-        let data_at = (32 + rest.len()).next_multiple_of(8) as u64;
-        let len = file.metadata().map_err(io(path))?.len();
-        let per_row = 8 * (k as u64 + 1);
-        if names.len() != k || len != data_at + n as u64 * per_row {
-            return Err(corrupt());
+            serde_json::from_slice(&head[names_at..names_at + names_len as usize])
+                .map_err(|_| corrupt("its column names cannot be read"))?;
+        if names.len() != k {
+            return Err(corrupt("its column names do not match its columns"));
         }
         let rows_per_block = limit / bytes_per_row(k);
         if rows_per_block == 0 {
@@ -319,7 +461,53 @@ impl Streamed {
             target,
             data_at,
             rows_per_block: rows_per_block.min(n.max(1) as u64) as usize,
+            source,
+            rows_sum,
         })
+    }
+
+    /// The data file's bytes this cache was built from.
+    pub fn source(&self) -> ContentHash {
+        self.source
+    }
+
+    /// Read every row once and check it against the header's checksum, and
+    /// each value as the writer checked it (finite design values, a target
+    /// of 0 or 1): a damaged cache is never fitted.
+    pub fn verify(&self) -> Result<(), StreamedError> {
+        let corrupt = |why: String| StreamedError::Corrupt {
+            path: self.path.clone(),
+            why,
+        };
+        let c = self.k + 1;
+        let mut sum = Xxh3::new();
+        let mut bad = None;
+        self.raw_blocks(&mut |first, raw| {
+            sum.update(raw);
+            if bad.is_some() {
+                return;
+            }
+            for (i, v) in raw.chunks_exact(8).enumerate() {
+                let v = f64::from_le_bytes(v.try_into().expect("8"));
+                let (row, col) = (first + i / c, i % c);
+                if (col == self.k && v != 0.0 && v != 1.0) || !v.is_finite() {
+                    bad = Some((row, col, v));
+                    break;
+                }
+            }
+        })
+        .map_err(io(&self.path))?;
+        if sum.digest128() != self.rows_sum {
+            return Err(corrupt("its rows do not match their checksum".into()));
+        }
+        if let Some((row, col, v)) = bad {
+            let what = match self.names.get(col) {
+                Some(name) => format!("column {name:?}"),
+                None => "the target".into(),
+            };
+            return Err(corrupt(format!("row {}, {what}: value {v}", row + 1)));
+        }
+        Ok(())
     }
 
     /// Design column names (`const` first).
@@ -330,6 +518,11 @@ impl Streamed {
     /// The target's name.
     pub fn target(&self) -> &str {
         &self.target
+    }
+
+    /// The cache file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Rows per block of a pass.
@@ -367,15 +560,11 @@ impl Streamed {
     fn blocks(&self, f: &mut Visit) -> std::io::Result<()> {
         let (k, c) = (self.k, self.k + 1);
         let rows = self.rows_per_block;
-        let mut raw = vec![0u8; rows * c * 8];
         let mut x = vec![0.0; rows * k];
         let mut y = vec![0.0; rows];
-        let mut first = 0;
-        while first < self.n {
-            let b = rows.min(self.n - first);
-            let at = self.data_at + (first * c * 8) as u64;
-            self.file.read_exact_at(&mut raw[..b * c * 8], at)?;
-            for (i, row) in raw[..b * c * 8].chunks_exact(c * 8).enumerate() {
+        self.raw_blocks(&mut |first, raw| {
+            let b = raw.len() / (c * 8);
+            for (i, row) in raw.chunks_exact(c * 8).enumerate() {
                 let mut vals = row
                     .chunks_exact(8)
                     .map(|v| f64::from_le_bytes(v.try_into().expect("8")));
@@ -385,10 +574,31 @@ impl Streamed {
                 y[i] = vals.next().expect("the target");
             }
             f(first, &x[..b * k], &y[..b]);
+        })
+    }
+
+    /// Visit the rows' bytes once, in order, one block at a time: `f(first,
+    /// raw)` with `first` the index of the block's first row.
+    fn raw_blocks(&self, f: &mut dyn FnMut(usize, &[u8])) -> std::io::Result<()> {
+        let c = self.k + 1;
+        let rows = self.rows_per_block;
+        let mut raw = vec![0u8; rows * c * 8];
+        let mut first = 0;
+        while first < self.n {
+            let b = rows.min(self.n - first);
+            let at = self.data_at + (first * c * 8) as u64;
+            self.file.read_exact_at(&mut raw[..b * c * 8], at)?;
+            f(first, &raw[..b * c * 8]);
             first += b;
         }
         Ok(())
     }
+}
+
+/// Whether `s` is a power of two (a column scale: positive, finite, normal,
+/// with no mantissa bits).
+fn is_power_of_two(s: f64) -> bool {
+    s.is_normal() && s > 0.0 && s.to_bits() & ((1 << 52) - 1) == 0
 }
 
 /// What [`Streamed::blocks`] calls on each block: its first row's index, its
@@ -432,7 +642,8 @@ mod tests {
             std::process::id()
         ));
         let d = data();
-        write_cache(File::create(&path).unwrap(), &d).unwrap();
+        let source = ContentHash { len: 1, xxh3: 2 };
+        write_cache(File::create(&path).unwrap(), &d, source).unwrap();
         (path, d)
     }
 
@@ -499,6 +710,52 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
     }
 
+    /// A damaged header is refused whatever its sizes say (no overflow, no
+    /// allocation past the file); damaged rows fail [`Streamed::verify`].
+    #[test]
+    fn damaged_headers_are_refused_and_damaged_rows_fail_verify() {
+        let (path, _) = written("damaged");
+        let whole = std::fs::read(&path).unwrap();
+        Streamed::open(&path, 1 << 20).unwrap().verify().unwrap();
+        fn word(b: &mut [u8], at: usize, v: u64) {
+            b[at..at + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        let headers: [fn(&mut Vec<u8>); 6] = [
+            |b| b[15] ^= 0x08,
+            |b| word(b, 8, u64::MAX),
+            |b| word(b, 16, u64::MAX / 4),
+            |b| word(b, 24, u64::MAX - 10),
+            |b| b[88] ^= 1,
+            |b| b[100] ^= 1,
+        ];
+        for (i, damage) in headers.iter().enumerate() {
+            let mut bytes = whole.clone();
+            damage(&mut bytes);
+            std::fs::write(&path, &bytes).unwrap();
+            let e = Streamed::open(&path, 1 << 20).unwrap_err();
+            assert!(matches!(e, StreamedError::Corrupt { .. }), "{i}: {e}");
+        }
+        let rows: [fn(&mut Vec<u8>); 2] = [
+            |b| {
+                let end = b.len();
+                b[end - 8..].copy_from_slice(&0.5f64.to_le_bytes());
+            },
+            |b| {
+                let end = b.len();
+                b[end - 16..end - 8].copy_from_slice(&f64::NAN.to_le_bytes());
+            },
+        ];
+        for (i, damage) in rows.iter().enumerate() {
+            let mut bytes = whole.clone();
+            damage(&mut bytes);
+            std::fs::write(&path, &bytes).unwrap();
+            let s = Streamed::open(&path, 64).unwrap();
+            let e = s.verify().unwrap_err();
+            assert!(e.to_string().contains("checksum"), "{i}: {e}");
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+
     /// A CSV file under the temporary folder, named for the test.
     fn csv(name: &str, text: &str) -> PathBuf {
         let path =
@@ -562,7 +819,7 @@ mod tests {
             let path = csv(name, &text);
             let (d, _) = crate::data::read_csv(&path, &opts).unwrap();
             let mut want = Vec::new();
-            write_cache(&mut want, &d).unwrap();
+            write_cache(&mut want, &d, hash_file(&path).unwrap()).unwrap();
             for rows in [1, 2, 7, 299, 300, 1000] {
                 let got = streamed(&path, &opts, rows).unwrap();
                 assert!(got == want, "{name}: {rows} rows a block");

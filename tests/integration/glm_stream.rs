@@ -300,3 +300,198 @@ fn a_bad_file_is_refused_streamed_as_in_memory() {
     }
     assert_eq!(cached(&cache), Vec::<PathBuf>::new(), "no cache left");
 }
+
+/// Fit `data` streamed (`--max-memory 1M`) and in memory with the cache
+/// folder in `cache`: both runs, streamed first.
+fn streamed_and_memory(cache: &Path, data: &Path) -> (Run, Value) {
+    let d = data.to_str().unwrap();
+    let streamed = logreg_in(cache, &["glm", "--data", d, "--json", "--max-memory", "1M"]);
+    let memory = json(&logreg_in(cache, &["glm", "--data", d, "--json"]));
+    (streamed, memory)
+}
+
+/// A file edited in place without changing its size, its modification
+/// time then restored (`touch -r`, `cp -p`, `rsync -t`, `tar x` do so):
+/// the cache built from its old bytes must not answer for the new ones.
+#[test]
+fn a_same_size_edit_with_the_old_mtime_is_not_answered_by_the_old_cache() {
+    let cache = temp_dir("stream-same-size");
+    let dir = temp_dir("stream-same-size-data");
+    let data = dir.join("a.csv");
+    std::fs::copy(fixtures().join("glm/lecture.csv"), &data).unwrap();
+    let first = json(&streamed_and_memory(&cache, &data).0);
+    let mtime = std::fs::metadata(&data).unwrap().modified().unwrap();
+    // Swap the 0/1 label of every third of the first 60 rows.
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for line in lines.iter_mut().skip(1).step_by(3).take(20) {
+        let flipped = if line.ends_with('1') { '0' } else { '1' };
+        line.pop();
+        line.push(flipped);
+    }
+    let edited = lines.join("\n") + "\n";
+    assert_eq!(edited.len(), text.len(), "the same size");
+    std::fs::write(&data, edited).unwrap();
+    let f = std::fs::File::options().write(true).open(&data).unwrap();
+    f.set_modified(mtime).unwrap();
+    drop(f);
+    let (run, memory) = streamed_and_memory(&cache, &data);
+    let streamed = json(&run);
+    assert_ne!(
+        first["params"], memory["params"],
+        "the edit changes the fit"
+    );
+    assert_same_fit(&memory, &streamed, "the edited file");
+    assert!(run.stderr().contains("rebuilding"), "{}", run.describe());
+    assert_eq!(cached(&cache).len(), 1, "the cache is replaced");
+}
+
+/// A damaged cache (a body value, the header's row count or a scale
+/// changed) is noticed before it is fitted, said on stderr, and rebuilt:
+/// the fit is the in-memory one, and the next run finds the cache whole.
+#[test]
+fn a_damaged_cache_is_rebuilt_never_trusted() {
+    let cache = temp_dir("stream-damaged");
+    let data = fixtures().join("glm/lecture.csv");
+    let (run, memory) = streamed_and_memory(&cache, &data);
+    assert_same_fit(&memory, &json(&run), "the first build");
+    let file = cached(&cache).pop().unwrap();
+    let whole = std::fs::read(&file).unwrap();
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 4] = [
+        ("a target of 0.5", |b| {
+            let end = b.len();
+            b[end - 8..].copy_from_slice(&0.5f64.to_le_bytes());
+        }),
+        ("a NaN", |b| {
+            let end = b.len();
+            b[end - 16..end - 8].copy_from_slice(&f64::NAN.to_le_bytes());
+        }),
+        ("a row count off by 2^59", |b| b[15] ^= 0x08),
+        ("a column scale halved", |b| {
+            // The first scale, after the header's 88 fixed bytes: still a
+            // power of two, but not the design's.
+            let v = f64::from_le_bytes(b[88..96].try_into().unwrap());
+            b[88..96].copy_from_slice(&(0.5 * v).to_le_bytes());
+        }),
+    ];
+    for (what, damage) in damages {
+        let mut bytes = whole.clone();
+        damage(&mut bytes);
+        std::fs::write(&file, &bytes).unwrap();
+        let (run, _) = streamed_and_memory(&cache, &data);
+        assert_same_fit(&memory, &json(&run), what);
+        let err = run.stderr();
+        assert!(
+            err.lines().count() == 1
+                && err.starts_with("note: design cache")
+                && err.contains("rebuilding"),
+            "{what}: {}",
+            run.describe()
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), whole, "{what}: rebuilt");
+        let (again, _) = streamed_and_memory(&cache, &data);
+        assert_eq!(again.stderr(), "", "{what}: whole again");
+    }
+}
+
+/// The temporary file of a cache build whose process is gone (killed by a
+/// signal it cannot catch) is removed by the next streamed run once it is
+/// idle; one of a live process, or written recently, is kept.
+#[test]
+fn a_dead_builds_temporary_file_is_swept_from_the_cache_folder() {
+    let cache = temp_dir("stream-sweep");
+    let folder = cache.join("logreg/designs");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut child = Command::new("true").spawn().unwrap();
+    let gone = child.id();
+    child.wait().unwrap();
+    let live = std::process::id();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let files = [
+        (format!(".logreg-{gone}-0.tmp"), Some(hour_ago)),
+        (format!(".logreg-{gone}-1.tmp"), None),
+        (format!(".logreg-{live}-0.tmp"), Some(hour_ago)),
+    ];
+    for (name, mtime) in &files {
+        let f = std::fs::File::create(folder.join(name)).unwrap();
+        f.set_len(1 << 20).unwrap();
+        if let Some(t) = mtime {
+            f.set_modified(*t).unwrap();
+        }
+    }
+    let data = fixtures().join("glm/spector.csv");
+    let d = data.to_str().unwrap();
+    let args = [
+        "glm",
+        "--data",
+        d,
+        "--target",
+        "GRADE",
+        "--max-memory",
+        "1M",
+    ];
+    let run = logreg_in(&cache, &args);
+    run.ok();
+    assert!(!folder.join(&files[0].0).exists(), "{}", run.describe());
+    assert!(folder.join(&files[1].0).exists(), "recent: kept");
+    assert!(folder.join(&files[2].0).exists(), "live: kept");
+    assert!(run.stderr().contains(&files[0].0), "{}", run.describe());
+}
+
+/// What a streamed fit cannot use is refused in one line (exit 2) before
+/// any work: a --data that is not a regular file (a pipe as /dev/stdin, a
+/// FIFO, which is never opened), a cache folder that cannot be created or
+/// named.
+#[test]
+fn max_memory_refuses_pipes_and_unusable_cache_folders_in_one_line() {
+    let cache = temp_dir("stream-location");
+    let data = fixtures().join("glm/lecture.csv");
+    let d = data.to_str().unwrap();
+    let refused = |run: &Run, says: &str| {
+        assert_eq!(run.code(), Some(2), "{}", run.describe());
+        assert_eq!(run.stderr().lines().count(), 1, "{}", run.describe());
+        assert!(run.stderr().starts_with("error: "), "{}", run.describe());
+        assert!(run.stderr().contains(says), "{}", run.describe());
+    };
+    // stdin a pipe, named /dev/stdin.
+    let mut child = Command::new(bin())
+        .args(["glm", "--data", "/dev/stdin", "--max-memory", "1M"])
+        .env("XDG_CACHE_HOME", &cache)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(&std::fs::read(&data).unwrap());
+    }
+    let run = Run {
+        cmd: "logreg glm --data /dev/stdin --max-memory 1M < pipe".into(),
+        out: child.wait_with_output().unwrap(),
+    };
+    refused(&run, "not a regular file");
+    let fifo = cache.join("fifo.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let f = fifo.to_str().unwrap();
+    let run = logreg_in(&cache, &["glm", "--data", f, "--max-memory", "1M"]);
+    refused(&run, "not a regular file");
+    // A cache folder under a regular file cannot be created (even by root).
+    let run = logreg_in(&data, &["glm", "--data", d, "--max-memory", "1M"]);
+    refused(&run, "XDG_CACHE_HOME");
+    let out = Command::new(bin())
+        .args(["glm", "--data", d, "--max-memory", "1M"])
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("HOME")
+        .output()
+        .unwrap();
+    let run = Run {
+        cmd: "logreg glm --data lecture.csv --max-memory 1M (no HOME)".into(),
+        out,
+    };
+    refused(&run, "HOME");
+    assert_eq!(cached(&cache), Vec::<PathBuf>::new());
+}
