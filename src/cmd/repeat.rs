@@ -139,7 +139,8 @@ pub struct Args {
     /// Skip the runs already in --runs-out FILE (a missing FILE starts
     /// afresh) and append the rest to it, line by line: even kill -9 loses
     /// at most the chunks in flight. FILE must be of this same study. The
-    /// summary covers every line in FILE.
+    /// summary covers every line in FILE. FILE is locked while this run
+    /// writes it: a second run on it meanwhile is refused.
     #[arg(long, help_heading = "Monte Carlo")]
     pub resume: bool,
     #[command(flatten)]
