@@ -59,7 +59,7 @@ pub struct SeedRange {
 
 impl SeedRange {
     /// Runs in the range.
-    pub fn len(&self) -> u64 {
+    pub fn runs(&self) -> u64 {
         self.last - self.first + 1
     }
 }
@@ -77,7 +77,7 @@ impl std::fmt::Display for SeedRange {
 impl Missing {
     /// Missing runs in all.
     pub fn len(&self) -> usize {
-        self.ranges.iter().map(|r| r.len() as usize).sum()
+        self.ranges.iter().map(|r| r.runs() as usize).sum()
     }
 
     /// Whether no run is missing.
@@ -90,7 +90,7 @@ impl Missing {
         self.ranges
             .iter()
             .filter(|r| r.cell == cell)
-            .map(|r| r.len() as usize)
+            .map(|r| r.runs() as usize)
             .sum()
     }
 }
