@@ -331,8 +331,9 @@ fn check_design(design: &Design) -> Result<(), String> {
 
 /// Why `line` is not a whole run of `design`, if it is not. A run has each
 /// fit its study makes and no other, unless it failed (then it says why and
-/// keeps the parts that succeeded); its network took its cell's steps, fewer
-/// only when the study's `tol` stops networks early.
+/// keeps the parts that succeeded); its GLM took at most the study's
+/// `max_iter` iterations; its network took its cell's steps, fewer only when
+/// the study's `tol` stops networks early.
 fn incomplete(design: &Design, line: &RunLine) -> Option<String> {
     let fits = design.fits;
     let parts = [
@@ -346,6 +347,15 @@ fn incomplete(design: &Design, line: &RunLine) -> Option<String> {
         if fitted && !present && !line.is_failed() {
             return Some(format!(
                 "it has no \"{part}\" and no \"failed\", but its study fits {fits}"
+            ));
+        }
+    }
+    let max_iter = design.settings.get("max_iter").and_then(|m| m.as_u64());
+    if let (Some(glm), Some(max)) = (&line.glm, max_iter) {
+        if glm.iterations as u64 > max {
+            return Some(format!(
+                "\"glm\" \"iterations\" is {}, but its study stops at \"max_iter\" {max}",
+                glm.iterations
             ));
         }
     }

@@ -127,6 +127,23 @@ fn summarize_rejects_a_network_that_took_other_steps_than_its_cell() {
 }
 
 #[test]
+fn summarize_rejects_a_glm_that_took_more_iterations_than_its_study_allows() {
+    let dir = temp_dir("summ-iterations");
+    let all = lines(&whole(&dir));
+    let f = dir.join("edited.jsonl");
+    write_edited(&f, &all, |i, v| {
+        if i == 1 {
+            v["glm"]["iterations"] = 101.into();
+        }
+    });
+    refused(
+        &logreg(&["summarize", path(&f)]),
+        "edited.jsonl line 2: not a whole run of its study (\"glm\" \"iterations\" is 101, but \
+         its study stops at \"max_iter\" 100)",
+    );
+}
+
+#[test]
 fn summarize_prints_the_summary_then_exits_3_naming_missing_runs_as_ranges() {
     let dir = temp_dir("summ-missing");
     let full = whole(&dir);
