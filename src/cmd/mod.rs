@@ -185,8 +185,8 @@ pub struct UsageError(pub String);
 
 /// Print the error chain once, on one line, and choose the exit code:
 /// 0 for a closed stdout (`logreg ... | head`), 2 for bad input (data, flags,
-/// settings), 130 for Ctrl-C, 1 for a failed fit or training and anything
-/// else. The one place where an error becomes an exit code.
+/// settings), 3 for a study summarized with runs missing, 130 for Ctrl-C, 1
+/// for a failed fit or training and anything else. The one place where an error becomes an exit code.
 pub fn report(e: &anyhow::Error) -> u8 {
     for cause in e.chain() {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
@@ -210,6 +210,7 @@ pub fn report(e: &anyhow::Error) -> u8 {
     match kind {
         ErrorKind::BadInput => 2,
         ErrorKind::FitFailed => 1,
+        ErrorKind::Incomplete => 3,
         ErrorKind::Interrupted => interrupt::EXIT_INTERRUPTED,
     }
 }
@@ -237,7 +238,8 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<repeat::RepeatError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<repeat::BatchError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<repeat::ReadError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<repeat::MergeError>().map(|e| e.kind()));
+            .or_else(|| c.downcast_ref::<repeat::MergeError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<repeat::Incomplete>().map(|e| e.kind()));
         if let Some(k) = kind {
             return k;
         }

@@ -139,7 +139,8 @@ pub struct Args {
     /// Skip the runs already in --runs-out FILE (a missing FILE starts
     /// afresh) and append the rest to it, line by line: even kill -9 loses
     /// at most the chunks in flight. FILE must be of this same study. The
-    /// summary covers every line in FILE.
+    /// summary covers every line in FILE. FILE is locked while this run
+    /// writes it: a second run on it meanwhile is refused.
     #[arg(long, help_heading = "Monte Carlo")]
     pub resume: bool,
     #[command(flatten)]
@@ -235,9 +236,15 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         Some((i, n)) => shard_pairs(&design, i, n),
         None => design.pairs().collect(),
     };
-    let (earlier, done) = match &resume {
+    let ((earlier, done), journal) = match &resume {
         Some(p) => earlier_lines(p, &design)?,
         None => Default::default(),
+    };
+    // Held until the new file replaces it: a --resume of it meanwhile
+    // would append to the file being replaced.
+    let _replaced = match (&resume, &runs_out) {
+        (None, Some(Output::File(p))) => lock_existing(p)?,
+        _ => None,
     };
     if !earlier.is_empty() {
         pairs.retain(|&(c, i)| !done.contains(&(c, design.seed_of(i))));
@@ -256,7 +263,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
 
     let stop = interrupt::cooperate();
     let mut out = match (&resume, &runs_out) {
-        (Some(p), _) => Some(LinesOut::Append(Appender::open(p)?)),
+        (Some(p), _) => Some(LinesOut::Append(Appender::open(p, journal)?)),
         (None, Some(o)) => Some(LinesOut::Atomic(RunsOut::create(o)?)),
         (None, None) => None,
     };
@@ -336,8 +343,13 @@ pub(super) fn all_failed(m: &logreg::repeat::Merged) -> anyhow::Result<()> {
 type Earlier = (Vec<(Origin, RunLine)>, BTreeSet<(usize, u64)>);
 
 /// The lines already in `path` (none if it does not exist), which must be
-/// of `design`'s study; a torn last line (a killed writer's) is cut off.
-fn earlier_lines(path: &Path, design: &logreg::repeat::Design) -> anyhow::Result<Earlier> {
+/// of `design`'s study, and the file, locked and open for appending. A torn
+/// last line (a killed writer's) is cut off; a whole last line without its
+/// newline gets it, so that the next line starts on a line of its own.
+fn earlier_lines(
+    path: &Path,
+    design: &logreg::repeat::Design,
+) -> anyhow::Result<(Earlier, Option<File>)> {
     let name = path.display().to_string();
     // Reading a FIFO or a device would wait for a writer or never end; a
     // study to resume is a file of lines.
@@ -349,31 +361,70 @@ fn earlier_lines(path: &Path, design: &logreg::repeat::Design) -> anyhow::Result
             .into());
         }
     }
-    let file = match File::open(path) {
+    let file = match OpenOptions::new().read(true).append(true).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
-        Err(e) => return Err(e).with_context(|| format!("{name}: cannot read")),
+        Err(e) => {
+            return Err(
+                UsageError(format!("--runs-out {name}: cannot open for appending: {e}")).into(),
+            )
+        }
     };
-    let read = read_lines(&name, BufReader::new(file))?;
+    // Locked before it is read: another writer's line in flight is not torn.
+    lock(&file, &name)?;
+    let read = read_lines(&name, BufReader::new(&file))?;
+    let lines = read.runs;
+    // Refuse another study's lines (and conflicting duplicates) before the
+    // file is changed; the merge also places each line in its cell.
+    let merged = merge(Some(design), lines.iter().cloned())?;
     if let Some(line) = read.torn {
-        OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|f| f.set_len(read.whole_len))
+        file.set_len(read.whole_len)
             .with_context(|| format!("{name}: cannot cut off its torn line {line}"))?;
         diag!("note: {name}: cut off its torn last line {line} (an interrupted write)");
     }
-    let lines = read.runs;
-    // Refuse another study's lines (and conflicting duplicates) up front;
-    // the merge also places each line in its cell.
-    let merged = merge(Some(design), lines.iter().cloned())?;
+    if read.unterminated {
+        (&file)
+            .write_all(b"\n")
+            .with_context(|| format!("{name}: cannot end its last line"))?;
+    }
     let done = merged
         .cell_of
         .iter()
         .zip(&merged.lines)
         .map(|(&c, l)| (c, l.seed))
         .collect();
-    Ok((lines, done))
+    Ok(((lines, done), Some(file)))
+}
+
+/// Take `file`'s advisory lock (`--runs-out` `name`) for this process, or
+/// refuse: two writers of one file at once would both run every missing run
+/// (with --resume), or one would replace the other's lines.
+fn lock(file: &File, name: &str) -> anyhow::Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(UsageError(format!(
+            "--runs-out {name}: another process is writing it (it is locked); let it finish, or give another file"
+        ))
+        .into()),
+        // A file system without locks: the run goes on unguarded.
+        Err(std::fs::TryLockError::Error(e)) => {
+            diag!("warning: --runs-out {name}: cannot lock it ({e}); a second writer would not be refused");
+            Ok(())
+        }
+    }
+}
+
+/// The lock of `path` when it is an existing regular file (the one a
+/// --resume run appends to), held by the returned handle.
+fn lock_existing(path: &Path) -> anyhow::Result<Option<File>> {
+    let name = path.display().to_string();
+    match File::open(path) {
+        Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
+            lock(&f, &name)?;
+            Ok(Some(f))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// "N of R runs completed", and where they are: `kept` is what
@@ -472,13 +523,22 @@ struct Appender {
 }
 
 impl Appender {
-    fn open(path: &Path) -> anyhow::Result<Self> {
+    /// `journal`: the file, already open and locked; else it is created
+    /// (or opened) and locked here.
+    fn open(path: &Path, journal: Option<File>) -> anyhow::Result<Self> {
         let name = path.display().to_string();
-        let file = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(path)
-            .with_context(|| format!("{name}: cannot open for appending"))?;
+        let file = match journal {
+            Some(f) => f,
+            None => {
+                let f = OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(path)
+                    .with_context(|| format!("{name}: cannot open for appending"))?;
+                lock(&f, &name)?;
+                f
+            }
+        };
         Ok(Appender {
             file,
             name,

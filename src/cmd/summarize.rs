@@ -1,12 +1,11 @@
 //! `logreg summarize`: the summary of a study from its run lines (the
 //! `--runs-out` files of one run, of its shards, or of an interrupted and
 //! resumed run), the same as the run itself prints.
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
-use logreg::repeat::{merge, read_lines, Merged, Origin, RunLine};
+use logreg::repeat::{merge, read_lines, Origin, RunLine};
 
 use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
@@ -24,11 +23,15 @@ the Time line and the `_s` keys (this command did not time the runs). So \
 `summarize --json` of all the shards equals the unsharded `repeat --json` \
 with its `_s` keys removed.
 
-stderr says which runs are missing (per cell, as seed ranges) and how many \
-exact duplicates were dropped. Lines of different studies (other settings), \
-or two lines of one run with different numbers, are an error naming both \
-file and line. A torn last line (a killed writer's) is skipped with a \
-warning.
+stderr says how many exact duplicates were dropped. When runs are missing, \
+the summary of the runs present is printed, then one line names the missing \
+runs (per cell, as seed ranges) and the exit status is 3 (1 if every run \
+present failed). Lines of different studies (other settings), two lines of \
+one run with different numbers, or a line that is not a whole run of its \
+study (a fit missing with no \"failed\", another step count) are an error \
+naming file and line (exit 2). A torn last line (a killed writer's, one \
+that does not parse) is skipped with a warning; a whole last line without \
+its newline is read.
 
 Examples:
   logreg repeat --runs 1000 --shard 0/2 --runs-out a.jsonl
@@ -81,9 +84,6 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
             plot_names(&merged.design),
         )
         .check()?;
-    if let Some(note) = missing_note(&merged) {
-        diag!("{note}");
-    }
     if merged.duplicates > 0 {
         diag!(
             "note: dropped {} exact duplicate line(s)",
@@ -96,56 +96,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         to_stderr: false,
     };
     show(&merged, None, &how)?;
-    all_failed(&merged)
-}
-
-/// "missing N of M runs: cell 0 seeds 42..44, 50; cell 2 seeds ..." (None
-/// when none is missing).
-fn missing_note(m: &Merged) -> Option<String> {
-    if m.missing.is_empty() {
-        return None;
-    }
-    let total = m.design.pairs().count();
-    let mut s = format!("warning: missing {} of {total} runs:", m.missing.len());
-    let mut cells: Vec<(usize, Vec<u64>)> = Vec::new();
-    for &(c, seed) in &m.missing {
-        match cells.last_mut() {
-            Some((last, seeds)) if *last == c => seeds.push(seed),
-            _ => cells.push((c, vec![seed])),
-        }
-    }
-    for (i, (c, seeds)) in cells.iter().enumerate() {
-        let sep = if i == 0 { " " } else { "; " };
-        let _ = write!(s, "{sep}cell {c} seeds {}", ranges(seeds));
-    }
-    Some(s)
-}
-
-/// Sorted seeds as ranges: `42..44, 50`.
-fn ranges(seeds: &[u64]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < seeds.len() {
-        let mut j = i;
-        while j + 1 < seeds.len() && seeds[j + 1] == seeds[j] + 1 {
-            j += 1;
-        }
-        out.push(match i == j {
-            true => seeds[i].to_string(),
-            false => format!("{}..{}", seeds[i], seeds[j]),
-        });
-        i = j + 1;
-    }
-    out.join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn seeds_print_as_ranges() {
-        assert_eq!(
-            super::ranges(&[42, 43, 44, 50, 52, 53]),
-            "42..44, 50, 52..53"
-        );
-    }
+    all_failed(&merged)?;
+    // After the summary: it is right for the runs it covers.
+    Ok(merged.complete()?)
 }

@@ -252,7 +252,7 @@ pub fn summarize_cells(m: &super::merge::Merged) -> Vec<CellSummary> {
                 .filter(|(_, &of)| of == c)
                 .map(|(l, _)| l)
                 .collect();
-            let missing = m.missing.iter().filter(|(of, _)| *of == c).count();
+            let missing = m.missing.in_cell(c);
             CellSummary::from_lines(cell, &lines, missing, m.design.fits, m.design.alpha)
         })
         .collect()

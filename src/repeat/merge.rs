@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::line::{Design, RunLine};
+use super::study::MAX_CELLS;
 
 /// Where a line came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +34,120 @@ pub struct Merged {
     pub lines: Vec<RunLine>,
     /// The cell index of each line of `lines`.
     pub cell_of: Vec<usize>,
-    /// Pairs of the design with no line: (cell index, seed), in order.
-    pub missing: Vec<(usize, u64)>,
+    /// Pairs of the design with no line, as seed ranges per cell.
+    pub missing: Missing,
     /// Lines that repeated another line exactly (kept once).
     pub duplicates: usize,
+}
+
+/// The runs of a design that have no line: ranges of seeds per cell, so
+/// that what is held grows with the lines read, not with the runs a study
+/// claims.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Missing {
+    /// By cell, then by seed; ranges of one cell neither touch nor overlap.
+    pub ranges: Vec<SeedRange>,
+}
+
+/// Seeds `first..=last` of cell `cell`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedRange {
+    pub cell: usize,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl SeedRange {
+    /// Runs in the range.
+    pub fn runs(&self) -> u64 {
+        self.last - self.first + 1
+    }
+}
+
+impl std::fmt::Display for SeedRange {
+    /// `42..44`, or `50` for one seed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.first == self.last {
+            true => write!(f, "{}", self.first),
+            false => write!(f, "{}..{}", self.first, self.last),
+        }
+    }
+}
+
+impl Missing {
+    /// Missing runs in all.
+    pub fn len(&self) -> usize {
+        self.ranges.iter().map(|r| r.runs() as usize).sum()
+    }
+
+    /// Whether no run is missing.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Missing runs of cell `cell`.
+    pub fn in_cell(&self, cell: usize) -> usize {
+        self.ranges
+            .iter()
+            .filter(|r| r.cell == cell)
+            .map(|r| r.runs() as usize)
+            .sum()
+    }
+}
+
+/// Seed ranges listed at most in [`Missing`]'s text; the rest are counted.
+const RANGES_SHOWN: usize = 50;
+
+impl std::fmt::Display for Missing {
+    /// `cell 0 seeds 42..44, 50; cell 2 seeds 42..1041`, the first
+    /// [`RANGES_SHOWN`] ranges, then how many more there are.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut cell = None;
+        for r in self.ranges.iter().take(RANGES_SHOWN) {
+            match cell == Some(r.cell) {
+                true => write!(f, ", {r}")?,
+                false if cell.is_none() => write!(f, "cell {} seeds {r}", r.cell)?,
+                false => write!(f, "; cell {} seeds {r}", r.cell)?,
+            }
+            cell = Some(r.cell);
+        }
+        match self.ranges.len().saturating_sub(RANGES_SHOWN) {
+            0 => Ok(()),
+            more => write!(f, "; and {more} more ranges"),
+        }
+    }
+}
+
+/// A study some of whose runs have no line: its summary covers the runs
+/// that have one, and this says which do not.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("incomplete study: missing {} of {total} runs: {missing}", missing.len())]
+pub struct Incomplete {
+    pub missing: Missing,
+    /// Runs of the design.
+    pub total: u64,
+}
+
+impl Incomplete {
+    /// Its own exit status: the summary is right for the runs it covers,
+    /// and the input was accepted.
+    pub fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::Incomplete
+    }
+}
+
+impl Merged {
+    /// Whether every run of the design has a line.
+    pub fn complete(&self) -> Result<(), Incomplete> {
+        if self.missing.is_empty() {
+            return Ok(());
+        }
+        let cells = self.design.grid.len().unwrap_or(0) as u64;
+        Err(Incomplete {
+            missing: self.missing.clone(),
+            total: cells.saturating_mul(self.design.runs as u64),
+        })
+    }
 }
 
 /// Why lines cannot make one study.
@@ -48,6 +159,10 @@ pub enum MergeError {
     OtherStudy { at: Origin, first: Origin },
     #[error("{at}: its cell or seed is not in its study's design")]
     NotInDesign { at: Origin },
+    #[error("{at}: its \"study\" is not one that logreg repeat runs ({why})")]
+    Study { at: Origin, why: String },
+    #[error("{at}: not a whole run of its study ({why})")]
+    Incomplete { at: Origin, why: String },
     #[error("{at}: {what} has {found} values, expected {expected} (one per coefficient)")]
     Length {
         at: Origin,
@@ -86,7 +201,10 @@ pub fn merge(
                 line: 0,
             },
         ),
-        (None, Some((o, l))) => (l.study.as_ref().clone(), o.clone()),
+        (None, Some((o, l))) => {
+            check_design(&l.study).map_err(|why| MergeError::Study { at: o.clone(), why })?;
+            (l.study.as_ref().clone(), o.clone())
+        }
         (None, None) => return Err(MergeError::NoLines),
     };
     let cells = design.grid.cells();
@@ -112,6 +230,9 @@ pub fn merge(
                 expected: line.cell.beta.len(),
             });
         }
+        if let Some(why) = incomplete(&design, &line) {
+            return Err(MergeError::Incomplete { at, why });
+        }
         match by_pair.get(&(c, line.seed)) {
             Some((other, kept)) if *kept == line => {
                 let _ = other;
@@ -130,11 +251,7 @@ pub fn merge(
             }
         }
     }
-    let missing = design
-        .pairs()
-        .map(|(c, i)| (c, design.seed_of(i)))
-        .filter(|p| !by_pair.contains_key(p))
-        .collect();
+    let missing = missing(&design, cells.len(), by_pair.keys().copied());
     let cell_of = by_pair.keys().map(|&(c, _)| c).collect();
     Ok(Merged {
         lines: by_pair.into_values().map(|(_, l)| l).collect(),
@@ -143,6 +260,120 @@ pub fn merge(
         duplicates,
         design,
     })
+}
+
+/// The pairs of `design`'s `cells` cells that are not in `present` (sorted
+/// (cell, seed) pairs of the design), as ranges.
+fn missing(design: &Design, cells: usize, present: impl Iterator<Item = (usize, u64)>) -> Missing {
+    let mut ranges = Vec::new();
+    let Some(last) = (design.runs as u64)
+        .checked_sub(1)
+        .and_then(|r| design.seed.checked_add(r))
+    else {
+        return Missing { ranges };
+    };
+    let mut present = present.peekable();
+    for cell in 0..cells {
+        // The first seed not yet seen; None past the last seed 2^64 - 1.
+        let mut next = Some(design.seed);
+        while let Some((_, seed)) = present.next_if(|&(c, _)| c == cell) {
+            if let Some(first) = next.filter(|&n| seed > n) {
+                ranges.push(SeedRange {
+                    cell,
+                    first,
+                    last: seed - 1,
+                });
+            }
+            next = seed.checked_add(1);
+        }
+        if let Some(first) = next.filter(|&n| n <= last) {
+            ranges.push(SeedRange { cell, first, last });
+        }
+    }
+    Missing { ranges }
+}
+
+/// Why `design`, read from a line, is not a study that `repeat` runs, if it
+/// is not: `repeat`'s checks of its counts, and its memory check of what the
+/// study claims (every run's results, as `repeat` holds them), so that a line
+/// cannot make this process hold or walk more than the machine could run.
+fn check_design(design: &Design) -> Result<(), String> {
+    let runs = design.runs;
+    if runs == 0 {
+        return Err("\"runs\" is 0".into());
+    }
+    if design.seed.checked_add(runs as u64 - 1).is_none() {
+        return Err(format!(
+            "\"seed\" {} with \"runs\" {runs}: the last run's seed exceeds 2^64 - 1",
+            design.seed
+        ));
+    }
+    let cells = match design.grid.len() {
+        Some(c) if (1..=MAX_CELLS).contains(&c) => c,
+        Some(0) => return Err("its grid has no cell".into()),
+        _ => return Err(format!("its grid has more than {MAX_CELLS} cells")),
+    };
+    let k = design.grid.beta[0].len();
+    if k == 0 || design.grid.beta.iter().any(|b| b.len() != k) {
+        return Err("its \"beta\" vectors are empty or of different lengths".into());
+    }
+    let per_run = std::mem::size_of::<RunLine>()
+        .checked_add(k.saturating_mul(4 * 8))
+        .and_then(|b| b.checked_add(32))
+        .unwrap_or(usize::MAX);
+    crate::memory::check(
+        || format!("\"runs\" {runs} ({cells} cells)"),
+        "the runs' results",
+        crate::memory::product(&[cells, runs, per_run]),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Why `line` is not a whole run of `design`, if it is not. A run has each
+/// fit its study makes and no other, unless it failed (then it says why and
+/// keeps the parts that succeeded); its GLM took at most the study's
+/// `max_iter` iterations; its network took its cell's steps, fewer only when
+/// the study's `tol` stops networks early.
+fn incomplete(design: &Design, line: &RunLine) -> Option<String> {
+    let fits = design.fits;
+    let parts = [
+        ("glm", fits.glm(), line.glm.is_some()),
+        ("nn", fits.nn(), line.nn.is_some()),
+    ];
+    for (part, fitted, present) in parts {
+        if present && !fitted {
+            return Some(format!("it has \"{part}\", but its study fits {fits}"));
+        }
+        if fitted && !present && !line.is_failed() {
+            return Some(format!(
+                "it has no \"{part}\" and no \"failed\", but its study fits {fits}"
+            ));
+        }
+    }
+    let max_iter = design.settings.get("max_iter").and_then(|m| m.as_u64());
+    if let (Some(glm), Some(max)) = (&line.glm, max_iter) {
+        if glm.iterations as u64 > max {
+            return Some(format!(
+                "\"glm\" \"iterations\" is {}, but its study stops at \"max_iter\" {max}",
+                glm.iterations
+            ));
+        }
+    }
+    let nn = line.nn.as_ref()?;
+    let stops_early = design.settings.get("tol").is_some_and(|t| !t.is_null());
+    let steps = line.cell.steps;
+    let fewer_ok = stops_early || line.is_failed();
+    if nn.steps > steps || (nn.steps < steps && !fewer_ok) {
+        return Some(format!(
+            "\"nn\" \"steps\" is {}, but its cell trains {steps} steps{}",
+            nn.steps,
+            match stops_early {
+                true => " at most",
+                false => " (its study has no tol to stop earlier)",
+            }
+        ));
+    }
+    None
 }
 
 /// The first list of `line` whose length is not its cell's number of
@@ -223,8 +454,37 @@ mod tests {
             .map(|(&c, l)| (c, l.seed))
             .collect();
         assert_eq!(order, [(0, 10), (0, 12), (1, 11)]);
-        assert_eq!(m.missing, [(0, 11), (1, 10), (1, 12)]);
+        let missing: Vec<(usize, u64, u64)> = m
+            .missing
+            .ranges
+            .iter()
+            .map(|r| (r.cell, r.first, r.last))
+            .collect();
+        assert_eq!(missing, [(0, 11, 11), (1, 10, 10), (1, 12, 12)]);
+        assert_eq!((m.missing.len(), m.missing.in_cell(1)), (3, 2));
         assert_eq!(m.duplicates, 0);
+    }
+
+    #[test]
+    fn missing_runs_print_as_seed_ranges_per_cell() {
+        let r = |cell, first, last| SeedRange { cell, first, last };
+        let m = Missing {
+            ranges: vec![r(0, 42, 44), r(0, 50, 50), r(2, 52, 53)],
+        };
+        assert_eq!(
+            m.to_string(),
+            "cell 0 seeds 42..44, 50; cell 2 seeds 52..53"
+        );
+        assert_eq!((m.len(), m.in_cell(0), m.in_cell(1)), (6, 4, 0));
+        let many = Missing {
+            ranges: (0..RANGES_SHOWN as u64 + 3)
+                .map(|i| r(0, 2 * i, 2 * i))
+                .collect(),
+        };
+        assert!(
+            many.to_string().ends_with(", 98; and 3 more ranges"),
+            "{many}"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub use line::{
     RunLine as RunRecord,
 };
 pub use mcse::{summarize_cells, CellSummary, Measures};
-pub use merge::{merge, MergeError, Merged, Origin};
+pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};
 pub use read::{read_lines, ReadError, ReadLines, MAX_LINE};
 pub use render::{render, render_cell, render_study};
 pub use study::{

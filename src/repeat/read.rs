@@ -20,6 +20,9 @@ pub struct ReadLines {
     /// A last line without its newline that is not a run line: what a
     /// killed writer leaves. Its line number.
     pub torn: Option<usize>,
+    /// The last line is a whole run line without its newline (kept): a
+    /// writer appending to the file must end it first.
+    pub unterminated: bool,
 }
 
 /// Why a file of run lines cannot be read.
@@ -50,7 +53,8 @@ impl ReadError {
 
 /// Read every line of `r` (named `file` in messages). Blank lines are
 /// skipped; any other line must be a run line, except a last line without
-/// its newline, which is reported as torn.
+/// its newline that does not parse, which is reported as torn. A last line
+/// without its newline that parses is whole: a cut JSON object never does.
 pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadError> {
     let mut out = ReadLines::default();
     let mut buf = Vec::new();
@@ -80,8 +84,9 @@ pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadErr
             continue;
         }
         match serde_json::from_str::<RunLine>(text.trim_end()) {
-            Ok(mut run) if whole => {
+            Ok(mut run) => {
                 out.whole_len += got as u64;
+                out.unterminated = !whole;
                 // Lines of one study share one design, as when they ran.
                 if let Some((_, last)) = out.runs.last() {
                     if last.study == run.study {
@@ -95,12 +100,6 @@ pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadErr
                     },
                     run,
                 ));
-            }
-            // A whole run line without its newline is still a torn write:
-            // its writer never finished it.
-            Ok(_) => {
-                out.torn = Some(line);
-                return Ok(out);
             }
             Err(_) if !whole => {
                 out.torn = Some(line);
@@ -165,12 +164,27 @@ mod tests {
         assert_eq!(got.runs[1].0.line, 3);
         assert_eq!(got.whole_len, full.len() as u64);
         assert_eq!(got.torn, None);
-        for cut in [full.len() - 1, full.len() - 10] {
+        for cut in [full.len() - 2, full.len() - 10] {
             let got = read_lines("f", &full.as_bytes()[..cut]).unwrap();
             assert_eq!(got.runs.len(), 1, "cut at {cut}");
             assert_eq!(got.torn, Some(3));
             assert_eq!(got.whole_len, line(1).len() as u64 + 2);
         }
+    }
+
+    #[test]
+    fn a_whole_last_line_without_its_newline_is_kept() {
+        let full = format!(
+            "{}
+
+{}",
+            line(1),
+            line(2)
+        );
+        let got = read_lines("f", full.as_bytes()).unwrap();
+        assert_eq!(got.runs.len(), 2);
+        assert_eq!((got.torn, got.unterminated), (None, true));
+        assert_eq!(got.whole_len, full.len() as u64);
     }
 
     #[test]

@@ -16,4 +16,5 @@ mod predict;
 mod repeat;
 mod simulate;
 mod study;
+mod summarize;
 mod support;

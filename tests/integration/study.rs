@@ -289,7 +289,8 @@ fn summarize_names_missing_runs_and_drops_exact_duplicates() {
     let f = dir.join("s0.jsonl");
     study(&["--shard", "0/2", "--runs-out", path(&f)]).ok();
     let r = summarize(&[&f, &f], &["--json"]);
-    let v = json(&r);
+    assert_eq!(r.code(), Some(3), "{}", r.describe());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
     assert_eq!(v["missing"], 10);
     assert_eq!(v["duplicates"], 10);
     let err = r.stderr();

@@ -1,0 +1,266 @@
+//! `logreg summarize` and the `--runs-out` journal of `repeat --resume` as
+//! input to trust: each line checked against its study, the study's claims
+//! checked before anything is held for them, missing runs as an exit status,
+//! one writer per file, and a last line without its newline.
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{bin, logreg, temp_dir, Run};
+
+/// A small study of two cells, quick to run.
+const STUDY: [&str; 7] = ["repeat", "--runs", "4", "--n", "30,40", "--steps", "20"];
+
+/// `repeat STUDY --runs-out file` plus `extra`.
+fn study(file: &Path, extra: &[&str]) -> Run {
+    let mut args: Vec<&str> = STUDY.to_vec();
+    args.extend(["--runs-out", path(file), "--quiet"]);
+    args.extend(extra);
+    logreg(&args)
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The whole study's lines, in `dir`.
+fn whole(dir: &Path) -> PathBuf {
+    let f = dir.join("whole.jsonl");
+    study(&f, &[]).ok();
+    f
+}
+
+fn lines(p: &Path) -> Vec<String> {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn sorted_lines(p: &Path) -> Vec<String> {
+    let mut v = lines(p);
+    v.sort();
+    v
+}
+
+/// `lines` as run lines, changed by `edit`, written to `p`, one a line.
+fn write_edited(p: &Path, lines: &[String], edit: impl Fn(usize, &mut serde_json::Value)) {
+    let text: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            edit(i, &mut v);
+            v.to_string() + "\n"
+        })
+        .collect();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Exit 2 with one line on stderr that contains `needle`.
+fn refused(r: &Run, needle: &str) {
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    let err = r.stderr();
+    assert_eq!(err.lines().count(), 1, "{}", r.describe());
+    assert!(
+        err.starts_with("error: ") && err.contains(needle),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn summarize_rejects_a_line_without_a_fit_of_its_study() {
+    let dir = temp_dir("summ-incomplete-line");
+    let all = lines(&whole(&dir));
+    let f = dir.join("edited.jsonl");
+    write_edited(&f, &all, |i, v| {
+        if i == 2 {
+            v.as_object_mut().unwrap().remove("nn");
+        }
+    });
+    refused(
+        &logreg(&["summarize", path(&f)]),
+        "edited.jsonl line 3: not a whole run of its study (it has no \"nn\" and no \"failed\", \
+         but its study fits both)",
+    );
+    // --resume reads its file with the same checks: it would skip that run.
+    refused(
+        &study(&f, &["--resume"]),
+        "edited.jsonl line 3: not a whole run",
+    );
+    // A glm-only study's line with a network is not one of its runs either.
+    let g = dir.join("glm.jsonl");
+    study(&g, &["--fits", "glm"]).ok();
+    let glm = lines(&g);
+    write_edited(&g, &glm, |i, v| {
+        if i == 0 {
+            v["nn"] = serde_json::json!({"params": [0.0, 0.0, 0.0], "loss": 0.5, "steps": 20});
+        }
+    });
+    refused(
+        &logreg(&["summarize", path(&g)]),
+        "glm.jsonl line 1: not a whole run of its study (it has \"nn\", but its study fits glm)",
+    );
+}
+
+#[test]
+fn summarize_rejects_a_network_that_took_other_steps_than_its_cell() {
+    let dir = temp_dir("summ-steps");
+    let all = lines(&whole(&dir));
+    let f = dir.join("edited.jsonl");
+    for steps in [7, 21] {
+        write_edited(&f, &all, |i, v| {
+            if i == 5 {
+                v["nn"]["steps"] = steps.into();
+            }
+        });
+        refused(
+            &logreg(&["summarize", path(&f)]),
+            &format!(
+                "edited.jsonl line 6: not a whole run of its study (\"nn\" \"steps\" is {steps}, \
+                 but its cell trains 20 steps"
+            ),
+        );
+    }
+}
+
+#[test]
+fn summarize_rejects_a_glm_that_took_more_iterations_than_its_study_allows() {
+    let dir = temp_dir("summ-iterations");
+    let all = lines(&whole(&dir));
+    let f = dir.join("edited.jsonl");
+    write_edited(&f, &all, |i, v| {
+        if i == 1 {
+            v["glm"]["iterations"] = 101.into();
+        }
+    });
+    refused(
+        &logreg(&["summarize", path(&f)]),
+        "edited.jsonl line 2: not a whole run of its study (\"glm\" \"iterations\" is 101, but \
+         its study stops at \"max_iter\" 100)",
+    );
+}
+
+#[test]
+fn summarize_prints_the_summary_then_exits_3_naming_missing_runs_as_ranges() {
+    let dir = temp_dir("summ-missing");
+    let full = whole(&dir);
+    let all = lines(&full);
+    let complete = logreg(&["summarize", path(&full), "--json"]);
+    assert_eq!(complete.code(), Some(0), "{}", complete.describe());
+    // Cell 0 keeps seeds 42 and 45; cell 1 keeps none.
+    let f = dir.join("part.jsonl");
+    std::fs::write(&f, format!("{}\n{}\n", all[0], all[3])).unwrap();
+    let r = logreg(&["summarize", path(&f), "--json"]);
+    assert_eq!(r.code(), Some(3), "{}", r.describe());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    assert_eq!(v["missing"], 6, "{}", r.describe());
+    assert_eq!(
+        r.stderr(),
+        "error: incomplete study: missing 6 of 8 runs: cell 0 seeds 43..44; cell 1 seeds 42..45\n"
+    );
+}
+
+/// Run `logreg args` with its data segment (heap) capped at `kib` KiB.
+fn with_heap_cap(kib: u64, args: &[&str]) -> Run {
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            &format!("ulimit -d {kib} && exec \"$0\" \"$@\""),
+            bin(),
+        ])
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    Run {
+        cmd: format!("(ulimit -d {kib}) logreg {}", args.join(" ")),
+        out,
+    }
+}
+
+#[test]
+fn summarize_holds_what_the_lines_hold_not_what_their_study_claims() {
+    let dir = temp_dir("summ-claims");
+    let all = lines(&whole(&dir));
+    let f = dir.join("claims.jsonl");
+    // A 200 MB heap is far more than two lines need, and far less than one
+    // entry per claimed run.
+    const HEAP_KIB: u64 = 200_000;
+    write_edited(&f, &all[..1], |_, v| v["study"]["runs"] = 30_000_000.into());
+    let r = with_heap_cap(HEAP_KIB, &["summarize", path(&f)]);
+    assert_eq!(r.code(), Some(3), "{}", r.describe());
+    assert!(
+        r.stderr().ends_with(
+            "error: incomplete study: missing 59999999 of 60000000 runs: cell 0 seeds \
+             43..30000041; cell 1 seeds 42..30000041\n"
+        ),
+        "{}",
+        r.describe()
+    );
+    // A study that no machine could run is refused, as repeat refuses it.
+    write_edited(&f, &all[..1], |_, v| {
+        v["study"]["runs"] = 1_000_000_000_000_000u64.into()
+    });
+    let r = with_heap_cap(HEAP_KIB, &["summarize", path(&f)]);
+    refused(
+        &r,
+        "claims.jsonl line 1: its \"study\" is not one that logreg repeat runs (\"runs\" \
+         1000000000000000 (2 cells) needs at least",
+    );
+    // A seed range past 2^64 - 1 is refused too.
+    write_edited(&f, &all[..1], |_, v| {
+        v["study"]["seed"] = u64::MAX.into();
+        v["seed"] = u64::MAX.into();
+    });
+    refused(
+        &logreg(&["summarize", path(&f)]),
+        "the last run's seed exceeds 2^64 - 1",
+    );
+}
+
+#[test]
+fn a_second_writer_of_a_runs_out_file_is_refused() {
+    let dir = temp_dir("summ-lock");
+    let full = whole(&dir);
+    let f = dir.join("journal.jsonl");
+    std::fs::write(&f, lines(&full)[..3].join("\n") + "\n").unwrap();
+    // Another writer holds the file's lock, as a running --resume does.
+    let held = File::open(&f).unwrap();
+    held.try_lock().unwrap();
+    let before = std::fs::read(&f).unwrap();
+    refused(
+        &study(&f, &["--resume"]),
+        "journal.jsonl: another process is writing it (it is locked)",
+    );
+    refused(&study(&f, &[]), "another process is writing it");
+    assert_eq!(std::fs::read(&f).unwrap(), before);
+    drop(held);
+    study(&f, &["--resume"]).ok();
+    assert_eq!(sorted_lines(&f), sorted_lines(&full));
+}
+
+#[test]
+fn a_whole_last_line_without_its_newline_is_read_not_cut() {
+    let dir = temp_dir("summ-no-newline");
+    let full = whole(&dir);
+    let all = lines(&full);
+    let f = dir.join("no-newline.jsonl");
+    std::fs::write(&f, all.join("\n")).unwrap();
+    let r = logreg(&["summarize", path(&f)]);
+    assert_eq!(r.code(), Some(0), "{}", r.describe());
+    assert_eq!(r.stdout(), logreg(&["summarize", path(&full)]).ok());
+    assert_eq!(r.stderr(), "", "{}", r.describe());
+    // --resume keeps that line and starts the next on a line of its own.
+    std::fs::write(&f, all[..5].join("\n")).unwrap();
+    let r = study(&f, &["--resume"]);
+    assert_eq!(r.code(), Some(0), "{}", r.describe());
+    assert!(
+        r.stderr().contains("resuming: 5 runs already in") && !r.stderr().contains("torn"),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(sorted_lines(&f), sorted_lines(&full));
+}
