@@ -13,6 +13,10 @@ pub enum GlmError {
     /// `alpha` is not strictly between 0 and 1.
     #[error("alpha must be between 0 and 1 (exclusive), got {0}")]
     BadAlpha(f64),
+    /// `alpha` so small that 1 − alpha/2 rounds to 1 and the intervals'
+    /// quantile is infinite.
+    #[error("alpha {} is too small: the intervals' quantile at 1 - alpha/2 is infinite in double precision; alpha must be above 1.1e-16", crate::numfmt::Short(*.0))]
+    AlphaTooSmall(f64),
     /// The working weights or response became NaN or infinite at this
     /// iteration (statsmodels: "NaN, inf or invalid value detected in
     /// weights, estimation infeasible.").
@@ -77,6 +81,7 @@ impl GlmError {
             GlmError::BadTol(_)
             | GlmError::BadMaxIter(_)
             | GlmError::BadAlpha(_)
+            | GlmError::AlphaTooSmall(_)
             | GlmError::RankDeficient { .. }
             | GlmError::RowOptionLength { .. }
             | GlmError::BadRowOption { .. }
