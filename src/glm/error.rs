@@ -37,7 +37,7 @@ pub enum GlmError {
         n: usize,
     },
     /// A per-row input value is not allowed (`why` says how).
-    #[error("{what} at row {row} is {value}: {why}")]
+    #[error("{what} at row {row} is {}: {why}", crate::numfmt::Short(*.value))]
     BadRowOption {
         what: &'static str,
         /// 1-based row of the data set.

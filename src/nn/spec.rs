@@ -39,11 +39,11 @@ pub enum SpecError {
         got: usize,
         n: usize,
     },
-    #[error("the weight of row {row} is {value}: weights must be finite and >= 0")]
+    #[error("the weight of row {row} is {}: weights must be finite and >= 0", crate::numfmt::Short(*.value))]
     Weight { row: usize, value: f64 },
     #[error("every weight is 0: nothing to fit")]
     AllZero,
-    #[error("the offset of row {row} is {value}: offsets must be finite")]
+    #[error("the offset of row {row} is {}: offsets must be finite", crate::numfmt::Short(*.value))]
     Offset { row: usize, value: f64 },
     #[error(
         "the {what} of row {row} is {value:e}, which does not fit in float32; {}",
