@@ -174,7 +174,7 @@ fn unit(rng: &mut impl RngCore) -> f64 {
 }
 
 /// Draw the lecture's data set and build it through [`Dataset::new`], whose
-/// checks (rows, rank) it must pass as a data file's must.
+/// checks (rows, both classes, rank) it must pass as a data file's must.
 pub fn simulate(cfg: &SimConfig) -> Result<Simulated, SimError> {
     let d = draw(cfg)?;
     let data = Dataset::new(d.names, "y".into(), d.x, d.y, "simulated".into())?

@@ -498,10 +498,13 @@ pub(super) fn parse_nonneg(s: &str) -> Result<f64, String> {
 }
 
 pub(super) fn parse_alpha(s: &str) -> Result<f64, String> {
-    s.parse::<f64>()
+    let v = s
+        .parse::<f64>()
         .ok()
         .filter(|v| *v > 0.0 && *v < 1.0)
-        .ok_or_else(|| format!("'{s}' is not in (0, 1)"))
+        .ok_or_else(|| format!("'{s}' is not in (0, 1)"))?;
+    logreg::glm::check_alpha(v).map_err(|e| e.to_string())?;
+    Ok(v)
 }
 
 /// GLM settings where the network's flags share the command line (compare,

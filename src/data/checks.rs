@@ -21,6 +21,9 @@ pub struct DesignChecks {
     non_finite: Option<(usize, f64)>,
     /// Row and value of the first target other than 0 or 1.
     target: Option<(usize, f64)>,
+    /// The first target, and whether another value was seen.
+    first_y: Option<f64>,
+    mixed: bool,
 }
 
 impl DesignChecks {
@@ -35,6 +38,8 @@ impl DesignChecks {
             intercept: None,
             non_finite: None,
             target: None,
+            first_y: None,
+            mixed: false,
         }
     }
 
@@ -57,6 +62,10 @@ impl DesignChecks {
             if let Some(i) = y.iter().position(|&v| v != 0.0 && v != 1.0) {
                 self.target = Some((at + i, y[i]));
             }
+        }
+        if let Some(&v) = y.first() {
+            let first = *self.first_y.get_or_insert(v);
+            self.mixed = self.mixed || y.iter().any(|&t| t != first);
         }
         if self.first.is_empty() && x.len() >= k {
             self.first = x[..k].to_vec();
@@ -91,8 +100,9 @@ impl DesignChecks {
 
     /// The checks on the rows, in [`Dataset::new`](super::Dataset::new)'s
     /// order: fewer rows than columns, an intercept other than 1, a value
-    /// that is not finite, a target other than 0 or 1 (the rank is checked
-    /// after these, by [`check_full_rank`](super::rank::check_full_rank)).
+    /// that is not finite, a target other than 0 or 1, a single class (the
+    /// rank is checked after these, by
+    /// [`check_full_rank`](super::rank::check_full_rank)).
     pub fn check_rows(&self, names: &[String], target: &str, file: &str) -> Result<(), DataError> {
         let (n, k) = (self.n, self.k);
         if n < k {
@@ -119,6 +129,13 @@ impl DesignChecks {
             return Err(DataError::TargetNotBinary {
                 file: file.into(),
                 row: i + 1,
+                column: target.into(),
+                value,
+            });
+        }
+        if let (Some(value), false) = (self.first_y, self.mixed) {
+            return Err(DataError::SingleClass {
+                file: file.into(),
                 column: target.into(),
                 value,
             });

@@ -7,13 +7,12 @@ use super::checks::{check_names, DesignChecks};
 use super::rank::check_full_rank;
 use super::roles::RowColumns;
 use super::DataError;
+use crate::setting::Setting;
 
-/// A design matrix with an intercept column and a binary target, of full
-/// column rank. The fields are private: [`Dataset::new`] is the only way to
-/// build one, so every data set a fit sees has passed its checks.
-///
-/// Both classes are not required: simulated data can draw a single class,
-/// which the GLM fits with a separation warning (the CSV reader refuses it).
+/// A design matrix with an intercept column and a binary target with both
+/// classes, of full column rank. The fields are private: [`Dataset::new`]
+/// is the only way to build one, so every data set a fit sees, read or
+/// simulated, has passed its checks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     /// Column names of the design matrix: `const`, then the features.
@@ -47,7 +46,8 @@ impl Dataset {
     /// ([`DataError::TooFewRows`]); an intercept value other than 1
     /// ([`DataError::InterceptNotOne`]); a value that is not finite
     /// ([`DataError::NonFinite`]); a target other than 0 or 1
-    /// ([`DataError::TargetNotBinary`]); and last, a design without full
+    /// ([`DataError::TargetNotBinary`]); a single class
+    /// ([`DataError::SingleClass`]); and last, a design without full
     /// column rank (a constant or aliased feature; see
     /// [`check_full_rank`]). `source` names the data in every message.
     pub fn new(
@@ -94,9 +94,11 @@ impl Dataset {
     }
 
     /// Attach per-row role columns (weights, offset, groups); each present
-    /// column must have one value per row ([`DataError::RoleLength`]).
-    /// Their values are checked where they are used (the GLM's and the
-    /// network's options) and, for a file, as they are read.
+    /// column must have one value per row ([`DataError::RoleLength`]), and
+    /// the rows whose weights are not 0 must hold both classes
+    /// ([`DataError::SingleClassWeighted`]: a row of weight 0 is not
+    /// fitted). Their values are checked where they are used (the GLM's
+    /// and the network's options) and, for a file, as they are read.
     pub fn with_roles(mut self, roles: RowColumns) -> Result<Self, DataError> {
         if let Some((role, len)) = roles.lengths().into_iter().find(|&(_, l)| l != self.n) {
             return Err(DataError::RoleLength {
@@ -106,8 +108,78 @@ impl Dataset {
                 n: self.n,
             });
         }
+        let weights: Vec<(Setting, &[f64])> = [
+            (Setting::FreqWeights, roles.freq_weights.as_deref()),
+            (Setting::VarWeights, roles.var_weights.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(r, w)| w.map(|w| (r, w)))
+        .collect();
+        let counted = |i: usize| weights.iter().all(|(_, w)| w[i] != 0.0);
+        let mut classes = (0..self.n).filter(|&i| counted(i)).map(|i| self.y[i]);
+        if let Some(first) = classes.next() {
+            if classes.all(|v| v == first) {
+                return Err(DataError::SingleClassWeighted {
+                    file: self.source.clone(),
+                    column: self.target.clone(),
+                    value: first,
+                    roles: weights.iter().map(|&(r, _)| r).collect(),
+                });
+            }
+        }
         self.roles = roles;
         Ok(self)
+    }
+
+    /// Check that the role values fit a model held in a narrower precision
+    /// than f64 (the network in float32): each weight other than 0 (the
+    /// product of the frequency and variance weights, as the network takes
+    /// them) between `min` and `max`, and each offset at most `max` in size
+    /// ([`DataError::NetworkRange`], naming the file line). `precision`
+    /// names it in the message.
+    pub fn check_roles_fit(
+        &self,
+        precision: &'static str,
+        min: f64,
+        max: f64,
+    ) -> Result<(), DataError> {
+        let r = &self.roles;
+        let weight = |i: usize| {
+            r.freq_weights.as_ref().map_or(1.0, |f| f[i])
+                * r.var_weights.as_ref().map_or(1.0, |v| v[i])
+        };
+        let mut weight_roles = Vec::new();
+        if r.freq_weights.is_some() {
+            weight_roles.push(Setting::FreqWeights);
+        }
+        if r.var_weights.is_some() {
+            weight_roles.push(Setting::VarWeights);
+        }
+        let bad_weight = (!weight_roles.is_empty())
+            .then(|| {
+                (0..self.n)
+                    .map(|i| (i, weight(i)))
+                    .find(|&(_, w)| w != 0.0 && !(min..=max).contains(&w))
+            })
+            .flatten()
+            .map(|(i, w)| (i, w, weight_roles));
+        let bad_offset = r.offset.as_ref().and_then(|o| {
+            o.iter()
+                .position(|v| v.abs() > max)
+                .map(|i| (i, o[i], vec![Setting::Offset]))
+        });
+        match bad_weight.or(bad_offset) {
+            None => Ok(()),
+            Some((i, value, roles)) => Err(DataError::NetworkRange {
+                file: self.source.clone(),
+                line: r.lines.as_ref().map_or(i as u64 + 1, |l| l[i]),
+                roles,
+                value,
+                precision,
+                min,
+                max,
+            }),
+        }
     }
 
     /// The per-row role columns (weights, offset, groups).
@@ -369,9 +441,31 @@ mod tests {
     }
 
     #[test]
-    fn accepts_a_single_class() {
-        // Simulated data can draw one class; the GLM reports separation.
+    fn rejects_a_single_class() {
         let (names, x, _) = parts();
-        assert!(build(names, x, vec![1.0; 4]).is_ok());
+        assert_eq!(
+            build(names, x, vec![1.0; 4]),
+            Err(DataError::SingleClass {
+                file: "d.csv".into(),
+                column: "y".into(),
+                value: 1.0
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_a_single_class_among_the_rows_of_weight_other_than_0() {
+        let (names, x, y) = parts();
+        let data = build(names, x, y).unwrap();
+        let roles = |f: Vec<f64>| RowColumns {
+            freq_weights: Some(f),
+            ..RowColumns::default()
+        };
+        // y = 0, 1, 1, 0: weights 0 on both 0s leave the 1s only.
+        assert!(matches!(
+            data.clone().with_roles(roles(vec![0.0, 1.0, 2.0, 0.0])),
+            Err(DataError::SingleClassWeighted { value: 1.0, .. })
+        ));
+        assert!(data.with_roles(roles(vec![0.0, 1.0, 2.0, 1.0])).is_ok());
     }
 }

@@ -7,6 +7,7 @@
 //! to [`MAX_SHOWN`] characters, so every message is one line.
 use std::fmt;
 
+use super::roles::WeightProblem;
 use crate::numfmt::{round_sig, Short};
 use crate::setting::{Remedy, Setting};
 
@@ -131,6 +132,34 @@ pub enum DataError {
         value: String,
     },
 
+    /// A weight that is not a whole number (frequency weights), or outside
+    /// the range of a weight ([`WeightProblem`]).
+    #[error("{file}: line {line}, column {}: {role} value {} {problem}", Shown(.column), Shown(.value))]
+    BadWeight {
+        file: String,
+        line: u64,
+        column: String,
+        role: Setting,
+        value: String,
+        problem: WeightProblem,
+    },
+
+    /// A weight (frequency times variance weight) or offset the network
+    /// cannot hold in its precision: a weight other than 0 below `min` or
+    /// above `max`, or an offset beyond `max` in size.
+    #[error("{file}: line {line}: {} {} is outside what the network's {precision} holds ({} to {} in size); {}",
+        Product(.roles), Short(*.value), Short(round_sig(*.min, 3)), Short(round_sig(*.max, 3)), Remedy::UseF64)]
+    NetworkRange {
+        file: String,
+        line: u64,
+        /// The columns whose product the value is (one, or both weights).
+        roles: Vec<Setting>,
+        value: f64,
+        precision: &'static str,
+        min: f64,
+        max: f64,
+    },
+
     /// Every weight is 0.
     #[error("{file}: column {}: every {role} value is 0; nothing to fit", Shown(.column))]
     AllZeroWeights {
@@ -240,6 +269,16 @@ pub enum DataError {
         file: String,
         column: String,
         value: f64,
+    },
+
+    /// Every row whose weights are not 0 has the same target value.
+    #[error("{file}: column {}: every target value is {value} on the rows whose {} is not 0; logistic regression needs both 0 and 1", Shown(.column), WeightNames(.roles))]
+    SingleClassWeighted {
+        file: String,
+        column: String,
+        value: f64,
+        /// The weights that zero rows out.
+        roles: Vec<Setting>,
     },
 
     /// Fewer (usable) rows than coefficients.
@@ -404,6 +443,43 @@ impl fmt::Display for Shown<'_> {
             write!(f, "{cut:?}...")
         } else {
             write!(f, "{:?}", self.0)
+        }
+    }
+}
+
+/// The weights that can zero out a row: "--freq-weights", or both joined
+/// by "or".
+struct WeightNames<'a>(&'a [Setting]);
+
+impl fmt::Display for WeightNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, role) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" or ")?;
+            }
+            write!(f, "{role}")?;
+        }
+        Ok(())
+    }
+}
+
+/// "--offset value", "--var-weights value", or for the network's one
+/// weight "--freq-weights × --var-weights".
+struct Product<'a>(&'a [Setting]);
+
+impl fmt::Display for Product<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            [one] => write!(f, "{one} value"),
+            many => {
+                for (i, role) in many.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" × ")?;
+                    }
+                    write!(f, "{role}")?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -16,4 +16,7 @@ pub use checks::{check_names, DesignChecks};
 pub use dataset::Dataset;
 pub use error::DataError;
 pub use rank::{check_full_rank, explain_rank_deficiency, DesignRows};
-pub use roles::{Groups, RoleNames, RowColumns, NUMERIC_ROLES};
+pub use roles::{
+    weight_problem, Groups, RoleNames, RowColumns, WeightProblem, MAX_WEIGHT, MIN_WEIGHT,
+    NUMERIC_ROLES,
+};

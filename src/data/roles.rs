@@ -93,6 +93,9 @@ pub struct RowColumns {
     pub var_weights: Option<Vec<f64>>,
     pub offset: Option<Vec<f64>>,
     pub groups: Option<Groups>,
+    /// The file line (1-based) of each row, for messages about a row's
+    /// role values; None when the rows did not come from a file.
+    pub lines: Option<Vec<u64>>,
 }
 
 impl RowColumns {
@@ -127,9 +130,73 @@ pub fn is_weight(role: Setting) -> bool {
     matches!(role, Setting::FreqWeights | Setting::VarWeights)
 }
 
+/// The range of a weight other than 0: from [`MIN_WEIGHT`] to
+/// [`MAX_WEIGHT`]. Products of two weights, their sums over any number of
+/// rows and the GLM's statistics built on them (log-likelihood, deviance,
+/// Pearson's χ², whose terms reach 1/ε per unit of weight) then stay far
+/// from f64's overflow and underflow.
+pub const MIN_WEIGHT: f64 = 1e-100;
+/// See [`MIN_WEIGHT`].
+pub const MAX_WEIGHT: f64 = 1e100;
+
+/// What is wrong with `v` as a value of the weight `role`, if anything:
+/// negative, outside [`MIN_WEIGHT`]..=[`MAX_WEIGHT`] (0 aside), or, for
+/// frequency weights, not a whole number. `v` is finite (the cell rule
+/// refuses the rest).
+pub fn weight_problem(role: Setting, v: f64) -> Option<WeightProblem> {
+    if v < 0.0 {
+        Some(WeightProblem::Negative)
+    } else if v != 0.0 && !(MIN_WEIGHT..=MAX_WEIGHT).contains(&v) {
+        Some(WeightProblem::OutOfRange)
+    } else if role == Setting::FreqWeights && v.fract() != 0.0 {
+        Some(WeightProblem::NotWhole)
+    } else {
+        None
+    }
+}
+
+/// Why a weight value is refused ([`weight_problem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeightProblem {
+    Negative,
+    OutOfRange,
+    NotWhole,
+}
+
+impl std::fmt::Display for WeightProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WeightProblem::Negative => f.write_str("is negative; weights must be >= 0"),
+            WeightProblem::OutOfRange => write!(
+                f,
+                "is outside the range of a weight: 0, or {} to {}",
+                crate::numfmt::Short(MIN_WEIGHT),
+                crate::numfmt::Short(MAX_WEIGHT)
+            ),
+            WeightProblem::NotWhole => {
+                f.write_str("is not a whole number; frequency weights count rows")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_are_checked_for_sign_range_and_whole_numbers() {
+        let (f, v) = (Setting::FreqWeights, Setting::VarWeights);
+        for ok in [0.0, 1.0, 1e-100, 1e100, 2.5] {
+            assert_eq!(weight_problem(v, ok), None, "{ok}");
+        }
+        assert_eq!(weight_problem(f, 1e20), None);
+        assert_eq!(weight_problem(f, -1e-300), Some(WeightProblem::Negative));
+        assert_eq!(weight_problem(v, 1e306), Some(WeightProblem::OutOfRange));
+        assert_eq!(weight_problem(v, 1e-101), Some(WeightProblem::OutOfRange));
+        assert_eq!(weight_problem(f, 1e-300), Some(WeightProblem::OutOfRange));
+        assert_eq!(weight_problem(f, 1.5), Some(WeightProblem::NotWhole));
+    }
 
     #[test]
     fn groups_are_numbered_in_order_of_first_appearance() {

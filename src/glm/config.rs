@@ -36,11 +36,22 @@ impl GlmConfig {
         if self.max_iter == 0 {
             return Err(GlmError::BadMaxIter(self.max_iter));
         }
-        if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            return Err(GlmError::BadAlpha(self.alpha));
-        }
-        Ok(())
+        check_alpha(self.alpha)
     }
+}
+
+/// An alpha strictly between 0 and 1 ([`GlmError::BadAlpha`]) whose
+/// interval quantile Φ⁻¹(1 − alpha/2) is finite in f64: above 2⁻⁵³
+/// (≈ 1.1e-16), below which 1 − alpha/2 rounds to 1
+/// ([`GlmError::AlphaTooSmall`]).
+pub fn check_alpha(alpha: f64) -> Result<(), GlmError> {
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(GlmError::BadAlpha(alpha));
+    }
+    if !super::normal_ppf(1.0 - alpha / 2.0).is_finite() {
+        return Err(GlmError::AlphaTooSmall(alpha));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -69,6 +80,14 @@ mod tests {
         for alpha in [0.0, 1.0, -0.1, 1.5, f64::NAN] {
             let c = GlmConfig { alpha, ..d.clone() };
             assert!(matches!(c.check(), Err(GlmError::BadAlpha(_))), "{alpha}");
+        }
+        for alpha in [1e-17, 1.1102230246251565e-16, f64::MIN_POSITIVE] {
+            let c = GlmConfig { alpha, ..d.clone() };
+            assert_eq!(c.check(), Err(GlmError::AlphaTooSmall(alpha)), "{alpha}");
+        }
+        for alpha in [2.3e-16, 0.999] {
+            let c = GlmConfig { alpha, ..d.clone() };
+            assert_eq!(c.check(), Ok(()), "{alpha}");
         }
     }
 }

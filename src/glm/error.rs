@@ -13,6 +13,10 @@ pub enum GlmError {
     /// `alpha` is not strictly between 0 and 1.
     #[error("alpha must be between 0 and 1 (exclusive), got {0}")]
     BadAlpha(f64),
+    /// `alpha` so small that 1 − alpha/2 rounds to 1 and the intervals'
+    /// quantile is infinite.
+    #[error("alpha {} is too small: the intervals' quantile at 1 - alpha/2 is infinite in double precision; alpha must be above 1.1e-16", crate::numfmt::Short(*.0))]
+    AlphaTooSmall(f64),
     /// The working weights or response became NaN or infinite at this
     /// iteration (statsmodels: "NaN, inf or invalid value detected in
     /// weights, estimation infeasible.").
@@ -33,7 +37,7 @@ pub enum GlmError {
         n: usize,
     },
     /// A per-row input value is not allowed (`why` says how).
-    #[error("{what} at row {row} is {value}: {why}")]
+    #[error("{what} at row {row} is {}: {why}", crate::numfmt::Short(*.value))]
     BadRowOption {
         what: &'static str,
         /// 1-based row of the data set.
@@ -77,6 +81,7 @@ impl GlmError {
             GlmError::BadTol(_)
             | GlmError::BadMaxIter(_)
             | GlmError::BadAlpha(_)
+            | GlmError::AlphaTooSmall(_)
             | GlmError::RankDeficient { .. }
             | GlmError::RowOptionLength { .. }
             | GlmError::BadRowOption { .. }

@@ -36,7 +36,7 @@ mod sum;
 mod summary;
 mod vmath;
 
-pub use config::GlmConfig;
+pub use config::{check_alpha, GlmConfig};
 pub use covariance::{CovType, UnknownCovType};
 pub use error::GlmError;
 pub use family::Binomial;

@@ -213,6 +213,12 @@ mod tests {
             "freq_weights at row 2 is inf: not a finite number"
         );
         assert_eq!(e.kind(), crate::ErrorKind::BadInput);
+        // Values print in short form, not as hundreds of digits.
+        let e = err(opts(Some(vec![1e-300, 1.0, 1.0]), None, None));
+        assert_eq!(
+            e.to_string(),
+            "freq_weights at row 1 is 1e-300: not a whole number"
+        );
         // Negative offsets are fine.
         assert!(opts(None, None, Some(vec![-1.0, 0.0, 2.0])).rows(3).is_ok());
     }

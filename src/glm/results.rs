@@ -55,8 +55,12 @@ pub struct GlmFit {
     /// Model degrees of freedom: rank of the design matrix - 1.
     pub df_model: usize,
     /// Residual degrees of freedom: Σ freq_weights (nobs without them) -
-    /// rank of the design matrix.
-    pub df_resid: usize,
+    /// rank of the design matrix; a float, as statsmodels', which the JSON
+    /// writes as an integer when it is a whole number that f64 counts
+    /// exactly (up to 2⁵³), and as a float otherwise (frequency weights in
+    /// the billions of billions).
+    #[serde(serialize_with = "whole_as_integer")]
+    pub df_resid: f64,
     /// Number of observations: rows of the data, whatever the weights
     /// (statsmodels' `nobs`).
     pub nobs: usize,
@@ -109,6 +113,17 @@ pub struct GlmFit {
     pub max_iter: usize,
 }
 
+/// `x` as a JSON integer when it is whole and f64 counts exactly to it,
+/// else as a float.
+fn whole_as_integer<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    const EXACT: f64 = 9007199254740992.0; // 2^53
+    if x.fract() == 0.0 && x.abs() <= EXACT {
+        s.serialize_i64(*x as i64)
+    } else {
+        s.serialize_f64(*x)
+    }
+}
+
 /// `name` in lower case.
 fn lower_case<S: serde::Serializer>(name: &&'static str, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&name.to_ascii_lowercase())
@@ -147,6 +162,15 @@ pub fn max_iter_warning(max_iter: usize, change: f64, tol: f64) -> String {
     format!(
         "IRLS did not converge in {max_iter} iterations (last deviance change {change:.3e} > \
          tol {tol:e}); the estimates are not final"
+    )
+}
+
+/// Warning text for statistics that came out infinite or NaN.
+pub fn non_finite_warning(names: &[&str]) -> String {
+    format!(
+        "not finite (inf or nan): {}; the weights or values are too large or too small \
+         for these statistics in double precision",
+        names.join(", ")
     )
 }
 
@@ -308,10 +332,10 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
 
     let df_model = rank_x.saturating_sub(1);
     // statsmodels: wnobs - df_model - 1, wnobs = Σ freq_weights (whole
-    // numbers, checked by GlmOptions).
-    let df_resid = (rows.wnobs(n) as usize).saturating_sub(rank_x);
+    // numbers, checked by GlmOptions), in f64 as statsmodels computes it.
+    let df_resid = rows.wnobs(n) - rank_x as f64;
     let k_params = (df_model + 1) as f64;
-    let nobs_f = (df_model + df_resid + 1) as f64;
+    let nobs_f = df_model as f64 + df_resid + 1.0;
     let aic = -2.0 * llf + 2.0 * k_params;
     let bic = -2.0 * llf + k_params * nobs_f.ln();
     let prsquared_cs = 1.0 - ((llnull - llf) * (2.0 / n as f64)).exp();
@@ -328,6 +352,38 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
         let h = &irls.deviance_history;
         let change = (h[h.len() - 2] - h[h.len() - 1]).abs();
         warnings.push(max_iter_warning(max_iter, change, tol));
+    }
+    let scalars = [
+        ("llf", llf),
+        ("llnull", llnull),
+        ("deviance", deviance),
+        ("null_deviance", null_deviance),
+        ("pearson_chi2", pearson_chi2),
+        ("aic", aic),
+        ("bic", bic),
+        ("prsquared_cs", prsquared_cs),
+        ("prsquared_mcf", prsquared_mcf),
+        ("df_resid", df_resid),
+    ];
+    let lists = [
+        ("params", &params),
+        ("bse", &bse),
+        ("tvalues", &tvalues),
+        ("pvalues", &pvalues),
+    ];
+    let not_finite: Vec<&str> = scalars
+        .iter()
+        .filter(|(_, v)| !v.is_finite())
+        .map(|&(name, _)| name)
+        .chain(
+            lists
+                .iter()
+                .filter(|(_, v)| v.iter().any(|x| !x.is_finite()))
+                .map(|&(name, _)| name),
+        )
+        .collect();
+    if !not_finite.is_empty() {
+        warnings.push(non_finite_warning(&not_finite));
     }
 
     Ok(GlmFit {

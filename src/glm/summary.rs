@@ -48,6 +48,19 @@ impl SummaryTime {
     }
 }
 
+/// statsmodels' `d_or_f` for a count that is a float: `"%#6d"` (every
+/// digit of the whole number) when it is whole, else `"%#8.2f"`; `NaN`
+/// right-aligned in 6.
+fn d_or_f_float(x: f64) -> String {
+    if x.is_nan() {
+        "   NaN".into()
+    } else if x.is_finite() && x.fract() == 0.0 {
+        format!("{x:>6.0}")
+    } else {
+        format!("{x:>8.2}")
+    }
+}
+
 /// statsmodels' title for GLM results.
 const TITLE: &str = "Generalized Linear Model Regression Results";
 
@@ -66,7 +79,7 @@ fn top_block(fit: &GlmFit, dep_variable: &str, when: &SummaryTime) -> Vec<String
     ];
     let right: [(&str, String); 9] = [
         ("No. Observations:", d_or_f(fit.nobs)),
-        ("Df Residuals:", d_or_f(fit.df_resid)),
+        ("Df Residuals:", d_or_f_float(fit.df_resid)),
         ("Df Model:", d_or_f(fit.df_model)),
         ("Scale:", pyformat("%#8.5g", fit.scale())),
         ("Log-Likelihood:", pyformat("%#8.5g", fit.llf)),
@@ -170,6 +183,17 @@ pub fn summary(fit: &GlmFit, dep_variable: &str, when: SummaryTime) -> String {
 mod tests {
     use super::*;
     use crate::reference_values::reference_values;
+
+    /// statsmodels' `d_or_f` on a float: `"%#6d"` for whole numbers (every
+    /// digit), `"%#8.2f"` otherwise.
+    #[test]
+    fn float_counts_print_as_statsmodels_d_or_f() {
+        assert_eq!(d_or_f_float(37.0), "    37");
+        assert_eq!(d_or_f_float(3e20), "300000000000000000000");
+        assert_eq!(d_or_f_float(-1.0), "    -1");
+        assert_eq!(d_or_f_float(12.5), "   12.50");
+        assert_eq!(d_or_f_float(f64::NAN), "   NaN");
+    }
 
     /// Python's `time.strftime` of `time.gmtime(t)`, recorded by
     /// scripts/make_reference_values.py.

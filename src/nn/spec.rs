@@ -39,11 +39,11 @@ pub enum SpecError {
         got: usize,
         n: usize,
     },
-    #[error("the weight of row {row} is {value}: weights must be finite and >= 0")]
+    #[error("the weight of row {row} is {}: weights must be finite and >= 0", crate::numfmt::Short(*.value))]
     Weight { row: usize, value: f64 },
     #[error("every weight is 0: nothing to fit")]
     AllZero,
-    #[error("the offset of row {row} is {value}: offsets must be finite")]
+    #[error("the offset of row {row} is {}: offsets must be finite", crate::numfmt::Short(*.value))]
     Offset { row: usize, value: f64 },
     #[error(
         "the {what} of row {row} is {value:e}, which does not fit in float32; {}",
@@ -77,6 +77,12 @@ impl ModelSpec {
     /// counted from 1.
     pub fn check(&self, n: usize, precision: Precision) -> Result<(), SpecError> {
         let fits = |v: f64| precision == Precision::F64 || v.abs() <= f64::from(f32::MAX);
+        // A weight other than 0 below float32's smallest normal number
+        // rounds to a subnormal or to 0, and its gradient vanishes.
+        let weight_fits = |v: f64| {
+            fits(v)
+                && (precision == Precision::F64 || v == 0.0 || v >= f64::from(f32::MIN_POSITIVE))
+        };
         if let Some(w) = &self.weights {
             check_len("weights", w, n)?;
             if let Some((i, &value)) = w
@@ -89,7 +95,7 @@ impl ModelSpec {
             if w.iter().all(|&v| v == 0.0) {
                 return Err(SpecError::AllZero);
             }
-            too_big("weight", w, &fits)?;
+            too_big("weight", w, &weight_fits)?;
         }
         if let Some(o) = &self.offset {
             check_len("offset", o, n)?;

@@ -31,6 +31,8 @@ pub enum TrainError {
     Standardize(#[from] StandardizeError),
     #[error(transparent)]
     Spec(#[from] SpecError),
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
     #[error(
         "the loss became {value} at step {step}: training diverged; {}",
         Remedy::SmallerLrOrStandardize
@@ -306,6 +308,10 @@ pub fn train_spec_with(
     observers: &mut [&mut dyn Observer],
 ) -> Result<NnFit, TrainError> {
     cfg.check()?;
+    if cfg.precision == Precision::F32 {
+        // The data's weights and offset, named by their file lines.
+        data.check_roles_fit("float32", f64::from(f32::MIN_POSITIVE), f64::from(f32::MAX))?;
+    }
     spec.check(data.n(), cfg.precision)?;
     if cfg.device != Device::Cpu && !tch::Cuda::is_available() {
         return Err(TrainError::NoCuda);

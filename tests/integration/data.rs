@@ -358,3 +358,55 @@ fn missing_drop_removes_rows_and_says_how_many() {
         fit_json("good.csv", &[])
     );
 }
+
+/// A draw of one class (β₀ = 30 makes every p ≈ 1): refused in every
+/// fitting command with the file's message naming "simulated", as the same
+/// draw written by `simulate` and read back is.
+#[test]
+fn simulated_data_of_one_class_is_refused_as_a_file_is() {
+    let draw = ["--n", "5", "--beta", "30,0.1,0.1"];
+    let dir = temp_dir("data-one-class-both-ways");
+    let mut args = vec!["simulate"];
+    args.extend_from_slice(&draw);
+    let file = dir.join("one-class.csv");
+    std::fs::write(&file, logreg(&args).ok()).unwrap();
+    let file = file.to_str().unwrap();
+    let why = ": column \"y\": every target value is 1; logistic regression needs both 0 and 1";
+    for cmd in ["glm", "nn", "compare"] {
+        assert_data_error(
+            &logreg(&[cmd, "--data", file]),
+            &[&format!("error: {file}{why}")],
+        );
+        let mut args = vec![cmd];
+        args.extend_from_slice(&draw);
+        assert_data_error(&logreg(&args), &[&format!("error: simulated{why}")]);
+    }
+}
+
+/// An empty `--groups` cell is a missing value as in any other column: the
+/// row is dropped with `--missing drop`, refused naming its line otherwise.
+#[test]
+fn an_empty_group_label_is_a_missing_value() {
+    let dir = temp_dir("data-empty-group");
+    let file = dir.join("g.csv");
+    std::fs::write(
+        &file,
+        "x,y,g\n1,0,a\n2,1,a\n3,0,b\n4,1,\n5,1,c\n0.5,0,c\n2.5,1,b\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let cluster = ["--cov-type", "cluster", "--groups", "g"];
+    let mut args = vec!["glm", "--data", file];
+    args.extend_from_slice(&cluster);
+    assert_data_error(
+        &logreg(&args),
+        &[&format!(
+            "error: {file}: line 5, column \"g\": missing value \"\""
+        )],
+    );
+    args.extend_from_slice(&["--missing", "drop", "--json"]);
+    let r = logreg(&args);
+    let json: serde_json::Value = serde_json::from_str(&r.ok()).unwrap();
+    assert_eq!(json["nobs"], 6, "{}", r.describe());
+    assert!(r.stderr().contains("dropped 1 row(s)"), "{}", r.describe());
+}

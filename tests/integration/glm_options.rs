@@ -285,3 +285,113 @@ fn rejects_a_robust_covariance_that_is_not_finite() {
         ],
     );
 }
+
+/// Frequency weights of 1e20: Σ w is past what f64 counts exactly, and
+/// df_resid = Σ w − rank is a float, as statsmodels' (its summary prints
+/// every digit of the whole number, `"%#6d" % 3e20`).
+#[test]
+fn huge_frequency_weights_give_a_float_df_resid_as_statsmodels() {
+    let dir = temp_dir("freq-1e20");
+    let f = dir.join("d.csv");
+    std::fs::write(
+        &f,
+        "x,y,w\n1,0,1e20\n2,1,1\n3,0,1e20\n4,1,1\n5,1,1e20\n0.5,0,1\n2.5,1,1\n",
+    )
+    .unwrap();
+    let f = f.to_str().unwrap();
+    let r = logreg(&["glm", "--data", f, "--freq-weights", "w", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&r.ok()).unwrap();
+    // statsmodels: wnobs - rank = (3e20 + 4) - 2 in f64.
+    let want = (3e20_f64 + 4.0) - 2.0;
+    assert_eq!(json["df_resid"].as_f64(), Some(want), "{}", r.describe());
+    assert_eq!(json["df_model"], 1, "{}", r.describe());
+    let out = logreg(&["glm", "--data", f, "--freq-weights", "w"]).ok();
+    let line = out.lines().find(|l| l.contains("Df Residuals:")).unwrap();
+    assert!(line.ends_with(" 300000000000000000000"), "{out}");
+}
+
+/// Weights outside 0 or 1e-100..1e100 are refused naming the file's line
+/// and the value as written (not hundreds of digits), in every fitting
+/// command, before libtorch sees them.
+#[test]
+fn rejects_weights_outside_their_range_naming_the_line() {
+    for (role, value) in [
+        ("--var-weights", "1e306"),
+        ("--var-weights", "1e308"),
+        ("--var-weights", "1e-101"),
+        ("--freq-weights", "1e-300"),
+        ("--freq-weights", "1e101"),
+    ] {
+        let csv = CSV.replace("2,1,2,0,a", &format!("2,1,{value},0,a"));
+        refuses(
+            "weight-range",
+            &csv,
+            &["--features", "x", role, "w"],
+            &[
+                &format!("d.csv: line 3, column \"w\": {role} value \"{value}\""),
+                "outside the range of a weight: 0, or 1e-100 to 1e+100",
+            ],
+        );
+    }
+}
+
+/// Frequency weights of 0 on every row of class 0 leave one class to fit:
+/// refused as a file of one class is, in every fitting command.
+#[test]
+fn rejects_one_class_left_by_zero_weights() {
+    let dir = temp_dir("one-class-by-weights");
+    let f = dir.join("d.csv");
+    // y = 0 on lines 2, 4 and 7: a zeroes them all; w zeroes two and v the third.
+    let csv = "x,y,a,w,v\n1,0,0,0,1\n2,1,2,2,1\n3,0,0,1,0\n4,1,1,1,1\n5,1,3,3,1\n0.5,0,0,0,1\n";
+    std::fs::write(&f, csv).unwrap();
+    let f = f.to_str().unwrap();
+    for cmd in ["glm", "nn", "compare"] {
+        for (flags, named) in [
+            (&["--freq-weights", "a"][..], "--freq-weights"),
+            (
+                &["--freq-weights", "w", "--var-weights", "v"][..],
+                "--freq-weights or --var-weights",
+            ),
+        ] {
+            let mut args = vec![cmd, "--data", f, "--features", "x"];
+            args.extend_from_slice(flags);
+            let r = logreg(&args);
+            assert_eq!(r.code(), Some(2), "{}", r.describe());
+            assert_eq!(
+                r.stderr().trim_end(),
+                format!(
+                    "error: {f}: column \"y\": every target value is 1 on the rows whose {named} is not 0; logistic regression needs both 0 and 1"
+                ),
+                "{}",
+                r.describe()
+            );
+        }
+    }
+}
+
+/// An alpha so small that 1 − alpha/2 rounds to 1 would make every
+/// interval infinite: refused where --alpha is read.
+#[test]
+fn rejects_an_alpha_whose_quantile_is_infinite() {
+    for cmd in ["glm", "compare", "repeat", "predict"] {
+        let r = logreg(&[cmd, "--alpha", "1e-17"]);
+        assert_eq!(r.code(), Some(2), "{}", r.describe());
+        let err = r.stderr();
+        assert_eq!(err.lines().count(), 1, "{}", r.describe());
+        assert!(
+            err.contains("'--alpha <A>': alpha 1e-17 is too small")
+                && err.contains("alpha must be above 1.1e-16"),
+            "{}",
+            r.describe()
+        );
+    }
+    let r = logreg(&["glm", "--alpha", "2.3e-16", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&r.ok()).unwrap();
+    assert!(
+        crate::support::floats(&json["conf_int"][0])
+            .iter()
+            .all(|v| v.is_finite()),
+        "{}",
+        r.describe()
+    );
+}

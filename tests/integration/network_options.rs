@@ -147,3 +147,57 @@ fn compare_header_names_a_link_other_than_logit() {
         header("logit")
     );
 }
+
+/// Writes a small CSV `x,y,w` with `w` on its second data row (line 3).
+fn weighted_csv(name: &str, w: &str) -> String {
+    let dir = crate::support::temp_dir(name);
+    let f = dir.join("d.csv");
+    let csv = format!("x,y,w\n1,0,1\n2,1,{w}\n3,0,1\n4,1,1\n5,1,1\n0.5,0,1\n");
+    std::fs::write(&f, csv).unwrap();
+    f.to_str().unwrap().to_string()
+}
+
+/// A weight float32 cannot hold (1e-46 rounds to 0, which trained nothing
+/// and reported the initial weights with loss 0) is refused naming the
+/// file's line; with `--dtype f64` it is trained.
+#[test]
+fn nn_rejects_a_weight_float32_cannot_hold() {
+    let f = weighted_csv("nn-weight-f32", "1e-46");
+    let r = logreg(&["nn", "--data", &f, "--var-weights", "w"]);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert_eq!(
+        r.stderr().trim_end(),
+        format!("error: {f}: line 3: --var-weights value 1e-46 is outside what the network's float32 holds (1.18e-38 to 3.4e+38 in size); use --dtype f64"),
+        "{}",
+        r.describe()
+    );
+    let r = logreg(&[
+        "nn",
+        "--data",
+        &f,
+        "--var-weights",
+        "w",
+        "--dtype",
+        "f64",
+        "--steps",
+        "5",
+    ]);
+    r.ok();
+}
+
+/// Frequency weights follow one rule in every command: 1.5 is refused by
+/// `nn` as by `glm` and `compare`, naming the line and the value.
+#[test]
+fn every_command_rejects_a_fractional_frequency_weight() {
+    let f = weighted_csv("nn-freq-frac", "1.5");
+    for cmd in ["nn", "glm", "compare"] {
+        let r = logreg(&[cmd, "--data", &f, "--freq-weights", "w"]);
+        assert_eq!(r.code(), Some(2), "{}", r.describe());
+        assert_eq!(
+            r.stderr().trim_end(),
+            format!("error: {f}: line 3, column \"w\": --freq-weights value \"1.5\" is not a whole number; frequency weights count rows"),
+            "{}",
+            r.describe()
+        );
+    }
+}

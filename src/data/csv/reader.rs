@@ -4,10 +4,11 @@ use std::io::{self, Read, Seek};
 use std::path::Path;
 
 use crate::data::roles::is_weight;
-use crate::data::{DataError, Dataset, Groups, RowColumns, NUMERIC_ROLES};
+use crate::data::NUMERIC_ROLES;
+use crate::data::{weight_problem, DataError, Dataset, Groups, RowColumns, WeightProblem};
 
 use super::buffer::{expected_rows, fill, BUFFER, SAMPLE_ROWS};
-use super::cell::{cell, cell_bytes, Bad};
+use super::cell::{cell, cell_bytes, Bad, NA_VALUES};
 use super::fast::fast_rows;
 use super::header::{choose_columns, parse_header, Role};
 use super::options::default_delimiter;
@@ -174,6 +175,9 @@ fn read_from<R: Read, S: RowSink>(
     let mut labels: Vec<String> = Vec::new();
     let has_labels = roles.contains(&Role::Label);
     let mut label = String::new();
+    // The file line of each kept row, for messages about its role values.
+    let has_roles = !roles_named_empty(&roles);
+    let mut lines: Vec<u64> = Vec::new();
     // The fast path reads design and target only.
     let reopen = reopen.filter(|_| !opts.roles.any());
     let rest = len.map(|len| len.saturating_sub(header_end));
@@ -205,6 +209,22 @@ fn read_from<R: Read, S: RowSink>(
                 // A CRLF line's CR stays in its last field: not the label's.
                 let field = field.strip_suffix(b"\r").unwrap_or(field);
                 label = String::from_utf8_lossy(field).into_owned();
+                // A missing label (empty, `NA`, ...: the cell rule's
+                // markers) is missing as in any other column.
+                if NA_VALUES.contains(&label.trim()) {
+                    match opts.missing {
+                        MissingPolicy::Drop => missing = true,
+                        MissingPolicy::Error => {
+                            return Err(DataError::Missing {
+                                file: file.into(),
+                                line: line(),
+                                column: header[c].clone(),
+                                value: label.trim().to_string(),
+                            }
+                            .into())
+                        }
+                    }
+                }
                 continue;
             }
             let Some(slot) = role.slot(k) else {
@@ -215,16 +235,32 @@ fn read_from<R: Read, S: RowSink>(
                 Some(s) => cell(s, target),
                 None => cell_bytes(field, target),
             };
+            let weight = (slot > k)
+                .then(|| NUMERIC_ROLES[slot - k - 1])
+                .filter(|&r| is_weight(r));
             match value {
-                Ok(v) if slot > k && v < 0.0 && is_weight(NUMERIC_ROLES[slot - k - 1]) => {
-                    return Err(DataError::NegativeWeight {
-                        file: file.into(),
-                        line: line(),
-                        column: header[c].clone(),
-                        role: NUMERIC_ROLES[slot - k - 1],
-                        value: String::from_utf8_lossy(field.trim_ascii()).into_owned(),
+                Ok(v) if weight.is_some_and(|r| weight_problem(r, v).is_some()) => {
+                    let role = weight.expect("checked just above");
+                    let (file, line, column) = (file.into(), line(), header[c].clone());
+                    let value = String::from_utf8_lossy(field.trim_ascii()).into_owned();
+                    return Err(match weight_problem(role, v) {
+                        Some(WeightProblem::Negative) => DataError::NegativeWeight {
+                            file,
+                            line,
+                            column,
+                            role,
+                            value,
+                        },
+                        problem => DataError::BadWeight {
+                            file,
+                            line,
+                            column,
+                            role,
+                            value,
+                            problem: problem.expect("checked just above"),
+                        },
                     }
-                    .into())
+                    .into());
                 }
                 Ok(v) => row[slot] = v,
                 Err(Bad::Missing) if opts.missing == MissingPolicy::Drop => missing = true,
@@ -252,6 +288,9 @@ fn read_from<R: Read, S: RowSink>(
             }
             if has_labels {
                 labels.push(std::mem::take(&mut label));
+            }
+            if has_roles {
+                lines.push(line());
             }
             sink.flush_if_full()?;
         }
@@ -291,7 +330,8 @@ fn read_from<R: Read, S: RowSink>(
         }
         .into());
     }
-    let roles = role_columns(opts, &header, &roles, role_values, labels, file)?;
+    let mut roles = role_columns(opts, &header, &roles, role_values, labels, file)?;
+    roles.lines = has_roles.then_some(lines);
     Ok(ReadRows {
         names,
         target,
@@ -342,6 +382,13 @@ fn role_columns(
     }
     debug_assert_eq!(opts.roles.named().len(), out.lengths().len());
     Ok(out)
+}
+
+/// Whether no column plays a role (weights, offset, groups).
+fn roles_named_empty(roles: &[Role]) -> bool {
+    !roles
+        .iter()
+        .any(|r| matches!(r, Role::Numeric(_) | Role::Label))
 }
 
 /// A line with nothing but spaces (or the CR of a blank CRLF line): skipped.
