@@ -33,9 +33,12 @@ mean std err; how often its Wald interval covers the truth; the network's \
 mean and SD; and the mean and largest |GLM - NN|; then, per cell, bias, \
 empirical and model SE, coverage and MSE, each with its Monte Carlo SE.
 
-A run whose GLM fit fails or whose network diverges is counted as failed \
-(its line says why, under \"failed\") and left out of the figures; the exit \
-status is 1 only if every run failed.
+A run whose GLM fit fails, whose network diverges or ends at BCE's clamp \
+(compare's warning), or whose simulated data a data file's checks would \
+refuse is counted as failed (its line says why, under \"failed\") and left \
+out of the figures; the exit status is 1 only if every run failed. A \
+separated GLM fit is marked \"separated\" and counted per cell; \
+--on-separation fail makes it a failed run.
 
 The networks of a chunk of runs (--chunk, consecutive runs of one cell) \
 train together as one set of tensors, so many runs cost little more than \

@@ -70,7 +70,7 @@ pub fn render(s: &Summary) -> String {
     if s.glm_separated > 0 {
         let _ = writeln!(
             out,
-            "Separated GLM fits in {} of {} runs: \"separated\" in --runs-out",
+            "Separated GLM fits: {} of {} runs (\"separated\" in --runs-out)",
             s.glm_separated, s.runs
         );
     }
@@ -169,11 +169,7 @@ pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
         c.missing
     );
     if c.glm.is_some() {
-        let _ = write!(
-            out,
-            ", {} with GLM warnings, {} separated",
-            c.warnings, c.separated
-        );
+        let _ = write!(out, ", {} with GLM warnings", c.warnings);
     }
     let _ = writeln!(out);
     let level = format!("{}", ((1.0 - alpha) * 100.0 * 1e6).round() / 1e6);
@@ -216,6 +212,13 @@ pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
         effort.push(format!("network {steps} steps on average"));
     }
     let _ = writeln!(out, "{}", effort.join("; "));
+    if c.separated > 0 {
+        let _ = writeln!(
+            out,
+            "Separated GLM fits: {} of {} runs (\"separated\" in --runs-out)",
+            c.separated, c.runs
+        );
+    }
     out
 }
 
