@@ -602,7 +602,7 @@ impl Study {
                     Ok(f) => {
                         separated[i] = f.warnings.iter().any(|w| glm::is_separation_warning(w));
                         if separated[i] && self.cfg.on_separation == OnSeparation::Fail {
-                            why[i].push("GLM: separation (--on-separation fail)".into());
+                            why[i].push("GLM: the fit shows separation, which this study counts as a failed run".into());
                         }
                         glms[i] = Some(GlmLine {
                             params: f.params,
