@@ -602,7 +602,7 @@ impl Study {
                     Ok(f) => {
                         separated[i] = f.warnings.iter().any(|w| glm::is_separation_warning(w));
                         if separated[i] && self.cfg.on_separation == OnSeparation::Fail {
-                            why[i].push("GLM: the fit shows separation, which this study counts as a failed run".into());
+                            why[i].push(SEPARATED_FAILS.into());
                         }
                         glms[i] = Some(GlmLine {
                             params: f.params,
@@ -676,6 +676,10 @@ impl Study {
         Ok(Some((lines, glm_s, nn_s)))
     }
 }
+
+/// The `failed` reason of a separated run under [`OnSeparation::Fail`].
+const SEPARATED_FAILS: &str =
+    "GLM: the fit shows separation, which this study counts as a failed run";
 
 /// Train one network per data set as one batch. When one diverges, the
 /// batch is trained again network by network (a network's numbers do not
