@@ -89,18 +89,26 @@ pub struct SimArgs {
 }
 
 /// A comma-separated list, each item parsed by `item` (an empty item is an
-/// error): `--n 100,1000`.
-fn parse_list<T>(
+/// error): `--n 100,1000`. Each value makes cells of a grid, so a value
+/// given twice (`100,100`, or `0.1,1e-1`) is an error too: its cells would
+/// be one study's twice over.
+fn parse_list<T: PartialEq>(
     s: &str,
     sep: char,
     item: fn(&str) -> Result<T, String>,
 ) -> Result<Vec<T>, String> {
-    s.split(sep)
-        .map(|t| match t.trim() {
-            "" => Err(format!("'{s}' has an empty item")),
-            t => item(t),
-        })
-        .collect()
+    let mut out: Vec<T> = Vec::new();
+    for t in s.split(sep) {
+        let v = match t.trim() {
+            "" => return Err(format!("'{s}' has an empty item")),
+            t => item(t)?,
+        };
+        if out.contains(&v) {
+            return Err(format!("'{s}' lists {} twice", t.trim()));
+        }
+        out.push(v);
+    }
+    Ok(out)
 }
 
 /// Lists of the grid's settings; aliases so clap takes one value, not many.
@@ -324,7 +332,7 @@ pub fn note_dropped(path: &Path, dropped: usize) {
 }
 
 /// `--optimizer` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
 pub enum Optimizer {
     /// torch.optim.SGD (the lecture's).
     Sgd,

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::repeat::{
-    merge, read_lines, shard_pairs, Control, Fits, GradientPath, Origin, RepeatConfig, RunLine,
-    Study, DEFAULT_CHUNK,
+    merge, read_lines, shard_pairs, Control, Fits, GradientPath, OnSeparation, Origin,
+    RepeatConfig, RunLine, Study, DEFAULT_CHUNK,
 };
 
 use super::common::{parse_count, BoxArgs, CovTypeArg, GlmArgs, GridArgs, OptimArgs};
@@ -33,9 +33,12 @@ mean std err; how often its Wald interval covers the truth; the network's \
 mean and SD; and the mean and largest |GLM - NN|; then, per cell, bias, \
 empirical and model SE, coverage and MSE, each with its Monte Carlo SE.
 
-A run whose GLM fit fails or whose network diverges is counted as failed \
-(its line says why, under \"failed\") and left out of the figures; the exit \
-status is 1 only if every run failed.
+A run whose GLM fit fails, whose network diverges or ends at BCE's clamp \
+(compare's warning), or whose simulated data a data file's checks would \
+refuse is counted as failed (its line says why, under \"failed\") and left \
+out of the figures; the exit status is 1 only if every run failed. A \
+separated GLM fit is marked \"separated\" and counted per cell; \
+--on-separation fail makes it a failed run.
 
 The networks of a chunk of runs (--chunk, consecutive runs of one cell) \
 train together as one set of tensors, so many runs cost little more than \
@@ -80,6 +83,15 @@ pub enum FitsArg {
     Both,
 }
 
+/// `--on-separation` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OnSeparationArg {
+    /// The run counts as any other: its (huge) estimates enter the figures.
+    Keep,
+    /// The run counts as failed and is left out of the figures.
+    Fail,
+}
+
 /// `--shard I/N`: 0 <= I < N.
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let bad = || format!("'{s}' is not I/N with 0 <= I < N (e.g. 0/4)");
@@ -98,6 +110,10 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     after_help = "Examples:\n  logreg repeat --runs 200\n  logreg repeat --runs 500 --n 100,1000 --lr 0.1,0.5 --json\n  logreg --seed 7 repeat --runs 1000 --n 500 --json --runs-out runs.jsonl\n  python -c \"import pandas; print(pandas.read_json('runs.jsonl', lines=True))\"",
     mut_arg("json", |a| a.help("Print the aggregate as one JSON object: for one cell \"runs\", \"names\", \"true\", \"glm_mean\", \"glm_sd\", \"glm_bse_mean\", \"coverage\", \"nn_mean\", \"nn_sd\", \"mean_abs_diff\", \"max_abs_diff\", ..., \"time_s\"; always \"fits\", \"failed\", \"missing\", \"duplicates\" and \"cells\" (per cell: settings, counts, measures with Monte Carlo SEs)")),
     mut_arg("plots", |a| a.help("Write into DIR (created if missing): sampling.svg for one cell (each coefficient's GLM and network estimates over the runs, with the true value); coverage.svg and bias.svg for a grid")),
+    // Shared with nn and compare, but a batch cannot reproduce them: refused
+    // (exit 2) if given, so not offered.
+    mut_arg("batch_size", |a| a.hide(true)),
+    mut_arg("autograd", |a| a.hide(true)),
 )]
 pub struct Args {
     /// Replications per cell.
@@ -125,6 +141,18 @@ pub struct Args {
     /// Which estimators to fit: with glm no network is trained.
     #[arg(long, value_enum, default_value = "both", help_heading = "Monte Carlo")]
     pub fits: FitsArg,
+    /// A run whose GLM fit shows separation (statsmodels' rule, or fitted
+    /// probabilities numerically 0 or 1) is marked "separated" in its line
+    /// and counted per cell; keep puts its estimates in the figures, fail
+    /// counts it as a failed run. Part of the study's settings.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "keep",
+        value_name = "WHAT",
+        help_heading = "Monte Carlo"
+    )]
+    pub on_separation: OnSeparationArg,
     /// Runs whose networks train together as one batch. A chunk is also the
     /// unit that Ctrl-C keeps: runs of an unfinished chunk are dropped.
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_name = "RUNS",
@@ -229,6 +257,10 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             false => GradientPath::Auto,
         },
         threads: logreg::par::workers(),
+        on_separation: match a.on_separation {
+            OnSeparationArg::Keep => OnSeparation::Keep,
+            OnSeparationArg::Fail => OnSeparation::Fail,
+        },
     };
     cfg.check()?;
     let design = cfg.design();
@@ -271,6 +303,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let bar = progress_bar(a.quiet, total as u64 * PER_RUN);
 
     let mut lines: Vec<RunLine> = Vec::with_capacity(total);
+    // A failed write of the run lines: reported after the summary.
+    let mut write_failed: Option<anyhow::Error> = None;
+    // Where the completed runs are, for the notes below (nowhere new once
+    // writing failed: the warning said what the file holds).
+    let lines_at = |failed: bool| if failed { &None } else { &a.runs_out };
     loop {
         let base = study.completed() as u64 * PER_RUN;
         let len = study.next_chunk_len() as u64;
@@ -286,10 +323,14 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             Ok(Some(chunk)) => {
                 if let Some(o) = out.as_mut() {
                     if let Err(e) = o.append(&chunk) {
-                        bar.finish_and_clear();
+                        // The runs are in memory: the study goes on without
+                        // the file, prints its summary, then fails.
                         let kept = out.take().map_or(Ok(0), LinesOut::finish);
-                        diag!("{}", completed_note(&study, &kept, &a.runs_out));
-                        return Err(e);
+                        let note = completed_note(&study, &kept, &a.runs_out);
+                        bar.suspend(|| {
+                            diag!("warning: {e:#}; {note}; the study goes on without --runs-out")
+                        });
+                        write_failed = Some(e);
                     }
                 }
                 lines.extend(chunk);
@@ -299,7 +340,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             Err(e) => {
                 bar.finish_and_clear();
                 let kept = out.take().map_or(Ok(0), LinesOut::finish);
-                diag!("{}", completed_note(&study, &kept, &a.runs_out));
+                let at = lines_at(write_failed.is_some());
+                diag!("{}", completed_note(&study, &kept, at));
                 return Err(e.into());
             }
         }
@@ -308,7 +350,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let kept = out.take().map_or(Ok(0), LinesOut::finish);
     if !study.is_finished() {
         // Only a stop request ends the loop early.
-        return Err(Interrupted(completed_note(&study, &kept, &a.runs_out)).into());
+        let at = lines_at(write_failed.is_some());
+        return Err(Interrupted(completed_note(&study, &kept, at)).into());
     }
     kept?;
     let this_run = lines.into_iter().enumerate().map(|(i, l)| {
@@ -325,7 +368,10 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         to_stderr: matches!(runs_out, Some(Output::Stdout)),
     };
     show(&merged, Some(study.times()), &how)?;
-    all_failed(&merged)
+    match write_failed {
+        Some(e) => Err(e),
+        None => all_failed(&merged),
+    }
 }
 
 /// Exit 1 (after the summary) when no run of `m` succeeded.

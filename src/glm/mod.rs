@@ -46,7 +46,7 @@ pub use link_kind::{LinkKind, UnknownLink};
 pub use normal::ppf as normal_ppf;
 pub use options::{GlmOptions, Rows};
 pub use predict::{predict, Prediction};
-pub use results::GlmFit;
+pub use results::{is_separation_warning, GlmFit};
 pub use source::{Memory, Source};
 pub use stream::{
     bytes_per_row, check_streamable, write_cache, write_cache_from_csv, Streamed, StreamedError,

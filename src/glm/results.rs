@@ -157,6 +157,13 @@ pub fn boundary_warning(count: usize, n: usize) -> String {
     )
 }
 
+/// Whether `warning` is one of the two signs of separation above
+/// (statsmodels' rule, or R's fitted probabilities numerically 0 or 1).
+pub fn is_separation_warning(warning: &str) -> bool {
+    warning == separation_warning()
+        || warning.starts_with("fitted probabilities numerically 0 or 1 occurred (")
+}
+
 /// Warning text for a fit stopped by `max_iter`.
 pub fn max_iter_warning(max_iter: usize, change: f64, tol: f64) -> String {
     format!(

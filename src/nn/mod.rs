@@ -26,5 +26,7 @@ pub use spec::{ModelSpec, SpecError};
 pub use standardize::{StandardizeError, Standardizer};
 pub use trace::TraceRows;
 // For `repeat`'s exact path: the single run's own setup and gradient step.
-pub(crate) use train::{bce, draw_layer, layer_params, snapshot, tensor_kind, NetSetup, Replay};
+pub(crate) use train::{
+    at_clamp, bce, clamp_warning, draw_layer, layer_params, snapshot, tensor_kind, NetSetup, Replay,
+};
 pub use train::{train, train_spec, train_spec_with, train_with, NnFit, TrainError};

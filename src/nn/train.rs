@@ -568,24 +568,30 @@ fn warnings(
     offset: Option<&Tensor>,
     n: i64,
 ) -> Result<Vec<String>, TchError> {
-    let mut out = Vec::new();
+    let p = tch::no_grad(|| predict(net, link, x, offset))?;
     // Unweighted: a row at the clamp is one whatever its weight.
-    let per_row = tch::no_grad(|| {
-        predict(net, link, x, offset)?.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)
-    })?;
-    let clamped = per_row
-        .f_ge(BCE_CLAMP)?
-        .f_sum(Kind::Int64)?
-        .f_int64_value(&[])?;
-    if clamped > 0 {
-        out.push(format!(
-            "the loss reached BCE's clamp: {clamped} of {n} rows are predicted with probability \
-             exactly 0 or 1 on the wrong side (log clamped at -100), so the loss counts 100 for \
-             each and they give no gradient; this usually means training diverged: try a smaller \
-             --lr or --standardize"
-        ));
-    }
-    Ok(out)
+    let clamped = at_clamp(&p, y)?.f_sum(Kind::Int64)?.f_int64_value(&[])?;
+    Ok(match clamped {
+        0 => Vec::new(),
+        c => vec![clamp_warning(c, n)],
+    })
+}
+
+/// Which rows of predictions `p` against targets `y` (one shape) sit at
+/// BCE's clamp: the rule behind the network's warning, also applied to
+/// each network of a `repeat` batch.
+pub(crate) fn at_clamp(p: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
+    tch::no_grad(|| p.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None))?.f_ge(BCE_CLAMP)
+}
+
+/// The warning for `clamped` of `n` rows at BCE's clamp.
+pub(crate) fn clamp_warning(clamped: i64, n: i64) -> String {
+    format!(
+        "the loss reached BCE's clamp: {clamped} of {n} rows are predicted with probability \
+         exactly 0 or 1 on the wrong side (log clamped at -100), so the loss counts 100 for \
+         each and they give no gradient; this usually means training diverged: try a smaller \
+         --lr or --standardize"
+    )
 }
 
 /// The loss of one row when BCE's logarithm is clamped (at -100).

@@ -109,6 +109,10 @@ pub struct BatchedFit {
     pub steps: usize,
     /// With `tol`: the step at which its largest parameter change fell below it.
     pub converged_at: Option<usize>,
+    /// What `compare` warns of for this network (rows at BCE's clamp:
+    /// training diverged although every number is finite), as
+    /// [`NnFit::warnings`](crate::nn::NnFit::warnings); empty when none.
+    pub warnings: Vec<String>,
 }
 
 /// Why a batch could not be trained.

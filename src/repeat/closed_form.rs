@@ -6,7 +6,8 @@ use super::batched::{
     seeded, BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY,
 };
 use crate::nn::{
-    draw_layer, tensor_kind, Precision, Standardizer, Stepper, TrainConfig, TrainError,
+    at_clamp, clamp_warning, draw_layer, tensor_kind, Precision, Standardizer, Stepper,
+    TrainConfig, TrainError,
 };
 use crate::torch::to_vec_f64;
 
@@ -78,7 +79,7 @@ impl ChunkTrainer for ClosedForm {
             return Ok(None);
         };
         ctl.report(steps_done);
-        let (params, loss, conv) = trainer.results()?;
+        let (params, loss, conv, clamped) = trainer.results()?;
 
         let mut out = Vec::with_capacity(r);
         for i in 0..r {
@@ -97,6 +98,10 @@ impl ChunkTrainer for ClosedForm {
                 loss: loss[i],
                 steps: converged_at.unwrap_or(steps_done),
                 converged_at,
+                warnings: match clamped[i] {
+                    0 => Vec::new(),
+                    c => vec![clamp_warning(c, n as i64)],
+                },
             });
         }
         Ok(Some(out))
@@ -328,10 +333,13 @@ impl Trainer {
         Ok(Some(cfg.steps))
     }
 
-    /// Parameters (flat, R·(k+1), `[bias, w...]` per network), losses, and
-    /// convergence steps (with `tol`).
+    /// Parameters (flat, R·(k+1), `[bias, w...]` per network), losses,
+    /// convergence steps (with `tol`), and per network the rows at BCE's
+    /// clamp at its final parameters (`compare`'s rule).
     #[allow(clippy::type_complexity)]
-    fn results(&self) -> Result<(Vec<f64>, Vec<f64>, Option<Vec<Option<usize>>>), TchError> {
+    fn results(
+        &self,
+    ) -> Result<(Vec<f64>, Vec<f64>, Option<Vec<Option<usize>>>, Vec<i64>), TchError> {
         let _guard = tch::no_grad_guard();
         let theta = self.grad.theta()?;
         let loss = self
@@ -339,8 +347,8 @@ impl Trainer {
             .as_ref()
             .expect("a loss is computed at the last step")
             .shallow_clone();
-        Ok(match &self.tol {
-            None => (to_vec_f64(&theta)?, to_vec_f64(&loss)?, None),
+        let (theta, loss, conv) = match &self.tol {
+            None => (theta, loss, None),
             Some(t) => {
                 let r = theta.size()[0];
                 let theta = t.theta.f_where_self(&t.done.f_view([r, 1, 1])?, &theta)?;
@@ -352,9 +360,21 @@ impl Trainer {
                     .zip(&step)
                     .map(|(&d, &s)| (d != 0).then_some(s as usize))
                     .collect();
-                (to_vec_f64(&theta)?, to_vec_f64(&loss)?, Some(conv))
+                (theta, loss, Some(conv))
             }
-        })
+        };
+        let p = theta.f_bmm(&self.grad.xt)?.f_sigmoid()?;
+        let clamped = at_clamp(&p, &self.grad.y)?.f_sum_dim_intlist(
+            [1i64, 2].as_slice(),
+            false,
+            Kind::Int64,
+        )?;
+        Ok((
+            to_vec_f64(&theta)?,
+            to_vec_f64(&loss)?,
+            conv,
+            Vec::<i64>::try_from(&clamped)?,
+        ))
     }
 
     /// A libtorch failure during training: BCE refuses NaN predictions, so

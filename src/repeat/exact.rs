@@ -29,8 +29,8 @@ use super::batched::{
 };
 use crate::data::Dataset;
 use crate::nn::{
-    bce, layer_params, snapshot, tensor_kind, LogisticNet, NetSetup, Replay, Standardizer, Stepper,
-    TrainConfig, TrainError,
+    at_clamp, bce, clamp_warning, layer_params, snapshot, tensor_kind, LogisticNet, NetSetup,
+    Replay, Standardizer, Stepper, TrainConfig, TrainError,
 };
 
 /// One network of the batch, as `nn::train` sets it up for a single run.
@@ -127,6 +127,15 @@ impl Net {
         if !loss.is_finite() || p.iter().any(|v| !v.is_finite()) {
             return Err(BatchError::Diverged { seed: self.seed });
         }
+        // compare's rule, on the single run's own tensors.
+        let pred = tch::no_grad(|| self.net.f_forward(&self.x))?;
+        let clamped = at_clamp(&pred, &self.y)?
+            .f_sum(tch::Kind::Int64)?
+            .f_int64_value(&[])?;
+        let warnings = match clamped {
+            0 => Vec::new(),
+            c => vec![clamp_warning(c, self.y.size()[0])],
+        };
         Ok(BatchedFit {
             params: match &self.scaler {
                 Some(s) => s.to_original(&p),
@@ -136,6 +145,7 @@ impl Net {
             loss,
             steps: self.converged_at.unwrap_or(steps_done),
             converged_at: self.converged_at,
+            warnings,
         })
     }
 

@@ -210,10 +210,19 @@ pub struct RunLine {
     /// dropped, and left out of the figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
+    /// Whether the GLM fit showed separation (statsmodels' rule, or fitted
+    /// probabilities numerically 0 or 1): its estimates are huge and its
+    /// standard errors meaningless. Written only when true; absent is false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub separated: bool,
     /// The study this run belongs to, shared by the lines of one study
     /// (serialized as the design itself).
     #[serde(serialize_with = "design_as_is", deserialize_with = "shared_design")]
     pub study: Arc<Design>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// A shared design, written as the design itself.
@@ -286,6 +295,7 @@ mod tests {
             }),
             nn: None,
             failed: Some("network: diverged".into()),
+            separated: true,
             study: Arc::new(d),
         };
         let json = line.to_json();

@@ -59,6 +59,10 @@ pub struct CellSummary {
     pub missing: usize,
     /// Runs whose GLM fit had a warning (separation, non-convergence).
     pub warnings: usize,
+    /// Runs whose GLM fit showed separation (the lines' `separated`),
+    /// failed ones included: in the measures under `--on-separation keep`,
+    /// failed under `fail`.
+    pub separated: usize,
     /// Runs whose GLM did not meet its tolerance.
     pub glm_not_converged: usize,
     /// Mean Fisher-scoring iterations (NaN without GLM runs).
@@ -228,6 +232,7 @@ impl CellSummary {
             failed: lines.len() - ok.len(),
             missing,
             warnings: glm_lines.iter().filter(|g| !g.warnings.is_empty()).count(),
+            separated: lines.iter().filter(|l| l.separated).count(),
             glm_not_converged: glm_lines.iter().filter(|g| !g.converged).count(),
             glm_iterations_mean: mean_of(glm_lines.iter().map(|g| g.iterations as f64).collect()),
             nn_steps_mean: mean_of(nn_lines.iter().map(|n| n.steps as f64).collect()),
@@ -400,6 +405,7 @@ pub(crate) mod tests {
                 steps: 5,
             }),
             failed: failed.then(|| "network: diverged".into()),
+            separated: false,
             study: crate::repeat::line::Design {
                 seed: 0,
                 runs: 1,

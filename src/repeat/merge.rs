@@ -438,6 +438,7 @@ mod tests {
                 steps: 5,
             }),
             failed: None,
+            separated: false,
             study: d.into(),
         };
         (at, run)

@@ -30,6 +30,7 @@ pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRang
 pub use read::{read_lines, ReadError, ReadLines, MAX_LINE};
 pub use render::{render, render_cell, render_study};
 pub use study::{
-    run_all, shard_pairs, RepeatConfig, RepeatError, Study, Times, DEFAULT_CHUNK, MAX_CELLS,
+    run_all, shard_pairs, OnSeparation, RepeatConfig, RepeatError, Study, Times, DEFAULT_CHUNK,
+    MAX_CELLS,
 };
 pub use summary::{mean, sd, study_json, summarize, GridHead, Head, StudyJson, Summary, TimesJson};

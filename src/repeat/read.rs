@@ -135,6 +135,7 @@ mod tests {
             glm: None,
             nn: None,
             failed: Some("x".into()),
+            separated: false,
             study: Design {
                 seed: 1,
                 runs: 2,

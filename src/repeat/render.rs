@@ -24,36 +24,26 @@ pub fn render(s: &Summary) -> String {
         s.optimizer,
         Short(s.lr)
     );
-    let _ = writeln!(
-        out,
-        "{:<w$} {:>8} {:>10} {:>9} {:>9} {:>8} {:>10} {:>9} {:>9} {:>9}",
-        "",
-        "true",
-        "GLM mean",
-        "GLM SD",
-        "mean se",
-        cover,
-        "NN mean",
-        "NN SD",
-        "mean |d|",
-        "max |d|"
-    );
+    let head = [
+        "", "true", "GLM mean", "GLM SD", "mean se", &cover, "NN mean", "NN SD", "mean |d|",
+        "max |d|",
+    ];
+    let mut rows = vec![head.map(String::from).to_vec()];
     for j in 0..s.names.len() {
-        let _ = writeln!(
-            out,
-            "{:<w$} {:>8} {:>10} {:>9} {:>9} {:>8.3} {:>10} {:>9} {:>9.2e} {:>9.2e}",
-            s.names[j],
+        rows.push(vec![
+            s.names[j].clone(),
             cell(s.truth[j], 4),
             cell(s.glm_mean[j], 6),
             cell(s.glm_sd[j], 6),
             cell(s.glm_bse_mean[j], 6),
-            s.coverage[j],
+            format!("{:.3}", s.coverage[j]),
             cell(s.nn_mean[j], 6),
             cell(s.nn_sd[j], 6),
-            s.mean_abs_diff[j],
-            s.max_abs_diff[j]
-        );
+            format!("{:.2e}", s.mean_abs_diff[j]),
+            format!("{:.2e}", s.max_abs_diff[j]),
+        ]);
     }
+    out.push_str(&columns(&rows, &[w, 9, 11, 10, 10, 9, 11, 10, 10, 10]));
     let _ = writeln!(out);
     let not_conv = match s.glm_not_converged {
         0 => "all converged".to_string(),
@@ -75,6 +65,13 @@ pub fn render(s: &Summary) -> String {
             out,
             "GLM warnings (separation or non-convergence) in {} of {} runs: see --runs-out",
             s.glm_with_warnings, s.runs
+        );
+    }
+    if s.glm_separated > 0 {
+        let _ = writeln!(
+            out,
+            "Separated GLM fits: {} of {} runs (\"separated\" in --runs-out)",
+            s.glm_separated, s.runs
         );
     }
     if let Some(t) = s.times {
@@ -152,8 +149,9 @@ fn fmt_steps(v: f64) -> String {
 /// row per coefficient, each Monte Carlo SE in parentheses right after its
 /// figure (`-0.0123 (0.0041)`), and a line on the fits' effort. A figure
 /// that cannot be computed (NaN: fewer than two runs, or no run) is `-`.
-/// 97 columns for names of up to 5 characters; figures below 10 in
-/// magnitude keep a space between columns.
+/// 97 columns for names of up to 5 characters and figures below 10 in
+/// magnitude; a column widens to fit larger figures, always at least one
+/// space from the one before.
 pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
     let s = &c.settings;
     let beta: Vec<String> = s.beta.iter().map(|b| Short(*b).to_string()).collect();
@@ -182,20 +180,21 @@ pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
         let model_se = m.model_se.as_ref().unwrap_or(&none);
         let cov = m.coverage.as_ref().unwrap_or(&none);
         let cov_se = m.coverage_mcse.as_ref().unwrap_or(&none);
-        let own = |j: usize| {
-            let cov = with_se(cov[j], cov_se[j], 3);
-            format!("{:>9}{cov:>15}", num(model_se[j], 4))
+        let own = |j: Option<usize>| match j {
+            None => ["model SE".into(), format!("cover{level} (MCSE)")],
+            Some(j) => [num(model_se[j], 4), with_se(cov[j], cov_se[j], 3)],
         };
-        let head = format!("{:>9}{:>15}", "model SE", format!("cover{level} (MCSE)"));
-        estimator_rows(&mut out, ("GLM", &head), c, m, names, own);
+        estimator_rows(&mut out, "GLM", (9, 15), c, m, names, own);
     }
     if let Some(m) = &c.nn {
         let none = vec![f64::NAN; m.mean.len()];
         let mean_d = m.mean_abs_diff.as_ref().unwrap_or(&none);
         let max_d = m.max_abs_diff.as_ref().unwrap_or(&none);
-        let own = |j: usize| format!("{:>11}{:>13}", sci(mean_d[j]), sci(max_d[j]));
-        let head = format!("{:>11}{:>13}", "mean |d|", "max |d|");
-        estimator_rows(&mut out, ("NN", &head), c, m, names, own);
+        let own = |j: Option<usize>| match j {
+            None => ["mean |d|".into(), "max |d|".into()],
+            Some(j) => [sci(mean_d[j]), sci(max_d[j])],
+        };
+        estimator_rows(&mut out, "NN", (11, 13), c, m, names, own);
     }
     let mut effort = Vec::new();
     if c.glm.is_some() {
@@ -213,39 +212,84 @@ pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
         effort.push(format!("network {steps} steps on average"));
     }
     let _ = writeln!(out, "{}", effort.join("; "));
+    if c.separated > 0 {
+        let _ = writeln!(
+            out,
+            "Separated GLM fits: {} of {} runs (\"separated\" in --runs-out)",
+            c.separated, c.runs
+        );
+    }
     out
 }
 
-/// One estimator's header and rows in a cell's block: `label` and `head`
-/// (its own two columns' titles, 24 characters) over one row per
-/// coefficient, `own(j)` filling those columns.
+/// One estimator's header and rows in a cell's block: `label` over one
+/// row per coefficient; its own two columns, at least `own_widths` wide,
+/// hold `own(None)` (their titles) and `own(Some(j))` (coefficient j's).
 fn estimator_rows(
     out: &mut String,
-    (label, head): (&str, &str),
+    label: &str,
+    own_widths: (usize, usize),
     c: &CellSummary,
     m: &super::mcse::Measures,
     names: &[String],
-    own: impl Fn(usize) -> String,
+    own: impl Fn(Option<usize>) -> [String; 2],
 ) {
     let w = names.iter().map(String::len).max().unwrap_or(5).max(5);
-    let _ = writeln!(
-        out,
-        "{label:<w$}{:>8}{:>9}{:>17}{:>16}{head}{:>18}",
-        "true", "mean", "bias (MCSE)", "emp SE (MCSE)", "MSE (MCSE)"
-    );
+    let own_head = own(None);
+    let mut rows = vec![vec![
+        label.to_string(),
+        "true".into(),
+        "mean".into(),
+        "bias (MCSE)".into(),
+        "emp SE (MCSE)".into(),
+        own_head[0].clone(),
+        own_head[1].clone(),
+        "MSE (MCSE)".into(),
+    ]];
     for j in 0..m.mean.len() {
-        let _ = writeln!(
-            out,
-            "{:<w$}{:>8}{:>9}{:>17}{:>16}{}{:>18}",
-            names.get(j).map_or("?", String::as_str),
+        let [a, b] = own(Some(j));
+        rows.push(vec![
+            names.get(j).map_or("?", String::as_str).to_string(),
             num(c.settings.beta.get(j).copied().unwrap_or(f64::NAN), 4),
             num(m.mean[j], 4),
             with_se(m.bias[j], m.bias_mcse[j], 4),
             with_se(m.emp_se[j], m.emp_se_mcse[j], 4),
-            own(j),
-            with_se(m.mse[j], m.mse_mcse[j], 5)
-        );
+            a,
+            b,
+            with_se(m.mse[j], m.mse_mcse[j], 5),
+        ]);
     }
+    let (a, b) = own_widths;
+    out.push_str(&columns(&rows, &[w, 8, 9, 17, 16, a, b, 18]));
+}
+
+/// Rows of cells as text: the first column left-aligned, the others
+/// right-aligned, each column as wide as `min` says or as its widest cell
+/// needs with one space before it, whichever is more, so that figures of
+/// any size never run together.
+fn columns(rows: &[Vec<String>], min: &[usize]) -> String {
+    let len = |s: &String| s.chars().count();
+    let widths: Vec<usize> = min
+        .iter()
+        .enumerate()
+        .map(|(c, &m)| {
+            let widest = rows.iter().filter_map(|r| r.get(c)).map(len).max();
+            let gap = usize::from(c > 0);
+            m.max(widest.unwrap_or(0) + gap)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        for (c, v) in r.iter().enumerate() {
+            let w = widths.get(c).copied().unwrap_or(len(v) + 1);
+            let _ = match c {
+                0 => write!(out, "{v:<w$}"),
+                _ => write!(out, "{v:>w$}"),
+            };
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// A figure of a cell's block: [`cell`], or `-` for NaN.

@@ -65,6 +65,22 @@ pub struct RepeatConfig {
     /// thread inside it (a run's numbers are those of one chunk at a time
     /// with libtorch on one thread). Default 1.
     pub threads: usize,
+    /// What a run whose GLM fit shows separation counts as. Default
+    /// [`OnSeparation::Keep`].
+    pub on_separation: OnSeparation,
+}
+
+/// What a run whose GLM fit shows separation (statsmodels' rule, or fitted
+/// probabilities numerically 0 or 1) counts as. Either way its line says
+/// `separated` and its cell counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnSeparation {
+    /// A run like any other: its estimates enter the figures (they are
+    /// well defined, if huge). Default.
+    #[default]
+    Keep,
+    /// A failed run, left out of the figures.
+    Fail,
 }
 
 impl Default for RepeatConfig {
@@ -89,6 +105,7 @@ impl Default for RepeatConfig {
             chunk: DEFAULT_CHUNK,
             gradient: GradientPath::Auto,
             threads: 1,
+            on_separation: OnSeparation::Keep,
         }
     }
 }
@@ -141,8 +158,10 @@ pub enum RepeatError {
 }
 
 impl RepeatError {
-    /// Bad settings, or a run's data that cannot be fitted (it comes from the
-    /// settings), are bad input; a run whose fit or training failed is not.
+    /// Bad settings, or data the GLM cannot take that the settings make
+    /// (features too large for its design), are bad input; a failed training
+    /// of the whole batch is not. A data set that fails a data file's checks
+    /// and a fit that fails are a run's `failed`, never an error.
     pub fn kind(&self) -> ErrorKind {
         match self {
             RepeatError::NoRuns
@@ -307,6 +326,9 @@ impl RepeatConfig {
             ),
         ]
         .into_iter()
+        // Absent means keep, as in lines written before the setting existed,
+        // so those lines stay of the same study.
+        .chain((self.on_separation == OnSeparation::Fail).then(|| ("on_separation", json!("fail"))))
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         Design {
@@ -542,97 +564,122 @@ impl Study {
     }
 
     /// Run one chunk: simulate, fit the GLMs, train the networks as one
-    /// batch; its lines in order, and the seconds of each fit.
+    /// batch; its lines in order, and the seconds of each fit. A run whose
+    /// data set the fits cannot use (the check a data file gets), whose GLM
+    /// fails, or whose network diverges or ends at BCE's clamp (`compare`'s
+    /// warning) is a failed line, as is a separated GLM fit under
+    /// [`OnSeparation::Fail`].
     fn run_chunk(&self, pairs: &[(usize, usize)], ctl: &mut Control<'_>) -> ChunkOut {
         let cell = &self.cells[pairs[0].0];
         let seeds: Vec<u64> = pairs.iter().map(|&(_, i)| self.design.seed_of(i)).collect();
-        let data = seeds
-            .iter()
-            .map(|&seed| {
-                simulate(&self.cfg.cell_sim(cell, seed))
-                    .map(|s| s.data)
-                    .map_err(|source| RepeatError::Data { seed, source })
-            })
-            .collect::<Result<Vec<Dataset>, _>>()?;
+        let mut why: Vec<Vec<String>> = vec![Vec::new(); seeds.len()];
+        let mut data: Vec<Option<Dataset>> = Vec::with_capacity(seeds.len());
+        for (i, &seed) in seeds.iter().enumerate() {
+            data.push(match simulate(&self.cfg.cell_sim(cell, seed)) {
+                Ok(s) => Some(s.data),
+                Err(SimError::Data(e)) => {
+                    why[i].push(format!("data: {e}"));
+                    None
+                }
+                Err(source) => return Err(RepeatError::Data { seed, source }),
+            });
+        }
 
         let t = Instant::now();
-        let mut glms: Vec<Result<GlmLine, String>> = Vec::with_capacity(data.len());
+        let mut glms: Vec<Option<GlmLine>> = vec![None; seeds.len()];
+        let mut separated = vec![false; seeds.len()];
         if self.cfg.fits.glm() {
             let options = GlmOptions {
                 cov_type: self.cfg.cov_type,
                 ..GlmOptions::default()
             };
-            for (d, &seed) in data.iter().zip(&seeds) {
+            for (i, d) in data.iter().enumerate() {
+                let Some(d) = d else { continue };
                 if ctl.stopped() {
                     return Ok(None);
                 }
-                glms.push(match glm::fit_with(d, &self.cfg.glm, &options) {
-                    Ok(f) => Ok(GlmLine {
-                        params: f.params,
-                        bse: f.bse,
-                        iterations: f.iterations,
-                        converged: f.converged,
-                        warnings: f.warnings,
-                    }),
-                    Err(e) if e.kind() == ErrorKind::FitFailed => Err(format!("GLM: {e}")),
-                    Err(source) => return Err(RepeatError::Glm { seed, source }),
-                });
+                match glm::fit_with(d, &self.cfg.glm, &options) {
+                    Ok(f) => {
+                        separated[i] = f.warnings.iter().any(|w| glm::is_separation_warning(w));
+                        if separated[i] && self.cfg.on_separation == OnSeparation::Fail {
+                            why[i].push(SEPARATED_FAILS.into());
+                        }
+                        glms[i] = Some(GlmLine {
+                            params: f.params,
+                            bse: f.bse,
+                            iterations: f.iterations,
+                            converged: f.converged,
+                            warnings: f.warnings,
+                        });
+                    }
+                    Err(e) if e.kind() == ErrorKind::FitFailed => why[i].push(format!("GLM: {e}")),
+                    Err(source) => {
+                        return Err(RepeatError::Glm {
+                            seed: seeds[i],
+                            source,
+                        })
+                    }
+                }
             }
         }
         let glm_s = t.elapsed().as_secs_f64();
 
         let t = Instant::now();
-        let mut nns: Vec<Result<NnLine, String>> = Vec::with_capacity(data.len());
-        if self.cfg.fits.nn() {
+        let mut nns: Vec<Option<NnLine>> = vec![None; seeds.len()];
+        let (at, usable): (Vec<usize>, Vec<Dataset>) = data
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((i, d?)))
+            .unzip();
+        if self.cfg.fits.nn() && !usable.is_empty() {
             let train = self.cfg.cell_train(cell)?;
-            let Some(fits) = train_networks(&data, &seeds, &train, self.cfg.gradient, ctl)? else {
+            let usable_seeds: Vec<u64> = at.iter().map(|&i| seeds[i]).collect();
+            let Some(fits) =
+                train_networks(&usable, &usable_seeds, &train, self.cfg.gradient, ctl)?
+            else {
                 return Ok(None);
             };
-            nns = fits
-                .into_iter()
-                .map(|f| {
-                    f.map(|f| NnLine {
-                        params: f.params,
-                        loss: f.loss,
-                        steps: f.steps,
-                    })
-                })
-                .collect();
+            for ((i, f), &seed) in at.into_iter().zip(fits).zip(&usable_seeds) {
+                match f {
+                    Ok(f) if f.warnings.is_empty() => {
+                        nns[i] = Some(NnLine {
+                            params: f.params,
+                            loss: f.loss,
+                            steps: f.steps,
+                        })
+                    }
+                    Ok(f) => why[i].extend(
+                        f.warnings
+                            .iter()
+                            .map(|w| format!("network for seed {seed}: {w}")),
+                    ),
+                    Err(e) => why[i].push(e),
+                }
+            }
         }
         let nn_s = t.elapsed().as_secs_f64();
 
-        let mut glms = glms.into_iter();
-        let mut nns = nns.into_iter();
         let lines = seeds
             .iter()
-            .map(|&seed| {
-                let mut why = Vec::new();
-                let glm = part(glms.next(), &mut why);
-                let nn = part(nns.next(), &mut why);
-                RunLine {
-                    seed,
-                    cell: cell.clone(),
-                    glm,
-                    nn,
-                    failed: (!why.is_empty()).then(|| why.join("; ")),
-                    study: self.design.clone(),
-                }
+            .zip(glms.into_iter().zip(nns))
+            .zip(why.into_iter().zip(separated))
+            .map(|((&seed, (glm, nn)), (why, separated))| RunLine {
+                seed,
+                cell: cell.clone(),
+                glm,
+                nn,
+                failed: (!why.is_empty()).then(|| why.join("; ")),
+                separated,
+                study: self.design.clone(),
             })
             .collect();
         Ok(Some((lines, glm_s, nn_s)))
     }
 }
 
-/// A run's part that succeeded, or None with why it failed added to `why`.
-fn part<T>(r: Option<Result<T, String>>, why: &mut Vec<String>) -> Option<T> {
-    match r? {
-        Ok(v) => Some(v),
-        Err(e) => {
-            why.push(e);
-            None
-        }
-    }
-}
+/// The `failed` reason of a separated run under [`OnSeparation::Fail`].
+const SEPARATED_FAILS: &str =
+    "GLM: the fit shows separation, which this study counts as a failed run";
 
 /// Train one network per data set as one batch. When one diverges, the
 /// batch is trained again network by network (a network's numbers do not

@@ -50,6 +50,9 @@ pub struct Summary {
     pub glm_not_converged: usize,
     /// Runs whose GLM fit had a warning (separation, non-convergence).
     pub glm_with_warnings: usize,
+    /// Runs whose GLM fit showed separation (the lines' `separated`),
+    /// failed ones included.
+    pub glm_separated: usize,
     /// The network's optimiser: `sgd`, `adam`, `adamw` or `rmsprop`.
     pub optimizer: String,
     /// The network's learning rate.
@@ -111,6 +114,7 @@ pub fn summarize(m: &Merged, times: Option<Times>) -> Summary {
         glm_iterations_mean: mean(&glms.iter().map(|g| g.iterations as f64).collect::<Vec<_>>()),
         glm_not_converged: glms.iter().filter(|g| !g.converged).count(),
         glm_with_warnings: glms.iter().filter(|g| !g.warnings.is_empty()).count(),
+        glm_separated: m.lines.iter().filter(|l| l.separated).count(),
         optimizer: cell
             .as_ref()
             .map_or_else(String::new, |c| c.optimizer.clone()),

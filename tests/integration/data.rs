@@ -256,15 +256,19 @@ fn rank_deficient_files_and_simulated_data_meet_the_same_check() {
         let r = logreg(&args);
         assert_data_error(&r, &[&format!("error: simulated{why}")]);
     }
-    // repeat draws the same data for its first run (seed 42), and names
-    // the run's seed.
-    let mut args = vec!["repeat", "--runs", "2", "--steps", "5"];
+    // repeat draws the same data for its first run (seed 42): a failed run
+    // whose line says why (every run here, so exit 1 after the summary).
+    let mut args = vec!["repeat", "--runs", "2", "--steps", "5", "--runs-out", "-"];
     args.extend_from_slice(DEGENERATE_BOX);
     let r = logreg(&args);
-    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let out = r.stdout();
+    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}\n{}", r.describe()));
+    assert_eq!(first["seed"], 42, "{}", r.describe());
     assert_eq!(
-        r.stderr().lines().last(),
-        Some(format!("error: run with seed 42: data: simulated{why}").as_str()),
+        first["failed"].as_str(),
+        Some(format!("data: simulated{why}").as_str()),
         "{}",
         r.describe()
     );

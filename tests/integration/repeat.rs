@@ -46,6 +46,7 @@ struct SummaryJson {
     glm_iterations_mean: f64,
     glm_not_converged: usize,
     glm_with_warnings: usize,
+    glm_separated: usize,
     optimizer: String,
     lr: f64,
     nn_steps_mean: f64,
@@ -72,6 +73,9 @@ struct LineJson {
     cell: LineCell,
     study: serde_json::Value,
     failed: Option<String>,
+    /// Written only when true.
+    #[serde(default)]
+    separated: bool,
 }
 
 /// A line's `cell`: the grid point it belongs to.
@@ -648,4 +652,100 @@ fn closed_form_chunks_of_1_and_7_give_the_bits_of_one_batch() {
     let whole = lines("10");
     assert_eq!(lines("1"), whole, "chunk 1");
     assert_eq!(lines("7"), whole, "chunk 7");
+}
+
+#[test]
+fn a_network_at_bces_clamp_is_a_failed_run_as_compare_warns() {
+    // After 50 steps at these rates the parameters are huge but finite in
+    // float32, and many rows sit at BCE's clamp; compare warns of it. Both
+    // gradient paths apply compare's rule: closed-form SGD and exact Adam.
+    let dir = temp_dir("repeat-clamp");
+    let f = dir.join("runs.jsonl");
+    for (optimizer, lr) in [("sgd", "1e38"), ("adam", "1e10")] {
+        let r = logreg(&[
+            "repeat",
+            "--runs",
+            "3",
+            "--steps",
+            "50",
+            "--lr",
+            lr,
+            "--optimizer",
+            optimizer,
+            "--json",
+            "--runs-out",
+            f.to_str().unwrap(),
+        ]);
+        // Every run failed: the summary, then exit 1.
+        assert_eq!(r.code(), Some(1), "{}", r.describe());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+        assert_eq!(v["failed"], 3, "{}", r.describe());
+        assert!(
+            v["nn_mean"].as_array().unwrap().iter().all(|m| m.is_null()),
+            "{v}"
+        );
+        for l in std::fs::read_to_string(&f).unwrap().lines() {
+            let l: serde_json::Value = serde_json::from_str(l).unwrap();
+            let why = l["failed"].as_str().unwrap_or_default();
+            assert!(why.contains("the loss reached BCE's clamp"), "{l}");
+            assert!(why.contains(&format!("seed {}", l["seed"])), "{l}");
+            assert!(l.get("nn").is_none(), "{l}");
+        }
+        // The rule is compare's: it warns on the first run's seed.
+        let c = logreg(&[
+            "compare",
+            "--steps",
+            "50",
+            "--lr",
+            lr,
+            "--optimizer",
+            optimizer,
+        ]);
+        assert!(
+            c.stderr().contains("the loss reached BCE's clamp"),
+            "{}",
+            c.describe()
+        );
+    }
+}
+
+#[test]
+fn a_full_runs_out_disk_still_prints_the_summary_then_fails() {
+    // /dev/full takes no byte: the runs are kept in memory, the summary
+    // is printed, and the write failure is the exit status.
+    let r = logreg(&[
+        "repeat",
+        "--runs",
+        "3",
+        "--fits",
+        "glm",
+        "--json",
+        "--runs-out",
+        "/dev/full",
+    ]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let v: serde_json::Value =
+        serde_json::from_str(&r.stdout()).unwrap_or_else(|e| panic!("{e}\n{}", r.describe()));
+    assert_eq!(v["runs"], 3, "{}", r.describe());
+    assert_eq!(v["failed"], 0, "{}", r.describe());
+    let err = r.stderr();
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: /dev/full: cannot write"),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(err.matches("error:").count(), 1, "{}", r.describe());
+}
+
+#[test]
+fn help_lists_only_the_flags_repeat_accepts() {
+    let out = logreg(&["repeat", "--help"]).ok();
+    for flag in ["--batch-size", "--autograd"] {
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with(flag)),
+            "{flag} offered:\n{out}"
+        );
+    }
+    assert!(out.contains("--on-separation <WHAT>"), "{out}");
 }

@@ -315,6 +315,23 @@ fn rejects_an_empty_list_item() {
 }
 
 #[test]
+fn rejects_a_value_given_twice_in_a_grid_list() {
+    for (flag, list, twice) in [
+        ("--n", "100,100", "100"),
+        ("--lr", "0.1,1e-1", "1e-1"),
+        ("--steps", "5,6,5", "5"),
+        ("--optimizer", "sgd,adam,sgd", "sgd"),
+        ("--beta", "0.3,1;0.3,1.0", "0.3,1.0"),
+    ] {
+        refused(&logreg(&["repeat", flag, list]), &format!("{flag} <"));
+        refused(
+            &logreg(&["repeat", flag, list]),
+            &format!("lists {twice} twice"),
+        );
+    }
+}
+
+#[test]
 fn rejects_a_shard_outside_its_count() {
     for bad in ["2/2", "a/b", "1/0"] {
         refused(&logreg(&["repeat", "--shard", bad]), "--shard");
@@ -400,4 +417,153 @@ fn resume_refuses_a_fifo_instead_of_waiting_on_it() {
     assert!(r.stderr().contains("regular file"), "{}", r.describe());
     let kind = std::fs::metadata(&fifo).unwrap().file_type();
     assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+}
+
+/// The lines of a `--runs-out` file.
+fn lines_of(p: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A GLM-only study at n = 15, where about half the runs are separated.
+const SEPARATED: [&str; 7] = ["repeat", "--runs", "40", "--n", "15", "--fits", "glm"];
+
+#[test]
+fn separated_glm_fits_are_marked_counted_and_kept_or_failed() {
+    let dir = temp_dir("study-separation");
+    let (keep, fail) = (dir.join("keep.jsonl"), dir.join("fail.jsonl"));
+    let run = |extra: &[&str]| logreg(&[&SEPARATED[..], extra].concat());
+    let k = json(&run(&["--json", "--runs-out", path(&keep)]));
+    let marked: Vec<u64> = lines_of(&keep)
+        .iter()
+        .filter(|l| l["separated"] == true)
+        .map(|l| l["seed"].as_u64().unwrap())
+        .collect();
+    assert!(!marked.is_empty() && marked.len() < 40, "{marked:?}");
+    let cell = &k["cells"][0];
+    assert_eq!(cell["separated"], marked.len(), "{cell}");
+    assert_eq!(k["glm_separated"], marked.len());
+    // keep: in the figures.
+    assert_eq!(cell["failed"], 0, "{cell}");
+    assert!(lines_of(&keep)
+        .iter()
+        .all(|l| l["study"]["settings"].get("on_separation").is_none()));
+
+    // fail: the same runs, failed and left out.
+    let f = json(&run(&[
+        "--json",
+        "--on-separation",
+        "fail",
+        "--runs-out",
+        path(&fail),
+    ]));
+    let cell = &f["cells"][0];
+    assert_eq!(cell["separated"], marked.len(), "{cell}");
+    assert_eq!(cell["failed"], marked.len(), "{cell}");
+    assert_eq!(f["failed"], marked.len());
+    for l in lines_of(&fail) {
+        assert_eq!(l["study"]["settings"]["on_separation"], "fail", "{l}");
+        let sep = marked.contains(&l["seed"].as_u64().unwrap());
+        assert_eq!(l["separated"] == true, sep, "{l}");
+        assert_eq!(
+            l["failed"]
+                .as_str()
+                .is_some_and(|w| w.contains("separation")),
+            sep,
+            "{l}"
+        );
+    }
+    // The table counts them per cell.
+    let text = run(&[]).ok();
+    let counted = format!("Separated GLM fits: {} of 40 runs", marked.len());
+    assert!(text.contains(&counted), "{text}");
+
+    // The setting is part of the study: the other setting's lines are
+    // another study, for --resume and for summarize.
+    refused(
+        &run(&[
+            "--on-separation",
+            "fail",
+            "--resume",
+            "--runs-out",
+            path(&keep),
+        ]),
+        "another study",
+    );
+    let both = summarize(&[&keep, &fail], &[]);
+    assert_eq!(both.code(), Some(2), "{}", both.describe());
+    // Lines without the key (as before the setting existed) are of the
+    // keep study: a resume of them runs nothing.
+    let r = run(&["--resume", "--runs-out", path(&keep)]);
+    r.ok();
+    assert!(
+        r.stderr().contains("40 runs already in"),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn a_simulated_data_set_the_data_checks_refuse_is_a_failed_run() {
+    // x1 in [1, 1 + 1e-9] at n = 2: seed 4 draws a feature that is a
+    // multiple of the intercept column, which a data file with those rows
+    // is refused for. That run fails; the others are summarised.
+    let dir = temp_dir("study-bad-draw");
+    let f = dir.join("runs.jsonl");
+    let args = [
+        "--seed",
+        "2",
+        "repeat",
+        "--runs",
+        "5",
+        "--n",
+        "2",
+        "--beta",
+        "0.3,1",
+        "--low",
+        "1",
+        "--high",
+        "1.000000001",
+        "--steps",
+        "20",
+        "--json",
+        "--runs-out",
+    ];
+    let v = json(&logreg(&[&args[..], &[path(&f)]].concat()));
+    assert_eq!(v["failed"], 1, "{v}");
+    assert_eq!(v["runs"], 5, "{v}");
+    let lines = lines_of(&f);
+    assert_eq!(lines.len(), 5);
+    let bad = lines.iter().find(|l| l["seed"] == 4).unwrap();
+    let why = bad["failed"].as_str().unwrap_or_default();
+    assert!(why.starts_with("data: "), "{bad}");
+    assert!(why.contains("linear combination"), "{bad}");
+    assert!(bad.get("glm").is_none() && bad.get("nn").is_none(), "{bad}");
+    // A resume finds every run done, the failed one included.
+    let r = logreg(&[&args[..15], &["--resume", "--runs-out", path(&f)]].concat());
+    r.ok();
+    assert!(r.stderr().contains("5 runs already in"), "{}", r.describe());
+    assert_eq!(lines_of(&f).len(), 5);
+}
+
+#[test]
+fn large_figures_in_a_cell_block_never_run_together() {
+    // At n = 15 separated fits give estimates near 1e12 and MSEs near 1e27:
+    // every row of the block still splits into its 12 fields.
+    let text = logreg(&["repeat", "--runs", "200", "--n", "15", "--fits", "glm"]).ok();
+    let block: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("GLM "))
+        .skip(1)
+        .take(3)
+        .collect();
+    assert_eq!(block.len(), 3, "{text}");
+    for row in block {
+        let fields: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(fields.len(), 12, "{row}\n{text}");
+        assert!(row.contains("e12 "), "{row}");
+    }
 }
