@@ -1,4 +1,4 @@
-//! In-process hot paths (issue 9): one training step of the faithful
+//! In-process hot paths: one training step of the faithful
 //! network loop, one Fisher-scoring iteration at n = 1e6, k = 10, CSV
 //! parsing, and a plain memory copy for the hardware's bandwidth.
 //!

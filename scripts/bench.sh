@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks: logreg against the Python original, statsmodels and itself,
-# whole processes, in one run, on one machine (issue 9).
+# whole processes, in one run, on one machine.
 #
 #   scripts/bench.sh            all benchmarks (about 20 minutes on 2 cores)
 #   RUNS=3 scripts/bench.sh     fewer repetitions
@@ -15,9 +15,9 @@
 #   5. a GLM-only study, `logreg repeat --fits glm --runs 10000 --n 1000`, vs
 #      10,000 sm.GLM(y, X, family=Binomial()).fit() in one Python process
 #      (scripts/bench_statsmodels_fits.py: the fits alone, on data simulated
-#      as the lecture does) (issue 15);
+#      as the lecture does);
 #   6. a grid study, `repeat --n 500,1000,2000 --lr 0.05,0.1 --runs 200` (6
-#      cells, 1200 runs), vs `repeat --runs 1200` at one setting (issue 15).
+#      cells, 1200 runs), vs `repeat --runs 1200` at one setting.
 #   5 and 6 are skipped, with a message, by a logreg whose repeat has no
 #   --fits, and with STUDIES=0.
 #   7. the in-process hot paths (criterion: network step, IRLS iteration,
@@ -101,7 +101,7 @@ print(sorted(best)[1])
 PY
 )
 
-# Issue 15's studies (rows 5 and 6) need repeat's --fits and grid lists.
+# The studies (rows 5 and 6) need repeat's --fits and grid lists.
 rm -f "$out/glm_study.json" "$out/sm_fits.json" "$out/grid.json"
 if [ "${STUDIES:-1}" != 1 ]; then
   say "skipping the GLM-only and grid studies (STUDIES=0)"
@@ -112,7 +112,7 @@ elif "$bin" repeat --help | grep -- '--fits' >/dev/null; then
   bench grid 3 "$bin repeat --n 500,1000,2000 --lr 0.05,0.1 --runs 200 --quiet --json" \
     "$bin repeat --runs 1200 --quiet --json"
 else
-  say "skipping the GLM-only and grid studies: this logreg's repeat has no --fits (issue 15)"
+  say "skipping the GLM-only and grid studies: this logreg's repeat has no --fits"
 fi
 
 "$python" - "$out" "$demo_rss" "$orig_rss" "$glm_rss" "$sm_rss" "$rep_rss" "$inproc" <<'PY' | tee "$out/RESULTS.md"
@@ -143,9 +143,9 @@ if os.path.exists(f"{out}/glm_study.json"):
     print(f"| repeat grid 3 n x 2 lr x 200 runs vs repeat --runs 1200 (one setting) | {cell(grid[0])} "
           f"| {cell(grid[1])} (logreg, one setting) | grid takes {grid[0]['median']/grid[1]['median']:.2f}x the time | | | |")
 else:
-    print("| repeat --fits glm / grid studies (issue 15) | skipped (STUDIES=0, or repeat has no --fits) | | | | | |")
+    print("| repeat --fits glm / grid studies | skipped (STUDIES=0, or repeat has no --fits) | | | | | |")
 PY
-# Start-up against an empty C++ main on libtorch_cpu (issue 16).
+# Start-up against an empty C++ main on libtorch_cpu.
 scripts/bench_startup.sh "$bin" 20 | tee -a "$out/RESULTS.md"
 
 # The in-process hot paths (criterion, benches/hot_paths.rs): the network

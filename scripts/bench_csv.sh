@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark for CSV input (issue 3): time and peak memory of the Rust
+# Load benchmark for CSV input: time and peak memory of the Rust
 # loader (logreg::data::read_csv, through examples/load_csv.rs, no fit) next
 # to pandas.read_csv, on the same 1,000,000-row x 10-feature file.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up of logreg against the floor of any program on libtorch (issue 16).
+# Start-up of logreg against the floor of any program on libtorch.
 #
 #   scripts/bench_startup.sh [BIN] [RUNS]   BIN default target/release/logreg, RUNS 20
 #

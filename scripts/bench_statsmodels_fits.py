@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The statsmodels side of the GLM-only study row in scripts/bench.sh
-(issue 15): RUNS fits of `sm.GLM(y, X, family=Binomial()).fit()` in one
+"""The statsmodels side of the GLM-only study row in scripts/bench.sh:
+RUNS fits of `sm.GLM(y, X, family=Binomial()).fit()` in one
 Python process, each on fresh data of n rows simulated as the lecture does
 (scripts/original.py's `simulate`: x ~ Uniform(-3, 3)^2, y ~ Bernoulli of
 sigmoid(0.3 - x1 + 2 x2), numpy seeded with S + i for run i, as

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Write the GLM option fixtures in tests/fixtures/glm/options/ (issue 14).
+"""Write the GLM option fixtures in tests/fixtures/glm/options/.
 
-Why: `logreg glm` gains links, weights, an offset, robust covariances and a
+Why: `logreg glm` takes links, weights, an offset, robust covariances and a
 saved model for `logreg predict`. The tests compare the binary with what this
 script records from statsmodels (and, for HC1-HC3, from an independent numpy
 computation of the textbook formulas), so every expected number comes from
@@ -359,7 +359,7 @@ def record(case, csv, df, target, features, args, link="logit", fw=None, vw=None
     caught_msgs = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     out = {
         "case": case,
-        "about": "statsmodels GLM Binomial reference with options (issue 14); "
+        "about": "statsmodels GLM Binomial reference with model options; "
                  "see scripts/make_glm_option_fixtures.py",
         "versions": versions(),
         "csv": csv,

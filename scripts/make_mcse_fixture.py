@@ -7,7 +7,7 @@ Why: the Monte Carlo measures of src/repeat/mcse.rs (Morris, White and
 Crowther, "Using simulation studies to evaluate statistical methods",
 Statistics in Medicine 38 (2019), Table 6) must be checked against a
 computation that shares no code with it, straight from the formulas of
-issue 15, on a grid of more than one cell, with no typed-in numbers.
+Morris et al., on a grid of more than one cell, with no typed-in numbers.
 
 The study (numpy only, `numpy.random.default_rng(SEED)`, so the files are
 the same on every run of this script with the same numpy):

@@ -142,7 +142,7 @@ CASES = [
     Case("lecture-std", "sim", seed=11, standardize=True),
     # No training at all: the initial parameters and their loss.
     Case("steps0", "sim", seed=12, steps=0),
-    # Issue 14's options, on the option fixtures' data (modechoice without
+    # The GLM's model options, on the option fixtures' data (modechoice without
     # its cluster column; anes96 as a frequency table): a link, each weight
     # and an offset, on both sides (the network with the link's inverse,
     # BCELoss(weight=freq*var), the offset added to its linear output).

@@ -1,4 +1,4 @@
-// The start-up floor of any program on libtorch (issue 16): links
+// The start-up floor of any program on libtorch: links
 // libtorch_cpu and libc10, as target/release/logreg does, and does nothing.
 // Its run time is the dynamic loader plus libtorch's static initialisers
 // (operator registration), which every logreg process pays before main.

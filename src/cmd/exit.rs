@@ -4,7 +4,7 @@ use std::io::Write;
 /// End the process with `code`: flush stdout (errors ignored, as Rust's own
 /// exit does), then `_exit`. A normal exit runs libtorch's C++ static
 /// destructors, which deregister every operator: about 40% of the CPU time
-/// of a process that does nothing else (issue 16; README "Benchmarks").
+/// of a process that does nothing else (README "Benchmarks").
 /// Nothing of logreg's is left to run then: every file is written and
 /// closed (renamed into place) before `run` returns, and stderr is
 /// unbuffered.

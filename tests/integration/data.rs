@@ -50,7 +50,7 @@ fn glm(fixture: &str, extra: &[&str]) -> Run {
     logreg(&args)
 }
 
-/// One error case per rule of issue 3: fixture, extra flags, and what the
+/// One error case per rule of the CSV reader: fixture, extra flags, and what the
 /// message must contain (the fixture's name is always required too).
 const ERROR_CASES: &[(&str, &[&str], &[&str])] = &[
     ("bad_empty.csv", &[], &["the file is empty"]),

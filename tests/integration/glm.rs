@@ -51,8 +51,8 @@ pub(crate) struct Results {
     iterations: usize,
     converged: bool,
     deviance_history: Vec<f64>,
-    /// Issue 14's keys: always in `glm --json`; in the option fixtures
-    /// only (the older fixtures predate them).
+    /// The covariance keys: always in `glm --json`; in the option fixtures
+    /// only (the other fixtures lack them).
     #[serde(default)]
     cov_type: Option<String>,
     #[serde(default)]

@@ -1,4 +1,4 @@
-//! `logreg glm` with issue 14's options (--link, --freq-weights,
+//! `logreg glm` with its model options (--link, --freq-weights,
 //! --var-weights, --offset, --cov-type, --groups) against the fixtures of
 //! scripts/make_glm_option_fixtures.py, through the one statsmodels
 //! comparison of `glm.rs`; and the refusals of bad role columns.

@@ -1,4 +1,4 @@
-//! `compare` and `nn` with issue 14's options: the network, given the
+//! `compare` and `nn` with the GLM's model options: the network, given the
 //! link's inverse as its activation, the weights as BCE's per-sample weight
 //! and the offset added to its linear output, meets the GLM fitted with the
 //! same options.

@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use crate::support::{bin, logreg, send_sigint, temp_dir, Run};
 
-/// The network "matches" the GLM within this in every run (the issue's
-/// acceptance, and `compare::MATCH_TOL`).
+/// The network "matches" the GLM within this in every run (the acceptance
+/// bound, and `compare::MATCH_TOL`).
 const MATCH_TOL: f64 = 1e-3;
 /// A batched network against its single run (`compare --seed S+i`) on the
 /// default closed-form gradient: rounding order only (measured: worst 7.2e-7
@@ -53,7 +53,7 @@ struct SummaryJson {
     glm_time_s: f64,
     nn_time_s: f64,
     time_s: f64,
-    // Added by the grid study (issue 15): keys are added, never renamed.
+    // The grid study's keys. Keys are added, never renamed.
     fits: String,
     failed: usize,
     missing: usize,
@@ -69,7 +69,7 @@ struct LineJson {
     seed: u64,
     glm: LineGlm,
     nn: LineNn,
-    // Added by the grid study (issue 15).
+    // The grid study's keys.
     cell: LineCell,
     study: serde_json::Value,
     failed: Option<String>,

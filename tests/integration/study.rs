@@ -1,4 +1,4 @@
-//! `logreg repeat` as a simulation study (issue 15): the design grid,
+//! `logreg repeat` as a simulation study: the design grid,
 //! `--fits`, failed runs, `--shard`, `--resume` and `logreg summarize`, and
 //! their bad input. Every comparison is between two runs of the binary:
 //! the same study computed two ways must give the same bytes.
