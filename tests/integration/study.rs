@@ -508,9 +508,9 @@ fn separated_glm_fits_are_marked_counted_and_kept_or_failed() {
 
 #[test]
 fn a_simulated_data_set_the_data_checks_refuse_is_a_failed_run() {
-    // x1 in [1, 1 + 1e-9] at n = 2: seed 4 draws a feature that is a
-    // multiple of the intercept column, which a data file with those rows
-    // is refused for. That run fails; the others are summarised.
+    // At n = 2 with x1 in [1, 1 + 1e-9] every draw of seeds 2..6 has one
+    // class, which a data file with those rows is refused for: each of those
+    // runs fails, and the n = 50 cell is summarised as usual.
     let dir = temp_dir("study-bad-draw");
     let f = dir.join("runs.jsonl");
     let args = [
@@ -520,7 +520,7 @@ fn a_simulated_data_set_the_data_checks_refuse_is_a_failed_run() {
         "--runs",
         "5",
         "--n",
-        "2",
+        "2,50",
         "--beta",
         "0.3,1",
         "--low",
@@ -533,20 +533,57 @@ fn a_simulated_data_set_the_data_checks_refuse_is_a_failed_run() {
         "--runs-out",
     ];
     let v = json(&logreg(&[&args[..], &[path(&f)]].concat()));
-    assert_eq!(v["failed"], 1, "{v}");
-    assert_eq!(v["runs"], 5, "{v}");
+    assert_eq!(v["cells"][0]["failed"], 5, "{v}");
+    assert_eq!(v["cells"][1]["failed"], 0, "{v}");
     let lines = lines_of(&f);
-    assert_eq!(lines.len(), 5);
-    let bad = lines.iter().find(|l| l["seed"] == 4).unwrap();
-    let why = bad["failed"].as_str().unwrap_or_default();
-    assert!(why.starts_with("data: "), "{bad}");
-    assert!(why.contains("linear combination"), "{bad}");
-    assert!(bad.get("glm").is_none() && bad.get("nn").is_none(), "{bad}");
-    // A resume finds every run done, the failed one included.
+    assert_eq!(lines.len(), 10);
+    for bad in lines.iter().filter(|l| l["cell"]["n"] == 2) {
+        let why = bad["failed"].as_str().unwrap_or_default();
+        assert!(why.starts_with("data: simulated: "), "{bad}");
+        assert!(why.contains("every target value is"), "{bad}");
+        assert!(bad.get("glm").is_none() && bad.get("nn").is_none(), "{bad}");
+    }
+    // A resume finds every run done, the failed ones included.
     let r = logreg(&[&args[..15], &["--resume", "--runs-out", path(&f)]].concat());
     r.ok();
-    assert!(r.stderr().contains("5 runs already in"), "{}", r.describe());
-    assert_eq!(lines_of(&f).len(), 5);
+    assert!(
+        r.stderr().contains("10 runs already in"),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(lines_of(&f).len(), 10);
+
+    // x1 in [1, 1 + 1e-11] is a multiple of the intercept column at the
+    // data check's tolerance: every run fails (exit 1), none aborts the study.
+    let g = dir.join("rank.jsonl");
+    let rank = [
+        "--seed",
+        "2",
+        "repeat",
+        "--runs",
+        "5",
+        "--n",
+        "8",
+        "--beta",
+        "0,0",
+        "--low",
+        "1",
+        "--high",
+        "1.00000000001",
+        "--steps",
+        "20",
+        "--json",
+        "--runs-out",
+    ];
+    let r = logreg(&[&rank[..], &[path(&g)]].concat());
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let lines = lines_of(&g);
+    assert_eq!(lines.len(), 5);
+    for bad in &lines {
+        let why = bad["failed"].as_str().unwrap_or_default();
+        assert!(why.starts_with("data: simulated: "), "{bad}");
+        assert!(why.contains("linear combination"), "{bad}");
+    }
 }
 
 #[test]
