@@ -45,7 +45,7 @@ pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 pub use link_kind::{LinkKind, UnknownLink};
 pub use normal::ppf as normal_ppf;
 pub use options::{GlmOptions, Rows};
-pub use predict::{predict, Prediction};
+pub use predict::{columns, design, predict, predict_lines, Prediction};
 pub use results::GlmFit;
 pub use source::{Memory, Source};
 pub use stream::{bytes_per_row, write_cache, write_cache_from_csv, Streamed, StreamedError};
