@@ -4,18 +4,23 @@
 
 /// How far apart `c[i][j]` and `c[j][i]` may be, relative to
 /// `sqrt(c[i][i] c[j][j])` (the largest either can be in a covariance
-/// matrix): a covariance computed in f64 (statsmodels' `pinv` and its
-/// products) is symmetric to about 1e-15 of that; 1e-8 only refuses a
-/// matrix that is not a covariance.
-pub const SYMMETRY_RTOL: f64 = 1e-8;
+/// matrix). Predictions use only the symmetric part (xᵀCx is the same for C
+/// and (C + Cᵀ)/2), so this refuses only what cannot be rounding: a
+/// sandwich (HC) covariance on an ill-conditioned design is far from
+/// symmetric (statsmodels' own HC0 at a condition number of about 1e14:
+/// 8e-3; this logreg's: 3e-3).
+pub const SYMMETRY_RTOL: f64 = 0.05;
 
 /// How negative a pivot of the LDLᵀ factorisation of the correlation matrix
-/// (`c[i][j] / sqrt(c[i][i] c[j][j])`, ones on its diagonal) may be. Its
-/// pivots lie in [0, 1] for a positive semi-definite matrix; a singular
-/// covariance (a rank-deficient fit) has pivots of 0 that rounding moves by
-/// about k·1e-16, far inside this tolerance. The same tolerance bounds a
-/// pivot treated as 0, and the square of what must then be 0 below it.
-pub const PSD_TOL: f64 = 1e-8;
+/// (`c[i][j] / sqrt(c[i][i] c[j][j])`, ones on its diagonal, from the
+/// symmetric part) may be. Its pivots lie in [0, 1] for a positive
+/// semi-definite matrix; rounding moves them below 0 on an ill-conditioned
+/// design (statsmodels' own HC0 at a condition number of about 1e14 has an
+/// eigenvalue of -9e-6), and a matrix that is not a covariance has them
+/// of order -1. The same tolerance bounds a pivot treated as 0, and the
+/// square of what must then be 0 below it; a correlation may exceed 1 by
+/// as much.
+pub const PSD_TOL: f64 = 1e-4;
 
 /// Why `cov` (k × k, checked by the caller) is not a covariance matrix, in
 /// words naming the entry; `None` when it is one.

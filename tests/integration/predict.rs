@@ -723,3 +723,38 @@ fn refuses_a_large_model_file_of_the_wrong_shape_in_bounded_memory() {
         &["big.json", "cov_params is 2 x 2 to 50331649, not 2 x 2"],
     );
 }
+
+/// A robust covariance of a nearly collinear design (x2 = x1 plus noise of
+/// 1e-7) is far from symmetric in f64, statsmodels' too; the model file
+/// `glm --save-model` writes for it is still read and predicts.
+#[test]
+fn own_hc_model_of_a_nearly_collinear_design_is_accepted() {
+    let dir = temp_dir("predict-collinear-hc");
+    let csv = dir.join("col.csv");
+    let mut data = String::from("x1,x2,x3,y\n");
+    for i in 0..300u32 {
+        let t = f64::from(i);
+        let (x1, x3) = ((0.37 * t).sin(), (0.71 * t).cos());
+        let x2 = x1 + 1e-7 * (1.3 * t).cos();
+        let y = u32::from((i * 7919) % 13 < 6 + u32::from(x1 + x3 > 0.0) * 3);
+        data.push_str(&format!("{x1},{x2},{x3},{y}\n"));
+    }
+    std::fs::write(&csv, data).unwrap();
+    let csv = csv.display().to_string();
+    for cov_type in ["nonrobust", "HC0", "HC3"] {
+        let model = dir.join(format!("{cov_type}.json"));
+        let m = model.display().to_string();
+        logreg(&[
+            "glm",
+            "--data",
+            &csv,
+            "--cov-type",
+            cov_type,
+            "--save-model",
+            &m,
+        ])
+        .ok();
+        let out = run_predict(&model, &["--data".into(), csv.clone()]).ok();
+        assert_eq!(parse_csv(&out).1[0].len(), 300, "{cov_type}");
+    }
+}
