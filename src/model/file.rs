@@ -427,6 +427,46 @@ mod tests {
     }
 
     #[test]
+    fn reads_version_one_point_zero_and_skips_a_byte_order_mark() {
+        let text = edited(|o| {
+            o.insert("version".into(), serde_json::json!(1.0));
+        });
+        assert_eq!(SavedModel::from_json(&text, "m.json"), Ok(model()));
+        let text = format!("\u{feff}{}", model().to_json());
+        assert_eq!(SavedModel::from_json(&text, "m.json"), Ok(model()));
+    }
+
+    #[test]
+    fn rejects_a_key_given_twice_naming_it() {
+        let text = model().to_json().replacen('{', "{\"params\": [1, 2],", 1);
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert_eq!(
+            e,
+            ModelError::DuplicateKey {
+                file: "m.json".into(),
+                key: "params".into()
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_cov_type_and_a_covariance_that_is_not_one() {
+        let text = edited(|o| {
+            o.insert("cov_type".into(), Value::from("banana"));
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert!(matches!(e, ModelError::UnknownCovType { .. }), "{e:?}");
+        let text = edited(|o| {
+            o.insert(
+                "cov_params".into(),
+                serde_json::json!([[0.25, 0.0], [0.0, -1.0]]),
+            );
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert!(matches!(e, ModelError::Covariance { .. }), "{e:?}");
+    }
+
+    #[test]
     fn rejects_a_newer_version_saying_which_it_reads() {
         let text = edited(|o| {
             o.insert("version".into(), Value::from(VERSION + 1));

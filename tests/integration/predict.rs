@@ -758,3 +758,40 @@ fn own_hc_model_of_a_nearly_collinear_design_is_accepted() {
         assert_eq!(parse_csv(&out).1[0].len(), 300, "{cov_type}");
     }
 }
+
+/// Blocks are written as they are predicted, but --out still appears whole
+/// or not at all: a bad cell after the first block leaves an existing
+/// --out as it was, with no temporary file, and the error names its line.
+#[test]
+fn a_bad_cell_after_the_first_block_leaves_out_as_it_was() {
+    const ROWS: usize = 100_000;
+    let dir = temp_dir("predict-late-error");
+    let cov = serde_json::json!([[0.01, 0.0], [0.0, 0.01]]);
+    let text = hand_model(&["const", "x"], &[0.5, -1.0], cov, "logit", Value::Null);
+    let model = dir.join("m.json");
+    std::fs::write(&model, text).unwrap();
+    let csv = dir.join("new.csv");
+    let mut data = String::from("x\n");
+    for i in 0..ROWS {
+        data.push_str(&format!("{}\n", i % 10));
+    }
+    data.push_str("oops\n");
+    std::fs::write(&csv, data).unwrap();
+    let out = dir.join("pred.csv");
+    std::fs::write(&out, "old").unwrap();
+    let args = [
+        "--data".into(),
+        csv.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    let r = run_predict(&model, &args);
+    let line = format!("line {}", ROWS + 2);
+    assert_one_line_error(&r, &["new.csv", &line, "\"oops\""]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        3,
+        "a temporary file was left"
+    );
+}
