@@ -3,7 +3,7 @@
 scipy's normal distribution evaluated at fixed points.
 
 Why: src/glm/link.rs and src/glm/normal.rs re-implement statsmodels 0.15's
-`links.Logit`, `Probit`, `CLogLog`, `LogLog` and `Cauchy` (g, g^-1, g') and
+`links.Logit`, `Probit`, `CLogLog`, `LogLog` and `Cauchy` (g, g^-1, g', (g^-1)') and
 scipy's `norm.cdf` / `norm.ppf` / `norm.pdf` one value at a time in f64. The
 unit tests there compare them with the numbers recorded here, which come from
 statsmodels and scipy themselves.
@@ -63,6 +63,7 @@ def main():
                 "link": floats(link(mu)),
                 "deriv": floats(link.deriv(mu)),
                 "inverse": floats(link.inverse(eta)),
+                "inverse_deriv": floats(link.inverse_deriv(eta)),
             }
     p = np.concatenate([
         np.geomspace(1e-300, 0.5, 400),

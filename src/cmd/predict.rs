@@ -1,11 +1,13 @@
 //! `logreg predict`: a saved model's predictions on new data, as CSV.
+use std::io::Write;
 use std::path::PathBuf;
 
-use logreg::data::read_columns;
-use logreg::glm::predict;
+use anyhow::Context;
+use logreg::data::{ColumnReader, MissingPolicy};
+use logreg::glm::{columns, design, predict_lines};
 use logreg::model::SavedModel;
 
-use super::common::{parse_alpha, parse_delimiter};
+use super::common::{note_dropped, parse_alpha, parse_delimiter, Missing};
 use super::preflight::Preflight;
 use super::{Global, Output};
 
@@ -18,7 +20,8 @@ use super::{Global, Output};
 /// The model's feature columns (and its offset column, if it has one) are
 /// found in the new data by name, in any order; other columns are ignored,
 /// and no target is needed. Numbers are printed in the shortest form that
-/// reads back as the same double.
+/// reads back as the same double. The data is read and predicted a block of
+/// rows at a time.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logreg glm --data train.csv --target y --save-model m.json
@@ -36,10 +39,20 @@ pub struct Args {
     /// Field separator of --data [default: tab for .tsv files, comma otherwise].
     #[arg(long, value_parser = parse_delimiter, value_name = "CHAR")]
     pub delimiter: Option<u8>,
-    /// Output file [default: stdout, also for `-`], written whole or not at all.
+    /// What to do with a row with a missing value in a column the model
+    /// reads: an error, or leave the row out of the predictions (stderr
+    /// says how many were left out).
+    #[arg(long, value_enum, default_value = "error")]
+    pub missing: Missing,
+    /// Output file [default: stdout, also for `-`], written whole or not at
+    /// all; stdout gets the rows as they are predicted.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
+
+/// Rows predicted at a time: the memory `predict` holds does not grow with
+/// the file (about 200 bytes a row of output and 8 a value of input).
+const BLOCK_ROWS: usize = 1 << 16;
 
 pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
     Preflight::default()
@@ -48,20 +61,35 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         .file("--out", a.out.as_deref())
         .check()?;
     let model = SavedModel::read(&a.model)?;
-    // The features (the model's names after `const`), then the offset.
-    let mut columns: Vec<String> = model.names[1..].to_vec();
-    columns.extend(model.offset.clone());
-    let (n, values) = read_columns(&a.data, &columns, a.delimiter)?;
-    let (k, m) = (model.names.len(), columns.len());
-    let mut x = Vec::with_capacity(n * k);
-    let mut offset = Vec::with_capacity(if model.offset.is_some() { n } else { 0 });
-    for row in values.chunks_exact(m) {
-        x.push(1.0);
-        x.extend_from_slice(&row[..k - 1]);
-        offset.extend(row.get(k - 1).copied());
-    }
-    let offset = model.offset.as_ref().map(|_| offset.as_slice());
+    let missing = match a.missing {
+        Missing::Error => MissingPolicy::Error,
+        Missing::Drop => MissingPolicy::Drop,
+    };
+    let mut reader = ColumnReader::open(&a.data, &columns(&model), a.delimiter, missing)?;
+    // Opened before the work: an error or Ctrl-C removes the temporary file.
+    let mut sink = Output::from_arg(a.out.as_ref()).open()?;
     let file = a.data.display().to_string();
-    let prediction = predict(&model, &x, offset, a.alpha, &file)?;
-    Output::from_arg(a.out.as_ref()).write(&prediction.to_csv())
+    let (mut values, mut lines, mut text) = (Vec::new(), Vec::new(), String::new());
+    let mut first = true;
+    loop {
+        values.clear();
+        lines.clear();
+        let n = reader.next_block(BLOCK_ROWS, &mut values, &mut lines)?;
+        if n == 0 {
+            break;
+        }
+        let (x, offset) = design(&model, &values, n);
+        let p = predict_lines(&model, &x, offset.as_deref(), a.alpha, &file, Some(&lines))?;
+        text.clear();
+        if first {
+            text.push_str(&p.csv_header());
+            first = false;
+        }
+        p.csv_rows(&mut text);
+        let name = sink.name();
+        sink.write_all(text.as_bytes())
+            .with_context(|| format!("{name}: cannot write"))?;
+    }
+    note_dropped(&a.data, reader.dropped());
+    sink.commit()
 }

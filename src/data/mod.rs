@@ -10,7 +10,8 @@ mod roles;
 #[doc(hidden)]
 pub use self::csv::parse_rows_for_bench;
 pub use self::csv::{
-    read_columns, read_csv, read_csv_into, CsvOptions, MissingPolicy, ReadRows, RowSink, Whole,
+    read_columns, read_csv, read_csv_into, ColumnReader, CsvOptions, MissingPolicy, ReadRows,
+    RowSink, Whole,
 };
 pub use checks::{check_names, DesignChecks};
 pub use dataset::Dataset;

@@ -73,10 +73,12 @@ impl Link for Logit {
         (2.0 * p - 1.0) / (v * v)
     }
 
-    /// `t / (1 + t)²`, t = `exp(η)` (statsmodels' `Logit.inverse_deriv`).
+    /// `t / (1 + t)²`, t = `exp(-|η|)`: statsmodels' `Logit.inverse_deriv`
+    /// (t = `exp(η)`, the same value since the derivative is even in η)
+    /// written so that t never overflows: finite for every η, 0 at ±∞.
     #[inline(always)]
     fn inverse_deriv(&self, eta: f64) -> f64 {
-        let t = eta.exp();
+        let t = (-eta.abs()).exp();
         t / ((1.0 + t) * (1.0 + t))
     }
 }
@@ -163,10 +165,16 @@ impl Link for CLogLog {
         d2 * (1.0 + 1.0 / fl)
     }
 
-    /// `exp(η - exp(η))` (statsmodels' `CLogLog.inverse_deriv`).
+    /// `exp(η - exp(η))` (statsmodels' `CLogLog.inverse_deriv`); 0 where
+    /// `exp(η)` overflows (η = +∞ would give ∞ - ∞).
     #[inline(always)]
     fn inverse_deriv(&self, eta: f64) -> f64 {
-        (eta - eta.exp()).exp()
+        let t = eta.exp();
+        if t.is_infinite() {
+            0.0
+        } else {
+            (eta - t).exp()
+        }
     }
 }
 
@@ -207,10 +215,16 @@ impl Link for LogLog {
         (1.0 + p.ln()) / (d * d)
     }
 
-    /// `exp(-exp(-η) - η)` (statsmodels' `LogLog.inverse_deriv`).
+    /// `exp(-exp(-η) - η)` (statsmodels' `LogLog.inverse_deriv`); 0 where
+    /// `exp(-η)` overflows (η = -∞ would give -∞ + ∞).
     #[inline(always)]
     fn inverse_deriv(&self, eta: f64) -> f64 {
-        (-(-eta).exp() - eta).exp()
+        let t = (-eta).exp();
+        if t.is_infinite() {
+            0.0
+        } else {
+            (-t - eta).exp()
+        }
     }
 }
 
@@ -371,6 +385,7 @@ mod tests {
                 ("link", &mu, 0.0, &(|x| l.link(x)) as &dyn Fn(f64) -> f64),
                 ("deriv", &mu, 0.0, &|x| l.deriv(x)),
                 ("inverse", &eta, INVERSE_ATOL, &|x| l.inverse(x)),
+                ("inverse_deriv", &eta, 0.0, &|x| l.inverse_deriv(x)),
             ] {
                 let (d, x, got, w) = worst(xs, &vector(&want[what]), atol, f);
                 assert!(
@@ -400,6 +415,42 @@ mod tests {
                     "{}.deriv2({mu}) = {got:e}, slope of deriv {slope:e}",
                     l.name()
                 );
+            }
+        }
+    }
+
+    /// (g⁻¹)' is finite and not negative wherever g⁻¹ is finite: at
+    /// every η, ±∞ included, even where statsmodels' formulas give NaN
+    /// (`exp(η)` = ∞ in the logit's `t / (1 + t)²`).
+    #[test]
+    fn inverse_deriv_is_finite_at_extreme_eta() {
+        let links: [&dyn Link; 5] = [&Logit, &Probit, &CLogLog, &LogLog, &Cauchy];
+        let extremes = [
+            0.0,
+            37.0,
+            709.78,
+            709.79,
+            710.0,
+            745.2,
+            1e3,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+        ];
+        for l in links {
+            for eta in extremes.iter().flat_map(|&e| [e, -e]) {
+                let (mu, d) = (l.inverse(eta), l.inverse_deriv(eta));
+                assert!(mu.is_finite(), "{}.inverse({eta:e}) = {mu}", l.name());
+                assert!(
+                    d.is_finite() && d >= 0.0,
+                    "{}.inverse_deriv({eta:e}) = {d}",
+                    l.name()
+                );
+            }
+            // Far out in both tails the slope is 0.
+            for eta in [1e300, -1e300, f64::INFINITY, -f64::INFINITY] {
+                let d = l.inverse_deriv(eta);
+                assert!(d < 1e-200, "{}.inverse_deriv({eta:e}) = {d:e}", l.name());
             }
         }
     }

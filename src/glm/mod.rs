@@ -45,7 +45,7 @@ pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 pub use link_kind::{LinkKind, UnknownLink};
 pub use normal::ppf as normal_ppf;
 pub use options::{GlmOptions, Rows};
-pub use predict::{predict, Prediction};
+pub use predict::{columns, design, predict, predict_lines, Prediction};
 pub use results::{is_separation_warning, GlmFit};
 pub use source::{Memory, Source};
 pub use stream::{

@@ -35,6 +35,25 @@ pub enum ModelError {
     /// Lengths or shapes that do not agree.
     #[error("{file}: model file is inconsistent: {what}")]
     Shape { file: String, what: String },
+    /// A top-level key that appears more than once.
+    #[error("{file}: model file has the key {key:?} more than once")]
+    DuplicateKey { file: String, key: String },
+    /// A covariance type this logreg does not know.
+    #[error("{file}: model file key \"cov_type\": unknown covariance type {found:?}; the types are nonrobust, HC0, HC1, HC2, HC3, cluster")]
+    UnknownCovType { file: String, found: String },
+    /// `cov_params` is not a covariance matrix (`what` names the entry).
+    #[error("{file}: model file key \"cov_params\": {what}")]
+    Covariance { file: String, what: String },
+    /// A row of the new data whose linear predictor or standard error
+    /// overflows f64 with this model.
+    #[error("{file}: {} {row}: the {what} overflows f64 with this model (a value too large in magnitude)", if *.by_line { "line" } else { "row" })]
+    Overflow {
+        file: String,
+        row: u64,
+        /// Whether `row` is a line of the file (else a row number).
+        by_line: bool,
+        what: &'static str,
+    },
     /// A link name this logreg does not know.
     #[error("{file}: model file key \"link\": unknown link {link:?}; the links are logit, probit, cloglog, loglog, cauchy")]
     UnknownLink { file: String, link: String },

@@ -1,11 +1,12 @@
 //! [`SavedModel`]: the model file's contents, written by `--save-model` and
 //! checked key by key when read back.
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize};
 
-use crate::glm::{GlmFit, LinkKind};
+use crate::glm::{CovType, GlmFit, LinkKind};
 use crate::nn::NnFit;
 
+use super::covariance::check_covariance;
+use super::survey::{survey, Survey, TopLevel};
 use super::ModelError;
 
 /// The `format` key's value: what marks a JSON file as a logreg model.
@@ -131,25 +132,38 @@ impl SavedModel {
         Self::from_json(&text, &file)
     }
 
-    /// Read a model file's text; `path` names the file in messages. Checks,
-    /// in this order: JSON, the `format` key, the `version`, each key's
-    /// presence and type, the link's name, and that the lengths agree.
+    /// Read a model file's text (a UTF-8 byte order mark at its start is
+    /// skipped); `path` names the file in messages. Checks, in this order:
+    /// JSON with no key twice, the `format` key, the `version`, each key's
+    /// presence and type, the link's and the covariance type's names, and
+    /// that the lengths agree: all before any list of numbers is built, so
+    /// a file of the wrong shape costs no more memory than its keys. Then
+    /// the values: `const` first, no name twice, finite numbers, and a
+    /// covariance that is symmetric and positive semi-definite within
+    /// rounding ([`check_covariance`]).
     pub fn from_json(text: &str, path: &str) -> Result<SavedModel, ModelError> {
         let file = || path.to_string();
-        let value: Value = serde_json::from_str(text).map_err(|e| ModelError::NotJson {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let not_json = |e: serde_json::Error| ModelError::NotJson {
             file: file(),
             reason: e.to_string(),
-        })?;
-        let obj = match value.as_object() {
-            Some(o) if o.get("format").and_then(Value::as_str) == Some(FORMAT) => o,
-            _ => return Err(ModelError::NotAModel { file: file() }),
         };
-        let keys = Keys { obj, file: path };
-        let version = keys
-            .get("version")?
-            .as_u64()
-            .filter(|&v| v >= 1)
-            .ok_or_else(|| keys.bad("version", "a whole number from 1"))?;
+        let keys = match survey(text).map_err(not_json)? {
+            TopLevel::Keys(keys) => keys,
+            TopLevel::NotAnObject => return Err(ModelError::NotAModel { file: file() }),
+            TopLevel::Duplicate(key) => return Err(ModelError::DuplicateKey { file: file(), key }),
+        };
+        let keys = Keys {
+            keys: &keys,
+            file: path,
+        };
+        if keys.find("format") != Some(&Survey::Text(FORMAT.into())) {
+            return Err(ModelError::NotAModel { file: file() });
+        }
+        let version = match keys.get("version")? {
+            Survey::Number(v) if *v >= 1.0 && v.fract() == 0.0 => *v as u64,
+            _ => return Err(keys.bad("version", "a whole number from 1")),
+        };
         if version > VERSION {
             return Err(ModelError::TooNew {
                 file: file(),
@@ -157,32 +171,74 @@ impl SavedModel {
                 reads: VERSION,
             });
         }
-        let kind = match keys.get("kind")?.as_str() {
-            Some("glm") => ModelKind::Glm,
-            Some("nn") => ModelKind::Nn,
+        let kind = match keys.string("kind", "\"glm\" or \"nn\"")? {
+            "glm" => ModelKind::Glm,
+            "nn" => ModelKind::Nn,
             _ => return Err(keys.bad("kind", "\"glm\" or \"nn\"")),
         };
-        let names = keys.strings("names")?;
-        let params = keys.numbers(keys.get("params")?, "params", "a list of numbers")?;
-        let link_name = keys.string("link")?;
+        let names = match keys.get("names")? {
+            Survey::List(items) if items.all_strings() => items.len,
+            _ => return Err(keys.bad("names", "a list of strings")),
+        };
+        let k = match keys.get("params")? {
+            Survey::List(items) if items.all_numbers() => items.len,
+            _ => return Err(keys.bad("params", "a list of numbers")),
+        };
+        let link_name = keys.string("link", "a string")?;
         let link = link_name
             .parse::<LinkKind>()
             .map_err(|_| ModelError::UnknownLink {
                 file: file(),
-                link: link_name,
+                link: link_name.into(),
             })?;
         let offset = match keys.get("offset")? {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
+            Survey::Null => None,
+            Survey::Text(s) => Some(s.clone()),
             _ => return Err(keys.bad("offset", "a column name or null")),
         };
-        let target = keys.string("target")?;
-        let (cov_type, cov_params) = match kind {
-            ModelKind::Glm => (
-                Some(keys.string("cov_type")?),
-                Some(keys.matrix("cov_params")?),
-            ),
-            ModelKind::Nn => (None, None),
+        let target = keys.string("target", "a string")?.to_string();
+        let shape = |what: String| ModelError::Shape { file: file(), what };
+        if names != k {
+            return Err(shape(format!("{names} names but {k} params")));
+        }
+        let cov_type = match kind {
+            ModelKind::Glm => {
+                let name = keys.string("cov_type", "a string")?;
+                let known = name
+                    .parse::<CovType>()
+                    .map_err(|_| ModelError::UnknownCovType {
+                        file: file(),
+                        found: name.into(),
+                    })?;
+                let rows = match keys.get("cov_params")? {
+                    Survey::List(items) if items.all_number_lists() => items,
+                    _ => return Err(keys.bad("cov_params", "a list of lists of numbers")),
+                };
+                if rows.len != k || rows.min_len != k || rows.max_len != k {
+                    let cols = if rows.min_len == rows.max_len {
+                        rows.min_len.to_string()
+                    } else {
+                        format!("{} to {}", rows.min_len, rows.max_len)
+                    };
+                    return Err(shape(format!(
+                        "cov_params is {} x {cols}, not {k} x {k} for {k} params",
+                        rows.len
+                    )));
+                }
+                Some(known.name().to_string())
+            }
+            ModelKind::Nn => None,
+        };
+        // The types and shapes are right: read the values.
+        let (names, params, cov_params) = match kind {
+            ModelKind::Glm => {
+                let v: GlmValues = serde_json::from_str(text).map_err(not_json)?;
+                (v.names, v.params, Some(v.cov_params))
+            }
+            ModelKind::Nn => {
+                let v: NnValues = serde_json::from_str(text).map_err(not_json)?;
+                (v.names, v.params, None)
+            }
         };
         let model = SavedModel {
             format: FORMAT.into(),
@@ -196,48 +252,72 @@ impl SavedModel {
             offset,
             target,
         };
-        model.check_shapes(path)?;
+        model.check_values(path)?;
         Ok(model)
     }
 
-    /// Names and params of one length, at least the intercept, `const`
-    /// first; cov_params k × k.
-    fn check_shapes(&self, path: &str) -> Result<(), ModelError> {
+    /// `const` first, no name twice, finite params, a covariance matrix.
+    fn check_values(&self, path: &str) -> Result<(), ModelError> {
         let shape = |what: String| ModelError::Shape {
             file: path.into(),
             what,
         };
-        let k = self.params.len();
-        if self.names.len() != k {
-            return Err(shape(format!("{} names but {k} params", self.names.len())));
-        }
         if self.names.first().map(String::as_str) != Some("const") {
             return Err(shape(
                 "the first name must be \"const\" (the intercept)".into(),
             ));
         }
-        if let Some(cov) = &self.cov_params {
-            if cov.len() != k || cov.iter().any(|row| row.len() != k) {
-                let cols = cov.first().map_or(0, Vec::len);
-                return Err(shape(format!(
-                    "cov_params is {} x {cols}, not {k} x {k} for {k} params",
-                    cov.len()
-                )));
-            }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = self.names.iter().find(|n| !seen.insert(n.as_str())) {
+            return Err(shape(format!(
+                "the name {twice:?} appears twice in \"names\""
+            )));
+        }
+        if let Some(i) = self.params.iter().position(|p| !p.is_finite()) {
+            return Err(shape(format!(
+                "params[{i}] is {}, not a finite number",
+                self.params[i]
+            )));
+        }
+        if let Some(what) = self.cov_params.as_deref().and_then(check_covariance) {
+            return Err(ModelError::Covariance {
+                file: path.into(),
+                what,
+            });
         }
         Ok(())
     }
 }
 
-/// The keys of a model file's object, looked up with messages naming them.
+/// The lists of a glm model file, read once their types and shapes are
+/// known to be right (other keys are skipped).
+#[derive(Deserialize)]
+struct GlmValues {
+    names: Vec<String>,
+    params: Vec<f64>,
+    cov_params: Vec<Vec<f64>>,
+}
+
+/// The lists of a network's model file.
+#[derive(Deserialize)]
+struct NnValues {
+    names: Vec<String>,
+    params: Vec<f64>,
+}
+
+/// The surveyed keys of a model file, looked up with messages naming them.
 struct Keys<'a> {
-    obj: &'a Map<String, Value>,
+    keys: &'a [(String, Survey)],
     file: &'a str,
 }
 
 impl Keys<'_> {
-    fn get(&self, key: &'static str) -> Result<&Value, ModelError> {
-        self.obj.get(key).ok_or_else(|| ModelError::MissingKey {
+    fn find(&self, key: &str) -> Option<&Survey> {
+        self.keys.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn get(&self, key: &'static str) -> Result<&Survey, ModelError> {
+        self.find(key).ok_or_else(|| ModelError::MissingKey {
             file: self.file.into(),
             key,
         })
@@ -251,56 +331,18 @@ impl Keys<'_> {
         }
     }
 
-    fn string(&self, key: &'static str) -> Result<String, ModelError> {
-        self.get(key)?
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| self.bad(key, "a string"))
-    }
-
-    fn strings(&self, key: &'static str) -> Result<Vec<String>, ModelError> {
-        let expected = "a list of strings";
-        let list = self
-            .get(key)?
-            .as_array()
-            .ok_or_else(|| self.bad(key, expected))?;
-        list.iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| self.bad(key, expected))
-            })
-            .collect()
-    }
-
-    /// A list of numbers (`value` is the key's value or one row of it).
-    fn numbers(
-        &self,
-        value: &Value,
-        key: &'static str,
-        expected: &'static str,
-    ) -> Result<Vec<f64>, ModelError> {
-        let list = value.as_array().ok_or_else(|| self.bad(key, expected))?;
-        list.iter()
-            .map(|v| v.as_f64().ok_or_else(|| self.bad(key, expected)))
-            .collect()
-    }
-
-    fn matrix(&self, key: &'static str) -> Result<Vec<Vec<f64>>, ModelError> {
-        let expected = "a list of lists of numbers";
-        let rows = self
-            .get(key)?
-            .as_array()
-            .ok_or_else(|| self.bad(key, expected))?;
-        rows.iter()
-            .map(|r| self.numbers(r, key, expected))
-            .collect()
+    fn string(&self, key: &'static str, expected: &'static str) -> Result<&str, ModelError> {
+        match self.get(key)? {
+            Survey::Text(s) => Ok(s),
+            _ => Err(self.bad(key, expected)),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Map, Value};
 
     fn model() -> SavedModel {
         SavedModel {
@@ -382,6 +424,46 @@ mod tests {
             assert!(matches!(e, ModelError::Shape { .. }), "{e:?}");
             assert!(e.to_string().starts_with("m.json: "), "{e}");
         }
+    }
+
+    #[test]
+    fn reads_version_one_point_zero_and_skips_a_byte_order_mark() {
+        let text = edited(|o| {
+            o.insert("version".into(), serde_json::json!(1.0));
+        });
+        assert_eq!(SavedModel::from_json(&text, "m.json"), Ok(model()));
+        let text = format!("\u{feff}{}", model().to_json());
+        assert_eq!(SavedModel::from_json(&text, "m.json"), Ok(model()));
+    }
+
+    #[test]
+    fn rejects_a_key_given_twice_naming_it() {
+        let text = model().to_json().replacen('{', "{\"params\": [1, 2],", 1);
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert_eq!(
+            e,
+            ModelError::DuplicateKey {
+                file: "m.json".into(),
+                key: "params".into()
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_cov_type_and_a_covariance_that_is_not_one() {
+        let text = edited(|o| {
+            o.insert("cov_type".into(), Value::from("banana"));
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert!(matches!(e, ModelError::UnknownCovType { .. }), "{e:?}");
+        let text = edited(|o| {
+            o.insert(
+                "cov_params".into(),
+                serde_json::json!([[0.25, 0.0], [0.0, -1.0]]),
+            );
+        });
+        let e = SavedModel::from_json(&text, "m.json").unwrap_err();
+        assert!(matches!(e, ModelError::Covariance { .. }), "{e:?}");
     }
 
     #[test]

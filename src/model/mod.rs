@@ -18,8 +18,11 @@
 //! does not know. A change that an older reader would misread (a new key it
 //! must not ignore, a new meaning) raises the version, and the newer reader
 //! keeps reading the older versions as they were written.
+mod covariance;
 mod error;
 mod file;
+mod survey;
 
+pub use covariance::{check_covariance, PSD_TOL, SYMMETRY_RTOL};
 pub use error::ModelError;
 pub use file::{ModelKind, SavedModel, FORMAT, VERSION};

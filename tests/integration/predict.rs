@@ -377,3 +377,421 @@ fn rejects_an_endless_model_file_after_a_bounded_read() {
     );
     assert_one_line_error(&r, &["/dev/zero", "not a model file"]);
 }
+
+/// A glm model file written by hand: `params` for `names` (const first),
+/// `cov` its covariance, the link and any extra or replaced keys in `more`.
+fn hand_model(names: &[&str], params: &[f64], cov: Value, link: &str, more: Value) -> String {
+    let mut m = serde_json::json!({
+        "format": "logreg-model", "version": 1, "kind": "glm",
+        "names": names, "params": params, "link": link,
+        "cov_type": "nonrobust", "cov_params": cov,
+        "offset": null, "target": "y",
+    });
+    for (k, v) in more.as_object().into_iter().flatten() {
+        m[k] = v.clone();
+    }
+    m.to_string()
+}
+
+/// `predict` with the model `text` on the CSV `data`, both written to `dir`.
+fn predict_text(dir: &Path, text: &str, data: &str, rest: &[&str]) -> Run {
+    let model = dir.join("m.json");
+    std::fs::write(&model, text).unwrap();
+    let csv = dir.join("new.csv");
+    std::fs::write(&csv, data).unwrap();
+    let mut args: Vec<String> = vec!["--data".into(), csv.display().to_string()];
+    args.extend(rest.iter().map(|s| s.to_string()));
+    run_predict(&model, &args)
+}
+
+/// The delta method's standard error, (g⁻¹)'(η)·se(η), is finite wherever
+/// the mean is: at linear predictors far beyond where exp(η) overflows
+/// (statsmodels' logit formula t/(1+t)² gives NaN from η ≈ 709.8), for every
+/// link, and 0 in the far tails.
+#[test]
+fn mean_se_is_finite_at_extreme_linear_predictors() {
+    let dir = temp_dir("predict-extreme-eta");
+    let etas = [
+        0.0, 1.5, 40.0, 709.78, 709.79, 710.0, 745.2, 1e3, 1e300, -1e300,
+    ];
+    let mut data = String::from("x\n");
+    for e in etas.iter().flat_map(|&e| [e, -e]) {
+        data.push_str(&format!("{e:e}\n"));
+    }
+    for link in ["logit", "probit", "cloglog", "loglog", "cauchy"] {
+        // x's coefficient known exactly: se = 0.01 at every x, however large.
+        let cov = serde_json::json!([[1e-4, 0.0], [0.0, 0.0]]);
+        let text = hand_model(&["const", "x"], &[0.0, 1.0], cov, link, Value::Null);
+        let out = predict_text(&dir, &text, &data, &[]).ok();
+        let (header, cols) = parse_csv(&out);
+        assert_eq!(header[1], "mean_se");
+        for (c, col) in header.iter().zip(&cols) {
+            for (i, v) in col.iter().enumerate() {
+                assert!(v.is_finite(), "{link}: {c} of row {i} is {v}\n{out}");
+            }
+        }
+        for (i, se) in cols[1].iter().enumerate() {
+            assert!(*se >= 0.0, "{link}: mean_se of row {i} is {se}");
+            if cols[4][i].abs() >= 1e300 && link != "cauchy" {
+                assert_eq!(*se, 0.0, "{link}: row {i}");
+            }
+        }
+    }
+    // The logit's at η = 0: μ(1 − μ)·se = 0.25 · sqrt(1e-4).
+    let text = hand_model(
+        &["const", "x"],
+        &[0.0, 1.0],
+        serde_json::json!([[1e-4, 0.0], [0.0, 1e-10]]),
+        "logit",
+        Value::Null,
+    );
+    let (_, cols) = parse_csv(&predict_text(&dir, &text, "x\n0\n", &[]).ok());
+    assert!((cols[1][0] - 0.0025).abs() < 1e-15, "{}", cols[1][0]);
+}
+
+/// A model file's covariance must be one (symmetric and positive
+/// semi-definite within rounding), its type and keys known and single:
+/// each other file is one line naming the key, exit 2.
+#[test]
+fn rejects_model_files_whose_covariance_or_keys_are_wrong() {
+    let dir = temp_dir("predict-bad-cov");
+    let names = ["const", "x"];
+    let params = [0.5, -1.0];
+    let model = |cov: Value, more: Value| hand_model(&names, &params, cov, "logit", more);
+    let good = serde_json::json!([[0.25, 0.1], [0.1, 0.5]]);
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (
+            model(serde_json::json!([[0.25, 0.1], [0.1, -0.5]]), Value::Null),
+            vec!["\"cov_params\"", "[1][1]", "negative"],
+        ),
+        (
+            model(serde_json::json!([[0.25, 0.1], [0.3, 0.5]]), Value::Null),
+            vec!["\"cov_params\"", "not symmetric"],
+        ),
+        (
+            model(serde_json::json!([[1.0, 2.0], [2.0, 1.0]]), Value::Null),
+            vec!["\"cov_params\"", "positive semi-definite"],
+        ),
+        (
+            model(
+                serde_json::json!([[1e300, 1e300], [-1e300, 1e300]]),
+                Value::Null,
+            ),
+            vec!["\"cov_params\"", "not symmetric"],
+        ),
+        (
+            model(good.clone(), serde_json::json!({"cov_type": "banana"})),
+            vec!["\"cov_type\"", "\"banana\"", "nonrobust"],
+        ),
+        (
+            model(
+                good.clone(),
+                serde_json::json!({"names": ["const", "const"]}),
+            ),
+            vec!["\"const\"", "twice"],
+        ),
+        (
+            model(good.clone(), Value::Null).replacen('{', "{\"link\": \"probit\", ", 1),
+            vec!["\"link\"", "more than once"],
+        ),
+        (
+            model(
+                serde_json::json!([[0.25, 0.1, 0.0], [0.1, 0.5]]),
+                Value::Null,
+            ),
+            vec!["cov_params is 2 x 2 to 3, not 2 x 2"],
+        ),
+    ];
+    for (text, parts) in cases {
+        let r = predict_text(&dir, &text, "x\n1\n", &[]);
+        let mut want = vec!["m.json"];
+        want.extend(parts);
+        assert_one_line_error(&r, &want);
+    }
+}
+
+/// `"version": 1.0` is version 1, and a UTF-8 byte order mark before the
+/// JSON is skipped (as in a CSV file): the same predictions as the plain file.
+#[test]
+fn reads_version_one_point_zero_and_a_byte_order_mark() {
+    let dir = temp_dir("predict-version-bom");
+    let cov = serde_json::json!([[0.25, 0.1], [0.1, 0.5]]);
+    let plain = hand_model(&["const", "x"], &[0.5, -1.0], cov, "probit", Value::Null);
+    let want = predict_text(&dir, &plain, "x\n1\n2\n", &[]).ok();
+    let float = plain.replace("\"version\":1", "\"version\":1.0");
+    assert_ne!(float, plain);
+    for text in [
+        float.clone(),
+        format!("\u{feff}{plain}"),
+        format!("\u{feff}{float}"),
+    ] {
+        assert_eq!(predict_text(&dir, &text, "x\n1\n2\n", &[]).ok(), want);
+    }
+    let r = predict_text(
+        &dir,
+        &plain.replace("\"version\":1", "\"version\":1.5"),
+        "x\n1\n",
+        &[],
+    );
+    assert_one_line_error(&r, &["\"version\"", "whole number"]);
+}
+
+/// An intercept-only model (a hand-written file: the fits need a feature)
+/// predicts its constant on every row, reading no column, as a glm and as a
+/// network's model, with and without an offset.
+#[test]
+fn intercept_only_model_predicts_the_constant() {
+    let dir = temp_dir("predict-intercept-only");
+    let glm = hand_model(
+        &["const"],
+        &[0.5],
+        serde_json::json!([[0.04]]),
+        "logit",
+        Value::Null,
+    );
+    let (header, cols) = parse_csv(&predict_text(&dir, &glm, "a\n7\n8\n9\n", &[]).ok());
+    assert_eq!(header.len(), 5);
+    let mu = 1.0 / (1.0 + (-0.5f64).exp());
+    assert_eq!(cols[0].len(), 3);
+    for ((m, se), eta) in cols[0].iter().zip(&cols[1]).zip(&cols[4]) {
+        assert!((m - mu).abs() < 1e-15, "{m}");
+        assert!((se - mu * (1.0 - mu) * 0.2).abs() < 1e-15, "{se}");
+        assert_eq!(*eta, 0.5);
+    }
+    let nn = serde_json::json!({
+        "format": "logreg-model", "version": 1, "kind": "nn", "names": ["const"],
+        "params": [-0.25], "link": "logit", "offset": "o", "target": "y",
+    })
+    .to_string();
+    let (header, cols) = parse_csv(&predict_text(&dir, &nn, "a,o\n7,1\n8,2\n", &[]).ok());
+    assert_eq!(header, ["mean", "linpred"]);
+    assert_eq!(cols[1], [0.75, 1.75]);
+}
+
+/// `--missing drop` leaves out the rows with a missing value in a column
+/// the model reads (statsmodels drops them too), says how many on stderr,
+/// and predicts the others; `--missing error` (the default) refuses them.
+#[test]
+fn missing_drop_leaves_out_rows_with_a_missing_value() {
+    let dir = temp_dir("predict-missing-drop");
+    let cov = serde_json::json!([[0.25, 0.1], [0.1, 0.5]]);
+    let text = hand_model(&["const", "x"], &[0.5, -1.0], cov, "logit", Value::Null);
+    let data = "x,other\n1,NA\nNA,2\n\n3,\n,4\n";
+    let kept = predict_text(&dir, &text, "x\n1\n3\n", &[]).ok();
+    let r = predict_text(&dir, &text, data, &["--missing", "drop"]);
+    assert_eq!(r.ok(), kept);
+    assert!(r.stderr().contains("dropped 2 row(s)"), "{}", r.describe());
+    let r = predict_text(&dir, &text, data, &["--missing", "error"]);
+    assert_one_line_error(&r, &["new.csv", "line 3", "missing value"]);
+    let r = predict_text(&dir, &text, "x\nNA\n", &["--missing", "drop"]);
+    assert_one_line_error(&r, &["new.csv", "no data rows"]);
+}
+
+/// A row whose linear predictor or standard error overflows f64 is refused
+/// naming its line, not written as inf or NaN.
+#[test]
+fn rejects_a_row_whose_prediction_overflows_naming_its_line() {
+    let dir = temp_dir("predict-overflow");
+    let huge = hand_model(
+        &["const", "x"],
+        &[0.0, 1e308],
+        serde_json::json!([[1.0, 0.0], [0.0, 1.0]]),
+        "logit",
+        Value::Null,
+    );
+    let r = predict_text(&dir, &huge, "x\n0.5\n10\n", &[]);
+    assert_one_line_error(&r, &["new.csv", "line 3", "linear predictor overflows"]);
+    let wide = hand_model(
+        &["const", "x"],
+        &[0.0, 1.0],
+        serde_json::json!([[1e300, 0.0], [0.0, 1e300]]),
+        "logit",
+        Value::Null,
+    );
+    let r = predict_text(&dir, &wide, "x\n1\n1e10\n", &[]);
+    assert_one_line_error(&r, &["new.csv", "line 3", "standard error overflows"]);
+}
+
+/// Run `logreg args` with its data segment limited to `bytes`
+/// (RLIMIT_DATA: the heap and private mappings).
+fn logreg_with_data_limit(args: &[String], bytes: u64) -> Run {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(crate::support::bin());
+    cmd.args(args).env_remove("LD_LIBRARY_PATH");
+    // SAFETY: setrlimit is async-signal-safe and touches no Rust state.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: bytes as libc::rlim_t,
+                rlim_max: bytes as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_DATA, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    Run {
+        cmd: format!("logreg {} (RLIMIT_DATA {bytes})", args.join(" ")),
+        out: cmd.output().expect("cannot start logreg"),
+    }
+}
+
+/// Rows predicted in bounded memory: 2,000,000 rows (holding their
+/// predictions at once takes about 350 MB more) run under a 200 MiB data
+/// limit (the binary and libtorch start in about 60), and the output spans
+/// many blocks in order, written whole to --out.
+#[test]
+fn predicts_a_large_file_block_by_block_in_bounded_memory() {
+    const ROWS: usize = 2_000_000;
+    const LIMIT: u64 = 200 << 20;
+    let dir = temp_dir("predict-streaming");
+    let cov = serde_json::json!([[0.01, 0.0], [0.0, 0.01]]);
+    let text = hand_model(&["const", "x"], &[0.5, -1.0], cov, "logit", Value::Null);
+    let model = dir.join("m.json");
+    std::fs::write(&model, text).unwrap();
+    let csv = dir.join("big.csv");
+    let mut data = String::with_capacity(ROWS * 8);
+    data.push_str("x\n");
+    for i in 0..ROWS {
+        data.push_str(&format!("{}\n", (i % 1000) as f64 / 100.0));
+    }
+    std::fs::write(&csv, data).unwrap();
+    let out = dir.join("pred.csv");
+    let args: Vec<String> = [
+        "predict",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    logreg_with_data_limit(&args, LIMIT).ok();
+    let written = std::fs::read_to_string(&out).unwrap();
+    let mut lines = written.lines();
+    assert_eq!(
+        lines.next(),
+        Some("mean,mean_se,mean_ci_lower,mean_ci_upper,linpred")
+    );
+    let mut n = 0;
+    for (i, line) in lines.enumerate() {
+        let linpred: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+        let want = 0.5 - (i % 1000) as f64 / 100.0;
+        assert!((linpred - want).abs() < 1e-12, "row {i}: {line}");
+        n += 1;
+    }
+    assert_eq!(n, ROWS);
+}
+
+/// A 96 MiB model file of the wrong shape (a covariance row of 48 million
+/// numbers for 2 params) is refused by its shape, in one line, before its
+/// numbers are built: under a 200 MiB data limit (the numbers alone would
+/// take 384 MB, a JSON tree of them several GB).
+#[test]
+fn refuses_a_large_model_file_of_the_wrong_shape_in_bounded_memory() {
+    const LIMIT: u64 = 200 << 20;
+    let dir = temp_dir("predict-large-model");
+    let row = "0,".repeat(48 << 20);
+    let text = format!(
+        "{{\"format\": \"logreg-model\", \"version\": 1, \"kind\": \"glm\", \
+         \"cov_params\": [[{row}0], [0, 1]], \"names\": [\"const\", \"x\"], \
+         \"params\": [0, 1], \"link\": \"logit\", \"cov_type\": \"nonrobust\", \
+         \"offset\": null, \"target\": \"y\"}}"
+    );
+    let model = dir.join("big.json");
+    std::fs::write(&model, text).unwrap();
+    drop(row);
+    let csv = dir.join("new.csv");
+    std::fs::write(&csv, "x\n1\n").unwrap();
+    let args: Vec<String> = [
+        "predict",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        csv.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let r = logreg_with_data_limit(&args, LIMIT);
+    assert_one_line_error(
+        &r,
+        &["big.json", "cov_params is 2 x 2 to 50331649, not 2 x 2"],
+    );
+}
+
+/// A robust covariance of a nearly collinear design (x2 = x1 plus noise of
+/// 1e-7) is far from symmetric in f64, statsmodels' too; the model file
+/// `glm --save-model` writes for it is still read and predicts.
+#[test]
+fn own_hc_model_of_a_nearly_collinear_design_is_accepted() {
+    let dir = temp_dir("predict-collinear-hc");
+    let csv = dir.join("col.csv");
+    let mut data = String::from("x1,x2,x3,y\n");
+    for i in 0..300u32 {
+        let t = f64::from(i);
+        let (x1, x3) = ((0.37 * t).sin(), (0.71 * t).cos());
+        let x2 = x1 + 1e-7 * (1.3 * t).cos();
+        let y = u32::from((i * 7919) % 13 < 6 + u32::from(x1 + x3 > 0.0) * 3);
+        data.push_str(&format!("{x1},{x2},{x3},{y}\n"));
+    }
+    std::fs::write(&csv, data).unwrap();
+    let csv = csv.display().to_string();
+    for cov_type in ["nonrobust", "HC0", "HC3"] {
+        let model = dir.join(format!("{cov_type}.json"));
+        let m = model.display().to_string();
+        logreg(&[
+            "glm",
+            "--data",
+            &csv,
+            "--cov-type",
+            cov_type,
+            "--save-model",
+            &m,
+        ])
+        .ok();
+        let out = run_predict(&model, &["--data".into(), csv.clone()]).ok();
+        assert_eq!(parse_csv(&out).1[0].len(), 300, "{cov_type}");
+    }
+}
+
+/// Blocks are written as they are predicted, but --out still appears whole
+/// or not at all: a bad cell after the first block leaves an existing
+/// --out as it was, with no temporary file, and the error names its line.
+#[test]
+fn a_bad_cell_after_the_first_block_leaves_out_as_it_was() {
+    const ROWS: usize = 100_000;
+    let dir = temp_dir("predict-late-error");
+    let cov = serde_json::json!([[0.01, 0.0], [0.0, 0.01]]);
+    let text = hand_model(&["const", "x"], &[0.5, -1.0], cov, "logit", Value::Null);
+    let model = dir.join("m.json");
+    std::fs::write(&model, text).unwrap();
+    let csv = dir.join("new.csv");
+    let mut data = String::from("x\n");
+    for i in 0..ROWS {
+        data.push_str(&format!("{}\n", i % 10));
+    }
+    data.push_str("oops\n");
+    std::fs::write(&csv, data).unwrap();
+    let out = dir.join("pred.csv");
+    std::fs::write(&out, "old").unwrap();
+    let args = [
+        "--data".into(),
+        csv.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    let r = run_predict(&model, &args);
+    let line = format!("line {}", ROWS + 2);
+    assert_one_line_error(&r, &["new.csv", &line, "\"oops\""]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        3,
+        "a temporary file was left"
+    );
+}

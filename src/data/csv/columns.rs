@@ -1,116 +1,208 @@
-//! [`read_columns`]: named numeric columns of a CSV file, found by name in
-//! any order, with no target (the new data `logreg predict` reads).
+//! [`ColumnReader`]: named numeric columns of a CSV file, found by name in
+//! any order, with no target, read block by block (the new data `logreg
+//! predict` reads); [`read_columns`] reads them all at once.
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{Chain, Cursor, Read};
 use std::path::Path;
 
 use crate::data::DataError;
 
 use super::buffer::fill;
-use super::cell::cell_bytes;
+use super::cell::{cell_bytes, Bad};
 use super::header::parse_header;
-use super::options::default_delimiter;
+use super::options::{default_delimiter, MissingPolicy};
 use super::position::{line_of, Tracked};
 use super::reader::{is_blank, ragged};
 
 /// Read the columns `names` of `path`: the number of rows, and the values
-/// row-major in the order of `names`. Other columns are not parsed. The
-/// file's format and the cell rule are [`read_csv`](super::read_csv)'s
-/// (a missing value is an error); a name not in the header is an error
-/// naming it. `delimiter` as [`CsvOptions::delimiter`](super::CsvOptions).
+/// row-major in the order of `names` (a missing value is an error). See
+/// [`ColumnReader`].
 pub fn read_columns(
     path: &Path,
     names: &[String],
     delimiter: Option<u8>,
 ) -> Result<(usize, Vec<f64>), DataError> {
-    let file = path.display().to_string();
-    let delimiter = delimiter.unwrap_or_else(|| default_delimiter(path));
-    let f = File::open(path).map_err(|e| DataError::Io {
-        file: file.clone(),
-        reason: e.to_string(),
-    })?;
-    columns_from(f, &file, delimiter, names)
+    let mut r = ColumnReader::open(path, names, delimiter, MissingPolicy::Error)?;
+    let (mut values, mut lines) = (Vec::new(), Vec::new());
+    let mut n = 0;
+    loop {
+        let got = r.next_block(usize::MAX, &mut values, &mut lines)?;
+        if got == 0 {
+            return Ok((n, values));
+        }
+        n += got;
+    }
 }
 
-/// [`read_columns`] on any reader, named `file` in messages.
-fn columns_from<R: Read>(
-    mut rdr: R,
-    file: &str,
-    delimiter: u8,
-    names: &[String],
-) -> Result<(usize, Vec<f64>), DataError> {
-    let fail = |reason: String| DataError::Io {
-        file: file.into(),
-        reason,
-    };
-    if matches!(delimiter, b'"' | b'\n' | b'\r') {
-        let file = file.into();
-        return Err(DataError::BadDelimiter { file, delimiter });
+/// The columns `names` of a CSV file, read a block of rows at a time. Other
+/// columns are not parsed. The file's format and the cell rule are
+/// [`read_csv`](super::read_csv)'s; a name not in the header is an error
+/// naming it, and so is a file with no rows. `missing` says whether a
+/// missing value in one of the columns is an error or drops its row.
+pub struct ColumnReader<R: Read> {
+    csv: ::csv::Reader<Tracked<Chain<Cursor<Vec<u8>>, R>>>,
+    rec: ::csv::ByteRecord,
+    header: Vec<String>,
+    header_line: u64,
+    /// The header position of each of `names`.
+    wanted: Vec<usize>,
+    missing: MissingPolicy,
+    file: String,
+    /// Rows kept so far.
+    rows: usize,
+    /// Rows dropped so far for a missing value.
+    dropped: usize,
+}
+
+impl ColumnReader<File> {
+    /// Open `path` and read its header. `delimiter` as
+    /// [`CsvOptions::delimiter`](super::CsvOptions).
+    pub fn open(
+        path: &Path,
+        names: &[String],
+        delimiter: Option<u8>,
+        missing: MissingPolicy,
+    ) -> Result<Self, DataError> {
+        let file = path.display().to_string();
+        let delimiter = delimiter.unwrap_or_else(|| default_delimiter(path));
+        let f = File::open(path).map_err(|e| DataError::Io {
+            file: file.clone(),
+            reason: e.to_string(),
+        })?;
+        ColumnReader::new(f, &file, delimiter, names, missing)
     }
-    let mut head = [0u8; 4];
-    let got = fill(&mut rdr, &mut head).map_err(|e| fail(e.to_string()))?;
-    if got >= 2 && matches!(head[..2], [0xFF, 0xFE] | [0xFE, 0xFF]) {
-        return Err(DataError::Utf16 { file: file.into() });
-    }
-    let mut csv = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_reader(Tracked::new(
-            io::Cursor::new(head[..got].to_vec()).chain(rdr),
-        ));
-    let mut rec = ::csv::ByteRecord::new();
-    let next = |csv: &mut ::csv::Reader<_>, rec: &mut ::csv::ByteRecord| loop {
-        match csv.read_byte_record(rec) {
-            Ok(true) if is_blank(rec) => continue,
-            Ok(more) => return Ok(more),
-            Err(e) => return Err(fail(e.to_string())),
-        }
-    };
-    if !next(&mut csv, &mut rec)? {
-        return Err(DataError::Empty { file: file.into() });
-    }
-    csv.get_mut().limit = None;
-    let header_line = line_of(&csv, &rec);
-    let header = parse_header(&rec, file, header_line)?;
-    let wanted: Vec<usize> = names
-        .iter()
-        .map(|name| {
-            header
-                .iter()
-                .position(|h| h == name.trim())
-                .ok_or_else(|| DataError::NoColumn {
-                    file: file.into(),
-                    line: header_line,
-                    name: name.trim().into(),
-                    available: header.clone(),
-                })
-        })
-        .collect::<Result<_, _>>()?;
-    let mut values = Vec::new();
-    let mut n = 0;
-    while next(&mut csv, &mut rec)? {
-        if rec.len() != header.len() {
-            return Err(ragged(&rec, &header, file, line_of(&csv, &rec)));
-        }
-        for &c in &wanted {
-            let raw = &rec[c];
-            let v = cell_bytes(raw, false).map_err(|bad| {
-                let value = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
-                bad.error(file.into(), line_of(&csv, &rec), header[c].clone(), value)
-            })?;
-            values.push(v);
-        }
-        n += 1;
-    }
-    if n == 0 {
-        return Err(DataError::NoRows {
+}
+
+impl<R: Read> ColumnReader<R> {
+    /// Read the header of `rdr`, named `file` in messages.
+    pub fn new(
+        mut rdr: R,
+        file: &str,
+        delimiter: u8,
+        names: &[String],
+        missing: MissingPolicy,
+    ) -> Result<Self, DataError> {
+        let fail = |reason: String| DataError::Io {
             file: file.into(),
-            line: header_line,
-        });
+            reason,
+        };
+        if matches!(delimiter, b'"' | b'\n' | b'\r') {
+            let file = file.into();
+            return Err(DataError::BadDelimiter { file, delimiter });
+        }
+        let mut head = [0u8; 4];
+        let got = fill(&mut rdr, &mut head).map_err(|e| fail(e.to_string()))?;
+        if got >= 2 && matches!(head[..2], [0xFF, 0xFE] | [0xFE, 0xFF]) {
+            return Err(DataError::Utf16 { file: file.into() });
+        }
+        let csv = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .terminator(::csv::Terminator::Any(b'\n'))
+            .from_reader(Tracked::new(Cursor::new(head[..got].to_vec()).chain(rdr)));
+        let mut r = ColumnReader {
+            csv,
+            rec: ::csv::ByteRecord::new(),
+            header: Vec::new(),
+            header_line: 0,
+            wanted: Vec::new(),
+            missing,
+            file: file.into(),
+            rows: 0,
+            dropped: 0,
+        };
+        if !r.next_record()? {
+            return Err(DataError::Empty { file: file.into() });
+        }
+        r.csv.get_mut().limit = None;
+        r.header_line = line_of(&r.csv, &r.rec);
+        r.header = parse_header(&r.rec, file, r.header_line)?;
+        r.wanted = names
+            .iter()
+            .map(|name| {
+                r.header
+                    .iter()
+                    .position(|h| h == name.trim())
+                    .ok_or_else(|| DataError::NoColumn {
+                        file: file.into(),
+                        line: r.header_line,
+                        name: name.trim().into(),
+                        available: r.header.clone(),
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(r)
     }
-    Ok((n, values))
+
+    /// The next record that is not blank; false at the end.
+    fn next_record(&mut self) -> Result<bool, DataError> {
+        loop {
+            match self.csv.read_byte_record(&mut self.rec) {
+                Ok(true) if is_blank(&self.rec) => continue,
+                Ok(more) => return Ok(more),
+                Err(e) => {
+                    return Err(DataError::Io {
+                        file: self.file.clone(),
+                        reason: e.to_string(),
+                    })
+                }
+            }
+        }
+    }
+
+    /// Read up to `max` more kept rows (at least 1), appending their values
+    /// to `values` (row-major, in the order of the names) and their physical
+    /// line numbers to `lines`; how many were read, 0 at the end. A file
+    /// with no rows kept is an error at its end.
+    pub fn next_block(
+        &mut self,
+        max: usize,
+        values: &mut Vec<f64>,
+        lines: &mut Vec<u64>,
+    ) -> Result<usize, DataError> {
+        let mut got = 0;
+        while got < max.max(1) && self.next_record()? {
+            let line = line_of(&self.csv, &self.rec);
+            if self.rec.len() != self.header.len() {
+                return Err(ragged(&self.rec, &self.header, &self.file, line));
+            }
+            let start = values.len();
+            let mut missing = false;
+            for &c in &self.wanted {
+                let raw = &self.rec[c];
+                match cell_bytes(raw, false) {
+                    Ok(v) => values.push(v),
+                    Err(Bad::Missing) if self.missing == MissingPolicy::Drop => missing = true,
+                    Err(bad) => {
+                        let value = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+                        let column = self.header[c].clone();
+                        return Err(bad.error(self.file.clone(), line, column, value));
+                    }
+                }
+            }
+            if missing {
+                values.truncate(start);
+                self.dropped += 1;
+                continue;
+            }
+            lines.push(line);
+            got += 1;
+        }
+        self.rows += got;
+        if got == 0 && self.rows == 0 {
+            return Err(DataError::NoRows {
+                file: self.file.clone(),
+                line: self.header_line,
+            });
+        }
+        Ok(got)
+    }
+
+    /// Rows dropped so far for a missing value.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
 }
 
 #[cfg(test)]
@@ -118,8 +210,44 @@ mod tests {
     use super::*;
 
     fn read(text: &str, names: &[&str]) -> Result<(usize, Vec<f64>), DataError> {
+        read_with(text, names, MissingPolicy::Error).map(|(n, v, _, _)| (n, v))
+    }
+
+    /// Rows, values, lines and rows dropped, read in blocks of 2.
+    fn read_with(
+        text: &str,
+        names: &[&str],
+        missing: MissingPolicy,
+    ) -> Result<(usize, Vec<f64>, Vec<u64>, usize), DataError> {
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        columns_from(text.as_bytes(), "t.csv", b',', &names)
+        let mut r = ColumnReader::new(text.as_bytes(), "t.csv", b',', &names, missing)?;
+        let (mut values, mut lines, mut n) = (Vec::new(), Vec::new(), 0);
+        loop {
+            match r.next_block(2, &mut values, &mut lines)? {
+                0 => return Ok((n, values, lines, r.dropped())),
+                got => n += got,
+            }
+        }
+    }
+
+    #[test]
+    fn drops_rows_with_a_missing_value_when_asked_and_keeps_their_lines() {
+        let text = "a,b,c\n1,2,x\nNA,3,y\n\n4,,z\n5,6,\n7,8,w\n";
+        let got = read_with(text, &["b", "a"], MissingPolicy::Drop).unwrap();
+        assert_eq!(
+            got,
+            (3, vec![2.0, 1.0, 6.0, 5.0, 8.0, 7.0], vec![2, 6, 7], 2)
+        );
+        // A dropped row is still checked for bad cells; all rows dropped is no rows.
+        let e = read_with("a,b\nNA,x\n", &["a", "b"], MissingPolicy::Drop).unwrap_err();
+        assert!(matches!(e, DataError::NotANumber { line: 2, .. }), "{e:?}");
+        let e = read_with("a\nNA\n", &["a"], MissingPolicy::Drop).unwrap_err();
+        assert!(matches!(e, DataError::NoRows { line: 1, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn reads_no_columns_as_rows_of_nothing() {
+        assert_eq!(read("a\n1\n2\n", &[]).unwrap(), (2, vec![]));
     }
 
     #[test]

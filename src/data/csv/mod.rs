@@ -36,7 +36,7 @@
 //! | `buffer.rs` | the sizing rule: buffer sizes, filling a buffer, reserving the matrix |
 //! | `reader.rs` | [`read_csv`], [`read_csv_into`]: the general row reader |
 //! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`Whole`]: in memory) |
-//! | `columns.rs` | [`read_columns`]: named columns only, for `predict` (no target) |
+//! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target) |
 //! | `fast.rs` | the fast path for plain numeric rows |
 //! | `position.rs` | line-position tracking for messages |
 mod buffer;
@@ -49,7 +49,7 @@ mod position;
 mod reader;
 mod sink;
 
-pub use columns::read_columns;
+pub use columns::{read_columns, ColumnReader};
 #[doc(hidden)]
 pub use fast::parse_rows_for_bench;
 pub use options::{CsvOptions, MissingPolicy};
