@@ -210,7 +210,7 @@ pub fn report(e: &anyhow::Error) -> u8 {
     match kind {
         ErrorKind::BadInput => 2,
         ErrorKind::FitFailed => 1,
-        ErrorKind::Interrupted => interrupt::EXIT_INTERRUPTED,
+        ErrorKind::Interrupted => interrupt::exit_status(),
     }
 }
 

@@ -11,7 +11,7 @@ use super::cell::cell_bytes;
 use super::header::parse_header;
 use super::options::default_delimiter;
 use super::position::{line_of, Tracked};
-use super::reader::{is_blank, ragged};
+use super::reader::{is_blank, ragged, source_name};
 
 /// Read the columns `names` of `path`: the number of rows, and the values
 /// row-major in the order of `names`. Other columns are not parsed. The
@@ -23,8 +23,11 @@ pub fn read_columns(
     names: &[String],
     delimiter: Option<u8>,
 ) -> Result<(usize, Vec<f64>), DataError> {
-    let file = path.display().to_string();
+    let file = source_name(path);
     let delimiter = delimiter.unwrap_or_else(|| default_delimiter(path));
+    if path.as_os_str() == "-" {
+        return columns_from(io::stdin().lock(), &file, delimiter, names);
+    }
     let f = File::open(path).map_err(|e| DataError::Io {
         file: file.clone(),
         reason: e.to_string(),
@@ -61,7 +64,9 @@ fn columns_from<R: Read>(
             io::Cursor::new(head[..got].to_vec()).chain(rdr),
         ));
     let mut rec = ::csv::ByteRecord::new();
-    let next = |csv: &mut ::csv::Reader<_>, rec: &mut ::csv::ByteRecord| loop {
+    let next = |csv: &mut ::csv::Reader<Tracked<_>>, rec: &mut ::csv::ByteRecord| loop {
+        let at = csv.position().byte();
+        csv.get_mut().cap_row(at);
         match csv.read_byte_record(rec) {
             Ok(true) if is_blank(rec) => continue,
             Ok(more) => return Ok(more),
@@ -71,7 +76,7 @@ fn columns_from<R: Read>(
     if !next(&mut csv, &mut rec)? {
         return Err(DataError::Empty { file: file.into() });
     }
-    csv.get_mut().limit = None;
+    csv.get_mut().end_header();
     let header_line = line_of(&csv, &rec);
     let header = parse_header(&rec, file, header_line)?;
     let wanted: Vec<usize> = names
