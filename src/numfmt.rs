@@ -1,5 +1,6 @@
-//! Numbers for people: table cells that stay short whatever the magnitude,
-//! and values in messages written as Python's `repr` writes them.
+//! Numbers for people and for other tools: table cells that stay short
+//! whatever the magnitude, and values in messages and CSV outputs written as
+//! Python's `repr` writes them.
 use std::fmt;
 
 /// Below this magnitude (and not 0) a table cell is written in scientific notation.
@@ -20,24 +21,52 @@ pub fn cell(v: f64, decimals: usize) -> String {
     }
 }
 
-/// A value in a message, as Python's `repr` writes it: the shortest digits
-/// that read back to the same number, in scientific notation from 1e16 on
-/// and below 1e-4 (`0.1`, `-3`, `1e+300`, `2.5e-07`).
+/// A value in a message or a CSV output, as Python's `repr` writes it: the
+/// shortest digits that read back to the same number, in scientific notation
+/// from 1e16 on and below 1e-4 (`0.1`, `-3`, `1e+300`, `2.5e-07`). Unlike
+/// `repr`, an integral value has no `.0` (`1`, `-0`) and NaN is `NaN`; every
+/// CSV reader takes both. Python's `float`, numpy and R read back the very
+/// number written; pandas' default parser is not correctly rounded (its
+/// `float_precision="round_trip"` is).
 #[derive(Debug, Clone, Copy)]
 pub struct Short(pub f64);
 
 impl fmt::Display for Short {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
-        if v.is_finite() && v != 0.0 && !(1e-4..1e16).contains(&v.abs()) {
-            let s = format!("{v:e}");
-            match s.split_once('e') {
-                Some((m, e)) if !e.starts_with('-') => write!(f, "{m}e+{e:0>2}"),
-                Some((m, e)) => write!(f, "{m}e-{:0>2}", &e[1..]),
-                None => f.write_str(&s),
-            }
-        } else {
-            write!(f, "{v}")
+        if !v.is_finite() || v == 0.0 {
+            return write!(f, "{v}");
+        }
+        // The fewest digits that read back as `v` (Rust's shortest form),
+        // then of those the decimal nearest to `v`, as Python picks it when
+        // two of that length read back (Rust's may differ in the last digit).
+        let shortest = format!("{v:e}");
+        let mantissa = shortest.split_once('e').map_or("", |(m, _)| m);
+        let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+        let nearest = format!("{v:.*e}", digits.saturating_sub(1));
+        let (m, e) = nearest.split_once('e').unwrap_or((&nearest, "0"));
+        let exp: i32 = e.parse().unwrap_or(0);
+        let m = match m.contains('.') {
+            true => m.trim_end_matches('0').trim_end_matches('.'),
+            false => m,
+        };
+        if !(-4..16).contains(&exp) {
+            return match exp < 0 {
+                true => write!(f, "{m}e-{:02}", -exp),
+                false => write!(f, "{m}e+{exp:02}"),
+            };
+        }
+        let (sign, m) = m.split_at(usize::from(m.starts_with('-')));
+        let digits: String = m.chars().filter(char::is_ascii_digit).collect();
+        f.write_str(sign)?;
+        if exp < 0 {
+            let zeros = "0".repeat((-exp - 1) as usize);
+            return write!(f, "0.{zeros}{digits}");
+        }
+        let point = exp as usize + 1;
+        match digits.len() > point {
+            true => write!(f, "{}.{}", &digits[..point], &digits[point..]),
+            false => write!(f, "{digits}{}", "0".repeat(point - digits.len())),
         }
     }
 }
@@ -68,6 +97,34 @@ mod tests {
         for v in [1e300, -1e-300, 3.3e38, 7e-12] {
             assert!(cell(v, 6).len() <= 13, "{}", cell(v, 6));
         }
+    }
+
+    /// Every vector in tests/fixtures/numfmt/repr_vectors.json, made by
+    /// Python itself (scripts/make_repr_vectors.py), and each reads back as
+    /// the same bits.
+    #[test]
+    fn matches_python_repr_vectors() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/numfmt/repr_vectors.json"
+        );
+        let text = std::fs::read_to_string(path).expect("repr_vectors.json");
+        let rows: Vec<(u64, String)> = serde_json::from_str(&text).expect("[bits, repr] pairs");
+        assert!(rows.len() >= 3000, "only {} vectors", rows.len());
+        let mut failures = Vec::new();
+        for (bits, repr) in &rows {
+            let v = f64::from_bits(*bits);
+            let want = repr.strip_suffix(".0").unwrap_or(repr);
+            let got = Short(v).to_string();
+            if got != want {
+                failures.push(format!("{bits}: got {got:?}, Python {repr:?}"));
+            }
+            if got.parse::<f64>().map(f64::to_bits) != Ok(*bits) {
+                failures.push(format!("{bits}: {got:?} does not read back"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        assert_eq!(Short(f64::NAN).to_string(), "NaN");
     }
 
     #[test]

@@ -116,8 +116,7 @@ fn quadratic_form(x: &[f64], cov: &[Vec<f64>]) -> f64 {
 impl Prediction {
     /// The predictions as CSV: a header, then one line per row, the columns
     /// `mean,mean_se,mean_ci_lower,mean_ci_upper,linpred` (a network's:
-    /// `mean,linpred`). Numbers in Rust's shortest form that reads back as
-    /// the same f64.
+    /// `mean,linpred`). Numbers as [`crate::numfmt::Short`] writes them.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
         let mut columns: Vec<(&str, &[f64])> = vec![("mean", &self.mean)];
@@ -131,7 +130,10 @@ impl Prediction {
         out.push_str(&names.join(","));
         out.push('\n');
         for i in 0..self.mean.len() {
-            let cells: Vec<String> = columns.iter().map(|c| format!("{}", c.1[i])).collect();
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|c| crate::numfmt::Short(c.1[i]).to_string())
+                .collect();
             out.push_str(&cells.join(","));
             out.push('\n');
         }
