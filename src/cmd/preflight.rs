@@ -138,8 +138,8 @@ fn identity(path: &Path) -> Option<Identity> {
     if path.as_os_str() == "-" {
         // SAFETY: fstat writes only into the zeroed struct it is given.
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        return (unsafe { libc::fstat(libc::STDIN_FILENO, &mut st) } == 0)
-            .then(|| Identity::Inode(st.st_dev, st.st_ino));
+        let ok = unsafe { libc::fstat(libc::STDIN_FILENO, &mut st) } == 0;
+        return ok.then_some(Identity::Inode(st.st_dev, st.st_ino));
     }
     match std::fs::metadata(path) {
         Ok(m) => Some(Identity::Inode(m.dev(), m.ino())),

@@ -565,7 +565,8 @@ fn dash_is_stdout_for_save_model_and_stdin_for_data() {
     std::fs::copy(&data, &dash).unwrap();
     for cmd in ["glm", "nn"] {
         let r = logreg_in(&dir, &[cmd, "--data", "./-", "--save-model", "-"]);
-        let model: serde_json::Value = serde_json::from_str(&r.ok()).expect(&r.describe());
+        let model: serde_json::Value =
+            serde_json::from_str(&r.ok()).unwrap_or_else(|_| panic!("{}", r.describe()));
         assert_eq!(model["format"], "logreg-model", "{}", r.describe());
         assert!(r.stderr().contains("No. Observations") || r.stderr().contains("Final loss"));
         assert_eq!(std::fs::read(&dash).unwrap(), std::fs::read(&data).unwrap());
