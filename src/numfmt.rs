@@ -37,36 +37,64 @@ impl fmt::Display for Short {
         if !v.is_finite() || v == 0.0 {
             return write!(f, "{v}");
         }
-        // The fewest digits that read back as `v` (Rust's shortest form),
-        // then of those the decimal nearest to `v`, as Python picks it when
-        // two of that length read back (Rust's may differ in the last digit).
-        let shortest = format!("{v:e}");
-        let mantissa = shortest.split_once('e').map_or("", |(m, _)| m);
-        let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
-        let nearest = format!("{v:.*e}", digits.saturating_sub(1));
-        let (m, e) = nearest.split_once('e').unwrap_or((&nearest, "0"));
-        let exp: i32 = e.parse().unwrap_or(0);
-        let m = match m.contains('.') {
-            true => m.trim_end_matches('0').trim_end_matches('.'),
-            false => m,
+        // Ryu gives the fewest digits that read back as `v` and, of those,
+        // the decimal nearest to `v`, as Python's repr picks them (Rust's
+        // own shortest form can differ in the last digit); they are laid out
+        // here as repr lays them out.
+        let mut ryu = ryu::Buffer::new();
+        let text = ryu.format_finite(v);
+        let (sign, text) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text),
         };
+        let (mantissa, e) = text.split_once('e').unwrap_or((text, "0"));
+        let e: i32 = e.parse().map_err(|_| fmt::Error)?;
+        // The significant digits, and how many stand before the point.
+        let mut all = [0u8; 32];
+        let (mut n, mut before) = (0usize, None);
+        for b in mantissa.bytes() {
+            match b {
+                b'.' => before = Some(n),
+                _ if n < all.len() => {
+                    all[n] = b;
+                    n += 1;
+                }
+                _ => return Err(fmt::Error),
+            }
+        }
+        let lead = all[..n].iter().take_while(|&&d| d == b'0').count();
+        let digits = &all[lead..n];
+        let digits =
+            &digits[..digits.len() - digits.iter().rev().take_while(|&&d| d == b'0').count()];
+        let digits = std::str::from_utf8(digits).map_err(|_| fmt::Error)?;
+        // The decimal exponent of the first significant digit.
+        let exp = before.unwrap_or(n) as i32 - lead as i32 + e - 1;
+        f.write_str(sign)?;
         if !(-4..16).contains(&exp) {
+            let (first, rest) = digits.split_at(1);
+            let point = if rest.is_empty() { "" } else { "." };
             return match exp < 0 {
-                true => write!(f, "{m}e-{:02}", -exp),
-                false => write!(f, "{m}e+{exp:02}"),
+                true => write!(f, "{first}{point}{rest}e-{:02}", -exp),
+                false => write!(f, "{first}{point}{rest}e+{exp:02}"),
             };
         }
-        let (sign, m) = m.split_at(usize::from(m.starts_with('-')));
-        let digits: String = m.chars().filter(char::is_ascii_digit).collect();
-        f.write_str(sign)?;
         if exp < 0 {
-            let zeros = "0".repeat((-exp - 1) as usize);
-            return write!(f, "0.{zeros}{digits}");
+            f.write_str("0.")?;
+            for _ in 0..(-exp - 1) {
+                f.write_str("0")?;
+            }
+            return f.write_str(digits);
         }
         let point = exp as usize + 1;
         match digits.len() > point {
             true => write!(f, "{}.{}", &digits[..point], &digits[point..]),
-            false => write!(f, "{digits}{}", "0".repeat(point - digits.len())),
+            false => {
+                f.write_str(digits)?;
+                for _ in digits.len()..point {
+                    f.write_str("0")?;
+                }
+                Ok(())
+            }
         }
     }
 }
