@@ -584,6 +584,15 @@ fn dash_is_stdout_for_save_model_and_stdin_for_data() {
     std::fs::write(dir.join("bad.csv"), "x1,y\n1,2\n").unwrap();
     let r = logreg_in_with_stdin(&dir, &["glm", "--data", "-"], &dir.join("bad.csv"));
     assert_refused(&r, &["stdin: line 2"]);
+    std::fs::write(dir.join("na.csv"), "x1,y\n1,0\n2,1\n3,\n4,0\n5,1\n").unwrap();
+    let args = ["glm", "--data", "-", "--missing", "drop"];
+    let r = logreg_in_with_stdin(&dir, &args, &dir.join("na.csv"));
+    r.ok();
+    assert!(
+        r.stderr().contains("note: stdin: dropped 1 row(s)"),
+        "{}",
+        r.describe()
+    );
     // predict reads its --data from stdin too.
     let model = dir.join("m.json");
     logreg_in(&dir, &["glm", "--data", "d.csv", "--save-model", s(&model)]).ok();
