@@ -42,8 +42,15 @@ pub fn install() -> anyhow::Result<()> {
         )
     };
     let mut fds = [0 as libc::c_int; 2];
-    // SAFETY: pipe2 writes two descriptors into the array it is given.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+    // SAFETY: pipe writes two descriptors into the array it is given, and
+    // fcntl sets a flag on each (not inherited by child processes).
+    let made = unsafe {
+        libc::pipe(fds.as_mut_ptr()) == 0
+            && fds
+                .iter()
+                .all(|&fd| libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) == 0)
+    };
+    if !made {
         return Err(cannot("pipe"));
     }
     let [read, write] = fds;
@@ -80,12 +87,10 @@ pub fn install() -> anyhow::Result<()> {
 /// The handler itself: the signal's number into the pipe, nothing else.
 extern "C" fn handler(sig: libc::c_int) {
     let byte = sig as u8;
-    // SAFETY: write(2) is async-signal-safe; errno is kept for the code the
-    // signal interrupted.
+    // SAFETY: write(2) is async-signal-safe. It sets errno only when it
+    // fails, which a pipe holding a few bytes does not.
     unsafe {
-        let errno = *libc::__errno_location();
         libc::write(PIPE.load(Ordering::Relaxed), (&byte as *const u8).cast(), 1);
-        *libc::__errno_location() = errno;
     }
 }
 
