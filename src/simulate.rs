@@ -239,11 +239,11 @@ pub fn to_csv(d: &Draws, with_truth: bool) -> String {
     use std::fmt::Write;
     for i in 0..n {
         for j in 1..k {
-            let _ = write!(out, "{},", d.x[i * k + j]);
+            let _ = write!(out, "{},", Short(d.x[i * k + j]));
         }
-        let _ = write!(out, "{}", d.y[i]);
+        let _ = write!(out, "{}", Short(d.y[i]));
         if with_truth {
-            let _ = write!(out, ",{},{}", d.logit[i], d.p[i]);
+            let _ = write!(out, ",{},{}", Short(d.logit[i]), Short(d.p[i]));
         }
         out.push('\n');
     }

@@ -324,10 +324,11 @@ impl DataArgs {
 /// The note on stderr when rows of `path` were dropped for missing values.
 pub fn note_dropped(path: &Path, dropped: usize) {
     if dropped > 0 {
-        diag!(
-            "note: {}: dropped {dropped} row(s) with missing values",
-            path.display()
-        );
+        let name = match path.as_os_str() == "-" {
+            true => "stdin".into(),
+            false => path.display().to_string(),
+        };
+        diag!("note: {name}: dropped {dropped} row(s) with missing values");
     }
 }
 

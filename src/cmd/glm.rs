@@ -98,6 +98,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     Preflight::default()
         .input("--data", a.data.data.as_deref())
         .file("--save-model", a.save_model.path.as_deref())
+        .json(a.json.on)
         .check()?;
     let fit = match glm_stream::limit(&a.stream, a.data.data.as_deref())? {
         Some(limit) => {
@@ -121,8 +122,14 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         None => serde_json::to_string(&fit).context("serializing the fit")? + "\n",
         Some(when) => summary(&fit, &fit.target, when) + "\n",
     };
-    print_then(&result, || {
+    let save = || {
         a.save_model
             .write(|| SavedModel::from_glm(&fit, a.model.offset.as_deref()))
-    })
+    };
+    if a.save_model.to_stdout() {
+        // stdout carries the model alone; the table goes to stderr.
+        diag_raw!("{result}");
+        return save();
+    }
+    print_then(&result, save)
 }

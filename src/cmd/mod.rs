@@ -211,7 +211,7 @@ pub fn report(e: &anyhow::Error) -> u8 {
         ErrorKind::BadInput => 2,
         ErrorKind::FitFailed => 1,
         ErrorKind::Incomplete => 3,
-        ErrorKind::Interrupted => interrupt::EXIT_INTERRUPTED,
+        ErrorKind::Interrupted => interrupt::exit_status(),
     }
 }
 

@@ -60,6 +60,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .file("--trace", a.trace.as_deref())
         .plots("--plots", a.plots.dir.as_deref(), &PLOTS)
         .file("--save-model", a.save_model.path.as_deref())
+        .json(a.json.on)
         .check()?;
     let loaded = a.data.load_roles(g, a.model.roles(None))?;
     let spec = a.model.spec(&loaded.data);
@@ -130,8 +131,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             None => Ok(()),
         }
     };
-    if let Some(Output::Stdout) = trace {
-        // stdout carries the trace alone; the table goes to stderr.
+    if matches!(trace, Some(Output::Stdout)) || a.save_model.to_stdout() {
+        // stdout carries the trace or the model alone; the table goes to
+        // stderr.
         diag_raw!("{result}");
         return write_files();
     }

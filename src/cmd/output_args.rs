@@ -28,7 +28,8 @@ pub struct PlotsArg {
 #[derive(Debug, Clone, clap::Args)]
 pub struct SaveModelArg {
     /// Save the fitted model as JSON to FILE, for `logreg predict` (written
-    /// whole or not at all, after the result is printed).
+    /// whole or not at all, after the result is printed); `-` writes it to
+    /// stdout, and the table then goes to stderr.
     #[arg(
         id = "save_model",
         long = "save-model",
@@ -39,9 +40,15 @@ pub struct SaveModelArg {
 }
 
 impl SaveModelArg {
-    /// Write `model` to the file, if one was asked for.
+    /// Whether the model goes to stdout (`--save-model -`).
+    pub fn to_stdout(&self) -> bool {
+        self.path.as_ref().is_some_and(|p| p.as_os_str() == "-")
+    }
+
+    /// Write `model` to the file or stdout, if asked for.
     pub fn write(&self, model: impl FnOnce() -> logreg::model::SavedModel) -> anyhow::Result<()> {
         match &self.path {
+            Some(_) if self.to_stdout() => super::output::print(&model().to_json()),
             Some(path) => super::output::write_atomic(path, model().to_json().as_bytes()),
             None => Ok(()),
         }

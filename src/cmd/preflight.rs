@@ -1,5 +1,6 @@
 //! Output paths checked before any work: each can be written, none is a
 //! folder, none is the same file as an input, and no two are the same file.
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,8 @@ use super::UsageError;
 pub struct Preflight<'a> {
     inputs: Vec<(&'static str, &'a Path)>,
     outputs: Vec<Target>,
+    /// What writes to stdout (`--json`, `--out -`): at most one may.
+    stdout: Vec<String>,
 }
 
 /// One output file, and the flag that asked for it.
@@ -38,14 +41,32 @@ impl<'a> Preflight<'a> {
         self
     }
 
-    /// A file the command writes (`-`, stdout, is not a file).
+    /// Files the command reads, all under one name (`summarize`'s FILEs).
+    pub fn inputs(&mut self, flag: &'static str, paths: &'a [PathBuf]) -> &mut Self {
+        self.inputs
+            .extend(paths.iter().map(|p| (flag, p.as_path())));
+        self
+    }
+
+    /// A file the command writes; `-` is stdout, which only one thing may
+    /// take.
     pub fn file(&mut self, flag: &'static str, path: Option<&Path>) -> &mut Self {
-        if let Some(p) = path.filter(|p| p.as_os_str() != "-") {
-            self.outputs.push(Target {
+        match path {
+            Some(p) if p.as_os_str() == "-" => self.stdout.push(format!("{flag} -")),
+            Some(p) => self.outputs.push(Target {
                 flag,
                 path: p.to_path_buf(),
                 plots_dir: None,
-            });
+            }),
+            None => {}
+        }
+        self
+    }
+
+    /// `--json`, when given: the result on stdout.
+    pub fn json(&mut self, on: bool) -> &mut Self {
+        if on {
+            self.stdout.push("--json".into());
         }
         self
     }
@@ -67,6 +88,12 @@ impl<'a> Preflight<'a> {
     /// Every check, before the work; a failure is a usage error (exit 2).
     pub fn check(&self) -> anyhow::Result<()> {
         let usage = |msg: String| anyhow::Error::new(UsageError(msg));
+        if let [a, b, ..] = &self.stdout[..] {
+            let file = a.trim_end_matches(" -");
+            return Err(usage(format!(
+                "{a} and {b} both write to stdout; give {file} a file"
+            )));
+        }
         let outputs: Vec<Option<Identity>> =
             self.outputs.iter().map(|t| identity(&t.path)).collect();
         for (t, id) in self.outputs.iter().zip(&outputs) {
@@ -105,8 +132,15 @@ impl<'a> Preflight<'a> {
     }
 }
 
-/// Who a path is, if that can be told (a missing folder cannot).
+/// Who a path is, if that can be told (a missing folder cannot). An input
+/// `-` is stdin, which may be redirected from a file.
 fn identity(path: &Path) -> Option<Identity> {
+    if path.as_os_str() == "-" {
+        // SAFETY: fstat writes only into the zeroed struct it is given.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        let ok = unsafe { libc::fstat(libc::STDIN_FILENO, &mut st) } == 0;
+        return ok.then_some(Identity::Inode(st.st_dev, st.st_ino));
+    }
     match std::fs::metadata(path) {
         Ok(m) => Some(Identity::Inode(m.dev(), m.ino())),
         Err(_) => {
@@ -127,6 +161,16 @@ fn check_file(path: &Path) -> Result<(), String> {
         // A device or FIFO is written in place; opening a FIFO would wait
         // for its reader, so it is not tried here.
         Ok(m) if !m.is_file() => return Ok(()),
+        Err(e) if e.raw_os_error() == Some(libc::ENAMETOOLONG) => {
+            // A name longer than the file system's NAME_MAX, or a whole
+            // path longer than PATH_MAX.
+            let name = real.file_name().map_or(0, |n| n.len());
+            let path = real.as_os_str().len();
+            return Err(match path >= libc::PATH_MAX as usize {
+                true => format!("the path is {path} bytes, more than the system takes"),
+                false => format!("the name is {name} bytes, more than its file system takes"),
+            });
+        }
         _ => {}
     }
     let folder = folder_of(&real);
@@ -151,6 +195,21 @@ fn check_new_folder(dir: &Path) -> Result<(), String> {
             Err(e) if missing(&e) => at = folder_of(&at),
             Err(e) => return Err(format!("{}: {e}", at.display())),
         }
+    }
+    // The folders to make must have names the file system takes.
+    // SAFETY: pathconf only reads the C string it is given.
+    let name_max = std::ffi::CString::new(at.as_os_str().as_bytes())
+        .ok()
+        .map(|c| unsafe { libc::pathconf(c.as_ptr(), libc::_PC_NAME_MAX) })
+        .filter(|&n| n > 0)
+        .map_or(255, |n| n as usize);
+    let new = dir.strip_prefix(&at).unwrap_or(dir);
+    if let Some(long) = new.iter().find(|c| c.len() > name_max) {
+        return Err(format!(
+            "the name {} is {} bytes, more than its file system takes",
+            Path::new(long).display(),
+            long.len()
+        ));
     }
     probe_folder(&at).map_err(|e| format!("cannot create it in {}: {e}", at.display()))
 }

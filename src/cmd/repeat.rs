@@ -56,9 +56,10 @@ with libtorch on one thread inside it; the lines come out in the study's \
 order with the numbers of --threads 1. With --threads N the chunks run one \
 at a time with libtorch on N threads, as compare does at that count.
 
-Ctrl-C abandons the chunks in flight: --runs-out then holds the completed \
-chunks' runs as whole lines, stderr says how many completed, and the exit \
-status is 130 (nothing is printed on stdout). A second Ctrl-C quits at once \
+Ctrl-C (or SIGTERM, SIGHUP) abandons the chunks in flight: --runs-out then \
+holds the completed chunks' runs as whole lines, stderr says how many \
+completed, and the exit status is 128 + the signal's number (130 for \
+Ctrl-C; nothing is printed on stdout). A second signal quits at once \
 and leaves --runs-out as it was. With --resume, --runs-out FILE grows line \
 by line (each line one append), so even kill -9 loses at most the chunks in \
 flight, and running the same command again finishes the study; without \

@@ -78,6 +78,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
     }
     let merged = merge(None, lines)?;
     Preflight::default()
+        .inputs("input", &a.files)
         .plots(
             "--plots",
             a.plots.dir.as_deref(),

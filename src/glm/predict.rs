@@ -196,12 +196,15 @@ impl Prediction {
     }
 
     /// One line per row appended to `out`, the columns of
-    /// [`csv_header`](Self::csv_header). Numbers in Rust's shortest form
-    /// that reads back as the same f64.
+    /// [`csv_header`](Self::csv_header). Numbers as [`crate::numfmt::Short`] writes them
+    /// (Python's `repr`).
     pub fn csv_rows(&self, out: &mut String) {
         let columns = self.columns();
         for i in 0..self.mean.len() {
-            let cells: Vec<String> = columns.iter().map(|c| format!("{}", c.1[i])).collect();
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|c| crate::numfmt::Short(c.1[i]).to_string())
+                .collect();
             out.push_str(&cells.join(","));
             out.push('\n');
         }

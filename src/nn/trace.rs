@@ -4,6 +4,7 @@ use std::io::Write;
 use std::ops::ControlFlow;
 
 use super::observe::{Observer, Want};
+use crate::numfmt::Short;
 
 /// The --trace CSV, written as training goes: `step,loss,<names...>`, then
 /// a row every `every` steps and one after the last step. After the first
@@ -47,9 +48,9 @@ impl<W: Write> Observer for TraceRows<W> {
         loss: Option<f64>,
         params: &[f64],
     ) -> ControlFlow<()> {
-        let mut row = format!("{step},{}", loss.unwrap_or(f64::NAN));
+        let mut row = format!("{step},{}", Short(loss.unwrap_or(f64::NAN)));
         for v in params {
-            let _ = write!(row, ",{v}");
+            let _ = write!(row, ",{}", Short(*v));
         }
         row.push('\n');
         if let Err(e) = self.out.write_all(row.as_bytes()) {

@@ -281,3 +281,73 @@ fn trace_into_a_missing_folder_fails_before_training() {
         r.describe()
     );
 }
+
+/// Run `logreg` with `args`, its stdin `head` then `zeros` zero bytes
+/// written from another thread (a row with no end, as `cat /dev/zero`
+/// gives).
+fn logreg_fed(args: &[&str], head: &'static [u8], zeros: usize) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(bin())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start logreg");
+    let mut stdin = child.stdin.take().expect("piped");
+    let feeder = std::thread::spawn(move || {
+        let block = vec![0u8; 1 << 20];
+        let _ = stdin.write_all(head);
+        for _ in 0..zeros.div_ceil(block.len()) {
+            // The reader stops at its limit and closes the pipe.
+            if stdin.write_all(&block).is_err() {
+                return;
+            }
+        }
+    });
+    let out = child.wait_with_output().expect("wait for logreg");
+    feeder.join().expect("feeder");
+    Run {
+        cmd: format!("logreg {} < rows with no end", args.join(" ")),
+        out,
+    }
+}
+
+#[test]
+fn a_row_with_no_end_is_refused_at_the_row_limit() {
+    let dir = temp_dir("limits-row-no-end");
+    let model = dir.join("m.json");
+    logreg(&["glm", "--save-model", model.to_str().unwrap()]).ok();
+    // More than the 64 MiB limit, so that reading on would grow memory.
+    let cases: [(&[&str], &[u8]); 3] = [
+        (&["glm", "--data", "-"], b"x1,x2,y\n"),
+        (&["nn", "--data", "-"], b"x1,x2,y\n0,1,1\n"),
+        (
+            &["predict", "--model", model.to_str().unwrap(), "--data", "-"],
+            b"x1,x2\n",
+        ),
+    ];
+    for (args, head) in cases {
+        let r = logreg_fed(args, head, 100 << 20);
+        assert_eq!(r.code(), Some(2), "{}", r.describe());
+        assert_eq!(r.stderr().lines().count(), 1, "{}", r.describe());
+        let line = head.iter().filter(|&&b| b == b'\n').count() + 1;
+        let want = format!(
+            "error: stdin: cannot read: line {line}: a row longer than the limit of 64 MiB"
+        );
+        assert!(r.stderr().starts_with(&want), "{}", r.describe());
+    }
+    // A file (the fast path declines a line this long): the same limit.
+    let f = dir.join("zeros.csv");
+    let mut text = b"x1,x2,y\n0,1,1\n".to_vec();
+    text.resize(text.len() + (65 << 20), 0);
+    std::fs::write(&f, text).unwrap();
+    let r = logreg_or_hang(&["glm", "--data", f.to_str().unwrap()]);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert!(
+        r.stderr()
+            .contains("line 3: a row longer than the limit of 64 MiB"),
+        "{}",
+        r.describe()
+    );
+}

@@ -540,3 +540,228 @@ fn a_full_or_closed_stderr_loses_only_the_diagnostics() {
         assert_eq!(r.code(), Some(2), "{}", r.describe());
     }
 }
+
+/// Run `logreg` in `dir` with stdin read from `input`.
+fn logreg_in_with_stdin(dir: &Path, args: &[&str], input: &Path) -> Run {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::fs::File::open(input).unwrap())
+        .output()
+        .unwrap();
+    Run {
+        cmd: format!("logreg {} < {}", args.join(" "), input.display()),
+        out,
+    }
+}
+
+#[test]
+fn dash_is_stdout_for_save_model_and_stdin_for_data() {
+    let dir = temp_dir("out-dash-model");
+    let data = dir.join("d.csv");
+    std::fs::write(&data, logreg(&["simulate", "--n", "50"]).ok()).unwrap();
+    // A file named `-`, reached as `./-`: read, never written.
+    let dash = dir.join("-");
+    std::fs::copy(&data, &dash).unwrap();
+    for cmd in ["glm", "nn"] {
+        let r = logreg_in(&dir, &[cmd, "--data", "./-", "--save-model", "-"]);
+        let model: serde_json::Value =
+            serde_json::from_str(&r.ok()).unwrap_or_else(|_| panic!("{}", r.describe()));
+        assert_eq!(model["format"], "logreg-model", "{}", r.describe());
+        assert!(r.stderr().contains("No. Observations") || r.stderr().contains("Final loss"));
+        assert_eq!(std::fs::read(&dash).unwrap(), std::fs::read(&data).unwrap());
+        assert_eq!(entries(&dir), ["-", "d.csv"]);
+    }
+    // `--data -` is stdin: the same fit as the file, named stdin in messages.
+    let fit = |text: String| {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v.as_object_mut().unwrap().remove("time_s");
+        v
+    };
+    let file = fit(logreg_in(&dir, &["glm", "--data", "d.csv", "--json"]).ok());
+    let piped = logreg_in_with_stdin(&dir, &["glm", "--data", "-", "--json"], &data).ok();
+    assert_eq!(fit(piped), file);
+    std::fs::write(dir.join("bad.csv"), "x1,y\n1,2\n").unwrap();
+    let r = logreg_in_with_stdin(&dir, &["glm", "--data", "-"], &dir.join("bad.csv"));
+    assert_refused(&r, &["stdin: line 2"]);
+    std::fs::write(dir.join("na.csv"), "x1,y\n1,0\n2,1\n3,\n4,0\n5,1\n").unwrap();
+    let args = ["glm", "--data", "-", "--missing", "drop"];
+    let r = logreg_in_with_stdin(&dir, &args, &dir.join("na.csv"));
+    r.ok();
+    assert!(
+        r.stderr().contains("note: stdin: dropped 1 row(s)"),
+        "{}",
+        r.describe()
+    );
+    // predict reads its --data from stdin too.
+    let model = dir.join("m.json");
+    logreg_in(&dir, &["glm", "--data", "d.csv", "--save-model", s(&model)]).ok();
+    let by_file = logreg_in(&dir, &["predict", "--model", "m.json", "--data", "d.csv"]).ok();
+    let by_stdin = logreg_in_with_stdin(
+        &dir,
+        &["predict", "--model", "m.json", "--data", "-"],
+        &data,
+    )
+    .ok();
+    assert_eq!(by_stdin, by_file);
+    // stdin redirected from a file is that file: no output may replace it.
+    let r = logreg_in_with_stdin(
+        &dir,
+        &["glm", "--data", "-", "--save-model", "d.csv"],
+        &data,
+    );
+    assert_refused(&r, &["--save-model d.csv", "same file as --data -"]);
+    // Two things cannot both be stdout.
+    for args in [
+        &["glm", "--data", "d.csv", "--save-model", "-", "--json"][..],
+        &["nn", "--steps", "10", "--save-model", "-", "--json"],
+        &["nn", "--steps", "10", "--save-model", "-", "--trace", "-"],
+    ] {
+        assert_refused(&logreg_in(&dir, args), &["both write to stdout"]);
+    }
+    assert_eq!(std::fs::read(&dash).unwrap(), std::fs::read(&data).unwrap());
+}
+
+#[test]
+fn summarize_refuses_pictures_over_its_input_files() {
+    let dir = temp_dir("out-summarize-inputs");
+    let runs = dir.join("runs.jsonl");
+    let args = ["repeat", "--runs", "2", "--steps", "10", "--runs-out"];
+    logreg(&[&args[..], &[s(&runs)]].concat()).ok();
+    let plots = dir.join("plots");
+    std::fs::create_dir(&plots).unwrap();
+    // An input under a picture's name, a picture linked to an input, and
+    // stdin redirected from a picture.
+    let inside = plots.join("sampling.svg");
+    std::fs::copy(&runs, &inside).unwrap();
+    let r = logreg(&["summarize", s(&inside), "--plots", s(&plots)]);
+    assert_refused(&r, &["--plots", "same file as input", s(&inside)]);
+    let r = logreg_in_with_stdin(&dir, &["summarize", "-", "--plots", "plots"], &inside);
+    assert_refused(&r, &["--plots", "same file as input -"]);
+    std::fs::remove_file(&inside).unwrap();
+    std::os::unix::fs::symlink(&runs, &inside).unwrap();
+    let r = logreg(&["summarize", s(&runs), "--plots", s(&plots)]);
+    assert_refused(&r, &["--plots", "same file as input", s(&runs)]);
+    let lines = std::fs::read_to_string(&runs).unwrap();
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+}
+
+#[test]
+fn refuses_an_output_name_longer_than_the_file_system_takes() {
+    let dir = temp_dir("out-name-too-long");
+    let f = dir.join("a".repeat(256));
+    let plots = dir.join("p");
+    let cases: [&[&str]; 3] = [
+        &["simulate", "--n", "5", "--out", s(&f)],
+        &["glm", "--save-model", s(&f)],
+        &["nn", "--steps", "100000000", "--trace", s(&f)],
+    ];
+    for args in cases {
+        assert_refused(
+            &logreg(args),
+            &["the name is 256 bytes, more than its file system takes"],
+        );
+    }
+    let r = logreg(&[
+        "nn",
+        "--steps",
+        "10",
+        "--plots",
+        s(&plots.join("b".repeat(256))),
+    ]);
+    assert_refused(
+        &r,
+        &["--plots", "is 256 bytes, more than its file system takes"],
+    );
+    assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+}
+
+/// Send `signal` (`TERM`, `HUP`) to a running child, as `kill` does.
+fn send_signal(child: &std::process::Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .expect("cannot run kill");
+    assert!(sent.success(), "kill -{signal} {} failed", child.id());
+}
+
+#[test]
+fn sigterm_and_sighup_during_a_write_leave_no_temporary_file() {
+    // Exit status 128 + the signal's number, as shells report it.
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let dir = temp_dir(&format!("out-sig{signal}"));
+        let out = dir.join("s.csv");
+        let mut child = Command::new(bin())
+            .args(["simulate", "--n", "5000000", "--out", s(&out)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while entries(&dir).is_empty() {
+            assert!(child.try_wait().unwrap().is_none(), "ended too soon");
+            assert!(start.elapsed() < PATIENCE, "no temporary file appeared");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        send_signal(&child, signal);
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}: {status:?}\n{err}");
+        assert_eq!(err, "interrupted\n");
+        assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+    }
+}
+
+#[test]
+fn repeat_stopped_by_sigterm_keeps_its_completed_runs() {
+    let dir = temp_dir("out-repeat-sigterm");
+    let f = dir.join("runs.jsonl");
+    let mut child = Command::new(bin())
+        .args([
+            "repeat", "--runs", "2000", "--chunk", "5", "--steps", "2000",
+        ])
+        .args(["--runs-out", s(&f)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first chunk's lines in the temporary file, then stop it
+    // as a job scheduler does.
+    let start = Instant::now();
+    let lines_so_far = || -> usize {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).map_or(0, |t| t.lines().count()))
+            .sum()
+    };
+    while lines_so_far() < 5 {
+        assert!(start.elapsed() < PATIENCE, "no chunk finished");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    send_signal(&child, "TERM");
+    let code = child.wait().unwrap().code();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(code, Some(143), "{err}");
+    assert_eq!(entries(&dir), ["runs.jsonl"], "{err}");
+    let text = std::fs::read_to_string(&f).unwrap();
+    let n = text.lines().count();
+    assert!((5..2000).contains(&n) && n.is_multiple_of(5), "{n}\n{err}");
+    for (i, l) in text.lines().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["seed"], 42 + i as u64, "{l}");
+    }
+    let note = format!("interrupted: {n} of 2000 runs completed; {n} of them are in");
+    assert!(err.lines().any(|l| l.starts_with(&note)), "{err}");
+}

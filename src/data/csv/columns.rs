@@ -12,7 +12,7 @@ use super::cell::{cell_bytes, Bad};
 use super::header::parse_header;
 use super::options::{default_delimiter, MissingPolicy};
 use super::position::{line_of, Tracked};
-use super::reader::{is_blank, ragged};
+use super::reader::{is_blank, ragged, source_name};
 
 /// Read the columns `names` of `path`: the number of rows, and the values
 /// row-major in the order of `names` (a missing value is an error). See
@@ -54,8 +54,8 @@ pub struct ColumnReader<R: Read> {
     dropped: usize,
 }
 
-impl ColumnReader<File> {
-    /// Open `path` and read its header. `delimiter` as
+impl ColumnReader<Box<dyn Read>> {
+    /// Open `path` (`-`: stdin) and read its header. `delimiter` as
     /// [`CsvOptions::delimiter`](super::CsvOptions).
     pub fn open(
         path: &Path,
@@ -63,13 +63,17 @@ impl ColumnReader<File> {
         delimiter: Option<u8>,
         missing: MissingPolicy,
     ) -> Result<Self, DataError> {
-        let file = path.display().to_string();
+        let file = source_name(path);
         let delimiter = delimiter.unwrap_or_else(|| default_delimiter(path));
-        let f = File::open(path).map_err(|e| DataError::Io {
-            file: file.clone(),
-            reason: e.to_string(),
-        })?;
-        ColumnReader::new(f, &file, delimiter, names, missing)
+        let rdr: Box<dyn Read> = if path.as_os_str() == "-" {
+            Box::new(std::io::stdin().lock())
+        } else {
+            Box::new(File::open(path).map_err(|e| DataError::Io {
+                file: file.clone(),
+                reason: e.to_string(),
+            })?)
+        };
+        ColumnReader::new(rdr, &file, delimiter, names, missing)
     }
 }
 
@@ -115,7 +119,7 @@ impl<R: Read> ColumnReader<R> {
         if !r.next_record()? {
             return Err(DataError::Empty { file: file.into() });
         }
-        r.csv.get_mut().limit = None;
+        r.csv.get_mut().end_header();
         r.header_line = line_of(&r.csv, &r.rec);
         r.header = parse_header(&r.rec, file, r.header_line)?;
         r.wanted = names
@@ -138,6 +142,8 @@ impl<R: Read> ColumnReader<R> {
     /// The next record that is not blank; false at the end.
     fn next_record(&mut self) -> Result<bool, DataError> {
         loop {
+            let at = self.csv.position().byte();
+            self.csv.get_mut().cap_row(at);
             match self.csv.read_byte_record(&mut self.rec) {
                 Ok(true) if is_blank(&self.rec) => continue,
                 Ok(more) => return Ok(more),

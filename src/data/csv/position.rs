@@ -1,22 +1,38 @@
 //! Line-position tracking: the bytes the CSV reader has taken, and a record's physical line.
 use std::io::{self, Read};
 
+use super::buffer::BUFFER;
+
 /// Longest input read before the header row ends: a file with no line end
 /// in its first 16 MiB (a binary file, `/dev/zero`) is not a CSV file.
 const MAX_HEADER: u64 = 16 << 20;
+/// Longest data row (a record, quoted line ends included): four times the
+/// longest header, so a row of numbers under the widest header fits, while a
+/// row with no end (`cat /dev/zero`, a quote left open) cannot take all the
+/// memory.
+pub(super) const MAX_ROW: u64 = 64 << 20;
 
 /// The input, counting what the CSV reader has taken from it.
 pub(super) struct Tracked<R> {
     inner: R,
     /// Bytes read so far.
     total: u64,
+    /// Line ends read so far.
+    lines: u64,
     /// The last three bytes read, oldest first.
     tail: [u8; 3],
     /// Whether the end has been reached.
     eof: bool,
-    /// Fail once this many bytes have been read ([`MAX_HEADER`] until the
-    /// header row has been read).
-    pub(super) limit: Option<u64>,
+    limit: Limit,
+}
+
+/// When reading fails for want of a line end.
+enum Limit {
+    /// After [`MAX_HEADER`] bytes, until [`Tracked::end_header`].
+    Header,
+    /// Once this many bytes have been read (see [`Tracked::cap_row`]).
+    Row(u64),
+    None,
 }
 
 impl<R> Tracked<R> {
@@ -24,23 +40,48 @@ impl<R> Tracked<R> {
         Tracked {
             inner,
             total: 0,
+            lines: 0,
             tail: [0; 3],
             eof: false,
-            limit: Some(MAX_HEADER),
+            limit: Limit::Header,
+        }
+    }
+
+    /// The header row has been read: no limit until [`Tracked::cap_row`].
+    pub(super) fn end_header(&mut self) {
+        self.limit = Limit::None;
+    }
+
+    /// The next record starts at byte `at` (the CSV reader's position): it
+    /// may run for [`MAX_ROW`] bytes, plus the reader's buffer read ahead.
+    /// No-op while the header is being read.
+    pub(super) fn cap_row(&mut self, at: u64) {
+        if !matches!(self.limit, Limit::Header) {
+            self.limit = Limit::Row(at + MAX_ROW + BUFFER as u64);
         }
     }
 }
 
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.limit.is_some_and(|limit| self.total >= limit) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
+        let over = |why: String| Err(io::Error::new(io::ErrorKind::InvalidData, why));
+        match self.limit {
+            Limit::Header if self.total >= MAX_HEADER => {
+                return over(format!(
                     "no end to the header row in the first {} MiB: is this a CSV file?",
                     MAX_HEADER >> 20
-                ),
-            ));
+                ))
+            }
+            // The line the row has reached: where it starts when it has no
+            // line end at all.
+            Limit::Row(limit) if self.total >= limit => {
+                return over(format!(
+                    "line {}: a row longer than the limit of {} MiB (no line end, or a quote left open)",
+                    self.lines + 1,
+                    MAX_ROW >> 20
+                ))
+            }
+            _ => {}
         }
         let m = self.inner.read(buf)?;
         if m == 0 {
@@ -50,6 +91,7 @@ impl<R: Read> Read for Tracked<R> {
             self.tail = [self.tail[1], self.tail[2], b];
         }
         self.total += m as u64;
+        self.lines += memchr::memchr_iter(b'\n', &buf[..m]).count() as u64;
         Ok(m)
     }
 }

@@ -24,7 +24,15 @@ use super::{CsvOptions, MissingPolicy};
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
     let mut whole = Whole::default();
     let read = read_csv_into(path, opts, &mut whole)?;
-    dataset(read, whole, &path.display().to_string())
+    dataset(read, whole, &source_name(path))
+}
+
+/// How `path` is named in messages: `-` is stdin.
+pub(super) fn source_name(path: &Path) -> String {
+    match path.as_os_str() == "-" {
+        true => "stdin".into(),
+        false => path.display().to_string(),
+    }
 }
 
 /// What reading a file found besides its rows (which went to the sink).
@@ -52,14 +60,18 @@ pub fn read_csv_into<S: RowSink>(
     opts: &CsvOptions,
     sink: &mut S,
 ) -> Result<ReadRows, S::Error> {
-    let file = path.display().to_string();
+    let file = source_name(path);
     let io_err = |e: io::Error| DataError::Io {
         file: file.clone(),
         reason: e.to_string(),
     };
+    let delimiter = opts.delimiter.unwrap_or_else(|| default_delimiter(path));
+    if path.as_os_str() == "-" {
+        let stdin = io::stdin().lock();
+        return read_from(stdin, &file, delimiter, None, opts, None, sink);
+    }
     let f = File::open(path).map_err(io_err)?;
     let len = f.metadata().map_err(io_err)?.len();
-    let delimiter = opts.delimiter.unwrap_or_else(|| default_delimiter(path));
     // The fast path reads the rows again from after the header: only for
     // a regular file (not a pipe, whose bytes can be read once).
     let regular = f.metadata().map_err(io_err)?.is_file();
@@ -144,7 +156,7 @@ fn read_from<R: Read, S: RowSink>(
             break;
         }
     }
-    csv.get_mut().limit = None;
+    csv.get_mut().end_header();
     let header_line = line_of(&csv, &rec);
     let header = parse_header(&rec, file, header_line)?;
     let (roles, names) = choose_columns(&header, opts, file, header_line)?;
@@ -191,7 +203,11 @@ fn read_from<R: Read, S: RowSink>(
     } else {
         sink.restart()?;
     }
-    while slow && csv.read_byte_record(&mut rec).map_err(csv_err)? {
+    while slow && {
+        let at = csv.position().byte();
+        csv.get_mut().cap_row(at);
+        csv.read_byte_record(&mut rec).map_err(csv_err)?
+    } {
         if is_blank(&rec) {
             continue;
         }
