@@ -31,8 +31,10 @@ scripts/requirements.txt.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -154,8 +156,8 @@ def parse(argv):
     p.add_argument(
         "--out-dir",
         metavar="DIR",
-        help="keep the shard files (shard-K-of-N.jsonl) in DIR, created if missing "
-        "(default: a temporary folder, removed at the end)",
+        help="keep the shard files (shard-K-of-N.jsonl) in DIR, created if missing; "
+        "they replace files of the same names there (default: a temporary folder, removed at the end)",
     )
     args = p.parse_args(ours)
     settings, args.summary_flags = split_settings(p, settings)
@@ -321,6 +323,66 @@ def shard_name(k, shards):
     return f"shard-{k:0{width}d}-of-{shards}.jsonl"
 
 
+# The process's umask, which can only be read by setting it.
+UMASK = os.umask(0o022)
+os.umask(UMASK)
+
+
+def write_whole(out_dir, name, text):
+    """Write text to out_dir/name whole or not at all, and return the path.
+    The text goes to a new file of a random name that mkstemp creates
+    exclusively (O_EXCL: never an existing file, never through a symlink),
+    hidden so that a glob of shard files does not see it, and is then
+    renamed onto the name, which replaces a file or a symlink there (the
+    link itself, not what it points to)."""
+    path = os.path.join(out_dir, name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
+    try:
+        # mkstemp's file is the owner's alone; a shard file gets the mode
+        # that open() would give it.
+        os.fchmod(fd, 0o666 & ~UMASK)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+SHARD_FILE = re.compile(r"shard-[0-9]+-of-[0-9]+\.jsonl")
+
+
+def check_out_dir(out_dir, shards):
+    """Before any shard runs: refuse (exit status 2) a folder at one of the
+    study's shard file names, which the file could not replace; warn that
+    shard files of an earlier study there are overwritten where this study
+    writes the same name and left as they are otherwise."""
+    for k in range(shards):
+        path = os.path.join(out_dir, shard_name(k, shards))
+        try:
+            is_dir = stat.S_ISDIR(os.lstat(path).st_mode)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            fail(f"--out-dir {out_dir}: {path}: {e.strerror or e}")
+        if is_dir:
+            fail(f"--out-dir {out_dir}: {path} is a folder, where shard {k}/{shards} writes its file")
+    try:
+        earlier = [n for n in os.listdir(out_dir) if SHARD_FILE.fullmatch(n)]
+    except OSError:  # a folder that can be written but not listed
+        earlier = []
+    if earlier:
+        print(
+            f"{PROG}: warning: --out-dir {out_dir} holds {len(earlier)} shard file(s) of an earlier study: "
+            "this study overwrites those of its names and leaves the others as they are (not merged)",
+            file=sys.stderr,
+        )
+
+
 def collect(client, args, out_dir, tmp_root):
     """Submit the shards, write each one's lines as it comes back; return
     the written files (in shard order) and the failed shards' messages. On
@@ -357,12 +419,7 @@ def collect(client, args, out_dir, tmp_root):
                 print(f"{PROG}: shard {k}/{args.shards}: {line}", file=sys.stderr)
             if not got["jsonl"]:
                 continue
-            path = os.path.join(out_dir, shard_name(k, args.shards))
-            tmp = path + ".part"
-            with open(tmp, "w", encoding="utf-8") as out:
-                out.write(got["jsonl"])
-            os.replace(tmp, path)
-            files[k] = path
+            files[k] = write_whole(out_dir, shard_name(k, args.shards), got["jsonl"])
     except BaseException:
         client.cancel(futures)
         raise
@@ -405,6 +462,7 @@ def main(argv):
             fail(f"--out-dir {args.out_dir}: cannot create it: {e.strerror or e}")
         if not os.access(args.out_dir, os.W_OK | os.X_OK):
             fail(f"--out-dir {args.out_dir}: not writable")
+        check_out_dir(args.out_dir, args.shards)
     cluster = None
     # The script's own temporary folder: the shard files unless --out-dir,
     # and for a local cluster the workers' folders and the shards' scratch.

@@ -7,8 +7,11 @@ named with its exit status and last stderr line, the rest is merged and the
 exit status is not 0; a shard whose runs all failed (exit status 1 with all
 its lines) is merged, not retried; SIGTERM, SIGHUP and SIGINT stop the shards'
 processes and remove the temporary folders, on the script's LocalCluster and
-(SIGTERM) on a running scheduler; bad arguments get one line and exit
-status 2; $LOGREG names the binary unless --logreg does. (scripts/test.sh
+(SIGTERM) on a running scheduler; a shard's file in --out-dir is written
+whole through a new file, never through a symlink or a file left there, and
+replaces a symlink at its name (an earlier study's other shard files stay,
+with a warning); a folder at a shard's file name is refused before any shard
+runs; bad arguments get one line and exit status 2; $LOGREG names the binary unless --logreg does. (scripts/test.sh
 checks the real logreg: the merged summary equals the single-process one.)
 
 The stand-in, written to a temporary folder, answers
@@ -33,6 +36,7 @@ import json
 import logging
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -200,6 +204,8 @@ def main():
         study = ["--", "--runs", "7", "--n", "100,200", "--json"]
 
         out_dir = os.path.join(tmp, "kept")
+        # A folder at the name a shard's file was once written through.
+        os.makedirs(os.path.join(out_dir, "shard-1-of-3.jsonl.part"))
         r = dask_repeat(fake, ["--local", "2", "--shards", "3", "--out-dir", out_dir, *study])
         summary = summary_of(r)
         check("every pair comes back once", r.returncode == 0 and summary.get("pairs") == list(range(7)), r)
@@ -211,7 +217,69 @@ def main():
             r,
         )
         kept = sorted(os.listdir(out_dir)) if os.path.isdir(out_dir) else []
-        check("--out-dir keeps one file per shard", kept == [f"shard-{k}-of-3.jsonl" for k in range(3)], r)
+        shards = [f"shard-{k}-of-3.jsonl" for k in range(3)]
+        check("--out-dir keeps one file per shard", kept == sorted(shards + ["shard-1-of-3.jsonl.part"]), r)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        modes = {stat.S_IMODE(os.stat(os.path.join(out_dir, f)).st_mode) for f in shards if f in kept}
+        check("the shard files get the mode that the umask gives", modes == {0o666 & ~umask}, r)
+
+        # A reused --out-dir with symlinks at a shard's file and at the names
+        # the shards' files were once written through, and a shard file of an
+        # earlier study.
+        reused = os.path.join(tmp, "reused")
+        os.mkdir(reused)
+        victims = [os.path.join(tmp, f"victim-{i}") for i in range(3)]
+        for v in victims:
+            open(v, "w").write("keep me\n")
+        os.symlink(victims[0], os.path.join(reused, "shard-0-of-2.jsonl"))
+        for k in range(2):
+            os.symlink(victims[1 + k], os.path.join(reused, f"shard-{k}-of-2.jsonl.part"))
+        open(os.path.join(reused, "shard-2-of-3.jsonl"), "w").write("earlier\n")
+        r = dask_repeat(fake, ["--local", "2", "--shards", "2", "--out-dir", reused, *study])
+        check("a reused --out-dir: every pair comes back once", r.returncode == 0 and pairs_of(r) == list(range(7)), r)
+        check(
+            "a shard file never follows a symlink",
+            all(open(v).read() == "keep me\n" for v in victims),
+            r,
+        )
+        shard0 = os.path.join(reused, "shard-0-of-2.jsonl")
+        check(
+            "a symlink at a shard's file name is replaced by the file",
+            not os.path.islink(shard0) and [json.loads(l)["pair"] for l in open(shard0)] == [0, 2, 4, 6],
+            r,
+        )
+        check(
+            "a reused --out-dir: the warning names the earlier study's shard files",
+            "warning: --out-dir" in r.stderr and "2 shard file(s) of an earlier study" in r.stderr,
+            r,
+        )
+        left = sorted(os.listdir(reused))
+        check(
+            "a reused --out-dir: no temporary file is left, an earlier study's file stays",
+            left
+            == sorted(
+                ["shard-0-of-2.jsonl", "shard-1-of-2.jsonl", "shard-0-of-2.jsonl.part", "shard-1-of-2.jsonl.part"]
+                + ["shard-2-of-3.jsonl"]
+            ),
+            r,
+        )
+
+        blocked = os.path.join(tmp, "blocked")
+        os.makedirs(os.path.join(blocked, "shard-1-of-2.jsonl"))
+        state = os.path.join(tmp, "blocked-state")
+        os.mkdir(state)
+        r = dask_repeat(
+            fake, ["--local", "2", "--shards", "2", "--out-dir", blocked, *study], FAKE_SLEEP="0", FAKE_STATE=state
+        )
+        check(
+            "a folder at a shard's file name is refused with one line, status 2, before any shard runs",
+            r.returncode == 2
+            and r.stderr.count("\n") == 1
+            and "shard-1-of-2.jsonl is a folder" in r.stderr
+            and os.listdir(state) == [],
+            r,
+        )
 
         r = dask_repeat(fake, ["--local", "2", "--shards", "3", *study], FAKE_SUMMARIZE_STATUS="3")
         passed = r.returncode == 3 and pairs_of(r) == list(range(7))
