@@ -180,7 +180,10 @@ pub(super) fn fit(
     // removes the file.
     let mut _unkept = None;
     let src = match opened {
-        Some(c) => c,
+        Some(c) => {
+            note_dropped(path, c.dropped());
+            c
+        }
         None => {
             // The CSV read straight into the cache, block by block: the
             // design is never held whole. The file is renamed onto the

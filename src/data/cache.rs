@@ -15,16 +15,23 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use xxhash_rust::xxh3::Xxh3;
 
 /// The cache folder: `$XDG_CACHE_HOME/logreg/designs`, or
-/// `$HOME/.cache/logreg/designs`.
+/// `$HOME/.cache/logreg/designs`. A relative value of either is ignored, as
+/// the XDG spec asks (a cache must not land under whatever the current
+/// folder is).
 pub fn cache_folder() -> io::Result<PathBuf> {
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-        Some(x) => PathBuf::from(x),
-        None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
-            Some(h) => PathBuf::from(h).join(".cache"),
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let base = match absolute("XDG_CACHE_HOME") {
+        Some(x) => x,
+        None => match absolute("HOME") {
+            Some(h) => h.join(".cache"),
             None => {
                 return Err(io::Error::new(
                     io::ErrorKind::NotFound,
-                    "neither XDG_CACHE_HOME nor HOME is set",
+                    "neither XDG_CACHE_HOME nor HOME is set to an absolute path",
                 ))
             }
         },

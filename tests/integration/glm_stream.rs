@@ -197,6 +197,15 @@ fn max_memory_refuses_non_sizes_and_sizes_below_one_row_in_one_line() {
         assert!(err.contains("--max-memory"), "{}", run.describe());
         assert!(err.contains(&format!("'{size}'")) || size == "1", "{err}");
     }
+    // A size that overflows 64 bits is a size, too large.
+    let run = logreg_in(&cache, &["glm", "--data", d, "--max-memory", "16777216T"]);
+    assert_eq!(run.code(), Some(2), "{}", run.describe());
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.describe());
+    assert!(
+        run.stderr().contains("'16777216T' is too large"),
+        "{}",
+        run.describe()
+    );
     assert_eq!(
         cached(&cache),
         Vec::<PathBuf>::new(),
@@ -369,10 +378,10 @@ fn a_damaged_cache_is_rebuilt_never_trusted() {
         }),
         ("a row count off by 2^59", |b| b[15] ^= 0x08),
         ("a column scale halved", |b| {
-            // The first scale, after the header's 88 fixed bytes: still a
+            // The first scale, after the header's 96 fixed bytes: still a
             // power of two, but not the design's.
-            let v = f64::from_le_bytes(b[88..96].try_into().unwrap());
-            b[88..96].copy_from_slice(&(0.5 * v).to_le_bytes());
+            let v = f64::from_le_bytes(b[96..104].try_into().unwrap());
+            b[96..104].copy_from_slice(&(0.5 * v).to_le_bytes());
         }),
     ];
     for (what, damage) in damages {
@@ -631,4 +640,76 @@ fn the_cache_is_private() {
     let files = cached(&cache);
     assert_eq!(files.len(), 1);
     assert_eq!(mode(&files[0]), 0o600);
+}
+
+/// A relative XDG_CACHE_HOME is ignored (HOME is used), and a relative
+/// HOME counts as none (one line, exit 2): the cache never lands under
+/// the current folder.
+#[test]
+fn relative_cache_homes_are_ignored() {
+    let dir = temp_dir("stream-relative");
+    let home = dir.join("home");
+    let data = fixtures().join("glm/spector.csv");
+    let d = data.to_str().unwrap();
+    let args = [
+        "glm",
+        "--data",
+        d,
+        "--target",
+        "GRADE",
+        "--max-memory",
+        "1M",
+    ];
+    let run_with = |xdg: &str, home: &Path| {
+        let out = Command::new(bin())
+            .args(args)
+            .current_dir(&dir)
+            .env("XDG_CACHE_HOME", xdg)
+            .env("HOME", home)
+            .output()
+            .unwrap();
+        Run {
+            cmd: format!("XDG_CACHE_HOME={xdg} HOME={} logreg", home.display()),
+            out,
+        }
+    };
+    run_with("rel", &home).ok();
+    assert!(!dir.join("rel").exists(), "a relative XDG_CACHE_HOME used");
+    assert_eq!(cached(&home.join(".cache")).len(), 1);
+    let run = run_with("rel", Path::new("relhome"));
+    assert_eq!(run.code(), Some(2), "{}", run.describe());
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.describe());
+    assert!(run.stderr().contains("HOME"), "{}", run.describe());
+    assert!(!dir.join("rel").exists() && !dir.join("relhome").exists());
+}
+
+/// A fit from a kept cache says how many rows were dropped for a missing
+/// value, as the run that built it and the in-memory fit do.
+#[test]
+fn a_reused_cache_says_how_many_rows_were_dropped() {
+    let cache = temp_dir("stream-dropped");
+    let data = cache.join("d.csv");
+    let text = std::fs::read_to_string(fixtures().join("glm/spector.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for i in [3, 9] {
+        let cells: Vec<&str> = lines[i].split(',').collect();
+        lines[i] = std::iter::once("NA")
+            .chain(cells[1..].iter().copied())
+            .collect::<Vec<_>>()
+            .join(",");
+    }
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let d = data.to_str().unwrap();
+    let args = ["glm", "--data", d, "--target", "GRADE", "--missing", "drop"];
+    let note = format!("note: {d}: dropped 2 row(s) with missing values");
+    let memory = logreg_in(&cache, &args);
+    memory.ok();
+    assert!(memory.stderr().contains(&note), "{}", memory.describe());
+    let streamed = [&args[..], &["--max-memory", "1M"]].concat();
+    for what in ["the run that builds the cache", "a run that reuses it"] {
+        let run = logreg_in(&cache, &streamed);
+        assert_eq!(run.ok(), memory.ok(), "{what}");
+        assert!(run.stderr().contains(&note), "{what}: {}", run.describe());
+        assert_eq!(cached(&cache).len(), 1, "{what}");
+    }
 }
