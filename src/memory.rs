@@ -95,16 +95,22 @@ pub fn product(factors: &[usize]) -> Option<u64> {
         .try_fold(1u64, |acc, &f| acc.checked_mul(u64::try_from(f).ok()?))
 }
 
-/// A size on the command line that is not one.
+/// A size on the command line that is not one, or that does not fit in
+/// 64 bits.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a size: a whole number of bytes, optionally followed by K, M, G or T (powers of 1024), like 512M or 2G")]
-pub struct BadSize(pub String);
+pub enum BadSize {
+    #[error("'{0}' is not a size: a whole number of bytes, optionally followed by K, M, G or T (powers of 1024), like 512M or 2G")]
+    NotASize(String),
+    #[error("'{0}' is too large: a size is at most 2^64 - 1 bytes (16777215T)")]
+    TooLarge(String),
+}
 
 /// A size in bytes: `1000000`, `512K`, `512M`, `2G`, `1T` (powers of 1024;
-/// the letter in either case). Signs, fractions, other letters and sizes
-/// beyond 64 bits are refused.
+/// the letter in either case). Signs, fractions and other letters are not
+/// sizes; sizes beyond 64 bits are too large.
 pub fn parse_size(text: &str) -> Result<u64, BadSize> {
-    let bad = || BadSize(text.to_string());
+    let bad = || BadSize::NotASize(text.to_string());
+    let large = || BadSize::TooLarge(text.to_string());
     let t = text.trim();
     let (digits, shift) = match t.as_bytes().last().map(u8::to_ascii_uppercase) {
         Some(b'K') => (&t[..t.len() - 1], 10),
@@ -116,8 +122,8 @@ pub fn parse_size(text: &str) -> Result<u64, BadSize> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    let n: u64 = digits.parse().map_err(|_| bad())?;
-    n.checked_mul(1u64 << shift).ok_or_else(bad)
+    let n: u64 = digits.parse().map_err(|_| large())?;
+    n.checked_mul(1u64 << shift).ok_or_else(large)
 }
 
 #[cfg(test)]
@@ -153,8 +159,16 @@ mod tests {
         assert_eq!(parse_size("2g"), Ok(2 << 30));
         assert_eq!(parse_size("3K"), Ok(3072));
         assert_eq!(parse_size("1T"), Ok(1 << 40));
-        for bad in ["", "12Q", "-5", "1.5G", "G", "+5", "99999999999T", "5 M"] {
-            assert_eq!(parse_size(bad), Err(BadSize(bad.into())), "{bad}");
+        for bad in ["", "12Q", "-5", "1.5G", "G", "+5", "5 M"] {
+            assert_eq!(parse_size(bad), Err(BadSize::NotASize(bad.into())), "{bad}");
+        }
+        assert_eq!(parse_size("16777215T"), Ok(16_777_215 << 40));
+        for large in ["16777216T", "99999999999T", "18446744073709551616"] {
+            assert_eq!(
+                parse_size(large),
+                Err(BadSize::TooLarge(large.into())),
+                "{large}"
+            );
         }
     }
 

@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use logreg::data::cache::{cache_folder, design_cache_path, hash_file, sweep_stale_temp_files};
+use logreg::data::cache::{
+    cache_folder, create_folder, design_cache_path, hash_file, open_cache_entry,
+    sweep_stale_temp_files, CacheEntry,
+};
 use logreg::data::RoleNames;
 use logreg::glm::{
     check_streamable, fit_source, write_cache_from_csv, GlmFit, Source, Streamed, StreamedError,
@@ -137,28 +140,67 @@ pub(super) fn fit(
     }
     let cannot = |p: &Path| format!("design cache {}", p.display());
     let cache = design_cache_path(&folder, path, &choice).with_context(|| cannot(path))?;
-    let _removed = s.no_cache.then(|| Removed::new(cache.clone()));
-    let opened = match Streamed::open(&cache, limit) {
-        Ok(c) => trusted(c, path)?,
-        Err(e @ StreamedError::TooSmall { .. }) => return Err(max_memory(e)),
-        Err(StreamedError::Io { .. }) if !cache.exists() => None,
-        Err(e) => {
-            diag!("note: {e}: rebuilding it");
+    // The entry is looked at without following a link: a link, FIFO or
+    // socket there is no cache and is replaced; a folder cannot be
+    // replaced safely, so the fit runs on a cache that is not kept.
+    let entry = open_cache_entry(&cache).map_err(|e| unusable(&folder, e.into()))?;
+    let keep = !matches!(entry, CacheEntry::Directory);
+    let _removed = (s.no_cache && keep).then(|| Removed::new(cache.clone()));
+    let opened = match entry {
+        CacheEntry::Missing => None,
+        CacheEntry::File(f) => match Streamed::from_file(f, &cache, limit) {
+            Ok(c) => trusted(c, path)?,
+            Err(e @ StreamedError::TooSmall { .. }) => return Err(max_memory(e)),
+            Err(e) => {
+                diag!("note: {e}: rebuilding it");
+                None
+            }
+        },
+        CacheEntry::Directory => {
+            diag!(
+                "note: design cache {}: is a directory: fitting without keeping a cache",
+                cache.display()
+            );
             None
         }
+        CacheEntry::Special(kind) => {
+            diag!(
+                "note: design cache {}: {kind}, not a cache file: replacing it",
+                cache.display()
+            );
+            match std::fs::remove_file(&cache) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(unusable(&folder, e.into()))
+                }
+                _ => None,
+            }
+        }
     };
+    // Held while the fit reads a cache that is not kept: dropping it
+    // removes the file.
+    let mut _unkept = None;
     let src = match opened {
-        Some(c) => c,
+        Some(c) => {
+            note_dropped(path, c.dropped());
+            c
+        }
         None => {
             // The CSV read straight into the cache, block by block: the
-            // design is never held whole.
-            let file = AtomicFile::create(&cache).map_err(|e| unusable(&folder, e))?;
+            // design is never held whole. The file is renamed onto the
+            // cache's own entry (never through a link) and read back
+            // through the handle it was written with.
+            let file = AtomicFile::create_private(&cache).map_err(|e| unusable(&folder, e))?;
             let opts = data.csv_options(RoleNames::default());
             let dropped = write_cache_from_csv(path, &opts, file.file(), &cache, limit)
                 .map_err(max_memory)?;
-            file.commit()?;
+            let reader = file.file().try_clone().with_context(|| cannot(&cache))?;
+            if keep {
+                file.commit()?;
+            } else {
+                _unkept = Some(file);
+            }
             note_dropped(path, dropped);
-            Streamed::open(&cache, limit).map_err(max_memory)?
+            Streamed::from_file(reader, &cache, limit).map_err(max_memory)?
         }
     };
     let names = src.names().to_vec();
@@ -194,7 +236,7 @@ fn usable_folder() -> anyhow::Result<PathBuf> {
             "--max-memory: no design cache folder: {e} (set XDG_CACHE_HOME to a writable folder)"
         ))
     })?;
-    std::fs::create_dir_all(&folder).map_err(|e| unusable(&folder, e.into()))?;
+    create_folder(&folder).map_err(|e| unusable(&folder, e.into()))?;
     Ok(folder)
 }
 

@@ -80,6 +80,35 @@ impl AtomicFile {
         }
     }
 
+    /// Open a private file (mode 0600) to be renamed onto the folder entry
+    /// `path` itself by [`AtomicFile::commit`]: a symbolic link there is
+    /// replaced, never followed, and the file it names is left alone. For
+    /// files the program owns (the design cache), not the user's outputs.
+    pub fn create_private(path: &Path) -> anyhow::Result<Self> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let cannot = || format!("{}: cannot write", path.display());
+        let tmp = folder_of(path).join(temp_name());
+        interrupt::temp_files().push(tmp.clone());
+        let opened = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp);
+        match opened {
+            Ok(file) => Ok(AtomicFile {
+                path: path.to_path_buf(),
+                file,
+                temp: Some((tmp, path.to_path_buf())),
+            }),
+            Err(e) => {
+                let mut list = interrupt::temp_files();
+                interrupt::forget(&mut list, &tmp);
+                Err(e).with_context(cannot)
+            }
+        }
+    }
+
     /// The path as given to [`AtomicFile::create`].
     pub fn path(&self) -> &Path {
         &self.path

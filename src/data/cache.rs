@@ -6,28 +6,112 @@
 //! also records a hash of the bytes it was built from ([`hash_file`]),
 //! compared before it is used, so a file changed without a new size or
 //! time (a restored modification time) never reads a stale one.
+use std::fs::File;
 use std::io::{self, Read};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use xxhash_rust::xxh3::Xxh3;
 
 /// The cache folder: `$XDG_CACHE_HOME/logreg/designs`, or
-/// `$HOME/.cache/logreg/designs`.
+/// `$HOME/.cache/logreg/designs`. A relative value of either is ignored, as
+/// the XDG spec asks (a cache must not land under whatever the current
+/// folder is).
 pub fn cache_folder() -> io::Result<PathBuf> {
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-        Some(x) => PathBuf::from(x),
-        None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
-            Some(h) => PathBuf::from(h).join(".cache"),
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let base = match absolute("XDG_CACHE_HOME") {
+        Some(x) => x,
+        None => match absolute("HOME") {
+            Some(h) => h.join(".cache"),
             None => {
                 return Err(io::Error::new(
                     io::ErrorKind::NotFound,
-                    "neither XDG_CACHE_HOME nor HOME is set",
+                    "neither XDG_CACHE_HOME nor HOME is set to an absolute path",
                 ))
             }
         },
     };
     Ok(base.join("logreg").join("designs"))
+}
+
+/// Create the cache `folder` and any missing parent: new folders are
+/// private (mode 0700, as the XDG spec asks of its base folder), since a
+/// cache is a copy of the data. Folders that exist are left as they are.
+pub fn create_folder(folder: &Path) -> io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
+}
+
+/// What the folder entry at a cache's path is, looked at without following
+/// a symbolic link: a cache never reads or replaces the file a link names.
+#[derive(Debug)]
+pub enum CacheEntry {
+    /// Nothing there: the cache is built.
+    Missing,
+    /// A regular file, opened for reading.
+    File(File),
+    /// A folder: it cannot be replaced safely.
+    Directory,
+    /// Anything else (a symbolic link, FIFO, socket or device), named: it
+    /// is no cache, and the entry itself can be removed.
+    Special(&'static str),
+}
+
+/// Look at the entry at `path` (see [`CacheEntry`]). A regular file is
+/// opened with `O_NOFOLLOW` and `O_NONBLOCK`, so that an entry swapped for
+/// a link or a FIFO after the look is neither followed nor waited on.
+pub fn open_cache_entry(path: &Path) -> io::Result<CacheEntry> {
+    let kind = |t: std::fs::FileType| {
+        if t.is_symlink() {
+            "a symbolic link"
+        } else if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        }
+    };
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(CacheEntry::Missing),
+        Err(e) => return Err(e),
+    };
+    if meta.is_dir() {
+        return Ok(CacheEntry::Directory);
+    }
+    if !meta.is_file() {
+        return Ok(CacheEntry::Special(kind(meta.file_type())));
+    }
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Ok(CacheEntry::Special("a symbolic link"))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(CacheEntry::Missing),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    Ok(if meta.is_file() {
+        CacheEntry::File(file)
+    } else if meta.is_dir() {
+        CacheEntry::Directory
+    } else {
+        CacheEntry::Special(kind(meta.file_type()))
+    })
 }
 
 /// The cache file for `data` read with the column `choice` (any text that

@@ -1,7 +1,8 @@
 //! A design on disk, read back in blocks: the binary cache of `glm
 //! --max-memory`. The file holds a header (magic, n, k, the hash of the
 //! data file's bytes it was built from, the checksums of its rows and of
-//! itself, the column scales, the names) and then every row as k + 1
+//! itself, the rows dropped for a missing value, the column scales, the
+//! names) and then every row as k + 1
 //! little-endian f64 (the design row, then the target). A cache is trusted
 //! only when its header checks out and, before a fit, its rows match
 //! their checksum ([`Streamed::verify`]). A pass reads one block of rows at a time with
@@ -24,14 +25,14 @@ use crate::data::{
     DesignRows, RowSink,
 };
 
-/// The file's first 8 bytes (format version 2).
-const MAGIC: &[u8; 8] = b"LOGREGD2";
+/// The file's first 8 bytes (format version 3).
+const MAGIC: &[u8; 8] = b"LOGREGD3";
 
 /// Bytes of the header before the column scales: the magic; n, k and the
 /// names' length (u64); the data file's length (u64) and XXH3-128; the
 /// rows' XXH3-128; the header's own XXH3-128 (taken with these 16 bytes
-/// zero).
-const FIXED: usize = 88;
+/// zero); the rows of the data file dropped for a missing value (u64).
+const FIXED: usize = 96;
 
 /// Where the header's own checksum lies.
 const HEADER_SUM: std::ops::Range<usize> = 72..88;
@@ -102,6 +103,7 @@ fn header(
     target: &str,
     source: ContentHash,
     rows: u128,
+    dropped: u64,
 ) -> Vec<u8> {
     let names = serde_json::to_vec(&Names {
         names: names.to_vec(),
@@ -116,6 +118,7 @@ fn header(
     for v in [source.xxh3, rows, 0] {
         head.extend_from_slice(&v.to_le_bytes());
     }
+    head.extend_from_slice(&dropped.to_le_bytes());
     debug_assert_eq!(head.len(), FIXED);
     for s in scale {
         head.extend_from_slice(&s.to_le_bytes());
@@ -138,9 +141,15 @@ fn row_bytes(x: &[f64], y: &[f64], out: &mut Vec<u8>) {
     }
 }
 
-/// Write `data`, read from a file whose bytes hash to `source`, in the
-/// cache format to `w` (buffered here).
-pub fn write_cache(w: impl Write, data: &Dataset, source: ContentHash) -> std::io::Result<()> {
+/// Write `data`, read from a file whose bytes hash to `source` with
+/// `dropped` rows dropped for a missing value, in the cache format to `w`
+/// (buffered here).
+pub fn write_cache(
+    w: impl Write,
+    data: &Dataset,
+    source: ContentHash,
+    dropped: usize,
+) -> std::io::Result<()> {
     let (k, x, y) = (data.k(), data.x(), data.y());
     let src = super::source::Memory::new(x, k, y);
     let mut bytes = Vec::new();
@@ -159,6 +168,7 @@ pub fn write_cache(w: impl Write, data: &Dataset, source: ContentHash) -> std::i
         target,
         source,
         rows.digest128(),
+        dropped as u64,
     );
     let mut w = BufWriter::with_capacity(1 << 20, w);
     w.write_all(&head)?;
@@ -236,8 +246,10 @@ pub fn write_cache_from_csv(
         block_rows: 1,
         source_hash: source,
         rows_sum: Xxh3::new(),
+        dropped: 0,
     };
     let read = read_csv_into(csv, opts, &mut w)?;
+    w.dropped = read.dropped as u64;
     w.finish()?;
     if hash_csv(csv)? != source {
         return Err(StreamedError::Changed {
@@ -270,6 +282,8 @@ struct CacheWriter<'f> {
     /// written.
     source_hash: ContentHash,
     rows_sum: Xxh3,
+    /// Rows dropped for a missing value, known once the CSV is read.
+    dropped: u64,
 }
 
 impl CacheWriter<'_> {
@@ -292,6 +306,7 @@ impl CacheWriter<'_> {
             target,
             self.source_hash,
             rows,
+            self.dropped,
         );
         debug_assert_eq!(head.len() as u64, self.data_at);
         let io = io(&self.path);
@@ -317,7 +332,7 @@ impl RowSink for CacheWriter<'_> {
         }
         (self.names, self.target) = (names.to_vec(), target.to_string());
         let blank = ContentHash { len: 0, xxh3: 0 };
-        self.data_at = header(0, &vec![1.0; k], names, target, blank, 0).len() as u64;
+        self.data_at = header(0, &vec![1.0; k], names, target, blank, 0, 0).len() as u64;
         self.checks = DesignChecks::new(k);
         self.block_rows = usize::try_from(self.limit / per_row).unwrap_or(usize::MAX);
         Ok(())
@@ -373,6 +388,8 @@ pub struct Streamed {
     /// The data file's bytes it was built from, and its rows' checksum.
     source: ContentHash,
     rows_sum: u128,
+    /// Rows of the data file dropped for a missing value.
+    dropped: u64,
 }
 
 impl Streamed {
@@ -407,6 +424,7 @@ impl Streamed {
             xxh3: wide(40),
         };
         let (rows_sum, head_sum) = (wide(56), wide(HEADER_SUM.start));
+        let dropped = word(HEADER_SUM.end / 8);
         // The header's length, then the rows' end, in checked arithmetic:
         // a damaged count must not wrap or allocate past the file.
         let head_end = k
@@ -463,12 +481,19 @@ impl Streamed {
             rows_per_block: rows_per_block.min(n.max(1) as u64) as usize,
             source,
             rows_sum,
+            dropped,
         })
     }
 
     /// The data file's bytes this cache was built from.
     pub fn source(&self) -> ContentHash {
         self.source
+    }
+
+    /// The rows of the data file dropped for a missing value when this
+    /// cache was built.
+    pub fn dropped(&self) -> usize {
+        usize::try_from(self.dropped).unwrap_or(usize::MAX)
     }
 
     /// Read every row once and check it against the header's checksum, and
@@ -643,7 +668,7 @@ mod tests {
         ));
         let d = data();
         let source = ContentHash { len: 1, xxh3: 2 };
-        write_cache(File::create(&path).unwrap(), &d, source).unwrap();
+        write_cache(File::create(&path).unwrap(), &d, source, 0).unwrap();
         (path, d)
     }
 
@@ -817,9 +842,9 @@ mod tests {
         ];
         for (name, text, opts) in cases {
             let path = csv(name, &text);
-            let (d, _) = crate::data::read_csv(&path, &opts).unwrap();
+            let (d, dropped) = crate::data::read_csv(&path, &opts).unwrap();
             let mut want = Vec::new();
-            write_cache(&mut want, &d, hash_file(&path).unwrap()).unwrap();
+            write_cache(&mut want, &d, hash_file(&path).unwrap(), dropped).unwrap();
             for rows in [1, 2, 7, 299, 300, 1000] {
                 let got = streamed(&path, &opts, rows).unwrap();
                 assert!(got == want, "{name}: {rows} rows a block");

@@ -197,6 +197,15 @@ fn max_memory_refuses_non_sizes_and_sizes_below_one_row_in_one_line() {
         assert!(err.contains("--max-memory"), "{}", run.describe());
         assert!(err.contains(&format!("'{size}'")) || size == "1", "{err}");
     }
+    // A size that overflows 64 bits is a size, too large.
+    let run = logreg_in(&cache, &["glm", "--data", d, "--max-memory", "16777216T"]);
+    assert_eq!(run.code(), Some(2), "{}", run.describe());
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.describe());
+    assert!(
+        run.stderr().contains("'16777216T' is too large"),
+        "{}",
+        run.describe()
+    );
     assert_eq!(
         cached(&cache),
         Vec::<PathBuf>::new(),
@@ -369,10 +378,10 @@ fn a_damaged_cache_is_rebuilt_never_trusted() {
         }),
         ("a row count off by 2^59", |b| b[15] ^= 0x08),
         ("a column scale halved", |b| {
-            // The first scale, after the header's 88 fixed bytes: still a
+            // The first scale, after the header's 96 fixed bytes: still a
             // power of two, but not the design's.
-            let v = f64::from_le_bytes(b[88..96].try_into().unwrap());
-            b[88..96].copy_from_slice(&(0.5 * v).to_le_bytes());
+            let v = f64::from_le_bytes(b[96..104].try_into().unwrap());
+            b[96..104].copy_from_slice(&(0.5 * v).to_le_bytes());
         }),
     ];
     for (what, damage) in damages {
@@ -494,4 +503,213 @@ fn max_memory_refuses_pipes_and_unusable_cache_folders_in_one_line() {
     };
     refused(&run, "HOME");
     assert_eq!(cached(&cache), Vec::<PathBuf>::new());
+}
+
+/// Replace the one cache file under `cache` by what `make` puts at its
+/// path, and return that path.
+fn swap_cache(cache: &Path, make: impl FnOnce(&Path)) -> PathBuf {
+    let files = cached(cache);
+    assert_eq!(files.len(), 1, "{files:?}");
+    std::fs::remove_file(&files[0]).unwrap();
+    make(&files[0]);
+    files[0].clone()
+}
+
+/// A symbolic link at the cache's path is replaced by the cache, never
+/// followed: the file it names (any file, the data itself) is left as it
+/// was, with or without --no-cache, and a dangling link is replaced too.
+#[test]
+fn a_symlink_at_the_cache_path_is_replaced_never_followed() {
+    let cache = temp_dir("stream-symlink");
+    let data = cache.join("d.csv");
+    std::fs::copy(fixtures().join("glm/spector.csv"), &data).unwrap();
+    let d = data.to_str().unwrap();
+    let args = ["glm", "--data", d, "--target", "GRADE", "--json"];
+    let memory = json(&logreg_in(&cache, &args));
+    let streamed = [&args[..], &["--max-memory", "1M"]].concat();
+    logreg_in(&cache, &streamed).ok();
+    let precious = cache.join("precious.txt");
+    std::fs::write(&precious, "keep me\n").unwrap();
+    let csv = std::fs::read(&data).unwrap();
+    let link = |to: PathBuf| move |at: &Path| std::os::unix::fs::symlink(&to, at).unwrap();
+    let cases = [
+        (precious.clone(), vec![]),
+        (data.clone(), vec![]),
+        (data.clone(), vec!["--no-cache"]),
+        (cache.join("nothing-here"), vec![]),
+    ];
+    for (to, extra) in cases {
+        let what = format!("a link to {} {extra:?}", to.display());
+        let at = swap_cache(&cache, link(to));
+        let run = logreg_in(&cache, &[&streamed[..], &extra[..]].concat());
+        assert_same_fit(&memory, &json(&run), &what);
+        assert!(
+            run.stderr().contains("a symbolic link"),
+            "{}",
+            run.describe()
+        );
+        assert_eq!(
+            std::fs::read_to_string(&precious).unwrap(),
+            "keep me\n",
+            "{what}"
+        );
+        assert_eq!(std::fs::read(&data).unwrap(), csv, "{what}");
+        assert!(!cache.join("nothing-here").exists(), "{what}");
+        if extra.is_empty() {
+            let meta = std::fs::symlink_metadata(&at).unwrap();
+            assert!(meta.is_file(), "{what}: the link replaced by the cache");
+        } else {
+            assert!(std::fs::symlink_metadata(&at).is_err(), "{what}: not kept");
+            logreg_in(&cache, &streamed).ok();
+        }
+    }
+}
+
+/// A FIFO at the cache's path is replaced (never opened: it would wait for
+/// a writer forever); a folder there cannot be replaced safely, so the fit
+/// runs on a cache that is not kept. Both exit 0 with a note.
+#[test]
+fn a_fifo_or_folder_at_the_cache_path_does_not_stop_the_fit() {
+    let cache = temp_dir("stream-special");
+    let data = fixtures().join("glm/spector.csv");
+    let d = data.to_str().unwrap();
+    let args = ["glm", "--data", d, "--target", "GRADE", "--json"];
+    let memory = json(&logreg_in(&cache, &args));
+    let streamed = [&args[..], &["--max-memory", "1M"]].concat();
+    logreg_in(&cache, &streamed).ok();
+    let at = swap_cache(&cache, |at| {
+        assert!(Command::new("mkfifo").arg(at).status().unwrap().success());
+    });
+    let mut child = Command::new(bin())
+        .args(&streamed)
+        .env("XDG_CACHE_HOME", &cache)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("a FIFO at the cache path: still running after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let run = Run {
+        cmd: "logreg glm --max-memory 1M (a FIFO at the cache path)".into(),
+        out: child.wait_with_output().unwrap(),
+    };
+    assert_same_fit(&memory, &json(&run), "a FIFO at the cache path");
+    assert!(run.stderr().contains("a FIFO"), "{}", run.describe());
+    assert!(std::fs::symlink_metadata(&at).unwrap().is_file());
+    let at = swap_cache(&cache, |at| std::fs::create_dir(at).unwrap());
+    let run = logreg_in(&cache, &streamed);
+    assert_same_fit(&memory, &json(&run), "a folder at the cache path");
+    assert!(
+        run.stderr()
+            .contains("is a directory: fitting without keeping a cache"),
+        "{}",
+        run.describe()
+    );
+    assert!(std::fs::symlink_metadata(&at).unwrap().is_dir());
+    assert_eq!(cached(&cache), vec![at], "no temporary file left");
+}
+
+/// The cache is a copy of the data: new cache folders are 0700 and cache
+/// files 0600, whatever the data file's mode.
+#[test]
+fn the_cache_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let cache = temp_dir("stream-private").join("xdg");
+    let data = fixtures().join("glm/spector.csv");
+    let d = data.to_str().unwrap();
+    let args = [
+        "glm",
+        "--data",
+        d,
+        "--target",
+        "GRADE",
+        "--max-memory",
+        "1M",
+    ];
+    logreg_in(&cache, &args).ok();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for folder in ["", "logreg", "logreg/designs"] {
+        assert_eq!(mode(&cache.join(folder)), 0o700, "{folder}");
+    }
+    let files = cached(&cache);
+    assert_eq!(files.len(), 1);
+    assert_eq!(mode(&files[0]), 0o600);
+}
+
+/// A relative XDG_CACHE_HOME is ignored (HOME is used), and a relative
+/// HOME counts as none (one line, exit 2): the cache never lands under
+/// the current folder.
+#[test]
+fn relative_cache_homes_are_ignored() {
+    let dir = temp_dir("stream-relative");
+    let home = dir.join("home");
+    let data = fixtures().join("glm/spector.csv");
+    let d = data.to_str().unwrap();
+    let args = [
+        "glm",
+        "--data",
+        d,
+        "--target",
+        "GRADE",
+        "--max-memory",
+        "1M",
+    ];
+    let run_with = |xdg: &str, home: &Path| {
+        let out = Command::new(bin())
+            .args(args)
+            .current_dir(&dir)
+            .env("XDG_CACHE_HOME", xdg)
+            .env("HOME", home)
+            .output()
+            .unwrap();
+        Run {
+            cmd: format!("XDG_CACHE_HOME={xdg} HOME={} logreg", home.display()),
+            out,
+        }
+    };
+    run_with("rel", &home).ok();
+    assert!(!dir.join("rel").exists(), "a relative XDG_CACHE_HOME used");
+    assert_eq!(cached(&home.join(".cache")).len(), 1);
+    let run = run_with("rel", Path::new("relhome"));
+    assert_eq!(run.code(), Some(2), "{}", run.describe());
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.describe());
+    assert!(run.stderr().contains("HOME"), "{}", run.describe());
+    assert!(!dir.join("rel").exists() && !dir.join("relhome").exists());
+}
+
+/// A fit from a kept cache says how many rows were dropped for a missing
+/// value, as the run that built it and the in-memory fit do.
+#[test]
+fn a_reused_cache_says_how_many_rows_were_dropped() {
+    let cache = temp_dir("stream-dropped");
+    let data = cache.join("d.csv");
+    let text = std::fs::read_to_string(fixtures().join("glm/spector.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for i in [3, 9] {
+        let cells: Vec<&str> = lines[i].split(',').collect();
+        lines[i] = std::iter::once("NA")
+            .chain(cells[1..].iter().copied())
+            .collect::<Vec<_>>()
+            .join(",");
+    }
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let d = data.to_str().unwrap();
+    let args = ["glm", "--data", d, "--target", "GRADE", "--missing", "drop"];
+    let note = format!("note: {d}: dropped 2 row(s) with missing values");
+    let memory = logreg_in(&cache, &args);
+    memory.ok();
+    assert!(memory.stderr().contains(&note), "{}", memory.describe());
+    let streamed = [&args[..], &["--max-memory", "1M"]].concat();
+    for what in ["the run that builds the cache", "a run that reuses it"] {
+        let run = logreg_in(&cache, &streamed);
+        assert_eq!(run.ok(), memory.ok(), "{what}");
+        assert!(run.stderr().contains(&note), "{what}: {}", run.describe());
+        assert_eq!(cached(&cache).len(), 1, "{what}");
+    }
 }
