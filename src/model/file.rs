@@ -161,16 +161,25 @@ impl SavedModel {
             return Err(ModelError::NotAModel { file: file() });
         }
         let version = match keys.get("version")? {
-            Survey::Number(v) if *v >= 1.0 && v.fract() == 0.0 => *v as u64,
+            Survey::Number(v) if *v >= 1.0 && v.fract() == 0.0 => *v,
             _ => return Err(keys.bad("version", "a whole number from 1")),
         };
-        if version > VERSION {
+        if version > VERSION as f64 {
+            // JSON numbers are read as f64: whole numbers from 2^53 are no
+            // longer exact (and `as u64` would saturate), so name those as
+            // the f64 read rather than as a wrong integer.
+            let found = if version < 2f64.powi(53) {
+                (version as u64).to_string()
+            } else {
+                format!("{version:e}")
+            };
             return Err(ModelError::TooNew {
                 file: file(),
-                found: version,
+                found,
                 reads: VERSION,
             });
         }
+        let version = version as u64;
         let kind = match keys.string("kind", "\"glm\" or \"nn\"")? {
             "glm" => ModelKind::Glm,
             "nn" => ModelKind::Nn,
@@ -271,6 +280,13 @@ impl SavedModel {
         if let Some(twice) = self.names.iter().find(|n| !seen.insert(n.as_str())) {
             return Err(shape(format!(
                 "the name {twice:?} appears twice in \"names\""
+            )));
+        }
+        // The fits refuse a column in two roles: an offset that is also a
+        // feature would be read twice.
+        if let Some(offset) = self.offset.as_ref().filter(|o| self.names.contains(o)) {
+            return Err(shape(format!(
+                "\"offset\" names {offset:?}, which is also in \"names\"; a column cannot be both"
             )));
         }
         if let Some(i) = self.params.iter().position(|p| !p.is_finite()) {
@@ -476,7 +492,7 @@ mod tests {
             e,
             ModelError::TooNew {
                 file: "m.json".into(),
-                found: VERSION + 1,
+                found: (VERSION + 1).to_string(),
                 reads: VERSION
             }
         );

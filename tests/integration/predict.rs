@@ -583,8 +583,10 @@ fn missing_drop_leaves_out_rows_with_a_missing_value() {
     assert!(r.stderr().contains("dropped 2 row(s)"), "{}", r.describe());
     let r = predict_text(&dir, &text, data, &["--missing", "error"]);
     assert_one_line_error(&r, &["new.csv", "line 3", "missing value"]);
-    let r = predict_text(&dir, &text, "x\nNA\n", &["--missing", "drop"]);
-    assert_one_line_error(&r, &["new.csv", "no data rows"]);
+    let r = predict_text(&dir, &text, "x\nNA\n\nNaN\n", &["--missing", "drop"]);
+    assert_one_line_error(&r, &["new.csv", "every data row", "2 row(s) dropped"]);
+    let r = predict_text(&dir, &text, "x\n", &["--missing", "drop"]);
+    assert_one_line_error(&r, &["new.csv", "line 1", "no data rows"]);
 }
 
 /// A row whose linear predictor or standard error overflows f64 is refused
@@ -850,6 +852,51 @@ fn cloglog_mean_is_accurate_in_the_lower_tail() {
         assert!(
             rel(lo * hi, mean * mean) < 1e-8,
             "η = {eta}: {lo} {mean} {hi}"
+        );
+    }
+}
+
+/// An offset that is also one of the model's features would be read twice
+/// (the fits refuse a column in two roles): refused on read, naming the key.
+#[test]
+fn rejects_an_offset_that_is_also_a_feature() {
+    let dir = temp_dir("predict-offset-feature");
+    let cov = serde_json::json!([[0.25, 0.1], [0.1, 0.5]]);
+    for offset in ["x", "const"] {
+        let text = hand_model(
+            &["const", "x"],
+            &[0.5, -1.0],
+            cov.clone(),
+            "logit",
+            serde_json::json!({ "offset": offset }),
+        );
+        let r = predict_text(&dir, &text, "x,const\n1,2\n", &[]);
+        let name = format!("{offset:?}");
+        assert_one_line_error(&r, &["m.json", "\"offset\"", &name, "\"names\""]);
+    }
+}
+
+/// A version too large for f64 to hold exactly is named as the number read,
+/// not as a different integer (u64's largest).
+#[test]
+fn names_a_newer_version_as_read() {
+    let dir = temp_dir("predict-version-large");
+    let cov = serde_json::json!([[0.25, 0.1], [0.1, 0.5]]);
+    let plain = hand_model(&["const", "x"], &[0.5, -1.0], cov, "logit", Value::Null);
+    for (written, named) in [
+        ("2", "version 2 is newer"),
+        (
+            "18446744073709551617",
+            "version 1.8446744073709552e19 is newer",
+        ),
+    ] {
+        let text = plain.replace("\"version\":1", &format!("\"version\":{written}"));
+        let r = predict_text(&dir, &text, "x\n1\n", &[]);
+        assert_one_line_error(&r, &["m.json", named]);
+        assert!(
+            !r.stderr().contains("18446744073709551615"),
+            "{}",
+            r.describe()
         );
     }
 }
