@@ -109,6 +109,16 @@ impl SavedModel {
     /// Read the model file at `path` (at most [`MAX_MODEL_BYTES`]) and check
     /// it as [`from_json`](Self::from_json) does.
     pub fn read(path: &std::path::Path) -> Result<SavedModel, ModelError> {
+        let model = Self::read_but_covariance(path)?;
+        model.check_covariance(&path.display().to_string())?;
+        Ok(model)
+    }
+
+    /// [`read`](Self::read) without the covariance check, the one check
+    /// whose cost grows as k³ (seconds for thousands of coefficients): a
+    /// caller can check the new data's header first, then must call
+    /// [`check_covariance`](Self::check_covariance) before using the model.
+    pub fn read_but_covariance(path: &std::path::Path) -> Result<SavedModel, ModelError> {
         use std::io::Read;
         let file = path.display().to_string();
         let io = |reason: String| ModelError::Io {
@@ -129,7 +139,7 @@ impl SavedModel {
             file: file.clone(),
             reason: "not UTF-8 text".into(),
         })?;
-        Self::from_json(&text, &file)
+        Self::parse(&text, &file)
     }
 
     /// Read a model file's text (a UTF-8 byte order mark at its start is
@@ -142,6 +152,13 @@ impl SavedModel {
     /// covariance that is symmetric and positive semi-definite within
     /// rounding ([`check_covariance`]).
     pub fn from_json(text: &str, path: &str) -> Result<SavedModel, ModelError> {
+        let model = Self::parse(text, path)?;
+        model.check_covariance(path)?;
+        Ok(model)
+    }
+
+    /// [`from_json`](Self::from_json) but the covariance check.
+    fn parse(text: &str, path: &str) -> Result<SavedModel, ModelError> {
         let file = || path.to_string();
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let not_json = |e: serde_json::Error| ModelError::NotJson {
@@ -265,7 +282,8 @@ impl SavedModel {
         Ok(model)
     }
 
-    /// `const` first, no name twice, finite params, a covariance matrix.
+    /// `const` first, no name twice, an offset that is not a feature,
+    /// finite params.
     fn check_values(&self, path: &str) -> Result<(), ModelError> {
         let shape = |what: String| ModelError::Shape {
             file: path.into(),
@@ -295,13 +313,19 @@ impl SavedModel {
                 self.params[i]
             )));
         }
-        if let Some(what) = self.cov_params.as_deref().and_then(check_covariance) {
-            return Err(ModelError::Covariance {
+        Ok(())
+    }
+
+    /// A glm's `cov_params` is a covariance matrix: symmetric and positive
+    /// semi-definite within rounding ([`check_covariance`]).
+    pub fn check_covariance(&self, path: &str) -> Result<(), ModelError> {
+        match self.cov_params.as_deref().and_then(check_covariance) {
+            Some(what) => Err(ModelError::Covariance {
                 file: path.into(),
                 what,
-            });
+            }),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 

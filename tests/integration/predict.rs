@@ -900,3 +900,17 @@ fn names_a_newer_version_as_read() {
         );
     }
 }
+
+/// The new data's header is checked before the model's covariance (a check
+/// that costs seconds for thousands of coefficients): a missing column is
+/// reported first, even with a covariance that would be refused.
+#[test]
+fn checks_the_data_columns_before_the_covariance() {
+    let dir = temp_dir("predict-columns-first");
+    let bad_cov = serde_json::json!([[1.0, 2.0], [2.0, 1.0]]);
+    let text = hand_model(&["const", "x"], &[0.5, -1.0], bad_cov, "logit", Value::Null);
+    let r = predict_text(&dir, &text, "z\n1\n", &[]);
+    assert_one_line_error(&r, &["new.csv", "line 1", "no column \"x\""]);
+    let r = predict_text(&dir, &text, "x\n1\n", &[]);
+    assert_one_line_error(&r, &["m.json", "\"cov_params\"", "positive semi-definite"]);
+}
