@@ -60,12 +60,15 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         .input("--data", Some(&a.data))
         .file("--out", a.out.as_deref())
         .check()?;
-    let model = SavedModel::read(&a.model)?;
+    // The data's header is checked before the model's covariance, whose
+    // check costs seconds for thousands of coefficients.
+    let model = SavedModel::read_but_covariance(&a.model)?;
     let missing = match a.missing {
         Missing::Error => MissingPolicy::Error,
         Missing::Drop => MissingPolicy::Drop,
     };
     let mut reader = ColumnReader::open(&a.data, &columns(&model), a.delimiter, missing)?;
+    model.check_covariance(&a.model.display().to_string())?;
     // Opened before the work: an error or Ctrl-C removes the temporary file.
     let mut sink = Output::from_arg(a.out.as_ref()).open()?;
     let file = a.data.display().to_string();

@@ -42,6 +42,10 @@ pub enum DataError {
     #[error("{file}: line {line}: a header but no data rows")]
     NoRows { file: String, line: u64 },
 
+    /// Every data row had a missing value and `--missing drop` dropped it.
+    #[error("{file}: every data row has a missing value ({dropped} row(s) dropped by --missing drop): nothing is left")]
+    AllDropped { file: String, dropped: usize },
+
     /// A column name is not valid UTF-8.
     #[error("{file}: line {line}, column {col}: the column name {} is not valid UTF-8", Shown(.name))]
     NameNotUtf8 {

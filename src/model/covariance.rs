@@ -75,32 +75,28 @@ pub fn check_covariance(cov: &[Vec<f64>]) -> Option<String> {
     }
     // LDLᵀ in place on the lower triangle, a pivot of about 0 skipping its
     // column (the matrix is singular there, as a rank-deficient fit's is).
+    // w[p] = l[j][p]·d[p] for the column j at hand (0 for a skipped p), so
+    // each update is a dot product of contiguous rows: O(k³/6) in all,
+    // vectorised (a 3000 × 3000 matrix in well under a second).
     let mut d = vec![0.0; k];
     let mut zero = vec![false; k];
+    let mut w = vec![0.0; k];
     for j in 0..k {
         if sd[j] == 0.0 {
             zero[j] = true;
             continue;
         }
-        let mut dj = r[j][j];
         for p in 0..j {
-            if !zero[p] {
-                dj -= r[j][p] * r[j][p] * d[p];
-            }
+            w[p] = if zero[p] { 0.0 } else { r[j][p] * d[p] };
         }
+        let dj = r[j][j] - dot(&r[j][..j], &w[..j]);
         if dj < -PSD_TOL {
             return Some(format!(
                 "not positive semi-definite (a pivot of its correlation matrix is {dj:e} at row {j})"
             ));
         }
-        for i in j + 1..k {
-            let mut a = r[i][j];
-            for p in 0..j {
-                if !zero[p] {
-                    a -= r[i][p] * r[j][p] * d[p];
-                }
-            }
-            r[i][j] = a;
+        for row in &mut r[j + 1..] {
+            row[j] -= dot(&row[..j], &w[..j]);
         }
         if dj <= PSD_TOL {
             zero[j] = true;
@@ -115,6 +111,24 @@ pub fn check_covariance(cov: &[Vec<f64>]) -> Option<String> {
         }
     }
     None
+}
+
+/// Σ a[i]·b[i] with four running sums, so the compiler can vectorise it.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..4 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 #[cfg(test)]

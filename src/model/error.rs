@@ -19,7 +19,9 @@ pub enum ModelError {
     #[error("{file}: model file version {found} is newer than this logreg reads (versions 1 to {reads}); use a newer logreg")]
     TooNew {
         file: String,
-        found: u64,
+        /// The version as read: the integer, or the f64 in `e` notation
+        /// from 2^53 (where JSON's f64 is no longer exact).
+        found: String,
         reads: u64,
     },
     /// A key that must be there is not.

@@ -109,6 +109,16 @@ impl SavedModel {
     /// Read the model file at `path` (at most [`MAX_MODEL_BYTES`]) and check
     /// it as [`from_json`](Self::from_json) does.
     pub fn read(path: &std::path::Path) -> Result<SavedModel, ModelError> {
+        let model = Self::read_but_covariance(path)?;
+        model.check_covariance(&path.display().to_string())?;
+        Ok(model)
+    }
+
+    /// [`read`](Self::read) without the covariance check, the one check
+    /// whose cost grows as k³ (seconds for thousands of coefficients): a
+    /// caller can check the new data's header first, then must call
+    /// [`check_covariance`](Self::check_covariance) before using the model.
+    pub fn read_but_covariance(path: &std::path::Path) -> Result<SavedModel, ModelError> {
         use std::io::Read;
         let file = path.display().to_string();
         let io = |reason: String| ModelError::Io {
@@ -129,7 +139,7 @@ impl SavedModel {
             file: file.clone(),
             reason: "not UTF-8 text".into(),
         })?;
-        Self::from_json(&text, &file)
+        Self::parse(&text, &file)
     }
 
     /// Read a model file's text (a UTF-8 byte order mark at its start is
@@ -142,6 +152,13 @@ impl SavedModel {
     /// covariance that is symmetric and positive semi-definite within
     /// rounding ([`check_covariance`]).
     pub fn from_json(text: &str, path: &str) -> Result<SavedModel, ModelError> {
+        let model = Self::parse(text, path)?;
+        model.check_covariance(path)?;
+        Ok(model)
+    }
+
+    /// [`from_json`](Self::from_json) but the covariance check.
+    fn parse(text: &str, path: &str) -> Result<SavedModel, ModelError> {
         let file = || path.to_string();
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let not_json = |e: serde_json::Error| ModelError::NotJson {
@@ -161,16 +178,25 @@ impl SavedModel {
             return Err(ModelError::NotAModel { file: file() });
         }
         let version = match keys.get("version")? {
-            Survey::Number(v) if *v >= 1.0 && v.fract() == 0.0 => *v as u64,
+            Survey::Number(v) if *v >= 1.0 && v.fract() == 0.0 => *v,
             _ => return Err(keys.bad("version", "a whole number from 1")),
         };
-        if version > VERSION {
+        if version > VERSION as f64 {
+            // JSON numbers are read as f64: whole numbers from 2^53 are no
+            // longer exact (and `as u64` would saturate), so name those as
+            // the f64 read rather than as a wrong integer.
+            let found = if version < 2f64.powi(53) {
+                (version as u64).to_string()
+            } else {
+                format!("{version:e}")
+            };
             return Err(ModelError::TooNew {
                 file: file(),
-                found: version,
+                found,
                 reads: VERSION,
             });
         }
+        let version = version as u64;
         let kind = match keys.string("kind", "\"glm\" or \"nn\"")? {
             "glm" => ModelKind::Glm,
             "nn" => ModelKind::Nn,
@@ -256,7 +282,8 @@ impl SavedModel {
         Ok(model)
     }
 
-    /// `const` first, no name twice, finite params, a covariance matrix.
+    /// `const` first, no name twice, an offset that is not a feature,
+    /// finite params.
     fn check_values(&self, path: &str) -> Result<(), ModelError> {
         let shape = |what: String| ModelError::Shape {
             file: path.into(),
@@ -273,19 +300,32 @@ impl SavedModel {
                 "the name {twice:?} appears twice in \"names\""
             )));
         }
+        // The fits refuse a column in two roles: an offset that is also a
+        // feature would be read twice.
+        if let Some(offset) = self.offset.as_ref().filter(|o| self.names.contains(o)) {
+            return Err(shape(format!(
+                "\"offset\" names {offset:?}, which is also in \"names\"; a column cannot be both"
+            )));
+        }
         if let Some(i) = self.params.iter().position(|p| !p.is_finite()) {
             return Err(shape(format!(
                 "params[{i}] is {}, not a finite number",
                 self.params[i]
             )));
         }
-        if let Some(what) = self.cov_params.as_deref().and_then(check_covariance) {
-            return Err(ModelError::Covariance {
+        Ok(())
+    }
+
+    /// A glm's `cov_params` is a covariance matrix: symmetric and positive
+    /// semi-definite within rounding ([`check_covariance`]).
+    pub fn check_covariance(&self, path: &str) -> Result<(), ModelError> {
+        match self.cov_params.as_deref().and_then(check_covariance) {
+            Some(what) => Err(ModelError::Covariance {
                 file: path.into(),
                 what,
-            });
+            }),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -476,7 +516,7 @@ mod tests {
             e,
             ModelError::TooNew {
                 file: "m.json".into(),
-                found: VERSION + 1,
+                found: (VERSION + 1).to_string(),
                 reads: VERSION
             }
         );

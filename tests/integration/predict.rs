@@ -583,8 +583,10 @@ fn missing_drop_leaves_out_rows_with_a_missing_value() {
     assert!(r.stderr().contains("dropped 2 row(s)"), "{}", r.describe());
     let r = predict_text(&dir, &text, data, &["--missing", "error"]);
     assert_one_line_error(&r, &["new.csv", "line 3", "missing value"]);
-    let r = predict_text(&dir, &text, "x\nNA\n", &["--missing", "drop"]);
-    assert_one_line_error(&r, &["new.csv", "no data rows"]);
+    let r = predict_text(&dir, &text, "x\nNA\n\nNaN\n", &["--missing", "drop"]);
+    assert_one_line_error(&r, &["new.csv", "every data row", "2 row(s) dropped"]);
+    let r = predict_text(&dir, &text, "x\n", &["--missing", "drop"]);
+    assert_one_line_error(&r, &["new.csv", "line 1", "no data rows"]);
 }
 
 /// A row whose linear predictor or standard error overflows f64 is refused
@@ -794,4 +796,121 @@ fn a_bad_cell_after_the_first_block_leaves_out_as_it_was() {
         3,
         "a temporary file was left"
     );
+}
+
+/// The cloglog mean 1 − exp(−exp(η)) keeps its relative accuracy in the
+/// lower tail, where 1 − exp(−t) cancels (11% low at η = −35.52, 0 from
+/// η ≈ −36.7): checked against the series t − t²/2 (t = exp(η) < 1e-8,
+/// the next term below 1e-17 relative), with its delta-method standard
+/// error exp(η − t)·se = t·(1 − t + …)·se and an interval that holds the
+/// mean.
+#[test]
+fn cloglog_mean_is_accurate_in_the_lower_tail() {
+    let dir = temp_dir("predict-cloglog-tail");
+    let etas = [-20.0, -35.52, -40.0, -300.0];
+    let mut data = String::from("x\n");
+    for e in etas {
+        data.push_str(&format!("{e:?}\n"));
+    }
+    // se(η) = 0.1 at every row.
+    let cov = serde_json::json!([[1e-2, 0.0], [0.0, 0.0]]);
+    let text = hand_model(&["const", "x"], &[0.0, 1.0], cov, "cloglog", Value::Null);
+    let out = predict_text(&dir, &text, &data, &[]).ok();
+    let (header, cols) = parse_csv(&out);
+    assert_eq!(
+        header,
+        [
+            "mean",
+            "mean_se",
+            "mean_ci_lower",
+            "mean_ci_upper",
+            "linpred"
+        ]
+    );
+    let series = |eta: f64| {
+        let t = eta.exp();
+        t - t * t / 2.0
+    };
+    let rel = |got: f64, want: f64| ((got - want) / want).abs();
+    for (i, &eta) in etas.iter().enumerate() {
+        let (mean, se, lo, hi) = (cols[0][i], cols[1][i], cols[2][i], cols[3][i]);
+        assert!(
+            rel(mean, series(eta)) < 1e-15,
+            "η = {eta}: mean {mean}\n{out}"
+        );
+        let t = eta.exp();
+        assert!(
+            rel(se, 0.1 * t * (1.0 - t)) < 1e-14,
+            "η = {eta}: se {se}\n{out}"
+        );
+        assert!(
+            0.0 < lo && lo < mean && mean < hi,
+            "η = {eta}: {lo} {mean} {hi}"
+        );
+        // The bounds are the mean at η ∓ q·se, where the mean is exp(η)
+        // to within t relative: their product is the mean's square.
+        assert!(
+            rel(lo * hi, mean * mean) < 1e-8,
+            "η = {eta}: {lo} {mean} {hi}"
+        );
+    }
+}
+
+/// An offset that is also one of the model's features would be read twice
+/// (the fits refuse a column in two roles): refused on read, naming the key.
+#[test]
+fn rejects_an_offset_that_is_also_a_feature() {
+    let dir = temp_dir("predict-offset-feature");
+    let cov = serde_json::json!([[0.25, 0.1], [0.1, 0.5]]);
+    for offset in ["x", "const"] {
+        let text = hand_model(
+            &["const", "x"],
+            &[0.5, -1.0],
+            cov.clone(),
+            "logit",
+            serde_json::json!({ "offset": offset }),
+        );
+        let r = predict_text(&dir, &text, "x,const\n1,2\n", &[]);
+        let name = format!("{offset:?}");
+        assert_one_line_error(&r, &["m.json", "\"offset\"", &name, "\"names\""]);
+    }
+}
+
+/// A version too large for f64 to hold exactly is named as the number read,
+/// not as a different integer (u64's largest).
+#[test]
+fn names_a_newer_version_as_read() {
+    let dir = temp_dir("predict-version-large");
+    let cov = serde_json::json!([[0.25, 0.1], [0.1, 0.5]]);
+    let plain = hand_model(&["const", "x"], &[0.5, -1.0], cov, "logit", Value::Null);
+    for (written, named) in [
+        ("2", "version 2 is newer"),
+        (
+            "18446744073709551617",
+            "version 1.8446744073709552e19 is newer",
+        ),
+    ] {
+        let text = plain.replace("\"version\":1", &format!("\"version\":{written}"));
+        let r = predict_text(&dir, &text, "x\n1\n", &[]);
+        assert_one_line_error(&r, &["m.json", named]);
+        assert!(
+            !r.stderr().contains("18446744073709551615"),
+            "{}",
+            r.describe()
+        );
+    }
+}
+
+/// The new data's header is checked before the model's covariance (a check
+/// that costs seconds for thousands of coefficients): a missing column is
+/// reported first, even with a covariance that would be refused.
+#[test]
+fn checks_the_data_columns_before_the_covariance() {
+    let dir = temp_dir("predict-columns-first");
+    let bad_cov = serde_json::json!([[1.0, 2.0], [2.0, 1.0]]);
+    let text = hand_model(&["const", "x"], &[0.5, -1.0], bad_cov, "logit", Value::Null);
+    let r = predict_text(&dir, &text, "z\n1\n", &[]);
+    assert_one_line_error(&r, &["new.csv", "line 1", "no column \"x\""]);
+    let r = predict_text(&dir, &text, "x\n1\n", &[]);
+    assert_one_line_error(&r, &["m.json", "\"cov_params\"", "positive semi-definite"]);
 }

@@ -196,6 +196,12 @@ impl<R: Read> ColumnReader<R> {
             got += 1;
         }
         self.rows += got;
+        if got == 0 && self.rows == 0 && self.dropped > 0 {
+            return Err(DataError::AllDropped {
+                file: self.file.clone(),
+                dropped: self.dropped,
+            });
+        }
         if got == 0 && self.rows == 0 {
             return Err(DataError::NoRows {
                 file: self.file.clone(),
@@ -244,11 +250,15 @@ mod tests {
             got,
             (3, vec![2.0, 1.0, 6.0, 5.0, 8.0, 7.0], vec![2, 6, 7], 2)
         );
-        // A dropped row is still checked for bad cells; all rows dropped is no rows.
+        // A dropped row is still checked for bad cells; all rows dropped is
+        // said as such, with their count.
         let e = read_with("a,b\nNA,x\n", &["a", "b"], MissingPolicy::Drop).unwrap_err();
         assert!(matches!(e, DataError::NotANumber { line: 2, .. }), "{e:?}");
         let e = read_with("a\nNA\n", &["a"], MissingPolicy::Drop).unwrap_err();
-        assert!(matches!(e, DataError::NoRows { line: 1, .. }), "{e:?}");
+        assert!(
+            matches!(e, DataError::AllDropped { dropped: 1, .. }),
+            "{e:?}"
+        );
     }
 
     #[test]
