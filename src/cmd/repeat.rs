@@ -275,9 +275,15 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     // Held until the new file replaces it: a --resume of it meanwhile
     // would append to the file being replaced.
-    let _replaced = match (&resume, &runs_out) {
-        (None, Some(Output::File(p))) => lock_existing(p)?,
-        _ => None,
+    // A missing FILE is claimed: made empty and locked, so that a --resume
+    // of it meanwhile is refused too; it is removed again if no run
+    // completes.
+    let (_replaced, mut claim) = match (&resume, &runs_out) {
+        (None, Some(Output::File(p))) => match lock_existing(p)? {
+            Some(f) => (Some(f), None),
+            None => (None, Claim::new(p)?),
+        },
+        _ => (None, None),
     };
     if !earlier.is_empty() {
         pairs.retain(|&(c, i)| !done.contains(&(c, design.seed_of(i))));
@@ -297,7 +303,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let stop = interrupt::cooperate();
     let mut out = match (&resume, &runs_out) {
         (Some(p), _) => Some(LinesOut::Append(Appender::open(p, journal)?)),
-        (None, Some(o)) => Some(LinesOut::Atomic(RunsOut::create(o)?)),
+        (None, Some(o)) => Some(LinesOut::Atomic(RunsOut::create(o, claim.take())?)),
         (None, None) => None,
     };
     let total = study.total();
@@ -462,15 +468,90 @@ fn lock(file: &File, name: &str) -> anyhow::Result<()> {
 }
 
 /// The lock of `path` when it is an existing regular file (the one a
-/// --resume run appends to), held by the returned handle.
+/// --resume run appends to), held by the returned handle. Anything else is
+/// not opened: opening a FIFO for reading would wait for a writer.
 fn lock_existing(path: &Path) -> anyhow::Result<Option<File>> {
+    use std::os::unix::fs::OpenOptionsExt;
     let name = path.display().to_string();
-    match File::open(path) {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    // Non-blocking in case a FIFO took the file's place since.
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path);
+    match opened {
         Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
             lock(&f, &name)?;
             Ok(Some(f))
         }
         _ => Ok(None),
+    }
+}
+
+/// A `--runs-out` FILE that did not exist, made empty and locked by this
+/// process until the run lines replace it. Dropped before that, it is
+/// removed (if it is still the empty file made here); a second signal
+/// removes it as a temporary file.
+struct Claim {
+    path: PathBuf,
+    file: File,
+}
+
+impl Claim {
+    /// Claim `path` if nothing is there; `None` if something is (locked by
+    /// [`lock_existing`] if a regular file) or it cannot be made (the
+    /// checks of the output path say why).
+    fn new(path: &Path) -> anyhow::Result<Option<Self>> {
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Ok(None);
+        }
+        let name = path.display().to_string();
+        let mut list = super::interrupt::temp_files();
+        match OpenOptions::new().write(true).create_new(true).open(path) {
+            Ok(file) => {
+                list.push(path.to_path_buf());
+                drop(list);
+                let claim = Claim {
+                    path: path.to_path_buf(),
+                    file,
+                };
+                lock(&claim.file, &name)?;
+                Ok(Some(claim))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                drop(list);
+                // Another process made it just now.
+                lock_existing(path).map(|_| None)
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Whether `path` is still the file made here.
+    fn is_ours(&self) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::symlink_metadata(&self.path), self.file.metadata()) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino() && a.len() == 0,
+            _ => false,
+        }
+    }
+
+    /// The run lines are about to replace the file: a signal from now on
+    /// must not remove it.
+    fn release(&self) {
+        super::interrupt::forget(&mut super::interrupt::temp_files(), &self.path);
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let mut list = super::interrupt::temp_files();
+        if self.is_ours() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        super::interrupt::forget(&mut list, &self.path);
     }
 }
 
@@ -519,15 +600,18 @@ struct RunsOut {
     len: u64,
     /// Lines written so far.
     lines: usize,
+    /// FILE, when this process made it empty to lock it.
+    claim: Option<Claim>,
 }
 
 impl RunsOut {
     /// Open the temporary file (the file itself is untouched until `finish`).
-    fn create(out: &Output) -> anyhow::Result<Self> {
+    fn create(out: &Output, claim: Option<Claim>) -> anyhow::Result<Self> {
         Ok(RunsOut {
             file: out.open()?,
             len: 0,
             lines: 0,
+            claim,
         })
     }
 
@@ -554,6 +638,9 @@ impl RunsOut {
     fn finish(self) -> anyhow::Result<usize> {
         if self.lines == 0 {
             return Ok(0);
+        }
+        if let Some(c) = &self.claim {
+            c.release();
         }
         self.file.commit()?;
         Ok(self.lines)

@@ -604,3 +604,132 @@ fn large_figures_in_a_cell_block_never_run_together() {
         assert!(row.contains("e12 "), "{row}");
     }
 }
+
+/// `logreg args`, killed if it has not ended within a minute (a hang fails
+/// the test instead of stalling the suite).
+fn within_a_minute(args: &[&str]) -> Run {
+    let child = Command::new(bin())
+        .args(args)
+        .env_remove("LD_LIBRARY_PATH")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = child.id();
+    let start = Instant::now();
+    let waiter = std::thread::spawn(move || child.wait_with_output().unwrap());
+    while !waiter.is_finished() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if !waiter.is_finished() {
+        let _ = Command::new("kill").args(["-9", &id.to_string()]).status();
+    }
+    Run {
+        cmd: format!("logreg {}", args.join(" ")),
+        out: waiter.join().unwrap(),
+    }
+}
+
+#[test]
+fn runs_out_into_a_fifo_writes_the_lines_in_place_without_waiting() {
+    let dir = temp_dir("study-runs-out-fifo");
+    let fifo = dir.join("runs.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut cat = Command::new("cat")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let r = within_a_minute(&[
+        "repeat",
+        "--runs",
+        "3",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--runs-out",
+        path(&fifo),
+    ]);
+    if r.code() != Some(0) {
+        let _ = cat.kill();
+    }
+    let mut got = String::new();
+    std::io::Read::read_to_string(&mut cat.stdout.take().unwrap(), &mut got).unwrap();
+    let _ = cat.wait();
+    r.ok();
+    assert_eq!(got.lines().count(), 3, "{got}");
+    let kind = std::fs::metadata(&fifo).unwrap().file_type();
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+}
+
+#[test]
+fn runs_out_dev_stdout_writes_the_lines_to_the_pipe() {
+    let r = within_a_minute(&[
+        "repeat",
+        "--runs",
+        "3",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--runs-out",
+        "/dev/stdout",
+    ]);
+    let out = r.ok();
+    let lines = out.lines().filter(|l| l.starts_with("{\"seed\"")).count();
+    assert_eq!(lines, 3, "{}", r.describe());
+}
+
+#[test]
+fn a_runs_out_file_not_yet_there_is_locked_too_and_left_absent_if_nothing_completes() {
+    let dir = temp_dir("study-lock-new");
+    let f = dir.join("race.jsonl");
+    // One chunk of slow runs: none completes before the Ctrl-C below.
+    let mut a = Command::new(bin())
+        .args([
+            "repeat",
+            "--runs",
+            "40",
+            "--chunk",
+            "40",
+            "--steps",
+            "20000",
+            "--n",
+            "100",
+            "--optimizer",
+            "adam",
+            "--threads",
+            "1",
+            "--quiet",
+            "--runs-out",
+            path(&f),
+        ])
+        .env_remove("LD_LIBRARY_PATH")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !f.exists() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let resume = logreg(&[
+        "repeat",
+        "--runs",
+        "5",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--resume",
+        "--runs-out",
+        path(&f),
+    ]);
+    send_sigint(&a);
+    let out = a.wait_with_output().unwrap();
+    refused(&resume, "another process is writing it");
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    assert!(!f.exists(), "{:?}", std::fs::read_to_string(&f));
+}
