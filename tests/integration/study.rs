@@ -733,3 +733,33 @@ fn a_runs_out_file_not_yet_there_is_locked_too_and_left_absent_if_nothing_comple
     assert_eq!(out.status.code(), Some(130), "{out:?}");
     assert!(!f.exists(), "{:?}", std::fs::read_to_string(&f));
 }
+
+#[test]
+fn nothing_compared_gives_no_largest_difference_and_no_convergence_claim() {
+    // GLM only: no run has both estimates.
+    let r = logreg(&[
+        "repeat", "--runs", "5", "--n", "50", "--fits", "glm", "--json",
+    ]);
+    let v = json(&r);
+    assert_eq!(
+        v["max_abs_diff"],
+        serde_json::json!([null, null, null]),
+        "{v}"
+    );
+    // Every run failed: no difference and no GLM fit to speak of.
+    let r = logreg(&["repeat", "--runs", "5", "--lr", "1e38", "--steps", "50"]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let out = r.stdout();
+    assert!(!out.contains("0.00e0"), "{}", r.describe());
+    assert!(!out.contains("all converged"), "{}", r.describe());
+    assert!(out.contains("(no GLM fit)"), "{}", r.describe());
+    let r = logreg(&[
+        "repeat", "--runs", "5", "--lr", "1e38", "--steps", "50", "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    assert_eq!(
+        v["max_abs_diff"],
+        serde_json::json!([null, null, null]),
+        "{v}"
+    );
+}
