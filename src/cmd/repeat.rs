@@ -210,6 +210,15 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         )
         .into());
     }
+    if matches!(
+        (a.fits, a.on_separation),
+        (FitsArg::Nn, OnSeparationArg::Fail)
+    ) {
+        return Err(UsageError(
+            "--on-separation fail needs a GLM fit to find separation; --fits nn fits none".into(),
+        )
+        .into());
+    }
     a.grid.check_enough_rows()?;
     let runs_out = a.runs_out.as_ref().map(|p| Output::from_arg(Some(p)));
     let resume =
@@ -289,7 +298,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         pairs.retain(|&(c, i)| !done.contains(&(c, design.seed_of(i))));
         diag!(
             "resuming: {} runs already in {}, {} to run",
-            earlier.len(),
+            done.len(),
             a.runs_out.as_deref().unwrap_or(Path::new("")).display(),
             pairs.len()
         );

@@ -763,3 +763,40 @@ fn nothing_compared_gives_no_largest_difference_and_no_convergence_claim() {
         "{v}"
     );
 }
+
+#[test]
+fn rejects_on_separation_fail_without_a_glm_fit() {
+    refused(
+        &study(&["--fits", "nn", "--on-separation", "fail"]),
+        "--on-separation fail",
+    );
+}
+
+#[test]
+fn resume_counts_each_run_once_when_lines_are_repeated() {
+    let dir = temp_dir("study-resume-dup");
+    let f = dir.join("runs.jsonl");
+    let args = [
+        "repeat",
+        "--runs",
+        "6",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--runs-out",
+        path(&f),
+    ];
+    logreg(&args).ok();
+    let text = std::fs::read_to_string(&f).unwrap();
+    let first: Vec<&str> = text.lines().take(3).collect();
+    // Three runs, each twice.
+    std::fs::write(&f, [&first[..], &first[..]].concat().join("\n") + "\n").unwrap();
+    let r = logreg(&[&args[..], &["--resume"]].concat());
+    r.ok();
+    assert!(
+        r.stderr().contains("resuming: 3 runs already in"),
+        "{}",
+        r.describe()
+    );
+}
