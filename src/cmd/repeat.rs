@@ -294,6 +294,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         },
         _ => (None, None),
     };
+    if let (Some((i, n)), Some(_)) = (a.shard, &resume) {
+        not_of_this_shard(&design, (i, n), &earlier)?;
+    }
     if !earlier.is_empty() {
         pairs.retain(|&(c, i)| !done.contains(&(c, design.seed_of(i))));
         diag!(
@@ -398,6 +401,30 @@ pub(super) fn all_failed(m: &logreg::repeat::Merged) -> anyhow::Result<()> {
         )),
         false => Ok(()),
     }
+}
+
+/// Refuse a line of `earlier` (the --resume file's) that is not a run of
+/// shard `i` of `n`: appending this shard's runs to another's file would
+/// mix the shards silently.
+fn not_of_this_shard(
+    design: &logreg::repeat::Design,
+    (i, n): (usize, usize),
+    earlier: &[(Origin, RunLine)],
+) -> anyhow::Result<()> {
+    let cells = design.grid.cells();
+    for (at, line) in earlier {
+        let cell = cells.iter().position(|c| *c == line.cell);
+        let pair =
+            cell.map(|c| c as u64 * design.runs as u64 + line.seed.saturating_sub(design.seed));
+        if let Some(p) = pair.filter(|p| p % n as u64 != i as u64) {
+            return Err(UsageError(format!(
+                "--runs-out {at}: a run of shard {}/{n} (pair {p}), not of --shard {i}/{n}",
+                p % n as u64
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// What `--resume` found: the lines already in FILE, and their (cell

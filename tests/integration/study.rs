@@ -800,3 +800,29 @@ fn resume_counts_each_run_once_when_lines_are_repeated() {
         r.describe()
     );
 }
+
+#[test]
+fn resume_refuses_the_lines_of_another_shard() {
+    let dir = temp_dir("study-resume-shard");
+    let f = dir.join("shard0.jsonl");
+    let base = [
+        "repeat",
+        "--runs",
+        "6",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--runs-out",
+        path(&f),
+    ];
+    logreg(&[&base[..], &["--shard", "0/3"]].concat()).ok();
+    let before = std::fs::read(&f).unwrap();
+    refused(
+        &logreg(&[&base[..], &["--shard", "1/3", "--resume"]].concat()),
+        "shard0.jsonl line 1: a run of shard 0/3",
+    );
+    assert_eq!(std::fs::read(&f).unwrap(), before);
+    // Its own shard resumes.
+    logreg(&[&base[..], &["--shard", "0/3", "--resume"]].concat()).ok();
+}
