@@ -97,7 +97,17 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         to_stderr: false,
     };
     show(&merged, None, &how)?;
-    all_failed(&merged)?;
-    // After the summary: it is right for the runs it covers.
-    Ok(merged.complete()?)
+    // After the summary: it is right for the runs it covers. Every run
+    // failed and some missing: both are said, and the exit status is the
+    // failure's.
+    let complete = merged.complete();
+    let failed = all_failed(&merged);
+    match (failed, complete) {
+        (Err(f), Err(missing)) => {
+            diag!("error: {missing}");
+            Err(f)
+        }
+        (Err(f), Ok(())) => Err(f),
+        (Ok(()), complete) => Ok(complete?),
+    }
 }

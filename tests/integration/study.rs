@@ -826,3 +826,33 @@ fn resume_refuses_the_lines_of_another_shard() {
     // Its own shard resumes.
     logreg(&[&base[..], &["--shard", "0/3", "--resume"]].concat()).ok();
 }
+
+#[test]
+fn summarize_of_an_incomplete_study_whose_runs_all_failed_names_the_missing_runs() {
+    let dir = temp_dir("study-summ-failed-missing");
+    let f = dir.join("runs.jsonl");
+    let r = logreg(&[
+        "repeat",
+        "--runs",
+        "5",
+        "--lr",
+        "1e38",
+        "--steps",
+        "50",
+        "--runs-out",
+        path(&f),
+    ]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let text = std::fs::read_to_string(&f).unwrap();
+    let three: Vec<&str> = text.lines().take(3).collect();
+    std::fs::write(&f, three.join("\n") + "\n").unwrap();
+    let r = summarize(&[&f], &[]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let err = r.stderr();
+    assert!(
+        err.contains("error: incomplete study: missing 2 of 5 runs"),
+        "{}",
+        r.describe()
+    );
+    assert!(err.contains("every run failed"), "{}", r.describe());
+}
