@@ -856,3 +856,20 @@ fn summarize_of_an_incomplete_study_whose_runs_all_failed_names_the_missing_runs
     );
     assert!(err.contains("every run failed"), "{}", r.describe());
 }
+
+#[test]
+fn a_torn_last_line_followed_by_its_newline_is_still_the_torn_last_line() {
+    let dir = temp_dir("study-torn-newline");
+    let (want, whole_file) = whole(&dir);
+    let text = std::fs::read_to_string(&whole_file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let f = dir.join("resumed.jsonl");
+    let torn = &lines[7][..lines[7].len() / 2];
+    std::fs::write(&f, lines[..7].join("\n") + "\n" + torn + "\n").unwrap();
+    let r = summarize(&[&f], &[]);
+    assert_eq!(r.code(), Some(3), "{}", r.describe());
+    assert!(r.stderr().contains("line 8: torn"), "{}", r.describe());
+    let r = study(&["--json", "--resume", "--runs-out", path(&f)]);
+    assert_eq!(without_times(json(&r)), without_times(want));
+    assert_eq!(sorted_lines(&f), sorted_lines(&whole_file));
+}
