@@ -687,7 +687,7 @@ fn a_runs_out_file_not_yet_there_is_locked_too_and_left_absent_if_nothing_comple
     let dir = temp_dir("study-lock-new");
     let f = dir.join("race.jsonl");
     // One chunk of slow runs: none completes before the Ctrl-C below.
-    let mut a = Command::new(bin())
+    let a = Command::new(bin())
         .args([
             "repeat",
             "--runs",
