@@ -201,8 +201,13 @@ pub(super) fn folder_of(path: &Path) -> PathBuf {
 }
 
 /// Follow symbolic links in the last component of `path` to the file they
-/// name (which need not exist yet).
+/// name (which need not exist yet). A path that leads to a device or FIFO
+/// is kept as given: it is written in place, and the links of `/dev/stdout`
+/// or `/dev/fd/N` name a pipe (`pipe:[N]`) that is no path at all.
 pub(super) fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Ok(path.to_path_buf());
+    }
     let mut p = path.to_path_buf();
     for _ in 0..MAX_LINKS {
         match std::fs::symlink_metadata(&p) {

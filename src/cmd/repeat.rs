@@ -210,6 +210,15 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         )
         .into());
     }
+    if matches!(
+        (a.fits, a.on_separation),
+        (FitsArg::Nn, OnSeparationArg::Fail)
+    ) {
+        return Err(UsageError(
+            "--on-separation fail needs a GLM fit to find separation; --fits nn fits none".into(),
+        )
+        .into());
+    }
     a.grid.check_enough_rows()?;
     let runs_out = a.runs_out.as_ref().map(|p| Output::from_arg(Some(p)));
     let resume =
@@ -275,15 +284,24 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     // Held until the new file replaces it: a --resume of it meanwhile
     // would append to the file being replaced.
-    let _replaced = match (&resume, &runs_out) {
-        (None, Some(Output::File(p))) => lock_existing(p)?,
-        _ => None,
+    // A missing FILE is claimed: made empty and locked, so that a --resume
+    // of it meanwhile is refused too; it is removed again if no run
+    // completes.
+    let (_replaced, mut claim) = match (&resume, &runs_out) {
+        (None, Some(Output::File(p))) => match lock_existing(p)? {
+            Some(f) => (Some(f), None),
+            None => (None, Claim::new(p)?),
+        },
+        _ => (None, None),
     };
+    if let (Some((i, n)), Some(_)) = (a.shard, &resume) {
+        not_of_this_shard(&design, (i, n), &earlier)?;
+    }
     if !earlier.is_empty() {
         pairs.retain(|&(c, i)| !done.contains(&(c, design.seed_of(i))));
         diag!(
             "resuming: {} runs already in {}, {} to run",
-            earlier.len(),
+            done.len(),
             a.runs_out.as_deref().unwrap_or(Path::new("")).display(),
             pairs.len()
         );
@@ -297,7 +315,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let stop = interrupt::cooperate();
     let mut out = match (&resume, &runs_out) {
         (Some(p), _) => Some(LinesOut::Append(Appender::open(p, journal)?)),
-        (None, Some(o)) => Some(LinesOut::Atomic(RunsOut::create(o)?)),
+        (None, Some(o)) => Some(LinesOut::Atomic(RunsOut::create(o, claim.take())?)),
         (None, None) => None,
     };
     let total = study.total();
@@ -385,6 +403,30 @@ pub(super) fn all_failed(m: &logreg::repeat::Merged) -> anyhow::Result<()> {
     }
 }
 
+/// Refuse a line of `earlier` (the --resume file's) that is not a run of
+/// shard `i` of `n`: appending this shard's runs to another's file would
+/// mix the shards silently.
+fn not_of_this_shard(
+    design: &logreg::repeat::Design,
+    (i, n): (usize, usize),
+    earlier: &[(Origin, RunLine)],
+) -> anyhow::Result<()> {
+    let cells = design.grid.cells();
+    for (at, line) in earlier {
+        let cell = cells.iter().position(|c| *c == line.cell);
+        let pair =
+            cell.map(|c| c as u64 * design.runs as u64 + line.seed.saturating_sub(design.seed));
+        if let Some(p) = pair.filter(|p| p % n as u64 != i as u64) {
+            return Err(UsageError(format!(
+                "--runs-out {at}: a run of shard {}/{n} (pair {p}), not of --shard {i}/{n}",
+                p % n as u64
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// What `--resume` found: the lines already in FILE, and their (cell
 /// index, seed) pairs.
 type Earlier = (Vec<(Origin, RunLine)>, BTreeSet<(usize, u64)>);
@@ -462,15 +504,90 @@ fn lock(file: &File, name: &str) -> anyhow::Result<()> {
 }
 
 /// The lock of `path` when it is an existing regular file (the one a
-/// --resume run appends to), held by the returned handle.
+/// --resume run appends to), held by the returned handle. Anything else is
+/// not opened: opening a FIFO for reading would wait for a writer.
 fn lock_existing(path: &Path) -> anyhow::Result<Option<File>> {
+    use std::os::unix::fs::OpenOptionsExt;
     let name = path.display().to_string();
-    match File::open(path) {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    // Non-blocking in case a FIFO took the file's place since.
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path);
+    match opened {
         Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
             lock(&f, &name)?;
             Ok(Some(f))
         }
         _ => Ok(None),
+    }
+}
+
+/// A `--runs-out` FILE that did not exist, made empty and locked by this
+/// process until the run lines replace it. Dropped before that, it is
+/// removed (if it is still the empty file made here); a second signal
+/// removes it as a temporary file.
+struct Claim {
+    path: PathBuf,
+    file: File,
+}
+
+impl Claim {
+    /// Claim `path` if nothing is there; `None` if something is (locked by
+    /// [`lock_existing`] if a regular file) or it cannot be made (the
+    /// checks of the output path say why).
+    fn new(path: &Path) -> anyhow::Result<Option<Self>> {
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Ok(None);
+        }
+        let name = path.display().to_string();
+        let mut list = super::interrupt::temp_files();
+        match OpenOptions::new().write(true).create_new(true).open(path) {
+            Ok(file) => {
+                list.push(path.to_path_buf());
+                drop(list);
+                let claim = Claim {
+                    path: path.to_path_buf(),
+                    file,
+                };
+                lock(&claim.file, &name)?;
+                Ok(Some(claim))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                drop(list);
+                // Another process made it just now.
+                lock_existing(path).map(|_| None)
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Whether `path` is still the file made here.
+    fn is_ours(&self) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::symlink_metadata(&self.path), self.file.metadata()) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino() && a.len() == 0,
+            _ => false,
+        }
+    }
+
+    /// The run lines are about to replace the file: a signal from now on
+    /// must not remove it.
+    fn release(&self) {
+        super::interrupt::forget(&mut super::interrupt::temp_files(), &self.path);
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let mut list = super::interrupt::temp_files();
+        if self.is_ours() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        super::interrupt::forget(&mut list, &self.path);
     }
 }
 
@@ -519,15 +636,18 @@ struct RunsOut {
     len: u64,
     /// Lines written so far.
     lines: usize,
+    /// FILE, when this process made it empty to lock it.
+    claim: Option<Claim>,
 }
 
 impl RunsOut {
     /// Open the temporary file (the file itself is untouched until `finish`).
-    fn create(out: &Output) -> anyhow::Result<Self> {
+    fn create(out: &Output, claim: Option<Claim>) -> anyhow::Result<Self> {
         Ok(RunsOut {
             file: out.open()?,
             len: 0,
             lines: 0,
+            claim,
         })
     }
 
@@ -554,6 +674,9 @@ impl RunsOut {
     fn finish(self) -> anyhow::Result<usize> {
         if self.lines == 0 {
             return Ok(0);
+        }
+        if let Some(c) = &self.claim {
+            c.release();
         }
         self.file.commit()?;
         Ok(self.lines)

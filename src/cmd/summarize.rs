@@ -30,8 +30,8 @@ present failed). Lines of different studies (other settings), two lines of \
 one run with different numbers, or a line that is not a whole run of its \
 study (a fit missing with no \"failed\", another step count) are an error \
 naming file and line (exit 2). A torn last line (a killed writer's, one \
-that does not parse) is skipped with a warning; a whole last line without \
-its newline is read.
+that does not parse, with or without its newline) is skipped with a \
+warning; a whole last line without its newline is read.
 
 Examples:
   logreg repeat --runs 1000 --shard 0/2 --runs-out a.jsonl
@@ -97,7 +97,17 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         to_stderr: false,
     };
     show(&merged, None, &how)?;
-    all_failed(&merged)?;
-    // After the summary: it is right for the runs it covers.
-    Ok(merged.complete()?)
+    // After the summary: it is right for the runs it covers. Every run
+    // failed and some missing: both are said, and the exit status is the
+    // failure's.
+    let complete = merged.complete();
+    let failed = all_failed(&merged);
+    match (failed, complete) {
+        (Err(f), Err(missing)) => {
+            diag!("error: {missing}");
+            Err(f)
+        }
+        (Err(f), Ok(())) => Err(f),
+        (Ok(()), complete) => Ok(complete?),
+    }
 }

@@ -17,8 +17,8 @@ pub struct ReadLines {
     pub runs: Vec<(Origin, RunLine)>,
     /// Bytes of whole lines (the file's length, unless its last line is torn).
     pub whole_len: u64,
-    /// A last line without its newline that is not a run line: what a
-    /// killed writer leaves. Its line number.
+    /// A last line (blank lines aside, with or without its newline) that is
+    /// not a run line: what a killed writer leaves. Its line number.
     pub torn: Option<usize>,
     /// The last line is a whole run line without its newline (kept): a
     /// writer appending to the file must end it first.
@@ -55,6 +55,7 @@ impl ReadError {
 /// skipped; any other line must be a run line, except a last line without
 /// its newline that does not parse, which is reported as torn. A last line
 /// without its newline that parses is whole: a cut JSON object never does.
+/// The last line is the last that is not blank, newline or not.
 pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadError> {
     let mut out = ReadLines::default();
     let mut buf = Vec::new();
@@ -101,7 +102,8 @@ pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadErr
                     run,
                 ));
             }
-            Err(_) if !whole => {
+            // The last line, newline or not (blank lines may follow).
+            Err(_) if !whole || only_blank_left(&mut r) => {
                 out.torn = Some(line);
                 return Ok(out);
             }
@@ -114,6 +116,15 @@ pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadErr
             }
         }
     }
+}
+
+/// Whether what is left of `r` is blank (whitespace only, up to
+/// [`MAX_LINE`] bytes of it); reads it.
+fn only_blank_left<R: BufRead>(r: &mut R) -> bool {
+    let mut rest = Vec::new();
+    let mut left = std::io::Read::take(r, MAX_LINE as u64 + 1);
+    let read = std::io::Read::read_to_end(&mut left, &mut rest);
+    read.is_ok() && rest.len() <= MAX_LINE && rest.iter().all(u8::is_ascii_whitespace)
 }
 
 #[cfg(test)]

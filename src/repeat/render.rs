@@ -46,6 +46,8 @@ pub fn render(s: &Summary) -> String {
     out.push_str(&columns(&rows, &[w, 9, 11, 10, 10, 9, 11, 10, 10, 10]));
     let _ = writeln!(out);
     let not_conv = match s.glm_not_converged {
+        // No run has a GLM fit: nothing converged or failed to.
+        _ if s.glm_iterations_mean.is_nan() => "no GLM fit".to_string(),
         0 => "all converged".to_string(),
         c => format!("{c} of {} not converged", s.runs),
     };

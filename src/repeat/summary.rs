@@ -40,7 +40,8 @@ pub struct Summary {
     pub nn_sd: Vec<f64>,
     /// Mean over runs of |GLM − network|.
     pub mean_abs_diff: Vec<f64>,
-    /// Largest |GLM − network| over runs.
+    /// Largest |GLM − network| over runs (NaN, null in JSON, when no run
+    /// has both).
     pub max_abs_diff: Vec<f64>,
     /// The intervals' alpha (level 1 − alpha).
     pub alpha: f64,
@@ -108,7 +109,10 @@ pub fn summarize(m: &Merged, times: Option<Times>) -> Summary {
         mean_abs_diff: diff.iter().map(|v| mean(v)).collect(),
         max_abs_diff: diff
             .iter()
-            .map(|v| v.iter().copied().fold(0.0, f64::max))
+            .map(|v| match v.is_empty() {
+                true => f64::NAN,
+                false => v.iter().copied().fold(0.0, f64::max),
+            })
             .collect(),
         alpha: d.alpha,
         glm_iterations_mean: mean(&glms.iter().map(|g| g.iterations as f64).collect::<Vec<_>>()),

@@ -604,3 +604,272 @@ fn large_figures_in_a_cell_block_never_run_together() {
         assert!(row.contains("e12 "), "{row}");
     }
 }
+
+/// `logreg args`, killed if it has not ended within a minute (a hang fails
+/// the test instead of stalling the suite).
+fn within_a_minute(args: &[&str]) -> Run {
+    let child = Command::new(bin())
+        .args(args)
+        .env_remove("LD_LIBRARY_PATH")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = child.id();
+    let start = Instant::now();
+    let waiter = std::thread::spawn(move || child.wait_with_output().unwrap());
+    while !waiter.is_finished() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if !waiter.is_finished() {
+        let _ = Command::new("kill").args(["-9", &id.to_string()]).status();
+    }
+    Run {
+        cmd: format!("logreg {}", args.join(" ")),
+        out: waiter.join().unwrap(),
+    }
+}
+
+#[test]
+fn runs_out_into_a_fifo_writes_the_lines_in_place_without_waiting() {
+    let dir = temp_dir("study-runs-out-fifo");
+    let fifo = dir.join("runs.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut cat = Command::new("cat")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let r = within_a_minute(&[
+        "repeat",
+        "--runs",
+        "3",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--runs-out",
+        path(&fifo),
+    ]);
+    if r.code() != Some(0) {
+        let _ = cat.kill();
+    }
+    let mut got = String::new();
+    std::io::Read::read_to_string(&mut cat.stdout.take().unwrap(), &mut got).unwrap();
+    let _ = cat.wait();
+    r.ok();
+    assert_eq!(got.lines().count(), 3, "{got}");
+    let kind = std::fs::metadata(&fifo).unwrap().file_type();
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+}
+
+#[test]
+fn runs_out_dev_stdout_writes_the_lines_to_the_pipe() {
+    let r = within_a_minute(&[
+        "repeat",
+        "--runs",
+        "3",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--runs-out",
+        "/dev/stdout",
+    ]);
+    let out = r.ok();
+    let lines = out.lines().filter(|l| l.starts_with("{\"seed\"")).count();
+    assert_eq!(lines, 3, "{}", r.describe());
+}
+
+#[test]
+fn a_runs_out_file_not_yet_there_is_locked_too_and_left_absent_if_nothing_completes() {
+    let dir = temp_dir("study-lock-new");
+    let f = dir.join("race.jsonl");
+    // One chunk of slow runs: none completes before the Ctrl-C below.
+    let a = Command::new(bin())
+        .args([
+            "repeat",
+            "--runs",
+            "40",
+            "--chunk",
+            "40",
+            "--steps",
+            "20000",
+            "--n",
+            "100",
+            "--optimizer",
+            "adam",
+            "--threads",
+            "1",
+            "--quiet",
+            "--runs-out",
+            path(&f),
+        ])
+        .env_remove("LD_LIBRARY_PATH")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !f.exists() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let resume = logreg(&[
+        "repeat",
+        "--runs",
+        "5",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--resume",
+        "--runs-out",
+        path(&f),
+    ]);
+    send_sigint(&a);
+    let out = a.wait_with_output().unwrap();
+    refused(&resume, "another process is writing it");
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    assert!(!f.exists(), "{:?}", std::fs::read_to_string(&f));
+}
+
+#[test]
+fn nothing_compared_gives_no_largest_difference_and_no_convergence_claim() {
+    // GLM only: no run has both estimates.
+    let r = logreg(&[
+        "repeat", "--runs", "5", "--n", "50", "--fits", "glm", "--json",
+    ]);
+    let v = json(&r);
+    assert_eq!(
+        v["max_abs_diff"],
+        serde_json::json!([null, null, null]),
+        "{v}"
+    );
+    // Every run failed: no difference and no GLM fit to speak of.
+    let r = logreg(&["repeat", "--runs", "5", "--lr", "1e38", "--steps", "50"]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let out = r.stdout();
+    assert!(!out.contains("0.00e0"), "{}", r.describe());
+    assert!(!out.contains("all converged"), "{}", r.describe());
+    assert!(out.contains("(no GLM fit)"), "{}", r.describe());
+    let r = logreg(&[
+        "repeat", "--runs", "5", "--lr", "1e38", "--steps", "50", "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    assert_eq!(
+        v["max_abs_diff"],
+        serde_json::json!([null, null, null]),
+        "{v}"
+    );
+}
+
+#[test]
+fn rejects_on_separation_fail_without_a_glm_fit() {
+    refused(
+        &study(&["--fits", "nn", "--on-separation", "fail"]),
+        "--on-separation fail",
+    );
+}
+
+#[test]
+fn resume_counts_each_run_once_when_lines_are_repeated() {
+    let dir = temp_dir("study-resume-dup");
+    let f = dir.join("runs.jsonl");
+    let args = [
+        "repeat",
+        "--runs",
+        "6",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--runs-out",
+        path(&f),
+    ];
+    logreg(&args).ok();
+    let text = std::fs::read_to_string(&f).unwrap();
+    let first: Vec<&str> = text.lines().take(3).collect();
+    // Three runs, each twice.
+    std::fs::write(&f, [&first[..], &first[..]].concat().join("\n") + "\n").unwrap();
+    let r = logreg(&[&args[..], &["--resume"]].concat());
+    r.ok();
+    assert!(
+        r.stderr().contains("resuming: 3 runs already in"),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn resume_refuses_the_lines_of_another_shard() {
+    let dir = temp_dir("study-resume-shard");
+    let f = dir.join("shard0.jsonl");
+    let base = [
+        "repeat",
+        "--runs",
+        "6",
+        "--steps",
+        "20",
+        "--n",
+        "30",
+        "--runs-out",
+        path(&f),
+    ];
+    logreg(&[&base[..], &["--shard", "0/3"]].concat()).ok();
+    let before = std::fs::read(&f).unwrap();
+    refused(
+        &logreg(&[&base[..], &["--shard", "1/3", "--resume"]].concat()),
+        "shard0.jsonl line 1: a run of shard 0/3",
+    );
+    assert_eq!(std::fs::read(&f).unwrap(), before);
+    // Its own shard resumes.
+    logreg(&[&base[..], &["--shard", "0/3", "--resume"]].concat()).ok();
+}
+
+#[test]
+fn summarize_of_an_incomplete_study_whose_runs_all_failed_names_the_missing_runs() {
+    let dir = temp_dir("study-summ-failed-missing");
+    let f = dir.join("runs.jsonl");
+    let r = logreg(&[
+        "repeat",
+        "--runs",
+        "5",
+        "--lr",
+        "1e38",
+        "--steps",
+        "50",
+        "--runs-out",
+        path(&f),
+    ]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let text = std::fs::read_to_string(&f).unwrap();
+    let three: Vec<&str> = text.lines().take(3).collect();
+    std::fs::write(&f, three.join("\n") + "\n").unwrap();
+    let r = summarize(&[&f], &[]);
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
+    let err = r.stderr();
+    assert!(
+        err.contains("error: incomplete study: missing 2 of 5 runs"),
+        "{}",
+        r.describe()
+    );
+    assert!(err.contains("every run failed"), "{}", r.describe());
+}
+
+#[test]
+fn a_torn_last_line_followed_by_its_newline_is_still_the_torn_last_line() {
+    let dir = temp_dir("study-torn-newline");
+    let (want, whole_file) = whole(&dir);
+    let text = std::fs::read_to_string(&whole_file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let f = dir.join("resumed.jsonl");
+    let torn = &lines[7][..lines[7].len() / 2];
+    std::fs::write(&f, lines[..7].join("\n") + "\n" + torn + "\n").unwrap();
+    let r = summarize(&[&f], &[]);
+    assert_eq!(r.code(), Some(3), "{}", r.describe());
+    assert!(r.stderr().contains("line 8: torn"), "{}", r.describe());
+    let r = study(&["--json", "--resume", "--runs-out", path(&f)]);
+    assert_eq!(without_times(json(&r)), without_times(want));
+    assert_eq!(sorted_lines(&f), sorted_lines(&whole_file));
+}
