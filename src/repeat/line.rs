@@ -119,6 +119,35 @@ impl Grid {
     pub fn is_empty(&self) -> bool {
         self.len() == Some(0)
     }
+
+    /// Why these lists are not a grid `repeat` runs, if they are not: each
+    /// list has each value once, sizes and steps are at least 1, learning
+    /// rates finite and positive, coefficients finite.
+    pub fn check(&self) -> Result<(), String> {
+        fn once<T: PartialEq + std::fmt::Debug>(name: &str, v: &[T]) -> Result<(), String> {
+            match v.iter().enumerate().find(|(i, x)| v[..*i].contains(x)) {
+                Some((_, x)) => Err(format!("its grid lists {name} {x:?} twice")),
+                None => Ok(()),
+            }
+        }
+        once("n", &self.n)?;
+        once("lr", &self.lr)?;
+        once("steps", &self.steps)?;
+        once("optimizer", &self.optimizer)?;
+        once("beta", &self.beta)?;
+        if self.n.contains(&0) || self.steps.contains(&0) {
+            return Err("its grid has an \"n\" or \"steps\" of 0".into());
+        }
+        if let Some(lr) = self.lr.iter().find(|lr| !(lr.is_finite() && **lr > 0.0)) {
+            return Err(format!(
+                "its grid has a learning rate {lr}, not a finite number > 0"
+            ));
+        }
+        if self.beta.iter().flatten().any(|b| !b.is_finite()) {
+            return Err("its grid has a coefficient that is not finite".into());
+        }
+        Ok(())
+    }
 }
 
 /// A study: the `study` object of every line. Replication i (from 0) of

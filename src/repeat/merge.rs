@@ -293,6 +293,15 @@ fn missing(design: &Design, cells: usize, present: impl Iterator<Item = (usize, 
     Missing { ranges }
 }
 
+/// The settings of a study that name one of a few choices, and the choices
+/// `repeat` writes (a cluster covariance needs groups, which `repeat` has not).
+const CHOICES: &[(&str, &[&str])] = &[
+    ("cov_type", &["nonrobust", "HC0", "HC1", "HC2", "HC3"]),
+    ("dtype", &["f32", "f64"]),
+    ("gradient", &["auto", "closed_form", "exact"]),
+    ("on_separation", &["fail"]),
+];
+
 /// Why `design`, read from a line, is not a study that `repeat` runs, if it
 /// is not: `repeat`'s checks of its counts, and its memory check of what the
 /// study claims (every run's results, as `repeat` holds them), so that a line
@@ -317,6 +326,15 @@ fn check_design(design: &Design) -> Result<(), String> {
     if k == 0 || design.grid.beta.iter().any(|b| b.len() != k) {
         return Err("its \"beta\" vectors are empty or of different lengths".into());
     }
+    design.grid.check()?;
+    crate::glm::check_alpha(design.alpha).map_err(|e| format!("\"alpha\": {e}"))?;
+    for (key, known) in CHOICES {
+        if let Some(v) = design.settings.get(*key) {
+            if !v.as_str().is_some_and(|s| known.contains(&s)) {
+                return Err(format!("\"{key}\" is {v}, not one of {}", known.join(", ")));
+            }
+        }
+    }
     let per_run = std::mem::size_of::<RunLine>()
         .checked_add(k.saturating_mul(4 * 8))
         .and_then(|b| b.checked_add(32))
@@ -331,7 +349,8 @@ fn check_design(design: &Design) -> Result<(), String> {
 
 /// Why `line` is not a whole run of `design`, if it is not. A run has each
 /// fit its study makes and no other, unless it failed (then it says why and
-/// keeps the parts that succeeded); its GLM took at most the study's
+/// keeps the parts that succeeded); a separated fit of a study that fails
+/// them has failed; its GLM's standard errors are not negative; its GLM took at most the study's
 /// `max_iter` iterations; its network took its cell's steps, fewer only when
 /// the study's `tol` stops networks early.
 fn incomplete(design: &Design, line: &RunLine) -> Option<String> {
@@ -348,6 +367,21 @@ fn incomplete(design: &Design, line: &RunLine) -> Option<String> {
             return Some(format!(
                 "it has no \"{part}\" and no \"failed\", but its study fits {fits}"
             ));
+        }
+    }
+    let fails_separated = design
+        .settings
+        .get("on_separation")
+        .and_then(|v| v.as_str())
+        == Some("fail");
+    if line.separated && fails_separated && !line.is_failed() {
+        return Some(
+            "it is \"separated\" and not \"failed\", but its study fails separated fits".into(),
+        );
+    }
+    if let Some(glm) = &line.glm {
+        if glm.bse.iter().any(|b| *b < 0.0) {
+            return Some("its \"glm\" has a negative \"bse\"".into());
         }
     }
     let max_iter = design.settings.get("max_iter").and_then(|m| m.as_u64());

@@ -125,6 +125,8 @@ pub enum RepeatError {
     SeedOverflow { seed: u64, runs: usize },
     #[error("the design grid has {} cells; at most {MAX_CELLS} are allowed", match .cells { Some(c) => c.to_string(), None => "more than 2^64".into() })]
     TooManyCells { cells: Option<usize> },
+    #[error("the design grid: {0}")]
+    Grid(String),
     #[error(
         "{}: every vector must have the same length (got {first} and {other})",
         Setting::Beta
@@ -168,6 +170,7 @@ impl RepeatError {
             | RepeatError::NoChunk
             | RepeatError::SeedOverflow { .. }
             | RepeatError::TooManyCells { .. }
+            | RepeatError::Grid(_)
             | RepeatError::BetaLengths { .. }
             | RepeatError::Optimizer { .. }
             | RepeatError::Sim(_)
@@ -212,6 +215,7 @@ impl RepeatConfig {
         if cells.is_none_or(|c| c > MAX_CELLS) {
             return Err(RepeatError::TooManyCells { cells });
         }
+        self.grid.check().map_err(RepeatError::Grid)?;
         let k = self.grid.beta.first().map_or(0, Vec::len);
         if let Some(b) = self.grid.beta.iter().find(|b| b.len() != k) {
             return Err(RepeatError::BetaLengths {

@@ -264,3 +264,109 @@ fn a_whole_last_line_without_its_newline_is_read_not_cut() {
     );
     assert_eq!(sorted_lines(&f), sorted_lines(&full));
 }
+
+#[test]
+fn summarize_refuses_a_claimed_study_that_repeat_would_refuse() {
+    let dir = temp_dir("summ-claimed-settings");
+    let all = lines(&whole(&dir));
+    let study = |key: &'static str, value: serde_json::Value| {
+        move |_: usize, v: &mut serde_json::Value| {
+            let mut at = &mut v["study"];
+            for part in key.split('.') {
+                at = &mut at[part];
+            }
+            *at = value.clone();
+        }
+    };
+    let cases: [(&str, serde_json::Value, &str); 8] = [
+        (
+            "alpha",
+            serde_json::json!(7),
+            "\"alpha\": alpha must be between 0 and 1",
+        ),
+        (
+            "alpha",
+            serde_json::json!(1e-17),
+            "\"alpha\": alpha 1e-17 is too small",
+        ),
+        (
+            "grid.n",
+            serde_json::json!([30, 40, 30]),
+            "its grid lists n 30 twice",
+        ),
+        (
+            "grid.lr",
+            serde_json::json!([-1.0]),
+            "learning rate -1, not a finite number > 0",
+        ),
+        (
+            "grid.lr",
+            serde_json::json!([0.1, 0.1]),
+            "its grid lists lr 0.1 twice",
+        ),
+        (
+            "settings.cov_type",
+            serde_json::json!("HC9"),
+            "\"cov_type\" is \"HC9\"",
+        ),
+        (
+            "settings.dtype",
+            serde_json::json!("f16"),
+            "\"dtype\" is \"f16\"",
+        ),
+        (
+            "settings.on_separation",
+            serde_json::json!("Fail"),
+            "\"on_separation\" is \"Fail\"",
+        ),
+    ];
+    for (i, (key, value, needle)) in cases.into_iter().enumerate() {
+        let f = dir.join(format!("claimed-{i}.jsonl"));
+        write_edited(&f, &all, study(key, value));
+        refused(&logreg(&["summarize", path(&f)]), needle);
+    }
+    // A run whose GLM reports a negative standard error is no run.
+    let f = dir.join("negative-bse.jsonl");
+    write_edited(&f, &all, |i, v| {
+        if i == 1 {
+            v["glm"]["bse"][0] = serde_json::json!(-0.1);
+        }
+    });
+    refused(&logreg(&["summarize", path(&f)]), "negative \"bse\"");
+}
+
+#[test]
+fn a_separated_run_of_a_study_that_fails_them_must_say_failed() {
+    let dir = temp_dir("summ-separated-unfailed");
+    let f = dir.join("sep.jsonl");
+    logreg(&[
+        "repeat",
+        "--runs",
+        "20",
+        "--n",
+        "15",
+        "--fits",
+        "glm",
+        "--on-separation",
+        "fail",
+        "--quiet",
+        "--runs-out",
+        path(&f),
+    ])
+    .ok();
+    let all = lines(&f);
+    assert!(
+        all.iter().any(|l| l.contains("\"separated\":true")),
+        "no separated run"
+    );
+    let g = dir.join("unfailed.jsonl");
+    write_edited(&g, &all, |_, v| {
+        if v["separated"] == true {
+            v.as_object_mut().unwrap().remove("failed");
+        }
+    });
+    refused(
+        &logreg(&["summarize", path(&g)]),
+        "is \"separated\" and not \"failed\", but its study fails separated fits",
+    );
+}
