@@ -88,6 +88,18 @@ pub fn read_lines<R: BufRead>(file: &str, mut r: R) -> Result<ReadLines, ReadErr
             Ok(mut run) => {
                 out.whole_len += got as u64;
                 out.unterminated = !whole;
+                // `keep` is the default, which `repeat` leaves out of its
+                // lines: written out or not, it is the same study.
+                let keep = run
+                    .study
+                    .settings
+                    .get("on_separation")
+                    .and_then(|v| v.as_str());
+                if keep == Some("keep") {
+                    std::sync::Arc::make_mut(&mut run.study)
+                        .settings
+                        .remove("on_separation");
+                }
                 // Lines of one study share one design, as when they ran.
                 if let Some((_, last)) = out.runs.last() {
                     if last.study == run.study {

@@ -370,3 +370,18 @@ fn a_separated_run_of_a_study_that_fails_them_must_say_failed() {
         "is \"separated\" and not \"failed\", but its study fails separated fits",
     );
 }
+
+#[test]
+fn an_explicit_keep_is_the_study_that_leaves_it_out() {
+    let dir = temp_dir("summ-explicit-keep");
+    let all = lines(&whole(&dir));
+    let f = dir.join("mixed.jsonl");
+    write_edited(&f, &all, |i, v| {
+        if i % 2 == 0 {
+            v["study"]["settings"]["on_separation"] = serde_json::json!("keep");
+        }
+    });
+    let plain = logreg(&["summarize", "--json", path(&dir.join("whole.jsonl"))]);
+    let mixed = logreg(&["summarize", "--json", path(&f)]);
+    assert_eq!(mixed.ok(), plain.ok());
+}
