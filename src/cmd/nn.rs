@@ -12,7 +12,7 @@ use super::common::{parse_count, DataArgs, ModelArgs, TrainArgs};
 use super::output::{print_then, write_plots, Output};
 use super::output_args::{JsonArg, PlotsArg, SaveModelArg};
 use super::preflight::Preflight;
-use super::{Global, UsageError};
+use super::Global;
 
 /// The pictures of `--plots` (from `plot::training`).
 const PLOTS: [&str; 2] = ["loss.svg", "params.svg"];
@@ -49,12 +49,6 @@ pub struct Args {
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let trace = a.trace.as_ref().map(|p| Output::from_arg(Some(p)));
-    if matches!(trace, Some(Output::Stdout)) && a.json.on {
-        return Err(UsageError(
-            "--trace - and --json both write to stdout; give --trace a file".into(),
-        )
-        .into());
-    }
     Preflight::default()
         .input("--data", a.data.data.as_deref())
         .file("--trace", a.trace.as_deref())
