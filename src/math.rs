@@ -1,6 +1,6 @@
 //! Scalar maths in f64 shared by the simulator, `compare` and the plots:
 //! the logistic function, the linear predictor and the Bernoulli
-//! log-likelihood.
+//! log-likelihood; and the dot product of the passes over rows.
 use crate::data::Dataset;
 use crate::glm::{Binomial, LinkKind, Rows};
 
@@ -43,6 +43,31 @@ pub fn loglike(data: &Dataset, beta: &[f64], link: LinkKind, rows: &Rows) -> f64
             family.loglike(y, mu) * rows.var(i) * rows.freq(i)
         })
         .sum()
+}
+
+/// Σ a[i]·b[i] with two vectors of four running sums, so the compiler
+/// vectorises it (the QR's Householder updates, the model file's
+/// covariance check).
+#[inline(always)]
+pub fn dot_lanes(a: &[f64], b: &[f64]) -> f64 {
+    let mut s0 = [0.0f64; 4];
+    let mut s1 = [0.0f64; 4];
+    let ca = a.chunks_exact(8);
+    let cb = b.chunks_exact(8);
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..4 {
+            s0[l] += x[l] * y[l];
+            s1[l] += x[l + 4] * y[l + 4];
+        }
+    }
+    let s: [f64; 4] = std::array::from_fn(|l| s0[l] + s1[l]);
+    (s[0] + s[2]) + (s[1] + s[3]) + tail
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 //! Streaming Householder QR of the weighted design, chunk by chunk, chunks merged in order.
+use crate::math::dot_lanes;
 use crate::par::{avx2, map_chunks};
 
 /// Rows per Householder block: 128 rows × (k + 1) columns stay in L1 cache
@@ -324,7 +325,7 @@ fn absorb(r: &mut [f64], m: &mut [f64], b: usize, c: usize) {
     for j in 0..c {
         let (head, tail) = m.split_at_mut((j + 1) * b);
         let v = &mut head[j * b..];
-        let sigma = dot(v, v);
+        let sigma = dot_lanes(v, v);
         if sigma == 0.0 {
             continue;
         }
@@ -339,36 +340,13 @@ fn absorb(r: &mut [f64], m: &mut [f64], b: usize, c: usize) {
         r[j * c + j] = beta;
         for l in j + 1..c {
             let col = &mut tail[(l - j - 1) * b..(l - j) * b];
-            let s = (r[j * c + l] + dot(v, col)) * tau;
+            let s = (r[j * c + l] + dot_lanes(v, col)) * tau;
             r[j * c + l] -= s;
             for (e, &vi) in col.iter_mut().zip(v.iter()) {
                 *e -= s * vi;
             }
         }
     }
-}
-
-/// Dot product with two vectors of four running sums (vectorises).
-#[inline(always)]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut s0 = [0.0f64; 4];
-    let mut s1 = [0.0f64; 4];
-    let ca = a.chunks_exact(8);
-    let cb = b.chunks_exact(8);
-    let tail: f64 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..4 {
-            s0[l] += x[l] * y[l];
-            s1[l] += x[l + 4] * y[l + 4];
-        }
-    }
-    let s: [f64; 4] = std::array::from_fn(|l| s0[l] + s1[l]);
-    (s[0] + s[2]) + (s[1] + s[3]) + tail
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! [`check_covariance`]: whether a model file's `cov_params` can be a
 //! covariance matrix: finite, symmetric and positive semi-definite, each
 //! within rounding.
+use crate::math::dot_lanes;
 
 /// How far apart `c[i][j]` and `c[j][i]` may be, relative to
 /// `sqrt(c[i][i] c[j][j])` (the largest either can be in a covariance
@@ -89,14 +90,14 @@ pub fn check_covariance(cov: &[Vec<f64>]) -> Option<String> {
         for p in 0..j {
             w[p] = if zero[p] { 0.0 } else { r[j][p] * d[p] };
         }
-        let dj = r[j][j] - dot(&r[j][..j], &w[..j]);
+        let dj = r[j][j] - dot_lanes(&r[j][..j], &w[..j]);
         if dj < -PSD_TOL {
             return Some(format!(
                 "not positive semi-definite (a pivot of its correlation matrix is {dj:e} at row {j})"
             ));
         }
         for row in &mut r[j + 1..] {
-            row[j] -= dot(&row[..j], &w[..j]);
+            row[j] -= dot_lanes(&row[..j], &w[..j]);
         }
         if dj <= PSD_TOL {
             zero[j] = true;
@@ -111,24 +112,6 @@ pub fn check_covariance(cov: &[Vec<f64>]) -> Option<String> {
         }
     }
     None
-}
-
-/// Σ a[i]·b[i] with four running sums, so the compiler can vectorise it.
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..4 {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 #[cfg(test)]
