@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::line::{Design, RunLine};
 use super::study::MAX_CELLS;
+use crate::glm::CovType;
 
 /// Where a line came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,10 +294,9 @@ fn missing(design: &Design, cells: usize, present: impl Iterator<Item = (usize, 
     Missing { ranges }
 }
 
-/// The settings of a study that name one of a few choices, and the choices
-/// `repeat` writes (a cluster covariance needs groups, which `repeat` has not).
+/// The settings of a study that name one of a few choices besides the
+/// covariance type, and the choices `repeat` writes.
 const CHOICES: &[(&str, &[&str])] = &[
-    ("cov_type", &["nonrobust", "HC0", "HC1", "HC2", "HC3"]),
     ("dtype", &["f32", "f64"]),
     ("gradient", &["auto", "closed_form", "exact"]),
     ("on_separation", &["fail"]),
@@ -328,8 +328,15 @@ fn check_design(design: &Design) -> Result<(), String> {
     }
     design.grid.check()?;
     crate::glm::check_alpha(design.alpha).map_err(|e| format!("\"alpha\": {e}"))?;
-    for (key, known) in CHOICES {
-        if let Some(v) = design.settings.get(*key) {
+    // A cluster covariance needs groups, which `repeat` has not.
+    let cov_types: Vec<&str> = CovType::ALL
+        .into_iter()
+        .filter(|c| *c != CovType::Cluster)
+        .map(CovType::name)
+        .collect();
+    for (key, known) in std::iter::once(("cov_type", &cov_types[..])).chain(CHOICES.iter().copied())
+    {
+        if let Some(v) = design.settings.get(key) {
             if !v.as_str().is_some_and(|s| known.contains(&s)) {
                 return Err(format!("\"{key}\" is {v}, not one of {}", known.join(", ")));
             }
