@@ -13,14 +13,14 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use logreg::data::{parse_rows_for_bench, read_csv, CsvOptions};
 use logreg::glm::irls::{step, Memory, State};
 use logreg::glm::Rows;
-use logreg::glm::{Binomial, Logit};
 use logreg::nn::{train, TrainConfig};
 use logreg::simulate::{draw, simulate, to_csv, SimConfig};
+use logreg::spec::{Binomial, Logit};
 
 const STEPS: usize = 1000;
 
 fn training_step(c: &mut Criterion) {
-    logreg::torch::set_threads(1);
+    logreg::runtime::torch::set_threads(1);
     let data = simulate(&SimConfig::default()).unwrap().data;
     let mut g = c.benchmark_group("nn");
     g.throughput(Throughput::Elements(STEPS as u64));

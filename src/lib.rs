@@ -26,17 +26,16 @@ pub mod data;
 mod error_kind;
 pub mod glm;
 pub mod math;
-pub mod memory;
 pub mod model;
 pub mod nn;
 pub mod numfmt;
-pub mod par;
 pub mod plot;
 #[cfg(test)]
 mod reference_values;
-pub mod repeat;
+pub mod runtime;
 pub mod setting;
 pub mod simulate;
-pub mod torch;
+pub mod spec;
+pub mod study;
 
 pub use error_kind::ErrorKind;

@@ -1,14 +1,14 @@
 //! `logreg` command line: parse flags, call the library, print or write the
 //! result, map errors to exit codes. No maths here.
-mod cmd;
+mod cli;
 
 fn main() {
-    cmd::install_panic_hook();
-    let cli = cmd::parse();
-    let code = match cmd::run(cli) {
+    cli::install_panic_hook();
+    let cli = cli::parse();
+    let code = match cli::run(cli) {
         Ok(()) => 0,
-        Err(e) => cmd::report(&e),
+        Err(e) => cli::report(&e),
     };
-    // Without libtorch's static destructors (cmd::exit).
-    cmd::exit::exit(code.into())
+    // Without libtorch's static destructors (cli::exit).
+    cli::exit::exit(code.into())
 }

@@ -2,7 +2,8 @@
 //! the logistic function, the linear predictor and the Bernoulli
 //! log-likelihood; and the dot product of the passes over rows.
 use crate::data::Dataset;
-use crate::glm::{Binomial, LinkKind, Rows};
+use crate::glm::Rows;
+use crate::spec::{Binomial, LinkKind};
 
 /// Logistic function, written to stay accurate for large |t|.
 pub fn sigmoid(t: f64) -> f64 {

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 /// A setting of a config ([`SimConfig`](crate::simulate::SimConfig),
 /// [`TrainConfig`](crate::nn::TrainConfig),
-/// [`RepeatConfig`](crate::repeat::RepeatConfig),
+/// [`RepeatConfig`](crate::study::RepeatConfig),
 /// [`CsvOptions`](crate::data::CsvOptions)) that a message names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Setting {
@@ -177,10 +177,10 @@ fn wording() -> Wording {
 mod tests {
     use super::{Remedy, Setting};
     use crate::data::DataError;
-    use crate::memory::TooLarge;
     use crate::nn::{Precision, StandardizeError, TrainConfigError, TrainError};
-    use crate::repeat::{BatchError, RepeatError};
+    use crate::runtime::memory::TooLarge;
     use crate::simulate::SimError;
+    use crate::study::{BatchError, RepeatError};
 
     /// Every library message that names a setting or a remedy, built once.
     fn messages() -> Vec<String> {

@@ -57,7 +57,7 @@ pub enum SimError {
     #[error("{} ({}) must be below {} ({}), both finite", Setting::Low, Short(*.low), Setting::High, Short(*.high))]
     BadBox { low: f64, high: f64 },
     #[error(transparent)]
-    TooLarge(#[from] crate::memory::TooLarge),
+    TooLarge(#[from] crate::runtime::memory::TooLarge),
     /// |b0| + Σ|bj|·max(|low|, |high|), the largest |X·beta| the box allows,
     /// is beyond f64: the true logit and p could come out infinite or NaN.
     #[error("{} with {} {} and {} {}: the linear predictor X·beta can exceed the largest \
@@ -96,7 +96,7 @@ impl SimConfig {
                 high: self.high,
             });
         }
-        crate::memory::check(
+        crate::runtime::memory::check(
             || {
                 format!(
                     "{} {} with {} coefficients",
@@ -125,7 +125,7 @@ impl SimConfig {
     /// does not fit in 64 bits.
     pub fn bytes(&self) -> Option<u64> {
         let per_row = self.beta.len().checked_add(3)?.checked_mul(8)?;
-        crate::memory::product(&[self.n, per_row])
+        crate::runtime::memory::product(&[self.n, per_row])
     }
 
     /// Number of features (columns without the intercept).

@@ -12,7 +12,7 @@
 use super::checks::DesignChecks;
 use super::{DataError, Dataset};
 use crate::glm::irls::CHUNK;
-use crate::par::{avx2, map_chunks};
+use crate::runtime::threads::{avx2, map_chunks};
 
 /// A column is aliased when the part of it that the columns before it do not
 /// explain is shorter than `RANK_TOL` times its length. Far above the rounding
@@ -317,7 +317,7 @@ impl<'a> GramSums<'a> {
                 // Whole chunks, on all threads.
                 let whole = rows / CHUNK * CHUNK;
                 let (now, rest) = x.split_at(whole * k);
-                let threads = crate::par::threads_for(whole, k);
+                let threads = crate::runtime::threads::threads_for(whole, k);
                 let parts = map_chunks(now.chunks(CHUNK * k).collect(), threads, |c: &[f64]| {
                     let mut g = ChunkGram::new(k);
                     avx2!(g.add(c, k, inv));

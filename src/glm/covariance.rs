@@ -28,12 +28,12 @@ use std::str::FromStr;
 
 use tch::Tensor;
 
-use super::family::Binomial;
 use super::irls::CHUNK;
-use super::link::{clip, Link};
 use super::options::Rows;
 use super::GlmError;
-use crate::par::map_chunks;
+use crate::runtime::threads::map_chunks;
+use crate::spec::family::Binomial;
+use crate::spec::link::{clip, Link};
 
 /// statsmodels' `cov_type`: how the covariance of the estimates (and so
 /// `bse`, z, p and the intervals) is computed. Default: nonrobust.
@@ -317,7 +317,7 @@ pub(crate) fn cov_params<L: Link>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::glm::link::{Logit, Probit};
+    use crate::spec::link::{Logit, Probit};
 
     /// Two sums of the same terms in another order (repeated rows against
     /// weights, group sums against row sums) agree to rounding.

@@ -96,6 +96,6 @@ impl GlmError {
 
 impl From<TchError> for GlmError {
     fn from(e: TchError) -> Self {
-        GlmError::Torch(crate::torch::short_error(&e))
+        GlmError::Torch(crate::runtime::torch::short_error(&e))
     }
 }

@@ -2,14 +2,15 @@
 //! results. The equivalent of `sm.GLM(y, X, family=Binomial()).fit()`.
 use std::time::Instant;
 
-use super::family::Binomial;
 use super::irls::{irls, singular_values, Memory, OnIteration, Source};
-use super::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 use super::options::{GlmOptions, Rows};
 use super::results::{assemble, GlmFit, Inputs};
-use super::{CovType, LinkKind};
+use super::CovType;
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
+use crate::spec::family::Binomial;
+use crate::spec::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
+use crate::spec::LinkKind;
 
 /// Fit logistic regression (Binomial family, logit link) to `data` by
 /// Fisher scoring, as statsmodels' `GLM(...).fit()` with default settings.
@@ -17,7 +18,7 @@ use crate::data::Dataset;
 /// Separation and non-convergence are not errors: they are reported in
 /// [`GlmFit::warnings`]. A design whose weighted rank is below its number
 /// of columns is an error ([`GlmError::RankDeficient`]). Passes over the
-/// rows run on [`crate::par::threads_for`] threads.
+/// rows run on [`crate::runtime::threads::threads_for`] threads.
 pub fn fit(data: &Dataset, cfg: &GlmConfig) -> Result<GlmFit, GlmError> {
     fit_family(data, cfg, &Binomial::new(Logit))
 }
@@ -120,7 +121,7 @@ fn fit_on<L: Link>(
 ) -> Result<GlmFit, GlmError> {
     let start = Instant::now();
     let (n, k) = (src.n(), src.k());
-    let threads = crate::par::threads_for(n, k);
+    let threads = crate::runtime::threads::threads_for(n, k);
     let out = irls(
         family,
         src,

@@ -22,16 +22,16 @@
 //! factorisation is the final refit's, since statsmodels refits on the z and
 //! w of the last iteration. Rows are cut into fixed chunks whose factors
 //! are combined in order, so the numbers do not depend on the thread count.
-use super::family::Binomial;
-use super::link::Link;
 use super::options::Rows;
 use super::qr::{qr_parts, unscale, Flags, Merged, Report, BLOCK};
 pub use super::qr::{Design, CHUNK};
 pub use super::solve::{singular_values, Wls, RCOND_PINV};
 pub use super::source::{Memory, Source};
-use super::sum::Sum;
 use super::GlmError;
-use crate::par::avx512;
+use crate::runtime::threads::avx512;
+use crate::spec::family::Binomial;
+use crate::spec::link::Link;
+use crate::spec::sum::Sum;
 
 /// statsmodels' perfect-separation rule: every |μᵢ - yᵢ| at most this
 /// (`np.allclose(mu - y, 0)`, default atol).
@@ -364,7 +364,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
-    use crate::glm::Logit;
+    use crate::spec::Logit;
 
     /// A source that counts its passes over the rows.
     struct Counted<'a> {

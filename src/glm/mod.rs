@@ -16,14 +16,9 @@
 mod config;
 mod covariance;
 mod error;
-pub mod family;
 mod fit;
 pub mod irls;
-pub mod link;
-mod link_kind;
-mod normal;
 mod options;
-mod predict;
 pub mod pyfmt;
 mod qr;
 #[cfg(test)]
@@ -32,20 +27,13 @@ mod results;
 mod solve;
 mod source;
 mod stream;
-mod sum;
 mod summary;
-mod vmath;
 
 pub use config::{check_alpha, GlmConfig};
 pub use covariance::{CovType, UnknownCovType};
 pub use error::GlmError;
-pub use family::Binomial;
 pub use fit::{fit, fit_family, fit_source, fit_with};
-pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
-pub use link_kind::{LinkKind, UnknownLink};
-pub use normal::ppf as normal_ppf;
 pub use options::{GlmOptions, Rows};
-pub use predict::{columns, design, predict, predict_lines, Prediction};
 pub use results::{is_separation_warning, GlmFit};
 pub use source::{Memory, Source};
 pub use stream::{

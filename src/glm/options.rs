@@ -4,7 +4,8 @@
 //! rows.
 use std::collections::BTreeSet;
 
-use super::{CovType, GlmError, LinkKind};
+use super::{CovType, GlmError};
+use crate::spec::LinkKind;
 
 /// What [`fit_with`](super::fit_with) takes next to the data and the
 /// [`GlmConfig`](super::GlmConfig), as `sm.GLM(y, X, family=Binomial(link),

@@ -1,6 +1,6 @@
 //! Streaming Householder QR of the weighted design, chunk by chunk, chunks merged in order.
 use crate::math::dot_lanes;
-use crate::par::{avx2, map_chunks};
+use crate::runtime::threads::{avx2, map_chunks};
 
 /// Rows per Householder block: 128 rows × (k + 1) columns stay in L1 cache
 /// for k ≈ 10.

@@ -3,9 +3,9 @@
 //! [`Logit`] and [`Binomial`] are checked against them.
 use tch::Tensor;
 
-use super::family::LOG_GUARD;
-use super::link::{Link, Logit, EPS};
-use super::Binomial;
+use crate::spec::family::LOG_GUARD;
+use crate::spec::link::{Link, Logit, EPS};
+use crate::spec::Binomial;
 
 fn clean(p: &Tensor) -> Tensor {
     p.clamp(EPS, 1.0 - EPS)

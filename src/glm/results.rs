@@ -4,13 +4,13 @@ use serde::Serialize;
 use tch::{TchError, Tensor};
 
 use super::covariance::{cov_params, AtEstimate, CovType};
-use super::family::Binomial;
 use super::irls::{irls, Irls, Memory, Source, CHUNK, SEPARATION_ATOL};
-use super::link::Link;
 use super::options::Rows;
-use super::sum::{sum_rows_at, Sum};
 use super::GlmError;
-use crate::par::map_chunks;
+use crate::runtime::threads::map_chunks;
+use crate::spec::family::Binomial;
+use crate::spec::link::Link;
+use crate::spec::sum::{sum_rows_at, Sum};
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
 /// μ < 10·DBL_EPSILON or μ > 1 - 10·DBL_EPSILON.

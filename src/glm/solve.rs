@@ -1,10 +1,10 @@
 //! SVD solves on the small R: `lstsq`, `pinv` (covariance, rank), singular values of X.
 use tch::{TchError, Tensor};
 
-use super::link::EPS;
 use super::qr::{qr_parts, unscale, Flags, Merged};
 use super::source::Source;
 use super::GlmError;
+use crate::spec::link::EPS;
 
 /// statsmodels' `pinv_extended` cutoff: singular values at most
 /// `RCOND_PINV * max(s)` are treated as zero.

@@ -2,8 +2,9 @@
 //! checked key by key when read back.
 use serde::{Deserialize, Serialize};
 
-use crate::glm::{CovType, GlmFit, LinkKind};
+use crate::glm::{CovType, GlmFit};
 use crate::nn::NnFit;
+use crate::spec::LinkKind;
 
 use super::covariance::check_covariance;
 use super::survey::{survey, Survey, TopLevel};

@@ -21,8 +21,10 @@
 mod covariance;
 mod error;
 mod file;
+mod predict;
 mod survey;
 
 pub use covariance::{check_covariance, PSD_TOL, SYMMETRY_RTOL};
 pub use error::ModelError;
 pub use file::{ModelKind, SavedModel, FORMAT, VERSION};
+pub use predict::{columns, design, predict, predict_lines, Prediction};

@@ -92,7 +92,7 @@ mod tests {
         let etas: [f64; 5] = [-3.0, -0.5, 0.0, 0.7, 2.5];
         let t = Tensor::from_slice(&etas);
         for a in Activation::ALL {
-            let got = crate::torch::to_vec_f64(&a.f_apply(&t).unwrap()).unwrap();
+            let got = crate::runtime::torch::to_vec_f64(&a.f_apply(&t).unwrap()).unwrap();
             for (&eta, &p) in etas.iter().zip(&got) {
                 let want = match a {
                     Activation::Sigmoid => 1.0 / (1.0 + (-eta).exp()),

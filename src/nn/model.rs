@@ -38,9 +38,9 @@ impl LogisticNet {
     pub fn params(&self) -> Result<Vec<f64>, TchError> {
         let mut v = Vec::with_capacity(self.linear.ws.size()[1] as usize + 1);
         if let Some(b) = &self.linear.bs {
-            v.extend(crate::torch::to_vec_f64(b)?);
+            v.extend(crate::runtime::torch::to_vec_f64(b)?);
         }
-        v.extend(crate::torch::to_vec_f64(&self.linear.ws)?);
+        v.extend(crate::runtime::torch::to_vec_f64(&self.linear.ws)?);
         Ok(v)
     }
 }

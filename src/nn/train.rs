@@ -17,8 +17,8 @@ use super::shim::{self, StepTensors};
 use super::spec::{column_tensor, ModelSpec, SpecError};
 use super::standardize::{StandardizeError, Standardizer};
 use crate::data::Dataset;
+use crate::runtime::torch::{short_error, to_vec_f64};
 use crate::setting::{Remedy, Setting};
-use crate::torch::{short_error, to_vec_f64};
 
 /// Why training failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -3,10 +3,11 @@ use super::common::{Plot, PlotError};
 use super::{loss, outcomes, params, probability, Source};
 use crate::compare::Comparison;
 use crate::data::Dataset;
-use crate::glm::{GlmFit, LinkKind};
+use crate::glm::GlmFit;
 use crate::math::lin_pred;
 use crate::nn::NnFit;
 use crate::simulate::Simulated;
+use crate::spec::LinkKind;
 
 /// `compare` and `demo`: probability.svg, outcomes.svg, loss.svg and
 /// params.svg. `sim` (simulated data) supplies the true p and linear

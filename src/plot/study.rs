@@ -8,7 +8,7 @@ use super::common::{
     render, tick, PlotError, DESC_SIZE, LABEL_SIZE, TITLE_SIZE, TRUTH, WIDTH,
 };
 use crate::numfmt::Short;
-use crate::repeat::{Cell, CellSummary, Measures};
+use crate::study::{Cell, CellSummary, Measures};
 
 /// Half-width of an interval bar, in MCSEs: a 95% normal interval for the
 /// figure's Monte Carlo error.
@@ -310,7 +310,7 @@ fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repeat::{merge, read_lines, summarize_cells};
+    use crate::study::{merge, read_lines, summarize_cells};
 
     /// The cells of scripts/make_mcse_fixture.py's study: 2 × 2 (n × lr),
     /// three coefficients, both estimators.

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use logreg::data::{read_columns, read_csv, CsvOptions};
-use logreg::glm::{fit, predict, GlmConfig};
+use logreg::glm::{fit, GlmConfig};
+use logreg::model::predict;
 use logreg::model::SavedModel;
 use serde_json::Value;
 

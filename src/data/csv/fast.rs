@@ -9,7 +9,7 @@ use super::sink::{RowSink, Tally};
 /// The fast path for the rows of a plain numeric file: lines split at LF
 /// and at the delimiter, every used cell read by the cell rule
 /// ([`cell`]), on several threads for a large file
-/// ([`crate::par::threads_for`]), the rows of each round handed to `sink`
+/// ([`crate::runtime::threads::threads_for`]), the rows of each round handed to `sink`
 /// (and flushed). It gives up (`Ok(false)`) on anything that
 /// needs the full reader: a quote anywhere, a row with another number of
 /// fields, a cell that is not a finite number (missing, NaN, text), a target
@@ -92,7 +92,7 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
             if let Some(rest) = rest {
                 let rows = expected_rows(y.len(), done_bytes, rest);
                 sink.inner.expect_rows(rows);
-                threads = crate::par::threads_for(rows, k);
+                threads = crate::runtime::threads::threads_for(rows, k);
             }
         }
         sink.flush()?;

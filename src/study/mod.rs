@@ -17,7 +17,7 @@ mod mcse;
 mod merge;
 mod read;
 mod render;
-mod study;
+mod run;
 mod summary;
 
 pub use batched::{train_batch, BatchError, BatchedFit, Control, GradientPath};
@@ -29,7 +29,7 @@ pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};
 pub use read::{read_lines, ReadError, ReadLines, MAX_LINE};
 pub use render::{render, render_cell, render_study};
-pub use study::{
+pub use run::{
     run_all, shard_pairs, OnSeparation, RepeatConfig, RepeatError, Study, Times, DEFAULT_CHUNK,
     MAX_CELLS,
 };

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::line::{Design, RunLine};
-use super::study::MAX_CELLS;
+use super::run::MAX_CELLS;
 use crate::glm::CovType;
 
 /// Where a line came from, for messages.
@@ -346,10 +346,10 @@ fn check_design(design: &Design) -> Result<(), String> {
         .checked_add(k.saturating_mul(4 * 8))
         .and_then(|b| b.checked_add(32))
         .unwrap_or(usize::MAX);
-    crate::memory::check(
+    crate::runtime::memory::check(
         || format!("\"runs\" {runs} ({cells} cells)"),
         "the runs' results",
-        crate::memory::product(&[cells, runs, per_run]),
+        crate::runtime::memory::product(&[cells, runs, per_run]),
     )
     .map_err(|e| e.to_string())
 }
@@ -438,7 +438,7 @@ fn wrong_length(line: &RunLine) -> Option<(&'static str, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repeat::line::{Fits, GlmLine, Grid, NnLine};
+    use crate::study::line::{Fits, GlmLine, Grid, NnLine};
 
     fn design() -> Design {
         Design {

@@ -38,7 +38,7 @@ pub struct StreamArgs {
 }
 
 fn parse_size_flag(s: &str) -> Result<u64, String> {
-    logreg::memory::parse_size(s).map_err(|e| e.to_string())
+    logreg::runtime::memory::parse_size(s).map_err(|e| e.to_string())
 }
 
 /// The memory limit of a streamed fit, or None to fit in memory: the
@@ -49,7 +49,7 @@ pub(super) fn limit(s: &StreamArgs, data: Option<&Path>) -> anyhow::Result<Optio
     if s.max_memory.is_some() {
         return Ok(s.max_memory);
     }
-    let (Some(path), Some(total)) = (data, logreg::memory::physical()) else {
+    let (Some(path), Some(total)) = (data, logreg::runtime::memory::physical()) else {
         return Ok(None);
     };
     let len = std::fs::metadata(path).map_or(0, |m| m.len());

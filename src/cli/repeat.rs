@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use logreg::repeat::{
+use logreg::study::{
     merge, read_lines, shard_pairs, Control, Fits, GradientPath, OnSeparation, Origin,
     RepeatConfig, RunLine, Study, DEFAULT_CHUNK,
 };
@@ -266,7 +266,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             true => GradientPath::Exact,
             false => GradientPath::Auto,
         },
-        threads: logreg::par::workers(),
+        threads: logreg::runtime::threads::workers(),
         on_separation: match a.on_separation {
             OnSeparationArg::Keep => OnSeparation::Keep,
             OnSeparationArg::Fail => OnSeparation::Fail,
@@ -394,7 +394,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
 }
 
 /// Exit 1 (after the summary) when no run of `m` succeeded.
-pub(super) fn all_failed(m: &logreg::repeat::Merged) -> anyhow::Result<()> {
+pub(super) fn all_failed(m: &logreg::study::Merged) -> anyhow::Result<()> {
     match !m.lines.is_empty() && m.lines.iter().all(RunLine::is_failed) {
         true => Err(anyhow::anyhow!(
             "every run failed (see \"failed\" in the run lines)"
@@ -407,7 +407,7 @@ pub(super) fn all_failed(m: &logreg::repeat::Merged) -> anyhow::Result<()> {
 /// shard `i` of `n`: appending this shard's runs to another's file would
 /// mix the shards silently.
 fn not_of_this_shard(
-    design: &logreg::repeat::Design,
+    design: &logreg::study::Design,
     (i, n): (usize, usize),
     earlier: &[(Origin, RunLine)],
 ) -> anyhow::Result<()> {
@@ -437,7 +437,7 @@ type Earlier = (Vec<(Origin, RunLine)>, BTreeSet<(usize, u64)>);
 /// newline gets it, so that the next line starts on a line of its own.
 fn earlier_lines(
     path: &Path,
-    design: &logreg::repeat::Design,
+    design: &logreg::study::Design,
 ) -> anyhow::Result<(Earlier, Option<File>)> {
     let name = path.display().to_string();
     // Reading a FIFO or a device would wait for a writer or never end; a

@@ -77,7 +77,7 @@ impl FromStr for LinkKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::glm::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
+    use crate::spec::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 
     #[test]
     fn names_round_trip_and_match_the_link_types() {

@@ -3,8 +3,8 @@
 //! `res.predict(exog, offset=…, which="linear")`.
 use crate::model::{ModelError, SavedModel};
 
-use super::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
-use super::{normal, LinkKind};
+use crate::spec::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
+use crate::spec::{normal, LinkKind};
 
 /// One prediction per row of the new data. The standard error and the
 /// interval need the covariance: a GLM model has them, a network's has not.

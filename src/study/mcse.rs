@@ -153,7 +153,7 @@ fn max_of(v: impl Iterator<Item = f64>) -> f64 {
 /// runs. The one coverage count of a study, for the cells and for the
 /// one-cell `Summary`.
 pub(super) fn coverage(glms: &[&GlmLine], truth: &[f64], alpha: f64) -> Vec<f64> {
-    let z = crate::glm::normal_ppf(1.0 - alpha / 2.0);
+    let z = crate::spec::normal::ppf(1.0 - alpha / 2.0);
     truth
         .iter()
         .enumerate()
@@ -266,9 +266,9 @@ pub fn summarize_cells(m: &super::merge::Merged) -> Vec<CellSummary> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::repeat::line::{GlmLine, NnLine};
-    use crate::repeat::merge::{merge, Origin};
-    use crate::repeat::read::read_lines;
+    use crate::study::line::{GlmLine, NnLine};
+    use crate::study::merge::{merge, Origin};
+    use crate::study::read::read_lines;
 
     /// Relative tolerance against numpy: the same formulas summed in a
     /// different order (numpy sums pairwise) differ by a few ulps times R
@@ -382,7 +382,7 @@ pub(crate) mod tests {
 
     /// A run of `cell()` whose estimates are the truth plus `d`.
     fn run(d: f64, failed: bool) -> RunLine {
-        let grid = crate::repeat::line::Grid {
+        let grid = crate::study::line::Grid {
             n: vec![10],
             lr: vec![0.1],
             steps: vec![5],
@@ -406,7 +406,7 @@ pub(crate) mod tests {
             }),
             failed: failed.then(|| "network: diverged".into()),
             separated: false,
-            study: crate::repeat::line::Design {
+            study: crate::study::line::Design {
                 seed: 0,
                 runs: 1,
                 fits: Fits::Both,

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use logreg::data::{ColumnReader, MissingPolicy};
-use logreg::glm::{columns, design, predict_lines};
 use logreg::model::SavedModel;
+use logreg::model::{columns, design, predict_lines};
 
 use super::common::{note_dropped, parse_alpha, parse_delimiter, Missing};
 use super::preflight::Preflight;

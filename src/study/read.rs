@@ -142,7 +142,7 @@ fn only_blank_left<R: BufRead>(r: &mut R) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repeat::line::{Design, Fits, Grid};
+    use crate::study::line::{Design, Fits, Grid};
 
     fn line(seed: u64) -> String {
         let grid = Grid {

@@ -34,15 +34,15 @@ pub const MAX_THREADS: usize = 1024;
 /// over the rows both use `n`, clamped to 1..=[`MAX_THREADS`].
 pub fn set_threads(n: usize) {
     let n = n.clamp(1, MAX_THREADS);
-    crate::par::fix_threads(n);
+    crate::runtime::threads::fix_threads(n);
     tch::set_num_threads(n as i32);
 }
 
 /// Automatic threads (the CLI's default): libtorch on [`DEFAULT_THREADS`];
 /// the GLM's passes over the rows on every core for designs of at least
-/// [`PARALLEL_MIN_VALUES`](crate::par::PARALLEL_MIN_VALUES) values, on one below.
+/// [`PARALLEL_MIN_VALUES`](crate::runtime::threads::PARALLEL_MIN_VALUES) values, on one below.
 pub fn set_threads_auto() {
-    crate::par::fix_threads(0);
+    crate::runtime::threads::fix_threads(0);
     tch::set_num_threads(DEFAULT_THREADS as i32);
 }
 

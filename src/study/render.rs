@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::mcse::{summarize_cells, CellSummary};
 use super::merge::Merged;
-use super::study::Times;
+use super::run::Times;
 use super::summary::{summarize, Summary};
 use crate::numfmt::{cell, Short};
 
@@ -320,8 +320,8 @@ fn sci(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repeat::line::Fits;
-    use crate::repeat::mcse::tests::{fixture_summaries, one_run_cell};
+    use crate::study::line::Fits;
+    use crate::study::mcse::tests::{fixture_summaries, one_run_cell};
 
     fn names() -> Vec<String> {
         ["const", "x1", "x2"].map(String::from).to_vec()

@@ -63,7 +63,7 @@ pub struct Cli {
     /// 2^20 values (rows × columns) or more]; at most 1024
     #[arg(long, global = true, value_name = "N", allow_hyphen_values = true,
           value_parser = clap::value_parser!(u16)
-              .range(1..=logreg::torch::MAX_THREADS as i64)
+              .range(1..=logreg::runtime::torch::MAX_THREADS as i64)
               .map(usize::from))]
     pub threads: Option<usize>,
 
@@ -156,8 +156,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     interrupt::install()?;
     flags::install();
     match cli.threads {
-        Some(n) => logreg::torch::set_threads(n),
-        None => logreg::torch::set_threads_auto(),
+        Some(n) => logreg::runtime::torch::set_threads(n),
+        None => logreg::runtime::torch::set_threads_auto(),
     }
     let g = Global { seed: cli.seed };
     match cli.command {
@@ -219,7 +219,7 @@ pub fn report(e: &anyhow::Error) -> u8 {
 /// ([`UsageError`], [`Interrupted`] and the library's typed errors); anything
 /// else, such as an I/O error while writing the results, is a failure (exit 1).
 fn kind(e: &anyhow::Error) -> ErrorKind {
-    use logreg::{compare, data, glm, model, nn, repeat, simulate};
+    use logreg::{compare, data, glm, model, nn, simulate, study};
     for c in e.chain() {
         if c.is::<UsageError>() {
             return ErrorKind::BadInput;
@@ -235,11 +235,11 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<model::ModelError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<repeat::RepeatError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<repeat::BatchError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<repeat::ReadError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<repeat::MergeError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<repeat::Incomplete>().map(|e| e.kind()));
+            .or_else(|| c.downcast_ref::<study::RepeatError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<study::BatchError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<study::ReadError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<study::MergeError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<study::Incomplete>().map(|e| e.kind()));
         if let Some(k) = kind {
             return k;
         }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use logreg::plot::Plot;
-use logreg::repeat::{render_study, study_json, summarize_cells, Design, Merged, Times};
+use logreg::study::{render_study, study_json, summarize_cells, Design, Merged, Times};
 
 use super::output::{print_then, write_plots};
 

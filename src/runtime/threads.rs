@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// one chunk and run on one thread anyway.
 pub const PARALLEL_MIN_VALUES: usize = 1 << 20;
 
-/// The thread count fixed by [`crate::torch::set_threads`]; 0 while automatic.
+/// The thread count fixed by [`crate::runtime::torch::set_threads`]; 0 while automatic.
 static FIXED: AtomicUsize = AtomicUsize::new(0);
 
 /// Fix the thread count of the passes over the rows (0: automatic).
@@ -18,8 +18,8 @@ pub(crate) fn fix_threads(n: usize) {
 }
 
 /// Threads for a pass over an n × k design: the count given to
-/// [`crate::torch::set_threads`], or the automatic rule of
-/// [`crate::torch::set_threads_auto`] (which is also what a library user
+/// [`crate::runtime::torch::set_threads`], or the automatic rule of
+/// [`crate::runtime::torch::set_threads_auto`] (which is also what a library user
 /// gets who sets neither).
 pub fn threads_for(n: usize, k: usize) -> usize {
     match FIXED.load(Ordering::Relaxed) {
@@ -34,7 +34,7 @@ pub fn threads_for(n: usize, k: usize) -> usize {
 /// Independent jobs to run at once, each with libtorch on one thread
 /// inside it (`repeat`'s chunks): every core while the thread count is
 /// automatic (libtorch on one thread, as then in a single run); one when
-/// [`crate::torch::set_threads`] fixed it, so that libtorch runs on that
+/// [`crate::runtime::torch::set_threads`] fixed it, so that libtorch runs on that
 /// many threads as a single run at that count does (the exact path's bits
 /// follow libtorch's thread count).
 pub fn workers() -> usize {
@@ -87,7 +87,7 @@ macro_rules! avx512 {
                 // SAFETY: the CPU supports AVX-512 F (checked just above).
                 unsafe { widest(|| $call) }
             } else {
-                $crate::par::avx2!($call)
+                $crate::runtime::threads::avx2!($call)
             }
         }
         #[cfg(not(target_arch = "x86_64"))]

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
-use logreg::repeat::{merge, read_lines, Origin, RunLine};
+use logreg::study::{merge, read_lines, Origin, RunLine};
 
 use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;

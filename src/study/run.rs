@@ -140,7 +140,7 @@ pub enum RepeatError {
     #[error(transparent)]
     Sim(#[from] SimError),
     #[error(transparent)]
-    TooLarge(#[from] crate::memory::TooLarge),
+    TooLarge(#[from] crate::runtime::memory::TooLarge),
     #[error("GLM settings: {0}")]
     GlmConfig(GlmError),
     #[error("run with seed {seed}: data")]
@@ -231,7 +231,7 @@ impl RepeatConfig {
             self.cell_sim(&cell, self.seed).check()?;
             batched::check(&self.cell_train(&cell)?)?;
         }
-        crate::memory::check(
+        crate::runtime::memory::check(
             || {
                 format!(
                     "{} {} ({} {}, {} cells)",
@@ -260,14 +260,15 @@ impl RepeatConfig {
         let per_run = std::mem::size_of::<RunLine>()
             .checked_add(k.checked_mul(4 * 8)?)?
             .checked_add(32)?;
-        let results = crate::memory::product(&[cells, self.runs, per_run])?;
+        let results = crate::runtime::memory::product(&[cells, self.runs, per_run])?;
         let n = self.grid.n.iter().copied().max().unwrap_or(self.sim.n);
         let biggest = SimConfig {
             n,
             beta: vec![0.0; k.max(2)],
             ..self.sim.clone()
         };
-        let chunk = crate::memory::product(&[self.chunk.min(self.runs), self.threads.max(1)])?;
+        let chunk =
+            crate::runtime::memory::product(&[self.chunk.min(self.runs), self.threads.max(1)])?;
         results.checked_add(chunk.checked_mul(biggest.bytes()?)?)
     }
 

@@ -3,9 +3,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
-use logreg::glm::{CovType, GlmConfig, GlmOptions, LinkKind};
+use logreg::glm::{CovType, GlmConfig, GlmOptions};
 use logreg::nn::{Activation, ModelSpec, OptimizerKind, Precision, Record, TrainConfig};
 use logreg::simulate::{simulate, SimConfig, Simulated};
+use logreg::spec::LinkKind;
 
 use super::{Global, UsageError};
 
@@ -167,8 +168,8 @@ pub struct GridArgs {
 
 impl GridArgs {
     /// The library's grid.
-    pub fn grid(&self) -> logreg::repeat::Grid {
-        logreg::repeat::Grid {
+    pub fn grid(&self) -> logreg::study::Grid {
+        logreg::study::Grid {
             n: self.n.clone(),
             lr: self.lr.clone(),
             steps: self.steps.clone(),
@@ -458,7 +459,7 @@ impl OptimArgs {
         let device = match self.device {
             DeviceArg::Cpu => tch::Device::Cpu,
             DeviceArg::Cuda => {
-                logreg::torch::load_cuda();
+                logreg::runtime::torch::load_cuda();
                 tch::Device::Cuda(0)
             }
         };

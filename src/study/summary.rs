@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::line::{Fits, GlmLine, NnLine, RunLine};
 use super::mcse::{summarize_cells, CellSummary};
 use super::merge::Merged;
-use super::study::Times;
+use super::run::Times;
 
 /// How the two estimators behaved over the runs. Serialized as the
 /// `repeat --json` object, a documented contract: keys are added, never

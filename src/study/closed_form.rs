@@ -9,7 +9,7 @@ use crate::nn::{
     at_clamp, clamp_warning, draw_layer, tensor_kind, Precision, Standardizer, Stepper,
     TrainConfig, TrainError,
 };
-use crate::torch::to_vec_f64;
+use crate::runtime::torch::to_vec_f64;
 
 /// Trains the networks of a chunk as one batch with the closed-form gradient.
 pub(super) struct ClosedForm;

@@ -1,0 +1,4 @@
+//! The machine a run uses: threads, memory and libtorch's settings.
+pub mod memory;
+pub mod threads;
+pub mod torch;
