@@ -21,10 +21,7 @@ mod run;
 mod summary;
 
 pub use batched::{train_batch, BatchError, BatchedFit, Control, GradientPath};
-pub use line::{
-    Cell, Design, Fits, GlmLine, GlmLine as GlmRecord, Grid, NnLine, NnLine as NnRecord, RunLine,
-    RunLine as RunRecord,
-};
+pub use line::{Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};
 pub use read::{read_lines, ReadError, ReadLines, MAX_LINE};
