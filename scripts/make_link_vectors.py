@@ -2,7 +2,7 @@
 """Write tests/fixtures/glm/link_vectors.json: statsmodels' link functions and
 scipy's normal distribution evaluated at fixed points.
 
-Why: src/glm/link.rs and src/glm/normal.rs re-implement statsmodels 0.15's
+Why: src/spec/link.rs and src/spec/normal.rs re-implement statsmodels 0.15's
 `links.Logit`, `Probit`, `CLogLog`, `LogLog` and `Cauchy` (g, g^-1, g', (g^-1)') and
 scipy's `norm.cdf` / `norm.ppf` / `norm.pdf` one value at a time in f64. The
 unit tests there compare them with the numbers recorded here, which come from

@@ -3,7 +3,7 @@
 synthetic grid study in `repeat --runs-out` line format, and every per-cell
 measure of it computed independently in numpy.
 
-Why: the Monte Carlo measures of src/repeat/mcse.rs (Morris, White and
+Why: the Monte Carlo measures of src/study/mcse.rs (Morris, White and
 Crowther, "Using simulation studies to evaluate statistical methods",
 Statistics in Medicine 38 (2019), Table 6) must be checked against a
 computation that shares no code with it, straight from the formulas of

@@ -19,7 +19,7 @@ per test that reads it, through src/reference_values.rs):
   "norm_ppf"      `scipy.stats.norm.ppf(q)` (the confidence interval's
                   quantile): {"q", "ppf"}. Read by src/glm/results.rs.
   "std_ddof1"     `numpy.std(v, ddof=1)` (repeat's spread):
-                  {"values", "std"}. Read by src/repeat/summary.rs.
+                  {"values", "std"}. Read by src/study/summary.rs.
   "py_str"        Python's `str(x)` of a float (the summary's interval
                   labels): {"x": repr(x), "str": str(x)}; x travels as its
                   repr so that nan and inf fit in JSON. Read by

@@ -167,8 +167,8 @@ pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The side-by-side table and the lines below it. (`_data` is no longer
-/// read: the network's log-likelihood is [`Comparison::nn_llf`].)
+/// The side-by-side table and the lines below it. (`_data` is not read:
+/// the network's log-likelihood is [`Comparison::nn_llf`].)
 pub fn render(_data: &Dataset, c: &Comparison) -> String {
     let w = c
         .glm

@@ -327,7 +327,7 @@ mod tests {
     }
 
     /// Library messages speak in config fields: a flag (`--lr`) is the
-    /// binary's word (src/cmd/flags.rs), never the library's.
+    /// binary's word (src/cli/flags.rs), never the library's.
     #[test]
     fn library_messages_name_no_flag() {
         for msg in messages() {

@@ -110,8 +110,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     };
     let write_files = || {
         traced?;
-        // Link and offset column: logit and none until `nn --link` and
-        // `--offset` exist; then pass the command's here.
+        // The model file records the network's link and offset column, so
+        // that `predict` applies the same inverse link and offset.
         a.save_model.write(|| {
             SavedModel::from_nn(
                 &fit,

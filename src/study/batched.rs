@@ -364,8 +364,8 @@ mod tests {
         let _turn = RNG.lock().unwrap_or_else(|e| e.into_inner());
         let seeds = [1, 2];
         // Network 2's feature does not fit in f32. (A constant feature, which
-        // --standardize refuses, no longer makes a Dataset: it fails the
-        // rank check when the data set is built.)
+        // --standardize refuses, makes no Dataset: it fails the rank check
+        // when the data set is built.)
         let mut huge = data(&seeds);
         let mut x = huge[1].x().to_vec();
         x[1] = 1e300;

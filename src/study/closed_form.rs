@@ -127,8 +127,9 @@ const ROW_ALIGN: i64 = 64;
 /// vectors and finish with a scalar tail whose `exp` can round differently,
 /// and over a contiguous block the tail falls on different networks'
 /// values as R changes. On the padded view every loop runs row by row, so
-/// each network meets the same vectors and the same tail in any chunk (a
-/// run's numbers differed between chunks of 1, 2 and 7 at n = 60 before).
+/// each network meets the same vectors and the same tail in any chunk (on
+/// a contiguous block a run's numbers differ between chunks of 1, 2 and 7
+/// at n = 60).
 /// The batched products are per network already.
 struct Grad {
     /// Design, transposed: R × (k+1) × n, the row of ones first.

@@ -331,8 +331,8 @@ impl RepeatConfig {
             ),
         ]
         .into_iter()
-        // Absent means keep, as in lines written before the setting existed,
-        // so those lines stay of the same study.
+        // Absent means keep, so a line without the key is of the keep
+        // study.
         .chain((self.on_separation == OnSeparation::Fail).then(|| ("on_separation", json!("fail"))))
         .map(|(k, v)| (k.to_string(), v))
         .collect();

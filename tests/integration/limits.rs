@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::{bin, logreg, temp_dir, Run};
 
-/// How long a command that used to hang or crawl may take before it is
-/// called hung and killed. Generous (the commands take well under 10 s on a
+/// How long a command that could hang or crawl on such input may take
+/// before it is called hung and killed. Generous (the commands take well under 10 s on a
 /// loaded 2-core machine): this detects a hang, it does not time anything.
 const HANG_DEADLINE: Duration = Duration::from_secs(180);
 
@@ -164,8 +164,8 @@ fn plots_of_huge_values_are_drawn_not_hung() {
 #[test]
 fn a_very_long_line_is_read_in_one_pass() {
     // Valid rows, then 64 MiB of NUL bytes with no line end (a sparse file:
-    // no disk space). The fast path used to keep and rescan the growing
-    // line for every 8 MiB read; now it hands it to the full reader.
+    // no disk space). The fast path hands such a line to the full reader
+    // instead of keeping and rescanning it for every 8 MiB read.
     let dir = temp_dir("limits-long-line");
     let path = dir.join("s.csv");
     std::fs::write(&path, "x1,y\n1,0\n2,1\n").unwrap();

@@ -17,8 +17,8 @@ use crate::support::{fixtures, floats, logreg, temp_dir, Run};
 /// catches any wrong column, offset or link.
 const MEAN_RTOL: f64 = 1e-10;
 
-/// The standard error and the interval also depend on cov_params, which the
-/// issue's acceptance bounds at 1e-6 relative (as bse); measured ~1e-14.
+/// The standard error and the interval also depend on cov_params: a bound
+/// of 1e-6 relative, loose as a bound on bse would be; measured ~1e-14.
 const SE_RTOL: f64 = 1e-6;
 
 /// The fit's own fitted values against predict on the training file: the

@@ -581,8 +581,8 @@ fn ctrl_c_keeps_the_completed_chunks_as_whole_lines_and_exits_130() {
         (5..2000).contains(&n) && n.is_multiple_of(5),
         "{n} lines\n{err}"
     );
-    // A line of its own, as before interruption became an error value: no
-    // "error:" in front.
+    // A line of its own: an interruption is no error, so no "error:" in
+    // front.
     let note = format!("interrupted: {n} of 2000 runs completed; {n} of them are in");
     assert!(err.lines().any(|l| l.starts_with(&note)), "{err}");
     for (i, l) in lines.iter().enumerate() {

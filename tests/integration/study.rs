@@ -10,8 +10,8 @@ use crate::support::{bin, logreg, send_sigint, temp_dir, Run};
 
 /// A small 2 × 2 grid (two n, two learning rates), quick to run, on the
 /// default closed-form SGD path. n = 60 and 90 are not multiples of the
-/// vector width: before the sigmoid ran row by row, a run's last float32
-/// bits changed with the size of its chunk at these n.
+/// vector width: unless the sigmoid runs row by row, a run's last float32
+/// bits change with the size of its chunk at these n.
 const GRID: [&str; 8] = [
     "--runs", "5", "--n", "60,90", "--lr", "0.1,0.5", "--steps", "60",
 ];
@@ -495,8 +495,8 @@ fn separated_glm_fits_are_marked_counted_and_kept_or_failed() {
     );
     let both = summarize(&[&keep, &fail], &[]);
     assert_eq!(both.code(), Some(2), "{}", both.describe());
-    // Lines without the key (as before the setting existed) are of the
-    // keep study: a resume of them runs nothing.
+    // Lines without the key are of the keep study: a resume of them runs
+    // nothing.
     let r = run(&["--resume", "--runs-out", path(&keep)]);
     r.ok();
     assert!(

@@ -300,8 +300,8 @@ mod tests {
                 Ok(m)
             }
         }
-        // One 64 MiB line: the fast path used to keep reading (and rescan
-        // everything it held at each read) until the end of the line.
+        // One 64 MiB line: the fast path must hand it on after one chunk,
+        // not keep reading (and rescanning what it holds) to the line's end.
         let taken = std::rc::Rc::new(std::cell::Cell::new(0));
         let line = io::repeat(b'7').take(8 * FAST_CHUNK as u64);
         let roles = [Role::Feature(1), Role::Target];
