@@ -50,10 +50,10 @@ pub fn set_threads_auto() {
 ///
 /// The binary links only `libtorch_cpu` (and `libc10`): linking
 /// `libtorch_cuda` as well costs every run about 270 MB of resident memory
-/// and 0.2 s of start-up even when no GPU is used (measured; README
-/// "Benchmarks"). `--device cuda` loads it here, before any CUDA query, from
-/// the libtorch folder the binary was built against (or the usual search
-/// path). Returns whether the library was loaded; a CPU-only libtorch has none.
+/// and 0.2 s of start-up even when no GPU is used (measured; README "How
+/// the binary finds libtorch, and CUDA"). `--device cuda` loads it here,
+/// before any CUDA query, from the libtorch folder the binary was built
+/// against (or the usual search path). Returns whether the library was loaded; a CPU-only libtorch has none.
 pub fn load_cuda() -> bool {
     use std::sync::OnceLock;
     static LOADED: OnceLock<bool> = OnceLock::new();
