@@ -23,7 +23,7 @@ cargo test --release --all-targets
 for kernels in ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2; do
   echo "test: network, repeat, study and streamed-GLM tests under $kernels" >&2
   env "$kernels" cargo test --release --test integration -- nn:: nn_replay:: repeat:: study:: glm_stream::
-  env "$kernels" cargo test --release --lib -- nn:: repeat::
+  env "$kernels" cargo test --release --lib -- nn:: study::
 done
 if [ -f scripts/parity.py ]; then
   echo "test: scripts/parity.py" >&2
