@@ -3,8 +3,8 @@
 //!
 //! `torch-sys` (a direct dependency at the same version as `tch`) emits
 //! `cargo:libtorch_lib=<dir>`, which Cargo hands to direct dependents as
-//! `DEP_TCH_LIBTORCH_LIB` (../shared/REFERENCE.md §4.4-4.5). We turn it into
-//! an rpath, and into `LOGREG_LIBTORCH_LIB` for `logreg::torch::load_cuda`.
+//! `DEP_TCH_LIBTORCH_LIB` (its `links` metadata). We turn it into an rpath,
+//! and into `LOGREG_LIBTORCH_LIB` for `logreg::runtime::torch::load_cuda`.
 //!
 //! CUDA is loaded on demand, not linked: the usual `--no-as-needed -ltorch`
 //! would put `libtorch_cuda.so` in NEEDED, and loading it (with cuBLAS,

@@ -56,7 +56,7 @@ REPO = HERE.parent
 # same IRLS in float64 (statsmodels' _fit_irls: same start, same weights, same
 # stopping rule, same final pinv refit), so they differ only by rounding in
 # the least-squares solves (LAPACK through numpy vs libtorch): agreement of
-# about 1e-15 relative is observed (REFERENCE.md §0). 1e-9 leaves six orders
+# about 1e-15 relative is observed. 1e-9 leaves six orders
 # of magnitude for ill-conditioned designs, and still fails on any real
 # difference: one IRLS iteration more or less, a different start, clipping or
 # deviance formula moves these values by far more. The other whole-data

@@ -19,7 +19,7 @@ pub fn to_vec_f64(t: &Tensor) -> Result<Vec<f64>, TchError> {
 
 /// libtorch intra-op threads when `--threads` is not given. Tiny tensors
 /// (the lecture's 1000 × 3) run fastest on one thread: thread hand-off costs
-/// more than the arithmetic (see README "Benchmarks").
+/// more than the arithmetic (time `logreg demo` with `--threads 1` and 2).
 pub const DEFAULT_THREADS: usize = 1;
 
 /// Most threads [`set_threads`] accepts (the CLI's `--threads` range).
