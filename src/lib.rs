@@ -2,20 +2,20 @@
 //! statsmodels) and as a one-layer network (matching PyTorch), on libtorch.
 //!
 //! Where things live:
+//! - [`runtime`]: threads, SIMD dispatch, memory checks and libtorch settings.
+//! - [`spec`]: the model's vocabulary both fits share: links, the Binomial
+//!   family, the normal distribution.
 //! - [`simulate`]: the lecture's data set.
 //! - [`data`]: the [`data::Dataset`] both fits consume, and strict CSV input
 //!   (every CSV error is raised in `data/csv/`).
-//! - [`glm`]: link, family, Fisher scoring (`glm/irls.rs`, its QR
-//!   `glm/qr.rs` and solves `glm/solve.rs`), results and the
-//!   statsmodels summary table.
+//! - [`glm`]: Fisher scoring (`glm/irls.rs`, its QR `glm/qr.rs` and solves
+//!   `glm/solve.rs`), results and the statsmodels summary table.
 //! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
 //! - [`math`]: the scalar maths several parts share (sigmoid, X·β, log-likelihood).
 //! - [`model`]: a fitted model saved as JSON, and read back to predict
-//!   ([`glm::predict`]).
-//! - [`compare`]: both fits side by side; [`repeat`]: Monte Carlo study.
+//!   ([`model::predict`]).
+//! - [`compare`]: both fits side by side; [`study`]: Monte Carlo studies.
 //! - [`plot`]: SVG pictures, rendered to strings.
-//! - [`par`]: threads and SIMD dispatch for the passes over the rows.
-//! - [`memory`]: a request's memory, checked against the machine's before the work.
 //! - [`setting`]: how messages name a setting and a remedy (config fields here,
 //!   flags in the binary).
 //!
