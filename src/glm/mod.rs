@@ -1,17 +1,14 @@
 //! Logistic regression as a GLM, fitted by Fisher scoring (IRLS) exactly as
 //! statsmodels' `GLM(y, X, family=Binomial()).fit()` does, in f64.
 //!
-//! - [`link`]: link functions (logit, probit, cloglog, loglog, cauchy;
-//!   [`LinkKind`] picks one at run time), [`family`]: the Binomial family,
-//!   both one row at a time, as the passes over the rows call them;
+//! - the link and the Binomial family come from [`crate::spec`], one row at
+//!   a time, as the passes over the rows call them;
 //! - [`irls`]: the Fisher-scoring loop and the final pseudo-inverse refit
 //!   (public so that one iteration, [`irls::step`], can be timed), on the
 //!   streaming QR of `qr.rs` and the SVD solves of `solve.rs`;
 //! - [`CovType`]: the covariance of the estimates (nonrobust, HC0–HC3,
 //!   cluster);
 //! - [`GlmFit`]: the statistics; [`summary()`]: statsmodels' table;
-//! - [`predict()`]: predictions of a saved model on new data, with
-//!   statsmodels' `get_prediction` standard errors and intervals;
 //! - [`pyfmt`]: Python's number formatting, which the table needs.
 mod config;
 mod covariance;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// Which link the Binomial GLM uses. [`fit_with`](super::fit_with) turns it
+/// Which link the Binomial GLM uses. [`fit_with`](crate::glm::fit_with) turns it
 /// into the monomorphised fit. Default: logit (statsmodels' default).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum LinkKind {
