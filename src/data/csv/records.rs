@@ -150,7 +150,15 @@ impl<R: Read> Records<R> {
     }
 }
 
-/// A line with nothing but spaces (or the CR of a blank CRLF line): skipped.
+/// A record of one field that [`is_blank_line`]: skipped.
 fn is_blank(rec: &::csv::ByteRecord) -> bool {
-    rec.len() == 1 && rec[0].trim_ascii().is_empty()
+    rec.len() == 1 && is_blank_line(&rec[0])
+}
+
+/// Whether a line whose one field is `field` is blank: nothing but spaces
+/// (or the CR of a blank CRLF line). Blank lines are skipped, here and by
+/// the fast path.
+#[inline]
+pub(super) fn is_blank_line(field: &[u8]) -> bool {
+    field.trim_ascii().is_empty()
 }
