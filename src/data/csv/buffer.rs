@@ -4,6 +4,11 @@ use std::io::{self, Read};
 /// Size of the CSV reader's buffer.
 pub(super) const BUFFER: usize = 1 << 16;
 
+/// Size of the column reader's buffer (the csv crate's default). The row
+/// limit's message names the line that the reads have reached, which
+/// depends on the size of each read, so this stays apart from [`BUFFER`].
+pub(super) const COLUMN_BUFFER: usize = 8 << 10;
+
 /// Bytes of input parsed per round of the fast path.
 pub(super) const FAST_CHUNK: usize = 8 << 20;
 

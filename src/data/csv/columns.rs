@@ -2,17 +2,16 @@
 //! any order, with no target, read block by block (the new data `logreg
 //! predict` reads); [`read_columns`] reads them all at once.
 use std::fs::File;
-use std::io::{Chain, Cursor, Read};
+use std::io::Read;
 use std::path::Path;
 
 use crate::data::DataError;
 
-use super::buffer::fill;
+use super::buffer::COLUMN_BUFFER;
 use super::cell::{cell_bytes, Bad};
-use super::header::parse_header;
 use super::options::{default_delimiter, MissingPolicy};
-use super::position::{line_of, Tracked};
-use super::reader::{is_blank, ragged, source_name};
+use super::reader::source_name;
+use super::records::Records;
 
 /// Read the columns `names` of `path`: the number of rows, and the values
 /// row-major in the order of `names` (a missing value is an error). See
@@ -40,8 +39,7 @@ pub fn read_columns(
 /// naming it, and so is a file with no rows. `missing` says whether a
 /// missing value in one of the columns is an error or drops its row.
 pub struct ColumnReader<R: Read> {
-    csv: ::csv::Reader<Tracked<Chain<Cursor<Vec<u8>>, R>>>,
-    rec: ::csv::ByteRecord,
+    records: Records<R>,
     header: Vec<String>,
     header_line: u64,
     /// The header position of each of `names`.
@@ -80,81 +78,38 @@ impl ColumnReader<Box<dyn Read>> {
 impl<R: Read> ColumnReader<R> {
     /// Read the header of `rdr`, named `file` in messages.
     pub fn new(
-        mut rdr: R,
+        rdr: R,
         file: &str,
         delimiter: u8,
         names: &[String],
         missing: MissingPolicy,
     ) -> Result<Self, DataError> {
-        let fail = |reason: String| DataError::Io {
-            file: file.into(),
-            reason,
-        };
-        if matches!(delimiter, b'"' | b'\n' | b'\r') {
-            let file = file.into();
-            return Err(DataError::BadDelimiter { file, delimiter });
-        }
-        let mut head = [0u8; 4];
-        let got = fill(&mut rdr, &mut head).map_err(|e| fail(e.to_string()))?;
-        if got >= 2 && matches!(head[..2], [0xFF, 0xFE] | [0xFE, 0xFF]) {
-            return Err(DataError::Utf16 { file: file.into() });
-        }
-        let csv = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .terminator(::csv::Terminator::Any(b'\n'))
-            .from_reader(Tracked::new(Cursor::new(head[..got].to_vec()).chain(rdr)));
-        let mut r = ColumnReader {
-            csv,
-            rec: ::csv::ByteRecord::new(),
-            header: Vec::new(),
-            header_line: 0,
-            wanted: Vec::new(),
-            missing,
-            file: file.into(),
-            rows: 0,
-            dropped: 0,
-        };
-        if !r.next_record()? {
-            return Err(DataError::Empty { file: file.into() });
-        }
-        r.csv.get_mut().end_header();
-        r.header_line = line_of(&r.csv, &r.rec);
-        r.header = parse_header(&r.rec, file, r.header_line)?;
-        r.wanted = names
+        let mut records = Records::new(rdr, file, delimiter, COLUMN_BUFFER)?;
+        let (header, header_line) = records.header()?;
+        let wanted = names
             .iter()
             .map(|name| {
-                r.header
+                header
                     .iter()
                     .position(|h| h == name.trim())
                     .ok_or_else(|| DataError::NoColumn {
                         file: file.into(),
-                        line: r.header_line,
+                        line: header_line,
                         name: name.trim().into(),
-                        available: r.header.clone(),
+                        available: header.clone(),
                     })
             })
             .collect::<Result<_, _>>()?;
-        Ok(r)
-    }
-
-    /// The next record that is not blank; false at the end.
-    fn next_record(&mut self) -> Result<bool, DataError> {
-        loop {
-            let at = self.csv.position().byte();
-            self.csv.get_mut().cap_row(at);
-            match self.csv.read_byte_record(&mut self.rec) {
-                Ok(true) if is_blank(&self.rec) => continue,
-                Ok(more) => return Ok(more),
-                Err(e) => {
-                    return Err(DataError::Io {
-                        file: self.file.clone(),
-                        reason: e.to_string(),
-                    })
-                }
-            }
-        }
+        Ok(ColumnReader {
+            records,
+            header,
+            header_line,
+            wanted,
+            missing,
+            file: file.into(),
+            rows: 0,
+            dropped: 0,
+        })
     }
 
     /// Read up to `max` more kept rows (at least 1), appending their values
@@ -168,15 +123,13 @@ impl<R: Read> ColumnReader<R> {
         lines: &mut Vec<u64>,
     ) -> Result<usize, DataError> {
         let mut got = 0;
-        while got < max.max(1) && self.next_record()? {
-            let line = line_of(&self.csv, &self.rec);
-            if self.rec.len() != self.header.len() {
-                return Err(ragged(&self.rec, &self.header, &self.file, line));
-            }
+        while got < max.max(1) && self.records.next()? {
+            self.records.check_width(&self.header)?;
+            let line = self.records.line();
             let start = values.len();
             let mut missing = false;
             for &c in &self.wanted {
-                let raw = &self.rec[c];
+                let raw = &self.records.record()[c];
                 match cell_bytes(raw, false) {
                     Ok(v) => values.push(v),
                     Err(Bad::Missing) if self.missing == MissingPolicy::Drop => missing = true,

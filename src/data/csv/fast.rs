@@ -4,6 +4,7 @@ use std::io::Read;
 use super::buffer::{expected_rows, fill, FAST_CHUNK};
 use super::cell::{cell, cell_prefix, number_safe_delimiter};
 use super::header::Role;
+use super::records::is_blank_line;
 use super::sink::{RowSink, Tally};
 
 /// The fast path for the rows of a plain numeric file: lines split at LF
@@ -164,8 +165,8 @@ fn parse_lines(
         }
         let field = &rest[..len];
         start += len + 1;
-        if b == b'\n' && col == 0 && value.is_none() && field.trim_ascii().is_empty() {
-            continue; // a blank line, skipped as the full reader does
+        if b == b'\n' && col == 0 && value.is_none() && is_blank_line(field) {
+            continue; // a blank line, skipped as the strict loop does
         }
         role?;
         col += 1;

@@ -34,10 +34,11 @@
 //! | `header.rs` | the header row and which column plays which role |
 //! | `cell.rs` | the cell rule: what one field becomes (value, missing, error) |
 //! | `buffer.rs` | the sizing rule: buffer sizes, filling a buffer, reserving the matrix |
-//! | `reader.rs` | [`read_csv`], [`read_csv_into`]: the general row reader |
+//! | `records.rs` | the strict record loop: records and fields, blank lines, the row limit, each record's line, ragged rows |
+//! | `reader.rs` | [`read_csv`], [`read_csv_into`]: the general row reader (the fast path, else the strict record loop) |
 //! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`Whole`]: in memory) |
-//! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target) |
-//! | `fast.rs` | the fast path for plain numeric rows |
+//! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target), through the strict record loop |
+//! | `fast.rs` | the fast path for plain numeric rows: quote-free lines split on several threads, declining to the strict loop |
 //! | `position.rs` | line-position tracking for messages |
 mod buffer;
 mod cell;
@@ -47,6 +48,7 @@ mod header;
 mod options;
 mod position;
 mod reader;
+mod records;
 mod sink;
 
 pub use columns::{read_columns, ColumnReader};

@@ -7,12 +7,12 @@ use crate::data::roles::is_weight;
 use crate::data::NUMERIC_ROLES;
 use crate::data::{weight_problem, DataError, Dataset, Groups, RowColumns, WeightProblem};
 
-use super::buffer::{expected_rows, fill, BUFFER, SAMPLE_ROWS};
+use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
 use super::cell::{cell, cell_bytes, Bad, NA_VALUES};
 use super::fast::fast_rows;
-use super::header::{choose_columns, parse_header, Role};
+use super::header::{choose_columns, Role};
 use super::options::default_delimiter;
-use super::position::{line_of, Tracked};
+use super::records::Records;
 use super::sink::{RowSink, Tally, Whole};
 use super::{CsvOptions, MissingPolicy};
 
@@ -101,7 +101,7 @@ type Reopen<'a> = &'a dyn Fn(u64) -> io::Result<Box<dyn Read>>;
 /// opened again after the header; when that declines, the sink is
 /// restarted and the rows are read here as usual.
 fn read_from<R: Read, S: RowSink>(
-    mut rdr: R,
+    rdr: R,
     file: &str,
     delimiter: u8,
     len: Option<u64>,
@@ -109,61 +109,12 @@ fn read_from<R: Read, S: RowSink>(
     reopen: Option<Reopen>,
     sink: &mut S,
 ) -> Result<ReadRows, S::Error> {
-    let io_err = |e: io::Error| DataError::Io {
-        file: file.to_string(),
-        reason: e.to_string(),
-    };
-    if matches!(delimiter, b'"' | b'\n' | b'\r') {
-        return Err(DataError::BadDelimiter {
-            file: file.into(),
-            delimiter,
-        }
-        .into());
-    }
-
-    // Look at the first bytes: UTF-16 is refused here; a UTF-8 BOM must reach
-    // the CSV reader whole, in its first read, for it to be stripped.
-    let mut head = [0u8; 4];
-    let got = fill(&mut rdr, &mut head).map_err(io_err)?;
-    if got >= 2 && (head[..2] == [0xFF, 0xFE] || head[..2] == [0xFE, 0xFF]) {
-        return Err(DataError::Utf16 { file: file.into() }.into());
-    }
-    let input = Tracked::new(io::Cursor::new(head[..got].to_vec()).chain(rdr));
-
-    // Records end at LF only: a CR before it stays in the last field, where
-    // trimming removes it. (The csv crate's own line numbers count from where
-    // a read starts, before skipped blank lines and a CRLF's LF; see
-    // `line_of`.)
-    let mut csv = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .buffer_capacity(BUFFER)
-        .from_reader(input);
-    let csv_err = |e: ::csv::Error| DataError::Io {
-        file: file.to_string(),
-        reason: e.to_string(),
-    };
-
-    // Header.
-    let mut rec = ::csv::ByteRecord::new();
-    loop {
-        if !csv.read_byte_record(&mut rec).map_err(csv_err)? {
-            return Err(DataError::Empty { file: file.into() }.into());
-        }
-        if !is_blank(&rec) {
-            break;
-        }
-    }
-    csv.get_mut().end_header();
-    let header_line = line_of(&csv, &rec);
-    let header = parse_header(&rec, file, header_line)?;
+    let mut records = Records::new(rdr, file, delimiter, BUFFER)?;
+    let (header, header_line) = records.header()?;
     let (roles, names) = choose_columns(&header, opts, file, header_line)?;
     let target = opts.target.trim().to_string();
     let k = names.len();
-    let ncols = header.len();
-    let header_end = csv.position().byte();
+    let header_end = records.byte();
 
     sink.start(&names, &target)?;
     let mut sink = Tally::new(sink);
@@ -203,19 +154,11 @@ fn read_from<R: Read, S: RowSink>(
     } else {
         sink.restart()?;
     }
-    while slow && {
-        let at = csv.position().byte();
-        csv.get_mut().cap_row(at);
-        csv.read_byte_record(&mut rec).map_err(csv_err)?
-    } {
-        if is_blank(&rec) {
-            continue;
-        }
-        // Counted only for an error: it scans the record.
-        let line = || line_of(&csv, &rec);
-        if rec.len() != ncols {
-            return Err(ragged(&rec, &header, file, line()).into());
-        }
+    while slow && records.next()? {
+        records.check_width(&header)?;
+        let rec = records.record();
+        // Counted only when needed: it scans the record.
+        let line = || records.line();
         // One UTF-8 check per record is much cheaper than one per cell; a
         // record with other bytes (in any column) is checked cell by cell.
         let text = std::str::from_utf8(rec.as_slice()).ok();
@@ -312,7 +255,7 @@ fn read_from<R: Read, S: RowSink>(
         }
         if seen == SAMPLE_ROWS {
             if let Some(len) = len {
-                let bytes = csv.position().byte().saturating_sub(header_end);
+                let bytes = records.byte().saturating_sub(header_end);
                 let total = len.saturating_sub(header_end);
                 sink.inner.expect_rows(expected_rows(seen, bytes, total));
             }
@@ -405,42 +348,6 @@ fn roles_named_empty(roles: &[Role]) -> bool {
     !roles
         .iter()
         .any(|r| matches!(r, Role::Numeric(_) | Role::Label))
-}
-
-/// A line with nothing but spaces (or the CR of a blank CRLF line): skipped.
-pub(super) fn is_blank(rec: &::csv::ByteRecord) -> bool {
-    rec.len() == 1 && rec[0].trim_ascii().is_empty()
-}
-
-/// The error for a row whose field count differs from the header's.
-pub(super) fn ragged(
-    rec: &::csv::ByteRecord,
-    header: &[String],
-    file: &str,
-    line: u64,
-) -> DataError {
-    let (found, expected) = (rec.len(), header.len());
-    let multiline = rec.as_slice().contains(&b'\n');
-    if found < expected {
-        DataError::TooFewFields {
-            file: file.into(),
-            line,
-            expected,
-            found,
-            column: header[found].clone(),
-            multiline,
-        }
-    } else {
-        DataError::TooManyFields {
-            file: file.into(),
-            line,
-            expected,
-            found,
-            value: String::from_utf8_lossy(rec.get(expected).unwrap_or_default().trim_ascii())
-                .into_owned(),
-            multiline,
-        }
-    }
 }
 
 #[cfg(test)]
