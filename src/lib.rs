@@ -8,7 +8,7 @@
 //! - [`glm`]: link, family, Fisher scoring (`glm/irls.rs`, its QR
 //!   `glm/qr.rs` and solves `glm/solve.rs`), results and the
 //!   statsmodels summary table.
-//! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
+//! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/run.rs`, `nn/train.rs`).
 //! - [`math`]: the scalar maths several parts share (sigmoid, X·β, log-likelihood).
 //! - [`model`]: a fitted model saved as JSON, and read back to predict
 //!   ([`glm::predict`]).

@@ -8,7 +8,6 @@ use super::spec::{column_tensor, ModelSpec};
 
 /// Per-row tensors of a [`ModelSpec`] (n × 1, the network's kind), or of a
 /// batch of its rows.
-#[derive(Default)]
 pub(super) struct Rows {
     pub weight: Option<Tensor>,
     pub offset: Option<Tensor>,

@@ -256,7 +256,7 @@ impl NetRun {
     }
 
     /// The mean loss on all rows at the current parameters, outside training.
-    pub(crate) fn loss_now(&self) -> Result<Tensor, TchError> {
+    pub(crate) fn current_loss(&self) -> Result<Tensor, TchError> {
         let s = &self.setup;
         tch::no_grad(|| objective(&s.net, self.link, &s.x, &s.y, &self.rows, Reduction::Mean))
     }
@@ -273,7 +273,7 @@ impl NetRun {
     pub(crate) fn finish(&self) -> Result<Finished, TchError> {
         let loss = match &self.last_loss {
             Some(l) => l.f_double_value(&[])?,
-            None => self.loss_now()?.f_double_value(&[])?,
+            None => self.current_loss()?.f_double_value(&[])?,
         };
         let raw = self.setup.net.params()?;
         let params = self.to_original(raw.clone());
@@ -357,3 +357,58 @@ pub(crate) fn clamp_warnings(clamped: i64, n: i64) -> Vec<String> {
 
 /// The loss of one row when BCE's logarithm is clamped (at -100).
 const BCE_CLAMP: f64 = 100.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tol_stops_each_network_whose_largest_change_falls_below_it() {
+        // Three networks of two parameters: largest changes 0.5, 1e-3
+        // (below tol) and exactly tol, which does not stop.
+        let before = Tensor::from_slice(&[0.0f32, 0.0, 1.0, 1.0, 2.0, 2.0]).view([3, 1, 2]);
+        let after = Tensor::from_slice(&[0.5f32, -0.1, 1.0, 1.001, 2.0, 2.25]).view([3, 1, 2]);
+        let change = largest_change(&before, &after).unwrap();
+        assert_eq!(change.kind(), Kind::Double);
+        let stops = Vec::<bool>::try_from(&met_tol(&change, 0.25).unwrap()).unwrap();
+        assert_eq!(stops, [false, true, false]);
+    }
+
+    #[test]
+    fn a_change_that_is_not_a_number_never_stops() {
+        let before = Tensor::from_slice(&[0.0f64, 0.0]).view([1, 2]);
+        let after = Tensor::from_slice(&[f64::NAN, 0.0]).view([1, 2]);
+        let change = largest_change(&before, &after).unwrap();
+        let stops = Vec::<bool>::try_from(&met_tol(&change, 1.0).unwrap()).unwrap();
+        assert_eq!(stops, [false]);
+    }
+
+    #[test]
+    fn names_the_first_network_that_is_not_finite() {
+        let stack = Tensor::from_slice(&[1.0f32, 2.0, 3.0, f32::INFINITY, 5.0, f32::NAN]);
+        assert_eq!(first_not_finite(&stack.view([3, 2])), Some(1));
+        assert_eq!(
+            first_not_finite(&Tensor::ones([2, 2], tch::kind::FLOAT_CPU)),
+            None
+        );
+        assert!(finite(0.5, &[1.0, -2.0]));
+        assert!(!finite(f64::NAN, &[1.0]));
+        assert!(!finite(0.5, &[f64::INFINITY]));
+    }
+
+    #[test]
+    fn warns_only_when_a_row_sits_at_bce_clamp() {
+        assert!(clamp_warnings(0, 10).is_empty());
+        let w = clamp_warnings(3, 10);
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].starts_with("the loss reached BCE's clamp: 3 of 10 rows"),
+            "{}",
+            w[0]
+        );
+        let p = Tensor::from_slice(&[0.0f32, 1.0, 0.3]);
+        let y = Tensor::from_slice(&[1.0f32, 1.0, 0.0]);
+        let at = Vec::<bool>::try_from(&at_clamp(&p, &y).unwrap()).unwrap();
+        assert_eq!(at, [true, false, false]);
+    }
+}

@@ -151,7 +151,7 @@ pub fn train_spec_with(
     let want = wants.iter().copied().max().unwrap_or(Want::Nothing);
     if want != Want::Nothing {
         let last = match want {
-            Want::ParamsAndLoss => Some(run.loss_now()?),
+            Want::ParamsAndLoss => Some(run.current_loss()?),
             _ => None,
         };
         pending.push(steps_run, wants, last.as_ref(), &run.snapshot()?);

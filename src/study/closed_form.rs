@@ -106,7 +106,7 @@ impl ChunkTrainer for ClosedForm {
 }
 
 /// Give a leaf tensor a defined `.grad` (all ones) that later steps
-/// overwrite, as `nn/train.rs` does, and return it.
+/// overwrite, as `nn/replay.rs` does, and return it.
 fn define_grad(leaf: &Tensor) -> Result<Tensor, TchError> {
     leaf.f_sum(leaf.kind())?.f_backward()?;
     leaf.f_grad()
