@@ -10,7 +10,7 @@
 //!   (every CSV error is raised in `data/csv/`).
 //! - [`glm`]: Fisher scoring (`glm/irls.rs`, its QR `glm/qr.rs` and solves
 //!   `glm/solve.rs`), results and the statsmodels summary table.
-//! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/train.rs`).
+//! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/run.rs`, `nn/train.rs`).
 //! - [`math`]: the scalar maths several parts share (sigmoid, X·β, log-likelihood).
 //! - [`model`]: a fitted model saved as JSON, and read back to predict
 //!   ([`model::predict`]).

@@ -3,11 +3,16 @@
 //! trained exactly as the lecture's PyTorch program: BCE loss, full-batch SGD.
 mod activation;
 mod config;
+mod error;
 mod history;
 mod model;
+mod objective;
 mod observe;
 mod optimizer;
 mod render;
+mod replay;
+mod run;
+mod setup;
 mod shim;
 mod spec;
 mod standardize;
@@ -16,17 +21,20 @@ mod train;
 
 pub use activation::Activation;
 pub use config::{OptimizerKind, Precision, Record, TrainConfig, TrainConfigError};
+pub use error::TrainError;
 pub use history::{History, Recorder, MAX_HISTORY};
 pub use model::LogisticNet;
 pub use observe::{Observer, Want};
 pub use render::render;
-// For `repeat`'s batched trainer: the same per-element optimiser steps.
+// For the study's closed-form path: the same per-element optimiser steps.
 pub(crate) use optimizer::Stepper;
 pub use spec::{ModelSpec, SpecError};
 pub use standardize::{StandardizeError, Standardizer};
 pub use trace::TraceRows;
-// For `repeat`'s exact path: the single run's own setup and gradient step.
-pub(crate) use train::{
-    at_clamp, bce, clamp_warning, draw_layer, layer_params, snapshot, tensor_kind, NetSetup, Replay,
+// For the study's exact and closed-form paths: the single run's setup,
+// step-and-stop loop and decisions.
+pub(crate) use run::{
+    at_clamp, clamp_warnings, finite, first_not_finite, largest_change, met_tol, Finished, NetRun,
 };
-pub use train::{train, train_spec, train_spec_with, train_with, NnFit, TrainError};
+pub(crate) use setup::{draw_layer, tensor_kind};
+pub use train::{train, train_spec, train_spec_with, train_with, NnFit};

@@ -1,4 +1,4 @@
-// The network's replayed gradient step (src/nn/train.rs, `Replay`) in one
+// The network's replayed gradient step (src/nn/replay.rs, `Replay`) in one
 // call: the same ATen operators, called in the same order on the same
 // tensors as the tch calls they replace, so every bit is the same.
 //

@@ -6,8 +6,8 @@ use super::batched::{
     seeded, BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY,
 };
 use crate::nn::{
-    at_clamp, clamp_warning, draw_layer, tensor_kind, Precision, Standardizer, Stepper,
-    TrainConfig, TrainError,
+    at_clamp, clamp_warnings, draw_layer, finite, first_not_finite, largest_change, met_tol,
+    tensor_kind, Precision, Standardizer, Stepper, TrainConfig, TrainError,
 };
 use crate::runtime::torch::to_vec_f64;
 
@@ -84,7 +84,7 @@ impl ChunkTrainer for ClosedForm {
         let mut out = Vec::with_capacity(r);
         for i in 0..r {
             let p = &params[i * k1..(i + 1) * k1];
-            if !loss[i].is_finite() || p.iter().any(|v| !v.is_finite()) {
+            if !finite(loss[i], p) {
                 return Err(BatchError::Diverged { seed: seeds[i] });
             }
             let original = |p: &[f64]| match &scalers[i] {
@@ -98,10 +98,7 @@ impl ChunkTrainer for ClosedForm {
                 loss: loss[i],
                 steps: converged_at.unwrap_or(steps_done),
                 converged_at,
-                warnings: match clamped[i] {
-                    0 => Vec::new(),
-                    c => vec![clamp_warning(c, n as i64)],
-                },
+                warnings: clamp_warnings(clamped[i], n as i64),
             });
         }
         Ok(Some(out))
@@ -109,7 +106,7 @@ impl ChunkTrainer for ClosedForm {
 }
 
 /// Give a leaf tensor a defined `.grad` (all ones) that later steps
-/// overwrite, as `nn/train.rs` does, and return it.
+/// overwrite, as `nn/replay.rs` does, and return it.
 fn define_grad(leaf: &Tensor) -> Result<Tensor, TchError> {
     leaf.f_sum(leaf.kind())?.f_backward()?;
     leaf.f_grad()
@@ -246,15 +243,8 @@ impl Tol {
     fn update(&mut self, theta: &Tensor, loss: &Tensor, step: usize) -> Result<(), TchError> {
         let _guard = tch::no_grad_guard();
         let r = theta.size()[0];
-        // The single run compares the change in f64.
-        let change = theta
-            .f_sub(&self.before)?
-            .f_abs()?
-            .f_amax([1i64, 2].as_slice(), false)?
-            .f_to_kind(Kind::Double)?;
-        let newly = change
-            .f_lt(self.tol)?
-            .f_logical_and(&self.done.f_logical_not()?)?;
+        let change = largest_change(&self.before, theta)?;
+        let newly = met_tol(&change, self.tol)?.f_logical_and(&self.done.f_logical_not()?)?;
         self.theta = theta.f_where_self(&newly.f_view([r, 1, 1])?, &self.theta)?;
         self.loss = loss.f_where_self(&newly, &self.loss)?;
         let _ = self.step.f_masked_fill_(&newly, step as i64)?;
@@ -381,24 +371,11 @@ impl Trainer {
     /// A libtorch failure during training: BCE refuses NaN predictions, so
     /// name the first network whose parameters are not finite, if any.
     fn locate(&self, e: TchError, seeds: &[u64]) -> BatchError {
-        let _guard = tch::no_grad_guard();
-        let bad = |t: &Tensor| -> Option<usize> {
-            let ok = t
-                .f_isfinite()
-                .ok()?
-                .f_flatten(1, -1)
-                .ok()?
-                .f_all_dim(1, false)
-                .ok()?
-                .f_to_kind(Kind::Int64)
-                .ok()?;
-            Vec::<i64>::try_from(&ok).ok()?.iter().position(|&v| v == 0)
-        };
         let theta = self.grad.theta().ok();
         match theta
             .as_ref()
-            .and_then(bad)
-            .or_else(|| bad(self.grad.predictions()))
+            .and_then(first_not_finite)
+            .or_else(|| first_not_finite(self.grad.predictions()))
         {
             Some(i) => BatchError::Diverged { seed: seeds[i] },
             None => e.into(),

@@ -1,0 +1,113 @@
+//! One network as a single run sets it up: the inputs in its precision on
+//! its device, and the layer `nn.Linear(k, 1)` drawn right after the seed.
+use tch::nn;
+use tch::{Device, Kind, TchError, Tensor};
+
+use super::config::{Precision, TrainConfig};
+use super::error::TrainError;
+use super::model::LogisticNet;
+use super::standardize::Standardizer;
+use crate::data::Dataset;
+
+/// `[bias, w...]` as one detached 1-D tensor (a copy: the variables change in place).
+pub(crate) fn snapshot(net: &LogisticNet) -> Result<Tensor, TchError> {
+    let _guard = tch::no_grad_guard();
+    let ws = net.linear.ws.f_view([-1])?;
+    match &net.linear.bs {
+        Some(b) => Tensor::f_cat(&[b, &ws], 0),
+        None => Tensor::f_cat(&[&ws], 0),
+    }
+}
+
+/// The tensor kind of a precision: float32 as PyTorch's default, or float64.
+pub(crate) fn tensor_kind(precision: Precision) -> Kind {
+    match precision {
+        Precision::F32 => Kind::Float,
+        Precision::F64 => Kind::Double,
+    }
+}
+
+/// The layer `nn.Linear(k, 1)` builds right after `torch.manual_seed(seed)`:
+/// drawn on the CPU generator, in float32.
+pub(crate) fn draw_layer(seed: u64, k: i64) -> Result<(nn::VarStore, LogisticNet), TchError> {
+    tch::manual_seed(seed as i64);
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = LogisticNet::new(&vs.root(), k)?;
+    Ok((vs, net))
+}
+
+/// The layer's parameters in the optimiser's order: weight, then bias.
+pub(crate) fn layer_params(net: &LogisticNet) -> [&Tensor; 2] {
+    [
+        &net.linear.ws,
+        net.linear.bs.as_ref().expect("the layer has a bias"),
+    ]
+}
+
+/// One network as a single run sets it up, before its first step: the
+/// inputs in the network's precision on its device, and the layer drawn
+/// right after `tch::manual_seed(seed)`, then cast and moved as in Python.
+pub(crate) struct NetSetup {
+    /// With `standardize`: the scaler fitted on the data.
+    pub scaler: Option<Standardizer>,
+    /// Features n × k (standardized with `standardize`), no column of ones.
+    pub x: Tensor,
+    /// Targets, n × 1.
+    pub y: Tensor,
+    /// Owns the layer's variables.
+    _vs: nn::VarStore,
+    pub net: LogisticNet,
+    /// The initial parameters `[bias, w...]`, original scale.
+    pub init_params: Vec<f64>,
+}
+
+impl NetSetup {
+    /// The setup for `data` under `cfg`, the layer drawn with `seed`. The
+    /// caller has checked `cfg` and the device.
+    pub(crate) fn new(data: &Dataset, cfg: &TrainConfig, seed: u64) -> Result<Self, TrainError> {
+        let kind = tensor_kind(cfg.precision);
+        let (n, k) = (data.n() as i64, data.k() as i64 - 1);
+        let scaler = match cfg.standardize {
+            true => Some(Standardizer::fit(data)?),
+            false => None,
+        };
+        let x = match &scaler {
+            Some(s) => Tensor::f_from_slice(&s.transform(data))?.f_view([n, k])?,
+            None => data.features_tensor(Kind::Double, Device::Cpu)?,
+        }
+        .f_to_kind(kind)?
+        .f_to_device(cfg.device)?;
+        if x.f_isfinite()?.f_all()?.f_int64_value(&[])? == 0 {
+            return Err(TrainError::Overflow(cfg.precision));
+        }
+        let y = data.y_tensor(kind, cfg.device)?;
+
+        // As in Python: seed, build on the CPU generator, then cast / move.
+        let (mut vs, net) = draw_layer(seed, k)?;
+        if cfg.precision == Precision::F64 {
+            vs.double();
+        }
+        vs.set_device(cfg.device);
+        let init = net.params()?;
+        let init_params = match &scaler {
+            Some(s) => s.to_original(&init),
+            None => init,
+        };
+        Ok(NetSetup {
+            scaler,
+            x,
+            y,
+            _vs: vs,
+            net,
+            init_params,
+        })
+    }
+
+    /// `params` (`[bias, w...]` of the network) on the data's original scale.
+    pub(crate) fn to_original(&self, params: Vec<f64>) -> Vec<f64> {
+        match &self.scaler {
+            Some(s) => s.to_original(&params),
+            None => params,
+        }
+    }
+}
