@@ -57,7 +57,7 @@ pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<Gl
 /// offset, nonrobust covariance. The result equals the in-memory fit's
 /// but for the rounding of how the rows are cut into blocks (the same
 /// iterations, the same bits when blocks are whole multiples of
-/// [`CHUNK`](super::irls::CHUNK) rows), without the fitted values
+/// [`CHUNK`](crate::runtime::chunk::CHUNK) rows), without the fitted values
 /// ([`GlmFit::mu`] and [`GlmFit::lin_pred`] are left empty).
 /// `on_iteration` hears of each iteration (for a progress line).
 pub fn fit_source(

@@ -14,6 +14,7 @@
 //!   statsmodels' `get_prediction` standard errors and intervals;
 //! - [`pyfmt`]: Python's number formatting, which the table needs.
 mod config;
+mod cov_type;
 mod covariance;
 mod error;
 mod fit;
@@ -30,7 +31,7 @@ mod stream;
 mod summary;
 
 pub use config::{check_alpha, GlmConfig};
-pub use covariance::{CovType, UnknownCovType};
+pub use cov_type::{CovType, UnknownCovType};
 pub use error::GlmError;
 pub use fit::{fit, fit_family, fit_source, fit_with};
 pub use options::{GlmOptions, Rows};

@@ -1,15 +1,11 @@
 //! Streaming Householder QR of the weighted design, chunk by chunk, chunks merged in order.
 use crate::math::dot_lanes;
+use crate::runtime::chunk::CHUNK;
 use crate::runtime::threads::{avx2, map_chunks};
 
 /// Rows per Householder block: 128 rows × (k + 1) columns stay in L1 cache
 /// for k ≈ 10.
 pub(super) const BLOCK: usize = 128;
-
-/// Rows per chunk: each chunk is factored on its own (on any thread) and the
-/// chunks' factors are combined in order, so results are the same for any
-/// number of threads.
-pub const CHUNK: usize = 1 << 15;
 
 /// The design matrix as the fit reads it: row-major n × k (as
 /// [`Dataset::x`](crate::data::Dataset)), with a power-of-two scale per
