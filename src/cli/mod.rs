@@ -224,7 +224,10 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<simulate::SimError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<glm::GlmError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<glm::StreamedError>().map(|e| e.kind()))
+            .or_else(|| {
+                c.downcast_ref::<data::design_cache::StreamedError>()
+                    .map(|e| e.kind())
+            })
             .or_else(|| c.downcast_ref::<model::ModelError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))

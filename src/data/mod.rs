@@ -1,8 +1,8 @@
 //! Data both fits consume: the [`Dataset`], and strict CSV input.
-pub mod cache;
 mod checks;
 mod csv;
 mod dataset;
+pub mod design_cache;
 mod error;
 mod rank;
 mod rank_loss;

@@ -37,7 +37,4 @@ pub use fit::{fit, fit_family, fit_source, fit_with};
 pub use options::{GlmOptions, Rows};
 pub use results::{is_separation_warning, GlmFit};
 pub use source::{Memory, Source};
-pub use stream::{
-    bytes_per_row, check_streamable, write_cache, write_cache_from_csv, Streamed, StreamedError,
-};
 pub use summary::{summary, SummaryTime};
