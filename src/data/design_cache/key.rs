@@ -31,8 +31,8 @@ pub fn design_cache_path(folder: &Path, data: &Path, opts: &CsvOptions) -> io::R
 }
 
 /// The column choice in a cache's name: the target, the features, the
-/// delimiter (its byte) and the missing-value policy, in a fixed text that
-/// caches written before keep matching (the test pins it).
+/// delimiter (its byte) and the missing-value policy, in a fixed text (the
+/// test pins it): another text would name every existing cache otherwise.
 fn choice(opts: &CsvOptions) -> String {
     let missing = match opts.missing {
         MissingPolicy::Error => "Error",
