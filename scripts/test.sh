@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Set up if needed (including the pinned Python tools), then the whole test
-# suite: formatting, the cargo tests, the network, repeat, study and streamed-GLM tests again
-# under other CPU kernels, and the parity check against the Python original
+# The import layers first (scripts/layers.py: no import from a lower layer to
+# a higher one, no import circle), then set up if needed (including the
+# pinned Python tools), then the whole test suite: formatting, the cargo
+# tests, the network, repeat, study and streamed-GLM tests again under other
+# CPU kernels, and the parity check against the Python original
 # (statsmodels + PyTorch), and the Dask engine (scripts/dask_repeat.py)
 # against a single-process study.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+echo "test: scripts/layers.py" >&2
+python3 scripts/layers.py
 scripts/setup.sh --python
 python=$(sed -n 's/^LOGREG_PYTHON = "\(.*\)"/\1/p' .cargo/config.toml)
 

@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmFit, GlmOptions};
-use crate::math::loglike;
+use crate::math::dot;
 use crate::nn::{self, ModelSpec, NnFit, Observer, TrainConfig, Want};
 use crate::numfmt::{cell, Short};
+use crate::spec::{Binomial, LinkKind};
 
 /// The network "matches" the GLM once every coefficient is within this.
 pub const MATCH_TOL: f64 = 1e-3;
@@ -252,4 +253,48 @@ pub fn render(_data: &Dataset, c: &Comparison) -> String {
         }
     }
     s
+}
+
+/// The log-likelihood of `beta` as the GLM counts it for `link` and the
+/// per-row `rows`: Σ var·freq·ℓ(y, g⁻¹(x·β + offset)), left to right, ℓ the
+/// Binomial family's per-row term ([`Binomial::loglike`], statsmodels'
+/// guards): statsmodels' `llf` at `beta`, its scale 1.
+fn loglike(data: &Dataset, beta: &[f64], link: LinkKind, rows: &glm::Rows) -> f64 {
+    let family: Binomial = Binomial::default();
+    data.x()
+        .chunks(data.k())
+        .zip(data.y())
+        .enumerate()
+        .map(|(i, (row, &y))| {
+            let mu = link.inverse(dot(row, beta) + rows.offset(i));
+            family.loglike(y, mu) * rows.var(i) * rows.freq(i)
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::glm::Rows;
+
+    /// Rounding of a sum of n equal terms: a few ulps of the total.
+    const SUM_RTOL: f64 = 1e-14;
+
+    /// At β = 0 every μ is 1/2 and each row adds log(1/2); a prediction
+    /// of 0 or 1 on the wrong side stays finite through the family's guard
+    /// (log(1e-20) per row).
+    #[test]
+    fn loglike_sums_the_family_terms_with_its_guard() {
+        let names = vec!["const".to_string(), "x".to_string()];
+        let x = vec![1.0, -1.0, 1.0, 2.0, 1.0, 3.0, 1.0, -4.0];
+        let y = vec![0.0, 1.0, 1.0, 0.0];
+        let data = Dataset::new(names, "y".into(), x, y, "test".into()).unwrap();
+        let at_zero = loglike(&data, &[0.0, 0.0], LinkKind::Logit, &Rows::default());
+        let want = 4.0 * 0.5f64.ln();
+        assert!((at_zero - want).abs() <= SUM_RTOL * want.abs(), "{at_zero}");
+        // x·β = ±1000 puts every row's μ at 0 or 1, each on the wrong side.
+        let wrong = loglike(&data, &[0.0, -1000.0], LinkKind::Logit, &Rows::default());
+        let guard = 4.0 * 1e-20f64.ln();
+        assert!((wrong - guard).abs() <= SUM_RTOL * guard.abs(), "{wrong}");
+    }
 }

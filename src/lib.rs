@@ -7,11 +7,14 @@
 //!   family, the normal distribution.
 //! - [`simulate`]: the lecture's data set.
 //! - [`data`]: the [`data::Dataset`] both fits consume, and strict CSV input
-//!   (every CSV error is raised in `data/csv/`).
-//! - [`glm`]: Fisher scoring (`glm/irls.rs`, its QR `glm/qr.rs` and solves
-//!   `glm/solve.rs`), results and the statsmodels summary table.
+//!   (every CSV error is raised in `data/csv/`); the design cache a streamed
+//!   fit reads (`data/design_cache/`).
+//! - [`glm`]: Fisher scoring (`glm/irls.rs`, its QR
+//!   `glm/qr.rs` and solves `glm/solve.rs`), results and the
+//!   statsmodels summary table.
 //! - [`nn`]: the network (`nn/model.rs`) and its training loop (`nn/run.rs`, `nn/train.rs`).
-//! - [`math`]: the scalar maths several parts share (sigmoid, X·β, log-likelihood).
+//! - [`math`]: numeric kernels every layer may use (the logistic function,
+//!   dot products, compensated sums, column scales, a vectorisable ln).
 //! - [`model`]: a fitted model saved as JSON, and read back to predict
 //!   ([`model::predict`]).
 //! - [`compare`]: both fits side by side; [`study`]: Monte Carlo studies.

@@ -1,5 +1,7 @@
-//! `glm --max-memory` and `--no-cache`: the design written once to a binary
-//! cache, and the fit streamed from it in blocks that fit the limit.
+//! `glm --max-memory` and `--no-cache`: the flags, the cache folder's
+//! place, the notes on stderr and the progress line of a fit streamed from
+//! a design cache (`logreg::data::design_cache`).
+use std::io;
 use std::path::{Path, PathBuf};
 
 use std::io::IsTerminal;
@@ -7,14 +9,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use logreg::data::cache::{
-    cache_folder, create_folder, design_cache_path, hash_file, open_cache_entry,
-    sweep_stale_temp_files, CacheEntry,
+use logreg::data::design_cache::{
+    check_streamable, create_folder, design_cache_path, open_cache_entry, streaming,
+    sweep_stale_temp_files, trust, write_cache_from_csv, CacheEntry, Streamed, StreamedError,
+    Streaming, Trust,
 };
 use logreg::data::RoleNames;
-use logreg::glm::{
-    check_streamable, fit_source, write_cache_from_csv, GlmFit, Source, Streamed, StreamedError,
-};
+use logreg::glm::{fit_source, GlmFit};
 
 use super::common::{note_dropped, DataArgs, GlmArgs, ModelArgs};
 use super::output::AtomicFile;
@@ -41,28 +42,24 @@ fn parse_size_flag(s: &str) -> Result<u64, String> {
     logreg::runtime::memory::parse_size(s).map_err(|e| e.to_string())
 }
 
-/// The memory limit of a streamed fit, or None to fit in memory: the
-/// `--max-memory` given, else half of the physical memory when the file's
-/// design may exceed it (at most 4 bytes of design per byte of CSV: each
-/// value takes a digit and a separator), said on stderr.
+/// The memory limit of a streamed fit, or None to fit in memory
+/// ([`streaming`]); streaming that the user did not ask for is said on
+/// stderr.
 pub(super) fn limit(s: &StreamArgs, data: Option<&Path>) -> anyhow::Result<Option<u64>> {
-    if s.max_memory.is_some() {
-        return Ok(s.max_memory);
+    let len = data.map(|path| std::fs::metadata(path).map_or(0, |m| m.len()));
+    match streaming(s.max_memory, len, logreg::runtime::memory::physical()) {
+        Streaming::InMemory => Ok(None),
+        Streaming::Limit(limit) => Ok(Some(limit)),
+        Streaming::HalfMemory(half) => {
+            let path = data.expect("streaming: a data file");
+            diag!(
+                "note: {}: its design may not fit in half of the memory ({} MB): streaming it from a cache (--max-memory to choose the limit)",
+                path.display(),
+                half >> 20
+            );
+            Ok(Some(half))
+        }
     }
-    let (Some(path), Some(total)) = (data, logreg::runtime::memory::physical()) else {
-        return Ok(None);
-    };
-    let len = std::fs::metadata(path).map_or(0, |m| m.len());
-    let half = total / 2;
-    if len.saturating_mul(4) <= half {
-        return Ok(None);
-    }
-    diag!(
-        "note: {}: its design may not fit in half of the memory ({} MB): streaming it from a cache (--max-memory to choose the limit)",
-        path.display(),
-        half >> 20
-    );
-    Ok(Some(half))
 }
 
 /// Refuse what a streamed fit does not read: role columns and robust
@@ -127,10 +124,7 @@ pub(super) fn fit(
         .into(),
         e => anyhow::Error::new(e),
     })?;
-    let choice = format!(
-        "target {:?} features {:?} delimiter {:?} missing {:?}",
-        data.target, data.features, data.delimiter, data.missing
-    );
+    let opts = data.csv_options(RoleNames::default());
     let folder = usable_folder()?;
     for stale in sweep_stale_temp_files(&folder, std::time::SystemTime::now()) {
         diag!(
@@ -139,7 +133,7 @@ pub(super) fn fit(
         );
     }
     let cannot = |p: &Path| format!("design cache {}", p.display());
-    let cache = design_cache_path(&folder, path, &choice).with_context(|| cannot(path))?;
+    let cache = design_cache_path(&folder, path, &opts).with_context(|| cannot(path))?;
     // The entry is looked at without following a link: a link, FIFO or
     // socket there is no cache and is replaced; a folder cannot be
     // replaced safely, so the fit runs on a cache that is not kept.
@@ -190,7 +184,6 @@ pub(super) fn fit(
             // cache's own entry (never through a link) and read back
             // through the handle it was written with.
             let file = AtomicFile::create_private(&cache).map_err(|e| unusable(&folder, e))?;
-            let opts = data.csv_options(RoleNames::default());
             let dropped = write_cache_from_csv(path, &opts, file.file(), &cache, limit)
                 .map_err(max_memory)?;
             let reader = file.file().try_clone().with_context(|| cannot(&cache))?;
@@ -228,6 +221,31 @@ pub(super) fn fit(
     Ok(fit?)
 }
 
+/// The cache folder: `$XDG_CACHE_HOME/logreg/designs`, or
+/// `$HOME/.cache/logreg/designs`. A relative value of either is ignored, as
+/// the XDG spec asks (a cache must not land under whatever the current
+/// folder is).
+fn cache_folder() -> io::Result<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let base = match absolute("XDG_CACHE_HOME") {
+        Some(x) => x,
+        None => match absolute("HOME") {
+            Some(h) => h.join(".cache"),
+            None => {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "neither XDG_CACHE_HOME nor HOME is set to an absolute path",
+                ))
+            }
+        },
+    };
+    Ok(base.join("logreg").join("designs"))
+}
+
 /// The cache folder, created if need be: a folder that cannot be named
 /// (no `XDG_CACHE_HOME` or `HOME`) or created is bad input (exit 2).
 fn usable_folder() -> anyhow::Result<PathBuf> {
@@ -249,21 +267,20 @@ fn unusable(folder: &Path, e: anyhow::Error) -> anyhow::Error {
     .into()
 }
 
-/// The cache `c` if it was built from the bytes `data` holds now and its
-/// rows are whole; otherwise None (it is rebuilt), said on stderr.
+/// The cache `c` if [`trust`] trusts it for `data`; otherwise None (it is
+/// rebuilt), said on stderr.
 fn trusted(c: Streamed, data: &Path) -> anyhow::Result<Option<Streamed>> {
-    let now = hash_file(data).with_context(|| format!("{}: cannot read", data.display()))?;
-    if c.source() != now {
-        diag!(
-            "note: design cache {}: built from other contents of {}: rebuilding it",
-            c.path().display(),
-            data.display()
-        );
-        return Ok(None);
-    }
-    match c.verify() {
-        Ok(()) => Ok(Some(c)),
-        Err(e) => {
+    match trust(c, data).with_context(|| format!("{}: cannot read", data.display()))? {
+        Trust::Trusted(c) => Ok(Some(c)),
+        Trust::OtherContents(c) => {
+            diag!(
+                "note: design cache {}: built from other contents of {}: rebuilding it",
+                c.path().display(),
+                data.display()
+            );
+            Ok(None)
+        }
+        Trust::Damaged(e) => {
             diag!("note: {e}: rebuilding it");
             Ok(None)
         }

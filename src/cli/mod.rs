@@ -28,6 +28,7 @@ pub mod exit;
 mod flags;
 mod glm;
 mod glm_stream;
+mod global;
 mod interrupt;
 mod nn;
 mod output;
@@ -38,6 +39,7 @@ mod repeat;
 mod simulate;
 mod study_output;
 mod summarize;
+mod usage_error;
 
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
@@ -45,7 +47,9 @@ use logreg::ErrorKind;
 
 use interrupt::Interrupted;
 
+pub use global::Global;
 pub use output::Output;
+pub use usage_error::UsageError;
 
 /// Logistic regression two ways: a GLM fitted by Fisher scoring (matching
 /// statsmodels) and a one-layer network trained by gradient descent (matching
@@ -172,17 +176,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Flags every subcommand sees.
-#[derive(Debug, Clone, Copy)]
-pub struct Global {
-    pub seed: u64,
-}
-
-/// Marks an error caused by the user's input (data or flags): exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
 /// Print the error chain once, on one line, and choose the exit code:
 /// 0 for a closed stdout (`logreg ... | head`), 2 for bad input (data, flags,
 /// settings), 3 for a study summarized with runs missing, 130 for Ctrl-C, 1
@@ -231,7 +224,10 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<simulate::SimError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<glm::GlmError>().map(|e| e.kind()))
-            .or_else(|| c.downcast_ref::<glm::StreamedError>().map(|e| e.kind()))
+            .or_else(|| {
+                c.downcast_ref::<data::design_cache::StreamedError>()
+                    .map(|e| e.kind())
+            })
             .or_else(|| c.downcast_ref::<model::ModelError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<nn::TrainError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<compare::CompareError>().map(|e| e.kind()))

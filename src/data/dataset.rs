@@ -4,7 +4,7 @@
 use tch::{Device, Kind, TchError, Tensor};
 
 use super::checks::{check_names, DesignChecks};
-use super::rank::check_full_rank;
+use super::rank::{check_full_rank, DesignRows};
 use super::roles::RowColumns;
 use super::DataError;
 use crate::setting::Setting;
@@ -261,6 +261,17 @@ impl Dataset {
     /// Column `j` of the design matrix.
     pub fn column(&self, j: usize) -> Vec<f64> {
         (0..self.n).map(|i| self.x[i * self.k + j]).collect()
+    }
+}
+
+impl DesignRows for Dataset {
+    fn k(&self) -> usize {
+        self.k()
+    }
+
+    fn for_each_block(&self, f: &mut dyn FnMut(&[f64])) -> Result<(), DataError> {
+        f(self.x());
+        Ok(())
     }
 }
 

@@ -1,10 +1,11 @@
 //! Data both fits consume: the [`Dataset`], and strict CSV input.
-pub mod cache;
 mod checks;
 mod csv;
 mod dataset;
+pub mod design_cache;
 mod error;
 mod rank;
+mod rank_loss;
 mod roles;
 
 #[doc(hidden)]
@@ -16,7 +17,8 @@ pub use self::csv::{
 pub use checks::{check_names, DesignChecks};
 pub use dataset::Dataset;
 pub use error::DataError;
-pub use rank::{check_full_rank, explain_rank_deficiency, DesignRows};
+pub use rank::{check_full_rank, DesignRows};
+pub use rank_loss::explain_rank_deficiency;
 pub use roles::{
     weight_problem, Groups, RoleNames, RowColumns, WeightProblem, MAX_WEIGHT, MIN_WEIGHT,
     NUMERIC_ROLES,

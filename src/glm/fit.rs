@@ -52,12 +52,12 @@ pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<Gl
 }
 
 /// [`fit_with`] on a design read by passes ([`Source`], e.g. the blocks
-/// of a [`Streamed`](super::Streamed) cache), with the design's column
+/// of a [`Streamed`](crate::data::design_cache::Streamed) cache), with the design's column
 /// `names` and the `target`'s name: the link of choice, no weights, no
 /// offset, nonrobust covariance. The result equals the in-memory fit's
 /// but for the rounding of how the rows are cut into blocks (the same
 /// iterations, the same bits when blocks are whole multiples of
-/// [`CHUNK`](super::irls::CHUNK) rows), without the fitted values
+/// [`CHUNK`](crate::runtime::chunk::CHUNK) rows), without the fitted values
 /// ([`GlmFit::mu`] and [`GlmFit::lin_pred`] are left empty).
 /// `on_iteration` hears of each iteration (for a progress line).
 pub fn fit_source(

@@ -23,15 +23,15 @@
 //! w of the last iteration. Rows are cut into fixed chunks whose factors
 //! are combined in order, so the numbers do not depend on the thread count.
 use super::options::Rows;
+pub use super::qr::Design;
 use super::qr::{qr_parts, unscale, Flags, Merged, Report, BLOCK};
-pub use super::qr::{Design, CHUNK};
 pub use super::solve::{singular_values, Wls, RCOND_PINV};
 pub use super::source::{Memory, Source};
 use super::GlmError;
+use crate::math::sum::Sum;
 use crate::runtime::threads::avx512;
 use crate::spec::family::Binomial;
 use crate::spec::link::Link;
-use crate::spec::sum::Sum;
 
 /// statsmodels' perfect-separation rule: every |μᵢ - yᵢ| at most this
 /// (`np.allclose(mu - y, 0)`, default atol).

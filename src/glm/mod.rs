@@ -11,6 +11,7 @@
 //! - [`GlmFit`]: the statistics; [`summary()`]: statsmodels' table;
 //! - [`pyfmt`]: Python's number formatting, which the table needs.
 mod config;
+mod cov_type;
 mod covariance;
 mod error;
 mod fit;
@@ -27,13 +28,10 @@ mod stream;
 mod summary;
 
 pub use config::{check_alpha, GlmConfig};
-pub use covariance::{CovType, UnknownCovType};
+pub use cov_type::{CovType, UnknownCovType};
 pub use error::GlmError;
 pub use fit::{fit, fit_family, fit_source, fit_with};
 pub use options::{GlmOptions, Rows};
 pub use results::{is_separation_warning, GlmFit};
 pub use source::{Memory, Source};
-pub use stream::{
-    bytes_per_row, check_streamable, write_cache, write_cache_from_csv, Streamed, StreamedError,
-};
 pub use summary::{summary, SummaryTime};

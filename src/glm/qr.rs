@@ -1,15 +1,11 @@
 //! Streaming Householder QR of the weighted design, chunk by chunk, chunks merged in order.
-use crate::math::dot_lanes;
+use crate::math::{column_scales, dot_lanes};
+use crate::runtime::chunk::CHUNK;
 use crate::runtime::threads::{avx2, map_chunks};
 
 /// Rows per Householder block: 128 rows × (k + 1) columns stay in L1 cache
 /// for k ≈ 10.
 pub(super) const BLOCK: usize = 128;
-
-/// Rows per chunk: each chunk is factored on its own (on any thread) and the
-/// chunks' factors are combined in order, so results are the same for any
-/// number of threads.
-pub const CHUNK: usize = 1 << 15;
 
 /// The design matrix as the fit reads it: row-major n × k (as
 /// [`Dataset::x`](crate::data::Dataset)), with a power-of-two scale per
@@ -32,13 +28,7 @@ impl<'a> Design<'a> {
             x.len()
         );
         let n = x.len() / k;
-        let mut max = vec![0.0f64; k];
-        for row in x.chunks_exact(k) {
-            for (m, v) in max.iter_mut().zip(row) {
-                *m = m.max(v.abs());
-            }
-        }
-        let scale = max.iter().map(|&m| pow2_scale(m)).collect();
+        let scale = column_scales(x, k);
         Design { x, n, k, scale }
     }
 
@@ -87,17 +77,6 @@ impl<'a> Design<'a> {
     /// Xβ for rows `start..end`.
     pub fn predict_rows(&self, start: usize, end: usize, beta: &[f64]) -> Vec<f64> {
         (start..end).map(|i| self.dot_row(i, beta)).collect()
-    }
-}
-
-/// A power of two that brings `m` (a column's largest |value|) near 1; 1 for
-/// a zero column.
-fn pow2_scale(m: f64) -> f64 {
-    if m > 0.0 && m.is_finite() {
-        let e = m.log2().floor().clamp(-1000.0, 1000.0) as i32;
-        2f64.powi(-e)
-    } else {
-        1.0
     }
 }
 

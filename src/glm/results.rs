@@ -3,14 +3,16 @@
 use serde::Serialize;
 use tch::{TchError, Tensor};
 
-use super::covariance::{cov_params, AtEstimate, CovType};
-use super::irls::{irls, Irls, Memory, Source, CHUNK, SEPARATION_ATOL};
+use super::cov_type::CovType;
+use super::covariance::{cov_params, AtEstimate};
+use super::irls::{irls, Irls, Memory, Source, SEPARATION_ATOL};
 use super::options::Rows;
 use super::GlmError;
+use crate::math::sum::{sum_rows_at, Sum};
+use crate::runtime::chunk::CHUNK;
 use crate::runtime::threads::map_chunks;
 use crate::spec::family::Binomial;
 use crate::spec::link::Link;
-use crate::spec::sum::{sum_rows_at, Sum};
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
 /// μ < 10·DBL_EPSILON or μ > 1 - 10·DBL_EPSILON.

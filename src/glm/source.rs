@@ -1,6 +1,6 @@
 //! Where the passes over the rows read the design and the target: one
 //! in-memory slice ([`Memory`]), or blocks of a binary cache read in turn
-//! ([`super::stream::Streamed`]). Fisher scoring, the singular values and
+//! ([`Streamed`](crate::data::design_cache::Streamed)). Fisher scoring, the singular values and
 //! the statistics are written once, against [`Source`].
 use super::qr::Design;
 use super::GlmError;

@@ -4,7 +4,7 @@ use super::{loss, outcomes, params, probability, Source};
 use crate::compare::Comparison;
 use crate::data::Dataset;
 use crate::glm::GlmFit;
-use crate::math::lin_pred;
+use crate::math::dot;
 use crate::nn::NnFit;
 use crate::simulate::Simulated;
 use crate::spec::LinkKind;
@@ -74,4 +74,12 @@ pub fn training(
             )?,
         },
     ])
+}
+
+/// X·β per row of the data's design.
+fn lin_pred(data: &Dataset, beta: &[f64]) -> Vec<f64> {
+    data.x()
+        .chunks(data.k())
+        .map(|row| dot(row, beta))
+        .collect()
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// columns) has its passes over the rows (the GLM's) spread over every core.
 /// Below it one thread is used: a pass over 10⁵ values takes well under a
 /// millisecond, less than starting threads. The GLM also cuts its rows into
-/// chunks of 32,768 ([`crate::glm::irls::CHUNK`]), so smaller designs are
+/// chunks of 32,768 ([`super::chunk::CHUNK`]), so smaller designs are
 /// one chunk and run on one thread anyway.
 pub const PARALLEL_MIN_VALUES: usize = 1 << 20;
 

@@ -3,7 +3,7 @@
 //! as statsmodels' `families.Binomial` computes it (same clipping, same
 //! operation order). The fit and the results call these, nothing else.
 use super::link::{clip, Link, Logit, EPS};
-use crate::spec::vmath;
+use crate::math::vmath;
 
 /// statsmodels adds this to μ and 1 - μ inside logs (`loglike_obs`,
 /// `_resid_dev`), so a fitted 0 or 1 gives a finite value.
@@ -102,7 +102,7 @@ impl<L: Link> Binomial<L> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::sum::sum_rows;
+    use crate::math::sum::sum_rows;
 
     #[test]
     fn binomial_pieces_match_closed_forms() {

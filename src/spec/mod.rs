@@ -4,8 +4,6 @@ pub mod family;
 pub mod link;
 pub mod link_kind;
 pub mod normal;
-pub(crate) mod sum;
-pub(crate) mod vmath;
 
 pub use family::Binomial;
 pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};

@@ -2,7 +2,7 @@
 //! tensors, the gradient in four batched kernels (see [`super::batched`]).
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
-use super::batched::{
+use super::chunk::{
     seeded, BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY,
 };
 use crate::nn::{

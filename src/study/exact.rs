@@ -25,7 +25,7 @@
 //! flag and the progress reports behave as on the closed-form path.
 use tch::TchError;
 
-use super::batched::{
+use super::chunk::{
     seeded, BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY,
 };
 use crate::data::Dataset;

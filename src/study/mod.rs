@@ -2,6 +2,8 @@
 //! of runs trained together as one batch.
 //!
 //! - [`batched`]: R networks trained as one set of tensors;
+//! - `chunk`: what the two ways of training a chunk share (its checked
+//!   data, result, errors and [`Control`]);
 //! - `closed_form`: the batch as one set of tensors, the gradient in closed form;
 //! - `exact`: the batch's exact path, each network with the single run's code;
 //! - [`Study`]: the (cell, replication) pairs of a design grid, in chunks,
@@ -10,6 +12,7 @@
 //!   back into the study's order (resume, shards, `summarize`);
 //! - [`Summary`], [`summarize_cells`]: the aggregates; [`render`]: the text.
 pub mod batched;
+mod chunk;
 mod closed_form;
 mod exact;
 pub mod line;
@@ -20,7 +23,8 @@ mod render;
 mod run;
 mod summary;
 
-pub use batched::{train_batch, BatchError, BatchedFit, Control, GradientPath};
+pub use batched::{train_batch, GradientPath};
+pub use chunk::{BatchError, BatchedFit, Control};
 pub use line::{Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};

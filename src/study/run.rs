@@ -18,7 +18,8 @@ use crate::setting::Setting;
 use crate::simulate::{simulate, SimConfig, SimError};
 use crate::ErrorKind;
 
-use super::batched::{self, train_batch, BatchError, BatchedFit, Control, GradientPath};
+use super::batched::{self, train_batch, GradientPath};
+use super::chunk::{BatchError, BatchedFit, Control};
 use super::line::{Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 
 /// Runs per chunk (per batch of networks) unless set. 100 runs of the

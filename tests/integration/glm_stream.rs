@@ -250,7 +250,7 @@ fn a_streamed_fit_refuses_weights_offsets_and_robust_covariance_in_one_line() {
 
 #[test]
 fn blocks_of_whole_chunks_give_the_in_memory_bits() {
-    // Rows are factored in chunks of 32,768 (glm::irls::CHUNK) merged in
+    // Rows are factored in chunks of 32,768 (runtime::chunk::CHUNK) merged in
     // order; a block of a whole number of chunks cuts the rows where the
     // in-memory fit does, so every number is the same, bit for bit.
     let cache = temp_dir("stream-whole-chunks");

@@ -7,6 +7,7 @@ mod glm;
 mod glm_options;
 mod glm_stream;
 mod limits;
+mod messages;
 mod network_options;
 mod nn;
 mod nn_replay;

@@ -1,43 +1,11 @@
-//! Where a data file's design cache lives: one file per (file, version of
-//! it, column choice) in the cache folder, `$XDG_CACHE_HOME/logreg/designs`
-//! or `~/.cache/logreg/designs`. The name is a hash of the file's canonical
-//! path, size and modification time and of the column choice, so a changed
-//! file (or another choice of columns) usually gets a new cache; the cache
-//! also records a hash of the bytes it was built from ([`hash_file`]),
-//! compared before it is used, so a file changed without a new size or
-//! time (a restored modification time) never reads a stale one.
+//! The cache folder's entries: the folder created private, a cache's entry
+//! looked at without following a link, and the temporary files of
+//! unfinished builds swept.
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use xxhash_rust::xxh3::Xxh3;
-
-/// The cache folder: `$XDG_CACHE_HOME/logreg/designs`, or
-/// `$HOME/.cache/logreg/designs`. A relative value of either is ignored, as
-/// the XDG spec asks (a cache must not land under whatever the current
-/// folder is).
-pub fn cache_folder() -> io::Result<PathBuf> {
-    let absolute = |name: &str| {
-        std::env::var_os(name)
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-    };
-    let base = match absolute("XDG_CACHE_HOME") {
-        Some(x) => x,
-        None => match absolute("HOME") {
-            Some(h) => h.join(".cache"),
-            None => {
-                return Err(io::Error::new(
-                    io::ErrorKind::NotFound,
-                    "neither XDG_CACHE_HOME nor HOME is set to an absolute path",
-                ))
-            }
-        },
-    };
-    Ok(base.join("logreg").join("designs"))
-}
+use std::time::{Duration, SystemTime};
 
 /// Create the cache `folder` and any missing parent: new folders are
 /// private (mode 0700, as the XDG spec asks of its base folder), since a
@@ -114,52 +82,6 @@ pub fn open_cache_entry(path: &Path) -> io::Result<CacheEntry> {
     })
 }
 
-/// The cache file for `data` read with the column `choice` (any text that
-/// names the target, features and parsing options), in `folder`.
-pub fn design_cache_path(folder: &Path, data: &Path, choice: &str) -> io::Result<PathBuf> {
-    let canonical = std::fs::canonicalize(data)?;
-    let meta = std::fs::metadata(&canonical)?;
-    let mtime = meta
-        .modified()?
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let key = format!("{}\0{}\0{mtime}\0{choice}", canonical.display(), meta.len());
-    Ok(folder.join(format!("{:016x}.design", fnv1a(key.as_bytes()))))
-}
-
-/// The identity of a data file's bytes: its length and their XXH3 hash
-/// (128 bits).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContentHash {
-    pub len: u64,
-    pub xxh3: u128,
-}
-
-/// Hash every byte of the file at `path` (read in 1 MiB pieces): XXH3 runs at
-/// many GB/s, so this costs about one read of the file, far less than
-/// parsing it.
-pub fn hash_file(path: &Path) -> io::Result<ContentHash> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Xxh3::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut len = 0u64;
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(got) => {
-                h.update(&buf[..got]);
-                len += got as u64;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(ContentHash {
-        len,
-        xxh3: h.digest128(),
-    })
-}
-
 /// A temporary file left in the cache folder by a run that no longer
 /// exists is removed after this long without a write: a run building a
 /// cache writes to it block by block, but reads the data and the written
@@ -221,50 +143,9 @@ fn process_gone(pid: u32) -> bool {
     proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
-/// FNV-1a, 64 bits: a hash that is the same in every build (std's is not
-/// promised to be).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_name_follows_the_file_and_the_choice() {
-        let dir = std::env::temp_dir().join(format!("logreg-cache-key-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let f = dir.join("d.csv");
-        std::fs::write(&f, "y,x\n0,1\n").unwrap();
-        let a = design_cache_path(&dir, &f, "y").unwrap();
-        assert_eq!(a, design_cache_path(&dir, &f, "y").unwrap());
-        assert_ne!(a, design_cache_path(&dir, &f, "x").unwrap());
-        std::fs::write(&f, "y,x\n0,1\n1,2\n").unwrap();
-        assert_ne!(a, design_cache_path(&dir, &f, "y").unwrap(), "size changed");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn hash_file_follows_every_byte() {
-        let dir = std::env::temp_dir().join(format!("logreg-cache-hash-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let f = dir.join("d.csv");
-        let text: String = (0..300_000).map(|i| format!("{i},{}\n", i % 2)).collect();
-        std::fs::write(&f, &text).unwrap();
-        let a = hash_file(&f).unwrap();
-        assert_eq!(a.len, text.len() as u64);
-        assert_eq!(a.xxh3, xxhash_rust::xxh3::xxh3_128(text.as_bytes()));
-        // One label swapped near the end: same size, other hash.
-        let swapped = text.replacen("299998,0", "299998,1", 1);
-        std::fs::write(&f, &swapped).unwrap();
-        let b = hash_file(&f).unwrap();
-        assert_eq!(b.len, a.len);
-        assert_ne!(b.xxh3, a.xxh3);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
 
     #[test]
     fn only_temporary_names_with_a_process_id_are_swept() {
@@ -315,12 +196,5 @@ mod tests {
         );
         assert!(dir.join("kept.design").exists());
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn fnv1a_is_the_published_function() {
-        // FNV-1a test vectors (Fowler, Noll, Vo: "" and "a").
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 }

@@ -1,0 +1,128 @@
+//! What the two ways of training a study's chunk share: the checked chunk,
+//! the trainer trait, one network's result, the batch's errors, and how a
+//! caller watches and stops the batch.
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use tch::TchError;
+
+use crate::data::Dataset;
+use crate::nn::{TrainConfig, TrainError};
+use crate::setting::{Remedy, Setting};
+
+/// Steps between two looks at the stop flag and two progress reports.
+pub const CHECK_EVERY: usize = 250;
+
+/// Held while a network's initial weights are drawn: `tch::manual_seed`
+/// seeds libtorch's one global generator, so the chunks that train on
+/// several threads at once take turns between the seed and the draw.
+static GENERATOR: Mutex<()> = Mutex::new(());
+
+/// Run `draw` (a `tch::manual_seed` and the draws after it) with the global
+/// generator to itself.
+pub(super) fn seeded<T>(draw: impl FnOnce() -> T) -> T {
+    let _turn = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
+    draw()
+}
+
+/// One chunk of a study, checked: R data sets of one shape, one seed each,
+/// settings that batching can reproduce, the device available.
+pub(super) struct Chunk<'a> {
+    pub data: &'a [Dataset],
+    pub seeds: &'a [u64],
+    pub cfg: &'a TrainConfig,
+}
+
+/// What training a chunk gives: one fit per data set, in order, or `None`
+/// if `ctl.stop` was raised.
+pub(super) type Trained = Result<Option<Vec<BatchedFit>>, BatchError>;
+
+/// One way of training the networks of a chunk.
+pub(super) trait ChunkTrainer {
+    fn train(&self, chunk: &Chunk<'_>, ctl: &mut Control<'_>) -> Trained;
+}
+
+/// One network of a batch: what `nn::train` reports for a single run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchedFit {
+    /// Trained parameters `[bias, w_1..w_k]` (original scale with `standardize`).
+    pub params: Vec<f64>,
+    /// Parameters as drawn right after `tch::manual_seed(seed)`.
+    pub init_params: Vec<f64>,
+    /// The loss (mean BCE) of the last forward pass, at the parameters
+    /// before the last step, as [`NnFit::loss`](crate::nn::NnFit::loss).
+    pub loss: f64,
+    /// Optimiser steps this network took.
+    pub steps: usize,
+    /// With `tol`: the step at which its largest parameter change fell below it.
+    pub converged_at: Option<usize>,
+    /// What `compare` warns of for this network (rows at BCE's clamp:
+    /// training diverged although every number is finite), as
+    /// [`NnFit::warnings`](crate::nn::NnFit::warnings); empty when none.
+    pub warnings: Vec<String>,
+}
+
+/// Why a batch could not be trained.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BatchError {
+    /// A training option that one batched run cannot reproduce.
+    #[error("{option} cannot be used with repeat: {why}")]
+    Unsupported { option: Setting, why: &'static str },
+    /// No data sets, seeds that do not match them, or data sets of different shapes.
+    #[error("a batch needs one seed per data set and data sets of one shape (got {data} data sets, {seeds} seeds)")]
+    Shape { data: usize, seeds: usize },
+    /// A network's parameters or loss became NaN or infinite.
+    #[error("the network for seed {seed} diverged (its loss or parameters are not finite); {} ({})", Remedy::SmallerLrOrStandardize, Remedy::ReplayRun(*seed))]
+    Diverged { seed: u64 },
+    /// A problem with one run's data.
+    #[error("network for seed {seed}")]
+    Run {
+        seed: u64,
+        #[source]
+        source: TrainError,
+    },
+    /// A problem with the settings or libtorch.
+    #[error(transparent)]
+    Train(#[from] TrainError),
+}
+
+impl BatchError {
+    /// Bad input (settings, one run's data) or a failed training.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            BatchError::Unsupported { .. } => crate::ErrorKind::BadInput,
+            BatchError::Shape { .. } | BatchError::Diverged { .. } => crate::ErrorKind::FitFailed,
+            BatchError::Run { source, .. } | BatchError::Train(source) => source.kind(),
+        }
+    }
+}
+
+impl From<TchError> for BatchError {
+    fn from(e: TchError) -> Self {
+        BatchError::Train(e.into())
+    }
+}
+
+/// How a caller watches and stops a batch.
+#[derive(Default)]
+pub struct Control<'a> {
+    /// When this becomes true, the batch is abandoned at the next check
+    /// (every [`CHECK_EVERY`] steps) and training returns `Ok(None)`.
+    pub stop: Option<&'a AtomicBool>,
+    /// Called every [`CHECK_EVERY`] steps, and at the end, with the number of
+    /// steps done.
+    pub progress: Option<&'a mut dyn FnMut(usize)>,
+}
+
+impl Control<'_> {
+    /// Whether the caller asked to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+
+    pub(super) fn report(&mut self, steps: usize) {
+        if let Some(p) = self.progress.as_mut() {
+            p(steps);
+        }
+    }
+}
