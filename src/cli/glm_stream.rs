@@ -15,6 +15,7 @@ use logreg::data::RoleNames;
 use logreg::glm::{
     check_streamable, fit_source, write_cache_from_csv, GlmFit, Source, Streamed, StreamedError,
 };
+use logreg::runtime::threads::Threads;
 
 use super::common::{note_dropped, DataArgs, GlmArgs, ModelArgs};
 use super::output::AtomicFile;
@@ -107,6 +108,7 @@ pub(super) fn fit(
     model: &ModelArgs,
     s: &StreamArgs,
     limit: u64,
+    threads: Threads,
 ) -> anyhow::Result<GlmFit> {
     let path = data
         .data
@@ -152,7 +154,7 @@ pub(super) fn fit(
             Ok(c) => trusted(c, path)?,
             Err(e @ StreamedError::TooSmall { .. }) => return Err(max_memory(e)),
             Err(e) => {
-                diag!("note: {e}: rebuilding it");
+                diag!("note: {}: rebuilding it", super::flags::message(&e));
                 None
             }
         },
@@ -190,7 +192,7 @@ pub(super) fn fit(
             // cache's own entry (never through a link) and read back
             // through the handle it was written with.
             let file = AtomicFile::create_private(&cache).map_err(|e| unusable(&folder, e))?;
-            let opts = data.csv_options(RoleNames::default());
+            let opts = data.csv_options(RoleNames::default(), threads);
             let dropped = write_cache_from_csv(path, &opts, file.file(), &cache, limit)
                 .map_err(max_memory)?;
             let reader = file.file().try_clone().with_context(|| cannot(&cache))?;
@@ -220,7 +222,7 @@ pub(super) fn fit(
         &src,
         names,
         target,
-        &glm.config()?,
+        &glm.config(threads)?,
         model.link.kind(),
         &mut on_iteration,
     );
@@ -264,7 +266,7 @@ fn trusted(c: Streamed, data: &Path) -> anyhow::Result<Option<Streamed>> {
     match c.verify() {
         Ok(()) => Ok(Some(c)),
         Err(e) => {
-            diag!("note: {e}: rebuilding it");
+            diag!("note: {}: rebuilding it", super::flags::message(&e));
             Ok(None)
         }
     }

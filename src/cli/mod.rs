@@ -41,6 +41,7 @@ mod summarize;
 
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
+use logreg::runtime::threads::Threads;
 use logreg::ErrorKind;
 
 use interrupt::Interrupted;
@@ -154,12 +155,12 @@ fn one_line(rendered: &str) -> String {
 /// Run one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     interrupt::install()?;
-    flags::install();
-    match cli.threads {
-        Some(n) => logreg::runtime::torch::set_threads(n),
-        None => logreg::runtime::torch::set_threads_auto(),
-    }
-    let g = Global { seed: cli.seed };
+    let threads = cli.threads.map_or(Threads::Auto, Threads::Fixed);
+    logreg::runtime::torch::set_threads(threads);
+    let g = Global {
+        seed: cli.seed,
+        threads,
+    };
     match cli.command {
         Command::Simulate(a) => simulate::run(&g, a),
         Command::Glm(a) => glm::run(&g, a),
@@ -176,6 +177,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 #[derive(Debug, Clone, Copy)]
 pub struct Global {
     pub seed: u64,
+    /// `--threads`, resolved.
+    pub threads: Threads,
 }
 
 /// Marks an error caused by the user's input (data or flags): exit code 2.
@@ -195,7 +198,8 @@ pub fn report(e: &anyhow::Error) -> u8 {
             }
         }
     }
-    let msg = format!("{e:#}");
+    // The chain as anyhow's `{:#}` writes it, each link in flags.
+    let msg = e.chain().map(flags::message).collect::<Vec<_>>().join(": ");
     let one_line: Vec<&str> = msg
         .lines()
         .map(str::trim)

@@ -9,6 +9,7 @@
 //! positioned reads into one reused buffer (no memory map: mapped pages
 //! would count toward the resident set), so a fit needs memory for one
 //! block, whatever n.
+use std::fmt;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
@@ -24,6 +25,8 @@ use crate::data::{
     check_full_rank, check_names, read_csv_into, CsvOptions, DataError, Dataset, DesignChecks,
     DesignRows, RowSink,
 };
+use crate::runtime::threads::Threads;
+use crate::setting::{Worded, Wording};
 
 /// The file's first 8 bytes (format version 3).
 const MAGIC: &[u8; 8] = b"LOGREGD3";
@@ -64,6 +67,15 @@ pub enum StreamedError {
     /// The data file read into the cache is refused, as in memory.
     #[error(transparent)]
     Data(#[from] DataError),
+}
+
+impl Worded for StreamedError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamedError::Data(e) => e.write(w, f),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
 }
 
 impl StreamedError {
@@ -247,6 +259,7 @@ pub fn write_cache_from_csv(
         source_hash: source,
         rows_sum: Xxh3::new(),
         dropped: 0,
+        threads: opts.threads,
     };
     let read = read_csv_into(csv, opts, &mut w)?;
     w.dropped = read.dropped as u64;
@@ -284,6 +297,8 @@ struct CacheWriter<'f> {
     rows_sum: Xxh3,
     /// Rows dropped for a missing value, known once the CSV is read.
     dropped: u64,
+    /// Threads for the rank check.
+    threads: Threads,
 }
 
 impl CacheWriter<'_> {
@@ -315,7 +330,7 @@ impl CacheWriter<'_> {
         self.file.set_len(end).map_err(&io)?;
         let clone = self.file.try_clone().map_err(&io)?;
         let back = Streamed::from_file(clone, &self.path, self.limit)?;
-        check_full_rank(&back, &self.checks, names, file)?;
+        check_full_rank(&back, &self.checks, names, file, self.threads)?;
         Ok(())
     }
 }
@@ -658,7 +673,15 @@ mod tests {
             y.push((i % 2) as f64);
         }
         let names = ["const", "x1", "x2"].map(String::from).to_vec();
-        Dataset::new(names, "y".into(), x, y, "test".into()).unwrap()
+        Dataset::new(
+            names,
+            "y".into(),
+            x,
+            y,
+            "test".into(),
+            crate::runtime::threads::Threads::Auto,
+        )
+        .unwrap()
     }
 
     fn written(name: &str) -> (PathBuf, Dataset) {

@@ -19,6 +19,7 @@
 //!   Adam, AdamW and RMSprop need this: dividing by a running gradient
 //!   scale, they keep last-bit differences alive and grow them (measured up
 //!   to 1e-2 after 10,000 steps).
+use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
@@ -28,7 +29,7 @@ use super::closed_form::ClosedForm;
 use super::exact::Exact;
 use crate::data::Dataset;
 use crate::nn::{OptimizerKind, TrainConfig, TrainError};
-use crate::setting::{Remedy, Setting};
+use crate::setting::{in_fields, In, Remedy, Setting, Worded, Wording};
 
 /// Steps between two looks at the stop flag and two progress reports.
 pub const CHECK_EVERY: usize = 250;
@@ -119,13 +120,13 @@ pub struct BatchedFit {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BatchError {
     /// A training option that one batched run cannot reproduce.
-    #[error("{option} cannot be used with repeat: {why}")]
+    #[error("{}", in_fields(self))]
     Unsupported { option: Setting, why: &'static str },
     /// No data sets, seeds that do not match them, or data sets of different shapes.
     #[error("a batch needs one seed per data set and data sets of one shape (got {data} data sets, {seeds} seeds)")]
     Shape { data: usize, seeds: usize },
     /// A network's parameters or loss became NaN or infinite.
-    #[error("the network for seed {seed} diverged (its loss or parameters are not finite); {} ({})", Remedy::SmallerLrOrStandardize, Remedy::ReplayRun(*seed))]
+    #[error("{}", in_fields(self))]
     Diverged { seed: u64 },
     /// A problem with one run's data.
     #[error("network for seed {seed}")]
@@ -137,6 +138,24 @@ pub enum BatchError {
     /// A problem with the settings or libtorch.
     #[error(transparent)]
     Train(#[from] TrainError),
+}
+
+impl Worded for BatchError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::Unsupported { option, why } => {
+                write!(f, "{} cannot be used with repeat: {why}", In(option, w))
+            }
+            BatchError::Diverged { seed } => write!(
+                f,
+                "the network for seed {seed} diverged (its loss or parameters are not finite); {} ({})",
+                In(&Remedy::SmallerLrOrStandardize, w),
+                In(&Remedy::ReplayRun(*seed), w)
+            ),
+            BatchError::Train(e) => e.write(w, f),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
 }
 
 impl BatchError {
@@ -370,7 +389,15 @@ mod tests {
         let mut x = huge[1].x().to_vec();
         x[1] = 1e300;
         let (names, target) = (huge[1].names().to_vec(), huge[1].target().to_string());
-        huge[1] = Dataset::new(names, target, x, huge[1].y().to_vec(), "t".into()).unwrap();
+        huge[1] = Dataset::new(
+            names,
+            target,
+            x,
+            huge[1].y().to_vec(),
+            "t".into(),
+            crate::runtime::threads::Threads::Auto,
+        )
+        .unwrap();
         for optimizer in [OptimizerKind::Sgd, OptimizerKind::Adam] {
             let cfg = TrainConfig {
                 optimizer,
