@@ -14,13 +14,14 @@ use logreg::data::{parse_rows_for_bench, read_csv, CsvOptions};
 use logreg::glm::irls::{step, Memory, State};
 use logreg::glm::Rows;
 use logreg::nn::{train, TrainConfig};
+use logreg::runtime::threads::Threads;
 use logreg::simulate::{draw, simulate, to_csv, SimConfig};
 use logreg::spec::{Binomial, Logit};
 
 const STEPS: usize = 1000;
 
 fn training_step(c: &mut Criterion) {
-    logreg::runtime::torch::set_threads(1);
+    logreg::runtime::torch::set_threads(Threads::Fixed(1));
     let data = simulate(&SimConfig::default()).unwrap().data;
     let mut g = c.benchmark_group("nn");
     g.throughput(Throughput::Elements(STEPS as u64));
@@ -101,8 +102,13 @@ fn csv_parsing(c: &mut Criterion) {
     let mut g = c.benchmark_group("csv");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(10);
+    // On one thread, as the other benchmarks.
+    let opts = CsvOptions {
+        threads: Threads::Fixed(1),
+        ..CsvOptions::default()
+    };
     g.bench_function("read_csv 200k x 10", |b| {
-        b.iter(|| black_box(read_csv(&path, &CsvOptions::default()).unwrap().0.n()))
+        b.iter(|| black_box(read_csv(&path, &opts).unwrap().0.n()))
     });
     // The fast path's parsing alone: the rows after the header, in memory,
     // on one thread, without reading the file or Dataset::new's checks.

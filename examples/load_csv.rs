@@ -44,7 +44,8 @@ fn main() -> ExitCode {
             let (names, target) = (data.names().to_vec(), data.target().to_string());
             let (x, y) = (data.x().to_vec(), data.y().to_vec());
             let t = Instant::now();
-            let checked = Dataset::new(names, target, x, y, data.source().to_string()).is_ok();
+            let source = data.source().to_string();
+            let checked = Dataset::new(names, target, x, y, source, opts.threads).is_ok();
             let check_s = t.elapsed().as_secs_f64();
             println!(
                 "n={} k={} dropped={dropped} load_s={secs:.3} check_s={check_s:.3} checked={checked}",

@@ -288,7 +288,15 @@ mod tests {
         let names = vec!["const".to_string(), "x".to_string()];
         let x = vec![1.0, -1.0, 1.0, 2.0, 1.0, 3.0, 1.0, -4.0];
         let y = vec![0.0, 1.0, 1.0, 0.0];
-        let data = Dataset::new(names, "y".into(), x, y, "test".into()).unwrap();
+        let data = Dataset::new(
+            names,
+            "y".into(),
+            x,
+            y,
+            "test".into(),
+            crate::runtime::threads::Threads::Auto,
+        )
+        .unwrap();
         let at_zero = loglike(&data, &[0.0, 0.0], LinkKind::Logit, &Rows::default());
         let want = 4.0 * 0.5f64.ln();
         assert!((at_zero - want).abs() <= SUM_RTOL * want.abs(), "{at_zero}");

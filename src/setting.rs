@@ -1,10 +1,10 @@
 //! How error messages name what the user sets: a [`Setting`] (a config
 //! field) and a [`Remedy`] (what to change). The library speaks in config
 //! fields (`n`, `lr`); a front end that sets them another way (the binary:
-//! with flags) installs its [`Wording`] once, and every message then says
-//! `--n`, `--lr`, as the user typed them.
+//! with flags) renders a message in its own [`Wording`], passed as a value
+//! ([`Worded`], [`In`]), and the message then says `--n`, `--lr`, as the
+//! user typed them.
 use std::fmt;
-use std::sync::OnceLock;
 
 /// A setting of a config ([`SimConfig`](crate::simulate::SimConfig),
 /// [`TrainConfig`](crate::nn::TrainConfig),
@@ -93,11 +93,16 @@ impl Setting {
     }
 }
 
-/// The setting as the installed [`Wording`] names it (the field name by
-/// default).
+/// The setting by its config field's name.
 impl fmt::Display for Setting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str((wording().setting)(*self))
+        f.write_str(self.field())
+    }
+}
+
+impl Worded for Setting {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str((w.setting)(*self))
     }
 }
 
@@ -141,10 +146,16 @@ impl Remedy {
     }
 }
 
-/// The remedy as the installed [`Wording`] words it.
+/// The remedy in the library's own wording.
 impl fmt::Display for Remedy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&(wording().remedy)(*self))
+        f.write_str(&self.in_fields())
+    }
+}
+
+impl Worded for Remedy {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&(w.remedy)(*self))
     }
 }
 
@@ -155,20 +166,95 @@ pub struct Wording {
     pub remedy: fn(Remedy) -> String,
 }
 
-/// The library's wording: config field names.
-const FIELDS: Wording = Wording {
-    setting: Setting::field,
-    remedy: Remedy::in_fields,
-};
-
-static WORDING: OnceLock<Wording> = OnceLock::new();
-
-/// Install the front end's wording for every message from now on (once per
-/// process, before the work; a second call is ignored and returns false).
-pub fn set_wording(w: Wording) -> bool {
-    WORDING.set(w).is_ok()
+impl Wording {
+    /// The library's wording: config field names. Every message's
+    /// `Display` uses it.
+    pub const FIELDS: Wording = Wording {
+        setting: Setting::field,
+        remedy: Remedy::in_fields,
+    };
 }
 
-fn wording() -> Wording {
-    WORDING.get().copied().unwrap_or(FIELDS)
+/// Two wordings are the same when they use the same functions.
+impl PartialEq for Wording {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.setting, other.setting)
+            && std::ptr::fn_addr_eq(self.remedy, other.remedy)
+    }
+}
+
+impl Default for Wording {
+    fn default() -> Self {
+        Wording::FIELDS
+    }
+}
+
+/// A message that names settings or remedies, written in the wording a
+/// caller passes; its `Display` is the message in [`Wording::FIELDS`].
+pub trait Worded {
+    /// Write the message in wording `w`.
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+/// A [`Worded`] message in a wording, for a format argument: `{}` writes
+/// `In(&e, &w)` as `e` says it in `w`.
+pub struct In<'a, T: ?Sized>(pub &'a T, pub &'a Wording);
+
+impl<T: Worded + ?Sized> fmt::Display for In<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(self.1, f)
+    }
+}
+
+/// `x` in the library's wording: the `Display` of a [`Worded`] message.
+pub(crate) fn in_fields<T: Worded + ?Sized>(x: &T) -> In<'_, T> {
+    In(x, &Wording::FIELDS)
+}
+
+/// Text that names settings (`n 1000 with 3 coefficients`): plain parts
+/// and settings, written in a wording.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Phrase(pub Vec<Part>);
+
+/// A part of a [`Phrase`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Setting(Setting),
+}
+
+impl From<String> for Part {
+    fn from(s: String) -> Self {
+        Part::Text(s)
+    }
+}
+
+impl From<&str> for Part {
+    fn from(s: &str) -> Self {
+        Part::Text(s.to_string())
+    }
+}
+
+impl From<Setting> for Part {
+    fn from(s: Setting) -> Self {
+        Part::Setting(s)
+    }
+}
+
+impl Worded for Phrase {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for part in &self.0 {
+            match part {
+                Part::Text(t) => f.write_str(t)?,
+                Part::Setting(s) => s.write(w, f)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Phrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(&Wording::FIELDS, f)
+    }
 }

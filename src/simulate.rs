@@ -6,13 +6,16 @@
 //! Bernoulli draws are written out here (53-bit mantissa from one `u64`) rather
 //! than taken from rand's distributions, whose algorithms may change between
 //! minor releases. So a seed gives the same bytes on every machine and release.
+use std::fmt;
+
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 use crate::data::{DataError, Dataset};
 use crate::math::{dot, sigmoid};
 use crate::numfmt::Short;
-use crate::setting::Setting;
+use crate::runtime::threads::Threads;
+use crate::setting::{in_fields, In, Phrase, Setting, Worded, Wording};
 
 /// Default seed for simulated data and network initialisation.
 pub const DEFAULT_SEED: u64 = 42;
@@ -31,6 +34,8 @@ pub struct SimConfig {
     pub high: f64,
     /// Seed of the ChaCha20 stream. Default [`DEFAULT_SEED`].
     pub seed: u64,
+    /// Threads for the data set's rank check. Default [`Threads::Auto`].
+    pub threads: Threads,
 }
 
 impl Default for SimConfig {
@@ -41,6 +46,7 @@ impl Default for SimConfig {
             low: -3.0,
             high: 3.0,
             seed: DEFAULT_SEED,
+            threads: Threads::Auto,
         }
     }
 }
@@ -48,27 +54,62 @@ impl Default for SimConfig {
 /// What is wrong with a [`SimConfig`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimError {
-    #[error("{} must be at least 1", Setting::N)]
+    #[error("{}", in_fields(self))]
     NoRows,
-    #[error("{} needs an intercept and at least one coefficient, got {} value(s)", Setting::Beta, .0)]
+    #[error("{}", in_fields(self))]
     ShortBeta(usize),
-    #[error("{} value {} is not finite", Setting::Beta, .0)]
+    #[error("{}", in_fields(self))]
     NonFiniteBeta(f64),
-    #[error("{} ({}) must be below {} ({}), both finite", Setting::Low, Short(*.low), Setting::High, Short(*.high))]
+    #[error("{}", in_fields(self))]
     BadBox { low: f64, high: f64 },
     #[error(transparent)]
     TooLarge(#[from] crate::runtime::memory::TooLarge),
     /// |b0| + Σ|bj|·max(|low|, |high|), the largest |X·beta| the box allows,
     /// is beyond f64: the true logit and p could come out infinite or NaN.
-    #[error("{} with {} {} and {} {}: the linear predictor X·beta can exceed the largest \
-             f64 (about 1.8e308); use smaller coefficients or a narrower range",
-             Setting::Beta, Setting::Low, Short(*.low), Setting::High, Short(*.high))]
+    #[error("{}", in_fields(self))]
     PredictorOverflow { low: f64, high: f64 },
     /// The draw is not a data set the fits can use (fewer rows than
     /// coefficients, or a box so narrow that a feature is constant or
     /// aliased): the same check, and message, as a data file's.
     #[error(transparent)]
     Data(#[from] DataError),
+}
+
+impl Worded for SimError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = |s: Setting| In(&s, w).to_string();
+        match self {
+            SimError::NoRows => write!(f, "{} must be at least 1", s(Setting::N)),
+            SimError::ShortBeta(got) => write!(
+                f,
+                "{} needs an intercept and at least one coefficient, got {got} value(s)",
+                s(Setting::Beta)
+            ),
+            SimError::NonFiniteBeta(b) => {
+                write!(f, "{} value {b} is not finite", s(Setting::Beta))
+            }
+            SimError::BadBox { low, high } => write!(
+                f,
+                "{} ({}) must be below {} ({}), both finite",
+                s(Setting::Low),
+                Short(*low),
+                s(Setting::High),
+                Short(*high)
+            ),
+            SimError::TooLarge(e) => e.write(w, f),
+            SimError::PredictorOverflow { low, high } => write!(
+                f,
+                "{} with {} {} and {} {}: the linear predictor X·beta can exceed the largest \
+                 f64 (about 1.8e308); use smaller coefficients or a narrower range",
+                s(Setting::Beta),
+                s(Setting::Low),
+                Short(*low),
+                s(Setting::High),
+                Short(*high)
+            ),
+            SimError::Data(e) => e.write(w, f),
+        }
+    }
 }
 
 impl SimError {
@@ -98,12 +139,10 @@ impl SimConfig {
         }
         crate::runtime::memory::check(
             || {
-                format!(
-                    "{} {} with {} coefficients",
-                    Setting::N,
-                    self.n,
-                    self.beta.len()
-                )
+                Phrase(vec![
+                    Setting::N.into(),
+                    format!(" {} with {} coefficients", self.n, self.beta.len()).into(),
+                ])
             },
             "the simulated data",
             self.bytes(),
@@ -177,8 +216,15 @@ fn unit(rng: &mut impl RngCore) -> f64 {
 /// checks (rows, both classes, rank) it must pass as a data file's must.
 pub fn simulate(cfg: &SimConfig) -> Result<Simulated, SimError> {
     let d = draw(cfg)?;
-    let data = Dataset::new(d.names, "y".into(), d.x, d.y, "simulated".into())?
-        .with_truth(cfg.beta.clone());
+    let data = Dataset::new(
+        d.names,
+        "y".into(),
+        d.x,
+        d.y,
+        "simulated".into(),
+        cfg.threads,
+    )?
+    .with_truth(cfg.beta.clone());
     Ok(Simulated {
         data,
         logit: d.logit,

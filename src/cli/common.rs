@@ -5,6 +5,7 @@ use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
 use logreg::glm::{CovType, GlmConfig, GlmOptions};
 use logreg::nn::{Activation, ModelSpec, OptimizerKind, Precision, Record, TrainConfig};
+use logreg::runtime::threads::Threads;
 use logreg::simulate::{simulate, SimConfig, Simulated};
 use logreg::spec::LinkKind;
 
@@ -203,8 +204,8 @@ fn enough_rows(n: usize, k: usize) -> anyhow::Error {
 
 impl SimArgs {
     /// The library config; low >= high is a usage error (exit 2).
-    pub fn config(&self, seed: u64) -> anyhow::Result<SimConfig> {
-        self.bounds.config(self.n, self.beta.clone(), seed)
+    pub fn config(&self, seed: u64, threads: Threads) -> anyhow::Result<SimConfig> {
+        self.bounds.config(self.n, self.beta.clone(), seed, threads)
     }
 
     /// A GLM needs at least as many rows as coefficients (intercept
@@ -216,23 +217,31 @@ impl SimArgs {
         }
     }
 
-    pub fn simulate(&self, seed: u64) -> anyhow::Result<Simulated> {
-        Ok(simulate(&self.config(seed)?)?)
+    pub fn simulate(&self, seed: u64, threads: Threads) -> anyhow::Result<Simulated> {
+        Ok(simulate(&self.config(seed, threads)?)?)
     }
 }
 
 impl BoxArgs {
     /// The library config for `n` rows of `beta`; low >= high is a usage
     /// error (exit 2).
-    pub fn config(&self, n: usize, beta: Vec<f64>, seed: u64) -> anyhow::Result<SimConfig> {
+    pub fn config(
+        &self,
+        n: usize,
+        beta: Vec<f64>,
+        seed: u64,
+        threads: Threads,
+    ) -> anyhow::Result<SimConfig> {
         let cfg = SimConfig {
             n,
             beta,
             low: self.low,
             high: self.high,
             seed,
+            threads,
         };
-        cfg.check().map_err(|e| UsageError(e.to_string()))?;
+        cfg.check()
+            .map_err(|e| UsageError(super::flags::message(&e)))?;
         Ok(cfg)
     }
 }
@@ -291,13 +300,13 @@ impl DataArgs {
     pub fn load_roles(&self, g: &Global, roles: RoleNames) -> anyhow::Result<Loaded> {
         match &self.data {
             Some(path) => {
-                let (data, dropped) = read_csv(path, &self.csv_options(roles))?;
+                let (data, dropped) = read_csv(path, &self.csv_options(roles, g.threads))?;
                 note_dropped(path, dropped);
                 Ok(Loaded { data, sim: None })
             }
             None => {
                 // Its errors name "simulated" (a data error reads as a file's).
-                let sim = self.sim.simulate(g.seed)?;
+                let sim = self.sim.simulate(g.seed, g.threads)?;
                 Ok(Loaded {
                     data: sim.data.clone(),
                     sim: Some(sim),
@@ -307,8 +316,8 @@ impl DataArgs {
     }
 
     /// How `--data` is read: the column choice and parsing flags, and the
-    /// per-row `roles` columns.
-    pub fn csv_options(&self, roles: RoleNames) -> CsvOptions {
+    /// per-row `roles` columns, read on `threads`.
+    pub fn csv_options(&self, roles: RoleNames, threads: Threads) -> CsvOptions {
         CsvOptions {
             target: self.target.clone(),
             features: self.features.clone(),
@@ -318,6 +327,7 @@ impl DataArgs {
                 Missing::Drop => MissingPolicy::Drop,
             },
             roles,
+            threads,
         }
     }
 }
@@ -495,7 +505,8 @@ impl OptimArgs {
             autograd: self.autograd,
             record,
         };
-        cfg.check().map_err(|e| UsageError(e.to_string()))?;
+        cfg.check()
+            .map_err(|e| UsageError(super::flags::message(&e)))?;
         Ok(cfg)
     }
 }
@@ -537,11 +548,12 @@ pub struct GlmArgs {
 }
 
 impl GlmArgs {
-    pub fn config(&self) -> anyhow::Result<GlmConfig> {
+    pub fn config(&self, threads: Threads) -> anyhow::Result<GlmConfig> {
         Ok(GlmConfig {
             tol: self.glm_tol,
             max_iter: self.max_iter,
             alpha: self.alpha,
+            threads,
         })
     }
 }

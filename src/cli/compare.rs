@@ -56,7 +56,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let data = &loaded.data;
     let cmp = compare_with(
         data,
-        &a.glm.config()?,
+        &a.glm.config(g.threads)?,
         &a.cov.apply(a.model.glm_options(data), data)?,
         &a.train
             .config(g.seed, a.plots.dir.as_ref().map(|_| PLOT_RECORD))?,

@@ -41,6 +41,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .check()?;
     let sim = simulate(&SimConfig {
         seed: g.seed,
+        threads: g.threads,
         ..SimConfig::default()
     })?;
     let data = &sim.data;
@@ -49,7 +50,14 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         record: a.plots.dir.as_ref().map(|_| super::compare::PLOT_RECORD),
         ..TrainConfig::default()
     };
-    let cmp = compare(data, &GlmConfig::default(), &train)?;
+    let cmp = compare(
+        data,
+        &GlmConfig {
+            threads: g.threads,
+            ..GlmConfig::default()
+        },
+        &train,
+    )?;
     for w in &cmp.glm.warnings {
         diag!("warning: {w}");
     }

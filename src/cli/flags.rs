@@ -1,14 +1,41 @@
 //! The one place where the library's settings and remedies become flags:
-//! library errors name a config field ([`Setting`]) or a [`Remedy`], and the
-//! wording installed here makes every message say the flag the user typed.
-use logreg::setting::{set_wording, Remedy, Setting, Wording};
+//! library errors name a config field ([`Setting`]) or a [`Remedy`], and
+//! [`FLAGS`] renders them as the flag the user typed.
+use std::error::Error;
 
-/// Make every library message name flags (once, before the work).
-pub fn install() {
-    set_wording(Wording {
-        setting: flag,
-        remedy,
-    });
+use logreg::setting::{In, Remedy, Setting, Worded, Wording};
+
+/// The command line's wording: settings by their flags.
+pub const FLAGS: Wording = Wording {
+    setting: flag,
+    remedy,
+};
+
+/// `e` as one message in [`FLAGS`]: the library's errors that name
+/// settings or remedies in their flags, any other error as it displays.
+pub fn message(e: &(dyn Error + 'static)) -> String {
+    match worded(e) {
+        Some(w) => In(w, &FLAGS).to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// The library's errors whose messages name settings or remedies.
+fn worded<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Worded> {
+    use logreg::{data, nn, runtime, simulate, study};
+    fn is<'a, T: Worded + Error + 'static>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Worded> {
+        e.downcast_ref::<T>().map(|t| t as &dyn Worded)
+    }
+    None.or_else(|| is::<data::DataError>(e))
+        .or_else(|| is::<simulate::SimError>(e))
+        .or_else(|| is::<runtime::memory::TooLarge>(e))
+        .or_else(|| is::<data::design_cache::StreamedError>(e))
+        .or_else(|| is::<nn::TrainError>(e))
+        .or_else(|| is::<nn::TrainConfigError>(e))
+        .or_else(|| is::<nn::StandardizeError>(e))
+        .or_else(|| is::<nn::SpecError>(e))
+        .or_else(|| is::<study::BatchError>(e))
+        .or_else(|| is::<study::RepeatError>(e))
 }
 
 /// The flag that sets `s`.

@@ -104,7 +104,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         Some(limit) => {
             let robust = a.cov.cov_type.kind() != logreg::glm::CovType::Nonrobust;
             glm_stream::check_options(&a.model, robust)?;
-            glm_stream::fit(&a.data, &a.glm, &a.model, &a.stream, limit)?
+            glm_stream::fit(&a.data, &a.glm, &a.model, &a.stream, limit, g.threads)?
         }
         None => {
             let loaded = a
@@ -112,7 +112,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 .load_roles(g, a.model.roles(a.cov.groups.as_deref()))?;
             let data = &loaded.data;
             let opts = a.cov.apply(a.model.glm_options(data), data)?;
-            fit_with(data, &a.glm.config()?, &opts).map_err(|e| glm_error(e, data))?
+            fit_with(data, &a.glm.config(g.threads)?, &opts).map_err(|e| glm_error(e, data))?
         }
     };
     for w in &fit.warnings {

@@ -16,6 +16,7 @@ use logreg::data::design_cache::{
 };
 use logreg::data::RoleNames;
 use logreg::glm::{fit_source, GlmFit};
+use logreg::runtime::threads::Threads;
 
 use super::common::{note_dropped, DataArgs, GlmArgs, ModelArgs};
 use super::output::AtomicFile;
@@ -104,6 +105,7 @@ pub(super) fn fit(
     model: &ModelArgs,
     s: &StreamArgs,
     limit: u64,
+    threads: Threads,
 ) -> anyhow::Result<GlmFit> {
     let path = data
         .data
@@ -124,7 +126,7 @@ pub(super) fn fit(
         .into(),
         e => anyhow::Error::new(e),
     })?;
-    let opts = data.csv_options(RoleNames::default());
+    let opts = data.csv_options(RoleNames::default(), threads);
     let folder = usable_folder()?;
     for stale in sweep_stale_temp_files(&folder, std::time::SystemTime::now()) {
         diag!(
@@ -146,7 +148,7 @@ pub(super) fn fit(
             Ok(c) => trusted(c, path)?,
             Err(e @ StreamedError::TooSmall { .. }) => return Err(max_memory(e)),
             Err(e) => {
-                diag!("note: {e}: rebuilding it");
+                diag!("note: {}: rebuilding it", super::flags::message(&e));
                 None
             }
         },
@@ -213,7 +215,7 @@ pub(super) fn fit(
         &src,
         names,
         target,
-        &glm.config()?,
+        &glm.config(threads)?,
         model.link.kind(),
         &mut on_iteration,
     );
@@ -281,7 +283,7 @@ fn trusted(c: Streamed, data: &Path) -> anyhow::Result<Option<Streamed>> {
             Ok(None)
         }
         Trust::Damaged(e) => {
-            diag!("note: {e}: rebuilding it");
+            diag!("note: {}: rebuilding it", super::flags::message(&e));
             Ok(None)
         }
     }

@@ -43,6 +43,7 @@ mod usage_error;
 
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
+use logreg::runtime::threads::Threads;
 use logreg::ErrorKind;
 
 use interrupt::Interrupted;
@@ -158,12 +159,12 @@ fn one_line(rendered: &str) -> String {
 /// Run one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     interrupt::install()?;
-    flags::install();
-    match cli.threads {
-        Some(n) => logreg::runtime::torch::set_threads(n),
-        None => logreg::runtime::torch::set_threads_auto(),
-    }
-    let g = Global { seed: cli.seed };
+    let threads = cli.threads.map_or(Threads::Auto, Threads::Fixed);
+    logreg::runtime::torch::set_threads(threads);
+    let g = Global {
+        seed: cli.seed,
+        threads,
+    };
     match cli.command {
         Command::Simulate(a) => simulate::run(&g, a),
         Command::Glm(a) => glm::run(&g, a),
@@ -188,7 +189,8 @@ pub fn report(e: &anyhow::Error) -> u8 {
             }
         }
     }
-    let msg = format!("{e:#}");
+    // The chain as anyhow's `{:#}` writes it, each link in flags.
+    let msg = e.chain().map(flags::message).collect::<Vec<_>>().join(": ");
     let one_line: Vec<&str> = msg
         .lines()
         .map(str::trim)

@@ -96,9 +96,16 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             // The GLM gives the reference lines; if it cannot be fitted, the
             // pictures are drawn without them.
             let opts = a.model.glm_options(&loaded.data);
-            let glm = glm::fit_with(&loaded.data, &GlmConfig::default(), &opts)
-                .inspect_err(|e| diag!("note: --plots: no GLM reference lines (GLM: {e})"))
-                .ok();
+            let glm = glm::fit_with(
+                &loaded.data,
+                &GlmConfig {
+                    threads: g.threads,
+                    ..GlmConfig::default()
+                },
+                &opts,
+            )
+            .inspect_err(|e| diag!("note: --plots: no GLM reference lines (GLM: {e})"))
+            .ok();
             plot::training(&fit, glm.as_ref(), loaded.data.truth())?
         }
         None => Vec::new(),

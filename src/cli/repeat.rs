@@ -239,7 +239,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     }
     let (n, beta) = (a.grid.n[0], a.grid.beta[0].clone());
     for b in &a.grid.beta {
-        a.bounds.config(n, b.clone(), g.seed)?;
+        a.bounds.config(n, b.clone(), g.seed, g.threads)?;
     }
     let mut train = None;
     for &o in &a.grid.optimizer {
@@ -251,8 +251,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let cfg = RepeatConfig {
         runs: a.runs,
         seed: g.seed,
-        sim: a.bounds.config(n, beta, g.seed)?,
-        glm: a.glm.config()?,
+        sim: a.bounds.config(n, beta, g.seed, g.threads)?,
+        glm: a.glm.config(g.threads)?,
         cov_type: a.cov_type.kind(),
         train: train.unwrap_or_default(),
         grid: a.grid.grid(),
@@ -266,7 +266,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             true => GradientPath::Exact,
             false => GradientPath::Auto,
         },
-        threads: logreg::runtime::threads::workers(),
+        threads: g.threads.workers(),
+        wording: super::flags::FLAGS,
         on_separation: match a.on_separation {
             OnSeparationArg::Keep => OnSeparation::Keep,
             OnSeparationArg::Fail => OnSeparation::Fail,

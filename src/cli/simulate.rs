@@ -32,6 +32,6 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     // Opened before the work: Ctrl-C during it removes the temporary file.
     let out = Output::from_arg(a.out.as_ref()).open()?;
     // Any draw is written, even one the fits would refuse (one row).
-    let draws = draw(&a.sim.config(g.seed)?)?;
+    let draws = draw(&a.sim.config(g.seed, g.threads)?)?;
     out.write_whole(&to_csv(&draws, a.with_truth))
 }

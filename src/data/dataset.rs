@@ -7,6 +7,7 @@ use super::checks::{check_names, DesignChecks};
 use super::rank::{check_full_rank, DesignRows};
 use super::roles::RowColumns;
 use super::DataError;
+use crate::runtime::threads::Threads;
 use crate::setting::Setting;
 
 /// A design matrix with an intercept column and a binary target with both
@@ -49,13 +50,15 @@ impl Dataset {
     /// ([`DataError::TargetNotBinary`]); a single class
     /// ([`DataError::SingleClass`]); and last, a design without full
     /// column rank (a constant or aliased feature; see
-    /// [`check_full_rank`]). `source` names the data in every message.
+    /// [`check_full_rank`], on `threads`). `source` names the data in every
+    /// message.
     pub fn new(
         names: Vec<String>,
         target: String,
         x: Vec<f64>,
         y: Vec<f64>,
         source: String,
+        threads: Threads,
     ) -> Result<Self, DataError> {
         let (n, k) = (y.len(), names.len());
         check_names(&names, &source)?;
@@ -81,7 +84,7 @@ impl Dataset {
             truth: None,
             roles: RowColumns::default(),
         };
-        check_full_rank(&data, &checks, &data.names, &data.source)?;
+        check_full_rank(&data, &checks, &data.names, &data.source, threads)?;
         Ok(data)
     }
 
@@ -293,7 +296,7 @@ mod tests {
     }
 
     fn build(names: Vec<String>, x: Vec<f64>, y: Vec<f64>) -> Result<Dataset, DataError> {
-        Dataset::new(names, "y".into(), x, y, "d.csv".into())
+        Dataset::new(names, "y".into(), x, y, "d.csv".into(), Threads::Auto)
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::roles::WeightProblem;
 use crate::numfmt::{round_sig, Short};
-use crate::setting::{Remedy, Setting};
+use crate::setting::{in_fields, In, Phrase, Remedy, Setting, Worded, Wording};
 
 /// Longest name or value shown in a message, in characters.
 pub const MAX_SHOWN: usize = 40;
@@ -71,7 +71,7 @@ pub enum DataError {
     },
 
     /// The target column is not in the header.
-    #[error("{file}: line {line}: no target column {}; the columns are {}{}", Shown(.target), Listed(.available), delimiter_hint(.available))]
+    #[error("{}", in_fields(self))]
     NoTarget {
         file: String,
         line: u64,
@@ -80,7 +80,7 @@ pub enum DataError {
     },
 
     /// A requested feature column is not in the header.
-    #[error("{file}: line {line}: no feature column {}; the columns are {}{}", Shown(.name), Listed(.available), delimiter_hint(.available))]
+    #[error("{}", in_fields(self))]
     NoFeature {
         file: String,
         line: u64,
@@ -90,7 +90,7 @@ pub enum DataError {
 
     /// A column that the model needs (a feature or its offset) is not in
     /// the header of the new data (`logreg predict`).
-    #[error("{file}: line {line}: no column {}, which the model needs; the columns are {}{}", Shown(.name), Listed(.available), delimiter_hint(.available))]
+    #[error("{}", in_fields(self))]
     NoColumn {
         file: String,
         line: u64,
@@ -107,7 +107,7 @@ pub enum DataError {
     RepeatedFeature { file: String, name: String },
 
     /// A per-row role column (weights, offset, groups) that is not in the header.
-    #[error("{file}: line {line}: no {role} column {}; the columns are {}", Shown(.name), Listed(.available))]
+    #[error("{}", in_fields(self))]
     NoRoleColumn {
         file: String,
         line: u64,
@@ -117,17 +117,17 @@ pub enum DataError {
     },
 
     /// A role column that is also the target, a feature or another role.
-    #[error("{file}: column {} is both the {role} column and {other}", Shown(.name))]
+    #[error("{}", in_fields(self))]
     RoleConflict {
         file: String,
         name: String,
         role: Setting,
         /// "the target", "a feature" or "the <role> column".
-        other: String,
+        other: Phrase,
     },
 
     /// A negative weight.
-    #[error("{file}: line {line}, column {}: {role} value {} is negative; weights must be >= 0", Shown(.column), Shown(.value))]
+    #[error("{}", in_fields(self))]
     NegativeWeight {
         file: String,
         line: u64,
@@ -138,7 +138,7 @@ pub enum DataError {
 
     /// A weight that is not a whole number (frequency weights), or outside
     /// the range of a weight ([`WeightProblem`]).
-    #[error("{file}: line {line}, column {}: {role} value {} {problem}", Shown(.column), Shown(.value))]
+    #[error("{}", in_fields(self))]
     BadWeight {
         file: String,
         line: u64,
@@ -151,8 +151,7 @@ pub enum DataError {
     /// A weight (frequency times variance weight) or offset the network
     /// cannot hold in its precision: a weight other than 0 below `min` or
     /// above `max`, or an offset beyond `max` in size.
-    #[error("{file}: line {line}: {} {} is outside what the network's {precision} holds ({} to {} in size); {}",
-        Product(.roles), Short(*.value), Short(round_sig(*.min, 3)), Short(round_sig(*.max, 3)), Remedy::UseF64)]
+    #[error("{}", in_fields(self))]
     NetworkRange {
         file: String,
         line: u64,
@@ -165,7 +164,7 @@ pub enum DataError {
     },
 
     /// Every weight is 0.
-    #[error("{file}: column {}: every {role} value is 0; nothing to fit", Shown(.column))]
+    #[error("{}", in_fields(self))]
     AllZeroWeights {
         file: String,
         column: String,
@@ -173,7 +172,7 @@ pub enum DataError {
     },
 
     /// Fewer than two cluster groups.
-    #[error("{file}: column {}: {count} group(s); {} needs at least 2", Shown(.column), Setting::Groups)]
+    #[error("{}", in_fields(self))]
     TooFewGroups {
         file: String,
         column: String,
@@ -181,7 +180,7 @@ pub enum DataError {
     },
 
     /// A role column whose length is not the number of rows.
-    #[error("{file}: the {role} column has {len} values for {n} rows")]
+    #[error("{}", in_fields(self))]
     RoleLength {
         file: String,
         role: Setting,
@@ -250,7 +249,7 @@ pub enum DataError {
     },
 
     /// A missing value (empty, `NA`, `NaN`, ...) with `MissingPolicy::Error`.
-    #[error("{file}: line {line}, column {}: missing value {} ({})", Shown(.column), Shown(.value), Remedy::DropMissing)]
+    #[error("{}", in_fields(self))]
     Missing {
         file: String,
         line: u64,
@@ -276,7 +275,7 @@ pub enum DataError {
     },
 
     /// Every row whose weights are not 0 has the same target value.
-    #[error("{file}: column {}: every target value is {value} on the rows whose {} is not 0; logistic regression needs both 0 and 1", Shown(.column), WeightNames(.roles))]
+    #[error("{}", in_fields(self))]
     SingleClassWeighted {
         file: String,
         column: String,
@@ -362,8 +361,7 @@ pub enum DataError {
 
     /// The columns are independent, but of sizes too far apart for the GLM's
     /// double precision: its weighted design loses rank.
-    #[error("{file}: column {} has values of size {} (root mean square) against {} for {}: too far apart for the GLM in double precision (rank {rank} < {k} columns); {}",
-        Shown(.column), Short(round_sig(*.size, 3)), Short(round_sig(*.other_size, 3)), Shown(.other), rescale_hint(*.simulated, *.power))]
+    #[error("{}", in_fields(self))]
     BadlyScaled {
         file: String,
         column: String,
@@ -386,6 +384,182 @@ pub enum DataError {
     RankDeficientFit { file: String, rank: usize, k: usize },
 }
 
+impl Worded for DataError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataError::NoTarget {
+                file,
+                line,
+                target,
+                available,
+            } => write!(
+                f,
+                "{file}: line {line}: no target column {}; the columns are {}{}",
+                Shown(target),
+                Listed(available),
+                delimiter_hint(available, w)
+            ),
+            DataError::NoFeature {
+                file,
+                line,
+                name,
+                available,
+            } => write!(
+                f,
+                "{file}: line {line}: no feature column {}; the columns are {}{}",
+                Shown(name),
+                Listed(available),
+                delimiter_hint(available, w)
+            ),
+            DataError::NoColumn {
+                file,
+                line,
+                name,
+                available,
+            } => write!(
+                f,
+                "{file}: line {line}: no column {}, which the model needs; the columns are {}{}",
+                Shown(name),
+                Listed(available),
+                delimiter_hint(available, w)
+            ),
+            DataError::NoRoleColumn {
+                file,
+                line,
+                role,
+                name,
+                available,
+            } => write!(
+                f,
+                "{file}: line {line}: no {} column {}; the columns are {}",
+                In(role, w),
+                Shown(name),
+                Listed(available)
+            ),
+            DataError::RoleConflict {
+                file,
+                name,
+                role,
+                other,
+            } => write!(
+                f,
+                "{file}: column {} is both the {} column and {}",
+                Shown(name),
+                In(role, w),
+                In(other, w)
+            ),
+            DataError::NegativeWeight {
+                file,
+                line,
+                column,
+                role,
+                value,
+            } => write!(
+                f,
+                "{file}: line {line}, column {}: {} value {} is negative; weights must be >= 0",
+                Shown(column),
+                In(role, w),
+                Shown(value)
+            ),
+            DataError::BadWeight {
+                file,
+                line,
+                column,
+                role,
+                value,
+                problem,
+            } => write!(
+                f,
+                "{file}: line {line}, column {}: {} value {} {problem}",
+                Shown(column),
+                In(role, w),
+                Shown(value)
+            ),
+            DataError::NetworkRange {
+                file,
+                line,
+                roles,
+                value,
+                precision,
+                min,
+                max,
+            } => write!(
+                f,
+                "{file}: line {line}: {} {} is outside what the network's {precision} holds ({} to {} in size); {}",
+                Product(roles, w),
+                Short(*value),
+                Short(round_sig(*min, 3)),
+                Short(round_sig(*max, 3)),
+                In(&Remedy::UseF64, w)
+            ),
+            DataError::AllZeroWeights { file, column, role } => write!(
+                f,
+                "{file}: column {}: every {} value is 0; nothing to fit",
+                Shown(column),
+                In(role, w)
+            ),
+            DataError::TooFewGroups {
+                file,
+                column,
+                count,
+            } => write!(
+                f,
+                "{file}: column {}: {count} group(s); {} needs at least 2",
+                Shown(column),
+                In(&Setting::Groups, w)
+            ),
+            DataError::RoleLength { file, role, len, n } => write!(
+                f,
+                "{file}: the {} column has {len} values for {n} rows",
+                In(role, w)
+            ),
+            DataError::Missing {
+                file,
+                line,
+                column,
+                value,
+            } => write!(
+                f,
+                "{file}: line {line}, column {}: missing value {} ({})",
+                Shown(column),
+                Shown(value),
+                In(&Remedy::DropMissing, w)
+            ),
+            DataError::SingleClassWeighted {
+                file,
+                column,
+                value,
+                roles,
+            } => write!(
+                f,
+                "{file}: column {}: every target value is {value} on the rows whose {} is not 0; logistic regression needs both 0 and 1",
+                Shown(column),
+                WeightNames(roles, w)
+            ),
+            DataError::BadlyScaled {
+                file,
+                column,
+                size,
+                other,
+                other_size,
+                rank,
+                k,
+                power,
+                simulated,
+            } => write!(
+                f,
+                "{file}: column {} has values of size {} (root mean square) against {} for {}: too far apart for the GLM in double precision (rank {rank} < {k} columns); {}",
+                Shown(column),
+                Short(round_sig(*size, 3)),
+                Short(round_sig(*other_size, 3)),
+                Shown(other),
+                rescale_hint(*simulated, *power, w)
+            ),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
+}
+
 impl DataError {
     /// Always [`ErrorKind::BadInput`](crate::ErrorKind): the data cannot be used.
     pub fn kind(&self) -> crate::ErrorKind {
@@ -394,10 +568,13 @@ impl DataError {
 }
 
 /// For a header read as one column holding a likely separator: a hint.
-fn delimiter_hint(names: &[String]) -> String {
+fn delimiter_hint(names: &[String], w: &Wording) -> String {
     match names {
         [one] => match [';', '\t', ',', '|'].into_iter().find(|&c| one.contains(c)) {
-            Some(c) => format!(" (is the delimiter {c:?}? {})", Remedy::SetDelimiter),
+            Some(c) => format!(
+                " (is the delimiter {c:?}? {})",
+                In(&Remedy::SetDelimiter, w)
+            ),
             None => String::new(),
         },
         _ => String::new(),
@@ -406,9 +583,9 @@ fn delimiter_hint(names: &[String]) -> String {
 
 /// What to do about a badly scaled column `power` powers of ten from the
 /// others: rescale it (written as Python writes 1e+16), or narrow the box.
-fn rescale_hint(simulated: bool, power: i32) -> String {
+fn rescale_hint(simulated: bool, power: i32, w: &Wording) -> String {
     match (simulated, power > 0) {
-        (true, _) => Remedy::NarrowerBox.to_string(),
+        (true, _) => In(&Remedy::NarrowerBox, w).to_string(),
         (false, true) => {
             format!("rescale the column (divide it by 1e{power:+03}), or choose other columns")
         }
@@ -453,7 +630,7 @@ impl fmt::Display for Shown<'_> {
 
 /// The weights that can zero out a row: "--freq-weights", or both joined
 /// by "or".
-struct WeightNames<'a>(&'a [Setting]);
+struct WeightNames<'a>(&'a [Setting], &'a Wording);
 
 impl fmt::Display for WeightNames<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -461,7 +638,7 @@ impl fmt::Display for WeightNames<'_> {
             if i > 0 {
                 f.write_str(" or ")?;
             }
-            write!(f, "{role}")?;
+            role.write(self.1, f)?;
         }
         Ok(())
     }
@@ -469,18 +646,18 @@ impl fmt::Display for WeightNames<'_> {
 
 /// "--offset value", "--var-weights value", or for the network's one
 /// weight "--freq-weights × --var-weights".
-struct Product<'a>(&'a [Setting]);
+struct Product<'a>(&'a [Setting], &'a Wording);
 
 impl fmt::Display for Product<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            [one] => write!(f, "{one} value"),
+            [one] => write!(f, "{} value", In(one, self.1)),
             many => {
                 for (i, role) in many.iter().enumerate() {
                     if i > 0 {
                         f.write_str(" × ")?;
                     }
-                    write!(f, "{role}")?;
+                    role.write(self.1, f)?;
                 }
                 Ok(())
             }

@@ -12,7 +12,7 @@
 use super::checks::DesignChecks;
 use super::DataError;
 use crate::runtime::chunk::CHUNK;
-use crate::runtime::threads::{avx2, map_chunks};
+use crate::runtime::threads::{avx2, map_chunks, Threads};
 
 /// A column is aliased when the part of it that the columns before it do not
 /// explain is shorter than `RANK_TOL` times its length. Far above the rounding
@@ -57,6 +57,7 @@ pub fn check_full_rank(
     checks: &DesignChecks,
     names: &[String],
     file: &str,
+    threads: Threads,
 ) -> Result<(), DataError> {
     let k = rows.k();
     let name = |j: usize| names[j].clone();
@@ -72,7 +73,7 @@ pub fn check_full_rank(
     }
     let max = checks.max();
 
-    if clearly_full_rank(rows, max)? {
+    if clearly_full_rank(rows, max, threads)? {
         return Ok(());
     }
 
@@ -161,13 +162,17 @@ pub fn check_full_rank(
 /// The Gram screen: true when the Cholesky factor of the correlation-scaled
 /// X'X has every pivot above [`SCREEN`]. False means "ask the QR", not
 /// "singular". `max` is each column's largest |value|.
-fn clearly_full_rank(rows: &dyn DesignRows, max: &[f64]) -> Result<bool, DataError> {
+fn clearly_full_rank(
+    rows: &dyn DesignRows,
+    max: &[f64],
+    threads: Threads,
+) -> Result<bool, DataError> {
     let k = rows.k();
     let inv: Vec<f64> = max.iter().map(|&m| 1.0 / m).collect();
     if inv.iter().any(|v| !v.is_finite()) {
         return Ok(false); // a zero or subnormal column: leave it to the QR
     }
-    let mut sums = GramSums::new(k, &inv);
+    let mut sums = GramSums::new(k, &inv, threads);
     rows.for_each_block(&mut |x| sums.add(x))?;
     let gram = sums.finish();
     let d: Vec<f64> = (0..k).map(|a| gram[a * k + a].sqrt()).collect();
@@ -209,16 +214,19 @@ struct GramSums<'a> {
     /// The chunk being filled, and its rows so far.
     open: ChunkGram,
     in_open: usize,
+    /// Threads for whole chunks.
+    threads: Threads,
 }
 
 impl<'a> GramSums<'a> {
-    fn new(k: usize, inv: &'a [f64]) -> Self {
+    fn new(k: usize, inv: &'a [f64], threads: Threads) -> Self {
         GramSums {
             k,
             inv,
             total: vec![0.0; k * k],
             open: ChunkGram::new(k),
             in_open: 0,
+            threads,
         }
     }
 
@@ -231,7 +239,7 @@ impl<'a> GramSums<'a> {
                 // Whole chunks, on all threads.
                 let whole = rows / CHUNK * CHUNK;
                 let (now, rest) = x.split_at(whole * k);
-                let threads = crate::runtime::threads::threads_for(whole, k);
+                let threads = self.threads.for_design(whole, k);
                 let parts = map_chunks(now.chunks(CHUNK * k).collect(), threads, |c: &[f64]| {
                     let mut g = ChunkGram::new(k);
                     avx2!(g.add(c, k, inv));
@@ -354,7 +362,7 @@ mod tests {
             x.extend(cols.iter().map(|c| c[i]));
         }
         let y = (0..n).map(|i| (i % 2) as f64).collect();
-        Dataset::new(names, "y".into(), x, y, "d.csv".into())
+        Dataset::new(names, "y".into(), x, y, "d.csv".into(), Threads::Auto)
     }
 
     /// The data set of `cols` is refused with a message containing `want`.
@@ -383,11 +391,11 @@ mod tests {
         let (a, b) = (wave(n, 0.7), wave(n, 1.1));
         let d = design(&[a.clone(), b.clone()]).unwrap();
         let max = [1.0, 1.0, 1.0];
-        assert!(clearly_full_rank(&d, &max).unwrap());
+        assert!(clearly_full_rank(&d, &max, Threads::Auto).unwrap());
         // 1e-7 of x2 is not x1: the screen defers, the QR accepts.
         let close: Vec<f64> = (0..n).map(|i| a[i] + 1e-7 * b[i]).collect();
         let d = design(&[a, close]).unwrap();
-        assert!(!clearly_full_rank(&d, &max).unwrap());
+        assert!(!clearly_full_rank(&d, &max, Threads::Auto).unwrap());
     }
 
     #[test]
@@ -463,7 +471,7 @@ mod tests {
         }
         let inv = [1.0, 1.0, 1e-3];
         let sums = |block: usize| {
-            let mut g = GramSums::new(k, &inv);
+            let mut g = GramSums::new(k, &inv, Threads::Auto);
             x.chunks(block * k).for_each(|b| g.add(b));
             g.finish()
         };

@@ -1,5 +1,6 @@
 //! IRLS settings: statsmodels' `GLM.fit()` defaults, checked once.
 use super::GlmError;
+use crate::runtime::threads::Threads;
 
 /// Settings for [`fit`](super::fit). The defaults are statsmodels'.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,8 @@ pub struct GlmConfig {
     /// Confidence intervals are at level 1 - alpha; 0 < alpha < 1.
     /// Default 0.05.
     pub alpha: f64,
+    /// Threads for the passes over the rows. Default [`Threads::Auto`].
+    pub threads: Threads,
 }
 
 impl Default for GlmConfig {
@@ -23,6 +26,7 @@ impl Default for GlmConfig {
             tol: 1e-8,
             max_iter: 100,
             alpha: 0.05,
+            threads: Threads::Auto,
         }
     }
 }

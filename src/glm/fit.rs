@@ -18,7 +18,7 @@ use crate::spec::LinkKind;
 /// Separation and non-convergence are not errors: they are reported in
 /// [`GlmFit::warnings`]. A design whose weighted rank is below its number
 /// of columns is an error ([`GlmError::RankDeficient`]). Passes over the
-/// rows run on [`crate::runtime::threads::threads_for`] threads.
+/// rows run on `cfg.threads` ([`crate::runtime::threads::Threads::for_design`]).
 pub fn fit(data: &Dataset, cfg: &GlmConfig) -> Result<GlmFit, GlmError> {
     fit_family(data, cfg, &Binomial::new(Logit))
 }
@@ -121,7 +121,7 @@ fn fit_on<L: Link>(
 ) -> Result<GlmFit, GlmError> {
     let start = Instant::now();
     let (n, k) = (src.n(), src.k());
-    let threads = crate::runtime::threads::threads_for(n, k);
+    let threads = cfg.threads.for_design(n, k);
     let out = irls(
         family,
         src,
@@ -165,7 +165,12 @@ fn fit_on<L: Link>(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    use std::thread::ThreadId;
+
     use super::*;
+    use crate::runtime::threads::Threads;
 
     fn data(x: Vec<f64>, y: Vec<f64>, names: &[&str]) -> Dataset {
         Dataset::new(
@@ -174,6 +179,7 @@ mod tests {
             x,
             y,
             "test".into(),
+            Threads::Auto,
         )
         .unwrap()
     }
@@ -206,5 +212,81 @@ mod tests {
             fit(&d, &GlmConfig::default()),
             Err(GlmError::RankDeficient { rank: 2, k: 3 })
         );
+    }
+
+    /// The logit link, noting every thread it is evaluated on.
+    #[derive(Default)]
+    struct Spy {
+        seen: Mutex<HashSet<ThreadId>>,
+    }
+
+    impl Spy {
+        fn note(&self) {
+            self.seen
+                .lock()
+                .unwrap()
+                .insert(std::thread::current().id());
+        }
+    }
+
+    impl Link for Spy {
+        fn name(&self) -> &'static str {
+            Logit.name()
+        }
+        fn link(&self, mu: f64) -> f64 {
+            self.note();
+            Logit.link(mu)
+        }
+        fn inverse(&self, eta: f64) -> f64 {
+            self.note();
+            Logit.inverse(eta)
+        }
+        fn deriv(&self, mu: f64) -> f64 {
+            Logit.deriv(mu)
+        }
+        fn deriv2(&self, mu: f64) -> f64 {
+            Logit.deriv2(mu)
+        }
+        fn inverse_deriv(&self, eta: f64) -> f64 {
+            Logit.inverse_deriv(eta)
+        }
+    }
+
+    /// The thread count travels in each fit's config: two fits running at
+    /// once in one process, one fixed at 1 thread and one at 4, each keep
+    /// to their own, and agree to the bit.
+    #[test]
+    fn two_fits_at_once_each_use_their_own_thread_count() {
+        // Four of the fit's chunks of rows, below the automatic rule's
+        // size, so that only a fixed count spreads them over threads.
+        let n = 4 * crate::runtime::chunk::CHUNK;
+        let mut x = Vec::with_capacity(2 * n);
+        let mut y = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = (i as f64 * 0.37).sin() * 2.0;
+            x.extend([1.0, v]);
+            y.push(((i * 7919) % 13 < 6 + (v > 0.5) as usize * 4) as u8 as f64);
+        }
+        assert!(2 * n < crate::runtime::threads::PARALLEL_MIN_VALUES);
+        let d = data(x, y, &["const", "x1"]);
+        let fit_on = |threads: usize| {
+            let family = Binomial::new(Spy::default());
+            let cfg = GlmConfig {
+                threads: Threads::Fixed(threads),
+                ..GlmConfig::default()
+            };
+            let fit = fit_family(&d, &cfg, &family).unwrap();
+            (fit, family.link.seen.into_inner().unwrap().len())
+        };
+        let ((one, on_one), (four, on_four)) = std::thread::scope(|s| {
+            let one = s.spawn(|| fit_on(1));
+            let four = s.spawn(|| fit_on(4));
+            (one.join().unwrap(), four.join().unwrap())
+        });
+        assert_eq!(on_one, 1, "the fit fixed at 1 thread ran on {on_one}");
+        assert!(on_four > 1, "the fit fixed at 4 threads ran on one");
+        assert_eq!(one.params, four.params);
+        assert_eq!(one.bse, four.bse);
+        assert_eq!(one.deviance.to_bits(), four.deviance.to_bits());
     }
 }

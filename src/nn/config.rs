@@ -3,7 +3,7 @@ use std::fmt;
 
 use tch::Device;
 
-use crate::setting::{Remedy, Setting};
+use crate::setting::{in_fields, In, Remedy, Setting, Worded, Wording};
 
 /// Which torch optimiser to use; each with PyTorch's default hyper-parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -122,25 +122,62 @@ impl Default for TrainConfig {
 /// What is wrong with a [`TrainConfig`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TrainConfigError {
-    #[error("{} must be a positive finite number, got {}", Setting::Lr, .0)]
+    #[error("{}", in_fields(self))]
     Lr(f64),
-    #[error("{} {:e} does not fit in float32 (largest 3.4028235e38); {}", Setting::Lr, .0, Remedy::SmallerLrOrF64)]
+    #[error("{}", in_fields(self))]
     LrF32(f64),
-    #[error("{} must be in [0, 1), got {}", Setting::Momentum, .0)]
+    #[error("{}", in_fields(self))]
     Momentum(f64),
-    #[error(
-        "{} needs {} > 0 with {} sgd",
-        Setting::Nesterov,
-        Setting::Momentum,
-        Setting::Optimizer
-    )]
+    #[error("{}", in_fields(self))]
     Nesterov,
-    #[error("{} must be at least 1", Setting::BatchSize)]
+    #[error("{}", in_fields(self))]
     BatchSize,
-    #[error("{} must be a positive finite number, got {}", Setting::Tol, .0)]
+    #[error("{}", in_fields(self))]
     Tol(f64),
-    #[error("{} must be at least 1", Setting::LogEvery)]
+    #[error("{}", in_fields(self))]
     Every,
+}
+
+impl Worded for TrainConfigError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = |s: Setting| In(&s, w).to_string();
+        match self {
+            TrainConfigError::Lr(lr) => {
+                write!(
+                    f,
+                    "{} must be a positive finite number, got {lr}",
+                    s(Setting::Lr)
+                )
+            }
+            TrainConfigError::LrF32(lr) => write!(
+                f,
+                "{} {lr:e} does not fit in float32 (largest 3.4028235e38); {}",
+                s(Setting::Lr),
+                In(&Remedy::SmallerLrOrF64, w)
+            ),
+            TrainConfigError::Momentum(m) => {
+                write!(f, "{} must be in [0, 1), got {m}", s(Setting::Momentum))
+            }
+            TrainConfigError::Nesterov => write!(
+                f,
+                "{} needs {} > 0 with {} sgd",
+                s(Setting::Nesterov),
+                s(Setting::Momentum),
+                s(Setting::Optimizer)
+            ),
+            TrainConfigError::BatchSize => {
+                write!(f, "{} must be at least 1", s(Setting::BatchSize))
+            }
+            TrainConfigError::Tol(tol) => {
+                write!(
+                    f,
+                    "{} must be a positive finite number, got {tol}",
+                    s(Setting::Tol)
+                )
+            }
+            TrainConfigError::Every => write!(f, "{} must be at least 1", s(Setting::LogEvery)),
+        }
+    }
 }
 
 impl TrainConfig {

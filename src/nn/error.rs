@@ -1,18 +1,20 @@
 //! Why training a network failed.
+use std::fmt;
+
 use tch::TchError;
 
 use super::config::{Precision, TrainConfigError};
 use super::spec::SpecError;
 use super::standardize::StandardizeError;
 use crate::runtime::torch::short_error;
-use crate::setting::{Remedy, Setting};
+use crate::setting::{in_fields, In, Remedy, Setting, Worded, Wording};
 
 /// Why training failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TrainError {
     #[error(transparent)]
     Config(#[from] TrainConfigError),
-    #[error("{} cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); {}", Setting::Device, Remedy::UseCpu)]
+    #[error("{}", in_fields(self))]
     NoCuda,
     #[error(transparent)]
     Standardize(#[from] StandardizeError),
@@ -20,17 +22,42 @@ pub enum TrainError {
     Spec(#[from] SpecError),
     #[error(transparent)]
     Data(#[from] crate::data::DataError),
-    #[error(
-        "the loss became {value} at step {step}: training diverged; {}",
-        Remedy::SmallerLrOrStandardize
-    )]
+    #[error("{}", in_fields(self))]
     Diverged { step: usize, value: String },
-    #[error("a feature value does not fit in {} (too large in magnitude); {}", .0, Remedy::StandardizeOrF64)]
+    #[error("{}", in_fields(self))]
     Overflow(Precision),
     #[error("training stopped after {0} steps: an observer asked to stop")]
     Stopped(usize),
     #[error("libtorch: {0}")]
     Torch(String),
+}
+
+impl Worded for TrainError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::Config(e) => e.write(w, f),
+            TrainError::NoCuda => write!(
+                f,
+                "{} cuda: CUDA is not available (libtorch found no CUDA device or was built without CUDA); {}",
+                In(&Setting::Device, w),
+                In(&Remedy::UseCpu, w)
+            ),
+            TrainError::Standardize(e) => e.write(w, f),
+            TrainError::Spec(e) => e.write(w, f),
+            TrainError::Data(e) => e.write(w, f),
+            TrainError::Diverged { step, value } => write!(
+                f,
+                "the loss became {value} at step {step}: training diverged; {}",
+                In(&Remedy::SmallerLrOrStandardize, w)
+            ),
+            TrainError::Overflow(precision) => write!(
+                f,
+                "a feature value does not fit in {precision} (too large in magnitude); {}",
+                In(&Remedy::StandardizeOrF64, w)
+            ),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
 }
 
 impl TrainError {

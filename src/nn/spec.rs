@@ -1,9 +1,12 @@
 //! What the network models besides the data: its link (output activation),
 //! per-row weights and an offset, passed to training next to the Dataset.
+use std::fmt;
+
 use tch::{Device, Kind, TchError, Tensor};
 
 use super::activation::Activation;
 use super::config::Precision;
+use crate::setting::{In, Remedy, Worded, Wording};
 
 /// The model around the data. The default (sigmoid, no weights, no offset)
 /// is the lecture's network.
@@ -45,15 +48,25 @@ pub enum SpecError {
     AllZero,
     #[error("the offset of row {row} is {}: offsets must be finite", crate::numfmt::Short(*.value))]
     Offset { row: usize, value: f64 },
-    #[error(
-        "the {what} of row {row} is {value:e}, which does not fit in float32; {}",
-        crate::setting::Remedy::UseF64
-    )]
+    #[error("{}", crate::setting::in_fields(self))]
     F32 {
         what: &'static str,
         row: usize,
         value: f64,
     },
+}
+
+impl Worded for SpecError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpecError::F32 { what, row, value } => write!(
+                f,
+                "the {what} of row {row} is {value:e}, which does not fit in float32; {}",
+                In(&Remedy::UseF64, w)
+            ),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
 }
 
 impl ModelSpec {

@@ -4,24 +4,49 @@
 //! standard deviation (ddof = 0, numpy's default) in f64; z computed in f64 and
 //! then cast to the network's precision. A network `[b, w]` on z is
 //! `[b − Σ w_j·mean_j/sd_j, w_j/sd_j]` on x, computed in f64.
+use std::fmt;
+
 use crate::data::Dataset;
 use crate::numfmt::Short;
-use crate::setting::Setting;
+use crate::setting::{in_fields, In, Setting, Worded, Wording};
 
 /// Why a feature cannot be standardized.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StandardizeError {
     /// Every value of the feature is the same: its standard deviation is 0.
-    #[error("{}: feature '{column}' is constant (every value is {}): its standard deviation is 0", Setting::Standardize, Short(*.value))]
+    #[error("{}", in_fields(self))]
     Constant { column: String, value: f64 },
     /// The feature varies, but its standard deviation is 0 or infinite in
     /// f64 even computed on the column divided by its largest |value|.
-    #[error("{}: feature '{column}' (largest |value| {}): its standard deviation is {} in f64; rescale the column", Setting::Standardize, Short(*.largest), Short(*.sd))]
+    #[error("{}", in_fields(self))]
     Unrepresentable {
         column: String,
         largest: f64,
         sd: f64,
     },
+}
+
+impl Worded for StandardizeError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let standardize = In(&Setting::Standardize, w);
+        match self {
+            StandardizeError::Constant { column, value } => write!(
+                f,
+                "{standardize}: feature '{column}' is constant (every value is {}): its standard deviation is 0",
+                Short(*value)
+            ),
+            StandardizeError::Unrepresentable {
+                column,
+                largest,
+                sd,
+            } => write!(
+                f,
+                "{standardize}: feature '{column}' (largest |value| {}): its standard deviation is {} in f64; rescale the column",
+                Short(*largest),
+                Short(*sd)
+            ),
+        }
+    }
 }
 
 /// Per-feature location and scale.
@@ -137,6 +162,7 @@ mod tests {
             design,
             y.to_vec(),
             "t".into(),
+            crate::runtime::threads::Threads::Auto,
         )
         .unwrap()
     }

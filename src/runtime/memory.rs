@@ -2,7 +2,10 @@
 //! Linux grants allocations it cannot back (overcommit), so a request far
 //! too large would otherwise abort or be killed part-way through instead of
 //! being refused with a message.
+use std::fmt;
 use std::sync::OnceLock;
+
+use crate::setting::{in_fields, In, Phrase, Worded, Wording};
 
 /// The machine's physical memory in bytes (`MemTotal` in `/proc/meminfo`),
 /// or None where that is not known (then nothing is refused).
@@ -28,10 +31,10 @@ fn mem_total(meminfo: &str) -> Option<u64> {
 
 /// A request that needs more memory than the machine has.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} needs {} for {purpose}; this machine has {}", at_least(*need), gb(*have))]
+#[error("{}", in_fields(self))]
 pub struct TooLarge {
     /// The request, in settings (`n 1000000000000 with 3 coefficients`).
-    pub what: String,
+    pub what: Phrase,
     /// What the memory is for (`the simulated data`).
     pub purpose: &'static str,
     /// Bytes needed; None when the count does not fit in 64 bits.
@@ -40,10 +43,23 @@ pub struct TooLarge {
     pub have: u64,
 }
 
+impl Worded for TooLarge {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} needs {} for {}; this machine has {}",
+            In(&self.what, w),
+            at_least(self.need),
+            self.purpose,
+            gb(self.have)
+        )
+    }
+}
+
 /// Refuse a request of `need` bytes (None: beyond 64 bits) when it exceeds
 /// the physical memory; `what` names the request for the message.
 pub fn check(
-    what: impl FnOnce() -> String,
+    what: impl FnOnce() -> Phrase,
     purpose: &'static str,
     need: Option<u64>,
 ) -> Result<(), TooLarge> {
@@ -52,7 +68,7 @@ pub fn check(
 
 /// [`check`] against `have` bytes (None: unknown, nothing refused).
 pub fn check_against(
-    what: impl FnOnce() -> String,
+    what: impl FnOnce() -> Phrase,
     purpose: &'static str,
     need: Option<u64>,
     have: Option<u64>,
@@ -139,7 +155,7 @@ mod tests {
 
     #[test]
     fn refuses_only_what_exceeds_the_machine() {
-        let what = || "n 5".to_string();
+        let what = || Phrase(vec!["n 5".to_string().into()]);
         assert!(check_against(what, "the data", Some(10), Some(10)).is_ok());
         assert!(check_against(what, "the data", Some(10), None).is_ok());
         let e =

@@ -1,5 +1,5 @@
 //! Threads and SIMD for the passes over the rows: thread count, scoped threads, AVX2 dispatch.
-use std::sync::atomic::{AtomicUsize, Ordering};
+use super::torch::{DEFAULT_THREADS, MAX_THREADS};
 
 /// In automatic mode, a design with at least this many values (rows ×
 /// columns) has its passes over the rows (the GLM's) spread over every core.
@@ -9,39 +9,54 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// one chunk and run on one thread anyway.
 pub const PARALLEL_MIN_VALUES: usize = 1 << 20;
 
-/// The thread count fixed by [`crate::runtime::torch::set_threads`]; 0 while automatic.
-static FIXED: AtomicUsize = AtomicUsize::new(0);
-
-/// Fix the thread count of the passes over the rows (0: automatic).
-pub(crate) fn fix_threads(n: usize) {
-    FIXED.store(n, Ordering::Relaxed);
+/// How many threads the passes over the rows (reading a file, the rank
+/// check, the GLM) use, and how many of a study's chunks run at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Threads {
+    /// Every core for a design of at least [`PARALLEL_MIN_VALUES`] values,
+    /// one below; a study runs one chunk per core. Default.
+    #[default]
+    Auto,
+    /// This many threads (clamped to 1..=[`MAX_THREADS`]) for every pass; a
+    /// study runs its chunks one at a time.
+    Fixed(usize),
 }
 
-/// Threads for a pass over an n × k design: the count given to
-/// [`crate::runtime::torch::set_threads`], or the automatic rule of
-/// [`crate::runtime::torch::set_threads_auto`] (which is also what a library user
-/// gets who sets neither).
-pub fn threads_for(n: usize, k: usize) -> usize {
-    match FIXED.load(Ordering::Relaxed) {
-        0 if n.saturating_mul(k) >= PARALLEL_MIN_VALUES => {
-            std::thread::available_parallelism().map_or(1, |c| c.get())
+impl Threads {
+    /// Threads for a pass over an n × k design.
+    pub fn for_design(self, n: usize, k: usize) -> usize {
+        match self {
+            Threads::Auto if n.saturating_mul(k) >= PARALLEL_MIN_VALUES => cores(),
+            Threads::Auto => 1,
+            Threads::Fixed(fixed) => fixed.clamp(1, MAX_THREADS),
         }
-        0 => 1,
-        fixed => fixed,
+    }
+
+    /// Independent jobs to run at once, each with libtorch on one thread
+    /// inside it (`repeat`'s chunks): every core while automatic (libtorch
+    /// on one thread, as then in a single run); one when fixed, so that
+    /// libtorch runs on that many threads as a single run at that count
+    /// does (the exact path's bits follow libtorch's thread count).
+    pub fn workers(self) -> usize {
+        match self {
+            Threads::Auto => cores(),
+            Threads::Fixed(_) => 1,
+        }
+    }
+
+    /// libtorch's intra-op threads: the fixed count, or
+    /// [`DEFAULT_THREADS`] while automatic.
+    pub fn torch(self) -> usize {
+        match self {
+            Threads::Auto => DEFAULT_THREADS,
+            Threads::Fixed(fixed) => fixed.clamp(1, MAX_THREADS),
+        }
     }
 }
 
-/// Independent jobs to run at once, each with libtorch on one thread
-/// inside it (`repeat`'s chunks): every core while the thread count is
-/// automatic (libtorch on one thread, as then in a single run); one when
-/// [`crate::runtime::torch::set_threads`] fixed it, so that libtorch runs on that
-/// many threads as a single run at that count does (the exact path's bits
-/// follow libtorch's thread count).
-pub fn workers() -> usize {
-    match FIXED.load(Ordering::Relaxed) {
-        0 => std::thread::available_parallelism().map_or(1, |c| c.get()),
-        _ => 1,
-    }
+/// The machine's cores (1 where that is not known).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |c| c.get())
 }
 
 /// Evaluate a call to an `#[inline(always)]` function compiled for AVX2

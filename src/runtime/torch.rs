@@ -1,6 +1,8 @@
 //! Small helpers around tch: readable errors, thread setup, tensor readback.
 use tch::{Kind, TchError, Tensor};
 
+use super::threads::Threads;
+
 /// The first line of a tch error. `TchError::Torch` carries the whole C++
 /// backtrace (about 20 lines); users see only what went wrong.
 pub fn short_error(e: &TchError) -> String {
@@ -22,7 +24,7 @@ pub fn to_vec_f64(t: &Tensor) -> Result<Vec<f64>, TchError> {
 /// more than the arithmetic (time `logreg demo` with `--threads 1` and 2).
 pub const DEFAULT_THREADS: usize = 1;
 
-/// Most threads [`set_threads`] accepts (the CLI's `--threads` range).
+/// Most threads [`set_threads`] and [`Threads::Fixed`] take (the CLI's `--threads` range).
 /// libtorch's OpenMP pool starts one thread per requested thread, each with
 /// its own stack mapping: near 32,000 threads the process runs out of memory
 /// maps (Linux's default `vm.max_map_count` is 65,530, two per thread) and
@@ -30,20 +32,12 @@ pub const DEFAULT_THREADS: usize = 1;
 /// has, and far below that limit.
 pub const MAX_THREADS: usize = 1024;
 
-/// Fix the thread count: libtorch's intra-op threads and the GLM's passes
-/// over the rows both use `n`, clamped to 1..=[`MAX_THREADS`].
-pub fn set_threads(n: usize) {
-    let n = n.clamp(1, MAX_THREADS);
-    crate::runtime::threads::fix_threads(n);
-    tch::set_num_threads(n as i32);
-}
-
-/// Automatic threads (the CLI's default): libtorch on [`DEFAULT_THREADS`];
-/// the GLM's passes over the rows on every core for designs of at least
-/// [`PARALLEL_MIN_VALUES`](crate::runtime::threads::PARALLEL_MIN_VALUES) values, on one below.
-pub fn set_threads_auto() {
-    crate::runtime::threads::fix_threads(0);
-    tch::set_num_threads(DEFAULT_THREADS as i32);
+/// Set libtorch's intra-op threads (process-wide in libtorch) to
+/// [`Threads::torch`]: the fixed count, or [`DEFAULT_THREADS`] while
+/// automatic. The passes over the rows take their count from the
+/// [`Threads`] in their configs.
+pub fn set_threads(threads: Threads) {
+    tch::set_num_threads(threads.torch() as i32);
 }
 
 /// Load libtorch's CUDA library so that CUDA devices can be used.

@@ -253,7 +253,15 @@ mod tests {
         let mut x = huge[1].x().to_vec();
         x[1] = 1e300;
         let (names, target) = (huge[1].names().to_vec(), huge[1].target().to_string());
-        huge[1] = Dataset::new(names, target, x, huge[1].y().to_vec(), "t".into()).unwrap();
+        huge[1] = Dataset::new(
+            names,
+            target,
+            x,
+            huge[1].y().to_vec(),
+            "t".into(),
+            crate::runtime::threads::Threads::Auto,
+        )
+        .unwrap();
         for optimizer in [OptimizerKind::Sgd, OptimizerKind::Adam] {
             let cfg = TrainConfig {
                 optimizer,

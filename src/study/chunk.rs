@@ -1,6 +1,7 @@
 //! What the two ways of training a study's chunk share: the checked chunk,
 //! the trainer trait, one network's result, the batch's errors, and how a
 //! caller watches and stops the batch.
+use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
@@ -8,7 +9,7 @@ use tch::TchError;
 
 use crate::data::Dataset;
 use crate::nn::{TrainConfig, TrainError};
-use crate::setting::{Remedy, Setting};
+use crate::setting::{in_fields, In, Remedy, Setting, Worded, Wording};
 
 /// Steps between two looks at the stop flag and two progress reports.
 pub const CHECK_EVERY: usize = 250;
@@ -66,13 +67,13 @@ pub struct BatchedFit {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BatchError {
     /// A training option that one batched run cannot reproduce.
-    #[error("{option} cannot be used with repeat: {why}")]
+    #[error("{}", in_fields(self))]
     Unsupported { option: Setting, why: &'static str },
     /// No data sets, seeds that do not match them, or data sets of different shapes.
     #[error("a batch needs one seed per data set and data sets of one shape (got {data} data sets, {seeds} seeds)")]
     Shape { data: usize, seeds: usize },
     /// A network's parameters or loss became NaN or infinite.
-    #[error("the network for seed {seed} diverged (its loss or parameters are not finite); {} ({})", Remedy::SmallerLrOrStandardize, Remedy::ReplayRun(*seed))]
+    #[error("{}", in_fields(self))]
     Diverged { seed: u64 },
     /// A problem with one run's data.
     #[error("network for seed {seed}")]
@@ -84,6 +85,24 @@ pub enum BatchError {
     /// A problem with the settings or libtorch.
     #[error(transparent)]
     Train(#[from] TrainError),
+}
+
+impl Worded for BatchError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::Unsupported { option, why } => {
+                write!(f, "{} cannot be used with repeat: {why}", In(option, w))
+            }
+            BatchError::Diverged { seed } => write!(
+                f,
+                "the network for seed {seed} diverged (its loss or parameters are not finite); {} ({})",
+                In(&Remedy::SmallerLrOrStandardize, w),
+                In(&Remedy::ReplayRun(*seed), w)
+            ),
+            BatchError::Train(e) => e.write(w, f),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
 }
 
 impl BatchError {

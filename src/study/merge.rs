@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::line::{Design, RunLine};
 use super::run::MAX_CELLS;
 use crate::glm::CovType;
+use crate::setting::Phrase;
 
 /// Where a line came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,7 +348,7 @@ fn check_design(design: &Design) -> Result<(), String> {
         .and_then(|b| b.checked_add(32))
         .unwrap_or(usize::MAX);
     crate::runtime::memory::check(
-        || format!("\"runs\" {runs} ({cells} cells)"),
+        || Phrase(vec![format!("\"runs\" {runs} ({cells} cells)").into()]),
         "the runs' results",
         crate::runtime::memory::product(&[cells, runs, per_run]),
     )

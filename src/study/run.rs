@@ -6,6 +6,7 @@
 //! pairs of one cell, whose networks train as one batch. A run whose fit
 //! fails is a line marked `failed`, never an error.
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -14,7 +15,7 @@ use serde_json::{json, Value};
 use crate::data::Dataset;
 use crate::glm::{self, CovType, GlmConfig, GlmError, GlmOptions};
 use crate::nn::{OptimizerKind, Precision, TrainConfig};
-use crate::setting::Setting;
+use crate::setting::{in_fields, In, Phrase, Setting, Worded, Wording};
 use crate::simulate::{simulate, SimConfig, SimError};
 use crate::ErrorKind;
 
@@ -69,6 +70,9 @@ pub struct RepeatConfig {
     /// What a run whose GLM fit shows separation counts as. Default
     /// [`OnSeparation::Keep`].
     pub on_separation: OnSeparation,
+    /// How a failed run's reason in its line names settings and remedies.
+    /// Default [`Wording::FIELDS`].
+    pub wording: Wording,
 }
 
 /// What a run whose GLM fit shows separation (statsmodels' rule, or fitted
@@ -107,6 +111,7 @@ impl Default for RepeatConfig {
             gradient: GradientPath::Auto,
             threads: 1,
             on_separation: OnSeparation::Keep,
+            wording: Wording::FIELDS,
         }
     }
 }
@@ -114,29 +119,19 @@ impl Default for RepeatConfig {
 /// Why a study could not start or could not go on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RepeatError {
-    #[error("{} must be at least 1", Setting::Runs)]
+    #[error("{}", in_fields(self))]
     NoRuns,
-    #[error("{} must be at least 1", Setting::Chunk)]
+    #[error("{}", in_fields(self))]
     NoChunk,
-    #[error(
-        "{} {seed} with {} {runs}: the last run's seed would exceed 2^64 - 1",
-        Setting::Seed,
-        Setting::Runs
-    )]
+    #[error("{}", in_fields(self))]
     SeedOverflow { seed: u64, runs: usize },
     #[error("the design grid has {} cells; at most {MAX_CELLS} are allowed", match .cells { Some(c) => c.to_string(), None => "more than 2^64".into() })]
     TooManyCells { cells: Option<usize> },
     #[error("the design grid: {0}")]
     Grid(String),
-    #[error(
-        "{}: every vector must have the same length (got {first} and {other})",
-        Setting::Beta
-    )]
+    #[error("{}", in_fields(self))]
     BetaLengths { first: usize, other: usize },
-    #[error(
-        "{}: '{name}' is not an optimizer (sgd, adam, adamw, rmsprop)",
-        Setting::Optimizer
-    )]
+    #[error("{}", in_fields(self))]
     Optimizer { name: String },
     #[error(transparent)]
     Sim(#[from] SimError),
@@ -158,6 +153,36 @@ pub enum RepeatError {
     },
     #[error(transparent)]
     Nn(#[from] BatchError),
+}
+
+impl Worded for RepeatError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = |s: Setting| In(&s, w).to_string();
+        match self {
+            RepeatError::NoRuns => write!(f, "{} must be at least 1", s(Setting::Runs)),
+            RepeatError::NoChunk => write!(f, "{} must be at least 1", s(Setting::Chunk)),
+            RepeatError::SeedOverflow { seed, runs } => write!(
+                f,
+                "{} {seed} with {} {runs}: the last run's seed would exceed 2^64 - 1",
+                s(Setting::Seed),
+                s(Setting::Runs)
+            ),
+            RepeatError::BetaLengths { first, other } => write!(
+                f,
+                "{}: every vector must have the same length (got {first} and {other})",
+                s(Setting::Beta)
+            ),
+            RepeatError::Optimizer { name } => write!(
+                f,
+                "{}: '{name}' is not an optimizer (sgd, adam, adamw, rmsprop)",
+                s(Setting::Optimizer)
+            ),
+            RepeatError::Sim(e) => e.write(w, f),
+            RepeatError::TooLarge(e) => e.write(w, f),
+            RepeatError::Nn(e) => e.write(w, f),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
 }
 
 impl RepeatError {
@@ -234,14 +259,12 @@ impl RepeatConfig {
         }
         crate::runtime::memory::check(
             || {
-                format!(
-                    "{} {} ({} {}, {} cells)",
-                    Setting::Runs,
-                    self.runs,
-                    Setting::Chunk,
-                    self.chunk,
-                    cells.unwrap_or(0)
-                )
+                Phrase(vec![
+                    Setting::Runs.into(),
+                    format!(" {} (", self.runs).into(),
+                    Setting::Chunk.into(),
+                    format!(" {}, {} cells)", self.chunk, cells.unwrap_or(0)).into(),
+                ])
             },
             "the runs' results and one chunk's data",
             self.bytes(),
@@ -584,7 +607,7 @@ impl Study {
             data.push(match simulate(&self.cfg.cell_sim(cell, seed)) {
                 Ok(s) => Some(s.data),
                 Err(SimError::Data(e)) => {
-                    why[i].push(format!("data: {e}"));
+                    why[i].push(format!("data: {}", In(&e, &self.cfg.wording)));
                     None
                 }
                 Err(source) => return Err(RepeatError::Data { seed, source }),
@@ -640,8 +663,14 @@ impl Study {
         if self.cfg.fits.nn() && !usable.is_empty() {
             let train = self.cfg.cell_train(cell)?;
             let usable_seeds: Vec<u64> = at.iter().map(|&i| seeds[i]).collect();
-            let Some(fits) =
-                train_networks(&usable, &usable_seeds, &train, self.cfg.gradient, ctl)?
+            let Some(fits) = train_networks(
+                &usable,
+                &usable_seeds,
+                &train,
+                self.cfg.gradient,
+                &self.cfg.wording,
+                ctl,
+            )?
             else {
                 return Ok(None);
             };
@@ -696,13 +725,14 @@ fn train_networks(
     seeds: &[u64],
     train: &TrainConfig,
     path: GradientPath,
+    wording: &Wording,
     ctl: &mut Control<'_>,
 ) -> Result<Option<Vec<Result<BatchedFit, String>>>, RepeatError> {
     match train_batch(data, seeds, train, path, ctl) {
         Ok(Some(fits)) => return Ok(Some(fits.into_iter().map(Ok).collect())),
         Ok(None) => return Ok(None),
         Err(BatchError::Diverged { .. }) if data.len() > 1 => {}
-        Err(e @ BatchError::Diverged { .. }) => return Ok(Some(vec![Err(failure(&e))])),
+        Err(e @ BatchError::Diverged { .. }) => return Ok(Some(vec![Err(failure(&e, wording))])),
         Err(e) => return Err(e.into()),
     }
     let mut out = Vec::with_capacity(data.len());
@@ -710,16 +740,16 @@ fn train_networks(
         match train_batch(std::slice::from_ref(d), &[seed], train, path, ctl) {
             Ok(Some(mut f)) => out.push(Ok(f.remove(0))),
             Ok(None) => return Ok(None),
-            Err(e @ BatchError::Diverged { .. }) => out.push(Err(failure(&e))),
+            Err(e @ BatchError::Diverged { .. }) => out.push(Err(failure(&e, wording))),
             Err(e) => return Err(e.into()),
         }
     }
     Ok(Some(out))
 }
 
-/// A network's failure as a line's `failed` reason.
-fn failure(e: &BatchError) -> String {
-    format!("network: {e}")
+/// A network's failure as a line's `failed` reason, in `wording`.
+fn failure(e: &BatchError, wording: &Wording) -> String {
+    format!("network: {}", In(e, wording))
 }
 
 /// Run a whole study without interruption and return every line in order.

@@ -1,16 +1,15 @@
-//! Library messages, built directly: they speak in config fields (`lr`),
-//! never in the binary's flags (`--lr`).
+//! Library messages: each names settings by their config field, or in a wording passed as a value.
 use logreg::data::DataError;
 use logreg::nn::{Precision, StandardizeError, TrainConfigError, TrainError};
 use logreg::runtime::memory::TooLarge;
-use logreg::setting::{Remedy, Setting};
+use logreg::setting::{In, Phrase, Remedy, Setting, Wording};
 use logreg::simulate::SimError;
 use logreg::study::{BatchError, RepeatError};
 
 /// Every library message that names a setting or a remedy, built once.
 fn messages() -> Vec<String> {
     let too_large = TooLarge {
-        what: format!("{} 5", Setting::N),
+        what: Phrase(vec![Setting::N.into(), " 5".to_string().into()]),
         purpose: "the data",
         need: None,
         have: 1,
@@ -158,6 +157,44 @@ fn library_messages_name_no_flag() {
     for msg in messages() {
         assert!(!msg.contains("--"), "a library message names a flag: {msg}");
     }
+}
+
+/// A message is written in the wording passed to it, and in config
+/// fields by `Display`: two wordings serve side by side, with no
+/// process-wide choice.
+#[test]
+fn messages_follow_the_wording_passed() {
+    let loud = Wording {
+        setting: |s| match s {
+            Setting::Lr => "LR",
+            Setting::N => "N",
+            _ => "SETTING",
+        },
+        remedy: |_| "REMEDY".into(),
+    };
+    let lr = TrainConfigError::LrF32(1e39);
+    assert_eq!(
+        In(&lr, &loud).to_string(),
+        "LR 1e39 does not fit in float32 (largest 3.4028235e38); REMEDY"
+    );
+    assert_eq!(
+        lr.to_string(),
+        "lr 1e39 does not fit in float32 (largest 3.4028235e38); use a smaller lr or precision f64"
+    );
+    let nested = RepeatError::Sim(SimError::TooLarge(TooLarge {
+        what: Phrase(vec![Setting::N.into(), " 5".into()]),
+        purpose: "the data",
+        need: Some(2_000_000_000),
+        have: 1_000_000_000,
+    }));
+    assert_eq!(
+        In(&nested, &loud).to_string(),
+        "N 5 needs at least 2.0 GB for the data; this machine has 1.0 GB"
+    );
+    assert_eq!(
+        nested.to_string(),
+        "n 5 needs at least 2.0 GB for the data; this machine has 1.0 GB"
+    );
 }
 
 #[test]

@@ -6,11 +6,12 @@ use super::cell::{cell, cell_prefix, number_safe_delimiter};
 use super::header::Role;
 use super::records::is_blank_line;
 use super::sink::{RowSink, Tally};
+use crate::runtime::threads::Threads;
 
 /// The fast path for the rows of a plain numeric file: lines split at LF
 /// and at the delimiter, every used cell read by the cell rule
 /// ([`cell`]), on several threads for a large file
-/// ([`crate::runtime::threads::threads_for`]), the rows of each round handed to `sink`
+/// (`threads_for`, [`Threads::for_design`]), the rows of each round handed to `sink`
 /// (and flushed). It gives up (`Ok(false)`) on anything that
 /// needs the full reader: a quote anywhere, a row with another number of
 /// fields, a cell that is not a finite number (missing, NaN, text), a target
@@ -26,6 +27,7 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
     roles: &[Role],
     k: usize,
     rest: Option<u64>,
+    threads_for: Threads,
     sink: &mut Tally<S>,
 ) -> Result<bool, S::Error> {
     let mut buf: Vec<u8> = Vec::new();
@@ -93,7 +95,7 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
             if let Some(rest) = rest {
                 let rows = expected_rows(y.len(), done_bytes, rest);
                 sink.inner.expect_rows(rows);
-                threads = crate::runtime::threads::threads_for(rows, k);
+                threads = threads_for.for_design(rows, k);
             }
         }
         sink.flush()?;
@@ -244,7 +246,15 @@ mod tests {
         rest: Option<u64>,
     ) -> Option<(Vec<f64>, Vec<f64>)> {
         let mut whole = Whole::default();
-        let done = fast_rows(rdr, delimiter, roles, k, rest, &mut Tally::new(&mut whole));
+        let done = fast_rows(
+            rdr,
+            delimiter,
+            roles,
+            k,
+            rest,
+            Threads::Auto,
+            &mut Tally::new(&mut whole),
+        );
         done.unwrap().then_some((whole.x, whole.y))
     }
 

@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 
 use crate::data::{DataError, NUMERIC_ROLES};
-use crate::setting::Setting;
+use crate::setting::{Phrase, Setting};
 
 use super::CsvOptions;
 
@@ -133,7 +133,7 @@ pub(super) fn choose_columns(
                         file: file.into(),
                         name: name.into(),
                         role,
-                        other: "a feature".into(),
+                        other: Phrase(vec!["a feature".into()]),
                     });
                 }
                 if std::mem::replace(&mut taken[c], true) {
@@ -197,8 +197,8 @@ fn role_columns(
             available: header.to_vec(),
         })?;
         let other = match found.iter().find(|&&(_, fc)| fc == c) {
-            _ if c == target => Some("the target".to_string()),
-            Some((r, _)) => Some(format!("the {r} column")),
+            _ if c == target => Some(Phrase(vec!["the target".into()])),
+            Some((r, _)) => Some(Phrase(vec!["the ".into(), (*r).into(), " column".into()])),
             None => None,
         };
         if let Some(other) = other {

@@ -2,6 +2,7 @@
 use std::path::Path;
 
 use crate::data::RoleNames;
+use crate::runtime::threads::Threads;
 
 /// What to do with rows that have a missing value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,6 +28,9 @@ pub struct CsvOptions {
     /// Per-row role columns (weights, offset, groups): read with the data,
     /// not features. Default none.
     pub roles: RoleNames,
+    /// Threads for reading a large file and for its rank check. Default
+    /// [`Threads::Auto`].
+    pub threads: Threads,
 }
 
 impl Default for CsvOptions {
@@ -37,6 +41,7 @@ impl Default for CsvOptions {
             delimiter: None,
             missing: MissingPolicy::Error,
             roles: RoleNames::default(),
+            threads: Threads::Auto,
         }
     }
 }

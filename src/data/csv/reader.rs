@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::data::roles::is_weight;
 use crate::data::NUMERIC_ROLES;
 use crate::data::{weight_problem, DataError, Dataset, Groups, RowColumns, WeightProblem};
+use crate::runtime::threads::Threads;
 
 use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
 use super::cell::{cell, cell_bytes, Bad, NA_VALUES};
@@ -24,7 +25,7 @@ use super::{CsvOptions, MissingPolicy};
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
     let mut whole = Whole::default();
     let read = read_csv_into(path, opts, &mut whole)?;
-    dataset(read, whole, &source_name(path))
+    dataset(read, whole, &source_name(path), opts.threads)
 }
 
 /// How `path` is named in messages: `-` is stdin.
@@ -85,10 +86,22 @@ pub fn read_csv_into<S: RowSink>(
 }
 
 /// The data set of the rows read into `whole`, checked by [`Dataset::new`].
-fn dataset(read: ReadRows, mut whole: Whole, file: &str) -> Result<(Dataset, usize), DataError> {
+fn dataset(
+    read: ReadRows,
+    mut whole: Whole,
+    file: &str,
+    threads: Threads,
+) -> Result<(Dataset, usize), DataError> {
     whole.x.shrink_to_fit();
     whole.y.shrink_to_fit();
-    let data = Dataset::new(read.names, read.target, whole.x, whole.y, file.into())?;
+    let data = Dataset::new(
+        read.names,
+        read.target,
+        whole.x,
+        whole.y,
+        file.into(),
+        threads,
+    )?;
     Ok((data.with_roles(read.roles)?, read.dropped))
 }
 
@@ -145,7 +158,7 @@ fn read_from<R: Read, S: RowSink>(
     let reopen = reopen.filter(|_| !opts.roles.any());
     let rest = len.map(|len| len.saturating_sub(header_end));
     let fast = match reopen.map(|open| open(header_end)) {
-        Some(Ok(input)) => fast_rows(input, delimiter, &roles, k, rest, &mut sink)?,
+        Some(Ok(input)) => fast_rows(input, delimiter, &roles, k, rest, opts.threads, &mut sink)?,
         _ => false,
     };
     let slow = !fast;
@@ -359,7 +372,7 @@ mod tests {
     /// check that both give the same data or the same error.
     fn read(text: &[u8], opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
         let delimiter = opts.delimiter.unwrap_or(b',');
-        let whole = |read: ReadRows, sink| dataset(read, sink, "t.csv");
+        let whole = |read: ReadRows, sink| dataset(read, sink, "t.csv", Threads::Auto);
         let mut sink = Whole::default();
         let slow = read_from(text, "t.csv", delimiter, None, opts, None, &mut sink)
             .and_then(|read| whole(read, sink));

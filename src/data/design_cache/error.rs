@@ -1,7 +1,10 @@
 //! Why a design cache cannot be written or read.
 use std::path::{Path, PathBuf};
 
+use std::fmt;
+
 use crate::data::DataError;
+use crate::setting::{Worded, Wording};
 
 /// A cache file that cannot be written or read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -24,6 +27,15 @@ pub enum StreamedError {
     /// The data file read into the cache is refused, as in memory.
     #[error(transparent)]
     Data(#[from] DataError),
+}
+
+impl Worded for StreamedError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamedError::Data(e) => e.write(w, f),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
 }
 
 impl StreamedError {

@@ -16,7 +16,15 @@ fn data() -> Dataset {
         y.push((i % 2) as f64);
     }
     let names = ["const", "x1", "x2"].map(String::from).to_vec();
-    Dataset::new(names, "y".into(), x, y, "test".into()).unwrap()
+    Dataset::new(
+        names,
+        "y".into(),
+        x,
+        y,
+        "test".into(),
+        crate::runtime::threads::Threads::Auto,
+    )
+    .unwrap()
 }
 
 fn written(name: &str) -> (PathBuf, Dataset) {

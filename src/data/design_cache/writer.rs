@@ -16,6 +16,7 @@ use crate::data::{
     RowSink,
 };
 use crate::math::column_scales;
+use crate::runtime::threads::Threads;
 
 /// Write `data`, read from a file whose bytes hash to `source` with
 /// `dropped` rows dropped for a missing value, in the cache format to `w`
@@ -122,6 +123,7 @@ pub fn write_cache_from_csv(
         source_hash: source,
         rows_sum: Xxh3::new(),
         dropped: 0,
+        threads: opts.threads,
     };
     let read = read_csv_into(csv, opts, &mut w)?;
     w.dropped = read.dropped as u64;
@@ -159,6 +161,8 @@ struct CacheWriter<'f> {
     rows_sum: Xxh3,
     /// Rows dropped for a missing value, known once the CSV is read.
     dropped: u64,
+    /// Threads for the rank check.
+    threads: Threads,
 }
 
 impl CacheWriter<'_> {
@@ -190,7 +194,7 @@ impl CacheWriter<'_> {
         self.file.set_len(end).map_err(&io)?;
         let clone = self.file.try_clone().map_err(&io)?;
         let back = Streamed::from_file(clone, &self.path, self.limit)?;
-        check_full_rank(&back, &self.checks, names, file)?;
+        check_full_rank(&back, &self.checks, names, file, self.threads)?;
         Ok(())
     }
 }
