@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use logreg::plot::study_plot_names;
 use logreg::study::journal::{self, Resumed, Written};
 use logreg::study::{
     merge, shard_pairs, Control, Fits, GradientPath, OnSeparation, Origin, RepeatConfig, RunLine,
@@ -17,7 +18,7 @@ use super::interrupt::{self, Interrupted};
 use super::output::{Output, Sink};
 use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
-use super::study_output::{plot_names, show, Show};
+use super::study_output::{show, StudyOutput};
 use super::{Global, UsageError};
 
 /// The end of `--help`: what a run is, how seeds and batches work, and
@@ -309,7 +310,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let mut study = Study::with_pairs(cfg, pairs)?;
     Preflight::default()
         .file("--runs-out", a.runs_out.as_deref())
-        .plots("--plots", a.plots.dir.as_deref(), plot_names(&design))
+        .plots("--plots", a.plots.dir.as_deref(), study_plot_names(&design))
         .check()?;
 
     let stop = interrupt::cooperate();
@@ -381,7 +382,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         (at, l)
     });
     let merged = merge(Some(&design), earlier.lines.into_iter().chain(this_run))?;
-    let how = Show {
+    let how = StudyOutput {
         json: a.json.on,
         plots: a.plots.dir.as_deref(),
         to_stderr: matches!(runs_out, Some(Output::Stdout)),
