@@ -182,6 +182,13 @@ impl SimConfig {
 
 /// One draw of the lecture's data, not checked as a data set: what
 /// `logreg simulate` writes, whatever its size (one row included).
+/// The first of the row counts `ns` below `k`, the number of coefficients
+/// (intercept included): a GLM needs at least as many rows as
+/// coefficients. Checked before simulating, so that a flag can be named.
+pub fn too_few_rows(ns: &[usize], k: usize) -> Option<usize> {
+    ns.iter().copied().find(|&n| n < k)
+}
+
 #[derive(Debug, Clone)]
 pub struct Draws {
     /// Design column names: `const`, then the features.
@@ -299,6 +306,12 @@ pub fn to_csv(d: &Draws, with_truth: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn too_few_rows_names_the_first_count_below_the_coefficients() {
+        assert_eq!(too_few_rows(&[5, 2, 1], 3), Some(2));
+        assert_eq!(too_few_rows(&[3, 100], 3), None);
+    }
 
     #[test]
     fn same_seed_gives_same_data() {

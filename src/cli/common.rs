@@ -127,11 +127,9 @@ fn parse_optimizer(t: &str) -> Result<Optimizer, String> {
 /// `--beta "0.3,-1,2;0.3,-1,1"`: vectors separated by `;`, all of one length.
 fn parse_betas(s: &str) -> Result<Betas, String> {
     let v = parse_list(s, ';', parse_beta)?;
-    match v.iter().find(|b| b.len() != v[0].len()) {
-        Some(b) => Err(format!(
-            "every vector needs the same length (got {} and {})",
-            v[0].len(),
-            b.len()
+    match logreg::study::Grid::unequal_betas(&v) {
+        Some((first, other)) => Err(format!(
+            "every vector needs the same length (got {first} and {other})"
         )),
         None => Ok(v),
     }
@@ -187,8 +185,8 @@ impl GridArgs {
     /// simulating anything.
     pub fn check_enough_rows(&self) -> anyhow::Result<()> {
         let k = self.beta.first().map_or(0, Vec::len);
-        match self.n.iter().find(|&&n| n < k) {
-            Some(&n) => Err(enough_rows(n, k)),
+        match logreg::simulate::too_few_rows(&self.n, k) {
+            Some(n) => Err(enough_rows(n, k)),
             None => Ok(()),
         }
     }
@@ -211,9 +209,9 @@ impl SimArgs {
     /// A GLM needs at least as many rows as coefficients (intercept
     /// included): say so before simulating anything.
     pub fn check_enough_rows(&self) -> anyhow::Result<()> {
-        match self.n < self.beta.len() {
-            true => Err(enough_rows(self.n, self.beta.len())),
-            false => Ok(()),
+        match logreg::simulate::too_few_rows(&[self.n], self.beta.len()) {
+            Some(n) => Err(enough_rows(n, self.beta.len())),
+            None => Ok(()),
         }
     }
 

@@ -1,7 +1,7 @@
 //! `logreg glm`: fit logistic regression as a GLM by Fisher scoring and print
 //! statsmodels' summary table (or `--json`).
 use anyhow::Context;
-use logreg::data::{explain_rank_deficiency, Dataset};
+use logreg::data::Dataset;
 use logreg::glm::{fit_with, summary, GlmError, SummaryTime};
 use logreg::model::SavedModel;
 
@@ -68,10 +68,12 @@ pub(super) fn summary_time() -> anyhow::Result<SummaryTime> {
 
 /// A failed fit gets "GLM fit failed" in front; errors in the data are
 /// reported as they are (both keep their type, which sets the exit code).
-/// A rank lost in the fit is explained: which column, and why.
+/// A rank lost in the fit is explained ([`GlmError::rank_explained`]).
 pub(super) fn glm_error(e: GlmError, data: &Dataset) -> anyhow::Error {
+    if let Some(explained) = e.rank_explained(data) {
+        return explained.into();
+    }
     match e {
-        GlmError::RankDeficient { rank, .. } => explain_rank_deficiency(data, rank).into(),
         // A per-row input refused by the fit: name the flag that gave it.
         GlmError::BadRowOption { what, .. }
         | GlmError::AllZeroWeights(what)

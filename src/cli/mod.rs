@@ -237,6 +237,10 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
             .or_else(|| c.downcast_ref::<study::BatchError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<study::ReadError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<study::MergeError>().map(|e| e.kind()))
+            .or_else(|| {
+                c.downcast_ref::<study::journal::JournalError>()
+                    .map(|e| e.kind())
+            })
             .or_else(|| c.downcast_ref::<study::Incomplete>().map(|e| e.kind()));
         if let Some(k) = kind {
             return k;

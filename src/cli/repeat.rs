@@ -1,15 +1,16 @@
 //! `logreg repeat`: a Monte Carlo study over a design grid, both fits each
 //! time, summarised; the networks of a chunk of runs train as one batch.
-use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use logreg::plot::study_plot_names;
+use logreg::study::journal::{self, Resumed, Written};
 use logreg::study::{
-    merge, read_lines, shard_pairs, Control, Fits, GradientPath, OnSeparation, Origin,
-    RepeatConfig, RunLine, Study, DEFAULT_CHUNK,
+    merge, shard_pairs, Control, Fits, GradientPath, OnSeparation, Origin, RepeatConfig, RunLine,
+    Study, DEFAULT_CHUNK,
 };
 
 use super::common::{parse_count, BoxArgs, CovTypeArg, GlmArgs, GridArgs, OptimArgs};
@@ -17,7 +18,7 @@ use super::interrupt::{self, Interrupted};
 use super::output::{Output, Sink};
 use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
-use super::study_output::{plot_names, show, Show};
+use super::study_output::{show, StudyOutput};
 use super::{Global, UsageError};
 
 /// The end of `--help`: what a run is, how seeds and batches work, and
@@ -279,7 +280,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         Some((i, n)) => shard_pairs(&design, i, n),
         None => design.pairs().collect(),
     };
-    let ((earlier, done), journal) = match &resume {
+    let (earlier, journal) = match &resume {
         Some(p) => earlier_lines(p, &design)?,
         None => Default::default(),
     };
@@ -298,11 +299,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     if let (Some((i, n)), Some(_)) = (a.shard, &resume) {
         not_of_this_shard(&design, (i, n), &earlier)?;
     }
-    if !earlier.is_empty() {
-        pairs.retain(|&(c, i)| !done.contains(&(c, design.seed_of(i))));
+    if !earlier.lines.is_empty() {
+        earlier.retain_to_run(&design, &mut pairs);
         diag!(
             "resuming: {} runs already in {}, {} to run",
-            done.len(),
+            earlier.done.len(),
             a.runs_out.as_deref().unwrap_or(Path::new("")).display(),
             pairs.len()
         );
@@ -310,7 +311,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let mut study = Study::with_pairs(cfg, pairs)?;
     Preflight::default()
         .file("--runs-out", a.runs_out.as_deref())
-        .plots("--plots", a.plots.dir.as_deref(), plot_names(&design))
+        .plots("--plots", a.plots.dir.as_deref(), study_plot_names(&design))
         .check()?;
 
     let stop = interrupt::cooperate();
@@ -381,8 +382,8 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         };
         (at, l)
     });
-    let merged = merge(Some(&design), earlier.into_iter().chain(this_run))?;
-    let how = Show {
+    let merged = merge(Some(&design), earlier.lines.into_iter().chain(this_run))?;
+    let how = StudyOutput {
         json: a.json.on,
         plots: a.plots.dir.as_deref(),
         to_stderr: matches!(runs_out, Some(Output::Stdout)),
@@ -405,41 +406,29 @@ pub(super) fn all_failed(m: &logreg::study::Merged) -> anyhow::Result<()> {
 }
 
 /// Refuse a line of `earlier` (the --resume file's) that is not a run of
-/// shard `i` of `n`: appending this shard's runs to another's file would
-/// mix the shards silently.
+/// shard `i` of `n`.
 fn not_of_this_shard(
     design: &logreg::study::Design,
     (i, n): (usize, usize),
-    earlier: &[(Origin, RunLine)],
+    earlier: &Resumed,
 ) -> anyhow::Result<()> {
-    let cells = design.grid.cells();
-    for (at, line) in earlier {
-        let cell = cells.iter().position(|c| *c == line.cell);
-        let pair =
-            cell.map(|c| c as u64 * design.runs as u64 + line.seed.saturating_sub(design.seed));
-        if let Some(p) = pair.filter(|p| p % n as u64 != i as u64) {
-            return Err(UsageError(format!(
-                "--runs-out {at}: a run of shard {}/{n} (pair {p}), not of --shard {i}/{n}",
-                p % n as u64
-            ))
-            .into());
-        }
+    match earlier.foreign_to_shard(design, (i, n)) {
+        Some((at, p)) => Err(UsageError(format!(
+            "--runs-out {at}: a run of shard {}/{n} (pair {p}), not of --shard {i}/{n}",
+            p % n as u64
+        ))
+        .into()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-/// What `--resume` found: the lines already in FILE, and their (cell
-/// index, seed) pairs.
-type Earlier = (Vec<(Origin, RunLine)>, BTreeSet<(usize, u64)>);
-
 /// The lines already in `path` (none if it does not exist), which must be
-/// of `design`'s study, and the file, locked and open for appending. A torn
-/// last line (a killed writer's) is cut off; a whole last line without its
-/// newline gets it, so that the next line starts on a line of its own.
+/// of `design`'s study, and the file, locked, repaired
+/// ([`journal::resume`]) and open for appending.
 fn earlier_lines(
     path: &Path,
     design: &logreg::study::Design,
-) -> anyhow::Result<(Earlier, Option<File>)> {
+) -> anyhow::Result<(Resumed, Option<File>)> {
     let name = path.display().to_string();
     // Reading a FIFO or a device would wait for a writer or never end; a
     // study to resume is a file of lines.
@@ -462,28 +451,11 @@ fn earlier_lines(
     };
     // Locked before it is read: another writer's line in flight is not torn.
     lock(&file, &name)?;
-    let read = read_lines(&name, BufReader::new(&file))?;
-    let lines = read.runs;
-    // Refuse another study's lines (and conflicting duplicates) before the
-    // file is changed; the merge also places each line in its cell.
-    let merged = merge(Some(design), lines.iter().cloned())?;
-    if let Some(line) = read.torn {
-        file.set_len(read.whole_len)
-            .with_context(|| format!("{name}: cannot cut off its torn line {line}"))?;
+    let earlier = journal::resume(&file, &name, design)?;
+    if let Some(line) = earlier.torn {
         diag!("note: {name}: cut off its torn last line {line} (an interrupted write)");
     }
-    if read.unterminated {
-        (&file)
-            .write_all(b"\n")
-            .with_context(|| format!("{name}: cannot end its last line"))?;
-    }
-    let done = merged
-        .cell_of
-        .iter()
-        .zip(&merged.lines)
-        .map(|(&c, l)| (c, l.seed))
-        .collect();
-    Ok(((lines, done), Some(file)))
+    Ok((earlier, Some(file)))
 }
 
 /// Take `file`'s advisory lock (`--runs-out` `name`) for this process, or
@@ -633,10 +605,8 @@ fn progress_bar(quiet: bool, len: u64) -> ProgressBar {
 /// completed (or to stdout).
 struct RunsOut {
     file: Sink,
-    /// Bytes of whole lines written so far.
-    len: u64,
-    /// Lines written so far.
-    lines: usize,
+    /// Whole lines written so far.
+    written: Written,
     /// FILE, when this process made it empty to lock it.
     claim: Option<Claim>,
 }
@@ -646,26 +616,19 @@ impl RunsOut {
     fn create(out: &Output, claim: Option<Claim>) -> anyhow::Result<Self> {
         Ok(RunsOut {
             file: out.open()?,
-            len: 0,
-            lines: 0,
+            written: Written::default(),
             claim,
         })
     }
 
-    /// Append one line per run, each with a single write of the whole line.
-    /// If a write fails, the file is cut back to its last whole line.
+    /// Append one line per run ([`journal::append`]). If a write fails, the
+    /// file is cut back to its last whole line.
     fn append(&mut self, runs: &[RunLine]) -> anyhow::Result<()> {
         let name = self.file.name();
         let cannot = || format!("{name}: cannot write");
-        for r in runs {
-            let mut line = r.to_json();
-            line.push('\n');
-            if let Err(e) = self.file.write_all(line.as_bytes()) {
-                let _ = self.file.truncate(self.len);
-                return Err(e).with_context(cannot);
-            }
-            self.len += line.len() as u64;
-            self.lines += 1;
+        if let Err(e) = journal::append(&mut self.file, runs, &mut self.written) {
+            let _ = self.file.truncate(self.written.bytes);
+            return Err(e).with_context(cannot);
         }
         self.file.flush().with_context(cannot)
     }
@@ -673,24 +636,24 @@ impl RunsOut {
     /// Put the completed lines in place, if there are any (otherwise the
     /// file is left as it was); returns how many lines it holds.
     fn finish(self) -> anyhow::Result<usize> {
-        if self.lines == 0 {
+        if self.written.lines == 0 {
             return Ok(0);
         }
         if let Some(c) = &self.claim {
             c.release();
         }
         self.file.commit()?;
-        Ok(self.lines)
+        Ok(self.written.lines)
     }
 }
 
-/// `--runs-out` with `--resume`: FILE itself, opened for appending; each
-/// line is one write, so a killed process leaves whole lines and at most
-/// one torn last line (which the next `--resume` cuts off).
+/// `--runs-out` with `--resume`: FILE itself, opened for appending
+/// ([`journal::append`]: a killed process leaves whole lines and at most one
+/// torn last line, which the next `--resume` cuts off).
 struct Appender {
     file: File,
     name: String,
-    lines: usize,
+    written: Written,
 }
 
 impl Appender {
@@ -713,19 +676,13 @@ impl Appender {
         Ok(Appender {
             file,
             name,
-            lines: 0,
+            written: Written::default(),
         })
     }
 
     fn append(&mut self, runs: &[RunLine]) -> anyhow::Result<()> {
-        for r in runs {
-            let line = r.to_json() + "\n";
-            self.file
-                .write_all(line.as_bytes())
-                .with_context(|| format!("{}: cannot write", self.name))?;
-            self.lines += 1;
-        }
-        Ok(())
+        journal::append(&mut self.file, runs, &mut self.written)
+            .with_context(|| format!("{}: cannot write", self.name))
     }
 }
 
@@ -747,7 +704,7 @@ impl LinesOut {
     fn finish(self) -> anyhow::Result<usize> {
         match self {
             LinesOut::Atomic(o) => o.finish(),
-            LinesOut::Append(o) => Ok(o.lines),
+            LinesOut::Append(o) => Ok(o.written.lines),
         }
     }
 }

@@ -5,12 +5,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
+use logreg::plot::study_plot_names;
 use logreg::study::{merge, read_lines, Origin, RunLine};
 
 use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::repeat::all_failed;
-use super::study_output::{plot_names, show, Show};
+use super::study_output::{show, StudyOutput};
 use super::Global;
 use super::UsageError;
 
@@ -82,7 +83,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         .plots(
             "--plots",
             a.plots.dir.as_deref(),
-            plot_names(&merged.design),
+            study_plot_names(&merged.design),
         )
         .check()?;
     if merged.duplicates > 0 {
@@ -91,7 +92,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
             merged.duplicates
         );
     }
-    let how = Show {
+    let how = StudyOutput {
         json: a.json.on,
         plots: a.plots.dir.as_deref(),
         to_stderr: false,

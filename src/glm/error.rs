@@ -1,6 +1,8 @@
 //! What can go wrong in a GLM fit; each variant carries the values involved.
 use tch::TchError;
 
+use crate::data::{explain_rank_deficiency, DataError, Dataset};
+
 /// A GLM fit that could not be done.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GlmError {
@@ -90,6 +92,18 @@ impl GlmError {
             | GlmError::GroupsWithoutCluster(_)
             | GlmError::TooFewGroups(_)
             | GlmError::CovarianceNotFinite(_) => crate::ErrorKind::BadInput,
+        }
+    }
+}
+
+impl GlmError {
+    /// For a rank lost in a fit of `data`, the error to report instead of
+    /// this one: which column, and why ([`explain_rank_deficiency`]).
+    /// `None` for any other error.
+    pub fn rank_explained(&self, data: &Dataset) -> Option<DataError> {
+        match self {
+            GlmError::RankDeficient { rank, .. } => Some(explain_rank_deficiency(data, *rank)),
+            _ => None,
         }
     }
 }

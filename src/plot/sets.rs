@@ -1,6 +1,6 @@
-//! Which pictures each command draws, from its results.
+//! Which pictures each command draws, from its results: compare, nn and the studies of repeat and summarize.
 use super::common::{Plot, PlotError};
-use super::{loss, outcomes, params, probability, Source};
+use super::{loss, outcomes, params, probability, sampling, study, Source};
 use crate::compare::Comparison;
 use crate::data::Dataset;
 use crate::glm::GlmFit;
@@ -8,6 +8,7 @@ use crate::math::dot;
 use crate::nn::NnFit;
 use crate::simulate::Simulated;
 use crate::spec::LinkKind;
+use crate::study::{summarize_cells, Design, Merged};
 
 /// `compare` and `demo`: probability.svg, outcomes.svg, loss.svg and
 /// params.svg. `sim` (simulated data) supplies the true p and linear
@@ -82,4 +83,50 @@ fn lin_pred(data: &Dataset, beta: &[f64]) -> Vec<f64> {
         .chunks(data.k())
         .map(|row| dot(row, beta))
         .collect()
+}
+
+/// `repeat` and `summarize` (`--plots`): the names of the pictures
+/// [`study_plots`] draws for a study of `design`: the sampling distributions
+/// of one cell, or coverage (of the GLM's intervals: not with `--fits nn`)
+/// and bias across the cells of a grid.
+pub fn study_plot_names(design: &Design) -> &'static [&'static str] {
+    match (design.grid.len(), design.fits.glm()) {
+        (Some(1), _) => &["sampling.svg"],
+        (_, true) => &["coverage.svg", "bias.svg"],
+        (_, false) => &["bias.svg"],
+    }
+}
+
+/// The pictures named by [`study_plot_names`], from the study's lines `m`.
+pub fn study_plots(m: &Merged) -> Result<Vec<Plot>, PlotError> {
+    let d = &m.design;
+    let names = d.names();
+    if d.grid.len() == Some(1) {
+        let ok = m.lines.iter().filter(|l| !l.is_failed());
+        let glm: Vec<Vec<f64>> = ok
+            .clone()
+            .filter_map(|l| Some(l.glm.as_ref()?.params.clone()))
+            .collect();
+        let nn: Vec<Vec<f64>> = ok
+            .filter_map(|l| Some(l.nn.as_ref()?.params.clone()))
+            .collect();
+        let svg = sampling(&names, &d.grid.beta[0], &glm, &nn)?;
+        return Ok(vec![Plot {
+            name: "sampling.svg",
+            svg,
+        }]);
+    }
+    let cells = summarize_cells(m);
+    let mut plots = Vec::with_capacity(2);
+    if d.fits.glm() {
+        plots.push(Plot {
+            name: "coverage.svg",
+            svg: study::coverage(&names, &cells, d.alpha)?,
+        });
+    }
+    plots.push(Plot {
+        name: "bias.svg",
+        svg: study::bias(&names, &cells)?,
+    });
+    Ok(plots)
 }

@@ -78,6 +78,14 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// The first coefficient vector of `betas` whose length differs from
+    /// the first's, as (the first's length, its length): every cell of a
+    /// grid fits the same number of coefficients.
+    pub fn unequal_betas(betas: &[Vec<f64>]) -> Option<(usize, usize)> {
+        let k = betas.first().map_or(0, Vec::len);
+        betas.iter().find(|b| b.len() != k).map(|b| (k, b.len()))
+    }
+
     /// The cells in the study's fixed order: `n` varies slowest, then `lr`,
     /// `steps`, `optimizer`, and `beta` fastest.
     pub fn cells(&self) -> Vec<Cell> {
@@ -279,6 +287,14 @@ impl RunLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unequal_betas_names_the_first_length_that_differs() {
+        let v = |k: usize| vec![0.5; k];
+        assert_eq!(Grid::unequal_betas(&[v(3), v(3), v(2), v(4)]), Some((3, 2)));
+        assert_eq!(Grid::unequal_betas(&[v(3), v(3)]), None);
+        assert_eq!(Grid::unequal_betas(&[]), None);
+    }
 
     fn design() -> Design {
         Design {

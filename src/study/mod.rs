@@ -10,11 +10,14 @@
 //!   each reproducible by `compare`; a failed run is a line, not an error;
 //! - [`line`]: a run as a JSON line; [`read_lines`] and [`merge`]: lines
 //!   back into the study's order (resume, shards, `summarize`);
+//! - [`journal`]: the `--runs-out` file that `--resume` reads, repairs and
+//!   appends to;
 //! - [`Summary`], [`summarize_cells`]: the aggregates; [`render`]: the text.
 pub mod batched;
 mod chunk;
 mod closed_form;
 mod exact;
+pub mod journal;
 pub mod line;
 mod mcse;
 mod merge;

@@ -242,12 +242,8 @@ impl RepeatConfig {
             return Err(RepeatError::TooManyCells { cells });
         }
         self.grid.check().map_err(RepeatError::Grid)?;
-        let k = self.grid.beta.first().map_or(0, Vec::len);
-        if let Some(b) = self.grid.beta.iter().find(|b| b.len() != k) {
-            return Err(RepeatError::BetaLengths {
-                first: k,
-                other: b.len(),
-            });
+        if let Some((first, other)) = Grid::unequal_betas(&self.grid.beta) {
+            return Err(RepeatError::BetaLengths { first, other });
         }
         self.glm.check().map_err(RepeatError::GlmConfig)?;
         if self.cov_type == CovType::Cluster {
