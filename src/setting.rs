@@ -180,6 +180,7 @@ mod tests {
     use crate::nn::{Precision, StandardizeError, TrainConfigError, TrainError};
     use crate::runtime::memory::TooLarge;
     use crate::simulate::SimError;
+    use crate::spec::OptimizerError;
     use crate::study::{BatchError, RepeatError};
 
     /// Every library message that names a setting or a remedy, built once.
@@ -226,8 +227,12 @@ mod tests {
             [
                 TrainConfigError::Lr(-1.0),
                 TrainConfigError::LrF32(1e39),
-                TrainConfigError::Momentum(2.0),
-                TrainConfigError::Nesterov,
+                TrainConfigError::Optimizer(OptimizerError::Momentum(2.0)),
+                TrainConfigError::Optimizer(OptimizerError::Nesterov),
+                TrainConfigError::Optimizer(OptimizerError::NotSgd {
+                    setting: Setting::Momentum,
+                    name: "adam",
+                }),
                 TrainConfigError::BatchSize,
                 TrainConfigError::Tol(0.0),
                 TrainConfigError::Every,

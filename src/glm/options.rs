@@ -4,7 +4,8 @@
 //! rows.
 use std::collections::BTreeSet;
 
-use super::{CovType, GlmError};
+use super::GlmError;
+use crate::spec::CovType;
 use crate::spec::LinkKind;
 
 /// What [`fit_with`](super::fit_with) takes next to the data and the

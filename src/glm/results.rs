@@ -3,7 +3,7 @@
 use serde::Serialize;
 use tch::{TchError, Tensor};
 
-use super::covariance::{cov_params, AtEstimate, CovType};
+use super::covariance::{cov_params, AtEstimate};
 use super::irls::{irls, Irls, Memory, Source, CHUNK, SEPARATION_ATOL};
 use super::options::Rows;
 use super::GlmError;
@@ -11,6 +11,7 @@ use crate::runtime::threads::map_chunks;
 use crate::spec::family::Binomial;
 use crate::spec::link::Link;
 use crate::spec::sum::{sum_rows_at, Sum};
+use crate::spec::CovType;
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
 /// μ < 10·DBL_EPSILON or μ > 1 - 10·DBL_EPSILON.

@@ -4,31 +4,7 @@ use std::fmt;
 use tch::Device;
 
 use crate::setting::{Remedy, Setting};
-
-/// Which torch optimiser to use; each with PyTorch's default hyper-parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OptimizerKind {
-    /// `torch.optim.SGD` (the lecture's), with optional momentum / Nesterov.
-    #[default]
-    Sgd,
-    /// `torch.optim.Adam` (betas 0.9, 0.999; eps 1e-8).
-    Adam,
-    /// `torch.optim.AdamW` (weight decay 0.01).
-    AdamW,
-    /// `torch.optim.RMSprop` (alpha 0.99; eps 1e-8).
-    RmsProp,
-}
-
-impl fmt::Display for OptimizerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Adam => "adam",
-            OptimizerKind::AdamW => "adamw",
-            OptimizerKind::RmsProp => "rmsprop",
-        })
-    }
-}
+use crate::spec::{Optimizer, OptimizerError};
 
 /// Floating-point precision of the network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,12 +44,8 @@ pub struct TrainConfig {
     pub lr: f64,
     /// Optimiser steps (parameter updates). Default 10,000.
     pub steps: usize,
-    /// Optimiser. Default SGD.
-    pub optimizer: OptimizerKind,
-    /// SGD momentum. Default 0.
-    pub momentum: f64,
-    /// SGD Nesterov momentum (needs momentum > 0). Default false.
-    pub nesterov: bool,
+    /// Optimiser and its settings. Default plain SGD.
+    pub optimizer: Optimizer,
     /// Mini-batch size; `None` (default) is full batch, and so is any size
     /// of at least n rows. Batches come from a `torch.randperm(n)` per epoch
     /// on the seeded torch generator.
@@ -104,9 +76,7 @@ impl Default for TrainConfig {
         TrainConfig {
             lr: 0.1,
             steps: 10_000,
-            optimizer: OptimizerKind::Sgd,
-            momentum: 0.0,
-            nesterov: false,
+            optimizer: Optimizer::SGD,
             batch_size: None,
             tol: None,
             standardize: false,
@@ -126,15 +96,8 @@ pub enum TrainConfigError {
     Lr(f64),
     #[error("{} {:e} does not fit in float32 (largest 3.4028235e38); {}", Setting::Lr, .0, Remedy::SmallerLrOrF64)]
     LrF32(f64),
-    #[error("{} must be in [0, 1), got {}", Setting::Momentum, .0)]
-    Momentum(f64),
-    #[error(
-        "{} needs {} > 0 with {} sgd",
-        Setting::Nesterov,
-        Setting::Momentum,
-        Setting::Optimizer
-    )]
-    Nesterov,
+    #[error(transparent)]
+    Optimizer(#[from] OptimizerError),
     #[error("{} must be at least 1", Setting::BatchSize)]
     BatchSize,
     #[error("{} must be a positive finite number, got {}", Setting::Tol, .0)]
@@ -152,12 +115,7 @@ impl TrainConfig {
         if self.precision == Precision::F32 && self.lr > f64::from(f32::MAX) {
             return Err(TrainConfigError::LrF32(self.lr));
         }
-        if !(0.0..1.0).contains(&self.momentum) {
-            return Err(TrainConfigError::Momentum(self.momentum));
-        }
-        if self.nesterov && (self.momentum == 0.0 || self.optimizer != OptimizerKind::Sgd) {
-            return Err(TrainConfigError::Nesterov);
-        }
+        self.optimizer.check()?;
         if self.batch_size == Some(0) {
             return Err(TrainConfigError::BatchSize);
         }

@@ -27,8 +27,9 @@ use tch::{Device, TchError};
 use super::closed_form::ClosedForm;
 use super::exact::Exact;
 use crate::data::Dataset;
-use crate::nn::{OptimizerKind, TrainConfig, TrainError};
+use crate::nn::{TrainConfig, TrainError};
 use crate::setting::{Remedy, Setting};
+use crate::spec::Optimizer;
 
 /// Steps between two looks at the stop flag and two progress reports.
 pub const CHECK_EVERY: usize = 250;
@@ -61,16 +62,16 @@ pub enum GradientPath {
 
 impl GradientPath {
     /// Whether `optimizer` is trained with the exact path.
-    pub fn is_exact(self, optimizer: OptimizerKind) -> bool {
+    pub fn is_exact(self, optimizer: Optimizer) -> bool {
         match self {
-            GradientPath::Auto => optimizer != OptimizerKind::Sgd,
+            GradientPath::Auto => !matches!(optimizer, Optimizer::Sgd { .. }),
             GradientPath::ClosedForm => false,
             GradientPath::Exact => true,
         }
     }
 
     /// The trainer this path uses for `optimizer`.
-    fn trainer(self, optimizer: OptimizerKind) -> &'static dyn ChunkTrainer {
+    fn trainer(self, optimizer: Optimizer) -> &'static dyn ChunkTrainer {
         match self.is_exact(optimizer) {
             true => &Exact,
             false => &ClosedForm,
@@ -281,11 +282,7 @@ mod tests {
     fn exact_path_equals_the_single_run_bit_for_bit() {
         let _turn = RNG.lock().unwrap_or_else(|e| e.into_inner());
         let seeds = [3, 4, 5];
-        for optimizer in [
-            OptimizerKind::Adam,
-            OptimizerKind::RmsProp,
-            OptimizerKind::Sgd,
-        ] {
+        for optimizer in [Optimizer::Adam, Optimizer::RmsProp, Optimizer::SGD] {
             let cfg = TrainConfig {
                 optimizer,
                 lr: 0.01,
@@ -309,7 +306,10 @@ mod tests {
         let seeds = [7, 8];
         let cfg = TrainConfig {
             steps: 500,
-            momentum: 0.5,
+            optimizer: Optimizer::Sgd {
+                momentum: 0.5,
+                nesterov: false,
+            },
             ..TrainConfig::default()
         };
         let got = batch(&seeds, &cfg, GradientPath::Auto);
@@ -328,7 +328,7 @@ mod tests {
         let seeds = [1, 2, 3];
         let cfg = TrainConfig {
             tol: Some(1e-4),
-            optimizer: OptimizerKind::Adam,
+            optimizer: Optimizer::Adam,
             lr: 0.05,
             ..TrainConfig::default()
         };
@@ -371,7 +371,7 @@ mod tests {
         x[1] = 1e300;
         let (names, target) = (huge[1].names().to_vec(), huge[1].target().to_string());
         huge[1] = Dataset::new(names, target, x, huge[1].y().to_vec(), "t".into()).unwrap();
-        for optimizer in [OptimizerKind::Sgd, OptimizerKind::Adam] {
+        for optimizer in [Optimizer::SGD, Optimizer::Adam] {
             let cfg = TrainConfig {
                 optimizer,
                 steps: 3,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::line::{Design, RunLine};
 use super::run::MAX_CELLS;
-use crate::glm::CovType;
+use crate::spec::CovType;
 
 /// Where a line came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
