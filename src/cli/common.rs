@@ -595,13 +595,13 @@ impl ModelArgs {
     /// The GLM's options for `data` (read with [`roles`](Self::roles)).
     // The rest of GlmOptions (the covariance) is set by CovArgs::apply.
     #[allow(clippy::needless_update)]
-    pub fn glm_options(&self, data: &Dataset) -> GlmOptions {
+    pub fn glm_options<'d>(&self, data: &'d Dataset) -> GlmOptions<'d> {
         let r = data.roles();
         GlmOptions {
             link: self.link.kind(),
-            freq_weights: r.freq_weights.clone(),
-            var_weights: r.var_weights.clone(),
-            offset: r.offset.clone(),
+            freq_weights: r.freq_weights.as_deref(),
+            var_weights: r.var_weights.as_deref(),
+            offset: r.offset.as_deref(),
             ..GlmOptions::default()
         }
     }
@@ -664,9 +664,13 @@ impl CovArgs {
 
     /// Set the covariance of `opts` for `data` (its groups read from
     /// --groups).
-    pub fn apply(&self, mut opts: GlmOptions, data: &Dataset) -> anyhow::Result<GlmOptions> {
+    pub fn apply<'d>(
+        &self,
+        mut opts: GlmOptions<'d>,
+        data: &'d Dataset,
+    ) -> anyhow::Result<GlmOptions<'d>> {
         opts.cov_type = self.cov_type;
-        opts.groups = data.roles().groups.as_ref().map(|g| g.index.clone());
+        opts.groups = data.roles().groups.as_ref().map(|g| g.index.as_slice());
         Ok(opts)
     }
 }
