@@ -113,9 +113,9 @@ impl Optimizer {
                 Err(OptimizerError::Momentum(momentum))
             }
             Optimizer::Sgd {
-                momentum,
+                momentum: 0.0,
                 nesterov: true,
-            } if momentum == 0.0 => Err(OptimizerError::Nesterov),
+            } => Err(OptimizerError::Nesterov),
             _ => Ok(()),
         }
     }
@@ -190,6 +190,7 @@ mod tests {
         assert_eq!(sgd(1.0, false).check(), Err(OptimizerError::Momentum(1.0)));
         assert_eq!(sgd(-0.1, true).check(), Err(OptimizerError::Momentum(-0.1)));
         assert_eq!(sgd(0.0, true).check(), Err(OptimizerError::Nesterov));
+        assert_eq!(sgd(-0.0, true).check(), Err(OptimizerError::Nesterov));
         assert_eq!(sgd(0.5, true).check(), Ok(()));
         assert_eq!(Optimizer::Adam.check(), Ok(()));
     }
