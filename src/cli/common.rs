@@ -3,12 +3,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
-use logreg::glm::{CovType, GlmConfig, GlmOptions};
-use logreg::nn::{Activation, ModelSpec, OptimizerKind, Precision, Record, TrainConfig};
+use logreg::glm::{GlmConfig, GlmOptions};
+use logreg::nn::{Activation, ModelSpec, Precision, Record, TrainConfig};
 use logreg::runtime::threads::Threads;
 use logreg::simulate::{simulate, SimConfig, Simulated};
-use logreg::spec::LinkKind;
+use logreg::spec::{CovType, LinkKind, Optimizer};
 
+use super::choice::Choice;
 use super::{Global, UsageError};
 
 /// Parse `--beta 0.3,-1,2`: intercept first, at least two finite numbers.
@@ -120,14 +121,14 @@ type Optimizers = Vec<Optimizer>;
 type Betas = Vec<Coefs>;
 
 fn parse_optimizer(t: &str) -> Result<Optimizer, String> {
-    <Optimizer as clap::ValueEnum>::from_str(t, false)
+    t.parse::<Optimizer>()
         .map_err(|_| format!("'{t}' is not one of sgd, adam, adamw, rmsprop"))
 }
 
 /// `--beta "0.3,-1,2;0.3,-1,1"`: vectors separated by `;`, all of one length.
 fn parse_betas(s: &str) -> Result<Betas, String> {
     let v = parse_list(s, ';', parse_beta)?;
-    match logreg::study::Grid::unequal_betas(&v) {
+    match logreg::study::unequal_betas(&v) {
         Some((first, other)) => Err(format!(
             "every vector needs the same length (got {first} and {other})"
         )),
@@ -166,17 +167,14 @@ pub struct GridArgs {
 }
 
 impl GridArgs {
-    /// The library's grid.
-    pub fn grid(&self) -> logreg::study::Grid {
+    /// The library's grid, with `optimizer`: the `--optimizer` list with
+    /// their settings.
+    pub fn grid(&self, optimizer: Vec<Optimizer>) -> logreg::study::Grid<Optimizer> {
         logreg::study::Grid {
             n: self.n.clone(),
             lr: self.lr.clone(),
             steps: self.steps.clone(),
-            optimizer: self
-                .optimizer
-                .iter()
-                .map(|&o| OptimArgs::kind(o).to_string())
-                .collect(),
+            optimizer,
             beta: self.beta.clone(),
         }
     }
@@ -341,17 +339,15 @@ pub fn note_dropped(path: &Path, dropped: usize) {
     }
 }
 
-/// `--optimizer` values.
-#[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
-pub enum Optimizer {
-    /// torch.optim.SGD (the lecture's).
-    Sgd,
-    /// torch.optim.Adam with PyTorch's defaults.
-    Adam,
-    /// torch.optim.AdamW with PyTorch's defaults (weight decay 0.01).
-    Adamw,
-    /// torch.optim.RMSprop with PyTorch's defaults.
-    Rmsprop,
+/// `--optimizer` values: the library's optimisers by name, with PyTorch's
+/// defaults.
+fn optimizers() -> Choice<Optimizer> {
+    Choice::new(Optimizer::ALL, Optimizer::name, |o| match o {
+        Optimizer::Sgd { .. } => "torch.optim.SGD (the lecture's)",
+        Optimizer::Adam => "torch.optim.Adam with PyTorch's defaults",
+        Optimizer::AdamW => "torch.optim.AdamW with PyTorch's defaults (weight decay 0.01)",
+        Optimizer::RmsProp => "torch.optim.RMSprop with PyTorch's defaults",
+    })
 }
 
 /// `--dtype` values.
@@ -395,7 +391,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 10_000, value_parser = parse_steps, allow_hyphen_values = true)]
     pub steps: usize,
     /// Optimiser, with PyTorch's default settings.
-    #[arg(long, value_enum, default_value = "sgd")]
+    #[arg(long, value_parser = optimizers(), default_value = "sgd")]
     pub optimizer: Optimizer,
     #[command(flatten)]
     pub options: OptimArgs,
@@ -445,16 +441,6 @@ pub struct OptimArgs {
 }
 
 impl OptimArgs {
-    /// The library's optimiser.
-    pub fn kind(o: Optimizer) -> OptimizerKind {
-        match o {
-            Optimizer::Sgd => OptimizerKind::Sgd,
-            Optimizer::Adam => OptimizerKind::Adam,
-            Optimizer::Adamw => OptimizerKind::AdamW,
-            Optimizer::Rmsprop => OptimizerKind::RmsProp,
-        }
-    }
-
     /// The library config; bad combinations are usage errors (exit 2).
     pub fn config(
         &self,
@@ -471,26 +457,13 @@ impl OptimArgs {
                 tch::Device::Cuda(0)
             }
         };
-        if !matches!(optimizer, Optimizer::Sgd) {
-            let name = format!("{optimizer:?}").to_lowercase();
-            for (flag, given) in [
-                ("--momentum", self.momentum.is_some()),
-                ("--nesterov", self.nesterov),
-            ] {
-                if given {
-                    return Err(UsageError(format!(
-                        "{flag} is a setting of --optimizer sgd; --optimizer {name} does not use it"
-                    ))
-                    .into());
-                }
-            }
-        }
+        let optimizer = optimizer
+            .with_sgd(self.momentum, self.nesterov)
+            .map_err(|e| UsageError(super::flags::message(&e)))?;
         let cfg = TrainConfig {
             lr,
             steps,
-            optimizer: Self::kind(optimizer),
-            momentum: self.momentum.unwrap_or(0.0),
-            nesterov: self.nesterov,
+            optimizer,
             batch_size: self.batch_size,
             tol: self.tol,
             standardize: self.standardize,
@@ -632,13 +605,13 @@ impl ModelArgs {
     /// The GLM's options for `data` (read with [`roles`](Self::roles)).
     // The rest of GlmOptions (the covariance) is set by CovArgs::apply.
     #[allow(clippy::needless_update)]
-    pub fn glm_options(&self, data: &Dataset) -> GlmOptions {
+    pub fn glm_options<'d>(&self, data: &'d Dataset) -> GlmOptions<'d> {
         let r = data.roles();
         GlmOptions {
             link: self.link.kind(),
-            freq_weights: r.freq_weights.clone(),
-            var_weights: r.var_weights.clone(),
-            offset: r.offset.clone(),
+            freq_weights: r.freq_weights.as_deref(),
+            var_weights: r.var_weights.as_deref(),
+            offset: r.offset.as_deref(),
             ..GlmOptions::default()
         }
     }
@@ -658,27 +631,17 @@ impl ModelArgs {
     }
 }
 
-/// `--cov-type` values, spelled as statsmodels' `cov_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CovTypeArg {
-    /// The inverse Fisher information (statsmodels' default).
-    #[value(name = "nonrobust")]
-    Nonrobust,
-    /// White's sandwich, as statsmodels.
-    #[value(name = "HC0")]
-    Hc0,
-    /// HC0 · n/(n − k) (textbook, as R's sandwich; statsmodels gives HC0).
-    #[value(name = "HC1")]
-    Hc1,
-    /// Scores over √(1 − h_ii) (textbook, as R's sandwich).
-    #[value(name = "HC2")]
-    Hc2,
-    /// Scores over (1 − h_ii) (textbook, as R's sandwich).
-    #[value(name = "HC3")]
-    Hc3,
-    /// Cluster-robust by --groups, with statsmodels' small-sample correction.
-    #[value(name = "cluster")]
-    Cluster,
+/// `--cov-type` values: the library's covariance types, by statsmodels'
+/// `cov_type` names.
+pub(super) fn cov_types() -> Choice<CovType> {
+    Choice::new(CovType::ALL, CovType::name, |c| match c {
+        CovType::Nonrobust => "The inverse Fisher information (statsmodels' default)",
+        CovType::HC0 => "White's sandwich, as statsmodels",
+        CovType::HC1 => "HC0 · n/(n − k) (textbook, as R's sandwich; statsmodels gives HC0)",
+        CovType::HC2 => "Scores over √(1 − h_ii) (textbook, as R's sandwich)",
+        CovType::HC3 => "Scores over (1 − h_ii) (textbook, as R's sandwich)",
+        CovType::Cluster => "Cluster-robust by --groups, with statsmodels' small-sample correction",
+    })
 }
 
 /// The GLM's covariance: `--cov-type`, and `--groups` for cluster.
@@ -686,36 +649,22 @@ pub enum CovTypeArg {
 #[command(next_help_heading = "GLM covariance")]
 pub struct CovArgs {
     /// Covariance of the GLM's estimates (bse, z, p and intervals follow it).
-    #[arg(long, value_enum, default_value = "nonrobust", value_name = "TYPE")]
-    pub cov_type: CovTypeArg,
+    #[arg(long, value_parser = cov_types(), default_value = "nonrobust", value_name = "TYPE")]
+    pub cov_type: CovType,
     /// Column of cluster labels for --cov-type cluster (any text, compared
     /// exactly; at least 2 groups).
     #[arg(long, value_name = "COL", requires = "data")]
     pub groups: Option<String>,
 }
 
-impl CovTypeArg {
-    /// The library's covariance type.
-    pub fn kind(self) -> CovType {
-        match self {
-            CovTypeArg::Nonrobust => CovType::Nonrobust,
-            CovTypeArg::Hc0 => CovType::HC0,
-            CovTypeArg::Hc1 => CovType::HC1,
-            CovTypeArg::Hc2 => CovType::HC2,
-            CovTypeArg::Hc3 => CovType::HC3,
-            CovTypeArg::Cluster => CovType::Cluster,
-        }
-    }
-}
-
 impl CovArgs {
     /// `--groups` goes with `--cov-type cluster`, and only with it.
     pub fn check(&self) -> anyhow::Result<()> {
         match (self.cov_type, &self.groups) {
-            (CovTypeArg::Cluster, None) => {
+            (CovType::Cluster, None) => {
                 Err(UsageError("--cov-type cluster needs --groups COL".into()).into())
             }
-            (t, Some(_)) if t != CovTypeArg::Cluster => Err(UsageError(
+            (t, Some(_)) if t != CovType::Cluster => Err(UsageError(
                 "--groups is for --cov-type cluster; give that, or drop --groups".into(),
             )
             .into()),
@@ -725,9 +674,13 @@ impl CovArgs {
 
     /// Set the covariance of `opts` for `data` (its groups read from
     /// --groups).
-    pub fn apply(&self, mut opts: GlmOptions, data: &Dataset) -> anyhow::Result<GlmOptions> {
-        opts.cov_type = self.cov_type.kind();
-        opts.groups = data.roles().groups.as_ref().map(|g| g.index.clone());
+    pub fn apply<'d>(
+        &self,
+        mut opts: GlmOptions<'d>,
+        data: &'d Dataset,
+    ) -> anyhow::Result<GlmOptions<'d>> {
+        opts.cov_type = self.cov_type;
+        opts.groups = data.roles().groups.as_ref().map(|g| g.index.as_slice());
         Ok(opts)
     }
 }

@@ -32,6 +32,7 @@ fn worded<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Worded> {
         .or_else(|| is::<data::design_cache::StreamedError>(e))
         .or_else(|| is::<nn::TrainError>(e))
         .or_else(|| is::<nn::TrainConfigError>(e))
+        .or_else(|| is::<logreg::spec::OptimizerError>(e))
         .or_else(|| is::<nn::StandardizeError>(e))
         .or_else(|| is::<nn::SpecError>(e))
         .or_else(|| is::<study::BatchError>(e))

@@ -21,6 +21,7 @@ macro_rules! diag_raw {
     }};
 }
 
+mod choice;
 mod common;
 mod compare;
 mod demo;

@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::plot::study_plot_names;
+use logreg::spec::CovType;
 use logreg::study::journal::{self, Resumed, Written};
 use logreg::study::{
     merge, shard_pairs, Control, Fits, GradientPath, OnSeparation, Origin, RepeatConfig, RunLine,
     Study, DEFAULT_CHUNK,
 };
 
-use super::common::{parse_count, BoxArgs, CovTypeArg, GlmArgs, GridArgs, OptimArgs};
+use super::common::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
 use super::interrupt::{self, Interrupted};
 use super::output::{Output, Sink};
 use super::output_args::{JsonArg, PlotsArg};
@@ -132,12 +133,12 @@ pub struct Args {
     /// made with it (cluster needs --groups, which needs --data: not here).
     #[arg(
         long,
-        value_enum,
+        value_parser = cov_types(),
         default_value = "nonrobust",
         value_name = "TYPE",
         help_heading = "GLM"
     )]
-    pub cov_type: CovTypeArg,
+    pub cov_type: CovType,
     #[command(flatten)]
     pub train: OptimArgs,
     /// Which estimators to fit: with glm no network is trained.
@@ -204,7 +205,7 @@ pub struct Args {
 const PER_RUN: u64 = 1000;
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
-    if a.cov_type == CovTypeArg::Cluster {
+    if a.cov_type == CovType::Cluster {
         return Err(UsageError(
             "--cov-type cluster needs --groups, a column of --data; repeat simulates its data"
                 .into(),
@@ -243,10 +244,12 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         a.bounds.config(n, b.clone(), g.seed, g.threads)?;
     }
     let mut train = None;
+    let mut optimizers = Vec::new();
     for &o in &a.grid.optimizer {
         let t = a
             .train
             .config(a.grid.lr[0], a.grid.steps[0], o, g.seed, None)?;
+        optimizers.push(t.optimizer);
         train.get_or_insert(t);
     }
     let cfg = RepeatConfig {
@@ -254,9 +257,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         seed: g.seed,
         sim: a.bounds.config(n, beta, g.seed, g.threads)?,
         glm: a.glm.config(g.threads)?,
-        cov_type: a.cov_type.kind(),
+        cov_type: a.cov_type,
         train: train.unwrap_or_default(),
-        grid: a.grid.grid(),
+        grid: a.grid.grid(optimizers),
         fits: match a.fits {
             FitsArg::Glm => Fits::Glm,
             FitsArg::Nn => Fits::Nn,

@@ -27,13 +27,13 @@ use std::collections::BTreeMap;
 
 use tch::Tensor;
 
-use super::cov_type::CovType;
 use super::options::Rows;
 use super::GlmError;
 use crate::runtime::chunk::CHUNK;
 use crate::runtime::threads::map_chunks;
 use crate::spec::family::Binomial;
 use crate::spec::link::{clip, Link};
+use crate::spec::CovType;
 
 /// What the sandwich reads at the estimate.
 pub(crate) struct AtEstimate<'a, L: Link> {

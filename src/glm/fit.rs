@@ -5,11 +5,11 @@ use std::time::Instant;
 use super::irls::{irls, singular_values, Memory, OnIteration, Source};
 use super::options::{GlmOptions, Rows};
 use super::results::{assemble, GlmFit, Inputs};
-use super::CovType;
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 use crate::spec::family::Binomial;
 use crate::spec::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
+use crate::spec::CovType;
 use crate::spec::LinkKind;
 
 /// Fit logistic regression (Binomial family, logit link) to `data` by

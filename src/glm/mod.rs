@@ -6,12 +6,11 @@
 //! - [`irls`]: the Fisher-scoring loop and the final pseudo-inverse refit
 //!   (public so that one iteration, [`irls::step`], can be timed), on the
 //!   streaming QR of `qr.rs` and the SVD solves of `solve.rs`;
-//! - [`CovType`]: the covariance of the estimates (nonrobust, HC0–HC3,
-//!   cluster);
+//! - `covariance.rs`: the covariance of the estimates by
+//!   [`CovType`](crate::spec::CovType) (nonrobust, HC0–HC3, cluster);
 //! - [`GlmFit`]: the statistics; [`summary()`]: statsmodels' table;
 //! - [`pyfmt`]: Python's number formatting, which the table needs.
 mod config;
-mod cov_type;
 mod covariance;
 mod error;
 mod fit;
@@ -28,7 +27,6 @@ mod stream;
 mod summary;
 
 pub use config::{check_alpha, GlmConfig};
-pub use cov_type::{CovType, UnknownCovType};
 pub use error::GlmError;
 pub use fit::{fit, fit_family, fit_source, fit_with};
 pub use options::{GlmOptions, Rows};

@@ -1,10 +1,11 @@
 //! Per-fit choices beyond the IRLS settings: the link, the covariance
 //! type, and statsmodels' per-row inputs `freq_weights`, `var_weights`,
-//! `offset` and the cluster groups, checked once against the number of
-//! rows.
+//! `offset` and the cluster groups (borrowed from where they were read),
+//! checked once against the number of rows.
 use std::collections::BTreeSet;
 
-use super::{CovType, GlmError};
+use super::GlmError;
+use crate::spec::CovType;
 use crate::spec::LinkKind;
 
 /// What [`fit_with`](super::fit_with) takes next to the data and the
@@ -12,24 +13,24 @@ use crate::spec::LinkKind;
 /// freq_weights=, var_weights=, offset=).fit(cov_type=, cov_kwds={"groups":
 /// })`. Default: logit, no weights, no offset, nonrobust covariance (the
 /// same fit as [`fit`](super::fit)).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GlmOptions {
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GlmOptions<'a> {
     /// The link. Default logit.
     pub link: LinkKind,
     /// Frequency weights: row i stands for `freq_weights[i]` identical
     /// rows. Whole numbers >= 0, not all 0. Default: all 1.
-    pub freq_weights: Option<Vec<f64>>,
+    pub freq_weights: Option<&'a [f64]>,
     /// Variance weights (statsmodels' `var_weights`, prior weights): finite,
     /// >= 0, not all 0. Default: all 1.
-    pub var_weights: Option<Vec<f64>>,
+    pub var_weights: Option<&'a [f64]>,
     /// Offset added to the linear predictor with coefficient 1; finite.
     /// Default: all 0.
-    pub offset: Option<Vec<f64>>,
+    pub offset: Option<&'a [f64]>,
     /// How the covariance of the estimates is computed. Default nonrobust.
     pub cov_type: CovType,
     /// The group of each row (any labels as indices), for
     /// [`CovType::Cluster`] only, which needs them. Default: none.
-    pub groups: Option<Vec<usize>>,
+    pub groups: Option<&'a [usize]>,
 }
 
 /// The per-row inputs as the passes over the rows read them: 1 for a
@@ -80,12 +81,12 @@ impl Rows<'_> {
     }
 }
 
-impl GlmOptions {
+impl<'a> GlmOptions<'a> {
     /// Check lengths and values against `n` rows; the view the fit reads.
-    pub fn rows(&self, n: usize) -> Result<Rows<'_>, GlmError> {
+    pub fn rows(&self, n: usize) -> Result<Rows<'a>, GlmError> {
         fn check<'v>(
             what: &'static str,
-            v: &'v Option<Vec<f64>>,
+            v: Option<&'v [f64]>,
             weight: bool,
             n: usize,
         ) -> Result<Option<&'v [f64]>, GlmError> {
@@ -119,21 +120,21 @@ impl GlmOptions {
             if weight && v.iter().all(|&x| x == 0.0) {
                 return Err(GlmError::AllZeroWeights(what));
             }
-            Ok(Some(v.as_slice()))
+            Ok(Some(v))
         }
         Ok(Rows {
-            freq: check("freq_weights", &self.freq_weights, true, n)?,
-            var: check("var_weights", &self.var_weights, true, n)?,
-            offset: check("offset", &self.offset, false, n)?,
+            freq: check("freq_weights", self.freq_weights, true, n)?,
+            var: check("var_weights", self.var_weights, true, n)?,
+            offset: check("offset", self.offset, false, n)?,
             groups: self.check_groups(n)?,
         })
     }
 
     /// Groups exactly when the covariance is cluster, one per row, at
     /// least 2 distinct.
-    fn check_groups(&self, n: usize) -> Result<Option<&[usize]>, GlmError> {
+    fn check_groups(&self, n: usize) -> Result<Option<&'a [usize]>, GlmError> {
         let cluster = self.cov_type == CovType::Cluster;
-        let Some(g) = &self.groups else {
+        let Some(g) = self.groups else {
             return match cluster {
                 true => Err(GlmError::ClusterNeedsGroups),
                 false => Ok(None),
@@ -153,7 +154,7 @@ impl GlmOptions {
         if distinct < 2 {
             return Err(GlmError::TooFewGroups(distinct));
         }
-        Ok(Some(g.as_slice()))
+        Ok(Some(g))
     }
 }
 
@@ -163,15 +164,21 @@ mod tests {
 
     #[test]
     fn rejects_bad_weights_and_offsets() {
-        let opts = |f: Option<Vec<f64>>, v: Option<Vec<f64>>, o: Option<Vec<f64>>| GlmOptions {
-            freq_weights: f,
-            var_weights: v,
-            offset: o,
-            ..GlmOptions::default()
-        };
+        fn opts<'a>(
+            f: Option<&'a [f64]>,
+            v: Option<&'a [f64]>,
+            o: Option<&'a [f64]>,
+        ) -> GlmOptions<'a> {
+            GlmOptions {
+                freq_weights: f,
+                var_weights: v,
+                offset: o,
+                ..GlmOptions::default()
+            }
+        }
         let err = |o: GlmOptions| o.rows(3).unwrap_err();
         assert_eq!(
-            err(opts(Some(vec![1.0, 2.0]), None, None)),
+            err(opts(Some(&[1.0, 2.0][..]), None, None)),
             GlmError::RowOptionLength {
                 what: "freq_weights",
                 len: 2,
@@ -179,7 +186,7 @@ mod tests {
             }
         );
         assert_eq!(
-            err(opts(None, Some(vec![1.0, -0.5, 1.0]), None)),
+            err(opts(None, Some(&[1.0, -0.5, 1.0][..]), None)),
             GlmError::BadRowOption {
                 what: "var_weights",
                 row: 2,
@@ -188,7 +195,7 @@ mod tests {
             }
         );
         assert!(matches!(
-            err(opts(None, None, Some(vec![0.0, 0.0, f64::NAN]))),
+            err(opts(None, None, Some(&[0.0, 0.0, f64::NAN][..]))),
             GlmError::BadRowOption {
                 what: "offset",
                 row: 3,
@@ -196,7 +203,7 @@ mod tests {
             }
         ));
         assert!(matches!(
-            err(opts(Some(vec![1.0, 1.5, 1.0]), None, None)),
+            err(opts(Some(&[1.0, 1.5, 1.0][..]), None, None)),
             GlmError::BadRowOption {
                 what: "freq_weights",
                 row: 2,
@@ -205,28 +212,30 @@ mod tests {
             }
         ));
         assert_eq!(
-            err(opts(None, Some(vec![0.0; 3]), None)),
+            err(opts(None, Some(&[0.0; 3][..]), None)),
             GlmError::AllZeroWeights("var_weights")
         );
-        let e = err(opts(Some(vec![1.0, f64::INFINITY, 1.0]), None, None));
+        let e = err(opts(Some(&[1.0, f64::INFINITY, 1.0][..]), None, None));
         assert_eq!(
             e.to_string(),
             "freq_weights at row 2 is inf: not a finite number"
         );
         assert_eq!(e.kind(), crate::ErrorKind::BadInput);
         // Values print in short form, not as hundreds of digits.
-        let e = err(opts(Some(vec![1e-300, 1.0, 1.0]), None, None));
+        let e = err(opts(Some(&[1e-300, 1.0, 1.0][..]), None, None));
         assert_eq!(
             e.to_string(),
             "freq_weights at row 1 is 1e-300: not a whole number"
         );
         // Negative offsets are fine.
-        assert!(opts(None, None, Some(vec![-1.0, 0.0, 2.0])).rows(3).is_ok());
+        assert!(opts(None, None, Some(&[-1.0, 0.0, 2.0][..]))
+            .rows(3)
+            .is_ok());
     }
 
     #[test]
     fn rejects_groups_without_cluster_and_cluster_without_two_groups() {
-        let opts = |cov_type: CovType, groups: Option<Vec<usize>>| GlmOptions {
+        let opts = |cov_type: CovType, groups: Option<&'static [usize]>| GlmOptions {
             cov_type,
             groups,
             ..GlmOptions::default()
@@ -237,25 +246,25 @@ mod tests {
             GlmError::ClusterNeedsGroups
         );
         assert_eq!(
-            err(opts(CovType::HC1, Some(vec![0, 1, 1]))),
+            err(opts(CovType::HC1, Some(&[0, 1, 1][..]))),
             GlmError::GroupsWithoutCluster("HC1")
         );
         assert_eq!(
-            err(opts(CovType::Cluster, Some(vec![0, 1]))),
+            err(opts(CovType::Cluster, Some(&[0, 1][..]))),
             GlmError::RowOptionLength {
                 what: "groups",
                 len: 2,
                 n: 3
             }
         );
-        let one = err(opts(CovType::Cluster, Some(vec![7, 7, 7])));
+        let one = err(opts(CovType::Cluster, Some(&[7, 7, 7][..])));
         assert_eq!(one, GlmError::TooFewGroups(1));
         assert_eq!(one.kind(), crate::ErrorKind::BadInput);
         // The messages name settings, not flags.
         for e in [GlmError::ClusterNeedsGroups, one] {
             assert!(!e.to_string().contains("--"), "{e}");
         }
-        let ok = opts(CovType::Cluster, Some(vec![7, 2, 7]));
+        let ok = opts(CovType::Cluster, Some(&[7, 2, 7][..]));
         assert_eq!(ok.rows(3).unwrap().groups, Some(&[7, 2, 7][..]));
         assert_eq!(opts(CovType::HC3, None).rows(3).unwrap().groups, None);
     }

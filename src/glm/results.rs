@@ -3,7 +3,6 @@
 use serde::Serialize;
 use tch::{TchError, Tensor};
 
-use super::cov_type::CovType;
 use super::covariance::{cov_params, AtEstimate};
 use super::irls::{irls, Irls, Memory, Source, SEPARATION_ATOL};
 use super::options::Rows;
@@ -13,6 +12,7 @@ use crate::runtime::chunk::CHUNK;
 use crate::runtime::threads::map_chunks;
 use crate::spec::family::Binomial;
 use crate::spec::link::Link;
+use crate::spec::CovType;
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
 /// μ < 10·DBL_EPSILON or μ > 1 - 10·DBL_EPSILON.

@@ -2,8 +2,9 @@
 //! checked key by key when read back.
 use serde::{Deserialize, Serialize};
 
-use crate::glm::{CovType, GlmFit};
+use crate::glm::GlmFit;
 use crate::nn::NnFit;
+use crate::spec::CovType;
 use crate::spec::LinkKind;
 
 use super::covariance::check_covariance;

@@ -4,31 +4,7 @@ use std::fmt;
 use tch::Device;
 
 use crate::setting::{in_fields, In, Remedy, Setting, Worded, Wording};
-
-/// Which torch optimiser to use; each with PyTorch's default hyper-parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OptimizerKind {
-    /// `torch.optim.SGD` (the lecture's), with optional momentum / Nesterov.
-    #[default]
-    Sgd,
-    /// `torch.optim.Adam` (betas 0.9, 0.999; eps 1e-8).
-    Adam,
-    /// `torch.optim.AdamW` (weight decay 0.01).
-    AdamW,
-    /// `torch.optim.RMSprop` (alpha 0.99; eps 1e-8).
-    RmsProp,
-}
-
-impl fmt::Display for OptimizerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Adam => "adam",
-            OptimizerKind::AdamW => "adamw",
-            OptimizerKind::RmsProp => "rmsprop",
-        })
-    }
-}
+use crate::spec::{Optimizer, OptimizerError};
 
 /// Floating-point precision of the network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,12 +44,8 @@ pub struct TrainConfig {
     pub lr: f64,
     /// Optimiser steps (parameter updates). Default 10,000.
     pub steps: usize,
-    /// Optimiser. Default SGD.
-    pub optimizer: OptimizerKind,
-    /// SGD momentum. Default 0.
-    pub momentum: f64,
-    /// SGD Nesterov momentum (needs momentum > 0). Default false.
-    pub nesterov: bool,
+    /// Optimiser and its settings. Default plain SGD.
+    pub optimizer: Optimizer,
     /// Mini-batch size; `None` (default) is full batch, and so is any size
     /// of at least n rows. Batches come from a `torch.randperm(n)` per epoch
     /// on the seeded torch generator.
@@ -104,9 +76,7 @@ impl Default for TrainConfig {
         TrainConfig {
             lr: 0.1,
             steps: 10_000,
-            optimizer: OptimizerKind::Sgd,
-            momentum: 0.0,
-            nesterov: false,
+            optimizer: Optimizer::SGD,
             batch_size: None,
             tol: None,
             standardize: false,
@@ -126,10 +96,8 @@ pub enum TrainConfigError {
     Lr(f64),
     #[error("{}", in_fields(self))]
     LrF32(f64),
-    #[error("{}", in_fields(self))]
-    Momentum(f64),
-    #[error("{}", in_fields(self))]
-    Nesterov,
+    #[error(transparent)]
+    Optimizer(#[from] OptimizerError),
     #[error("{}", in_fields(self))]
     BatchSize,
     #[error("{}", in_fields(self))]
@@ -155,16 +123,7 @@ impl Worded for TrainConfigError {
                 s(Setting::Lr),
                 In(&Remedy::SmallerLrOrF64, w)
             ),
-            TrainConfigError::Momentum(m) => {
-                write!(f, "{} must be in [0, 1), got {m}", s(Setting::Momentum))
-            }
-            TrainConfigError::Nesterov => write!(
-                f,
-                "{} needs {} > 0 with {} sgd",
-                s(Setting::Nesterov),
-                s(Setting::Momentum),
-                s(Setting::Optimizer)
-            ),
+            TrainConfigError::Optimizer(e) => e.write(w, f),
             TrainConfigError::BatchSize => {
                 write!(f, "{} must be at least 1", s(Setting::BatchSize))
             }
@@ -189,12 +148,7 @@ impl TrainConfig {
         if self.precision == Precision::F32 && self.lr > f64::from(f32::MAX) {
             return Err(TrainConfigError::LrF32(self.lr));
         }
-        if !(0.0..1.0).contains(&self.momentum) {
-            return Err(TrainConfigError::Momentum(self.momentum));
-        }
-        if self.nesterov && (self.momentum == 0.0 || self.optimizer != OptimizerKind::Sgd) {
-            return Err(TrainConfigError::Nesterov);
-        }
+        self.optimizer.check()?;
         if self.batch_size == Some(0) {
             return Err(TrainConfigError::BatchSize);
         }

@@ -20,7 +20,7 @@ mod trace;
 mod train;
 
 pub use activation::Activation;
-pub use config::{OptimizerKind, Precision, Record, TrainConfig, TrainConfigError};
+pub use config::{Precision, Record, TrainConfig, TrainConfigError};
 pub use error::TrainError;
 pub use history::{History, Recorder, MAX_HISTORY};
 pub use model::LogisticNet;

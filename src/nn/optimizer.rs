@@ -14,7 +14,8 @@
 use tch::nn::{self, OptimizerConfig};
 use tch::{COptimizer, TchError, Tensor};
 
-use super::config::{OptimizerKind, TrainConfig};
+use super::config::TrainConfig;
+use crate::spec::Optimizer;
 
 /// PyTorch's defaults for Adam/AdamW and RMSprop.
 const BETA1: f64 = 0.9;
@@ -53,26 +54,26 @@ impl Stepper {
                 .collect::<Result<Vec<_>, _>>()
         };
         Ok(match cfg.optimizer {
-            OptimizerKind::Sgd => {
+            Optimizer::Sgd { momentum, nesterov } => {
                 let sgd = nn::Sgd {
-                    momentum: cfg.momentum,
+                    momentum,
                     dampening: 0.0,
                     wd: 0.0,
-                    nesterov: cfg.nesterov,
+                    nesterov,
                 };
                 let mut opt = sgd.build_copt(cfg.lr)?;
                 for p in params {
                     opt.add_parameters(p, 0)?;
                 }
-                let plain = cfg.momentum == 0.0 && !cfg.nesterov;
+                let plain = momentum == 0.0 && !nesterov;
                 Stepper::Torch {
                     opt,
                     plain_lr: plain.then_some(cfg.lr),
                 }
             }
-            OptimizerKind::Adam | OptimizerKind::AdamW => Stepper::Adam {
+            Optimizer::Adam | Optimizer::AdamW => Stepper::Adam {
                 lr: cfg.lr,
-                weight_decay: if cfg.optimizer == OptimizerKind::AdamW {
+                weight_decay: if cfg.optimizer == Optimizer::AdamW {
                     ADAMW_WEIGHT_DECAY
                 } else {
                     0.0
@@ -81,7 +82,7 @@ impl Stepper {
                 exp_avg: zeros()?,
                 exp_avg_sq: zeros()?,
             },
-            OptimizerKind::RmsProp => Stepper::RmsProp {
+            Optimizer::RmsProp => Stepper::RmsProp {
                 lr: cfg.lr,
                 square_avg: zeros()?,
             },

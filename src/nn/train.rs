@@ -168,7 +168,7 @@ pub fn train_spec_with(
         loss,
         steps: steps_run,
         converged_at: run.converged_at(),
-        optimizer: cfg.optimizer.to_string(),
+        optimizer: cfg.optimizer.name().to_string(),
         lr: cfg.lr,
         time_s: start.elapsed().as_secs_f64(),
         warnings,

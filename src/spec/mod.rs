@@ -1,10 +1,15 @@
 //! The model's vocabulary, shared by the GLM and the network: links, the
-//! binomial family and the standard normal distribution.
+//! binomial family, the standard normal distribution, the covariance
+//! types and the network's optimiser.
+pub mod covariance;
 pub mod family;
 pub mod link;
 pub mod link_kind;
 pub mod normal;
+pub mod optimizer;
 
+pub use covariance::{CovType, UnknownCovType};
 pub use family::Binomial;
 pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
 pub use link_kind::{LinkKind, UnknownLink};
+pub use optimizer::{Optimizer, OptimizerError, UnknownOptimizer};

@@ -25,8 +25,9 @@ use super::chunk::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control};
 use super::closed_form::ClosedForm;
 use super::exact::Exact;
 use crate::data::Dataset;
-use crate::nn::{OptimizerKind, TrainConfig, TrainError};
+use crate::nn::{TrainConfig, TrainError};
 use crate::setting::Setting;
+use crate::spec::Optimizer;
 
 /// How a batch computes its gradient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,16 +45,16 @@ pub enum GradientPath {
 
 impl GradientPath {
     /// Whether `optimizer` is trained with the exact path.
-    pub fn is_exact(self, optimizer: OptimizerKind) -> bool {
+    pub fn is_exact(self, optimizer: Optimizer) -> bool {
         match self {
-            GradientPath::Auto => optimizer != OptimizerKind::Sgd,
+            GradientPath::Auto => !matches!(optimizer, Optimizer::Sgd { .. }),
             GradientPath::ClosedForm => false,
             GradientPath::Exact => true,
         }
     }
 
     /// The trainer this path uses for `optimizer`.
-    fn trainer(self, optimizer: OptimizerKind) -> &'static dyn ChunkTrainer {
+    fn trainer(self, optimizer: Optimizer) -> &'static dyn ChunkTrainer {
         match self.is_exact(optimizer) {
             true => &Exact,
             false => &ClosedForm,
@@ -164,11 +165,7 @@ mod tests {
     fn exact_path_equals_the_single_run_bit_for_bit() {
         let _turn = RNG.lock().unwrap_or_else(|e| e.into_inner());
         let seeds = [3, 4, 5];
-        for optimizer in [
-            OptimizerKind::Adam,
-            OptimizerKind::RmsProp,
-            OptimizerKind::Sgd,
-        ] {
+        for optimizer in [Optimizer::Adam, Optimizer::RmsProp, Optimizer::SGD] {
             let cfg = TrainConfig {
                 optimizer,
                 lr: 0.01,
@@ -192,7 +189,10 @@ mod tests {
         let seeds = [7, 8];
         let cfg = TrainConfig {
             steps: 500,
-            momentum: 0.5,
+            optimizer: Optimizer::Sgd {
+                momentum: 0.5,
+                nesterov: false,
+            },
             ..TrainConfig::default()
         };
         let got = batch(&seeds, &cfg, GradientPath::Auto);
@@ -211,7 +211,7 @@ mod tests {
         let seeds = [1, 2, 3];
         let cfg = TrainConfig {
             tol: Some(1e-4),
-            optimizer: OptimizerKind::Adam,
+            optimizer: Optimizer::Adam,
             lr: 0.05,
             ..TrainConfig::default()
         };
@@ -262,7 +262,7 @@ mod tests {
             crate::runtime::threads::Threads::Auto,
         )
         .unwrap();
-        for optimizer in [OptimizerKind::Sgd, OptimizerKind::Adam] {
+        for optimizer in [Optimizer::SGD, Optimizer::Adam] {
             let cfg = TrainConfig {
                 optimizer,
                 steps: 3,

@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::spec::Optimizer;
+
 /// Which estimators a study fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -50,9 +52,11 @@ impl std::fmt::Display for Fits {
 }
 
 /// One point of the design grid: the `cell` object of a line, and the
-/// `settings` of a cell's summary.
+/// `settings` of a cell's summary. `O` is how it holds its optimiser: by
+/// name in a line (what a file says, read as written), as an [`Optimizer`]
+/// with its settings in a study that runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Cell {
+pub struct Cell<O = String> {
     /// Rows per simulated data set.
     pub n: usize,
     /// The network's learning rate.
@@ -60,35 +64,35 @@ pub struct Cell {
     /// The network's optimiser steps.
     pub steps: usize,
     /// The network's optimiser: `sgd`, `adam`, `adamw` or `rmsprop`.
-    pub optimizer: String,
+    pub optimizer: O,
     /// True coefficients, intercept first.
     pub beta: Vec<f64>,
 }
 
 /// The design grid: one list per varied setting; the cells are their
-/// Cartesian product.
+/// Cartesian product. `O` is how it holds its optimisers, as in [`Cell`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Grid {
+pub struct Grid<O = String> {
     pub n: Vec<usize>,
     pub lr: Vec<f64>,
     pub steps: Vec<usize>,
-    pub optimizer: Vec<String>,
+    pub optimizer: Vec<O>,
     /// Coefficient vectors, each intercept first, all of one length.
     pub beta: Vec<Vec<f64>>,
 }
 
-impl Grid {
-    /// The first coefficient vector of `betas` whose length differs from
-    /// the first's, as (the first's length, its length): every cell of a
-    /// grid fits the same number of coefficients.
-    pub fn unequal_betas(betas: &[Vec<f64>]) -> Option<(usize, usize)> {
-        let k = betas.first().map_or(0, Vec::len);
-        betas.iter().find(|b| b.len() != k).map(|b| (k, b.len()))
-    }
+/// The first coefficient vector of `betas` whose length differs from the
+/// first's, as (the first's length, its length): every cell of a grid fits
+/// the same number of coefficients.
+pub fn unequal_betas(betas: &[Vec<f64>]) -> Option<(usize, usize)> {
+    let k = betas.first().map_or(0, Vec::len);
+    betas.iter().find(|b| b.len() != k).map(|b| (k, b.len()))
+}
 
+impl<O: Clone> Grid<O> {
     /// The cells in the study's fixed order: `n` varies slowest, then `lr`,
     /// `steps`, `optimizer`, and `beta` fastest.
-    pub fn cells(&self) -> Vec<Cell> {
+    pub fn cells(&self) -> Vec<Cell<O>> {
         let mut cells = Vec::new();
         for &n in &self.n {
             for &lr in &self.lr {
@@ -127,7 +131,35 @@ impl Grid {
     pub fn is_empty(&self) -> bool {
         self.len() == Some(0)
     }
+}
 
+impl Grid<Optimizer> {
+    /// The grid as a line records it: its optimisers by name.
+    pub fn named(&self) -> Grid {
+        Grid {
+            n: self.n.clone(),
+            lr: self.lr.clone(),
+            steps: self.steps.clone(),
+            optimizer: self.optimizer.iter().map(|o| o.name().into()).collect(),
+            beta: self.beta.clone(),
+        }
+    }
+}
+
+impl Cell<Optimizer> {
+    /// The cell as a line records it: its optimiser by name.
+    pub fn named(&self) -> Cell {
+        Cell {
+            n: self.n,
+            lr: self.lr,
+            steps: self.steps,
+            optimizer: self.optimizer.name().into(),
+            beta: self.beta.clone(),
+        }
+    }
+}
+
+impl Grid {
     /// Why these lists are not a grid `repeat` runs, if they are not: each
     /// list has each value once, sizes and steps are at least 1, learning
     /// rates finite and positive, coefficients finite.
@@ -291,9 +323,9 @@ mod tests {
     #[test]
     fn unequal_betas_names_the_first_length_that_differs() {
         let v = |k: usize| vec![0.5; k];
-        assert_eq!(Grid::unequal_betas(&[v(3), v(3), v(2), v(4)]), Some((3, 2)));
-        assert_eq!(Grid::unequal_betas(&[v(3), v(3)]), None);
-        assert_eq!(Grid::unequal_betas(&[]), None);
+        assert_eq!(unequal_betas(&[v(3), v(3), v(2), v(4)]), Some((3, 2)));
+        assert_eq!(unequal_betas(&[v(3), v(3)]), None);
+        assert_eq!(unequal_betas(&[]), None);
     }
 
     fn design() -> Design {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::line::{Design, RunLine};
 use super::run::MAX_CELLS;
-use crate::glm::CovType;
 use crate::setting::Phrase;
+use crate::spec::CovType;
 
 /// Where a line came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]

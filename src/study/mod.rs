@@ -28,7 +28,7 @@ mod summary;
 
 pub use batched::{train_batch, GradientPath};
 pub use chunk::{BatchError, BatchedFit, Control};
-pub use line::{Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
+pub use line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};
 pub use read::{read_lines, ReadError, ReadLines, MAX_LINE};

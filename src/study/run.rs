@@ -13,15 +13,16 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use crate::data::Dataset;
-use crate::glm::{self, CovType, GlmConfig, GlmError, GlmOptions};
-use crate::nn::{OptimizerKind, Precision, TrainConfig};
+use crate::glm::{self, GlmConfig, GlmError, GlmOptions};
+use crate::nn::{Precision, TrainConfig};
 use crate::setting::{in_fields, In, Phrase, Setting, Worded, Wording};
 use crate::simulate::{simulate, SimConfig, SimError};
+use crate::spec::{CovType, Optimizer};
 use crate::ErrorKind;
 
 use super::batched::{self, train_batch, GradientPath};
 use super::chunk::{BatchError, BatchedFit, Control};
-use super::line::{Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
+use super::line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 
 /// Runs per chunk (per batch of networks) unless set. 100 runs of the
 /// lecture's n = 1000 keep a batch's tensors (about 1.6 MB) in cache, and a
@@ -53,9 +54,10 @@ pub struct RepeatConfig {
     /// Network settings (its `lr`, `steps`, `optimizer` are replaced by the
     /// cell's; `seed` and `record` are ignored). Default: the lecture's.
     pub train: TrainConfig,
-    /// The design grid. Default: the one cell of `sim` and `train`'s
-    /// defaults.
-    pub grid: Grid,
+    /// The design grid, its optimisers with their settings (an SGD's
+    /// momentum and Nesterov are the study's). Default: the one cell of
+    /// `sim` and `train`'s defaults.
+    pub grid: Grid<Optimizer>,
     /// Which estimators are fitted. Default both.
     pub fits: Fits,
     /// Runs per chunk, at least 1. Default [`DEFAULT_CHUNK`].
@@ -99,7 +101,7 @@ impl Default for RepeatConfig {
                 n: vec![sim.n],
                 lr: vec![train.lr],
                 steps: vec![train.steps],
-                optimizer: vec![train.optimizer.to_string()],
+                optimizer: vec![train.optimizer],
                 beta: vec![sim.beta.clone()],
             },
             sim,
@@ -131,8 +133,6 @@ pub enum RepeatError {
     Grid(String),
     #[error("{}", in_fields(self))]
     BetaLengths { first: usize, other: usize },
-    #[error("{}", in_fields(self))]
-    Optimizer { name: String },
     #[error(transparent)]
     Sim(#[from] SimError),
     #[error(transparent)]
@@ -172,11 +172,6 @@ impl Worded for RepeatError {
                 "{}: every vector must have the same length (got {first} and {other})",
                 s(Setting::Beta)
             ),
-            RepeatError::Optimizer { name } => write!(
-                f,
-                "{}: '{name}' is not an optimizer (sgd, adam, adamw, rmsprop)",
-                s(Setting::Optimizer)
-            ),
             RepeatError::Sim(e) => e.write(w, f),
             RepeatError::TooLarge(e) => e.write(w, f),
             RepeatError::Nn(e) => e.write(w, f),
@@ -198,7 +193,6 @@ impl RepeatError {
             | RepeatError::TooManyCells { .. }
             | RepeatError::Grid(_)
             | RepeatError::BetaLengths { .. }
-            | RepeatError::Optimizer { .. }
             | RepeatError::Sim(_)
             | RepeatError::TooLarge(_)
             | RepeatError::Data { .. }
@@ -207,19 +201,6 @@ impl RepeatError {
             RepeatError::Nn(e) => e.kind(),
         }
     }
-}
-
-/// The library's optimiser named `name` (as `OptimizerKind`'s Display).
-fn optimizer_of(name: &str) -> Result<OptimizerKind, RepeatError> {
-    [
-        OptimizerKind::Sgd,
-        OptimizerKind::Adam,
-        OptimizerKind::AdamW,
-        OptimizerKind::RmsProp,
-    ]
-    .into_iter()
-    .find(|o| o.to_string() == name)
-    .ok_or_else(|| RepeatError::Optimizer { name: name.into() })
 }
 
 impl RepeatConfig {
@@ -241,8 +222,8 @@ impl RepeatConfig {
         if cells.is_none_or(|c| c > MAX_CELLS) {
             return Err(RepeatError::TooManyCells { cells });
         }
-        self.grid.check().map_err(RepeatError::Grid)?;
-        if let Some((first, other)) = Grid::unequal_betas(&self.grid.beta) {
+        self.grid.named().check().map_err(RepeatError::Grid)?;
+        if let Some((first, other)) = unequal_betas(&self.grid.beta) {
             return Err(RepeatError::BetaLengths { first, other });
         }
         self.glm.check().map_err(RepeatError::GlmConfig)?;
@@ -251,7 +232,7 @@ impl RepeatConfig {
         }
         for cell in self.grid.cells() {
             self.cell_sim(&cell, self.seed).check()?;
-            batched::check(&self.cell_train(&cell)?)?;
+            batched::check(&self.cell_train(&cell))?;
         }
         crate::runtime::memory::check(
             || {
@@ -293,7 +274,7 @@ impl RepeatConfig {
     }
 
     /// The simulation of `cell` with `seed`.
-    pub fn cell_sim(&self, cell: &Cell, seed: u64) -> SimConfig {
+    pub fn cell_sim(&self, cell: &Cell<Optimizer>, seed: u64) -> SimConfig {
         SimConfig {
             n: cell.n,
             beta: cell.beta.clone(),
@@ -303,13 +284,23 @@ impl RepeatConfig {
     }
 
     /// The network settings of `cell`.
-    pub fn cell_train(&self, cell: &Cell) -> Result<TrainConfig, RepeatError> {
-        Ok(TrainConfig {
+    pub fn cell_train(&self, cell: &Cell<Optimizer>) -> TrainConfig {
+        TrainConfig {
             lr: cell.lr,
             steps: cell.steps,
-            optimizer: optimizer_of(&cell.optimizer)?,
+            optimizer: cell.optimizer,
             ..self.train.clone()
-        })
+        }
+    }
+
+    /// The study's SGD settings (momentum, Nesterov): those of the grid's
+    /// SGD, or PyTorch's defaults when it has none.
+    fn sgd_settings(&self) -> (f64, bool) {
+        let sgd = self.grid.optimizer.iter().find_map(|o| match *o {
+            Optimizer::Sgd { momentum, nesterov } => Some((momentum, nesterov)),
+            _ => None,
+        });
+        sgd.unwrap_or((0.0, false))
     }
 
     /// The study's design: the `study` object of every line. Its settings
@@ -317,14 +308,15 @@ impl RepeatConfig {
     /// (not the chunk, threads, shard or output paths).
     pub fn design(&self) -> Design {
         let t = &self.train;
+        let (momentum, nesterov) = self.sgd_settings();
         let settings: BTreeMap<String, Value> = [
             ("low", json!(self.sim.low)),
             ("high", json!(self.sim.high)),
             ("glm_tol", json!(self.glm.tol)),
             ("max_iter", json!(self.glm.max_iter)),
             ("cov_type", json!(self.cov_type.name())),
-            ("momentum", json!(t.momentum)),
-            ("nesterov", json!(t.nesterov)),
+            ("momentum", json!(momentum)),
+            ("nesterov", json!(nesterov)),
             ("tol", json!(t.tol)),
             ("standardize", json!(t.standardize)),
             (
@@ -361,7 +353,7 @@ impl RepeatConfig {
             runs: self.runs,
             fits: self.fits,
             alpha: self.glm.alpha,
-            grid: self.grid.clone(),
+            grid: self.grid.named(),
             settings,
         }
     }
@@ -396,7 +388,7 @@ pub struct Times {
 pub struct Study {
     cfg: RepeatConfig,
     design: Arc<Design>,
-    cells: Vec<Cell>,
+    cells: Vec<Cell<Optimizer>>,
     /// The (cell, replication) pairs to run, in order.
     pairs: Vec<(usize, usize)>,
     done: usize,
@@ -657,7 +649,7 @@ impl Study {
             .filter_map(|(i, d)| Some((i, d?)))
             .unzip();
         if self.cfg.fits.nn() && !usable.is_empty() {
-            let train = self.cfg.cell_train(cell)?;
+            let train = self.cfg.cell_train(cell);
             let usable_seeds: Vec<u64> = at.iter().map(|&i| seeds[i]).collect();
             let Some(fits) = train_networks(
                 &usable,
@@ -696,7 +688,7 @@ impl Study {
             .zip(why.into_iter().zip(separated))
             .map(|((&seed, (glm, nn)), (why, separated))| RunLine {
                 seed,
-                cell: cell.clone(),
+                cell: cell.named(),
                 glm,
                 nn,
                 failed: (!why.is_empty()).then(|| why.join("; ")),

@@ -4,6 +4,7 @@ use logreg::nn::{Precision, StandardizeError, TrainConfigError, TrainError};
 use logreg::runtime::memory::TooLarge;
 use logreg::setting::{In, Phrase, Remedy, Setting, Wording};
 use logreg::simulate::SimError;
+use logreg::spec::OptimizerError;
 use logreg::study::{BatchError, RepeatError};
 
 /// Every library message that names a setting or a remedy, built once.
@@ -50,8 +51,12 @@ fn messages() -> Vec<String> {
         [
             TrainConfigError::Lr(-1.0),
             TrainConfigError::LrF32(1e39),
-            TrainConfigError::Momentum(2.0),
-            TrainConfigError::Nesterov,
+            TrainConfigError::Optimizer(OptimizerError::Momentum(2.0)),
+            TrainConfigError::Optimizer(OptimizerError::Nesterov),
+            TrainConfigError::Optimizer(OptimizerError::NotSgd {
+                setting: Setting::Momentum,
+                name: "adam",
+            }),
             TrainConfigError::BatchSize,
             TrainConfigError::Tol(0.0),
             TrainConfigError::Every,

@@ -1,4 +1,5 @@
-//! statsmodels' `cov_type`: which covariance of the estimates a fit reports.
+//! The covariance types of a GLM's estimates, by statsmodels' `cov_type`
+//! names; `glm/covariance.rs` computes them.
 use std::str::FromStr;
 
 /// statsmodels' `cov_type`: how the covariance of the estimates (and so
