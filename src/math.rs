@@ -3,7 +3,7 @@
 //! log-likelihood; and the dot product of the passes over rows.
 use crate::data::Dataset;
 use crate::glm::Rows;
-use crate::spec::{Binomial, LinkKind};
+use crate::spec::{Binomial, Link, LinkKind};
 
 /// Logistic function, written to stay accurate for large |t|.
 pub fn sigmoid(t: f64) -> f64 {

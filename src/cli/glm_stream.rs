@@ -221,7 +221,7 @@ pub(super) fn fit(
         names,
         target,
         &glm.config()?,
-        model.link.kind(),
+        model.link,
         &mut on_iteration,
     );
     bar.finish_and_clear();

@@ -7,7 +7,6 @@ use serde::Serialize;
 use tch::nn;
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
-use super::activation::Activation;
 use super::config::{Precision, TrainConfig, TrainConfigError};
 use super::history::{History, Recorder};
 use super::model::LogisticNet;
@@ -19,6 +18,7 @@ use super::standardize::{StandardizeError, Standardizer};
 use crate::data::Dataset;
 use crate::runtime::torch::{short_error, to_vec_f64};
 use crate::setting::{Remedy, Setting};
+use crate::spec::{Link, LinkKind};
 
 /// Why training failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -100,7 +100,7 @@ pub struct NnFit {
 /// Mean BCE of the network on (x, y), as `nn.BCELoss()` computes it.
 pub(crate) fn bce(net: &LogisticNet, x: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
     let rows = Rows::default();
-    objective(net, Activation::Sigmoid, x, y, &rows, Reduction::Mean)
+    objective(net, LinkKind::Logit, x, y, &rows, Reduction::Mean)
 }
 
 /// Per-row tensors of a [`ModelSpec`] (n × 1, the network's kind), or of a
@@ -138,7 +138,7 @@ impl Rows {
 /// `scripts/original.py`'s forward pass computes them.
 fn predict(
     net: &LogisticNet,
-    link: Activation,
+    link: LinkKind,
     x: &Tensor,
     offset: Option<&Tensor>,
 ) -> Result<Tensor, TchError> {
@@ -147,7 +147,7 @@ fn predict(
         Some(o) => eta.f_add(o)?,
         None => eta,
     };
-    link.f_apply(&eta)
+    link.f_activation(&eta)
 }
 
 /// BCE of the network on (x, y) with the rows' weights and offset, as
@@ -155,7 +155,7 @@ fn predict(
 /// n, not by the weights' sum).
 fn objective(
     net: &LogisticNet,
-    link: Activation,
+    link: LinkKind,
     x: &Tensor,
     y: &Tensor,
     rows: &Rows,
@@ -562,7 +562,7 @@ impl Pending {
 /// finite. (Parameters that leave float32's range are already an error.)
 fn warnings(
     net: &LogisticNet,
-    link: Activation,
+    link: LinkKind,
     x: &Tensor,
     y: &Tensor,
     offset: Option<&Tensor>,

@@ -2,11 +2,9 @@
 //! binomial family and the standard normal distribution.
 pub mod family;
 pub mod link;
-pub mod link_kind;
 pub mod normal;
 pub(crate) mod sum;
 pub(crate) mod vmath;
 
 pub use family::Binomial;
-pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
-pub use link_kind::{LinkKind, UnknownLink};
+pub use link::{CLogLog, Cauchy, Link, LinkKind, LogLog, Logit, Probit, UnknownLink};
