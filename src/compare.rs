@@ -10,7 +10,7 @@ use crate::glm::{self, GlmConfig, GlmFit, GlmOptions};
 use crate::math::dot;
 use crate::nn::{self, ModelSpec, NnFit, Observer, TrainConfig, Want};
 use crate::numfmt::{cell, Short};
-use crate::spec::{Binomial, LinkKind};
+use crate::spec::{Binomial, Link, LinkKind};
 
 /// The network "matches" the GLM once every coefficient is within this.
 pub const MATCH_TOL: f64 = 1e-3;
@@ -53,12 +53,18 @@ pub struct Comparison {
     /// First step after which every network coefficient is within
     /// [`MATCH_TOL`] of the GLM's; null if that never happened.
     pub steps_to_match: Option<usize>,
-    /// The link both fit (statsmodels' class name, `Logit`); the network's
-    /// activation is its inverse.
-    pub link: &'static str,
+    /// The link both fit, written as statsmodels' class name (`Logit`);
+    /// the network's activation is its inverse.
+    #[serde(serialize_with = "class_name")]
+    pub link: LinkKind,
     /// The network's log-likelihood, counted as the GLM's `llf` is (same
     /// link, weights and offset).
     pub nn_llf: f64,
+}
+
+/// The link as statsmodels' class name, as [`Comparison::link`] is written.
+fn class_name<S: serde::Serializer>(link: &LinkKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(link.name())
 }
 
 /// Fit `data` both ways: the GLM first, then the network, watched at every
@@ -186,7 +192,7 @@ pub fn render(_data: &Dataset, c: &Comparison) -> String {
         c.nn.optimizer,
         Short(c.nn.lr),
         match c.link {
-            "Logit" => String::new(),
+            LinkKind::Logit => String::new(),
             link => format!(", link {link}"),
         }
     );

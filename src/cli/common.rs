@@ -1,13 +1,14 @@
 //! Flags shared by several subcommands: the simulated data set, or a CSV file.
 use std::path::{Path, PathBuf};
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::Args;
 use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
 use logreg::glm::{GlmConfig, GlmOptions};
-use logreg::nn::{Activation, ModelSpec, Precision, Record, TrainConfig};
+use logreg::nn::{ModelSpec, Precision, Record, TrainConfig};
 use logreg::runtime::threads::Threads;
 use logreg::simulate::{simulate, SimConfig, Simulated};
-use logreg::spec::{CovType, LinkKind, Optimizer};
+use logreg::spec::{CovType, Link, LinkKind, Optimizer};
 
 use super::choice::Choice;
 use super::{Global, UsageError};
@@ -529,43 +530,11 @@ impl GlmArgs {
     }
 }
 
-/// `--link` values: statsmodels' binomial links.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LinkArg {
-    /// log(p / (1 - p)); the network's activation is the sigmoid.
-    Logit,
-    /// The standard Normal quantile; activation: the Normal CDF.
-    Probit,
-    /// log(-log(1 - p)); activation: 1 - exp(-exp(η)).
-    Cloglog,
-    /// -log(-log(p)); activation: exp(-exp(-η)).
-    Loglog,
-    /// tan(π(p - 1/2)); activation: 0.5 + atan(η)/π.
-    Cauchy,
-}
-
-impl LinkArg {
-    /// The GLM's link.
-    pub fn kind(self) -> LinkKind {
-        match self {
-            LinkArg::Logit => LinkKind::Logit,
-            LinkArg::Probit => LinkKind::Probit,
-            LinkArg::Cloglog => LinkKind::CLogLog,
-            LinkArg::Loglog => LinkKind::LogLog,
-            LinkArg::Cauchy => LinkKind::Cauchy,
-        }
-    }
-
-    /// The network's activation: the link's inverse.
-    pub fn activation(self) -> Activation {
-        match self {
-            LinkArg::Logit => Activation::Sigmoid,
-            LinkArg::Probit => Activation::NormalCdf,
-            LinkArg::Cloglog => Activation::CLogLog,
-            LinkArg::Loglog => Activation::LogLog,
-            LinkArg::Cauchy => Activation::Cauchy,
-        }
-    }
+/// `--link` values: statsmodels' binomial links by their lower-case
+/// names, each with its line for the long help.
+fn link_parser() -> impl TypedValueParser<Value = LinkKind> {
+    let values = LinkKind::ALL.map(|l| PossibleValue::new(l.key()).help(l.about()));
+    PossibleValuesParser::new(values).try_map(|name| name.parse::<LinkKind>())
 }
 
 /// The model around the data, for both fits: the link, and per-row columns
@@ -575,8 +544,8 @@ impl LinkArg {
 pub struct ModelArgs {
     /// Binomial link (statsmodels' Logit, Probit, CLogLog, LogLog, Cauchy);
     /// the network's output activation is its inverse.
-    #[arg(long, value_enum, default_value = "logit")]
-    pub link: LinkArg,
+    #[arg(long, value_parser = link_parser(), default_value = "logit")]
+    pub link: LinkKind,
     /// Column of frequency weights (statsmodels' freq_weights): whole
     /// numbers >= 0, not all 0; row i stands for w_i identical rows.
     #[arg(long, value_name = "COL", requires = "data")]
@@ -608,7 +577,7 @@ impl ModelArgs {
     pub fn glm_options<'d>(&self, data: &'d Dataset) -> GlmOptions<'d> {
         let r = data.roles();
         GlmOptions {
-            link: self.link.kind(),
+            link: self.link,
             freq_weights: r.freq_weights.as_deref(),
             var_weights: r.var_weights.as_deref(),
             offset: r.offset.as_deref(),
@@ -621,7 +590,7 @@ impl ModelArgs {
     pub fn spec(&self, data: &Dataset) -> ModelSpec {
         let r = data.roles();
         ModelSpec {
-            link: self.link.activation(),
+            link: self.link,
             weights: ModelSpec::combined_weights(
                 r.freq_weights.as_deref(),
                 r.var_weights.as_deref(),

@@ -216,7 +216,7 @@ pub(super) fn fit(
         names,
         target,
         &glm.config(threads)?,
-        model.link.kind(),
+        model.link,
         &mut on_iteration,
     );
     bar.finish_and_clear();

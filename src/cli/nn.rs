@@ -122,7 +122,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         a.save_model.write(|| {
             SavedModel::from_nn(
                 &fit,
-                a.model.link.kind(),
+                a.model.link,
                 a.model.offset.as_deref(),
                 loaded.data.target(),
             )

@@ -32,7 +32,7 @@ use super::GlmError;
 use crate::runtime::chunk::CHUNK;
 use crate::runtime::threads::map_chunks;
 use crate::spec::family::Binomial;
-use crate::spec::link::{clip, Link};
+use crate::spec::link::Link;
 use crate::spec::CovType;
 
 /// What the sandwich reads at the estimate.
@@ -57,9 +57,8 @@ fn row_terms<L: Link>(family: &Binomial<L>, y: f64, mu: f64) -> (f64, f64, f64) 
     let link = &family.link;
     let (d, var) = (link.deriv(mu), family.variance(mu));
     let r = (y - mu) / d / var;
-    let w = 1.0 / (d * d * var);
-    // Binomial V'(μ) = 1 - 2p, p clipped (statsmodels' varfuncs.Binomial).
-    let dvar = 1.0 - 2.0 * clip(mu);
+    let w = family.weight(mu);
+    let dvar = family.variance_deriv(mu);
     let observed = 1.0 + r * (var * link.deriv2(mu) + dvar * d);
     (r, w, observed)
 }

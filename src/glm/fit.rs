@@ -8,9 +8,8 @@ use super::results::{assemble, GlmFit, Inputs};
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 use crate::spec::family::Binomial;
-use crate::spec::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
+use crate::spec::link::{with_link, Link, LinkKind, Logit};
 use crate::spec::CovType;
-use crate::spec::LinkKind;
 
 /// Fit logistic regression (Binomial family, logit link) to `data` by
 /// Fisher scoring, as statsmodels' `GLM(...).fit()` with default settings.
@@ -36,19 +35,16 @@ pub fn fit_family<L: Link>(
 /// [`fit`] with the link, weights, offset and covariance type of `opts`,
 /// as statsmodels' `GLM(y, X, family=Binomial(link), freq_weights=,
 /// var_weights=, offset=).fit(cov_type=, cov_kwds=)` (HC1–HC3: the
-/// textbook sandwich, see [`CovType`]). The one place a [`LinkKind`]
-/// becomes a link type.
+/// textbook sandwich, see [`CovType`]), compiled once per link
+/// ([`with_link!`]).
 pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<GlmFit, GlmError> {
     cfg.check()?;
     let rows = opts.rows(data.n())?;
     let c = opts.cov_type;
-    match opts.link {
-        LinkKind::Logit => fit_rows(data, cfg, &Binomial::new(Logit), &rows, c),
-        LinkKind::Probit => fit_rows(data, cfg, &Binomial::new(Probit), &rows, c),
-        LinkKind::CLogLog => fit_rows(data, cfg, &Binomial::new(CLogLog), &rows, c),
-        LinkKind::LogLog => fit_rows(data, cfg, &Binomial::new(LogLog), &rows, c),
-        LinkKind::Cauchy => fit_rows(data, cfg, &Binomial::new(Cauchy), &rows, c),
-    }
+    with_link!(opts.link, |l| {
+        let family = Binomial::new(l);
+        fit_rows(data, cfg, &family, &rows, c)
+    })
 }
 
 /// [`fit_with`] on a design read by passes ([`Source`], e.g. the blocks
@@ -75,13 +71,10 @@ pub fn fit_source(
         target,
     };
     let (r, c, on) = (&Rows::default(), CovType::Nonrobust, on_iteration);
-    match link {
-        LinkKind::Logit => fit_on(src, what, cfg, &Binomial::new(Logit), r, c, on),
-        LinkKind::Probit => fit_on(src, what, cfg, &Binomial::new(Probit), r, c, on),
-        LinkKind::CLogLog => fit_on(src, what, cfg, &Binomial::new(CLogLog), r, c, on),
-        LinkKind::LogLog => fit_on(src, what, cfg, &Binomial::new(LogLog), r, c, on),
-        LinkKind::Cauchy => fit_on(src, what, cfg, &Binomial::new(Cauchy), r, c, on),
-    }
+    with_link!(link, |l| {
+        let family = Binomial::new(l);
+        fit_on(src, what, cfg, &family, r, c, on)
+    })
 }
 
 /// The fit itself, with checked settings and per-row inputs, in memory.
@@ -230,8 +223,20 @@ mod tests {
     }
 
     impl Link for Spy {
+        fn kind(&self) -> LinkKind {
+            Logit.kind()
+        }
         fn name(&self) -> &'static str {
             Logit.name()
+        }
+        fn key(&self) -> &'static str {
+            Logit.key()
+        }
+        fn about(&self) -> &'static str {
+            Logit.about()
+        }
+        fn f_activation(&self, eta: &tch::Tensor) -> Result<tch::Tensor, tch::TchError> {
+            Logit.f_activation(eta)
         }
         fn link(&self, mu: f64) -> f64 {
             self.note();

@@ -11,7 +11,7 @@ use crate::math::sum::{sum_rows_at, Sum};
 use crate::runtime::chunk::CHUNK;
 use crate::runtime::threads::map_chunks;
 use crate::spec::family::Binomial;
-use crate::spec::link::Link;
+use crate::spec::link::{Link, LinkKind};
 use crate::spec::CovType;
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
@@ -78,12 +78,12 @@ pub struct GlmFit {
     pub warnings: Vec<String>,
     /// Wall-clock seconds spent in the fit.
     pub time_s: f64,
-    /// The link, as statsmodels' class name (`Logit`, `Probit`, `CLogLog`,
-    /// `LogLog`, `Cauchy`: the summary's "Link Function:" line); the JSON
-    /// writes it in lower case, as the link is named when chosen (`logit`,
-    /// `probit`, `cloglog`, `loglog`, `cauchy`). Added after `time_s`.
-    #[serde(serialize_with = "lower_case")]
-    pub link: &'static str,
+    /// The link (the summary's "Link Function:" line prints statsmodels'
+    /// class name, `Logit`, `Probit`, `CLogLog`, `LogLog`, `Cauchy`); the
+    /// JSON writes it in lower case, as the link is named when chosen
+    /// (`logit`, `probit`, `cloglog`, `loglog`, `cauchy`). Added after
+    /// `time_s`.
+    pub link: LinkKind,
     /// The covariance type, in statsmodels' spelling (`nonrobust`, `HC0`,
     /// …, `cluster`: the summary's "Covariance Type:" line). Added after
     /// `link`.
@@ -127,10 +127,6 @@ fn whole_as_integer<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Err
 }
 
 /// `name` in lower case.
-fn lower_case<S: serde::Serializer>(name: &&'static str, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&name.to_ascii_lowercase())
-}
-
 impl GlmFit {
     /// The scale parameter, 1 for the Binomial family.
     pub fn scale(&self) -> f64 {
@@ -424,7 +420,7 @@ pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> 
         target,
         alpha,
         family: family.name(),
-        link: family.link.name(),
+        link: family.link.kind(),
         cov_type,
         cov_params: cov.chunks(k).map(<[f64]>::to_vec).collect(),
         tol,

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::pyfmt::{center, d_or_f, forg, py_str, pyformat};
 use super::GlmFit;
+use crate::spec::Link;
 
 /// The Date and Time values of the summary, already formatted as
 /// statsmodels does (`%a, %d %b %Y` and `%H:%M:%S`).
@@ -70,7 +71,7 @@ fn top_block(fit: &GlmFit, dep_variable: &str, when: &SummaryTime) -> Vec<String
         ("Dep. Variable:", dep_variable.to_string()),
         ("Model:", "GLM".into()),
         ("Model Family:", fit.family.into()),
-        ("Link Function:", fit.link.into()),
+        ("Link Function:", fit.link.name().into()),
         ("Method:", fit.method().into()),
         ("Date:", when.date.clone()),
         ("Time:", when.time.clone()),

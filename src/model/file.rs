@@ -48,7 +48,6 @@ pub struct SavedModel {
     /// Coefficients, one per name.
     pub params: Vec<f64>,
     /// The link, lower case (`logit`, `probit`, `cloglog`, `loglog`, `cauchy`).
-    #[serde(serialize_with = "link_lower")]
     pub link: LinkKind,
     /// The covariance type of `cov_params` (`nonrobust`, `HC0`, ...); glm only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,10 +62,6 @@ pub struct SavedModel {
     pub target: String,
 }
 
-fn link_lower<S: serde::Serializer>(link: &LinkKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&link.name().to_lowercase())
-}
-
 impl SavedModel {
     /// The model of a GLM fit. `offset` is the offset column the fit used
     /// (the command passes its `--offset`). The link comes from the fit;
@@ -78,7 +73,7 @@ impl SavedModel {
             kind: ModelKind::Glm,
             names: fit.names.clone(),
             params: fit.params.clone(),
-            link: fit.link.parse().unwrap_or_default(),
+            link: fit.link,
             cov_type: Some(fit.cov_type.name().into()),
             cov_params: Some(fit.cov_params.clone()),
             offset: offset.map(str::to_string),

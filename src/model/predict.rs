@@ -3,8 +3,7 @@
 //! `res.predict(exog, offset=…, which="linear")`.
 use crate::model::{ModelError, SavedModel};
 
-use crate::spec::link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
-use crate::spec::{normal, LinkKind};
+use crate::spec::{normal, Link};
 
 /// One prediction per row of the new data. The standard error and the
 /// interval need the covariance: a GLM model has them, a network's has not.
@@ -27,18 +26,6 @@ pub struct Intervals {
     pub mean_ci_lower: Vec<f64>,
     /// g⁻¹(linpred + q · sqrt(xᵀ C x)).
     pub mean_ci_upper: Vec<f64>,
-}
-
-/// The link of a [`LinkKind`], as a trait object (one call per row, not per
-/// iteration: no need to monomorphise).
-fn link_of(kind: LinkKind) -> &'static dyn Link {
-    match kind {
-        LinkKind::Logit => &Logit,
-        LinkKind::Probit => &Probit,
-        LinkKind::CLogLog => &CLogLog,
-        LinkKind::LogLog => &LogLog,
-        LinkKind::Cauchy => &Cauchy,
-    }
 }
 
 /// The columns of the new data that `model` needs, in the order
@@ -122,7 +109,9 @@ pub fn predict_lines(
         by_line: lines.is_some(),
         what,
     };
-    let link = link_of(model.link);
+    // One dispatch per call on the kind (per row, not per iteration: no
+    // need to monomorphise).
+    let link = model.link;
     let rows = || x.chunks_exact(k);
     let linpred: Vec<f64> = rows()
         .enumerate()

@@ -1,7 +1,6 @@
 //! Logistic regression as a one-layer network (`Linear(k, 1)` then sigmoid, or
 //! another inverse link, with optional row weights and offset),
 //! trained exactly as the lecture's PyTorch program: BCE loss, full-batch SGD.
-mod activation;
 mod config;
 mod error;
 mod history;
@@ -19,7 +18,6 @@ mod standardize;
 mod trace;
 mod train;
 
-pub use activation::Activation;
 pub use config::{Precision, Record, TrainConfig, TrainConfigError};
 pub use error::TrainError;
 pub use history::{History, Recorder, MAX_HISTORY};

@@ -2,9 +2,9 @@
 //! with the rows' weights, as `scripts/original.py` computes them.
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
-use super::activation::Activation;
 use super::model::LogisticNet;
 use super::spec::{column_tensor, ModelSpec};
+use crate::spec::{Link, LinkKind};
 
 /// Per-row tensors of a [`ModelSpec`] (n × 1, the network's kind), or of a
 /// batch of its rows.
@@ -40,7 +40,7 @@ impl Rows {
 /// `scripts/original.py`'s forward pass computes them.
 pub(super) fn predict(
     net: &LogisticNet,
-    link: Activation,
+    link: LinkKind,
     x: &Tensor,
     offset: Option<&Tensor>,
 ) -> Result<Tensor, TchError> {
@@ -49,7 +49,7 @@ pub(super) fn predict(
         Some(o) => eta.f_add(o)?,
         None => eta,
     };
-    link.f_apply(&eta)
+    link.f_activation(&eta)
 }
 
 /// BCE of the network on (x, y) with the rows' weights and offset, as
@@ -57,7 +57,7 @@ pub(super) fn predict(
 /// n, not by the weights' sum).
 pub(super) fn objective(
     net: &LogisticNet,
-    link: Activation,
+    link: LinkKind,
     x: &Tensor,
     y: &Tensor,
     rows: &Rows,

@@ -4,7 +4,6 @@
 //! study's closed-form path takes the same decisions for a stack of networks.
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
-use super::activation::Activation;
 use super::config::TrainConfig;
 use super::error::TrainError;
 use super::objective::{objective, predict, Rows};
@@ -15,6 +14,7 @@ use super::setup::{layer_params, snapshot, tensor_kind, NetSetup};
 use super::spec::ModelSpec;
 use crate::data::Dataset;
 use crate::runtime::torch::short_error;
+use crate::spec::LinkKind;
 
 /// One network in training: its setup, optimiser and gradient step, and
 /// where it stands (the last loss computed, the steps run, the step it met
@@ -22,7 +22,7 @@ use crate::runtime::torch::short_error;
 pub(crate) struct NetRun {
     setup: NetSetup,
     rows: Rows,
-    link: Activation,
+    link: LinkKind,
     opt: Stepper,
     /// The replayed gradient step (the lecture's model without
     /// `autograd`); `None` trains through autograd's `backward()`.

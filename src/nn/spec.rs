@@ -4,9 +4,9 @@ use std::fmt;
 
 use tch::{Device, Kind, TchError, Tensor};
 
-use super::activation::Activation;
 use super::config::Precision;
 use crate::setting::{In, Remedy, Worded, Wording};
+use crate::spec::LinkKind;
 
 /// The model around the data. The default (sigmoid, no weights, no offset)
 /// is the lecture's network.
@@ -25,8 +25,9 @@ use crate::setting::{In, Remedy, Worded, Wording};
 /// scale, so `--standardize` leaves it as it is.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelSpec {
-    /// The inverse link. Default sigmoid (logit).
-    pub link: Activation,
+    /// The link, whose inverse is the output activation. Default logit
+    /// (sigmoid).
+    pub link: LinkKind,
     /// One weight per row, ≥ 0 and finite, not all 0. Default none (all 1).
     pub weights: Option<Vec<f64>>,
     /// One offset per row, finite. Default none (all 0).
@@ -73,7 +74,7 @@ impl ModelSpec {
     /// The lecture's model: sigmoid, no weights, no offset. Training takes
     /// its fast path (replayed kernels) only for this.
     pub fn is_plain(&self) -> bool {
-        self.link == Activation::Sigmoid && self.weights.is_none() && self.offset.is_none()
+        self.link == LinkKind::Logit && self.weights.is_none() && self.offset.is_none()
     }
 
     /// statsmodels' two weights as the network's one: their product, row by

@@ -1,6 +1,6 @@
 //! What every picture shares: size, fonts, colours, point caps, tick
 //! placement, and the step that turns plotters' drawing into an SVG string.
-use crate::spec::LinkKind;
+use crate::spec::{Link, LinkKind};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

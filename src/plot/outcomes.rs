@@ -10,7 +10,7 @@ use super::common::{
     MAX_LINE_POINTS, MAX_SCATTER_POINTS, NN, TITLE_SIZE,
 };
 use super::probability::X_MIN_SPAN;
-use crate::spec::LinkKind;
+use crate::spec::{Link, LinkKind};
 
 /// Outcomes are drawn at y ± up to this much, so that rows with the same
 /// linear predictor do not hide each other.

@@ -6,7 +6,7 @@ use super::common::{
     pad, pick, render, solid, tick, PlotError, CURVE_POINTS, DATA, DESC_SIZE, GLM, LABEL_SIZE,
     MAX_SCATTER_POINTS, TITLE_SIZE,
 };
-use crate::spec::LinkKind;
+use crate::spec::{Link, LinkKind};
 
 /// Where the probabilities come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

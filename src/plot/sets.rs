@@ -20,7 +20,7 @@ pub fn comparison(
     data: &Dataset,
     sim: Option<&Simulated>,
 ) -> Result<Vec<Plot>, PlotError> {
-    let link: LinkKind = c.link.parse().unwrap_or_default();
+    let link = c.link;
     let probability = match sim {
         // The simulated truth is the lecture's logit model, whatever link
         // was fitted.

@@ -49,6 +49,12 @@ impl<L: Link> Binomial<L> {
         p * (1.0 - p)
     }
 
+    /// V'(μ) = 1 - 2p, p = μ clipped (statsmodels' `varfuncs.Binomial.deriv`).
+    #[inline(always)]
+    pub fn variance_deriv(&self, mu: f64) -> f64 {
+        1.0 - 2.0 * clip(mu)
+    }
+
     /// IRLS weight w = 1 / (g'(μ)² V(μ)).
     #[inline(always)]
     pub fn weight(&self, mu: f64) -> f64 {
@@ -114,6 +120,9 @@ mod tests {
         for w in mu0.iter().map(|&m| f.weight(m)) {
             assert!((w - 3.0 / 16.0).abs() < 1e-16, "{w}");
         }
+        // V'(μ) = 1 - 2μ: ±1/2 at the start.
+        let dvar: Vec<f64> = mu0.iter().map(|&m| f.variance_deriv(m)).collect();
+        assert_eq!(dvar, [0.5, -0.5, -0.5, 0.5]);
         // Deviance at μ₀: every row contributes -2 log(0.75).
         let dev = sum_rows(&y, &mu0, |y, m| f.deviance(y, m));
         assert!((dev - 4.0 * -2.0 * 0.75f64.ln()).abs() < 1e-14, "{dev}");

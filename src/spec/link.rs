@@ -1,7 +1,21 @@
-//! Link functions g (mean → linear predictor), one value at a time, written
-//! with statsmodels' operations in statsmodels' order so the floating-point
-//! results agree.
+//! The binomial link in one place: the [`Link`] trait (g, g⁻¹ and their
+//! derivatives one value at a time, written with statsmodels' operations in
+//! statsmodels' order so the floating-point results agree, and g⁻¹ on a
+//! tensor as the network's output activation), its five types, the
+//! [`LinkKind`] chosen at run time and the one dispatch from a kind to its
+//! type ([`with_link!`]). A new link is a type with its `impl Link`, a
+//! variant in [`LinkKind`] and [`LinkKind::ALL`], and an arm in
+//! [`with_link!`], all in this file.
+//!
+//! The activation uses tch: the network's graph must be built op for op as
+//! `scripts/original.py` builds it in PyTorch (so autograd, and every bit,
+//! agree), and that choice of ops is part of each link's definition; a list
+//! of ops interpreted in `nn/` would be a second per-link table.
 use std::f64::consts::PI;
+use std::fmt;
+use std::str::FromStr;
+
+use tch::{TchError, Tensor};
 
 use super::normal;
 
@@ -9,13 +23,21 @@ use super::normal;
 /// `FLOAT_EPS`: probabilities are clipped to `[EPS, 1 - EPS]`.
 pub const EPS: f64 = f64::EPSILON;
 
-/// A GLM link function, evaluated one row at a time. A probit or cloglog
-/// link is another implementation; the family, the fitter and the results
-/// only use these methods. The fit is generic over the link (monomorphised:
-/// no dynamic call per row).
+/// A Binomial GLM link function, evaluated one row at a time. The family,
+/// the fitter, the results, prediction and the network only use these
+/// methods. The fit is generic over the link (monomorphised through
+/// [`with_link!`]: no dynamic call per row); [`LinkKind`] implements it too,
+/// dispatching per call.
 pub trait Link: Sync {
+    /// Which link this is.
+    fn kind(&self) -> LinkKind;
     /// The class name statsmodels prints as "Link Function" (`Logit`).
     fn name(&self) -> &'static str;
+    /// The name in lower case, as `--link`, the JSON and the model file
+    /// write it (`logit`).
+    fn key(&self) -> &'static str;
+    /// One line on the link and its inverse, the network's activation.
+    fn about(&self) -> &'static str;
     /// η = g(μ).
     fn link(&self, mu: f64) -> f64;
     /// μ = g⁻¹(η).
@@ -27,6 +49,141 @@ pub trait Link: Sync {
     /// (g⁻¹)'(η), the derivative of the inverse link, written as
     /// statsmodels' `inverse_deriv` for the link (prediction's delta method).
     fn inverse_deriv(&self, eta: f64) -> f64;
+    /// g⁻¹ on a tensor of linear outputs: the network's output activation,
+    /// op for op as `scripts/original.py`'s `activate` writes it in PyTorch.
+    fn f_activation(&self, eta: &Tensor) -> Result<Tensor, TchError>;
+}
+
+/// Which link the Binomial GLM and the network use, chosen at run time.
+/// Default: logit (statsmodels' default, the lecture's sigmoid network).
+/// Parsed from statsmodels' class name in any case, printed as it
+/// ([`fmt::Display`]), serialized in lower case ([`Link::key`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LinkKind {
+    #[default]
+    Logit,
+    Probit,
+    CLogLog,
+    LogLog,
+    Cauchy,
+}
+
+impl LinkKind {
+    /// Every link, in the order the help lists them.
+    pub const ALL: [LinkKind; 5] = [
+        LinkKind::Logit,
+        LinkKind::Probit,
+        LinkKind::CLogLog,
+        LinkKind::LogLog,
+        LinkKind::Cauchy,
+    ];
+}
+
+/// Evaluates `$body` with `$l` bound to the link type of the [`LinkKind`]
+/// `$kind`: the one match from a kind to its type, so that code generic
+/// over [`Link`] is compiled once per link.
+macro_rules! with_link {
+    ($kind:expr, |$l:ident| $body:expr) => {
+        match $kind {
+            $crate::spec::link::LinkKind::Logit => {
+                let $l = $crate::spec::link::Logit;
+                $body
+            }
+            $crate::spec::link::LinkKind::Probit => {
+                let $l = $crate::spec::link::Probit;
+                $body
+            }
+            $crate::spec::link::LinkKind::CLogLog => {
+                let $l = $crate::spec::link::CLogLog;
+                $body
+            }
+            $crate::spec::link::LinkKind::LogLog => {
+                let $l = $crate::spec::link::LogLog;
+                $body
+            }
+            $crate::spec::link::LinkKind::Cauchy => {
+                let $l = $crate::spec::link::Cauchy;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_link;
+
+impl Link for LinkKind {
+    fn kind(&self) -> LinkKind {
+        *self
+    }
+    fn name(&self) -> &'static str {
+        with_link!(self, |l| l.name())
+    }
+    fn key(&self) -> &'static str {
+        with_link!(self, |l| l.key())
+    }
+    fn about(&self) -> &'static str {
+        with_link!(self, |l| l.about())
+    }
+    fn link(&self, mu: f64) -> f64 {
+        with_link!(self, |l| l.link(mu))
+    }
+    fn inverse(&self, eta: f64) -> f64 {
+        with_link!(self, |l| l.inverse(eta))
+    }
+    fn deriv(&self, mu: f64) -> f64 {
+        with_link!(self, |l| l.deriv(mu))
+    }
+    fn deriv2(&self, mu: f64) -> f64 {
+        with_link!(self, |l| l.deriv2(mu))
+    }
+    fn inverse_deriv(&self, eta: f64) -> f64 {
+        with_link!(self, |l| l.inverse_deriv(eta))
+    }
+    fn f_activation(&self, eta: &Tensor) -> Result<Tensor, TchError> {
+        with_link!(self, |l| l.f_activation(eta))
+    }
+}
+
+impl fmt::Display for LinkKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for LinkKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+/// A link name that is not one of [`LinkKind::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLink(pub String);
+
+impl fmt::Display for UnknownLink {
+    /// `unknown link "identity"; the links are logit, probit, …`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<&str> = LinkKind::ALL.iter().map(|k| k.key()).collect();
+        write!(
+            f,
+            "unknown link {:?}; the links are {}",
+            self.0,
+            keys.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownLink {}
+
+impl FromStr for LinkKind {
+    type Err = UnknownLink;
+
+    /// The class name in any case: `logit`, `Probit`, `CLOGLOG`, …
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LinkKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownLink(s.to_string()))
+    }
 }
 
 /// μ clipped to `[EPS, 1 - EPS]`, statsmodels' `Logit._clean` (NaN stays
@@ -40,8 +197,20 @@ pub fn clip(mu: f64) -> f64 {
 pub struct Logit;
 
 impl Link for Logit {
+    fn kind(&self) -> LinkKind {
+        LinkKind::Logit
+    }
+
     fn name(&self) -> &'static str {
         "Logit"
+    }
+
+    fn key(&self) -> &'static str {
+        "logit"
+    }
+
+    fn about(&self) -> &'static str {
+        "log(p / (1 - p)); the network's activation is the sigmoid"
     }
 
     /// `log(p / (1 - p))`, p clipped to `[EPS, 1 - EPS]`.
@@ -81,6 +250,11 @@ impl Link for Logit {
         let t = (-eta.abs()).exp();
         t / ((1.0 + t) * (1.0 + t))
     }
+
+    /// `torch.sigmoid(η)` (the lecture's).
+    fn f_activation(&self, eta: &Tensor) -> Result<Tensor, TchError> {
+        eta.f_sigmoid()
+    }
 }
 
 /// The probit link Φ⁻¹(p), statsmodels' `links.Probit` (a `CDFLink` on
@@ -89,8 +263,20 @@ impl Link for Logit {
 pub struct Probit;
 
 impl Link for Probit {
+    fn kind(&self) -> LinkKind {
+        LinkKind::Probit
+    }
+
     fn name(&self) -> &'static str {
         "Probit"
+    }
+
+    fn key(&self) -> &'static str {
+        "probit"
+    }
+
+    fn about(&self) -> &'static str {
+        "The standard Normal quantile; activation: the Normal CDF"
     }
 
     /// `norm.ppf(p)`, p clipped to `[EPS, 1 - EPS]`.
@@ -124,6 +310,11 @@ impl Link for Probit {
     fn inverse_deriv(&self, eta: f64) -> f64 {
         normal::pdf(eta)
     }
+
+    /// The standard Normal CDF, `torch.special.ndtr(η)`.
+    fn f_activation(&self, eta: &Tensor) -> Result<Tensor, TchError> {
+        eta.f_special_ndtr()
+    }
 }
 
 /// The complementary log-log link log(-log(1 - p)), statsmodels'
@@ -132,8 +323,20 @@ impl Link for Probit {
 pub struct CLogLog;
 
 impl Link for CLogLog {
+    fn kind(&self) -> LinkKind {
+        LinkKind::CLogLog
+    }
+
     fn name(&self) -> &'static str {
         "CLogLog"
+    }
+
+    fn key(&self) -> &'static str {
+        "cloglog"
+    }
+
+    fn about(&self) -> &'static str {
+        "log(-log(1 - p)); activation: 1 - exp(-exp(η))"
     }
 
     /// `log(-log(1 - p))`, p clipped.
@@ -179,6 +382,12 @@ impl Link for CLogLog {
             (eta - t).exp()
         }
     }
+
+    /// `-torch.expm1(-torch.exp(η))` (exact for small exp(η), where
+    /// `1 - exp(...)` would cancel in float32).
+    fn f_activation(&self, eta: &Tensor) -> Result<Tensor, TchError> {
+        eta.f_exp()?.f_neg()?.f_expm1()?.f_neg()
+    }
 }
 
 /// The log-log link -log(-log(p)), statsmodels' `links.LogLog`.
@@ -186,8 +395,20 @@ impl Link for CLogLog {
 pub struct LogLog;
 
 impl Link for LogLog {
+    fn kind(&self) -> LinkKind {
+        LinkKind::LogLog
+    }
+
     fn name(&self) -> &'static str {
         "LogLog"
+    }
+
+    fn key(&self) -> &'static str {
+        "loglog"
+    }
+
+    fn about(&self) -> &'static str {
+        "-log(-log(p)); activation: exp(-exp(-η))"
     }
 
     /// `-log(-log(p))`, p clipped.
@@ -229,6 +450,11 @@ impl Link for LogLog {
             (-t - eta).exp()
         }
     }
+
+    /// `torch.exp(-torch.exp(-η))`.
+    fn f_activation(&self, eta: &Tensor) -> Result<Tensor, TchError> {
+        eta.f_neg()?.f_exp()?.f_neg()?.f_exp()
+    }
 }
 
 /// The Cauchy link tan(π (p - 1/2)), statsmodels' `links.Cauchy` (a
@@ -254,8 +480,20 @@ fn cauchy_pdf(x: f64) -> f64 {
 }
 
 impl Link for Cauchy {
+    fn kind(&self) -> LinkKind {
+        LinkKind::Cauchy
+    }
+
     fn name(&self) -> &'static str {
         "Cauchy"
+    }
+
+    fn key(&self) -> &'static str {
+        "cauchy"
+    }
+
+    fn about(&self) -> &'static str {
+        "tan(π(p - 1/2)); activation: 0.5 + atan(η)/π"
     }
 
     /// `cauchy.ppf(p)`, p clipped.
@@ -288,6 +526,11 @@ impl Link for Cauchy {
     fn inverse_deriv(&self, eta: f64) -> f64 {
         cauchy_pdf(eta)
     }
+
+    /// `torch.atan(η) / math.pi + 0.5`.
+    fn f_activation(&self, eta: &Tensor) -> Result<Tensor, TchError> {
+        eta.f_atan()?.f_div_scalar(PI)?.f_add_scalar(0.5)
+    }
 }
 
 #[cfg(test)]
@@ -317,7 +560,7 @@ mod tests {
         let d = [l.deriv(0.5), l.deriv(0.25)];
         assert_eq!(d[0], 4.0);
         assert!((d[1] - 16.0 / 3.0).abs() < 1e-14);
-        assert_eq!(l.name(), "Logit");
+        assert_eq!((l.name(), l.key()), ("Logit", "logit"));
     }
 
     /// Distance in units in the last place between two finite f64 of the
@@ -381,8 +624,7 @@ mod tests {
     fn links_match_statsmodels_vectors() {
         let v = vectors();
         let (mu, eta) = (vector(&v["mu"]), vector(&v["eta"]));
-        let links: [&dyn Link; 5] = [&Logit, &Probit, &CLogLog, &LogLog, &Cauchy];
-        for l in links {
+        for l in LinkKind::ALL {
             let want = &v["links"][l.name()];
             for (what, xs, atol, f) in [
                 ("link", &mu, 0.0, &(|x| l.link(x)) as &dyn Fn(f64) -> f64),
@@ -407,9 +649,8 @@ mod tests {
 
     #[test]
     fn deriv2_is_the_slope_of_deriv() {
-        let links: [&dyn Link; 5] = [&Logit, &Probit, &CLogLog, &LogLog, &Cauchy];
         let h = 1e-5;
-        for l in links {
+        for l in LinkKind::ALL {
             for mu in [0.1, 0.3, 0.5 + 1e-3, 0.7, 0.9] {
                 let slope = (l.deriv(mu + h) - l.deriv(mu - h)) / (2.0 * h);
                 let got = l.deriv2(mu);
@@ -427,7 +668,6 @@ mod tests {
     /// (`exp(η)` = ∞ in the logit's `t / (1 + t)²`).
     #[test]
     fn inverse_deriv_is_finite_at_extreme_eta() {
-        let links: [&dyn Link; 5] = [&Logit, &Probit, &CLogLog, &LogLog, &Cauchy];
         let extremes = [
             0.0,
             37.0,
@@ -440,7 +680,7 @@ mod tests {
             f64::MAX,
             f64::INFINITY,
         ];
-        for l in links {
+        for l in LinkKind::ALL {
             for eta in extremes.iter().flat_map(|&e| [e, -e]) {
                 let (mu, d) = (l.inverse(eta), l.inverse_deriv(eta));
                 assert!(mu.is_finite(), "{}.inverse({eta:e}) = {mu}", l.name());
@@ -466,8 +706,7 @@ mod tests {
     #[test]
     fn inverse_deriv_is_the_derivative_of_inverse() {
         let h = 1e-5;
-        let links: [&dyn Link; 5] = [&Logit, &Probit, &CLogLog, &LogLog, &Cauchy];
-        for l in links {
+        for l in LinkKind::ALL {
             for eta in [-4.0, -1.5, -0.25, 0.0, 0.5, 2.0, 3.5] {
                 let numeric = (l.inverse(eta + h) - l.inverse(eta - h)) / (2.0 * h);
                 let got = l.inverse_deriv(eta);
@@ -496,5 +735,80 @@ mod tests {
                 "norm.{what}({at:e}) = {got:e}, scipy {w:e}: {d} ulps"
             );
         }
+    }
+
+    /// Each kind is its type: the same names and, bit for bit, the same
+    /// values; names parse back in any case.
+    #[test]
+    fn kinds_dispatch_to_their_types_and_names_round_trip() {
+        let types: [&dyn Link; 5] = [&Logit, &Probit, &CLogLog, &LogLog, &Cauchy];
+        for (k, t) in LinkKind::ALL.into_iter().zip(types) {
+            assert_eq!(t.kind(), k);
+            assert_eq!(
+                (k.name(), k.key(), k.about()),
+                (t.name(), t.key(), t.about())
+            );
+            assert_eq!(k.key(), k.name().to_lowercase());
+            assert_eq!(k.to_string(), k.name());
+            assert_eq!(k.name().parse::<LinkKind>(), Ok(k));
+            assert_eq!(k.key().parse::<LinkKind>(), Ok(k));
+            assert_eq!(k.name().to_uppercase().parse::<LinkKind>(), Ok(k));
+            for (mu, eta) in [(0.3, -2.5), (0.8, 0.3)] {
+                assert_eq!(k.link(mu).to_bits(), t.link(mu).to_bits());
+                assert_eq!(k.deriv(mu).to_bits(), t.deriv(mu).to_bits());
+                assert_eq!(k.deriv2(mu).to_bits(), t.deriv2(mu).to_bits());
+                assert_eq!(k.inverse(eta).to_bits(), t.inverse(eta).to_bits());
+                let d = (k.inverse_deriv(eta), t.inverse_deriv(eta));
+                assert_eq!(d.0.to_bits(), d.1.to_bits());
+            }
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.key())
+            );
+        }
+        assert_eq!(LinkKind::default(), LinkKind::Logit);
+    }
+
+    #[test]
+    fn rejects_unknown_link_name() {
+        let e = "identity".parse::<LinkKind>().unwrap_err();
+        assert_eq!(e, UnknownLink("identity".into()));
+        assert_eq!(
+            e.to_string(),
+            "unknown link \"identity\"; the links are logit, probit, cloglog, loglog, cauchy"
+        );
+    }
+
+    /// f64 evaluation of the same formulas as [`Link::inverse`] on a
+    /// tensor: only rounding differs.
+    const ACTIVATION_TOL: f64 = 1e-15;
+
+    /// Each activation is its link's inverse: evaluated in f64 at a few
+    /// points against the closed forms (erfc for probit).
+    #[test]
+    fn each_activation_is_its_links_inverse() {
+        let etas: [f64; 5] = [-3.0, -0.5, 0.0, 0.7, 2.5];
+        let t = Tensor::from_slice(&etas);
+        for l in LinkKind::ALL {
+            let got = crate::runtime::torch::to_vec_f64(&l.f_activation(&t).unwrap()).unwrap();
+            for (&eta, &p) in etas.iter().zip(&got) {
+                let want = match l {
+                    LinkKind::Logit => 1.0 / (1.0 + (-eta).exp()),
+                    LinkKind::Probit => 0.5 * libtorch_erfc(-eta / std::f64::consts::SQRT_2),
+                    LinkKind::CLogLog => 1.0 - (-eta.exp()).exp(),
+                    LinkKind::LogLog => (-(-eta).exp()).exp(),
+                    LinkKind::Cauchy => 0.5 + eta.atan() / PI,
+                };
+                assert!(
+                    (p - want).abs() < ACTIVATION_TOL,
+                    "{l} at {eta}: {p} vs {want}"
+                );
+            }
+        }
+    }
+
+    /// erfc through libtorch's f64 kernel (Rust's std has none).
+    fn libtorch_erfc(x: f64) -> f64 {
+        Tensor::from(x).erfc().double_value(&[])
     }
 }

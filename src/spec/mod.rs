@@ -4,12 +4,10 @@
 pub mod covariance;
 pub mod family;
 pub mod link;
-pub mod link_kind;
 pub mod normal;
 pub mod optimizer;
 
 pub use covariance::{CovType, UnknownCovType};
 pub use family::Binomial;
-pub use link::{CLogLog, Cauchy, Link, LogLog, Logit, Probit};
-pub use link_kind::{LinkKind, UnknownLink};
+pub use link::{CLogLog, Cauchy, Link, LinkKind, LogLog, Logit, Probit, UnknownLink};
 pub use optimizer::{Optimizer, OptimizerError, UnknownOptimizer};

@@ -202,7 +202,8 @@ fn matches_pytorch_fixtures_within_float32_rounding() {
 /// cases' [`Tolerance`]: same data, same optimiser, as many steps or fewer.
 #[test]
 fn links_weights_and_offset_match_pytorch_fixtures_within_float32_rounding() {
-    use logreg::nn::{train_spec, Activation, ModelSpec, TrainConfig};
+    use logreg::nn::{train_spec, ModelSpec, TrainConfig};
+    use logreg::spec::LinkKind;
     let fx = load_fixture();
     // The fixture's thread count, so that on the machine that made it the
     // numbers are PyTorch's bits (all runs in this process share it).
@@ -218,7 +219,7 @@ fn links_weights_and_offset_match_pytorch_fixtures_within_float32_rounding() {
     }
     for c in &fx.spec_cases {
         let spec = ModelSpec {
-            link: Activation::from_link_name(&c.link).unwrap(),
+            link: c.link.parse::<LinkKind>().unwrap(),
             weights: c.weights.clone(),
             offset: c.offset.clone(),
         };
