@@ -29,6 +29,12 @@ pub fn cdf(a: f64) -> f64 {
     }
 }
 
+/// The two-sided p-value 2·Φ(-|z|), scipy's `2 * norm.sf(abs(z))` as
+/// statsmodels' GLM reports it.
+pub fn two_sided_p(z: f64) -> f64 {
+    2.0 * cdf(-z.abs())
+}
+
 /// φ(x) = `exp(-x**2/2.0) / sqrt(2π)`, scipy's `_norm_pdf`.
 pub fn pdf(x: f64) -> f64 {
     (-(x * x) / 2.0).exp() / SQRT_2PI

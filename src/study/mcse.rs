@@ -482,4 +482,49 @@ pub(crate) mod tests {
         assert!(max_of([1.0, f64::NAN, 2.0].into_iter()).is_nan());
         assert!(max_of(std::iter::empty()).is_nan());
     }
+
+    /// The intervals a study's coverage counts are the fit's own
+    /// `conf_int`, bit for bit: a true value exactly on either end of a
+    /// reported interval is covered, the next f64 outside is not. At
+    /// alpha 0.1 and 0.05 (Φ⁻¹(0.95) is where a second Φ⁻¹, libtorch's,
+    /// rounds apart from cephes').
+    #[test]
+    fn coverage_counts_exactly_the_intervals_the_fit_reports() {
+        use crate::glm::{fit_with, GlmConfig, GlmOptions};
+        use crate::simulate::{simulate, SimConfig};
+        for alpha in [0.1, 0.05] {
+            let cfg = GlmConfig {
+                alpha,
+                ..GlmConfig::default()
+            };
+            for seed in 1..6 {
+                let sim = simulate(&SimConfig {
+                    n: 200,
+                    seed,
+                    ..SimConfig::default()
+                })
+                .unwrap();
+                let fit = fit_with(&sim.data, &cfg, &GlmOptions::default()).unwrap();
+                let line = GlmLine {
+                    params: fit.params.clone(),
+                    bse: fit.bse.clone(),
+                    iterations: fit.iterations,
+                    converged: fit.converged,
+                    warnings: fit.warnings.clone(),
+                };
+                for (j, &[lo, hi]) in fit.conf_int.iter().enumerate() {
+                    let at = |t: f64| {
+                        let mut truth = fit.params.clone();
+                        truth[j] = t;
+                        coverage(&[&line], &truth, alpha)[j]
+                    };
+                    let what = format!("alpha {alpha}, seed {seed}, coefficient {j}");
+                    assert_eq!(at(lo), 1.0, "{what}: lower end {lo:e}");
+                    assert_eq!(at(hi), 1.0, "{what}: upper end {hi:e}");
+                    assert_eq!(at(lo.next_down()), 0.0, "{what}: below {lo:e}");
+                    assert_eq!(at(hi.next_up()), 0.0, "{what}: above {hi:e}");
+                }
+            }
+        }
+    }
 }
