@@ -69,7 +69,7 @@ pub struct Cli {
     /// 2^20 values (rows × columns) or more]; at most 1024
     #[arg(long, global = true, value_name = "N", allow_hyphen_values = true,
           value_parser = clap::value_parser!(u16)
-              .range(1..=logreg::runtime::torch::MAX_THREADS as i64)
+              .range(1..=logreg::runtime::threads::MAX_THREADS as i64)
               .map(usize::from))]
     pub threads: Option<usize>,
 

@@ -1,5 +1,17 @@
 //! Threads and SIMD for the passes over the rows: thread count, scoped threads, AVX2 dispatch.
-use super::torch::{DEFAULT_THREADS, MAX_THREADS};
+
+/// libtorch intra-op threads when `--threads` is not given. Tiny tensors
+/// (the lecture's 1000 × 3) run fastest on one thread: thread hand-off costs
+/// more than the arithmetic (time `logreg demo` with `--threads 1` and 2).
+pub const DEFAULT_THREADS: usize = 1;
+
+/// Most threads [`super::torch::set_threads`] and [`Threads::Fixed`] take (the CLI's `--threads` range).
+/// libtorch's OpenMP pool starts one thread per requested thread, each with
+/// its own stack mapping: near 32,000 threads the process runs out of memory
+/// maps (Linux's default `vm.max_map_count` is 65,530, two per thread) and
+/// libtorch crashes. 1024 is more cores than any one machine this runs on
+/// has, and far below that limit.
+pub const MAX_THREADS: usize = 1024;
 
 /// In automatic mode, a design with at least this many values (rows ×
 /// columns) has its passes over the rows (the GLM's) spread over every core.

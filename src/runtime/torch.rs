@@ -1,7 +1,7 @@
 //! Small helpers around tch: readable errors, thread setup, tensor readback.
 use tch::{Kind, TchError, Tensor};
 
-use super::threads::Threads;
+use super::threads::{Threads, DEFAULT_THREADS};
 
 /// The first line of a tch error. `TchError::Torch` carries the whole C++
 /// backtrace (about 20 lines); users see only what went wrong.
@@ -18,19 +18,6 @@ pub fn to_vec_f64(t: &Tensor) -> Result<Vec<f64>, TchError> {
     let flat = t.f_flatten(0, -1)?.f_to_kind(Kind::Double)?;
     Vec::<f64>::try_from(&flat)
 }
-
-/// libtorch intra-op threads when `--threads` is not given. Tiny tensors
-/// (the lecture's 1000 × 3) run fastest on one thread: thread hand-off costs
-/// more than the arithmetic (time `logreg demo` with `--threads 1` and 2).
-pub const DEFAULT_THREADS: usize = 1;
-
-/// Most threads [`set_threads`] and [`Threads::Fixed`] take (the CLI's `--threads` range).
-/// libtorch's OpenMP pool starts one thread per requested thread, each with
-/// its own stack mapping: near 32,000 threads the process runs out of memory
-/// maps (Linux's default `vm.max_map_count` is 65,530, two per thread) and
-/// libtorch crashes. 1024 is more cores than any one machine this runs on
-/// has, and far below that limit.
-pub const MAX_THREADS: usize = 1024;
 
 /// Set libtorch's intra-op threads (process-wide in libtorch) to
 /// [`Threads::torch`]: the fixed count, or [`DEFAULT_THREADS`] while
