@@ -1,7 +1,7 @@
 //! Small helpers around tch: readable errors, thread setup, tensor readback.
 use tch::{Kind, TchError, Tensor};
 
-use super::threads::{Threads, DEFAULT_THREADS};
+use super::threads::Threads;
 
 /// The first line of a tch error. `TchError::Torch` carries the whole C++
 /// backtrace (about 20 lines); users see only what went wrong.
@@ -20,7 +20,8 @@ pub fn to_vec_f64(t: &Tensor) -> Result<Vec<f64>, TchError> {
 }
 
 /// Set libtorch's intra-op threads (process-wide in libtorch) to
-/// [`Threads::torch`]: the fixed count, or [`DEFAULT_THREADS`] while
+/// [`Threads::torch`]: the fixed count, or
+/// [`DEFAULT_THREADS`](super::threads::DEFAULT_THREADS) while
 /// automatic. The passes over the rows take their count from the
 /// [`Threads`] in their configs.
 pub fn set_threads(threads: Threads) {
