@@ -91,7 +91,15 @@ fn fit_rows<L: Link>(
         names: data.names().to_vec(),
         target: data.target().to_string(),
     };
-    fit_on(&src, rows_names, cfg, family, rows, cov_type, &mut |_, _| {})
+    fit_on(
+        &src,
+        rows_names,
+        cfg,
+        family,
+        rows,
+        cov_type,
+        &mut |_, _| {},
+    )
 }
 
 /// What the statistics need besides the passes: the rows in memory (if
