@@ -10,8 +10,8 @@ use logreg::plot::study_plot_names;
 use logreg::spec::CovType;
 use logreg::study::journal::{self, Resumed, Written};
 use logreg::study::{
-    merge, shard_pairs, Control, Fits, GradientPath, OnSeparation, Origin, RepeatConfig, RunLine,
-    Study, DEFAULT_CHUNK,
+    merge, shard_pairs, BatchControl, Fits, GradientPath, OnSeparation, Origin, RepeatConfig,
+    RunLine, Study, DEFAULT_CHUNK,
 };
 
 use super::common::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
@@ -339,7 +339,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         bar.set_message(format!("{}/{total} runs", study.completed()));
         let mut on_step =
             |step: usize| bar.set_position(base + step as u64 * len * PER_RUN / steps);
-        let mut ctl = Control {
+        let mut ctl = BatchControl {
             stop: Some(stop),
             progress: Some(&mut on_step),
         };

@@ -11,8 +11,8 @@ mod roles;
 #[doc(hidden)]
 pub use self::csv::parse_rows_for_bench;
 pub use self::csv::{
-    read_columns, read_csv, read_csv_into, ColumnReader, CsvOptions, MissingPolicy, ReadRows,
-    RowSink, Whole,
+    read_columns, read_csv, read_csv_into, ColumnReader, CsvOptions, InMemorySink, MissingPolicy,
+    ReadRows, RowSink,
 };
 pub use checks::{check_names, DesignChecks};
 pub use dataset::Dataset;

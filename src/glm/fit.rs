@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::irls::{irls, singular_values, Memory, OnIteration, Source};
 use super::options::{GlmOptions, Rows};
-use super::results::{assemble, GlmFit, Inputs};
+use super::results::{assemble, AssembleInputs, GlmFit};
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 use crate::spec::family::Binomial;
@@ -65,7 +65,7 @@ pub fn fit_source(
     on_iteration: OnIteration<'_>,
 ) -> Result<GlmFit, GlmError> {
     cfg.check()?;
-    let what = What {
+    let rows_names = RowsAndNames {
         in_memory: None,
         names,
         target,
@@ -73,7 +73,7 @@ pub fn fit_source(
     let (r, c, on) = (&Rows::default(), CovType::Nonrobust, on_iteration);
     with_link!(link, |l| {
         let family = Binomial::new(l);
-        fit_on(src, what, cfg, &family, r, c, on)
+        fit_on(src, rows_names, cfg, &family, r, c, on)
     })
 }
 
@@ -86,17 +86,25 @@ fn fit_rows<L: Link>(
     cov_type: CovType,
 ) -> Result<GlmFit, GlmError> {
     let src = Memory::new(data.x(), data.k(), data.y());
-    let what = What {
+    let rows_names = RowsAndNames {
         in_memory: Some((data.x(), data.y())),
         names: data.names().to_vec(),
         target: data.target().to_string(),
     };
-    fit_on(&src, what, cfg, family, rows, cov_type, &mut |_, _| {})
+    fit_on(
+        &src,
+        rows_names,
+        cfg,
+        family,
+        rows,
+        cov_type,
+        &mut |_, _| {},
+    )
 }
 
 /// What the statistics need besides the passes: the rows in memory (if
 /// they are) and the names.
-struct What<'a> {
+struct RowsAndNames<'a> {
     in_memory: Option<(&'a [f64], &'a [f64])>,
     names: Vec<String>,
     target: String,
@@ -105,7 +113,7 @@ struct What<'a> {
 /// Fisher scoring on `src`, then the statistics.
 fn fit_on<L: Link>(
     src: &dyn Source,
-    what: What<'_>,
+    rows_names: RowsAndNames<'_>,
     cfg: &GlmConfig,
     family: &Binomial<L>,
     rows: &Rows,
@@ -137,16 +145,16 @@ fn fit_on<L: Link>(
     let smax = s.iter().cloned().fold(0.0, f64::max);
     let tol = smax * n.max(k) as f64 * f64::EPSILON;
     let rank_x = s.iter().filter(|&&s| s > tol).count();
-    let mut fit = assemble(Inputs {
+    let mut fit = assemble(AssembleInputs {
         family,
         src,
-        in_memory: what.in_memory,
+        in_memory: rows_names.in_memory,
         rows,
         irls: out,
         cov_type,
         rank_x,
-        names: what.names,
-        target: what.target,
+        names: rows_names.names,
+        target: rows_names.target,
         alpha: cfg.alpha,
         tol: cfg.tol,
         max_iter: cfg.max_iter,

@@ -23,8 +23,8 @@
 //! w of the last iteration. Rows are cut into fixed chunks whose factors
 //! are combined in order, so the numbers do not depend on the thread count.
 use super::options::Rows;
-pub use super::qr::Design;
-use super::qr::{qr_parts, unscale, Flags, Merged, Report, BLOCK};
+pub use super::qr::ScaledDesign;
+use super::qr::{qr_parts, unscale, Flags, MergedR, Report, BLOCK};
 pub use super::solve::{singular_values, Wls, RCOND_PINV};
 pub use super::source::{Memory, Source};
 use super::GlmError;
@@ -61,7 +61,7 @@ impl State {
     fn block<L: Link>(
         &self,
         family: &Binomial<L>,
-        x: &Design,
+        x: &ScaledDesign,
         start: usize,
         y: &[f64],
         offset: &[f64],
@@ -136,7 +136,7 @@ pub fn pass<L: Link>(
     threads: usize,
 ) -> Result<Pass, GlmError> {
     let k = src.k();
-    let mut merged = Merged::new(k + 1);
+    let mut merged = MergedR::new(k + 1);
     src.pass(&mut |first, x, y| {
         let fill = |start: usize, sw: &mut [f64], z: &mut [f64]| {
             let ys = &y[start..start + sw.len()];
@@ -167,7 +167,7 @@ fn fill_block<L: Link>(
     family: &Binomial<L>,
     state: &State,
     rows: &Rows,
-    x: &Design,
+    x: &ScaledDesign,
     first: usize,
     start: usize,
     y: &[f64],
@@ -382,7 +382,7 @@ mod tests {
         fn scale(&self) -> &[f64] {
             self.inner.scale()
         }
-        fn pass(&self, f: &mut dyn FnMut(usize, &Design, &[f64])) -> Result<(), GlmError> {
+        fn pass(&self, f: &mut dyn FnMut(usize, &ScaledDesign, &[f64])) -> Result<(), GlmError> {
             self.passes.fetch_add(1, Ordering::Relaxed);
             self.inner.pass(f)
         }

@@ -7,7 +7,7 @@
 
 /// A parsed `%[#][width][.precision](f|e|g)` specification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Spec {
+pub struct FormatSpec {
     /// The `#` flag: `g` keeps trailing zeros and the decimal point.
     pub alternate: bool,
     /// Minimum width; shorter results are right-aligned with spaces.
@@ -18,10 +18,10 @@ pub struct Spec {
     pub kind: char,
 }
 
-impl Spec {
+impl FormatSpec {
     /// Parse a spec such as `%#8.5g` or `9.3f` (the `%` is optional).
     /// Returns `None` for anything outside the supported subset.
-    pub fn parse(spec: &str) -> Option<Spec> {
+    pub fn parse(spec: &str) -> Option<FormatSpec> {
         let s = spec.strip_prefix('%').unwrap_or(spec);
         let (alternate, s) = match s.strip_prefix('#') {
             Some(rest) => (true, rest),
@@ -41,7 +41,7 @@ impl Spec {
             Some(p) => p.parse().ok()?,
             None => 6,
         };
-        Some(Spec {
+        Some(FormatSpec {
             alternate,
             width,
             precision,
@@ -55,12 +55,12 @@ impl Spec {
 /// # Panics
 /// If `spec` is not a supported spec; specs are compile-time constants here.
 pub fn pyformat(spec: &str, x: f64) -> String {
-    let s = Spec::parse(spec).unwrap_or_else(|| panic!("unsupported format spec {spec:?}"));
+    let s = FormatSpec::parse(spec).unwrap_or_else(|| panic!("unsupported format spec {spec:?}"));
     format_spec(&s, x)
 }
 
 /// Format `x` by a parsed spec.
-pub fn format_spec(s: &Spec, x: f64) -> String {
+pub fn format_spec(s: &FormatSpec, x: f64) -> String {
     let body = if x.is_nan() {
         "nan".to_string()
     } else if x.is_infinite() {
@@ -284,11 +284,11 @@ mod tests {
 
     #[test]
     fn rejects_unsupported_specs() {
-        assert_eq!(Spec::parse("%5d"), None);
-        assert_eq!(Spec::parse("%x.3g"), None);
+        assert_eq!(FormatSpec::parse("%5d"), None);
+        assert_eq!(FormatSpec::parse("%x.3g"), None);
         assert_eq!(
-            Spec::parse("%#8.5g"),
-            Some(Spec {
+            FormatSpec::parse("%#8.5g"),
+            Some(FormatSpec {
                 alternate: true,
                 width: 8,
                 precision: 5,

@@ -12,14 +12,14 @@ pub(super) const BLOCK: usize = 128;
 /// column used inside the QR so that no square over- or underflows (exact:
 /// the scales are undone on R).
 #[derive(Debug, Clone)]
-pub struct Design<'a> {
+pub struct ScaledDesign<'a> {
     x: &'a [f64],
     n: usize,
     pub(super) k: usize,
     scale: Vec<f64>,
 }
 
-impl<'a> Design<'a> {
+impl<'a> ScaledDesign<'a> {
     /// Wrap a row-major n × k slice; `x.len()` must be a multiple of `k`.
     pub fn new(x: &'a [f64], k: usize) -> Self {
         assert!(
@@ -29,7 +29,7 @@ impl<'a> Design<'a> {
         );
         let n = x.len() / k;
         let scale = column_scales(x, k);
-        Design { x, n, k, scale }
+        ScaledDesign { x, n, k, scale }
     }
 
     /// A block of rows of a larger design, with that design's column
@@ -41,7 +41,7 @@ impl<'a> Design<'a> {
             "block of {} values, k = {k}",
             x.len()
         );
-        Design {
+        ScaledDesign {
             x,
             n: x.len() / k,
             k,
@@ -144,12 +144,17 @@ pub(super) fn unscale(mut r: Vec<f64>, scale: &[f64], with_z: bool) -> Vec<f64> 
 /// sw.len()` (one block of at most [`BLOCK`] rows) and reports on them.
 /// Returns R (c × c row-major, c = k + with_z) and the merged reports.
 #[cfg(test)]
-pub(super) fn qr_rows<F, T>(x: &Design, with_z: bool, threads: usize, fill: F) -> (Vec<f64>, T)
+pub(super) fn qr_rows<F, T>(
+    x: &ScaledDesign,
+    with_z: bool,
+    threads: usize,
+    fill: F,
+) -> (Vec<f64>, T)
 where
     F: Fn(usize, &mut [f64], &mut [f64]) -> T + Sync,
     T: Report,
 {
-    let mut merged = Merged::new(x.k + usize::from(with_z));
+    let mut merged = MergedR::new(x.k + usize::from(with_z));
     qr_parts(x, with_z, threads, fill, &mut merged);
     merged.finish()
 }
@@ -158,11 +163,11 @@ where
 /// `threads` threads), added in order to `merged`. `fill` as in
 /// [`qr_rows`], with row indices of the block.
 pub(super) fn qr_parts<F, T>(
-    x: &Design,
+    x: &ScaledDesign,
     with_z: bool,
     threads: usize,
     fill: F,
-    merged: &mut Merged<T>,
+    merged: &mut MergedR<T>,
 ) where
     F: Fn(usize, &mut [f64], &mut [f64]) -> T + Sync,
     T: Report,
@@ -181,7 +186,7 @@ pub(super) fn qr_parts<F, T>(
 /// The chunks' R factors combined in order, as they come: the QR of the
 /// stacked R's. A single chunk's R is kept as it is.
 #[derive(Debug)]
-pub(super) struct Merged<T> {
+pub(super) struct MergedR<T> {
     c: usize,
     first: Option<Vec<f64>>,
     r: Option<Vec<f64>>,
@@ -189,10 +194,10 @@ pub(super) struct Merged<T> {
     m: Vec<f64>,
 }
 
-impl<T: Report> Merged<T> {
+impl<T: Report> MergedR<T> {
     /// Nothing merged yet, for c × c factors.
     pub(super) fn new(c: usize) -> Self {
-        Merged {
+        MergedR {
             c,
             first: None,
             r: None,
@@ -234,7 +239,7 @@ impl<T: Report> Merged<T> {
 /// block padded with zero rows, which change nothing); the Householder
 /// updates on the widest vectors the CPU has ([`absorb_widest`]).
 fn qr_chunk<F, T>(
-    x: &Design,
+    x: &ScaledDesign,
     with_z: bool,
     c: usize,
     start: usize,
@@ -357,7 +362,7 @@ mod tests {
     fn qr(threads: Option<usize>) -> Vec<f64> {
         let n = 2 * CHUNK + 4_464;
         let (xv, sw, z) = design(n);
-        let x = Design::new(&xv, 3);
+        let x = ScaledDesign::new(&xv, 3);
         let fill = |start: usize, s: &mut [f64], zz: &mut [f64]| {
             s.copy_from_slice(&sw[start..start + s.len()]);
             zz.copy_from_slice(&z[start..start + zz.len()]);

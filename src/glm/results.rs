@@ -180,7 +180,7 @@ pub fn non_finite_warning(names: &[&str]) -> String {
 }
 
 /// Everything needed to turn an IRLS run into a [`GlmFit`].
-pub(crate) struct Inputs<'a, L: Link> {
+pub(crate) struct AssembleInputs<'a, L: Link> {
     pub family: &'a Binomial<L>,
     /// The design and target, read by passes.
     pub src: &'a dyn Source,
@@ -205,8 +205,8 @@ pub(crate) struct Inputs<'a, L: Link> {
 }
 
 /// Compute the statistics of statsmodels' `GLMResults` from an IRLS run.
-pub(crate) fn assemble<L: Link>(inp: Inputs<'_, L>) -> Result<GlmFit, GlmError> {
-    let Inputs {
+pub(crate) fn assemble<L: Link>(inp: AssembleInputs<'_, L>) -> Result<GlmFit, GlmError> {
+    let AssembleInputs {
         family,
         src,
         in_memory,

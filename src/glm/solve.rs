@@ -1,7 +1,7 @@
 //! SVD solves on the small R: `lstsq`, `pinv` (covariance, rank), singular values of X.
 use tch::{TchError, Tensor};
 
-use super::qr::{qr_parts, unscale, Flags, Merged};
+use super::qr::{qr_parts, unscale, Flags, MergedR};
 use super::source::Source;
 use super::GlmError;
 use crate::spec::link::EPS;
@@ -136,7 +136,7 @@ impl Wls {
 /// Singular values of X itself (unweighted), from the QR of X: what
 /// `np.linalg.matrix_rank(exog)` looks at.
 pub fn singular_values(src: &dyn Source, threads: usize) -> Result<Vec<f64>, GlmError> {
-    let mut merged = Merged::new(src.k());
+    let mut merged = MergedR::new(src.k());
     src.pass(&mut |_, x, _| {
         let ones = |_: usize, sw: &mut [f64], _: &mut [f64]| {
             sw.fill(1.0);

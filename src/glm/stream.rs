@@ -1,6 +1,6 @@
 //! A design cache as the streamed fit's [`Source`]: its rows in blocks, each
 //! with the whole design's column scales.
-use super::qr::Design;
+use super::qr::ScaledDesign;
 use super::source::Source;
 use super::GlmError;
 use crate::data::design_cache::Streamed;
@@ -18,9 +18,9 @@ impl Source for Streamed {
         Streamed::scale(self)
     }
 
-    fn pass(&self, f: &mut dyn FnMut(usize, &Design, &[f64])) -> Result<(), GlmError> {
+    fn pass(&self, f: &mut dyn FnMut(usize, &ScaledDesign, &[f64])) -> Result<(), GlmError> {
         self.blocks(&mut |first, x, y| {
-            let block = Design::with_scale(x, self.scale());
+            let block = ScaledDesign::with_scale(x, self.scale());
             f(first, &block, y);
         })
         .map_err(|e| GlmError::Cache(format!("{}: {e}", self.path().display())))

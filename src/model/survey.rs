@@ -15,13 +15,13 @@ pub enum Survey {
     Bool,
     Number(f64),
     Text(String),
-    List(Items),
+    List(ItemCounts),
     Object,
 }
 
 /// A list's items, counted by kind.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Items {
+pub struct ItemCounts {
     /// How many items.
     pub len: usize,
     pub strings: usize,
@@ -33,7 +33,7 @@ pub struct Items {
     pub max_len: usize,
 }
 
-impl Items {
+impl ItemCounts {
     /// Every item is a string.
     pub fn all_strings(&self) -> bool {
         self.strings == self.len
@@ -166,7 +166,7 @@ impl<'de> Visitor<'de> for SurveyVisitor {
         Ok(Survey::Object)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Survey, A::Error> {
-        let mut items = Items::default();
+        let mut items = ItemCounts::default();
         while let Some(item) = seq.next_element::<Item>()? {
             items.len += 1;
             match item {

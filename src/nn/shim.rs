@@ -11,11 +11,11 @@ use tch::{TchError, Tensor};
 /// an `at::Tensor*` (torch-sys's `libtch`), tied here to the borrow.
 #[repr(transparent)]
 #[derive(Clone, Copy)]
-pub(crate) struct At<'a>(*const c_void, PhantomData<&'a Tensor>);
+pub(crate) struct TensorRef<'a>(*const c_void, PhantomData<&'a Tensor>);
 
-impl<'a> From<&'a Tensor> for At<'a> {
+impl<'a> From<&'a Tensor> for TensorRef<'a> {
     fn from(t: &'a Tensor) -> Self {
-        At(t.as_ptr() as *const c_void, PhantomData)
+        TensorRef(t.as_ptr() as *const c_void, PhantomData)
     }
 }
 
@@ -23,19 +23,19 @@ impl<'a> From<&'a Tensor> for At<'a> {
 /// Laid out as `StepTensors` in `replay_step.cpp` (same fields, same order).
 #[repr(C)]
 pub(crate) struct StepTensors<'a> {
-    pub bias: At<'a>,
-    pub x: At<'a>,
-    pub ws_t: At<'a>,
-    pub y: At<'a>,
-    pub one: At<'a>,
-    pub out: At<'a>,
-    pub g_bce: At<'a>,
-    pub g: At<'a>,
-    pub g_t: At<'a>,
-    pub ws_grad: At<'a>,
-    pub bs_grad_2d: At<'a>,
-    pub ws: At<'a>,
-    pub bs_grad: At<'a>,
+    pub bias: TensorRef<'a>,
+    pub x: TensorRef<'a>,
+    pub ws_t: TensorRef<'a>,
+    pub y: TensorRef<'a>,
+    pub one: TensorRef<'a>,
+    pub out: TensorRef<'a>,
+    pub g_bce: TensorRef<'a>,
+    pub g: TensorRef<'a>,
+    pub g_t: TensorRef<'a>,
+    pub ws_grad: TensorRef<'a>,
+    pub bs_grad_2d: TensorRef<'a>,
+    pub ws: TensorRef<'a>,
+    pub bs_grad: TensorRef<'a>,
 }
 
 extern "C" {
@@ -48,7 +48,7 @@ extern "C" {
 /// as `torch::optim::SGD` with momentum 0).
 pub(crate) fn replay_step(t: &StepTensors, sgd_lr: Option<f64>) -> Result<(), TchError> {
     // SAFETY: every pointer is a live `at::Tensor` owned by a tch `Tensor`
-    // borrowed for the call (`At`'s lifetime); the C++ side keeps none of
+    // borrowed for the call (`TensorRef`'s lifetime); the C++ side keeps none of
     // them, catches every exception, and returns either null or a malloc'd
     // string we free.
     let err = unsafe { logreg_replay_step(t, sgd_lr.unwrap_or(f64::NAN)) };

@@ -17,6 +17,6 @@ pub use common::{
 pub use loss::loss;
 pub use outcomes::{outcomes, JITTER, JITTER_SEED};
 pub use params::params;
-pub use probability::{probability, Source, X_MIN_SPAN};
+pub use probability::{probability, ProbabilitySource, X_MIN_SPAN};
 pub use sampling::{bin_count, histogram, sampling};
 pub use sets::{comparison, study_plot_names, study_plots, training};

@@ -10,7 +10,7 @@ use crate::spec::{Link, LinkKind};
 
 /// Where the probabilities come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub enum ProbabilitySource {
     /// Simulated data: the true linear predictor Xβ and p = sigmoid(Xβ).
     Truth,
     /// A data file: the GLM's linear predictor Xβ̂ and fitted p (`mu`).
@@ -30,7 +30,7 @@ pub const X_MIN_SPAN: f64 = 6.0;
 pub fn probability(
     lin_pred: &[f64],
     p: &[f64],
-    source: Source,
+    source: ProbabilitySource,
     link: LinkKind,
 ) -> Result<String, PlotError> {
     const PLOT: &str = "probability.svg";
@@ -44,13 +44,13 @@ pub fn probability(
     let (lo, hi) = finite_range(lin_pred.iter().copied()).unwrap_or((0.0, 0.0));
     let (x0, x1) = pad((lo.min(-X_MIN_SPAN), hi.max(X_MIN_SPAN)), 0.02);
     let (title, x_desc, y_desc, rows) = match source {
-        Source::Truth => (
+        ProbabilitySource::Truth => (
             "Simulated data: true probability against the true linear predictor",
             "true linear predictor  X beta",
             "true probability  p = sigmoid(X beta)",
             "rows (true p)",
         ),
-        Source::Glm => (
+        ProbabilitySource::Glm => (
             "GLM fit: fitted probability against the linear predictor",
             "fitted linear predictor  X beta-hat",
             "fitted probability  mu",

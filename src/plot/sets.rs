@@ -1,6 +1,6 @@
 //! Which pictures each command draws, from its results: compare, nn and the studies of repeat and summarize.
 use super::common::{Plot, PlotError};
-use super::{loss, outcomes, params, probability, sampling, study, Source};
+use super::{loss, outcomes, params, probability, sampling, study, ProbabilitySource};
 use crate::compare::Comparison;
 use crate::data::Dataset;
 use crate::glm::GlmFit;
@@ -24,8 +24,8 @@ pub fn comparison(
     let probability = match sim {
         // The simulated truth is the lecture's logit model, whatever link
         // was fitted.
-        Some(s) => probability(&s.logit, &s.p, Source::Truth, LinkKind::Logit)?,
-        None => probability(&c.glm.lin_pred, &c.glm.mu, Source::Glm, link)?,
+        Some(s) => probability(&s.logit, &s.p, ProbabilitySource::Truth, LinkKind::Logit)?,
+        None => probability(&c.glm.lin_pred, &c.glm.mu, ProbabilitySource::Glm, link)?,
     };
     // The network's linear predictor, offset included as the GLM's is.
     let mut nn_lin_pred = lin_pred(data, &c.nn.params);

@@ -21,7 +21,7 @@
 //!   to 1e-2 after 10,000 steps).
 use tch::Device;
 
-use super::chunk::{BatchError, BatchedFit, Chunk, ChunkTrainer, Control};
+use super::chunk::{BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer};
 use super::closed_form::ClosedForm;
 use super::exact::Exact;
 use crate::data::Dataset;
@@ -91,7 +91,7 @@ pub fn train_batch(
     seeds: &[u64],
     cfg: &TrainConfig,
     path: GradientPath,
-    ctl: &mut Control<'_>,
+    ctl: &mut BatchControl<'_>,
 ) -> Result<Option<Vec<BatchedFit>>, BatchError> {
     check(cfg)?;
     let r = data.len();
@@ -144,7 +144,7 @@ mod tests {
     }
 
     fn batch(seeds: &[u64], cfg: &TrainConfig, path: GradientPath) -> Vec<BatchedFit> {
-        train_batch(&data(seeds), seeds, cfg, path, &mut Control::default())
+        train_batch(&data(seeds), seeds, cfg, path, &mut BatchControl::default())
             .unwrap()
             .unwrap()
     }
@@ -232,7 +232,7 @@ mod tests {
         let stop = AtomicBool::new(true);
         let mut reported = Vec::new();
         let mut progress = |s: usize| reported.push(s);
-        let mut ctl = Control {
+        let mut ctl = BatchControl {
             stop: Some(&stop),
             progress: Some(&mut progress),
         };
@@ -273,7 +273,7 @@ mod tests {
                 &seeds,
                 &cfg,
                 GradientPath::Auto,
-                &mut Control::default(),
+                &mut BatchControl::default(),
             );
             assert_eq!(
                 e,
@@ -299,7 +299,13 @@ mod tests {
                 ..TrainConfig::default()
             },
         ] {
-            let e = train_batch(&d, &[1], &cfg, GradientPath::Auto, &mut Control::default());
+            let e = train_batch(
+                &d,
+                &[1],
+                &cfg,
+                GradientPath::Auto,
+                &mut BatchControl::default(),
+            );
             assert!(matches!(e, Err(BatchError::Unsupported { .. })), "{e:?}");
         }
         let e = train_batch(
@@ -307,7 +313,7 @@ mod tests {
             &[1, 2],
             &TrainConfig::default(),
             GradientPath::Auto,
-            &mut Control::default(),
+            &mut BatchControl::default(),
         );
         assert!(matches!(e, Err(BatchError::Shape { .. })), "{e:?}");
     }

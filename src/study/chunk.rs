@@ -40,7 +40,7 @@ pub(super) type Trained = Result<Option<Vec<BatchedFit>>, BatchError>;
 
 /// One way of training the networks of a chunk.
 pub(super) trait ChunkTrainer {
-    fn train(&self, chunk: &Chunk<'_>, ctl: &mut Control<'_>) -> Trained;
+    fn train(&self, chunk: &Chunk<'_>, ctl: &mut BatchControl<'_>) -> Trained;
 }
 
 /// One network of a batch: what `nn::train` reports for a single run.
@@ -124,7 +124,7 @@ impl From<TchError> for BatchError {
 
 /// How a caller watches and stops a batch.
 #[derive(Default)]
-pub struct Control<'a> {
+pub struct BatchControl<'a> {
     /// When this becomes true, the batch is abandoned at the next check
     /// (every [`CHECK_EVERY`] steps) and training returns `Ok(None)`.
     pub stop: Option<&'a AtomicBool>,
@@ -133,7 +133,7 @@ pub struct Control<'a> {
     pub progress: Option<&'a mut dyn FnMut(usize)>,
 }
 
-impl Control<'_> {
+impl BatchControl<'_> {
     /// Whether the caller asked to stop.
     pub fn stopped(&self) -> bool {
         self.stop.is_some_and(|s| s.load(Ordering::Relaxed))

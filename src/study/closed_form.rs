@@ -3,7 +3,7 @@
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
 use super::chunk::{
-    seeded, BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY,
+    seeded, BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained, CHECK_EVERY,
 };
 use crate::nn::{
     at_clamp, clamp_warnings, draw_layer, finite, first_not_finite, largest_change, met_tol,
@@ -15,7 +15,7 @@ use crate::runtime::torch::to_vec_f64;
 pub(super) struct ClosedForm;
 
 impl ChunkTrainer for ClosedForm {
-    fn train(&self, chunk: &Chunk<'_>, ctl: &mut Control<'_>) -> Trained {
+    fn train(&self, chunk: &Chunk<'_>, ctl: &mut BatchControl<'_>) -> Trained {
         let Chunk { data, seeds, cfg } = *chunk;
         let kind = tensor_kind(cfg.precision);
         let (r, n, k1) = (data.len(), data[0].n(), data[0].k());
@@ -288,7 +288,11 @@ impl Trainer {
     }
 
     /// Train `cfg.steps` steps (fewer if every network met `tol`); `None` if stopped.
-    fn run(&mut self, cfg: &TrainConfig, ctl: &mut Control<'_>) -> Result<Option<usize>, TchError> {
+    fn run(
+        &mut self,
+        cfg: &TrainConfig,
+        ctl: &mut BatchControl<'_>,
+    ) -> Result<Option<usize>, TchError> {
         for step in 0..cfg.steps {
             if step > 0 && step % CHECK_EVERY == 0 {
                 ctl.report(step);

@@ -26,7 +26,7 @@
 use tch::TchError;
 
 use super::chunk::{
-    seeded, BatchError, BatchedFit, Chunk, ChunkTrainer, Control, Trained, CHECK_EVERY,
+    seeded, BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained, CHECK_EVERY,
 };
 use crate::data::Dataset;
 use crate::nn::{finite, Finished, ModelSpec, NetRun, TrainConfig, TrainError, Want};
@@ -83,7 +83,7 @@ impl Net {
 pub(super) struct Exact;
 
 impl ChunkTrainer for Exact {
-    fn train(&self, chunk: &Chunk<'_>, ctl: &mut Control<'_>) -> Trained {
+    fn train(&self, chunk: &Chunk<'_>, ctl: &mut BatchControl<'_>) -> Trained {
         let cfg = chunk.cfg;
         let mut nets = chunk
             .data

@@ -3,7 +3,7 @@
 //!
 //! - [`batched`]: R networks trained as one set of tensors;
 //! - `chunk`: what the two ways of training a chunk share (its checked
-//!   data, result, errors and [`Control`]);
+//!   data, result, errors and [`BatchControl`]);
 //! - `closed_form`: the batch as one set of tensors, the gradient in closed form;
 //! - `exact`: the batch's exact path, each network with the single run's code;
 //! - [`Study`]: the (cell, replication) pairs of a design grid, in chunks,
@@ -27,7 +27,7 @@ mod run;
 mod summary;
 
 pub use batched::{train_batch, GradientPath};
-pub use chunk::{BatchError, BatchedFit, Control};
+pub use chunk::{BatchControl, BatchError, BatchedFit};
 pub use line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};
@@ -37,4 +37,6 @@ pub use run::{
     run_all, shard_pairs, OnSeparation, RepeatConfig, RepeatError, Study, Times, DEFAULT_CHUNK,
     MAX_CELLS,
 };
-pub use summary::{mean, sd, study_json, summarize, GridHead, Head, StudyJson, Summary, TimesJson};
+pub use summary::{
+    mean, sd, study_json, summarize, GridHead, StudyHead, StudyJson, Summary, TimesJson,
+};

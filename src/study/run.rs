@@ -21,7 +21,7 @@ use crate::spec::{CovType, Optimizer};
 use crate::ErrorKind;
 
 use super::batched::{self, train_batch, GradientPath};
-use super::chunk::{BatchError, BatchedFit, Control};
+use super::chunk::{BatchControl, BatchError, BatchedFit};
 use super::line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 
 /// Runs per chunk (per batch of networks) unless set. 100 runs of the
@@ -505,7 +505,7 @@ impl Study {
     /// chunks before it are returned and the failure comes with the next call.
     pub fn next_chunk(
         &mut self,
-        ctl: &mut Control<'_>,
+        ctl: &mut BatchControl<'_>,
     ) -> Result<Option<Vec<RunLine>>, RepeatError> {
         if let Some(e) = self.pending.take() {
             return Err(e);
@@ -530,7 +530,7 @@ impl Study {
                         .map(|c| {
                             s.spawn(move || {
                                 tch::set_num_threads(1);
-                                let mut ctl = Control {
+                                let mut ctl = BatchControl {
                                     stop,
                                     progress: None,
                                 };
@@ -586,7 +586,7 @@ impl Study {
     /// fails, or whose network diverges or ends at BCE's clamp (`compare`'s
     /// warning) is a failed line, as is a separated GLM fit under
     /// [`OnSeparation::Fail`].
-    fn run_chunk(&self, pairs: &[(usize, usize)], ctl: &mut Control<'_>) -> ChunkOut {
+    fn run_chunk(&self, pairs: &[(usize, usize)], ctl: &mut BatchControl<'_>) -> ChunkOut {
         let cell = &self.cells[pairs[0].0];
         let seeds: Vec<u64> = pairs.iter().map(|&(_, i)| self.design.seed_of(i)).collect();
         let mut why: Vec<Vec<String>> = vec![Vec::new(); seeds.len()];
@@ -714,7 +714,7 @@ fn train_networks(
     train: &TrainConfig,
     path: GradientPath,
     wording: &Wording,
-    ctl: &mut Control<'_>,
+    ctl: &mut BatchControl<'_>,
 ) -> Result<Option<Vec<Result<BatchedFit, String>>>, RepeatError> {
     match train_batch(data, seeds, train, path, ctl) {
         Ok(Some(fits)) => return Ok(Some(fits.into_iter().map(Ok).collect())),
@@ -744,7 +744,7 @@ fn failure(e: &BatchError, wording: &Wording) -> String {
 pub fn run_all(cfg: RepeatConfig) -> Result<(Study, Vec<RunLine>), RepeatError> {
     let mut study = Study::new(cfg)?;
     let mut lines = Vec::with_capacity(study.total());
-    while let Some(chunk) = study.next_chunk(&mut Control::default())? {
+    while let Some(chunk) = study.next_chunk(&mut BatchControl::default())? {
         lines.extend(chunk);
     }
     Ok((study, lines))

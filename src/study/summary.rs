@@ -156,7 +156,7 @@ impl From<Times> for TimesJson {
 pub struct StudyJson {
     /// One cell: today's [`Summary`] keys; more: [`GridHead`].
     #[serde(flatten)]
-    pub head: Head,
+    pub head: StudyHead,
     /// Which estimators were fitted: `glm`, `nn` or `both`.
     pub fits: Fits,
     /// Runs that failed (counted per cell in `cells`, left out of the figures).
@@ -172,7 +172,7 @@ pub struct StudyJson {
 /// The first keys of [`StudyJson`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum Head {
+pub enum StudyHead {
     One(Box<Summary>),
     Grid(GridHead),
 }
@@ -197,8 +197,8 @@ pub struct GridHead {
 pub fn study_json(m: &Merged, times: Option<Times>) -> StudyJson {
     let d = &m.design;
     let head = match d.grid.len() {
-        Some(1) => Head::One(Box::new(summarize(m, times))),
-        _ => Head::Grid(GridHead {
+        Some(1) => StudyHead::One(Box::new(summarize(m, times))),
+        _ => StudyHead::Grid(GridHead {
             runs: d.runs,
             seed: d.seed,
             names: d.names(),

@@ -5,7 +5,7 @@ use super::buffer::{expected_rows, fill, FAST_CHUNK};
 use super::cell::{cell, cell_prefix, number_safe_delimiter};
 use super::header::Role;
 use super::records::is_blank_line;
-use super::sink::{RowSink, Tally};
+use super::sink::{CountingSink, RowSink};
 use crate::runtime::threads::Threads;
 
 /// The fast path for the rows of a plain numeric file: lines split at LF
@@ -28,7 +28,7 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
     k: usize,
     rest: Option<u64>,
     threads_for: Threads,
-    sink: &mut Tally<S>,
+    sink: &mut CountingSink<S>,
 ) -> Result<bool, S::Error> {
     let mut buf: Vec<u8> = Vec::new();
     let mut threads = 1;
@@ -234,7 +234,7 @@ mod tests {
     use std::io::{self, Read};
 
     use super::*;
-    use crate::data::csv::sink::Whole;
+    use crate::data::csv::sink::InMemorySink;
 
     /// [`fast_rows`] into an in-memory sink: the rows, or None when it
     /// gives up.
@@ -245,7 +245,7 @@ mod tests {
         k: usize,
         rest: Option<u64>,
     ) -> Option<(Vec<f64>, Vec<f64>)> {
-        let mut whole = Whole::default();
+        let mut whole = InMemorySink::default();
         let done = fast_rows(
             rdr,
             delimiter,
@@ -253,7 +253,7 @@ mod tests {
             k,
             rest,
             Threads::Auto,
-            &mut Tally::new(&mut whole),
+            &mut CountingSink::new(&mut whole),
         );
         done.unwrap().then_some((whole.x, whole.y))
     }

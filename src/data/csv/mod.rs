@@ -36,7 +36,7 @@
 //! | `buffer.rs` | the sizing rule: buffer sizes, filling a buffer, reserving the matrix |
 //! | `records.rs` | the strict record loop: records and fields, blank lines, the row limit, each record's line, ragged rows |
 //! | `reader.rs` | [`read_csv`], [`read_csv_into`]: the general row reader (the fast path, else the strict record loop) |
-//! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`Whole`]: in memory) |
+//! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`InMemorySink`]: in memory) |
 //! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target), through the strict record loop |
 //! | `fast.rs` | the fast path for plain numeric rows: quote-free lines split on several threads, declining to the strict loop |
 //! | `position.rs` | line-position tracking for messages |
@@ -56,4 +56,4 @@ pub use columns::{read_columns, ColumnReader};
 pub use fast::parse_rows_for_bench;
 pub use options::{CsvOptions, MissingPolicy};
 pub use reader::{read_csv, read_csv_into, ReadRows};
-pub use sink::{RowSink, Whole};
+pub use sink::{InMemorySink, RowSink};

@@ -14,7 +14,7 @@ use super::fast::fast_rows;
 use super::header::{choose_columns, Role};
 use super::options::default_delimiter;
 use super::records::Records;
-use super::sink::{RowSink, Tally, Whole};
+use super::sink::{CountingSink, InMemorySink, RowSink};
 use super::{CsvOptions, MissingPolicy};
 
 /// Read `path` into a data set; also returns how many rows were dropped
@@ -23,7 +23,7 @@ use super::{CsvOptions, MissingPolicy};
 /// The separator is `opts.delimiter`, else a tab for a `.tsv` file, else a
 /// comma. The result is checked by [`Dataset::new`] (full column rank).
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
-    let mut whole = Whole::default();
+    let mut whole = InMemorySink::default();
     let read = read_csv_into(path, opts, &mut whole)?;
     dataset(read, whole, &source_name(path), opts.threads)
 }
@@ -88,7 +88,7 @@ pub fn read_csv_into<S: RowSink>(
 /// The data set of the rows read into `whole`, checked by [`Dataset::new`].
 fn dataset(
     read: ReadRows,
-    mut whole: Whole,
+    mut whole: InMemorySink,
     file: &str,
     threads: Threads,
 ) -> Result<(Dataset, usize), DataError> {
@@ -130,7 +130,7 @@ fn read_from<R: Read, S: RowSink>(
     let header_end = records.byte();
 
     sink.start(&names, &target)?;
-    let mut sink = Tally::new(sink);
+    let mut sink = CountingSink::new(sink);
 
     // Rows.
     // Design row, then the target, then the numeric role columns.
@@ -373,7 +373,7 @@ mod tests {
     fn read(text: &[u8], opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
         let delimiter = opts.delimiter.unwrap_or(b',');
         let whole = |read: ReadRows, sink| dataset(read, sink, "t.csv", Threads::Auto);
-        let mut sink = Whole::default();
+        let mut sink = InMemorySink::default();
         let slow = read_from(text, "t.csv", delimiter, None, opts, None, &mut sink)
             .and_then(|read| whole(read, sink));
         let owned = text.to_vec();
@@ -381,7 +381,7 @@ mod tests {
             Ok(Box::new(io::Cursor::new(owned[at as usize..].to_vec())))
         };
         let len = Some(text.len() as u64);
-        let mut sink = Whole::default();
+        let mut sink = InMemorySink::default();
         let fast = read_from(
             text,
             "t.csv",
@@ -726,7 +726,7 @@ mod tests {
             None,
             &CsvOptions::default(),
             None,
-            &mut Whole::default(),
+            &mut InMemorySink::default(),
         );
         let e = e.unwrap_err().to_string();
         assert!(

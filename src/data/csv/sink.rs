@@ -5,7 +5,7 @@ use super::buffer::reserve_rows;
 
 /// Takes the rows of a CSV file as both row readers (the fast path and the
 /// full reader) read them, block by block, in file order: the in-memory
-/// data set ([`Whole`]) and the design cache of `glm --max-memory` (written
+/// data set ([`InMemorySink`]) and the design cache of `glm --max-memory` (written
 /// as it comes) are two sinks of the one reader.
 pub trait RowSink {
     /// What taking rows can fail with, besides the data's own errors.
@@ -31,7 +31,7 @@ pub trait RowSink {
 /// The in-memory sink: every row kept, in one block (a data set's design and
 /// target).
 #[derive(Debug, Default)]
-pub struct Whole {
+pub struct InMemorySink {
     k: usize,
     /// Row-major design, k values a row.
     pub x: Vec<f64>,
@@ -39,7 +39,7 @@ pub struct Whole {
     pub y: Vec<f64>,
 }
 
-impl RowSink for Whole {
+impl RowSink for InMemorySink {
     type Error = DataError;
 
     fn start(&mut self, names: &[String], _target: &str) -> Result<(), DataError> {
@@ -72,7 +72,7 @@ impl RowSink for Whole {
 /// A sink wrapped by the reader to count the rows kept and see whether the
 /// target has both classes, as the blocks pass.
 #[derive(Debug)]
-pub(super) struct Tally<'s, S> {
+pub(super) struct CountingSink<'s, S> {
     pub inner: &'s mut S,
     /// Rows kept so far.
     pub n: usize,
@@ -83,9 +83,9 @@ pub(super) struct Tally<'s, S> {
     counted: usize,
 }
 
-impl<'s, S: RowSink> Tally<'s, S> {
+impl<'s, S: RowSink> CountingSink<'s, S> {
     pub fn new(inner: &'s mut S) -> Self {
-        Tally {
+        CountingSink {
             inner,
             n: 0,
             first: None,
