@@ -30,12 +30,12 @@ pub struct GlmOptions<'a> {
 impl<'a> GlmOptions<'a> {
     /// Check lengths and values against `n` rows; the view the fit reads.
     pub fn rows(&self, n: usize) -> Result<RowValues<'a>, GlmError> {
-        fn check<'v>(
+        fn check(
             what: Setting,
-            v: Option<&'v [f64]>,
+            v: Option<&[f64]>,
             weight: bool,
             n: usize,
-        ) -> Result<Option<&'v [f64]>, GlmError> {
+        ) -> Result<Option<&[f64]>, GlmError> {
             let Some(v) = v else { return Ok(None) };
             if v.len() != n {
                 return Err(GlmError::RowOptionLength {
