@@ -12,10 +12,10 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use logreg::data::{parse_rows_for_bench, read_csv, CsvOptions};
 use logreg::glm::irls::{step, Memory, State};
-use logreg::glm::Rows;
 use logreg::nn::{train, TrainConfig};
 use logreg::runtime::threads::Threads;
 use logreg::simulate::{draw, simulate, to_csv, SimConfig};
+use logreg::spec::roles::RowValues;
 use logreg::spec::{Binomial, Logit};
 
 const STEPS: usize = 1000;
@@ -76,7 +76,7 @@ fn irls_iteration(c: &mut Criterion) {
                     || State::Start,
                     |state| {
                         black_box(
-                            step(&family, &design, &Rows::default(), state, 1, threads)
+                            step(&family, &design, &RowValues::default(), state, 1, threads)
                                 .unwrap()
                                 .deviance,
                         )

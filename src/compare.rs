@@ -10,6 +10,7 @@ use crate::glm::{self, GlmConfig, GlmFit, GlmOptions};
 use crate::math::dot;
 use crate::nn::{self, ModelSpec, NnFit, Observer, TrainConfig, Want};
 use crate::numfmt::{cell, Short};
+use crate::spec::roles::RowValues;
 use crate::spec::{Binomial, Link, LinkKind};
 
 /// The network "matches" the GLM once every coefficient is within this.
@@ -265,7 +266,7 @@ pub fn render(_data: &Dataset, c: &Comparison) -> String {
 /// per-row `rows`: Σ var·freq·ℓ(y, g⁻¹(x·β + offset)), left to right, ℓ the
 /// Binomial family's per-row term ([`Binomial::loglike`], statsmodels'
 /// guards): statsmodels' `llf` at `beta`, its scale 1.
-fn loglike(data: &Dataset, beta: &[f64], link: LinkKind, rows: &glm::Rows) -> f64 {
+fn loglike(data: &Dataset, beta: &[f64], link: LinkKind, rows: &RowValues) -> f64 {
     let family: Binomial = Binomial::default();
     data.x()
         .chunks(data.k())
@@ -281,7 +282,7 @@ fn loglike(data: &Dataset, beta: &[f64], link: LinkKind, rows: &glm::Rows) -> f6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::glm::Rows;
+    use crate::spec::roles::RowValues;
 
     /// Rounding of a sum of n equal terms: a few ulps of the total.
     const SUM_RTOL: f64 = 1e-14;
@@ -303,11 +304,16 @@ mod tests {
             crate::runtime::threads::Threads::Auto,
         )
         .unwrap();
-        let at_zero = loglike(&data, &[0.0, 0.0], LinkKind::Logit, &Rows::default());
+        let at_zero = loglike(&data, &[0.0, 0.0], LinkKind::Logit, &RowValues::default());
         let want = 4.0 * 0.5f64.ln();
         assert!((at_zero - want).abs() <= SUM_RTOL * want.abs(), "{at_zero}");
         // x·β = ±1000 puts every row's μ at 0 or 1, each on the wrong side.
-        let wrong = loglike(&data, &[0.0, -1000.0], LinkKind::Logit, &Rows::default());
+        let wrong = loglike(
+            &data,
+            &[0.0, -1000.0],
+            LinkKind::Logit,
+            &RowValues::default(),
+        );
         let guard = 4.0 * 1e-20f64.ln();
         assert!((wrong - guard).abs() <= SUM_RTOL * guard.abs(), "{wrong}");
     }

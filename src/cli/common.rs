@@ -8,6 +8,7 @@ use logreg::glm::{GlmConfig, GlmOptions};
 use logreg::nn::{ModelSpec, Precision, Record, TrainConfig};
 use logreg::runtime::threads::Threads;
 use logreg::simulate::{simulate, SimConfig, Simulated};
+use logreg::spec::roles::RowValues;
 use logreg::spec::{CovType, Link, LinkKind, Optimizer};
 
 use super::choice::Choice;
@@ -575,28 +576,20 @@ impl ModelArgs {
     // The rest of GlmOptions (the covariance) is set by CovArgs::apply.
     #[allow(clippy::needless_update)]
     pub fn glm_options<'d>(&self, data: &'d Dataset) -> GlmOptions<'d> {
-        let r = data.roles();
         GlmOptions {
             link: self.link,
-            freq_weights: r.freq_weights.as_deref(),
-            var_weights: r.var_weights.as_deref(),
-            offset: r.offset.as_deref(),
+            rows: RowValues {
+                groups: None,
+                ..data.roles().values()
+            },
             ..GlmOptions::default()
         }
     }
 
     /// The network's model for `data`: the link's inverse, one weight per
     /// row (freq · var), the offset.
-    pub fn spec(&self, data: &Dataset) -> ModelSpec {
-        let r = data.roles();
-        ModelSpec {
-            link: self.link,
-            weights: ModelSpec::combined_weights(
-                r.freq_weights.as_deref(),
-                r.var_weights.as_deref(),
-            ),
-            offset: r.offset.clone(),
-        }
+    pub fn spec<'d>(&self, data: &'d Dataset) -> ModelSpec<'d> {
+        ModelSpec::new(self.link, &data.roles().values())
     }
 }
 
@@ -649,7 +642,7 @@ impl CovArgs {
         data: &'d Dataset,
     ) -> anyhow::Result<GlmOptions<'d>> {
         opts.cov_type = self.cov_type;
-        opts.groups = data.roles().groups.as_ref().map(|g| g.index.as_slice());
+        opts.rows.groups = data.roles().values().groups;
         Ok(opts)
     }
 }

@@ -78,7 +78,7 @@ pub(super) fn glm_error(e: GlmError, data: &Dataset) -> anyhow::Error {
         GlmError::BadRowOption { what, .. }
         | GlmError::AllZeroWeights(what)
         | GlmError::RowOptionLength { what, .. } => {
-            let flag = format!("--{}", what.replace('_', "-"));
+            let flag = super::flags::flag(what);
             anyhow::Error::new(e).context(format!("{flag} ({})", data.source()))
         }
         e if e.kind() == logreg::ErrorKind::BadInput => e.into(),

@@ -9,6 +9,7 @@ use logreg::nn::{render, train_spec, train_spec_with, Record, TraceRows};
 use logreg::plot;
 
 use super::common::{parse_count, DataArgs, ModelArgs, TrainArgs};
+use super::flags;
 use super::output::{print_then, write_plots, Output};
 use super::output_args::{JsonArg, PlotsArg, SaveModelArg};
 use super::preflight::Preflight;
@@ -104,7 +105,12 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 },
                 &opts,
             )
-            .inspect_err(|e| diag!("note: --plots: no GLM reference lines (GLM: {e})"))
+            .inspect_err(|e| {
+                diag!(
+                    "note: --plots: no GLM reference lines (GLM: {})",
+                    flags::message(e)
+                )
+            })
             .ok();
             plot::training(&fit, glm.as_ref(), loaded.data.truth())?
         }

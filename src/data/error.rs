@@ -7,9 +7,9 @@
 //! to [`MAX_SHOWN`] characters, so every message is one line.
 use std::fmt;
 
-use super::roles::WeightProblem;
 use crate::numfmt::{round_sig, Short};
 use crate::setting::{in_fields, In, Phrase, Remedy, Setting, Worded, Wording};
+use crate::spec::roles::WeightProblem;
 
 /// Longest name or value shown in a message, in characters.
 pub const MAX_SHOWN: usize = 40;

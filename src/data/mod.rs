@@ -19,7 +19,4 @@ pub use dataset::Dataset;
 pub use error::DataError;
 pub use rank::{check_full_rank, DesignRows};
 pub use rank_loss::explain_rank_deficiency;
-pub use roles::{
-    weight_problem, Groups, RoleNames, RowColumns, WeightProblem, MAX_WEIGHT, MIN_WEIGHT,
-    NUMERIC_ROLES,
-};
+pub use roles::{Groups, RoleNames, RowColumns};

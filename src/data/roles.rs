@@ -2,6 +2,7 @@
 //! variance weights, an offset, and cluster groups ([`RoleNames`] says which
 //! columns of a file play them, [`RowColumns`] holds what was read).
 use crate::setting::Setting;
+use crate::spec::roles::{RowValues, NUMERIC_ROLES};
 
 /// Which file columns play the per-row roles (none by default). A column
 /// named here is not a feature.
@@ -16,11 +17,6 @@ pub struct RoleNames {
     /// Cluster groups: labels (any cell text, compared exactly).
     pub groups: Option<String>,
 }
-
-/// The numeric roles, in the order their values sit after the target in a
-/// row being read.
-pub const NUMERIC_ROLES: [Setting; 3] =
-    [Setting::FreqWeights, Setting::VarWeights, Setting::Offset];
 
 impl RoleNames {
     /// The column named for `role` (one of [`NUMERIC_ROLES`] or
@@ -108,6 +104,16 @@ impl RowColumns {
         }
     }
 
+    /// The columns as the fits read them, borrowed.
+    pub fn values(&self) -> RowValues<'_> {
+        RowValues {
+            freq_weights: self.freq_weights.as_deref(),
+            var_weights: self.var_weights.as_deref(),
+            offset: self.offset.as_deref(),
+            groups: self.groups.as_ref().map(|g| g.index.as_slice()),
+        }
+    }
+
     /// The length of each column that is present, with its role.
     pub fn lengths(&self) -> Vec<(Setting, usize)> {
         [
@@ -125,78 +131,9 @@ impl RowColumns {
     }
 }
 
-/// Whether `role` is a weight (values must be >= 0, not all 0).
-pub fn is_weight(role: Setting) -> bool {
-    matches!(role, Setting::FreqWeights | Setting::VarWeights)
-}
-
-/// The range of a weight other than 0: from [`MIN_WEIGHT`] to
-/// [`MAX_WEIGHT`]. Products of two weights, their sums over any number of
-/// rows and the GLM's statistics built on them (log-likelihood, deviance,
-/// Pearson's χ², whose terms reach 1/ε per unit of weight) then stay far
-/// from f64's overflow and underflow.
-pub const MIN_WEIGHT: f64 = 1e-100;
-/// See [`MIN_WEIGHT`].
-pub const MAX_WEIGHT: f64 = 1e100;
-
-/// What is wrong with `v` as a value of the weight `role`, if anything:
-/// negative, outside [`MIN_WEIGHT`]..=[`MAX_WEIGHT`] (0 aside), or, for
-/// frequency weights, not a whole number. `v` is finite (the cell rule
-/// refuses the rest).
-pub fn weight_problem(role: Setting, v: f64) -> Option<WeightProblem> {
-    if v < 0.0 {
-        Some(WeightProblem::Negative)
-    } else if v != 0.0 && !(MIN_WEIGHT..=MAX_WEIGHT).contains(&v) {
-        Some(WeightProblem::OutOfRange)
-    } else if role == Setting::FreqWeights && v.fract() != 0.0 {
-        Some(WeightProblem::NotWhole)
-    } else {
-        None
-    }
-}
-
-/// Why a weight value is refused ([`weight_problem`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WeightProblem {
-    Negative,
-    OutOfRange,
-    NotWhole,
-}
-
-impl std::fmt::Display for WeightProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WeightProblem::Negative => f.write_str("is negative; weights must be >= 0"),
-            WeightProblem::OutOfRange => write!(
-                f,
-                "is outside the range of a weight: 0, or {} to {}",
-                crate::numfmt::Short(MIN_WEIGHT),
-                crate::numfmt::Short(MAX_WEIGHT)
-            ),
-            WeightProblem::NotWhole => {
-                f.write_str("is not a whole number; frequency weights count rows")
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn weights_are_checked_for_sign_range_and_whole_numbers() {
-        let (f, v) = (Setting::FreqWeights, Setting::VarWeights);
-        for ok in [0.0, 1.0, 1e-100, 1e100, 2.5] {
-            assert_eq!(weight_problem(v, ok), None, "{ok}");
-        }
-        assert_eq!(weight_problem(f, 1e20), None);
-        assert_eq!(weight_problem(f, -1e-300), Some(WeightProblem::Negative));
-        assert_eq!(weight_problem(v, 1e306), Some(WeightProblem::OutOfRange));
-        assert_eq!(weight_problem(v, 1e-101), Some(WeightProblem::OutOfRange));
-        assert_eq!(weight_problem(f, 1e-300), Some(WeightProblem::OutOfRange));
-        assert_eq!(weight_problem(f, 1.5), Some(WeightProblem::NotWhole));
-    }
 
     #[test]
     fn groups_are_numbered_in_order_of_first_appearance() {

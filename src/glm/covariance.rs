@@ -27,12 +27,12 @@ use std::collections::BTreeMap;
 
 use tch::Tensor;
 
-use super::options::Rows;
 use super::GlmError;
 use crate::runtime::chunk::CHUNK;
 use crate::runtime::threads::map_chunks;
 use crate::spec::family::Binomial;
 use crate::spec::link::Link;
+use crate::spec::roles::RowValues;
 use crate::spec::CovType;
 
 /// What the sandwich reads at the estimate.
@@ -45,7 +45,7 @@ pub(crate) struct AtEstimate<'a, L: Link> {
     /// μ at the estimate.
     pub mu: &'a [f64],
     /// Weights and groups.
-    pub rows: &'a Rows<'a>,
+    pub rows: &'a RowValues<'a>,
     /// Threads for the passes over the rows.
     pub threads: usize,
 }
@@ -283,7 +283,7 @@ mod tests {
         link: L,
         cov_type: CovType,
         (x, y, mu): (&[f64], &[f64], &[f64]),
-        rows: &Rows,
+        rows: &RowValues,
     ) -> Vec<f64> {
         let family = Binomial::new(link);
         let at = AtEstimate {
@@ -313,18 +313,18 @@ mod tests {
                 me.push(mu[i]);
             }
         }
-        let weighted = Rows {
-            freq: Some(&f),
-            ..Rows::default()
+        let weighted = RowValues {
+            freq_weights: Some(&f),
+            ..RowValues::default()
         };
         for c in [CovType::HC0, CovType::HC1, CovType::HC2, CovType::HC3] {
             for probit in [false, true] {
                 let (got, want) = if probit {
                     let g = cov(Probit, c, (&x, &y, &mu), &weighted);
-                    (g, cov(Probit, c, (&xe, &ye, &me), &Rows::default()))
+                    (g, cov(Probit, c, (&xe, &ye, &me), &RowValues::default()))
                 } else {
                     let g = cov(Logit, c, (&x, &y, &mu), &weighted);
-                    (g, cov(Logit, c, (&xe, &ye, &me), &Rows::default()))
+                    (g, cov(Logit, c, (&xe, &ye, &me), &RowValues::default()))
                 };
                 assert_close(&format!("{} probit={probit}", c.name()), &got, &want);
             }
@@ -338,9 +338,9 @@ mod tests {
         // (observed = expected information) that is HC1.
         let (x, y, mu) = toy(10);
         let groups: Vec<usize> = (0..10).map(|i| 100 - i).collect();
-        let rows = Rows {
+        let rows = RowValues {
             groups: Some(&groups),
-            ..Rows::default()
+            ..RowValues::default()
         };
         let d = (&x[..], &y[..], &mu[..]);
         let cluster = cov(Logit, CovType::Cluster, d, &rows);
@@ -359,7 +359,7 @@ mod tests {
         // diagonal (textbook HC0 = statsmodels' for the logit).
         let (x, y, mu) = toy(15);
         let d = (&x[..], &y[..], &mu[..]);
-        let r = Rows::default();
+        let r = RowValues::default();
         let [h0, h2, h3] = [CovType::HC0, CovType::HC2, CovType::HC3].map(|c| cov(Logit, c, d, &r));
         for j in 0..3 {
             let a = j * 3 + j;

@@ -1,7 +1,10 @@
 //! What can go wrong in a GLM fit; each variant carries the values involved.
+use std::fmt;
+
 use tch::TchError;
 
 use crate::data::{explain_rank_deficiency, DataError, Dataset};
+use crate::setting::{In, Setting, Worded, Wording};
 
 /// A GLM fit that could not be done.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -32,24 +35,20 @@ pub enum GlmError {
     #[error("the design matrix is rank-deficient (rank {rank} < {k} columns): the parameters are not uniquely determined")]
     RankDeficient { rank: usize, k: usize },
     /// A per-row input (weights, offset) does not have one value per row.
-    #[error("{what} has {len} values for {n} rows")]
-    RowOptionLength {
-        what: &'static str,
-        len: usize,
-        n: usize,
-    },
+    #[error("{}", crate::setting::in_fields(self))]
+    RowOptionLength { what: Setting, len: usize, n: usize },
     /// A per-row input value is not allowed (`why` says how).
-    #[error("{what} at row {row} is {}: {why}", crate::numfmt::Short(*.value))]
+    #[error("{}", crate::setting::in_fields(self))]
     BadRowOption {
-        what: &'static str,
+        what: Setting,
         /// 1-based row of the data set.
         row: usize,
         value: f64,
         why: &'static str,
     },
     /// Every weight is 0: there is nothing to fit.
-    #[error("{0} are all 0")]
-    AllZeroWeights(&'static str),
+    #[error("{}", crate::setting::in_fields(self))]
+    AllZeroWeights(Setting),
     /// Cluster covariance without a group for each row.
     #[error("cluster covariance needs groups (a group for each row)")]
     ClusterNeedsGroups,
@@ -104,6 +103,31 @@ impl GlmError {
         match self {
             GlmError::RankDeficient { rank, .. } => Some(explain_rank_deficiency(data, *rank)),
             _ => None,
+        }
+    }
+}
+
+/// The per-row roles named by their settings in the caller's wording; every
+/// other message as it displays.
+impl Worded for GlmError {
+    fn write(&self, w: &Wording, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GlmError::RowOptionLength { what, len, n } => {
+                write!(f, "{} has {len} values for {n} rows", In(what, w))
+            }
+            GlmError::BadRowOption {
+                what,
+                row,
+                value,
+                why,
+            } => write!(
+                f,
+                "{} at row {row} is {}: {why}",
+                In(what, w),
+                crate::numfmt::Short(*value)
+            ),
+            GlmError::AllZeroWeights(what) => write!(f, "{} are all 0", In(what, w)),
+            other => fmt::Display::fmt(other, f),
         }
     }
 }

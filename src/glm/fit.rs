@@ -3,12 +3,13 @@
 use std::time::Instant;
 
 use super::irls::{irls, singular_values, Memory, OnIteration, Source};
-use super::options::{GlmOptions, Rows};
+use super::options::GlmOptions;
 use super::results::{assemble, AssembleInputs, GlmFit};
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 use crate::spec::family::Binomial;
 use crate::spec::link::{with_link, Link, LinkKind, Logit};
+use crate::spec::roles::RowValues;
 use crate::spec::CovType;
 
 /// Fit logistic regression (Binomial family, logit link) to `data` by
@@ -29,7 +30,7 @@ pub fn fit_family<L: Link>(
     family: &Binomial<L>,
 ) -> Result<GlmFit, GlmError> {
     cfg.check()?;
-    fit_rows(data, cfg, family, &Rows::default(), CovType::Nonrobust)
+    fit_rows(data, cfg, family, &RowValues::default(), CovType::Nonrobust)
 }
 
 /// [`fit`] with the link, weights, offset and covariance type of `opts`,
@@ -70,7 +71,7 @@ pub fn fit_source(
         names,
         target,
     };
-    let (r, c, on) = (&Rows::default(), CovType::Nonrobust, on_iteration);
+    let (r, c, on) = (&RowValues::default(), CovType::Nonrobust, on_iteration);
     with_link!(link, |l| {
         let family = Binomial::new(l);
         fit_on(src, rows_names, cfg, &family, r, c, on)
@@ -82,7 +83,7 @@ fn fit_rows<L: Link>(
     data: &Dataset,
     cfg: &GlmConfig,
     family: &Binomial<L>,
-    rows: &Rows,
+    rows: &RowValues,
     cov_type: CovType,
 ) -> Result<GlmFit, GlmError> {
     let src = Memory::new(data.x(), data.k(), data.y());
@@ -116,7 +117,7 @@ fn fit_on<L: Link>(
     rows_names: RowsAndNames<'_>,
     cfg: &GlmConfig,
     family: &Binomial<L>,
-    rows: &Rows,
+    rows: &RowValues,
     cov_type: CovType,
     on_iteration: OnIteration<'_>,
 ) -> Result<GlmFit, GlmError> {

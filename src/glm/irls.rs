@@ -20,9 +20,8 @@
 //! statsmodels' `pinv_extended` compute from the n × k matrix: the same
 //! cutoffs, the same rank, pinv·pinvᵀ = V S⁻² Vᵀ. The last iteration's
 //! factorisation is the final refit's, since statsmodels refits on the z and
-//! w of the last iteration. Rows are cut into fixed chunks whose factors
+//! w of the last iteration. RowValues are cut into fixed chunks whose factors
 //! are combined in order, so the numbers do not depend on the thread count.
-use super::options::Rows;
 pub use super::qr::ScaledDesign;
 use super::qr::{qr_parts, unscale, Flags, MergedR, Report, BLOCK};
 pub use super::solve::{singular_values, Wls, RCOND_PINV};
@@ -32,6 +31,7 @@ use crate::math::sum::Sum;
 use crate::runtime::threads::avx512;
 use crate::spec::family::Binomial;
 use crate::spec::link::Link;
+use crate::spec::roles::RowValues;
 
 /// statsmodels' perfect-separation rule: every |μᵢ - yᵢ| at most this
 /// (`np.allclose(mu - y, 0)`, default atol).
@@ -131,7 +131,7 @@ pub struct Pass {
 pub fn pass<L: Link>(
     family: &Binomial<L>,
     src: &dyn Source,
-    rows: &Rows,
+    rows: &RowValues,
     state: &State,
     threads: usize,
 ) -> Result<Pass, GlmError> {
@@ -166,7 +166,7 @@ pub fn pass<L: Link>(
 fn fill_block<L: Link>(
     family: &Binomial<L>,
     state: &State,
-    rows: &Rows,
+    rows: &RowValues,
     x: &ScaledDesign,
     first: usize,
     start: usize,
@@ -251,7 +251,7 @@ pub struct Step {
 pub fn step<L: Link>(
     family: &Binomial<L>,
     src: &dyn Source,
-    rows: &Rows,
+    rows: &RowValues,
     state: &mut State,
     iteration: usize,
     threads: usize,
@@ -306,7 +306,7 @@ pub type OnIteration<'a> = &'a mut dyn FnMut(usize, f64);
 pub fn irls<L: Link>(
     family: &Binomial<L>,
     src: &dyn Source,
-    rows: &Rows,
+    rows: &RowValues,
     start_params: Option<&[f64]>,
     tol: f64,
     max_iter: usize,
@@ -414,7 +414,7 @@ mod tests {
         let out = irls(
             &family,
             &src,
-            &Rows::default(),
+            &RowValues::default(),
             None,
             1e-8,
             100,

@@ -1,10 +1,11 @@
 //! Per-fit choices beyond the IRLS settings: the link, the covariance
-//! type, and statsmodels' per-row inputs `freq_weights`, `var_weights`,
-//! `offset` and the cluster groups (borrowed from where they were read),
+//! type, and the per-row roles (borrowed from where they were read),
 //! checked once against the number of rows.
 use std::collections::BTreeSet;
 
 use super::GlmError;
+use crate::setting::Setting;
+use crate::spec::roles::RowValues;
 use crate::spec::CovType;
 use crate::spec::LinkKind;
 
@@ -17,79 +18,24 @@ use crate::spec::LinkKind;
 pub struct GlmOptions<'a> {
     /// The link. Default logit.
     pub link: LinkKind,
-    /// Frequency weights: row i stands for `freq_weights[i]` identical
-    /// rows. Whole numbers >= 0, not all 0. Default: all 1.
-    pub freq_weights: Option<&'a [f64]>,
-    /// Variance weights (statsmodels' `var_weights`, prior weights): finite,
-    /// >= 0, not all 0. Default: all 1.
-    pub var_weights: Option<&'a [f64]>,
-    /// Offset added to the linear predictor with coefficient 1; finite.
-    /// Default: all 0.
-    pub offset: Option<&'a [f64]>,
+    /// statsmodels' `freq_weights` (whole numbers >= 0, not all 0; default
+    /// all 1), `var_weights` (finite, >= 0, not all 0; default all 1) and
+    /// `offset` (finite; default all 0), and the group of each row, which
+    /// [`CovType::Cluster`] needs and nothing else takes. Default: none.
+    pub rows: RowValues<'a>,
     /// How the covariance of the estimates is computed. Default nonrobust.
     pub cov_type: CovType,
-    /// The group of each row (any labels as indices), for
-    /// [`CovType::Cluster`] only, which needs them. Default: none.
-    pub groups: Option<&'a [usize]>,
-}
-
-/// The per-row inputs as the passes over the rows read them: 1 for a
-/// missing weight and 0 for a missing offset, which leave the unweighted
-/// numbers bit for bit as they are (x·1 and x + 0 are exact).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Rows<'a> {
-    pub freq: Option<&'a [f64]>,
-    pub var: Option<&'a [f64]>,
-    pub offset: Option<&'a [f64]>,
-    /// The group of each row, for cluster covariance.
-    pub groups: Option<&'a [usize]>,
-}
-
-impl Rows<'_> {
-    /// statsmodels' `freq_weights[i]`.
-    #[inline(always)]
-    pub fn freq(&self, i: usize) -> f64 {
-        self.freq.map_or(1.0, |f| f[i])
-    }
-
-    /// statsmodels' `var_weights[i]`.
-    #[inline(always)]
-    pub fn var(&self, i: usize) -> f64 {
-        self.var.map_or(1.0, |v| v[i])
-    }
-
-    /// statsmodels' `iweights[i]` = `freq_weights[i] * var_weights[i]`.
-    #[inline(always)]
-    pub fn iweight(&self, i: usize) -> f64 {
-        self.freq(i) * self.var(i)
-    }
-
-    /// statsmodels' `offset[i]`.
-    #[inline(always)]
-    pub fn offset(&self, i: usize) -> f64 {
-        self.offset.map_or(0.0, |o| o[i])
-    }
-
-    /// Whether there is an offset.
-    pub fn has_offset(&self) -> bool {
-        self.offset.is_some()
-    }
-
-    /// Σ freq_weights (statsmodels' `wnobs`), or `n`.
-    pub fn wnobs(&self, n: usize) -> f64 {
-        self.freq.map_or(n as f64, |f| f.iter().sum())
-    }
 }
 
 impl<'a> GlmOptions<'a> {
     /// Check lengths and values against `n` rows; the view the fit reads.
-    pub fn rows(&self, n: usize) -> Result<Rows<'a>, GlmError> {
-        fn check<'v>(
-            what: &'static str,
-            v: Option<&'v [f64]>,
+    pub fn rows(&self, n: usize) -> Result<RowValues<'a>, GlmError> {
+        fn check(
+            what: Setting,
+            v: Option<&[f64]>,
             weight: bool,
             n: usize,
-        ) -> Result<Option<&'v [f64]>, GlmError> {
+        ) -> Result<Option<&[f64]>, GlmError> {
             let Some(v) = v else { return Ok(None) };
             if v.len() != n {
                 return Err(GlmError::RowOptionLength {
@@ -103,7 +49,7 @@ impl<'a> GlmOptions<'a> {
                     Some("not a finite number")
                 } else if weight && x < 0.0 {
                     Some("negative")
-                } else if what == "freq_weights" && x.fract() != 0.0 {
+                } else if what == Setting::FreqWeights && x.fract() != 0.0 {
                     Some("not a whole number")
                 } else {
                     None
@@ -122,10 +68,11 @@ impl<'a> GlmOptions<'a> {
             }
             Ok(Some(v))
         }
-        Ok(Rows {
-            freq: check("freq_weights", self.freq_weights, true, n)?,
-            var: check("var_weights", self.var_weights, true, n)?,
-            offset: check("offset", self.offset, false, n)?,
+        let r = &self.rows;
+        Ok(RowValues {
+            freq_weights: check(Setting::FreqWeights, r.freq_weights, true, n)?,
+            var_weights: check(Setting::VarWeights, r.var_weights, true, n)?,
+            offset: check(Setting::Offset, r.offset, false, n)?,
             groups: self.check_groups(n)?,
         })
     }
@@ -134,7 +81,7 @@ impl<'a> GlmOptions<'a> {
     /// least 2 distinct.
     fn check_groups(&self, n: usize) -> Result<Option<&'a [usize]>, GlmError> {
         let cluster = self.cov_type == CovType::Cluster;
-        let Some(g) = self.groups else {
+        let Some(g) = self.rows.groups else {
             return match cluster {
                 true => Err(GlmError::ClusterNeedsGroups),
                 false => Ok(None),
@@ -145,7 +92,7 @@ impl<'a> GlmOptions<'a> {
         }
         if g.len() != n {
             return Err(GlmError::RowOptionLength {
-                what: "groups",
+                what: Setting::Groups,
                 len: g.len(),
                 n,
             });
@@ -170,9 +117,12 @@ mod tests {
             o: Option<&'a [f64]>,
         ) -> GlmOptions<'a> {
             GlmOptions {
-                freq_weights: f,
-                var_weights: v,
-                offset: o,
+                rows: RowValues {
+                    freq_weights: f,
+                    var_weights: v,
+                    offset: o,
+                    groups: None,
+                },
                 ..GlmOptions::default()
             }
         }
@@ -180,7 +130,7 @@ mod tests {
         assert_eq!(
             err(opts(Some(&[1.0, 2.0][..]), None, None)),
             GlmError::RowOptionLength {
-                what: "freq_weights",
+                what: Setting::FreqWeights,
                 len: 2,
                 n: 3
             }
@@ -188,7 +138,7 @@ mod tests {
         assert_eq!(
             err(opts(None, Some(&[1.0, -0.5, 1.0][..]), None)),
             GlmError::BadRowOption {
-                what: "var_weights",
+                what: Setting::VarWeights,
                 row: 2,
                 value: -0.5,
                 why: "negative"
@@ -197,7 +147,7 @@ mod tests {
         assert!(matches!(
             err(opts(None, None, Some(&[0.0, 0.0, f64::NAN][..]))),
             GlmError::BadRowOption {
-                what: "offset",
+                what: Setting::Offset,
                 row: 3,
                 ..
             }
@@ -205,7 +155,7 @@ mod tests {
         assert!(matches!(
             err(opts(Some(&[1.0, 1.5, 1.0][..]), None, None)),
             GlmError::BadRowOption {
-                what: "freq_weights",
+                what: Setting::FreqWeights,
                 row: 2,
                 why: "not a whole number",
                 ..
@@ -213,7 +163,7 @@ mod tests {
         ));
         assert_eq!(
             err(opts(None, Some(&[0.0; 3][..]), None)),
-            GlmError::AllZeroWeights("var_weights")
+            GlmError::AllZeroWeights(Setting::VarWeights)
         );
         let e = err(opts(Some(&[1.0, f64::INFINITY, 1.0][..]), None, None));
         assert_eq!(
@@ -237,7 +187,10 @@ mod tests {
     fn rejects_groups_without_cluster_and_cluster_without_two_groups() {
         let opts = |cov_type: CovType, groups: Option<&'static [usize]>| GlmOptions {
             cov_type,
-            groups,
+            rows: RowValues {
+                groups,
+                ..RowValues::default()
+            },
             ..GlmOptions::default()
         };
         let err = |o: GlmOptions| o.rows(3).unwrap_err();
@@ -252,7 +205,7 @@ mod tests {
         assert_eq!(
             err(opts(CovType::Cluster, Some(&[0, 1][..]))),
             GlmError::RowOptionLength {
-                what: "groups",
+                what: Setting::Groups,
                 len: 2,
                 n: 3
             }

@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use super::covariance::{cov_params, AtEstimate};
 use super::irls::{irls, Irls, Memory, Source, SEPARATION_ATOL};
-use super::options::Rows;
 use super::GlmError;
 use crate::math::sum::{sum_rows_at, Sum};
 use crate::runtime::chunk::CHUNK;
@@ -12,6 +11,7 @@ use crate::runtime::threads::map_chunks;
 use crate::spec::family::Binomial;
 use crate::spec::link::{Link, LinkKind};
 use crate::spec::normal;
+use crate::spec::roles::RowValues;
 use crate::spec::CovType;
 
 /// R's `glm.fit` threshold for "fitted probabilities numerically 0 or 1":
@@ -190,7 +190,7 @@ pub(crate) struct AssembleInputs<'a, L: Link> {
     /// be computed. None (streamed): nonrobust covariance only.
     pub in_memory: Option<(&'a [f64], &'a [f64])>,
     /// Weights and offset.
-    pub rows: &'a Rows<'a>,
+    pub rows: &'a RowValues<'a>,
     pub irls: Irls,
     pub cov_type: CovType,
     /// Rank of X (numpy's `matrix_rank`), for the degrees of freedom.
@@ -409,7 +409,7 @@ fn null_model<L: Link>(
     family: &Binomial<L>,
     src: &dyn Source,
     y: &[f64],
-    rows: &Rows,
+    rows: &RowValues,
     threads: usize,
 ) -> Result<(f64, f64), GlmError> {
     let n = src.n();
@@ -453,7 +453,7 @@ fn null_model<L: Link>(
         }
     })?;
     let ybar = wy.value() / w.value();
-    if rows.freq.is_some() || rows.var.is_some() {
+    if rows.freq_weights.is_some() || rows.var_weights.is_some() {
         return Ok((llf(&|_| ybar)?, dev(&|_| ybar)?));
     }
     // Unweighted: f(y, ȳ) for the two values a 0/1 target takes, computed

@@ -15,14 +15,10 @@ pub(super) struct Rows {
 
 impl Rows {
     pub fn new(spec: &ModelSpec, kind: Kind, device: Device) -> Result<Self, TchError> {
-        let col = |v: &Option<Vec<f64>>| {
-            v.as_deref()
-                .map(|v| column_tensor(v, kind, device))
-                .transpose()
-        };
+        let col = |v: Option<&[f64]>| v.map(|v| column_tensor(v, kind, device)).transpose();
         Ok(Rows {
-            weight: col(&spec.weights)?,
-            offset: col(&spec.offset)?,
+            weight: col(spec.weights.as_deref())?,
+            offset: col(spec.offset)?,
         })
     }
 

@@ -1,11 +1,13 @@
 //! What the network models besides the data: its link (output activation),
 //! per-row weights and an offset, passed to training next to the Dataset.
+use std::borrow::Cow;
 use std::fmt;
 
 use tch::{Device, Kind, TchError, Tensor};
 
 use super::config::Precision;
 use crate::setting::{In, Remedy, Worded, Wording};
+use crate::spec::roles::RowValues;
 use crate::spec::LinkKind;
 
 /// The model around the data. The default (sigmoid, no weights, no offset)
@@ -15,7 +17,7 @@ use crate::spec::LinkKind;
 /// w identical rows) and `var_weights` (a row whose variance is divided by
 /// w). Both scale the row's log-likelihood term by w, so the maximum-
 /// likelihood estimate depends only on their product: the network takes
-/// one per-row weight, w = freq · var ([`ModelSpec::combined_weights`]),
+/// one per-row weight, w = freq · var ([`ModelSpec::new`]),
 /// as the per-sample `weight` of PyTorch's `BCELoss(weight=w)` (mean
 /// reduction: Σ wᵢ·ℓᵢ / n), whose minimiser is the weighted MLE. (They
 /// differ in the GLM's counts and standard errors, which the network does
@@ -24,14 +26,15 @@ use crate::spec::LinkKind;
 /// Offset: added to the linear output, η = Linear(x) + offset, on the η
 /// scale, so `--standardize` leaves it as it is.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ModelSpec {
+pub struct ModelSpec<'a> {
     /// The link, whose inverse is the output activation. Default logit
     /// (sigmoid).
     pub link: LinkKind,
-    /// One weight per row, ≥ 0 and finite, not all 0. Default none (all 1).
-    pub weights: Option<Vec<f64>>,
+    /// One weight per row, ≥ 0 and finite, not all 0: a column borrowed as
+    /// it was read, or the product of two. Default none (all 1).
+    pub weights: Option<Cow<'a, [f64]>>,
     /// One offset per row, finite. Default none (all 0).
-    pub offset: Option<Vec<f64>>,
+    pub offset: Option<&'a [f64]>,
 }
 
 /// What is wrong with a [`ModelSpec`] for the data at hand.
@@ -70,20 +73,27 @@ impl Worded for SpecError {
     }
 }
 
-impl ModelSpec {
+impl<'a> ModelSpec<'a> {
     /// The lecture's model: sigmoid, no weights, no offset. Training takes
     /// its fast path (replayed kernels) only for this.
     pub fn is_plain(&self) -> bool {
         self.link == LinkKind::Logit && self.weights.is_none() && self.offset.is_none()
     }
 
-    /// statsmodels' two weights as the network's one: their product, row by
-    /// row (either may be absent).
-    pub fn combined_weights(freq: Option<&[f64]>, var: Option<&[f64]>) -> Option<Vec<f64>> {
-        match (freq, var) {
+    /// The model with `link` for the rows' roles: statsmodels' two weights
+    /// as the network's one (their product, row by row, computed once where
+    /// both are given; a single one borrowed as it is) and the offset. The
+    /// network takes no groups.
+    pub fn new(link: LinkKind, rows: &RowValues<'a>) -> Self {
+        let weights = match (rows.freq_weights, rows.var_weights) {
             (None, None) => None,
-            (Some(w), None) | (None, Some(w)) => Some(w.to_vec()),
-            (Some(f), Some(v)) => Some(f.iter().zip(v).map(|(a, b)| a * b).collect()),
+            (Some(w), None) | (None, Some(w)) => Some(Cow::Borrowed(w)),
+            (Some(f), Some(v)) => Some(Cow::Owned(f.iter().zip(v).map(|(a, b)| a * b).collect())),
+        };
+        ModelSpec {
+            link,
+            weights,
+            offset: rows.offset,
         }
     }
 
@@ -111,7 +121,7 @@ impl ModelSpec {
             }
             too_big("weight", w, &weight_fits)?;
         }
-        if let Some(o) = &self.offset {
+        if let Some(o) = self.offset {
             check_len("offset", o, n)?;
             if let Some((i, &value)) = o.iter().enumerate().find(|(_, v)| !v.is_finite()) {
                 return Err(SpecError::Offset { row: i + 1, value });
@@ -158,24 +168,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn combined_weights_are_the_product_of_freq_and_var() {
+    fn weights_are_the_product_of_freq_and_var_and_a_single_one_is_borrowed() {
         let f = [1.0, 2.0, 3.0];
         let v = [0.5, 0.5, 2.0];
+        let o = [0.0, 1.0, -1.0];
+        let rows = |f, v| RowValues {
+            freq_weights: f,
+            var_weights: v,
+            offset: Some(&o[..]),
+            groups: None,
+        };
+        let both = ModelSpec::new(LinkKind::Probit, &rows(Some(&f[..]), Some(&v[..])));
+        assert_eq!(both.weights.as_deref(), Some(&[0.5, 1.0, 6.0][..]));
+        assert_eq!(both.link, LinkKind::Probit);
+        assert!(std::ptr::eq(both.offset.unwrap(), &o[..]));
+        let var = ModelSpec::new(LinkKind::Logit, &rows(None, Some(&v[..])));
+        assert!(matches!(var.weights, Some(Cow::Borrowed(w)) if std::ptr::eq(w, &v[..])));
         assert_eq!(
-            ModelSpec::combined_weights(Some(&f), Some(&v)),
-            Some(vec![0.5, 1.0, 6.0])
+            ModelSpec::new(LinkKind::Logit, &rows(None, None)).weights,
+            None
         );
-        assert_eq!(
-            ModelSpec::combined_weights(None, Some(&v)),
-            Some(v.to_vec())
-        );
-        assert_eq!(ModelSpec::combined_weights(None, None), None);
     }
 
     #[test]
     fn rejects_bad_weights_and_offsets() {
-        let spec = |w: Option<Vec<f64>>, o: Option<Vec<f64>>| ModelSpec {
-            weights: w,
+        let spec = |w: Option<Vec<f64>>, o: Option<&'static [f64]>| ModelSpec {
+            weights: w.map(Cow::Owned),
             offset: o,
             ..ModelSpec::default()
         };
@@ -198,14 +216,14 @@ mod tests {
             ),
             (spec(Some(vec![0.0, 0.0]), None), SpecError::AllZero),
             (
-                spec(None, Some(vec![f64::INFINITY, 0.0])),
+                spec(None, Some(&[f64::INFINITY, 0.0])),
                 SpecError::Offset {
                     row: 1,
                     value: f64::INFINITY,
                 },
             ),
             (
-                spec(None, Some(vec![0.0, 1e39])),
+                spec(None, Some(&[0.0, 1e39])),
                 SpecError::F32 {
                     what: "offset",
                     row: 2,
@@ -216,7 +234,7 @@ mod tests {
             assert_eq!(s.check(2, f32), Err(want));
         }
         assert_eq!(
-            spec(Some(vec![0.0, 1e39]), Some(vec![1e39, 0.0])).check(2, Precision::F64),
+            spec(Some(vec![0.0, 1e39]), Some(&[1e39, 0.0])).check(2, Precision::F64),
             Ok(())
         );
     }

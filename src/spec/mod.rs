@@ -1,11 +1,12 @@
 //! The model's vocabulary, shared by the GLM and the network: links, the
 //! binomial family, the standard normal distribution, the covariance
-//! types and the network's optimiser.
+//! types, the network's optimiser and the per-row roles.
 pub mod covariance;
 pub mod family;
 pub mod link;
 pub mod normal;
 pub mod optimizer;
+pub mod roles;
 
 pub use covariance::{CovType, UnknownCovType};
 pub use family::Binomial;

@@ -629,7 +629,9 @@ impl Study {
                             warnings: f.warnings,
                         });
                     }
-                    Err(e) if e.kind() == ErrorKind::FitFailed => why[i].push(format!("GLM: {e}")),
+                    Err(e) if e.kind() == ErrorKind::FitFailed => {
+                        why[i].push(format!("GLM: {}", In(&e, &self.cfg.wording)))
+                    }
                     Err(source) => {
                         return Err(RepeatError::Glm {
                             seed: seeds[i],

@@ -220,8 +220,8 @@ fn links_weights_and_offset_match_pytorch_fixtures_within_float32_rounding() {
     for c in &fx.spec_cases {
         let spec = ModelSpec {
             link: c.link.parse::<LinkKind>().unwrap(),
-            weights: c.weights.clone(),
-            offset: c.offset.clone(),
+            weights: c.weights.as_deref().map(std::borrow::Cow::Borrowed),
+            offset: c.offset.as_deref(),
         };
         let cfg = TrainConfig {
             lr: c.lr,

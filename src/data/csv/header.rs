@@ -1,8 +1,9 @@
 //! The header row, and which column of the file plays which role.
 use std::collections::HashMap;
 
-use crate::data::{DataError, NUMERIC_ROLES};
+use crate::data::DataError;
 use crate::setting::{Phrase, Setting};
+use crate::spec::roles::NUMERIC_ROLES;
 
 use super::CsvOptions;
 

@@ -3,10 +3,9 @@ use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::path::Path;
 
-use crate::data::roles::is_weight;
-use crate::data::NUMERIC_ROLES;
-use crate::data::{weight_problem, DataError, Dataset, Groups, RowColumns, WeightProblem};
+use crate::data::{DataError, Dataset, Groups, RowColumns};
 use crate::runtime::threads::Threads;
+use crate::spec::roles::{is_weight, weight_problem, WeightProblem, NUMERIC_ROLES};
 
 use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
 use super::cell::{cell, cell_bytes, Bad, NA_VALUES};
