@@ -7,7 +7,7 @@ use logreg::data::{ColumnReader, MissingPolicy};
 use logreg::model::SavedModel;
 use logreg::model::{columns, design, predict_lines};
 
-use super::common::{note_dropped, parse_alpha, parse_delimiter, Missing};
+use super::args::{note_dropped, parse_alpha, parse_delimiter, Missing};
 use super::preflight::Preflight;
 use super::{Global, Output};
 

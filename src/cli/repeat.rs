@@ -14,10 +14,10 @@ use logreg::study::{
     Study, DEFAULT_CHUNK,
 };
 
-use super::common::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
+use super::args::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
+use super::args::{JsonArg, PlotsArg};
 use super::interrupt::{self, Interrupted};
 use super::output::{Output, Sink};
-use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::study_output::{show, StudyOutput};
 use super::{Global, UsageError};
