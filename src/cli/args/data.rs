@@ -6,17 +6,26 @@ use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
 use logreg::runtime::threads::Threads;
 use logreg::simulate::Simulated;
 
+use super::choice::Choice;
 use super::parse::parse_delimiter;
 use super::sim::SimArgs;
 use crate::cli::Global;
 
-/// Missing-value handling for `--missing`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Missing {
-    /// A missing value (empty, NA, NaN) is an error.
-    Error,
-    /// Rows with a missing value are dropped; stderr says how many.
-    Drop,
+/// `--missing` values: the library's missing-value policies by name, each
+/// with its line for the long help.
+pub fn missing_policies() -> Choice<MissingPolicy> {
+    let name = |m| match m {
+        MissingPolicy::Error => "error",
+        MissingPolicy::Drop => "drop",
+    };
+    Choice::new(
+        [MissingPolicy::Error, MissingPolicy::Drop],
+        name,
+        |m| match m {
+            MissingPolicy::Error => "A missing value (empty, NA, NaN) is an error",
+            MissingPolicy::Drop => "Rows with a missing value are dropped; stderr says how many",
+        },
+    )
 }
 
 /// Data for a fit: simulated by default, or `--data FILE`.
@@ -37,8 +46,8 @@ pub struct DataArgs {
     #[arg(long, value_parser = parse_delimiter, value_name = "CHAR", requires = "data")]
     pub delimiter: Option<u8>,
     /// What to do with missing values.
-    #[arg(long, value_enum, default_value = "error", requires = "data")]
-    pub missing: Missing,
+    #[arg(long, value_parser = missing_policies(), default_value = "error", requires = "data")]
+    pub missing: MissingPolicy,
     #[command(flatten)]
     pub sim: SimArgs,
 }
@@ -78,10 +87,7 @@ impl DataArgs {
             target: self.target.clone(),
             features: self.features.clone(),
             delimiter: self.delimiter,
-            missing: match self.missing {
-                Missing::Error => MissingPolicy::Error,
-                Missing::Drop => MissingPolicy::Drop,
-            },
+            missing: self.missing,
             roles,
             threads,
         }

@@ -13,7 +13,7 @@ mod sim;
 mod train;
 
 pub use cov::{cov_types, CovArgs};
-pub use data::{note_dropped, DataArgs, Missing};
+pub use data::{missing_policies, note_dropped, DataArgs};
 pub use glm::GlmArgs;
 pub use grid::GridArgs;
 pub use model::ModelArgs;
