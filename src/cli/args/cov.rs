@@ -1,7 +1,7 @@
 //! The GLM's covariance flags: `--cov-type`, and `--groups` for cluster.
 use clap::Args;
 use logreg::data::Dataset;
-use logreg::glm::GlmOptions;
+use logreg::glm::{check_cov_groups, GlmError, GlmOptions};
 use logreg::spec::CovType;
 
 use super::choice::Choice;
@@ -36,16 +36,16 @@ pub struct CovArgs {
 impl CovArgs {
     /// `--groups` goes with `--cov-type cluster`, and only with it.
     pub fn check(&self) -> anyhow::Result<()> {
-        match (self.cov_type, &self.groups) {
-            (CovType::Cluster, None) => {
-                Err(UsageError("--cov-type cluster needs --groups COL".into()).into())
-            }
-            (t, Some(_)) if t != CovType::Cluster => Err(UsageError(
-                "--groups is for --cov-type cluster; give that, or drop --groups".into(),
-            )
-            .into()),
-            _ => Ok(()),
-        }
+        check_cov_groups(self.cov_type, self.groups.is_some()).map_err(|e| {
+            let text = match e {
+                GlmError::ClusterNeedsGroups => "--cov-type cluster needs --groups COL".into(),
+                GlmError::GroupsWithoutCluster(_) => {
+                    "--groups is for --cov-type cluster; give that, or drop --groups".into()
+                }
+                e => crate::cli::flags::message(&e),
+            };
+            UsageError(text).into()
+        })
     }
 
     /// Set the covariance of `opts` for `data` (its groups read from
