@@ -1,9 +1,9 @@
 //! The value parsers that several argument groups share: counts, numbers in a range, lists, the delimiter.
 
-/// Parse `--beta 0.3,-1,2`: intercept first, at least two finite numbers.
 /// Coefficient list; an alias so clap takes one comma-separated value, not many.
 pub type Coefs = Vec<f64>;
 
+/// Parse `--beta 0.3,-1,2`: intercept first, at least two finite numbers.
 pub fn parse_beta(s: &str) -> Result<Coefs, String> {
     let v: Vec<f64> = s
         .split(',')
