@@ -4,9 +4,9 @@ use logreg::compare::{compare_with, render, CompareError};
 use logreg::nn::Record;
 use logreg::plot;
 
-use super::common::{CovArgs, DataArgs, GlmArgs, ModelArgs, TrainArgs};
+use super::args::{CovArgs, DataArgs, GlmArgs, ModelArgs, TrainArgs};
+use super::args::{JsonArg, PlotsArg};
 use super::output::{print_then, write_plots};
-use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::Global;
 

@@ -6,8 +6,8 @@ use logreg::nn::TrainConfig;
 use logreg::plot;
 use logreg::simulate::{simulate, SimConfig};
 
+use super::args::{JsonArg, PlotsArg};
 use super::output::{print_then, write_plots};
-use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::Global;
 

@@ -5,10 +5,10 @@ use logreg::data::Dataset;
 use logreg::glm::{fit_with, summary, GlmError, SummaryTime};
 use logreg::model::SavedModel;
 
-use super::common::{CovArgs, DataArgs, GlmArgs, ModelArgs};
+use super::args::{CovArgs, DataArgs, GlmArgs, ModelArgs};
+use super::args::{JsonArg, SaveModelArg};
 use super::glm_stream::{self, StreamArgs};
 use super::output::print_then;
-use super::output_args::{JsonArg, SaveModelArg};
 use super::preflight::Preflight;
 use super::{Global, UsageError};
 

@@ -18,7 +18,7 @@ use logreg::data::RoleNames;
 use logreg::glm::{fit_source, GlmFit};
 use logreg::runtime::threads::Threads;
 
-use super::common::{note_dropped, DataArgs, GlmArgs, ModelArgs};
+use super::args::{note_dropped, DataArgs, GlmArgs, ModelArgs};
 use super::output::AtomicFile;
 use super::{interrupt, UsageError};
 

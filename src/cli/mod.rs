@@ -21,8 +21,7 @@ macro_rules! diag_raw {
     }};
 }
 
-mod choice;
-mod common;
+mod args;
 mod compare;
 mod demo;
 pub mod exit;
@@ -33,7 +32,6 @@ mod global;
 mod interrupt;
 mod nn;
 mod output;
-mod output_args;
 mod predict;
 mod preflight;
 mod repeat;
@@ -105,7 +103,7 @@ pub enum Command {
 
 /// `--seed`: a whole number from 0 to 2^64 - 1.
 fn parse_seed(s: &str) -> Result<u64, String> {
-    common::parse_whole(s, 0)
+    args::parse_whole(s, 0)
 }
 
 /// Parse the command line. A mistake in it is one line on stderr and exit

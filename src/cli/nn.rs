@@ -8,10 +8,10 @@ use logreg::model::SavedModel;
 use logreg::nn::{render, train_spec, train_spec_with, Record, TraceRows};
 use logreg::plot;
 
-use super::common::{parse_count, DataArgs, ModelArgs, TrainArgs};
+use super::args::{parse_count, DataArgs, ModelArgs, TrainArgs};
+use super::args::{JsonArg, PlotsArg, SaveModelArg};
 use super::flags;
 use super::output::{print_then, write_plots, Output};
-use super::output_args::{JsonArg, PlotsArg, SaveModelArg};
 use super::preflight::Preflight;
 use super::Global;
 

@@ -7,7 +7,7 @@ use logreg::data::{ColumnReader, MissingPolicy};
 use logreg::model::SavedModel;
 use logreg::model::{columns, design, predict_lines};
 
-use super::common::{note_dropped, parse_alpha, parse_delimiter, Missing};
+use super::args::{missing_policies, note_dropped, parse_alpha, parse_delimiter};
 use super::preflight::Preflight;
 use super::{Global, Output};
 
@@ -42,8 +42,8 @@ pub struct Args {
     /// What to do with a row with a missing value in a column the model
     /// reads: an error, or leave the row out of the predictions (stderr
     /// says how many were left out).
-    #[arg(long, value_enum, default_value = "error")]
-    pub missing: Missing,
+    #[arg(long, value_parser = missing_policies(), default_value = "error")]
+    pub missing: MissingPolicy,
     /// Output file [default: stdout, also for `-`], written whole or not at
     /// all; stdout gets the rows as they are predicted.
     #[arg(long, short, value_name = "FILE")]
@@ -63,11 +63,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
     // The data's header is checked before the model's covariance, whose
     // check costs seconds for thousands of coefficients.
     let model = SavedModel::read_but_covariance(&a.model)?;
-    let missing = match a.missing {
-        Missing::Error => MissingPolicy::Error,
-        Missing::Drop => MissingPolicy::Drop,
-    };
-    let mut reader = ColumnReader::open(&a.data, &columns(&model), a.delimiter, missing)?;
+    let mut reader = ColumnReader::open(&a.data, &columns(&model), a.delimiter, a.missing)?;
     model.check_covariance(&a.model.display().to_string())?;
     // Opened before the work: an error or Ctrl-C removes the temporary file.
     let mut sink = Output::from_arg(a.out.as_ref()).open()?;

@@ -14,10 +14,10 @@ use logreg::study::{
     RunLine, Study, DEFAULT_CHUNK,
 };
 
-use super::common::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
+use super::args::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
+use super::args::{JsonArg, PlotsArg};
 use super::interrupt::{self, Interrupted};
 use super::output::{Output, Sink};
-use super::output_args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::study_output::{show, StudyOutput};
 use super::{Global, UsageError};
@@ -205,13 +205,13 @@ pub struct Args {
 const PER_RUN: u64 = 1000;
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
-    if a.cov_type == CovType::Cluster {
-        return Err(UsageError(
+    // Simulated data has no groups.
+    logreg::glm::check_cov_groups(a.cov_type, false).map_err(|_| {
+        UsageError(
             "--cov-type cluster needs --groups, a column of --data; repeat simulates its data"
                 .into(),
         )
-        .into());
-    }
+    })?;
     if matches!(
         (a.fits, a.on_separation),
         (FitsArg::Nn, OnSeparationArg::Fail)

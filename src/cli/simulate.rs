@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use logreg::simulate::{draw, to_csv};
 
-use super::common::SimArgs;
+use super::args::SimArgs;
 use super::preflight::Preflight;
 use super::{Global, Output};
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use logreg::plot::study_plot_names;
 use logreg::study::{merge, read_lines, Origin, RunLine};
 
-use super::output_args::{JsonArg, PlotsArg};
+use super::args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::repeat::all_failed;
 use super::study_output::{show, StudyOutput};

@@ -29,7 +29,7 @@ mod summary;
 pub use config::{check_alpha, GlmConfig};
 pub use error::GlmError;
 pub use fit::{fit, fit_family, fit_source, fit_with};
-pub use options::GlmOptions;
+pub use options::{check_cov_groups, GlmOptions};
 pub use results::{is_separation_warning, GlmFit};
 pub use source::{Memory, Source};
 pub use summary::{summary, SummaryTime};

@@ -27,6 +27,17 @@ pub struct GlmOptions<'a> {
     pub cov_type: CovType,
 }
 
+/// Groups go with cluster covariance, and only with it: `groups` says
+/// whether they are given. The check that needs no data, so a caller can make
+/// it before reading any.
+pub fn check_cov_groups(cov_type: CovType, groups: bool) -> Result<(), GlmError> {
+    match (cov_type == CovType::Cluster, groups) {
+        (true, false) => Err(GlmError::ClusterNeedsGroups),
+        (false, true) => Err(GlmError::GroupsWithoutCluster(cov_type.name())),
+        _ => Ok(()),
+    }
+}
+
 impl<'a> GlmOptions<'a> {
     /// Check lengths and values against `n` rows; the view the fit reads.
     pub fn rows(&self, n: usize) -> Result<RowValues<'a>, GlmError> {
@@ -80,16 +91,10 @@ impl<'a> GlmOptions<'a> {
     /// Groups exactly when the covariance is cluster, one per row, at
     /// least 2 distinct.
     fn check_groups(&self, n: usize) -> Result<Option<&'a [usize]>, GlmError> {
-        let cluster = self.cov_type == CovType::Cluster;
+        check_cov_groups(self.cov_type, self.rows.groups.is_some())?;
         let Some(g) = self.rows.groups else {
-            return match cluster {
-                true => Err(GlmError::ClusterNeedsGroups),
-                false => Ok(None),
-            };
+            return Ok(None);
         };
-        if !cluster {
-            return Err(GlmError::GroupsWithoutCluster(self.cov_type.name()));
-        }
         if g.len() != n {
             return Err(GlmError::RowOptionLength {
                 what: Setting::Groups,

@@ -227,9 +227,8 @@ impl RepeatConfig {
             return Err(RepeatError::BetaLengths { first, other });
         }
         self.glm.check().map_err(RepeatError::GlmConfig)?;
-        if self.cov_type == CovType::Cluster {
-            return Err(RepeatError::GlmConfig(GlmError::ClusterNeedsGroups));
-        }
+        // Simulated data has no groups.
+        glm::check_cov_groups(self.cov_type, false).map_err(RepeatError::GlmConfig)?;
         for cell in self.grid.cells() {
             self.cell_sim(&cell, self.seed).check()?;
             batched::check(&self.cell_train(&cell))?;

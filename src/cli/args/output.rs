@@ -48,8 +48,8 @@ impl SaveModelArg {
     /// Write `model` to the file or stdout, if asked for.
     pub fn write(&self, model: impl FnOnce() -> logreg::model::SavedModel) -> anyhow::Result<()> {
         match &self.path {
-            Some(_) if self.to_stdout() => super::output::print(&model().to_json()),
-            Some(path) => super::output::write_atomic(path, model().to_json().as_bytes()),
+            Some(_) if self.to_stdout() => crate::cli::output::print(&model().to_json()),
+            Some(path) => crate::cli::output::write_atomic(path, model().to_json().as_bytes()),
             None => Ok(()),
         }
     }

@@ -1,0 +1,106 @@
+//! The data for a fit: `--data FILE` and how it is read, or the simulated set.
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
+use logreg::runtime::threads::Threads;
+use logreg::simulate::Simulated;
+
+use super::choice::Choice;
+use super::parse::parse_delimiter;
+use super::sim::SimArgs;
+use crate::cli::Global;
+
+/// `--missing` values: the library's missing-value policies by name, each
+/// with its line for the long help.
+pub fn missing_policies() -> Choice<MissingPolicy> {
+    let name = |m| match m {
+        MissingPolicy::Error => "error",
+        MissingPolicy::Drop => "drop",
+    };
+    Choice::new(
+        [MissingPolicy::Error, MissingPolicy::Drop],
+        name,
+        |m| match m {
+            MissingPolicy::Error => "A missing value (empty, NA, NaN) is an error",
+            MissingPolicy::Drop => "Rows with a missing value are dropped; stderr says how many",
+        },
+    )
+}
+
+/// Data for a fit: simulated by default, or `--data FILE`.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Data file")]
+pub struct DataArgs {
+    /// CSV file with a header row (tab-separated if it ends in .tsv). Without
+    /// it, the lecture's data set is simulated (see --n, --beta, --low, --high).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["n", "beta", "low", "high"])]
+    pub data: Option<PathBuf>,
+    /// Target column: 0/1 values.
+    #[arg(long, default_value = "y", value_name = "COL", requires = "data")]
+    pub target: String,
+    /// Feature columns, comma-separated [default: every other column, in file order].
+    #[arg(long, value_delimiter = ',', value_name = "A,B,C", requires = "data")]
+    pub features: Option<Vec<String>>,
+    /// Field separator, one character (e.g. ';' or '\t') [default: ',' or tab for .tsv].
+    #[arg(long, value_parser = parse_delimiter, value_name = "CHAR", requires = "data")]
+    pub delimiter: Option<u8>,
+    /// What to do with missing values.
+    #[arg(long, value_parser = missing_policies(), default_value = "error", requires = "data")]
+    pub missing: MissingPolicy,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+/// A loaded data set and, for simulated data, the truth behind it.
+pub struct Loaded {
+    pub data: Dataset,
+    pub sim: Option<Simulated>,
+}
+
+impl DataArgs {
+    /// Read `--data` or simulate; data errors carry file, line, column,
+    /// value. The per-row `roles` columns of the file are read too (clap
+    /// makes their flags need --data).
+    pub fn load_roles(&self, g: &Global, roles: RoleNames) -> anyhow::Result<Loaded> {
+        match &self.data {
+            Some(path) => {
+                let (data, dropped) = read_csv(path, &self.csv_options(roles, g.threads))?;
+                note_dropped(path, dropped);
+                Ok(Loaded { data, sim: None })
+            }
+            None => {
+                // Its errors name "simulated" (a data error reads as a file's).
+                let sim = self.sim.simulate(g.seed, g.threads)?;
+                Ok(Loaded {
+                    data: sim.data.clone(),
+                    sim: Some(sim),
+                })
+            }
+        }
+    }
+
+    /// How `--data` is read: the column choice and parsing flags, and the
+    /// per-row `roles` columns, read on `threads`.
+    pub fn csv_options(&self, roles: RoleNames, threads: Threads) -> CsvOptions {
+        CsvOptions {
+            target: self.target.clone(),
+            features: self.features.clone(),
+            delimiter: self.delimiter,
+            missing: self.missing,
+            roles,
+            threads,
+        }
+    }
+}
+
+/// The note on stderr when rows of `path` were dropped for missing values.
+pub fn note_dropped(path: &Path, dropped: usize) {
+    if dropped > 0 {
+        let name = match path.as_os_str() == "-" {
+            true => "stdin".into(),
+            false => path.display().to_string(),
+        };
+        diag!("note: {name}: dropped {dropped} row(s) with missing values");
+    }
+}

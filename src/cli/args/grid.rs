@@ -1,0 +1,82 @@
+//! The design grid of `repeat`: each setting a list, the grid their product.
+use clap::Args;
+use logreg::spec::Optimizer;
+
+use super::parse::{parse_beta, parse_count, parse_list, parse_positive, parse_steps, Coefs};
+use super::sim::enough_rows;
+
+/// Lists of the grid's settings; aliases so clap takes one value, not many.
+type Counts = Vec<usize>;
+type Rates = Vec<f64>;
+type Optimizers = Vec<Optimizer>;
+type Betas = Vec<Coefs>;
+
+fn parse_optimizer(t: &str) -> Result<Optimizer, String> {
+    t.parse::<Optimizer>()
+        .map_err(|_| format!("'{t}' is not one of sgd, adam, adamw, rmsprop"))
+}
+
+/// `--beta "0.3,-1,2;0.3,-1,1"`: vectors separated by `;`, all of one length.
+fn parse_betas(s: &str) -> Result<Betas, String> {
+    let v = parse_list(s, ';', parse_beta)?;
+    match logreg::study::unequal_betas(&v) {
+        Some((first, other)) => Err(format!(
+            "every vector needs the same length (got {first} and {other})"
+        )),
+        None => Ok(v),
+    }
+}
+
+/// The design grid of `repeat`: the settings it varies, each a list; the
+/// grid is their Cartesian product. Each item is checked as the single
+/// value of `nn` or `compare` is.
+#[derive(Debug, Clone, Args)]
+pub struct GridArgs {
+    /// Rows per simulated data set; a comma-separated list varies it.
+    #[arg(long, default_value = "1000", allow_hyphen_values = true, value_name = "N,...",
+          value_parser = |s: &str| parse_list(s, ',', parse_count),
+          help_heading = "Simulated data (used when there is no --data)")]
+    pub n: Counts,
+    /// True coefficients, intercept first (their number sets the number of
+    /// features); several vectors of one length, separated by `;`, vary it.
+    #[arg(long, default_value = "0.3,-1,2", value_parser = parse_betas, allow_hyphen_values = true,
+          value_name = "B0,B1,..;...", help_heading = "Simulated data (used when there is no --data)")]
+    pub beta: Betas,
+    /// Learning rate; a comma-separated list varies it.
+    #[arg(long, default_value = "0.1", allow_hyphen_values = true, value_name = "LR,...",
+          value_parser = |s: &str| parse_list(s, ',', parse_positive), help_heading = "Network")]
+    pub lr: Rates,
+    /// Optimiser steps; a comma-separated list varies it.
+    #[arg(long, default_value = "10000", value_name = "STEPS,...", help_heading = "Network",
+          value_parser = |s: &str| parse_list(s, ',', parse_steps), allow_hyphen_values = true)]
+    pub steps: Counts,
+    /// Optimiser (sgd, adam, adamw, rmsprop, with PyTorch's defaults); a
+    /// comma-separated list varies it.
+    #[arg(long, default_value = "sgd", value_name = "NAME,...", help_heading = "Network",
+          value_parser = |s: &str| parse_list(s, ',', parse_optimizer))]
+    pub optimizer: Optimizers,
+}
+
+impl GridArgs {
+    /// The library's grid, with `optimizer`: the `--optimizer` list with
+    /// their settings.
+    pub fn grid(&self, optimizer: Vec<Optimizer>) -> logreg::study::Grid<Optimizer> {
+        logreg::study::Grid {
+            n: self.n.clone(),
+            lr: self.lr.clone(),
+            steps: self.steps.clone(),
+            optimizer,
+            beta: self.beta.clone(),
+        }
+    }
+
+    /// A GLM needs at least as many rows as coefficients: say so before
+    /// simulating anything.
+    pub fn check_enough_rows(&self) -> anyhow::Result<()> {
+        let k = self.beta.first().map_or(0, Vec::len);
+        match logreg::simulate::too_few_rows(&self.n, k) {
+            Some(n) => Err(enough_rows(n, k)),
+            None => Ok(()),
+        }
+    }
+}
