@@ -29,44 +29,9 @@ impl Source for Streamed {
 
 #[cfg(test)]
 mod tests {
-    use std::fs::File;
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::data::design_cache::{bytes_per_row, write_cache, ContentHash};
-    use crate::data::Dataset;
-
-    /// A 10-row data set: x1 = i, x2 = i², y alternating.
-    fn data() -> Dataset {
-        let mut x = Vec::new();
-        let mut y = Vec::new();
-        for i in 0..10 {
-            let v = i as f64;
-            x.extend([1.0, v, v * v / 7.0]);
-            y.push((i % 2) as f64);
-        }
-        let names = ["const", "x1", "x2"].map(String::from).to_vec();
-        Dataset::new(
-            names,
-            "y".into(),
-            x,
-            y,
-            "test".into(),
-            crate::runtime::threads::Threads::Auto,
-        )
-        .unwrap()
-    }
-
-    fn written(name: &str) -> (PathBuf, Dataset) {
-        let path = std::env::temp_dir().join(format!(
-            "logreg-stream-{}-{name}.design",
-            std::process::id()
-        ));
-        let d = data();
-        let source = ContentHash { len: 1, xxh3: 2 };
-        write_cache(File::create(&path).unwrap(), &d, source, 0).unwrap();
-        (path, d)
-    }
+    use crate::data::design_cache::bytes_per_row;
+    use crate::data::design_cache::tests::written;
 
     /// Every row comes back once, in order, whatever the block size, with
     /// the whole design's scales.

@@ -8,7 +8,7 @@ mod key;
 mod reader;
 mod streaming;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod trust;
 mod writer;
 

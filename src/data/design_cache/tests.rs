@@ -7,7 +7,7 @@ use super::*;
 use crate::data::{CsvOptions, Dataset};
 
 /// A 10-row data set: x1 = i, x2 = i², y alternating.
-fn data() -> Dataset {
+pub(crate) fn data() -> Dataset {
     let mut x = Vec::new();
     let mut y = Vec::new();
     for i in 0..10 {
@@ -27,7 +27,9 @@ fn data() -> Dataset {
     .unwrap()
 }
 
-fn written(name: &str) -> (PathBuf, Dataset) {
+/// [`data`] written as a design cache in the temporary folder, with `name`
+/// in the file's name; the file and the data set.
+pub(crate) fn written(name: &str) -> (PathBuf, Dataset) {
     let path = std::env::temp_dir().join(format!(
         "logreg-stream-{}-{name}.design",
         std::process::id()
