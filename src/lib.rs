@@ -4,7 +4,8 @@
 //! Where things live:
 //! - [`runtime`]: threads, SIMD dispatch, memory checks and libtorch settings.
 //! - [`spec`]: the model's vocabulary both fits share: links, the Binomial
-//!   family, the normal distribution.
+//!   family, the normal distribution, covariance types, the optimiser, the
+//!   per-row roles.
 //! - [`simulate`]: the lecture's data set.
 //! - [`data`]: the [`data::Dataset`] both fits consume, and strict CSV input
 //!   (every CSV error is raised in `data/csv/`); the design cache a streamed
@@ -19,8 +20,8 @@
 //!   ([`model::predict`]).
 //! - [`compare`]: both fits side by side; [`study`]: Monte Carlo studies.
 //! - [`plot`]: SVG pictures, rendered to strings.
-//! - [`setting`]: how messages name a setting and a remedy (config fields here,
-//!   flags in the binary).
+//! - [`setting`]: how messages name a setting and a remedy: config fields
+//!   by default, or the wording a caller passes (the binary's: flags).
 //!
 //! The library never prints and never writes files: it returns data and
 //! rendered text; the `logreg` binary decides where they go.
