@@ -76,7 +76,7 @@ OPT = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.Ad
 
 
 def activate(eta, link):
-    """The inverse link, as scripts/original.py and src/nn/activation.rs write it."""
+    """The inverse link, as scripts/original.py and src/spec/link.rs write it."""
     if link == "logit":
         return torch.sigmoid(eta)
     if link == "probit":

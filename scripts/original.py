@@ -168,7 +168,7 @@ def glm_json(res, warns, time_s):
 
 def activate(eta, link="logit"):
     """The link's inverse: the probability at linear output eta. Each is the
-    op sequence `logreg` runs (src/nn/activation.rs)."""
+    op sequence `logreg` runs (src/spec/link.rs)."""
     if link == "logit":
         return torch.sigmoid(eta)
     if link == "probit":  # the standard Normal CDF

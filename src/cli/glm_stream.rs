@@ -107,10 +107,12 @@ pub(super) fn fit(
     limit: u64,
     threads: Threads,
 ) -> anyhow::Result<GlmFit> {
-    let path = data
-        .data
-        .as_deref()
-        .expect("clap: --max-memory requires --data");
+    let Some(path) = data.data.as_deref() else {
+        return Err(UsageError(
+            "--max-memory needs --data FILE: the simulated data is made in memory".into(),
+        )
+        .into());
+    };
     // The cache is built from a file read more than once: a stream read
     // once (stdin, a pipe, a device) cannot be.
     if path.as_os_str() == "-" {

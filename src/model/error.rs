@@ -57,8 +57,11 @@ pub enum ModelError {
         what: &'static str,
     },
     /// A link name this logreg does not know.
-    #[error("{file}: model file key \"link\": unknown link {link:?}; the links are logit, probit, cloglog, loglog, cauchy")]
-    UnknownLink { file: String, link: String },
+    #[error("{file}: model file key \"link\": {unknown}")]
+    UnknownLink {
+        file: String,
+        unknown: crate::spec::UnknownLink,
+    },
 }
 
 impl ModelError {

@@ -210,9 +210,9 @@ impl SavedModel {
         let link_name = keys.string("link", "a string")?;
         let link = link_name
             .parse::<LinkKind>()
-            .map_err(|_| ModelError::UnknownLink {
+            .map_err(|unknown| ModelError::UnknownLink {
                 file: file(),
-                link: link_name.into(),
+                unknown,
             })?;
         let offset = match keys.get("offset")? {
             Survey::Null => None,

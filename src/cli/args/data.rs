@@ -9,7 +9,7 @@ use logreg::simulate::Simulated;
 use super::choice::Choice;
 use super::parse::parse_delimiter;
 use super::sim::SimArgs;
-use crate::cli::Global;
+use crate::cli::{Global, UsageError};
 
 /// `--missing` values: the library's missing-value policies by name, each
 /// with its line for the long help.
@@ -70,6 +70,10 @@ impl DataArgs {
                 Ok(Loaded { data, sim: None })
             }
             None => {
+                // clap lets a simulated-data flag (--n, --beta, which
+                // conflict with --data) stand in for a flag's `requires`:
+                // a column flag without a file is refused here instead.
+                self.check_no_columns(&roles)?;
                 // Its errors name "simulated" (a data error reads as a file's).
                 let sim = self.sim.simulate(g.seed, g.threads)?;
                 Ok(Loaded {
@@ -77,6 +81,26 @@ impl DataArgs {
                     sim: Some(sim),
                 })
             }
+        }
+    }
+
+    /// Refuse flags that name columns of a data file when there is none:
+    /// the simulated data has no such column, and ignoring the flag would
+    /// fit something else than was asked.
+    pub fn check_no_columns(&self, roles: &RoleNames) -> Result<(), UsageError> {
+        let given = [
+            ("--features", self.features.is_some()),
+            ("--delimiter", self.delimiter.is_some()),
+            ("--freq-weights", roles.freq_weights.is_some()),
+            ("--var-weights", roles.var_weights.is_some()),
+            ("--offset", roles.offset.is_some()),
+            ("--groups", roles.groups.is_some()),
+        ];
+        match given.into_iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err(UsageError(format!(
+                "{flag} needs --data FILE: the simulated data has no columns to name"
+            ))),
+            None => Ok(()),
         }
     }
 

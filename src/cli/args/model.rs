@@ -14,14 +14,21 @@ fn link_parser() -> impl TypedValueParser<Value = LinkKind> {
     PossibleValuesParser::new(values).try_map(|name| name.parse::<LinkKind>())
 }
 
+/// `--link`'s help: the links by statsmodels' class names, from the spec's list.
+fn link_help() -> String {
+    let names: Vec<&str> = LinkKind::ALL.iter().map(|k| k.name()).collect();
+    format!(
+        "Binomial link (statsmodels' {}); the network's output activation is its inverse",
+        names.join(", ")
+    )
+}
+
 /// The model around the data, for both fits: the link, and per-row columns
 /// of the data file (read with it; not features).
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Model")]
 pub struct ModelArgs {
-    /// Binomial link (statsmodels' Logit, Probit, CLogLog, LogLog, Cauchy);
-    /// the network's output activation is its inverse.
-    #[arg(long, value_parser = link_parser(), default_value = "logit")]
+    #[arg(long, value_parser = link_parser(), default_value = "logit", help = link_help())]
     pub link: LinkKind,
     /// Column of frequency weights (statsmodels' freq_weights): whole
     /// numbers >= 0, not all 0; row i stands for w_i identical rows.
