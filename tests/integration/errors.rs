@@ -466,12 +466,35 @@ fn glm_flags_give_the_same_message_in_glm_and_in_compare() {
 #[test]
 fn column_and_streaming_flags_need_a_data_file_even_with_simulation_flags() {
     for (args, flag) in [
-        (&["nn", "--freq-weights", "w", "--n", "100", "--steps", "5"][..], "--freq-weights"),
-        (&["glm", "--var-weights", "w", "--beta", "1,2"][..], "--var-weights"),
-        (&["compare", "--offset", "o", "--n", "100", "--steps", "5"][..], "--offset"),
-        (&["glm", "--cov-type", "cluster", "--groups", "g", "--n", "100"][..], "--groups"),
+        (
+            &["nn", "--freq-weights", "w", "--n", "100", "--steps", "5"][..],
+            "--freq-weights",
+        ),
+        (
+            &["glm", "--var-weights", "w", "--beta", "1,2"][..],
+            "--var-weights",
+        ),
+        (
+            &["compare", "--offset", "o", "--n", "100", "--steps", "5"][..],
+            "--offset",
+        ),
+        (
+            &[
+                "glm",
+                "--cov-type",
+                "cluster",
+                "--groups",
+                "g",
+                "--n",
+                "100",
+            ][..],
+            "--groups",
+        ),
         (&["glm", "--features", "x1", "--n", "100"][..], "--features"),
-        (&["glm", "--max-memory", "1K", "--beta", "1,2"][..], "--max-memory"),
+        (
+            &["glm", "--max-memory", "1K", "--beta", "1,2"][..],
+            "--max-memory",
+        ),
     ] {
         let run = logreg(args);
         assert_eq!(run.code(), Some(2), "{}", run.describe());
