@@ -52,7 +52,7 @@ pub fn check_alpha(alpha: f64) -> Result<(), GlmError> {
     if !(alpha > 0.0 && alpha < 1.0) {
         return Err(GlmError::BadAlpha(alpha));
     }
-    if !crate::spec::normal::ppf(1.0 - alpha / 2.0).is_finite() {
+    if !crate::spec::normal::interval_quantile(alpha).is_finite() {
         return Err(GlmError::AlphaTooSmall(alpha));
     }
     Ok(())

@@ -299,7 +299,7 @@ pub(crate) fn assemble<L: Link>(inp: AssembleInputs<'_, L>) -> Result<GlmFit, Gl
     let bse: Vec<f64> = (0..k).map(|j| cov[j * k + j].sqrt()).collect();
     let tvalues: Vec<f64> = params.iter().zip(&bse).map(|(b, s)| b / s).collect();
     let pvalues = tvalues.iter().map(|&z| normal::two_sided_p(z)).collect();
-    let q = normal::ppf(1.0 - alpha / 2.0);
+    let q = normal::interval_quantile(alpha);
     let conf_int = params
         .iter()
         .zip(&bse)

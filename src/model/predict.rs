@@ -124,7 +124,7 @@ pub fn predict_lines(
     let intervals = match model.cov_params.as_ref() {
         None => None,
         Some(cov) => {
-            let q = normal::ppf(1.0 - alpha / 2.0);
+            let q = normal::interval_quantile(alpha);
             // xᵀCx ≥ 0 for a positive semi-definite C (the model file is
             // checked to be one); a value below 0 is rounding, at a row
             // where C is singular.

@@ -1,5 +1,7 @@
 //! One network as a single run sets it up: the inputs in its precision on
 //! its device, and the layer `nn.Linear(k, 1)` drawn right after the seed.
+use std::sync::Mutex;
+
 use tch::nn;
 use tch::{Device, Kind, TchError, Tensor};
 
@@ -27,9 +29,16 @@ pub(crate) fn tensor_kind(precision: Precision) -> Kind {
     }
 }
 
+/// Held from `tch::manual_seed` to the end of a layer's draw: libtorch has
+/// one global generator, so networks set up on several threads at once (a
+/// study's chunks, or library callers) take turns between the seed and the
+/// draw.
+static GENERATOR: Mutex<()> = Mutex::new(());
+
 /// The layer `nn.Linear(k, 1)` builds right after `torch.manual_seed(seed)`:
-/// drawn on the CPU generator, in float32.
+/// drawn on the CPU generator, in float32, with the generator to itself.
 pub(crate) fn draw_layer(seed: u64, k: i64) -> Result<(nn::VarStore, LogisticNet), TchError> {
+    let _turn = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
     tch::manual_seed(seed as i64);
     let vs = nn::VarStore::new(Device::Cpu);
     let net = LogisticNet::new(&vs.root(), k)?;
@@ -109,5 +118,48 @@ impl NetSetup {
             Some(s) => s.to_original(&params),
             None => params,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::nn::{train, TrainConfig};
+    use crate::simulate::{simulate, SimConfig};
+
+    /// Networks set up on several threads at once each draw the weights of
+    /// their own seed: the seed and the draw are not interleaved with
+    /// another thread's (libtorch has one global generator).
+    #[test]
+    fn networks_set_up_at_once_each_draw_their_own_seed() {
+        let data = simulate(&SimConfig {
+            n: 50,
+            ..SimConfig::default()
+        })
+        .unwrap()
+        .data;
+        let init = |seed: u64| {
+            let cfg = TrainConfig {
+                steps: 0,
+                seed,
+                ..TrainConfig::default()
+            };
+            train(&data, &cfg).unwrap().init_params
+        };
+        let alone: Vec<Vec<f64>> = (0..4).map(init).collect();
+        std::thread::scope(|s| {
+            let threads: Vec<_> = (0..4u64)
+                .map(|seed| {
+                    let (init, alone) = (&init, &alone);
+                    s.spawn(move || {
+                        for _ in 0..50 {
+                            assert_eq!(init(seed), alone[seed as usize], "seed {seed}");
+                        }
+                    })
+                })
+                .collect();
+            for t in threads {
+                t.join().unwrap();
+            }
+        });
     }
 }

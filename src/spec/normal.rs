@@ -29,6 +29,13 @@ pub fn cdf(a: f64) -> f64 {
     }
 }
 
+/// The normal quantile of a two-sided interval at level 1 - alpha,
+/// Φ⁻¹(1 - alpha/2): the one rule of every interval (the summary's,
+/// predict's, and the ones a study's coverage counts).
+pub fn interval_quantile(alpha: f64) -> f64 {
+    ppf(1.0 - alpha / 2.0)
+}
+
 /// The two-sided p-value 2·Φ(-|z|), scipy's `2 * norm.sf(abs(z))` as
 /// statsmodels' GLM reports it.
 pub fn two_sided_p(z: f64) -> f64 {

@@ -3,7 +3,6 @@
 //! caller watches and stops the batch.
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
 use tch::TchError;
 
@@ -13,18 +12,6 @@ use crate::setting::{in_fields, In, Remedy, Setting, Worded, Wording};
 
 /// Steps between two looks at the stop flag and two progress reports.
 pub const CHECK_EVERY: usize = 250;
-
-/// Held while a network's initial weights are drawn: `tch::manual_seed`
-/// seeds libtorch's one global generator, so the chunks that train on
-/// several threads at once take turns between the seed and the draw.
-static GENERATOR: Mutex<()> = Mutex::new(());
-
-/// Run `draw` (a `tch::manual_seed` and the draws after it) with the global
-/// generator to itself.
-pub(super) fn seeded<T>(draw: impl FnOnce() -> T) -> T {
-    let _turn = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
-    draw()
-}
 
 /// One chunk of a study, checked: R data sets of one shape, one seed each,
 /// settings that batching can reproduce, the device available.

@@ -3,7 +3,7 @@
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
 use super::chunk::{
-    seeded, BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained, CHECK_EVERY,
+    BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained, CHECK_EVERY,
 };
 use crate::nn::{
     at_clamp, clamp_warnings, draw_layer, finite, first_not_finite, largest_change, met_tol,
@@ -60,7 +60,7 @@ impl ChunkTrainer for ClosedForm {
         // Initial weights, drawn per network exactly as the single run draws them.
         let mut init = Vec::with_capacity(r * k1);
         for &seed in seeds {
-            let (_vs, net) = seeded(|| draw_layer(seed, k1 as i64 - 1))?;
+            let (_vs, net) = draw_layer(seed, k1 as i64 - 1)?;
             init.extend(net.params()?);
         }
         // The values are float32 draws: cast to float32 (exact), then to `kind`

@@ -26,7 +26,7 @@
 use tch::TchError;
 
 use super::chunk::{
-    seeded, BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained, CHECK_EVERY,
+    BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained, CHECK_EVERY,
 };
 use crate::data::Dataset;
 use crate::nn::{finite, Finished, ModelSpec, NetRun, TrainConfig, TrainError, Want};
@@ -40,14 +40,11 @@ struct Net {
 impl Net {
     /// Data, initial weights and optimiser exactly as `nn::train` makes them.
     fn new(data: &Dataset, seed: u64, cfg: &TrainConfig) -> Result<Self, BatchError> {
-        let run =
-            seeded(|| NetRun::new(data, &ModelSpec::default(), cfg, seed)).map_err(
-                |e| match e {
-                    // libtorch failures are the batch's, as everywhere else in it.
-                    TrainError::Torch(_) => BatchError::Train(e),
-                    source => BatchError::Run { seed, source },
-                },
-            )?;
+        let run = NetRun::new(data, &ModelSpec::default(), cfg, seed).map_err(|e| match e {
+            // libtorch failures are the batch's, as everywhere else in it.
+            TrainError::Torch(_) => BatchError::Train(e),
+            source => BatchError::Run { seed, source },
+        })?;
         Ok(Net { seed, run })
     }
 

@@ -153,7 +153,7 @@ fn max_of(v: impl Iterator<Item = f64>) -> f64 {
 /// runs. The one coverage count of a study, for the cells and for the
 /// one-cell `Summary`.
 pub(super) fn coverage(glms: &[&GlmLine], truth: &[f64], alpha: f64) -> Vec<f64> {
-    let z = crate::spec::normal::ppf(1.0 - alpha / 2.0);
+    let z = crate::spec::normal::interval_quantile(alpha);
     truth
         .iter()
         .enumerate()
