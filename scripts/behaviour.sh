@@ -22,15 +22,11 @@ export XDG_CACHE_HOME=$work/cache
 
 # Drops `_s` keys from JSON (whole documents or JSON lines) and blanks timings.
 normalise() {
-    python3 - "$1" <<'EOF'
+    python3 - "$1" "$root/scripts" <<'EOF'
 import json, re, sys
 path = sys.argv[1]
-def strip(v):
-    if isinstance(v, dict):
-        return {k: strip(x) for k, x in v.items() if not k.endswith("_s")}
-    if isinstance(v, list):
-        return [strip(x) for x in v]
-    return v
+sys.path.insert(0, sys.argv[2])
+from same_summary import strip
 text = open(path, encoding="utf-8", errors="surrogateescape").read()
 def one(s):
     try:
