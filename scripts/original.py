@@ -32,6 +32,18 @@ additions are the flags parity needs:
   --offset COL              statsmodels' offset; added to the network's
                             linear output. A column named by these three
                             flags is not a feature
+  --formula F               statsmodels' formula API, smf.glm(F, df,
+                            family=Binomial(...)): the design (names,
+                            categorical coding, interactions, rows dropped
+                            for missing values) is patsy's, and the network
+                            trains nn.Linear(k, 1) on the same design, with
+                            no bias when the formula has no intercept
+  --failures COL            binomial counts: the target column holds
+                            successes and COL failures; the GLM fits the
+                            two-column endog, the network the proportion
+                            S/(S+F) with row weights S+F (on top of
+                            --freq-weights/--var-weights). With a formula,
+                            write `S + F ~ ...` instead
   --threads N               torch.set_num_threads(N) before any work
                             (default: PyTorch's own choice, one per core).
                             PyTorch's bits depend on it: reductions and
@@ -55,6 +67,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+import statsmodels.formula.api as smf
 import torch
 import torch.nn as nn
 
@@ -111,18 +124,24 @@ def load(path):
 
 
 def fit_glm(df, target, features, link="logit", freq_weights=None,
-            var_weights=None, offset=None):
+            var_weights=None, offset=None, formula=None, failures=None):
     """sm.GLM(y, X, family=Binomial()).fit(), X = add_constant(features);
     with a link other than logit, Binomial(link=...); weights and offset are
-    statsmodels' own (columns of df, or None)."""
-    y = df[target]
-    X = sm.add_constant(df[features])  # column "const" first
+    statsmodels' own (columns of df, or None). With `formula`,
+    smf.glm(formula, df, ...) instead (patsy's design, rows with a missing
+    value in a used column dropped); with `failures`, the endog is the two
+    columns [target, failures] (binomial counts)."""
     family = (sm.families.Binomial() if link == "logit"
               else sm.families.Binomial(link=LINKS[link]()))
     extra = {k: df[c].to_numpy() for k, c in [("freq_weights", freq_weights),
                                                ("var_weights", var_weights),
                                                ("offset", offset)] if c is not None}
-    model = sm.GLM(y, X, family=family, **extra)
+    if formula is not None:
+        model = smf.glm(formula, df, family=family, **extra)
+    else:
+        y = df[target] if failures is None else df[[target, failures]]
+        X = sm.add_constant(df[features])  # column "const" first
+        model = sm.GLM(y, X, family=family, **extra)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         results = model.fit()
@@ -183,9 +202,9 @@ def activate(eta, link="logit"):
 
 
 class Net(nn.Module):
-    def __init__(self, k=2, link="logit"):
+    def __init__(self, k=2, link="logit", bias=True):
         super().__init__()
-        self.linear = nn.Linear(k, 1)
+        self.linear = nn.Linear(k, 1, bias=bias)
         self.link = link
 
     def forward(self, x, offset=None):
@@ -211,6 +230,8 @@ def coefficients(net, mean=None, sd=None):
     `mean`/`sd` (from --standardize) mapped back to the original scale:
     slope_j = w_j / sd_j, intercept = b - sum_j w_j * mean_j / sd_j."""
     w = net.linear.weight.detach().numpy().reshape(-1).astype(np.float64)
+    if net.linear.bias is None:  # a formula without an intercept
+        return w.tolist()
     b = float(net.linear.bias.detach().numpy()[0])
     if mean is None:
         return [b] + w.tolist()
@@ -236,11 +257,13 @@ def row_weights(df, freq_weights=None, var_weights=None):
 
 def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
               optimizer="sgd", standardized=False, glm_params=None,
-              verbose=False, link="logit", weights=None, offset=None):
+              verbose=False, link="logit", weights=None, offset=None,
+              design=None):
     """The lecture's training loop. Returns the `nn` object of
     `logreg compare --json` and `steps_to_match` (needs `glm_params`).
     `weights`: per-row BCE weights (float64 array, see `row_weights`);
-    `offset`: the offset column's name, added to the linear output."""
+    `offset`: the offset column's name, added to the linear output.
+    `design`: a `Design` (from `net_design`) used instead of df's columns."""
     # Row-major, as numpy arrays are by default. A DataFrame's .values is
     # column-major, and torch keeps that layout, which changes the summation
     # order inside the matmul kernels (and numpy's column means): the results
@@ -252,20 +275,27 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
     # strides (8, 8n); torch keeps them, and addmm then hands MKL a transposed
     # X, which rounds the one-feature case differently (1.5e-8 on the
     # separation case of parity.py).
-    x = np.array(df[features].values, order="C", copy=True)
+    if design is None:
+        x = np.array(df[features].values, order="C", copy=True)
+        y_values = df[target].values
+        offset_values = (None if offset is None
+                         else df[offset].to_numpy(dtype=np.float64))
+        names, bias = ["const"] + list(features), True
+    else:
+        x, y_values, offset_values = design.x, design.y, design.offset
+        names, bias, weights = design.names, design.bias, design.weights
     mean = sd = None
     if standardized:
         x, mean, sd = standardize(x)
     X = torch.tensor(x, dtype=torch.float32)
-    y = torch.tensor(df[target].values, dtype=torch.float32).reshape(-1, 1)
+    y = torch.tensor(y_values, dtype=torch.float32).reshape(-1, 1)
     off = None
-    if offset is not None:
-        off = torch.tensor(df[offset].to_numpy(dtype=np.float64),
-                           dtype=torch.float32).reshape(-1, 1)
+    if offset_values is not None:
+        off = torch.tensor(offset_values, dtype=torch.float32).reshape(-1, 1)
 
     start = time.perf_counter()
     torch.manual_seed(seed)
-    net = Net(len(features), link)
+    net = Net(x.shape[1], link, bias)
     init_params = coefficients(net, mean, sd)
     if weights is None:
         criterion = nn.BCELoss()
@@ -298,7 +328,7 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
     time_s = time.perf_counter() - start
 
     out = {
-        "names": ["const"] + list(features),
+        "names": names,
         "params": coefficients(net, mean, sd),
         "init_params": init_params,
         # The loss computed in the last forward pass, i.e. at the parameters
@@ -314,31 +344,61 @@ def train_net(df, target, features, seed=SEED, lr=LR, steps=STEPS,
     return out, net, steps_to_match
 
 
+class Design:
+    """The network's inputs taken from a fitted statsmodels model: the design
+    without its intercept column (the bias plays it), the target (for
+    binomial counts, the proportions statsmodels fits), per-row BCE weights
+    (freq * var * trials, None when all are 1) and the offset."""
+
+    def __init__(self, model):
+        names = list(model.exog_names)
+        self.bias = names[0] in ("Intercept", "const")
+        self.names = names
+        exog = np.asarray(model.exog, dtype=np.float64)
+        if self.bias:
+            exog = exog[:, 1:]
+        self.x = np.array(exog, order="C", copy=True)
+        self.y = np.asarray(model.endog, dtype=np.float64)
+        trials = np.asarray(getattr(model, "n_trials", np.ones(len(self.y))),
+                            dtype=np.float64)
+        w = np.asarray(model.freq_weights, dtype=np.float64) * np.asarray(
+            model.var_weights, dtype=np.float64) * trials
+        self.weights = None if np.all(w == 1.0) else w
+        offset = getattr(model, "offset", None)
+        self.offset = (None if offset is None
+                       else np.asarray(offset, dtype=np.float64))
+
+
 # --------------------------------------------------------------------------
 # Both, as `logreg compare --json` reports them
 # --------------------------------------------------------------------------
 
 
-def features_of(df, target, freq_weights=None, var_weights=None, offset=None):
+def features_of(df, target, freq_weights=None, var_weights=None, offset=None,
+                failures=None):
     """Every column but the target and those the option flags name."""
-    taken = {target, freq_weights, var_weights, offset}
+    taken = {target, freq_weights, var_weights, offset, failures}
     return [c for c in df.columns if c not in taken]
 
 
 def compare(df, target, seed=SEED, lr=LR, steps=STEPS, optimizer="sgd",
             standardized=False, true=None, link="logit", freq_weights=None,
-            var_weights=None, offset=None):
+            var_weights=None, offset=None, formula=None, failures=None):
     """GLM and network on the same data; the dict `--json` prints."""
-    features = features_of(df, target, freq_weights, var_weights, offset)
+    features = features_of(df, target, freq_weights, var_weights, offset,
+                           failures)
     start = time.perf_counter()
     res, warns = fit_glm(df, target, features, link, freq_weights,
-                         var_weights, offset)
+                         var_weights, offset, formula, failures)
     glm = glm_json(res, warns, time.perf_counter() - start)
+    design = (None if formula is None and failures is None
+              else Design(res.model))
     net_out, _, steps_to_match = train_net(
         df, target, features, seed=seed, lr=lr, steps=steps,
         optimizer=optimizer, standardized=standardized,
         glm_params=glm["params"], link=link,
-        weights=row_weights(df, freq_weights, var_weights), offset=offset)
+        weights=row_weights(df, freq_weights, var_weights), offset=offset,
+        design=design)
     diff = max(abs(a - b) for a, b in zip(glm["params"], net_out["params"]))
     return {
         "glm": glm,
@@ -362,9 +422,17 @@ def parse_args(argv=None):
     p.add_argument("--freq-weights", metavar="COL")
     p.add_argument("--var-weights", metavar="COL")
     p.add_argument("--offset", metavar="COL")
+    p.add_argument("--formula", metavar="F",
+                   help="statsmodels' formula API (patsy), e.g. 'y ~ x1 + C(g)'")
+    p.add_argument("--failures", metavar="COL",
+                   help="binomial counts: --target holds successes, COL failures")
     p.add_argument("--json", action="store_true")
     p.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's)")
     args = p.parse_args(argv)
+    if args.formula is not None and args.failures is not None:
+        p.error("--failures: with --formula, write `S + F ~ ...` instead")
+    if args.standardize and (args.formula or args.failures):
+        p.error("--standardize works with --target and the default features only")
     if args.threads is not None:
         if args.threads < 1:
             p.error("--threads must be at least 1")
@@ -380,7 +448,9 @@ def dataset(args):
         df, true = load(args.data), None
     else:
         df, true = simulate(args.seed), TRUE_BETA
-    for col in [args.target, args.freq_weights, args.var_weights, args.offset]:
+    target = None if args.formula else args.target
+    for col in [target, args.freq_weights, args.var_weights, args.offset,
+                args.failures]:
         if col is not None and col not in df.columns:
             sys.exit(f"error: no column {col!r} in {args.data}")
     return df, true
@@ -395,7 +465,8 @@ def compare_json(argv=None):
                    steps=args.steps, optimizer=args.optimizer,
                    standardized=args.standardize, true=true, link=args.link,
                    freq_weights=args.freq_weights,
-                   var_weights=args.var_weights, offset=args.offset)
+                   var_weights=args.var_weights, offset=args.offset,
+                   formula=args.formula, failures=args.failures)
 
 
 def main(argv=None):
@@ -407,9 +478,12 @@ def main(argv=None):
     # The lecture, as text.
     df, true = dataset(args)
     features = features_of(df, args.target, args.freq_weights,
-                           args.var_weights, args.offset)
+                           args.var_weights, args.offset, args.failures)
     results, warns = fit_glm(df, args.target, features, args.link,
-                             args.freq_weights, args.var_weights, args.offset)
+                             args.freq_weights, args.var_weights, args.offset,
+                             args.formula, args.failures)
+    design = (None if args.formula is None and args.failures is None
+              else Design(results.model))
     for w in warns:
         print(f"warning: {w}", file=sys.stderr)
     print(results.summary())
@@ -421,7 +495,7 @@ def main(argv=None):
                           link=args.link,
                           weights=row_weights(df, args.freq_weights,
                                               args.var_weights),
-                          offset=args.offset)
+                          offset=args.offset, design=design)
     print()
     for name, param in net.named_parameters():
         print(name, param.data)
