@@ -28,6 +28,27 @@ pub struct Record {
     pub loss: bool,
 }
 
+impl Precision {
+    /// Every precision, in the order `--help` lists them.
+    pub const ALL: [Precision; 2] = [Precision::F32, Precision::F64];
+
+    /// The precision's name as a flag value and in a study's settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::F64 => "f64",
+        }
+    }
+
+    /// One line on what the precision is.
+    pub fn about(self) -> &'static str {
+        match self {
+            Precision::F32 => "float32, as PyTorch by default",
+            Precision::F64 => "float64",
+        }
+    }
+}
+
 impl fmt::Display for Precision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

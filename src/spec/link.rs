@@ -311,7 +311,14 @@ impl Link for Probit {
         normal::pdf(eta)
     }
 
-    /// The standard Normal CDF, `torch.special.ndtr(η)`.
+    /// The standard Normal CDF, `torch.special.ndtr(η)`: PyTorch's own
+    /// kernel, not [`normal::cdf`], because the network's contract is
+    /// PyTorch's bits and the GLM's is scipy's. PyTorch computes
+    /// (1 + erf(η/√2))/2: within 2.2e-16 of scipy's Φ everywhere, but it
+    /// loses relative precision in the left tail and is exactly 0 below
+    /// η ≈ −8.38 in float64 (≈ −5.56 in float32), where BCE clamps the log
+    /// at −100 as PyTorch does
+    /// (`probit_activation_and_normal_cdf_are_the_same_function`).
     fn f_activation(&self, eta: &Tensor) -> Result<Tensor, TchError> {
         eta.f_special_ndtr()
     }
@@ -809,6 +816,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// PyTorch's Φ (the probit network's activation) and scipy's (the
+    /// GLM's, [`normal::cdf`]) are one function to an absolute 2.2e-16
+    /// (one ulp of 1) from η = −30 to 8, so the network and the GLM fit
+    /// the same model; PyTorch's is 0 in the far left tail (η = −9) where
+    /// scipy's is 1.1e-19, as the activation's documentation says.
+    #[test]
+    fn probit_activation_and_normal_cdf_are_the_same_function() {
+        let etas: Vec<f64> = (-3000..=800).map(|i| f64::from(i) / 100.0).collect();
+        let t = Tensor::from_slice(&etas);
+        let torch = crate::runtime::torch::to_vec_f64(&Probit.f_activation(&t).unwrap()).unwrap();
+        for (&eta, &p) in etas.iter().zip(&torch) {
+            let q = normal::cdf(eta);
+            assert!(
+                (p - q).abs() <= f64::EPSILON,
+                "Φ({eta}): torch {p:e}, cephes {q:e}"
+            );
+        }
+        let at = |eta: f64| etas.iter().position(|&e| e == eta).unwrap();
+        assert_eq!(torch[at(-9.0)], 0.0);
+        assert!(normal::cdf(-9.0) > 1e-19);
     }
 
     /// erfc through libtorch's f64 kernel (Rust's std has none).

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmError, GlmOptions};
-use crate::nn::{Precision, TrainConfig};
+use crate::nn::TrainConfig;
 use crate::setting::{in_fields, In, Phrase, Setting, Worded, Wording};
 use crate::simulate::{simulate, SimConfig, SimError};
 use crate::spec::{CovType, Optimizer};
@@ -318,13 +318,7 @@ impl RepeatConfig {
             ("nesterov", json!(nesterov)),
             ("tol", json!(t.tol)),
             ("standardize", json!(t.standardize)),
-            (
-                "dtype",
-                json!(match t.precision {
-                    Precision::F32 => "f32",
-                    Precision::F64 => "f64",
-                }),
-            ),
+            ("dtype", json!(t.precision.name())),
             (
                 "device",
                 json!(match t.device {

@@ -10,7 +10,7 @@ pub struct Choice<T: 'static> {
 
 impl<T: Copy + Send + Sync + 'static> Choice<T> {
     /// `values` in the order the help lists them, each named by `name` and
-    /// explained by `help`.
+    /// explained by `help` (an empty line: no explanation).
     pub fn new(
         values: impl IntoIterator<Item = T>,
         name: fn(T) -> &'static str,
@@ -18,7 +18,14 @@ impl<T: Copy + Send + Sync + 'static> Choice<T> {
     ) -> Self {
         let values = values
             .into_iter()
-            .map(|v| (v, PossibleValue::new(name(v)).help(help(v))))
+            .map(|v| {
+                let value = PossibleValue::new(name(v));
+                // An empty line is no help: clap then lists the names inline.
+                match help(v) {
+                    "" => (v, value),
+                    line => (v, value.help(line)),
+                }
+            })
             .collect();
         Choice { values }
     }

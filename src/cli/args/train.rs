@@ -18,20 +18,21 @@ fn optimizers() -> Choice<Optimizer> {
     })
 }
 
-/// `--dtype` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Dtype {
-    /// float32, as PyTorch by default.
-    F32,
-    /// float64.
-    F64,
+/// `--dtype` values: the network's precisions by name.
+fn precisions() -> Choice<Precision> {
+    Choice::new(Precision::ALL, Precision::name, Precision::about)
 }
 
-/// `--device` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum DeviceArg {
-    Cpu,
-    Cuda,
+/// `--device` values: libtorch's CPU and its first CUDA device.
+fn devices() -> Choice<tch::Device> {
+    Choice::new(
+        [tch::Device::Cpu, tch::Device::Cuda(0)],
+        |d| match d {
+            tch::Device::Cuda(_) => "cuda",
+            _ => "cpu",
+        },
+        |_| "",
+    )
 }
 
 fn parse_momentum(s: &str) -> Result<f64, String> {
@@ -90,15 +91,15 @@ pub struct OptimArgs {
     #[arg(long)]
     pub standardize: bool,
     /// Network precision.
-    #[arg(long, value_enum, default_value = "f32")]
-    pub dtype: Dtype,
+    #[arg(long, value_parser = precisions(), default_value = "f32")]
+    pub dtype: Precision,
     /// Run the lecture's literal loop through libtorch autograd (slower; the
     /// default replays autograd's kernels directly and gives the same bits).
     #[arg(long)]
     pub autograd: bool,
     /// Device to train on.
-    #[arg(long, value_enum, default_value = "cpu")]
-    pub device: DeviceArg,
+    #[arg(long, value_parser = devices(), default_value = "cpu")]
+    pub device: tch::Device,
 }
 
 impl OptimArgs {
@@ -111,13 +112,10 @@ impl OptimArgs {
         seed: u64,
         record: Option<Record>,
     ) -> anyhow::Result<TrainConfig> {
-        let device = match self.device {
-            DeviceArg::Cpu => tch::Device::Cpu,
-            DeviceArg::Cuda => {
-                logreg::runtime::torch::load_cuda();
-                tch::Device::Cuda(0)
-            }
-        };
+        let device = self.device;
+        if device.is_cuda() {
+            logreg::runtime::torch::load_cuda();
+        }
         let optimizer = optimizer
             .with_sgd(self.momentum, self.nesterov)
             .map_err(|e| UsageError(crate::cli::flags::message(&e)))?;
@@ -128,10 +126,7 @@ impl OptimArgs {
             batch_size: self.batch_size,
             tol: self.tol,
             standardize: self.standardize,
-            precision: match self.dtype {
-                Dtype::F32 => Precision::F32,
-                Dtype::F64 => Precision::F64,
-            },
+            precision: self.dtype,
             device,
             seed,
             autograd: self.autograd,
