@@ -2,6 +2,7 @@
 //! another inverse link, with optional row weights and offset),
 //! trained exactly as the lecture's PyTorch program: BCE loss, full-batch SGD.
 mod config;
+mod drive;
 mod error;
 mod history;
 mod model;
@@ -29,10 +30,10 @@ pub(crate) use optimizer::Stepper;
 pub use spec::{ModelSpec, SpecError};
 pub use standardize::{StandardizeError, Standardizer};
 pub use trace::TraceRows;
-// For the study's exact and closed-form paths: the single run's setup,
-// step-and-stop loop and decisions.
-pub(crate) use run::{
-    at_clamp, clamp_warnings, finite, first_not_finite, largest_change, met_tol, Finished, NetRun,
-};
+// For the study's exact and closed-form paths: the step-and-stop loop and
+// its rules, and the single run's setup and step.
+pub(crate) use drive::{drive, finite, first_not_finite, largest_change, met_tol, Learner, Look};
+pub(crate) use objective::mean_bce_each;
+pub(crate) use run::{at_clamp, clamp_warnings, Finished, NetRun};
 pub(crate) use setup::{draw_layer, tensor_kind};
 pub use train::{train, train_spec, train_spec_with, train_with, NnFit};

@@ -48,20 +48,61 @@ pub(super) fn predict(
     link.f_activation(&eta)
 }
 
-/// BCE of the network on (x, y) with the rows' weights and offset, as
-/// `nn.BCELoss(weight=w, reduction=...)` computes it (the mean divides by
-/// n, not by the weights' sum).
+/// The mean BCE of the network on (x, y) with the rows' weights and offset.
 pub(super) fn objective(
     net: &LogisticNet,
     link: LinkKind,
     x: &Tensor,
     y: &Tensor,
     rows: &Rows,
-    reduction: Reduction,
 ) -> Result<Tensor, TchError> {
-    predict(net, link, x, rows.offset.as_ref())?.f_binary_cross_entropy(
-        y,
-        rows.weight.as_ref(),
-        reduction,
-    )
+    let p = predict(net, link, x, rows.offset.as_ref())?;
+    mean_bce(&p, y, rows.weight.as_ref())
+}
+
+/// The mean BCE of predictions `p` against `y` with row weights, as
+/// `nn.BCELoss(weight=w)` computes it: libtorch's elementwise BCE (each
+/// logarithm clamped at -100), times the weights, over n (not over the
+/// weights' sum).
+pub(crate) fn mean_bce(
+    p: &Tensor,
+    y: &Tensor,
+    weight: Option<&Tensor>,
+) -> Result<Tensor, TchError> {
+    p.f_binary_cross_entropy(y, weight, Reduction::Mean)
+}
+
+/// [`mean_bce`], unweighted, for each network of a stack (along the first
+/// dimension): the same elementwise BCE, averaged over each network's rows.
+pub(crate) fn mean_bce_each(p: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
+    let rows: Vec<i64> = (1..p.dim() as i64).collect();
+    p.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)?
+        .f_mean_dim(rows.as_slice(), false, None::<Kind>)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stack_of_one_network_has_the_single_networks_mean_bce() {
+        // Predictions and targets whose rows are not all alike, one at
+        // BCE's clamp, over lengths around libtorch's vector widths.
+        for n in [1i64, 7, 8, 17, 60, 257] {
+            let p = Tensor::arange(n, (Kind::Float, Device::Cpu))
+                .f_div_scalar(n as f64)
+                .unwrap();
+            let y = Tensor::arange(n, (Kind::Float, Device::Cpu))
+                .f_remainder(2)
+                .unwrap();
+            let one = mean_bce(&p.view([n, 1]), &y.view([n, 1]), None).unwrap();
+            let each = mean_bce_each(&p.view([1, 1, n]), &y.view([1, 1, n])).unwrap();
+            assert_eq!(each.size(), [1]);
+            assert_eq!(
+                one.double_value(&[]).to_bits(),
+                each.double_value(&[0]).to_bits(),
+                "n = {n}"
+            );
+        }
+    }
 }

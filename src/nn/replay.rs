@@ -1,7 +1,8 @@
 //! The lecture's gradient step replayed kernel by kernel, without autograd.
-use tch::{Device, Kind, Reduction, TchError, Tensor};
+use tch::{Device, Kind, TchError, Tensor};
 
 use super::model::LogisticNet;
+use super::objective::mean_bce;
 use super::optimizer::Stepper;
 use super::shim::{self, StepTensors};
 
@@ -139,10 +140,7 @@ impl Replay {
         // The loss reads only the prediction, which nothing after it
         // changes: computed here it has the bits it has before the backward.
         let loss = match want_loss {
-            true => Some(
-                s.out
-                    .f_binary_cross_entropy::<Tensor>(y, None, Reduction::Mean)?,
-            ),
+            true => Some(mean_bce(&s.out, y, None)?),
             false => None,
         };
         if sgd_lr.is_none() {

@@ -1,10 +1,11 @@
-//! One network's training run: its step, the `--tol` stop check and the
-//! finish (the loss, the finite check, the rows at BCE's clamp), used by
-//! `nn::train` and by each network of the study's exact path; the
-//! study's closed-form path takes the same decisions for a stack of networks.
+//! One network's training run: its step, its `--tol` check and its finish
+//! (the loss, the parameters, the rows at BCE's clamp), stepped by the loop
+//! in [`super::drive`] for `nn::train` and for each network of the study's
+//! exact path.
 use tch::{Device, Kind, Reduction, TchError, Tensor};
 
 use super::config::TrainConfig;
+use super::drive::{first_not_finite, largest_change, met_tol};
 use super::error::TrainError;
 use super::objective::{objective, predict, Rows};
 use super::observe::Want;
@@ -34,7 +35,6 @@ pub(crate) struct NetRun {
     /// This epoch's order of the rows (mini-batches only).
     perm: Option<Tensor>,
     tol: Option<f64>,
-    steps: usize,
     device: Device,
     last_loss: Option<Tensor>,
     steps_run: usize,
@@ -91,8 +91,8 @@ impl StepError {
 
 /// The end of a run.
 pub(crate) struct Finished {
-    /// The loss of the last forward pass (at the initial parameters when
-    /// no step computed one).
+    /// The loss of the last forward pass (at the initial parameters after
+    /// a run of no steps).
     pub loss: f64,
     /// The parameters `[bias, w...]` as the network holds them.
     pub raw: Vec<f64>,
@@ -130,7 +130,6 @@ impl NetRun {
             batch: cfg.batch_size.filter(|&b| b < data.n()).map(|b| b as i64),
             perm: None,
             tol: cfg.tol,
-            steps: cfg.steps,
             device: cfg.device,
             last_loss: None,
             steps_run: 0,
@@ -140,8 +139,14 @@ impl NetRun {
 
     /// Step `step` (counted from 0): zero_grad / forward / loss / backward /
     /// optimiser step on this step's batch, then the `tol` check. `want`:
-    /// what the observers ask of this step (a snapshot before it, its loss).
-    pub(crate) fn step(&mut self, step: usize, want: Want) -> Result<Stepped, StepError> {
+    /// what the observers ask of this step (a snapshot before it, its
+    /// loss); `loss`: the loop keeps this step's loss (see [`super::drive`]).
+    pub(crate) fn step(
+        &mut self,
+        step: usize,
+        want: Want,
+        loss: bool,
+    ) -> Result<Stepped, StepError> {
         let torch = StepError::Torch;
         let n = self.n;
         // The full batch is borrowed: no tensor handle is made per step.
@@ -172,7 +177,7 @@ impl NetRun {
             }
         };
         let net = &self.setup.net;
-        let want_loss = want == Want::ParamsAndLoss || self.tol.is_some() || step + 1 == self.steps;
+        let want_loss = want == Want::ParamsAndLoss || loss;
         let before = match want != Want::Nothing || self.tol.is_some() {
             true => Some(snapshot(net).map_err(torch)?),
             false => None,
@@ -185,8 +190,7 @@ impl NetRun {
             None => {
                 // The lecture's loop, through libtorch's autograd.
                 self.opt.zero_grad(&params).map_err(torch)?;
-                let loss = objective(net, self.link, xb, yb, rb, Reduction::Mean)
-                    .map_err(StepError::Compute)?;
+                let loss = objective(net, self.link, xb, yb, rb).map_err(StepError::Compute)?;
                 loss.f_backward().map_err(torch)?;
                 self.opt.step(&params).map_err(torch)?;
                 Some(loss.f_detach().map_err(torch)?)
@@ -258,7 +262,7 @@ impl NetRun {
     /// The mean loss on all rows at the current parameters, outside training.
     pub(crate) fn current_loss(&self) -> Result<Tensor, TchError> {
         let s = &self.setup;
-        tch::no_grad(|| objective(&s.net, self.link, &s.x, &s.y, &self.rows, Reduction::Mean))
+        tch::no_grad(|| objective(&s.net, self.link, &s.x, &s.y, &self.rows))
     }
 
     /// Whether the current parameters are not all finite (a failed step
@@ -269,12 +273,20 @@ impl NetRun {
             .is_ok_and(|s| first_not_finite(&s).is_some())
     }
 
+    /// Keep the loss at the current parameters as the last loss (a run of
+    /// no steps).
+    pub(crate) fn initial_loss(&mut self) -> Result<(), TchError> {
+        self.last_loss = Some(self.current_loss()?);
+        Ok(())
+    }
+
     /// The loss and parameters the run ends with.
     pub(crate) fn finish(&self) -> Result<Finished, TchError> {
-        let loss = match &self.last_loss {
-            Some(l) => l.f_double_value(&[])?,
-            None => self.current_loss()?.f_double_value(&[])?,
-        };
+        let loss = self
+            .last_loss
+            .as_ref()
+            .expect("the loop keeps a loss at the last step, or at the start of a run of no steps")
+            .f_double_value(&[])?;
         let raw = self.setup.net.params()?;
         let params = self.to_original(raw.clone());
         Ok(Finished { loss, raw, params })
@@ -288,46 +300,6 @@ impl NetRun {
         let clamped = at_clamp(&p, &s.y)?.f_sum(Kind::Int64)?.f_int64_value(&[])?;
         Ok(clamp_warnings(clamped, self.n))
     }
-}
-
-/// The `--tol` measure for each network of a stack (along the first
-/// dimension): the largest absolute change of its parameters in a step,
-/// in f64.
-pub(crate) fn largest_change(before: &Tensor, after: &Tensor) -> Result<Tensor, TchError> {
-    after
-        .f_sub(before)?
-        .f_abs()?
-        .f_flatten(1, -1)?
-        .f_amax([1i64].as_slice(), false)?
-        .f_to_kind(Kind::Double)
-}
-
-/// The `--tol` stop: which networks' largest change (see
-/// [`largest_change`]) fell below `tol`.
-pub(crate) fn met_tol(change: &Tensor, tol: f64) -> Result<Tensor, TchError> {
-    change.f_lt(tol)
-}
-
-/// The end-of-run check: a network whose loss or parameters are not finite
-/// diverged.
-pub(crate) fn finite(loss: f64, params: &[f64]) -> bool {
-    loss.is_finite() && params.iter().all(|p| p.is_finite())
-}
-
-/// The first network of a stack (along the first dimension) holding a
-/// value that is not finite; `None` if there is none or it cannot be told.
-pub(crate) fn first_not_finite(stack: &Tensor) -> Option<usize> {
-    let _guard = tch::no_grad_guard();
-    let ok = stack
-        .f_isfinite()
-        .ok()?
-        .f_flatten(1, -1)
-        .ok()?
-        .f_all_dim(1, false)
-        .ok()?
-        .f_to_kind(Kind::Int64)
-        .ok()?;
-    Vec::<i64>::try_from(&ok).ok()?.iter().position(|&v| v == 0)
 }
 
 /// Which rows of predictions `p` against targets `y` (one shape) sit at
@@ -361,40 +333,6 @@ const BCE_CLAMP: f64 = 100.0;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tol_stops_each_network_whose_largest_change_falls_below_it() {
-        // Three networks of two parameters: largest changes 0.5, 1e-3
-        // (below tol) and exactly tol, which does not stop.
-        let before = Tensor::from_slice(&[0.0f32, 0.0, 1.0, 1.0, 2.0, 2.0]).view([3, 1, 2]);
-        let after = Tensor::from_slice(&[0.5f32, -0.1, 1.0, 1.001, 2.0, 2.25]).view([3, 1, 2]);
-        let change = largest_change(&before, &after).unwrap();
-        assert_eq!(change.kind(), Kind::Double);
-        let stops = Vec::<bool>::try_from(&met_tol(&change, 0.25).unwrap()).unwrap();
-        assert_eq!(stops, [false, true, false]);
-    }
-
-    #[test]
-    fn a_change_that_is_not_a_number_never_stops() {
-        let before = Tensor::from_slice(&[0.0f64, 0.0]).view([1, 2]);
-        let after = Tensor::from_slice(&[f64::NAN, 0.0]).view([1, 2]);
-        let change = largest_change(&before, &after).unwrap();
-        let stops = Vec::<bool>::try_from(&met_tol(&change, 1.0).unwrap()).unwrap();
-        assert_eq!(stops, [false]);
-    }
-
-    #[test]
-    fn names_the_first_network_that_is_not_finite() {
-        let stack = Tensor::from_slice(&[1.0f32, 2.0, 3.0, f32::INFINITY, 5.0, f32::NAN]);
-        assert_eq!(first_not_finite(&stack.view([3, 2])), Some(1));
-        assert_eq!(
-            first_not_finite(&Tensor::ones([2, 2], tch::kind::FLOAT_CPU)),
-            None
-        );
-        assert!(finite(0.5, &[1.0, -2.0]));
-        assert!(!finite(f64::NAN, &[1.0]));
-        assert!(!finite(0.5, &[f64::INFINITY]));
-    }
 
     #[test]
     fn warns_only_when_a_row_sits_at_bce_clamp() {

@@ -7,10 +7,11 @@ use serde::Serialize;
 use tch::{Device, Tensor};
 
 use super::config::{Precision, TrainConfig};
+use super::drive::{drive, finite, Learner, Unwatched};
 use super::error::TrainError;
 use super::history::{History, Recorder};
 use super::observe::{Observer, Want};
-use super::run::{finite, Finished, NetRun};
+use super::run::{Finished, NetRun, StepError};
 use super::spec::ModelSpec;
 use crate::data::Dataset;
 use crate::runtime::torch::to_vec_f64;
@@ -100,7 +101,7 @@ pub fn train_spec_with(
         return Err(TrainError::NoCuda);
     }
     let start = Instant::now();
-    let mut run = NetRun::new(data, spec, cfg, cfg.seed)?;
+    let run = NetRun::new(data, spec, cfg, cfg.seed)?;
     let mut recorder = cfg.record.map(Recorder::new);
     let mut watchers: Vec<&mut dyn Observer> = Vec::with_capacity(observers.len() + 1);
     if let Some(r) = recorder.as_mut() {
@@ -109,71 +110,143 @@ pub fn train_spec_with(
     for o in observers.iter_mut() {
         watchers.push(&mut **o);
     }
-    let mut pending = Pending::new(data.k());
-    for step in 0..cfg.steps {
-        let wants: Vec<Want> = watchers.iter().map(|o| o.wants(step, false)).collect();
+    let watched = Watched {
+        run,
+        watchers,
+        pending: Pending::new(data.k()),
+        data,
+        spec,
+        cfg,
+    };
+    let end = drive(watched, cfg.steps, cfg.tol.is_some(), &mut Unwatched)?
+        .expect("no one abandons a single run from outside");
+    let history = recorder.map(Recorder::into_history);
+    Ok(NnFit {
+        names: data.names().to_vec(),
+        params: end.params,
+        init_params: end.init_params,
+        loss: end.loss,
+        steps: end.steps,
+        converged_at: end.converged_at,
+        optimizer: cfg.optimizer.name().to_string(),
+        lr: cfg.lr,
+        time_s: start.elapsed().as_secs_f64(),
+        warnings: end.warnings,
+        history,
+    })
+}
+
+/// One network trained under the observers' eyes: what
+/// [`drive`] steps for [`train_spec_with`].
+struct Watched<'a, 'o> {
+    run: NetRun,
+    watchers: Vec<&'o mut dyn Observer>,
+    pending: Pending,
+    /// What the network was set up from, to rerun it when locating a divergence.
+    data: &'a Dataset,
+    spec: &'a ModelSpec<'a>,
+    cfg: &'a TrainConfig,
+}
+
+/// Why a watched step failed: the step itself, or showing it to the observers.
+enum Failed {
+    Step(StepError),
+    Watch(TrainError),
+}
+
+/// What a watched run ends with (the rest of [`NnFit`] is known before it).
+struct End {
+    params: Vec<f64>,
+    init_params: Vec<f64>,
+    loss: f64,
+    steps: usize,
+    converged_at: Option<usize>,
+    warnings: Vec<String>,
+}
+
+impl Learner for Watched<'_, '_> {
+    type Failure = Failed;
+    type Error = TrainError;
+    type Out = End;
+
+    fn step(&mut self, step: usize, loss: bool) -> Result<bool, Failed> {
+        let wants: Vec<Want> = self.watchers.iter().map(|o| o.wants(step, false)).collect();
         let want = wants.iter().copied().max().unwrap_or(Want::Nothing);
-        let stepped = match run.step(step, want) {
-            Ok(s) => s,
-            Err(e) => {
-                return Err(match e.diverged_or(step) {
-                    TrainError::Diverged { .. } if run.replays() => {
-                        locate_divergence(data, spec, cfg, step + 1, f64::NAN)
-                    }
-                    other => other,
-                })
-            }
-        };
+        let stepped = self.run.step(step, want, loss).map_err(Failed::Step)?;
         if want != Want::Nothing {
             let params = stepped
                 .before
                 .as_ref()
                 .expect("snapshot taken when watched");
-            let loss = run.loss().filter(|_| stepped.loss);
-            pending.push(step, wants, loss, params);
-            if pending.is_full() {
-                pending.flush(&mut watchers, &|p| run.to_original(p))?;
+            let loss = self.run.loss().filter(|_| stepped.loss);
+            self.pending.push(step, wants, loss, params);
+            if self.pending.is_full() {
+                let run = &self.run;
+                self.pending
+                    .flush(&mut self.watchers, &|p| run.to_original(p))
+                    .map_err(Failed::Watch)?;
             }
         }
-        if stepped.converged {
-            break;
+        Ok(stepped.converged)
+    }
+
+    fn all_met(&self) -> Result<bool, Failed> {
+        Ok(self.run.converged_at().is_some())
+    }
+
+    fn initial_loss(&mut self) -> Result<(), Failed> {
+        self.run
+            .initial_loss()
+            .map_err(|e| Failed::Step(StepError::Torch(e)))
+    }
+
+    /// BCE refusing a NaN prediction names the step; on the replayed path
+    /// the autograd rerun names it as autograd's loop would.
+    fn locate(&self, failure: Failed, step: usize) -> TrainError {
+        match failure {
+            Failed::Step(e) => match e.diverged_or(step) {
+                TrainError::Diverged { .. } if self.run.replays() => {
+                    locate_divergence(self.data, self.spec, self.cfg, step + 1, f64::NAN)
+                }
+                other => other,
+            },
+            Failed::Watch(e) => e,
         }
     }
-    let steps_run = run.steps_run();
-    let Finished { loss, params, .. } = run.finish()?;
-    if !finite(loss, &params) {
-        return Err(locate_divergence(data, spec, cfg, steps_run, loss));
+
+    fn finish(mut self, steps: usize) -> Result<End, TrainError> {
+        let run = &self.run;
+        let Finished { loss, params, .. } = run.finish()?;
+        if !finite(loss, &params) {
+            return Err(locate_divergence(
+                self.data, self.spec, self.cfg, steps, loss,
+            ));
+        }
+        // The state after the last step; its loss needs one extra forward
+        // pass, outside training.
+        let original = |p| run.to_original(p);
+        self.pending.flush(&mut self.watchers, &original)?;
+        let wants: Vec<Want> = self.watchers.iter().map(|o| o.wants(steps, true)).collect();
+        let want = wants.iter().copied().max().unwrap_or(Want::Nothing);
+        if want != Want::Nothing {
+            let last = match want {
+                Want::ParamsAndLoss => Some(run.current_loss()?),
+                _ => None,
+            };
+            self.pending
+                .push(steps, wants, last.as_ref(), &run.snapshot()?);
+            self.pending.last = true;
+            self.pending.flush(&mut self.watchers, &original)?;
+        }
+        Ok(End {
+            params,
+            init_params: run.init_params().to_vec(),
+            loss,
+            steps,
+            converged_at: run.converged_at(),
+            warnings: run.warnings()?,
+        })
     }
-    // The state after the last step; its loss needs one extra forward
-    // pass, outside training.
-    pending.flush(&mut watchers, &|p| run.to_original(p))?;
-    let wants: Vec<Want> = watchers.iter().map(|o| o.wants(steps_run, true)).collect();
-    let want = wants.iter().copied().max().unwrap_or(Want::Nothing);
-    if want != Want::Nothing {
-        let last = match want {
-            Want::ParamsAndLoss => Some(run.current_loss()?),
-            _ => None,
-        };
-        pending.push(steps_run, wants, last.as_ref(), &run.snapshot()?);
-        pending.last = true;
-        pending.flush(&mut watchers, &|p| run.to_original(p))?;
-    }
-    drop(watchers);
-    let history = recorder.map(Recorder::into_history);
-    let warnings = run.warnings()?;
-    Ok(NnFit {
-        names: data.names().to_vec(),
-        params,
-        init_params: run.init_params().to_vec(),
-        loss,
-        steps: steps_run,
-        converged_at: run.converged_at(),
-        optimizer: cfg.optimizer.name().to_string(),
-        lr: cfg.lr,
-        time_s: start.elapsed().as_secs_f64(),
-        warnings,
-        history,
-    })
 }
 
 /// States waiting to be shown to the observers. Reading a tensor back costs

@@ -2,12 +2,13 @@
 //! the trainer trait, one network's result, the batch's errors, and how a
 //! caller watches and stops the batch.
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tch::TchError;
 
 use crate::data::Dataset;
-use crate::nn::{TrainConfig, TrainError};
+use crate::nn::{Look, TrainConfig, TrainError};
 use crate::setting::{in_fields, In, Remedy, Setting, Worded, Wording};
 
 /// Steps between two looks at the stop flag and two progress reports.
@@ -126,9 +127,29 @@ impl BatchControl<'_> {
         self.stop.is_some_and(|s| s.load(Ordering::Relaxed))
     }
 
-    pub(super) fn report(&mut self, steps: usize) {
+    fn report(&mut self, steps: usize) {
         if let Some(p) = self.progress.as_mut() {
             p(steps);
         }
+    }
+}
+
+/// The training loop looks every [`CHECK_EVERY`] steps: a progress
+/// report, then the stop flag; and reports once more at the end.
+impl Look for BatchControl<'_> {
+    fn every(&self) -> usize {
+        CHECK_EVERY
+    }
+
+    fn look(&mut self, steps: usize) -> ControlFlow<()> {
+        self.report(steps);
+        match self.stopped() {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        }
+    }
+
+    fn ended(&mut self, steps: usize) {
+        self.report(steps);
     }
 }

@@ -1,13 +1,12 @@
 //! `repeat`'s closed-form path: the R networks of a chunk as one set of
 //! tensors, the gradient in four batched kernels (see [`super::batched`]).
-use tch::{Device, Kind, Reduction, TchError, Tensor};
+use tch::{Device, Kind, TchError, Tensor};
 
-use super::chunk::{
-    BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained, CHECK_EVERY,
-};
+use super::chunk::{BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained};
 use crate::nn::{
-    at_clamp, clamp_warnings, draw_layer, finite, first_not_finite, largest_change, met_tol,
-    tensor_kind, Precision, Standardizer, Stepper, TrainConfig, TrainError,
+    at_clamp, clamp_warnings, draw_layer, drive, finite, first_not_finite, largest_change,
+    mean_bce_each, met_tol, tensor_kind, Learner, Precision, Standardizer, Stepper, TrainConfig,
+    TrainError,
 };
 use crate::runtime::torch::to_vec_f64;
 
@@ -71,37 +70,8 @@ impl ChunkTrainer for ClosedForm {
             .f_to_kind(kind)?;
 
         let grad = Grad::new(&x, &y, &theta0, kind, cfg.device)?;
-        let mut trainer = Trainer::new(grad, cfg)?;
-        let steps = trainer
-            .run(cfg, ctl)
-            .map_err(|e| trainer.locate(e, seeds))?;
-        let Some(steps_done) = steps else {
-            return Ok(None);
-        };
-        ctl.report(steps_done);
-        let (params, loss, conv, clamped) = trainer.results()?;
-
-        let mut out = Vec::with_capacity(r);
-        for i in 0..r {
-            let p = &params[i * k1..(i + 1) * k1];
-            if !finite(loss[i], p) {
-                return Err(BatchError::Diverged { seed: seeds[i] });
-            }
-            let original = |p: &[f64]| match &scalers[i] {
-                Some(s) => s.to_original(p),
-                None => p.to_vec(),
-            };
-            let converged_at = conv.as_ref().and_then(|c| c[i]);
-            out.push(BatchedFit {
-                params: original(p),
-                init_params: original(&init[i * k1..(i + 1) * k1]),
-                loss: loss[i],
-                steps: converged_at.unwrap_or(steps_done),
-                converged_at,
-                warnings: clamp_warnings(clamped[i], n as i64),
-            });
-        }
-        Ok(Some(out))
+        let trainer = Trainer::new(grad, cfg, seeds, scalers, init)?;
+        drive(trainer, cfg.steps, cfg.tol.is_some(), ctl)
     }
 }
 
@@ -211,7 +181,7 @@ impl Grad {
         let (p, y) = self.forward()?;
         let _guard = tch::no_grad_guard();
         let loss = match want_loss {
-            true => Some(mean_bce(&p, &y)?),
+            true => Some(mean_bce_each(&p, &y)?),
             false => None,
         };
         let _ = self.z.f_sub_(&self.y)?;
@@ -253,16 +223,28 @@ impl Tol {
     }
 }
 
-/// The state of one batch in training.
-struct Trainer {
+/// The state of one batch in training, and what its results need.
+struct Trainer<'a> {
     grad: Grad,
     opt: Stepper,
     last_loss: Option<Tensor>,
     tol: Option<Tol>,
+    /// One seed per network, naming it in errors.
+    seeds: &'a [u64],
+    /// Per network, with `standardize`: the scaler its features were fitted with.
+    scalers: Vec<Option<Standardizer>>,
+    /// The initial parameters, flat R·(k+1), `[bias, w...]` per network.
+    init: Vec<f64>,
 }
 
-impl Trainer {
-    fn new(grad: Grad, cfg: &TrainConfig) -> Result<Self, TchError> {
+impl<'a> Trainer<'a> {
+    fn new(
+        grad: Grad,
+        cfg: &TrainConfig,
+        seeds: &'a [u64],
+        scalers: Vec<Option<Standardizer>>,
+        init: Vec<f64>,
+    ) -> Result<Self, TchError> {
         let opt = Stepper::new(cfg, &grad.params())?;
         let tol = match cfg.tol {
             None => None,
@@ -284,48 +266,10 @@ impl Trainer {
             opt,
             last_loss: None,
             tol,
+            seeds,
+            scalers,
+            init,
         })
-    }
-
-    /// Train `cfg.steps` steps (fewer if every network met `tol`); `None` if stopped.
-    fn run(
-        &mut self,
-        cfg: &TrainConfig,
-        ctl: &mut BatchControl<'_>,
-    ) -> Result<Option<usize>, TchError> {
-        for step in 0..cfg.steps {
-            if step > 0 && step % CHECK_EVERY == 0 {
-                ctl.report(step);
-                if ctl.stopped() {
-                    return Ok(None);
-                }
-                if let Some(t) = &self.tol {
-                    if t.done.f_all()?.f_int64_value(&[])? != 0 {
-                        return Ok(Some(step));
-                    }
-                }
-            }
-            let want_loss = self.tol.is_some() || step + 1 == cfg.steps;
-            let loss = self.grad.step(want_loss)?;
-            if let Some(t) = self.tol.as_mut() {
-                t.before = self.grad.theta()?.f_detach_copy()?;
-            }
-            self.opt.step(&self.grad.params())?;
-            if let Some(t) = self.tol.as_mut() {
-                let loss = loss.as_ref().expect("the loss is computed when tol is set");
-                t.update(&self.grad.theta()?, loss, step + 1)?;
-            }
-            if loss.is_some() {
-                self.last_loss = loss;
-            }
-        }
-        if cfg.steps == 0 {
-            // As the single run: the loss at the initial parameters.
-            let (p, y) = self.grad.forward()?;
-            let _guard = tch::no_grad_guard();
-            self.last_loss = Some(mean_bce(&p, &y)?);
-        }
-        Ok(Some(cfg.steps))
     }
 
     /// Parameters (flat, R·(k+1), `[bias, w...]` per network), losses,
@@ -371,24 +315,88 @@ impl Trainer {
             Vec::<i64>::try_from(&clamped)?,
         ))
     }
+}
 
-    /// A libtorch failure during training: BCE refuses NaN predictions, so
-    /// name the first network whose parameters are not finite, if any.
-    fn locate(&self, e: TchError, seeds: &[u64]) -> BatchError {
+impl Learner for Trainer<'_> {
+    type Failure = TchError;
+    type Error = BatchError;
+    type Out = Vec<BatchedFit>;
+
+    /// Every network steps (those frozen at `tol` too: their kept state is
+    /// what they report); whether all met `tol` is asked at the looks only,
+    /// which saves a device sync per step.
+    fn step(&mut self, step: usize, loss: bool) -> Result<bool, TchError> {
+        let loss = self.grad.step(loss)?;
+        if let Some(t) = self.tol.as_mut() {
+            t.before = self.grad.theta()?.f_detach_copy()?;
+        }
+        self.opt.step(&self.grad.params())?;
+        if let Some(t) = self.tol.as_mut() {
+            let loss = loss.as_ref().expect("the loss is computed when tol is set");
+            t.update(&self.grad.theta()?, loss, step + 1)?;
+        }
+        if loss.is_some() {
+            self.last_loss = loss;
+        }
+        Ok(false)
+    }
+
+    fn all_met(&self) -> Result<bool, TchError> {
+        match &self.tol {
+            Some(t) => Ok(t.done.f_all()?.f_int64_value(&[])? != 0),
+            None => Ok(false),
+        }
+    }
+
+    fn initial_loss(&mut self) -> Result<(), TchError> {
+        let (p, y) = self.grad.forward()?;
+        let _guard = tch::no_grad_guard();
+        self.last_loss = Some(mean_bce_each(&p, &y)?);
+        Ok(())
+    }
+
+    /// BCE refuses NaN predictions: name the first network whose
+    /// parameters (or predictions) are not finite, if any.
+    fn locate(&self, e: TchError, _step: usize) -> BatchError {
         let theta = self.grad.theta().ok();
         match theta
             .as_ref()
             .and_then(first_not_finite)
             .or_else(|| first_not_finite(self.grad.predictions()))
         {
-            Some(i) => BatchError::Diverged { seed: seeds[i] },
+            Some(i) => BatchError::Diverged {
+                seed: self.seeds[i],
+            },
             None => e.into(),
         }
     }
-}
 
-/// Per-network mean BCE of predictions `p` against `y` (both R × 1 × n): R values.
-fn mean_bce(p: &Tensor, y: &Tensor) -> Result<Tensor, TchError> {
-    p.f_binary_cross_entropy::<Tensor>(y, None, Reduction::None)?
-        .f_mean_dim([1i64, 2].as_slice(), false, None::<Kind>)
+    fn finish(self, steps: usize) -> Result<Vec<BatchedFit>, BatchError> {
+        let (params, loss, conv, clamped) = self.results()?;
+        let (r, n) = (self.seeds.len(), self.grad.n);
+        let k1 = params.len() / r;
+        let mut out = Vec::with_capacity(r);
+        for i in 0..r {
+            let p = &params[i * k1..(i + 1) * k1];
+            if !finite(loss[i], p) {
+                return Err(BatchError::Diverged {
+                    seed: self.seeds[i],
+                });
+            }
+            let original = |p: &[f64]| match &self.scalers[i] {
+                Some(s) => s.to_original(p),
+                None => p.to_vec(),
+            };
+            let converged_at = conv.as_ref().and_then(|c| c[i]);
+            out.push(BatchedFit {
+                params: original(p),
+                init_params: original(&self.init[i * k1..(i + 1) * k1]),
+                loss: loss[i],
+                steps: converged_at.unwrap_or(steps),
+                converged_at,
+                warnings: clamp_warnings(clamped[i], n),
+            });
+        }
+        Ok(out)
+    }
 }

@@ -21,15 +21,16 @@
 //! under the default kernels, `ATEN_CPU_CAPABILITY=default`,
 //! `MKL_ENABLE_INSTRUCTIONS=SSE4_2` and at `--threads 2`.
 //!
-//! The networks advance in lockstep, one step each in turn, so that the stop
-//! flag and the progress reports behave as on the closed-form path.
+//! The networks advance in lockstep, one step each in turn, through the
+//! loop every trainer shares (`nn::drive`), so that the stop flag and the
+//! progress reports behave as on the closed-form path.
 use tch::TchError;
 
-use super::chunk::{
-    BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained, CHECK_EVERY,
-};
+use super::chunk::{BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Trained};
 use crate::data::Dataset;
-use crate::nn::{finite, Finished, ModelSpec, NetRun, TrainConfig, TrainError, Want};
+use crate::nn::{
+    drive, finite, Finished, Learner, ModelSpec, NetRun, TrainConfig, TrainError, Want,
+};
 
 /// One network of the batch: the single run's own.
 struct Net {
@@ -76,43 +77,65 @@ impl Net {
     }
 }
 
+/// The networks of a chunk in lockstep: each steps in turn until it meets
+/// `tol`.
+struct Lockstep {
+    nets: Vec<Net>,
+}
+
+impl Learner for Lockstep {
+    /// The network whose step failed, and why.
+    type Failure = (usize, TchError);
+    type Error = BatchError;
+    type Out = Vec<BatchedFit>;
+
+    fn step(&mut self, step: usize, loss: bool) -> Result<bool, (usize, TchError)> {
+        let mut live = 0;
+        for (i, net) in self.nets.iter_mut().enumerate() {
+            if net.run.converged_at().is_some() {
+                continue;
+            }
+            let stepped = net
+                .run
+                .step(step, Want::Nothing, loss)
+                .map_err(|e| (i, e.into_inner()))?;
+            live += usize::from(!stepped.converged);
+        }
+        Ok(live == 0)
+    }
+
+    fn all_met(&self) -> Result<bool, (usize, TchError)> {
+        Ok(self.nets.iter().all(|n| n.run.converged_at().is_some()))
+    }
+
+    fn initial_loss(&mut self) -> Result<(), (usize, TchError)> {
+        for (i, net) in self.nets.iter_mut().enumerate() {
+            net.run.initial_loss().map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
+
+    fn locate(&self, (i, e): (usize, TchError), _step: usize) -> BatchError {
+        self.nets[i].locate(e)
+    }
+
+    fn finish(self, _steps: usize) -> Result<Vec<BatchedFit>, BatchError> {
+        self.nets.into_iter().map(Net::finish).collect()
+    }
+}
+
 /// Trains each network of a chunk with the single run's code.
 pub(super) struct Exact;
 
 impl ChunkTrainer for Exact {
     fn train(&self, chunk: &Chunk<'_>, ctl: &mut BatchControl<'_>) -> Trained {
         let cfg = chunk.cfg;
-        let mut nets = chunk
+        let nets = chunk
             .data
             .iter()
             .zip(chunk.seeds)
             .map(|(d, &seed)| Net::new(d, seed, cfg))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut steps_done = cfg.steps;
-        for step in 0..cfg.steps {
-            if step > 0 && step % CHECK_EVERY == 0 {
-                ctl.report(step);
-                if ctl.stopped() {
-                    return Ok(None);
-                }
-            }
-            let mut live = 0;
-            for net in nets.iter_mut().filter(|n| n.run.converged_at().is_none()) {
-                let stepped = net
-                    .run
-                    .step(step, Want::Nothing)
-                    .map_err(|e| net.locate(e.into_inner()))?;
-                live += usize::from(!stepped.converged);
-            }
-            if live == 0 {
-                steps_done = step + 1;
-                break;
-            }
-        }
-        ctl.report(steps_done);
-        nets.into_iter()
-            .map(Net::finish)
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        drive(Lockstep { nets }, cfg.steps, cfg.tol.is_some(), ctl)
     }
 }
