@@ -104,8 +104,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .check()?;
     let fit = match glm_stream::limit(&a.stream, a.data.data.as_deref())? {
         Some(limit) => {
-            let robust = a.cov.cov_type != logreg::spec::CovType::Nonrobust;
-            glm_stream::check_options(&a.model, robust)?;
+            glm_stream::check_options(&a.model, a.cov.cov_type)?;
             glm_stream::fit(&a.data, &a.glm, &a.model, &a.stream, limit, g.threads)?
         }
         None => {

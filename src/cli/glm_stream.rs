@@ -10,13 +10,14 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::data::design_cache::{
-    check_streamable, create_folder, design_cache_path, open_cache_entry, streaming,
-    sweep_stale_temp_files, trust, write_cache_from_csv, CacheEntry, Streamed, StreamedError,
-    Streaming, Trust,
+    check_streamable, create_folder, design_cache_path, find, open_cache_entry, streaming,
+    sweep_stale_temp_files, write_cache_from_csv, FindError, Found, Rebuild, Streamed,
+    StreamedError, Streaming,
 };
 use logreg::data::RoleNames;
-use logreg::glm::{fit_source, GlmFit};
+use logreg::glm::{check_streamed, fit_source, GlmFit, NotStreamed};
 use logreg::runtime::threads::Threads;
+use logreg::spec::CovType;
 
 use super::args::{note_dropped, DataArgs, GlmArgs, ModelArgs};
 use super::output::AtomicFile;
@@ -63,22 +64,19 @@ pub(super) fn limit(s: &StreamArgs, data: Option<&Path>) -> anyhow::Result<Optio
     }
 }
 
-/// Refuse what a streamed fit does not read: role columns and robust
-/// covariance.
-pub(super) fn check_options(model: &ModelArgs, cov_robust: bool) -> anyhow::Result<()> {
-    let roles = [
-        ("--freq-weights", model.freq_weights.is_some()),
-        ("--var-weights", model.var_weights.is_some()),
-        ("--offset", model.offset.is_some()),
-        ("--cov-type other than nonrobust", cov_robust),
-    ];
-    if let Some((flag, _)) = roles.iter().find(|(_, on)| *on) {
-        return Err(UsageError(format!(
+/// Refuse what a streamed fit does not read ([`check_streamed`]), naming
+/// the flag.
+pub(super) fn check_options(model: &ModelArgs, cov_type: CovType) -> anyhow::Result<()> {
+    check_streamed(&model.roles(None), cov_type).map_err(|e| {
+        let flag = match e {
+            NotStreamed::Role(role) => super::flags::flag(role),
+            NotStreamed::Covariance(_) => "--cov-type other than nonrobust",
+        };
+        UsageError(format!(
             "--max-memory (a streamed fit) takes no {flag}: weights, offset and robust covariance are fitted in memory"
         ))
-        .into());
-    }
-    Ok(())
+        .into()
+    })
 }
 
 /// A cache file removed when dropped (`--no-cache`), and on Ctrl-C.
@@ -113,16 +111,8 @@ pub(super) fn fit(
         )
         .into());
     };
-    // The cache is built from a file read more than once: a stream read
-    // once (stdin, a pipe, a device) cannot be.
-    if path.as_os_str() == "-" {
-        return Err(UsageError(
-            "--max-memory needs --data FILE: stdin (-) cannot be read more than once; save it to a file, or fit in memory without --max-memory".into(),
-        )
-        .into());
-    }
     check_streamable(path).map_err(|e| match e {
-        StreamedError::NotAFile { .. } => UsageError(format!(
+        StreamedError::Stdin | StreamedError::NotAFile { .. } => UsageError(format!(
             "--max-memory needs --data FILE: {e}; save it to a file, or fit in memory without --max-memory"
         ))
         .into(),
@@ -138,40 +128,22 @@ pub(super) fn fit(
     }
     let cannot = |p: &Path| format!("design cache {}", p.display());
     let cache = design_cache_path(&folder, path, &opts).with_context(|| cannot(path))?;
-    // The entry is looked at without following a link: a link, FIFO or
-    // socket there is no cache and is replaced; a folder cannot be
-    // replaced safely, so the fit runs on a cache that is not kept.
     let entry = open_cache_entry(&cache).map_err(|e| unusable(&folder, e.into()))?;
-    let keep = !matches!(entry, CacheEntry::Directory);
+    let keep = entry.keeps();
     let _removed = (s.no_cache && keep).then(|| Removed::new(cache.clone()));
-    let opened = match entry {
-        CacheEntry::Missing => None,
-        CacheEntry::File(f) => match Streamed::from_file(f, &cache, limit) {
-            Ok(c) => trusted(c, path)?,
-            Err(e @ StreamedError::TooSmall { .. }) => return Err(max_memory(e)),
-            Err(e) => {
-                diag!("note: {}: rebuilding it", super::flags::message(&e));
-                None
-            }
-        },
-        CacheEntry::Directory => {
-            diag!(
-                "note: design cache {}: is a directory: fitting without keeping a cache",
-                cache.display()
-            );
+    let opened = match find(entry, &cache, path, limit) {
+        Ok(Found::Trusted(c)) => Some(c),
+        Ok(Found::Build(why)) => {
+            note_rebuild(&why, &cache, path);
             None
         }
-        CacheEntry::Special(kind) => {
-            diag!(
-                "note: design cache {}: {kind}, not a cache file: replacing it",
-                cache.display()
-            );
-            match std::fs::remove_file(&cache) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(unusable(&folder, e.into()))
-                }
-                _ => None,
-            }
+        Err(FindError::TooSmall(e)) => return Err(max_memory(e)),
+        Err(FindError::Remove { kind, source, .. }) => {
+            note_rebuild(&Rebuild::Replaced(kind), &cache, path);
+            return Err(unusable(&folder, source.into()));
+        }
+        Err(FindError::Data { path, source }) => {
+            return Err(source).with_context(|| format!("{}: cannot read", path.display()))
         }
     };
     // Held while the fit reads a cache that is not kept: dropping it
@@ -271,23 +243,25 @@ fn unusable(folder: &Path, e: anyhow::Error) -> anyhow::Error {
     .into()
 }
 
-/// The cache `c` if [`trust`] trusts it for `data`; otherwise None (it is
-/// rebuilt), said on stderr.
-fn trusted(c: Streamed, data: &Path) -> anyhow::Result<Option<Streamed>> {
-    match trust(c, data).with_context(|| format!("{}: cannot read", data.display()))? {
-        Trust::Trusted(c) => Ok(Some(c)),
-        Trust::OtherContents(c) => {
-            diag!(
-                "note: design cache {}: built from other contents of {}: rebuilding it",
-                c.path().display(),
-                data.display()
-            );
-            Ok(None)
-        }
-        Trust::Damaged(e) => {
-            diag!("note: {}: rebuilding it", super::flags::message(&e));
-            Ok(None)
-        }
+/// Say on stderr why the cache at `cache` (of the data file `data`) is
+/// built instead of read; nothing when there was none.
+fn note_rebuild(why: &Rebuild, cache: &Path, data: &Path) {
+    match why {
+        Rebuild::Missing => {}
+        Rebuild::Damaged(e) => diag!("note: {}: rebuilding it", super::flags::message(e)),
+        Rebuild::OtherContents => diag!(
+            "note: design cache {}: built from other contents of {}: rebuilding it",
+            cache.display(),
+            data.display()
+        ),
+        Rebuild::Directory => diag!(
+            "note: design cache {}: is a directory: fitting without keeping a cache",
+            cache.display()
+        ),
+        Rebuild::Replaced(kind) => diag!(
+            "note: design cache {}: {kind}, not a cache file: replacing it",
+            cache.display()
+        ),
     }
 }
 

@@ -8,6 +8,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::plot::study_plot_names;
 use logreg::spec::CovType;
+use logreg::study::claim::{self, Busy, Claim, Claimed, Locked};
 use logreg::study::journal::{self, Resumed, Written};
 use logreg::study::{
     merge, shard_pairs, BatchControl, Fits, GradientPath, OnSeparation, Origin, RepeatConfig,
@@ -212,15 +213,20 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 .into(),
         )
     })?;
-    if matches!(
-        (a.fits, a.on_separation),
-        (FitsArg::Nn, OnSeparationArg::Fail)
-    ) {
-        return Err(UsageError(
+    let fits = match a.fits {
+        FitsArg::Glm => Fits::Glm,
+        FitsArg::Nn => Fits::Nn,
+        FitsArg::Both => Fits::Both,
+    };
+    let on_separation = match a.on_separation {
+        OnSeparationArg::Keep => OnSeparation::Keep,
+        OnSeparationArg::Fail => OnSeparation::Fail,
+    };
+    on_separation.check(fits).map_err(|_| {
+        UsageError(
             "--on-separation fail needs a GLM fit to find separation; --fits nn fits none".into(),
         )
-        .into());
-    }
+    })?;
     a.grid.check_enough_rows()?;
     let runs_out = a.runs_out.as_ref().map(|p| Output::from_arg(Some(p)));
     let resume =
@@ -260,11 +266,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         cov_type: a.cov_type,
         train: train.unwrap_or_default(),
         grid: a.grid.grid(optimizers),
-        fits: match a.fits {
-            FitsArg::Glm => Fits::Glm,
-            FitsArg::Nn => Fits::Nn,
-            FitsArg::Both => Fits::Both,
-        },
+        fits,
         chunk: a.chunk,
         gradient: match a.exact {
             true => GradientPath::Exact,
@@ -272,10 +274,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         },
         threads: g.threads.workers(),
         wording: super::flags::FLAGS,
-        on_separation: match a.on_separation {
-            OnSeparationArg::Keep => OnSeparation::Keep,
-            OnSeparationArg::Fail => OnSeparation::Fail,
-        },
+        on_separation,
     };
     cfg.check()?;
     let design = cfg.design();
@@ -295,7 +294,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let (_replaced, mut claim) = match (&resume, &runs_out) {
         (None, Some(Output::File(p))) => match lock_existing(p)? {
             Some(f) => (Some(f), None),
-            None => (None, Claim::new(p)?),
+            None => (None, claim_missing(p)?),
         },
         _ => (None, None),
     };
@@ -461,109 +460,94 @@ fn earlier_lines(
     Ok((earlier, Some(file)))
 }
 
-/// Take `file`'s advisory lock (`--runs-out` `name`) for this process, or
-/// refuse: two writers of one file at once would both run every missing run
-/// (with --resume), or one would replace the other's lines.
+/// Take `file`'s advisory lock ([`claim::lock`]; `--runs-out` `name`):
+/// another writer is refused; a file system without locks is said on
+/// stderr, and the run goes on unguarded.
 fn lock(file: &File, name: &str) -> anyhow::Result<()> {
-    match file.try_lock() {
-        Ok(()) => Ok(()),
-        Err(std::fs::TryLockError::WouldBlock) => Err(UsageError(format!(
-            "--runs-out {name}: another process is writing it (it is locked); let it finish, or give another file"
-        ))
-        .into()),
-        // A file system without locks: the run goes on unguarded.
-        Err(std::fs::TryLockError::Error(e)) => {
-            diag!("warning: --runs-out {name}: cannot lock it ({e}); a second writer would not be refused");
-            Ok(())
-        }
+    let locked = claim::lock(file, Path::new(name)).map_err(|e| busy(e, name))?;
+    unguarded(locked, name);
+    Ok(())
+}
+
+/// `--runs-out` `name` is locked by another process.
+fn busy(_: Busy, name: &str) -> anyhow::Error {
+    UsageError(format!(
+        "--runs-out {name}: another process is writing it (it is locked); let it finish, or give another file"
+    ))
+    .into()
+}
+
+/// Say on stderr that `--runs-out` `name` could not be locked.
+fn unguarded(locked: Locked, name: &str) {
+    if let Locked::Unguarded(e) = locked {
+        diag!("warning: --runs-out {name}: cannot lock it ({e}); a second writer would not be refused");
     }
 }
 
-/// The lock of `path` when it is an existing regular file (the one a
-/// --resume run appends to), held by the returned handle. Anything else is
-/// not opened: opening a FIFO for reading would wait for a writer.
+/// [`claim::lock_existing`] of `--runs-out` FILE, worded.
 fn lock_existing(path: &Path) -> anyhow::Result<Option<File>> {
-    use std::os::unix::fs::OpenOptionsExt;
     let name = path.display().to_string();
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return Ok(None);
-    }
-    // Non-blocking in case a FIFO took the file's place since.
-    let opened = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path);
-    match opened {
-        Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
-            lock(&f, &name)?;
+    match claim::lock_existing(path).map_err(|e| busy(e, &name))? {
+        Some((f, locked)) => {
+            unguarded(locked, &name);
             Ok(Some(f))
         }
-        _ => Ok(None),
+        None => Ok(None),
     }
 }
 
-/// A `--runs-out` FILE that did not exist, made empty and locked by this
-/// process until the run lines replace it. Dropped before that, it is
-/// removed (if it is still the empty file made here); a second signal
-/// removes it as a temporary file.
-struct Claim {
-    path: PathBuf,
-    file: File,
+/// A [`Claim`] on a missing `--runs-out` FILE, its path on the list of
+/// temporary files that a second signal removes until the run lines
+/// replace it.
+struct RunsOutClaim {
+    claim: Option<Claim>,
 }
 
-impl Claim {
-    /// Claim `path` if nothing is there; `None` if something is (locked by
-    /// [`lock_existing`] if a regular file) or it cannot be made (the
-    /// checks of the output path say why).
-    fn new(path: &Path) -> anyhow::Result<Option<Self>> {
-        if std::fs::symlink_metadata(path).is_ok() {
-            return Ok(None);
-        }
-        let name = path.display().to_string();
-        let mut list = super::interrupt::temp_files();
-        match OpenOptions::new().write(true).create_new(true).open(path) {
-            Ok(file) => {
-                list.push(path.to_path_buf());
-                drop(list);
-                let claim = Claim {
-                    path: path.to_path_buf(),
-                    file,
-                };
-                lock(&claim.file, &name)?;
-                Ok(Some(claim))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                drop(list);
-                // Another process made it just now.
-                lock_existing(path).map(|_| None)
-            }
-            Err(_) => Ok(None),
-        }
+/// Claim `path` ([`Claim::new`]) if nothing is there.
+fn claim_missing(path: &Path) -> anyhow::Result<Option<RunsOutClaim>> {
+    let name = path.display().to_string();
+    // The list is held while the file is made: a signal meanwhile finds it
+    // on the list.
+    let mut list = super::interrupt::temp_files();
+    let made = Claim::new(path);
+    if let Ok(Claimed::Made(c, _)) = &made {
+        list.push(c.path().to_path_buf());
     }
-
-    /// Whether `path` is still the file made here.
-    fn is_ours(&self) -> bool {
-        use std::os::unix::fs::MetadataExt;
-        match (std::fs::symlink_metadata(&self.path), self.file.metadata()) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino() && a.len() == 0,
-            _ => false,
+    drop(list);
+    match made.map_err(|e| busy(e, &name))? {
+        Claimed::Made(claim, locked) => {
+            let claimed = RunsOutClaim { claim: Some(claim) };
+            unguarded(locked, &name);
+            Ok(Some(claimed))
         }
+        Claimed::Raced(locked) => {
+            if let Some(locked) = locked {
+                unguarded(locked, &name);
+            }
+            Ok(None)
+        }
+        Claimed::Not => Ok(None),
     }
+}
 
+impl RunsOutClaim {
     /// The run lines are about to replace the file: a signal from now on
     /// must not remove it.
     fn release(&self) {
-        super::interrupt::forget(&mut super::interrupt::temp_files(), &self.path);
+        if let Some(c) = &self.claim {
+            super::interrupt::forget(&mut super::interrupt::temp_files(), c.path());
+        }
     }
 }
 
-impl Drop for Claim {
+impl Drop for RunsOutClaim {
     fn drop(&mut self) {
         let mut list = super::interrupt::temp_files();
-        if self.is_ours() {
-            let _ = std::fs::remove_file(&self.path);
+        if let Some(c) = self.claim.take() {
+            let path = c.path().to_path_buf();
+            drop(c);
+            super::interrupt::forget(&mut list, &path);
         }
-        super::interrupt::forget(&mut list, &self.path);
     }
 }
 
@@ -611,12 +595,12 @@ struct RunsOut {
     /// Whole lines written so far.
     written: Written,
     /// FILE, when this process made it empty to lock it.
-    claim: Option<Claim>,
+    claim: Option<RunsOutClaim>,
 }
 
 impl RunsOut {
     /// Open the temporary file (the file itself is untouched until `finish`).
-    fn create(out: &Output, claim: Option<Claim>) -> anyhow::Result<Self> {
+    fn create(out: &Output, claim: Option<RunsOutClaim>) -> anyhow::Result<Self> {
         Ok(RunsOut {
             file: out.open()?,
             written: Written::default(),

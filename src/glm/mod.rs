@@ -32,4 +32,5 @@ pub use fit::{fit, fit_family, fit_source, fit_with};
 pub use options::{check_cov_groups, GlmOptions};
 pub use results::{is_separation_warning, GlmFit};
 pub use source::{Memory, Source};
+pub use stream::{check_streamed, NotStreamed};
 pub use summary::{summary, SummaryTime};

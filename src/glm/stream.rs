@@ -1,9 +1,53 @@
-//! A design cache as the streamed fit's [`Source`]: its rows in blocks, each
-//! with the whole design's column scales.
+//! A fit streamed from a design cache: what it takes, and the cache as its
+//! [`Source`] (its rows in blocks, each with the whole design's column
+//! scales).
 use super::qr::ScaledDesign;
 use super::source::Source;
 use super::GlmError;
 use crate::data::design_cache::Streamed;
+use crate::data::RoleNames;
+use crate::setting::Setting;
+use crate::spec::roles::NUMERIC_ROLES;
+use crate::spec::CovType;
+
+/// What a fit streamed from a design cache does not take: the cache holds
+/// the design and the target alone, so weights, an offset and the robust
+/// covariances (which need each row's groups or residual) are fitted in
+/// memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotStreamed {
+    /// A per-row role column.
+    #[error(
+        "a streamed fit takes no {0}: weights, offset and robust covariance are fitted in memory"
+    )]
+    Role(Setting),
+    /// A covariance other than nonrobust.
+    #[error("a streamed fit takes no {} covariance: weights, offset and robust covariance are fitted in memory", .0.name())]
+    Covariance(CovType),
+}
+
+impl NotStreamed {
+    /// Settings a streamed fit cannot take are bad input.
+    pub fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::BadInput
+    }
+}
+
+/// Refuse what a streamed fit ([`super::fit_source`]) does not read: the
+/// weight and offset columns of `roles` first, then a robust `cov_type`,
+/// then groups.
+pub fn check_streamed(roles: &RoleNames, cov_type: CovType) -> Result<(), NotStreamed> {
+    if let Some(role) = NUMERIC_ROLES.into_iter().find(|&r| roles.get(r).is_some()) {
+        return Err(NotStreamed::Role(role));
+    }
+    if cov_type != CovType::Nonrobust {
+        return Err(NotStreamed::Covariance(cov_type));
+    }
+    if roles.groups.is_some() {
+        return Err(NotStreamed::Role(Setting::Groups));
+    }
+    Ok(())
+}
 
 impl Source for Streamed {
     fn n(&self) -> usize {
@@ -32,6 +76,60 @@ mod tests {
     use super::*;
     use crate::data::design_cache::bytes_per_row;
     use crate::data::design_cache::tests::written;
+
+    /// Weights and the offset are refused first, in the roles' order, then
+    /// a robust covariance, then groups; the design alone passes.
+    #[test]
+    fn rejects_roles_and_robust_covariance() {
+        let named = |s: &str| Some(s.to_string());
+        let all = RoleNames {
+            freq_weights: named("f"),
+            var_weights: named("v"),
+            offset: named("o"),
+            groups: named("g"),
+        };
+        let refused = |r: &RoleNames, c| check_streamed(r, c).unwrap_err();
+        assert_eq!(
+            refused(&all, CovType::Cluster),
+            NotStreamed::Role(Setting::FreqWeights)
+        );
+        let later = RoleNames {
+            freq_weights: None,
+            ..all.clone()
+        };
+        assert_eq!(
+            refused(&later, CovType::HC0),
+            NotStreamed::Role(Setting::VarWeights)
+        );
+        let later = RoleNames {
+            var_weights: None,
+            ..later
+        };
+        assert_eq!(
+            refused(&later, CovType::HC0),
+            NotStreamed::Role(Setting::Offset)
+        );
+        let groups = RoleNames {
+            offset: None,
+            ..later
+        };
+        assert_eq!(
+            refused(&groups, CovType::HC3),
+            NotStreamed::Covariance(CovType::HC3)
+        );
+        assert_eq!(
+            refused(&groups, CovType::Nonrobust),
+            NotStreamed::Role(Setting::Groups)
+        );
+        assert_eq!(
+            check_streamed(&RoleNames::default(), CovType::HC1),
+            Err(NotStreamed::Covariance(CovType::HC1))
+        );
+        assert_eq!(
+            check_streamed(&RoleNames::default(), CovType::Nonrobust),
+            Ok(())
+        );
+    }
 
     /// Every row comes back once, in order, whatever the block size, with
     /// the whole design's scales.

@@ -11,10 +11,12 @@
 //! - [`line`]: a run as a JSON line; [`read_lines`] and [`merge`]: lines
 //!   back into the study's order (resume, shards, `summarize`);
 //! - [`journal`]: the `--runs-out` file that `--resume` reads, repairs and
-//!   appends to;
+//!   appends to; [`claim`]: its one writer at a time (locks, and a missing
+//!   file made and locked);
 //! - [`Summary`], [`summarize_cells`]: the aggregates; [`render`]: the text.
 pub mod batched;
 mod chunk;
+pub mod claim;
 mod closed_form;
 mod exact;
 pub mod journal;

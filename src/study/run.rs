@@ -90,6 +90,17 @@ pub enum OnSeparation {
     Fail,
 }
 
+impl OnSeparation {
+    /// Refuse [`OnSeparation::Fail`] in a study whose `fits` fit no GLM:
+    /// only a GLM fit finds separation.
+    pub fn check(self, fits: Fits) -> Result<(), RepeatError> {
+        match (self, fits.glm()) {
+            (OnSeparation::Fail, false) => Err(RepeatError::SeparationWithoutGlm),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl Default for RepeatConfig {
     fn default() -> Self {
         let sim = SimConfig::default();
@@ -131,6 +142,9 @@ pub enum RepeatError {
     TooManyCells { cells: Option<usize> },
     #[error("the design grid: {0}")]
     Grid(String),
+    /// Separation counted as a failure in a study that fits no GLM.
+    #[error("on_separation Fail needs a GLM fit to find separation; fits Nn fits none")]
+    SeparationWithoutGlm,
     #[error("{}", in_fields(self))]
     BetaLengths { first: usize, other: usize },
     #[error(transparent)]
@@ -192,6 +206,7 @@ impl RepeatError {
             | RepeatError::SeedOverflow { .. }
             | RepeatError::TooManyCells { .. }
             | RepeatError::Grid(_)
+            | RepeatError::SeparationWithoutGlm
             | RepeatError::BetaLengths { .. }
             | RepeatError::Sim(_)
             | RepeatError::TooLarge(_)
@@ -226,6 +241,7 @@ impl RepeatConfig {
         if let Some((first, other)) = unequal_betas(&self.grid.beta) {
             return Err(RepeatError::BetaLengths { first, other });
         }
+        self.on_separation.check(self.fits)?;
         self.glm.check().map_err(RepeatError::GlmConfig)?;
         // Simulated data has no groups.
         glm::check_cov_groups(self.cov_type, false).map_err(RepeatError::GlmConfig)?;
@@ -779,6 +795,31 @@ mod tests {
         all.sort();
         assert_eq!(all, d.pairs().collect::<Vec<_>>());
         assert_eq!(shard_pairs(&d, 1, 3), [(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn rejects_failing_separation_without_a_glm_fit() {
+        let cfg = RepeatConfig {
+            fits: Fits::Nn,
+            on_separation: OnSeparation::Fail,
+            ..small()
+        };
+        assert_eq!(cfg.check(), Err(RepeatError::SeparationWithoutGlm));
+        for fits in [Fits::Glm, Fits::Both] {
+            assert_eq!(
+                RepeatConfig {
+                    fits,
+                    ..cfg.clone()
+                }
+                .check(),
+                Ok(())
+            );
+        }
+        let keep = RepeatConfig {
+            on_separation: OnSeparation::Keep,
+            ..cfg
+        };
+        assert_eq!(keep.check(), Ok(()));
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub enum StreamedError {
     /// Not a cache file of this version, cut short, or damaged: `why`.
     #[error("design cache {}: {why}", path.display())]
     Corrupt { path: PathBuf, why: String },
+    /// Standard input (`-`): a streamed fit reads its data file twice.
+    #[error("stdin (-) cannot be read more than once")]
+    Stdin,
     /// Not a regular file: a streamed fit reads its data file twice.
     #[error("{}: not a regular file (a pipe or device can be read only once; a design cache is built from a file that is read again)", path.display())]
     NotAFile { path: PathBuf },
@@ -42,9 +45,9 @@ impl StreamedError {
     /// A limit that holds no row is bad input; the file failing is a failed fit.
     pub fn kind(&self) -> crate::ErrorKind {
         match self {
-            StreamedError::TooSmall { .. } | StreamedError::NotAFile { .. } => {
-                crate::ErrorKind::BadInput
-            }
+            StreamedError::TooSmall { .. }
+            | StreamedError::Stdin
+            | StreamedError::NotAFile { .. } => crate::ErrorKind::BadInput,
             StreamedError::Data(e) => e.kind(),
             _ => crate::ErrorKind::FitFailed,
         }

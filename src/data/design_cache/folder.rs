@@ -32,6 +32,14 @@ pub enum CacheEntry {
     Special(&'static str),
 }
 
+impl CacheEntry {
+    /// Whether a cache built for this entry is kept at its path: not where
+    /// a folder stands, which cannot be replaced safely.
+    pub fn keeps(&self) -> bool {
+        !matches!(self, CacheEntry::Directory)
+    }
+}
+
 /// Look at the entry at `path` (see [`CacheEntry`]). A regular file is
 /// opened with `O_NOFOLLOW` and `O_NONBLOCK`, so that an entry swapped for
 /// a link or a FIFO after the look is neither followed nor waited on.

@@ -4,6 +4,7 @@
 mod error;
 mod folder;
 mod format;
+mod found;
 mod key;
 mod reader;
 mod streaming;
@@ -18,6 +19,7 @@ pub use folder::{
     STALE_ANYWAY,
 };
 pub use format::bytes_per_row;
+pub use found::{find, FindError, Found, Rebuild};
 pub use key::{design_cache_path, hash_file, ContentHash};
 pub use reader::{Streamed, Visit};
 pub use streaming::{streaming, Streaming};

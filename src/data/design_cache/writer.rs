@@ -56,10 +56,13 @@ pub fn write_cache(
     w.flush()
 }
 
-/// Refuse a data file that is not a regular file (a pipe, a device such as
-/// `/dev/stdin` on a pipe, a socket): a streamed fit reads it more than
-/// once.
+/// Refuse standard input (`-`) and a data file that is not a regular file
+/// (a pipe, a device such as `/dev/stdin` on a pipe, a socket): a streamed
+/// fit reads it more than once.
 pub fn check_streamable(csv: &Path) -> Result<(), StreamedError> {
+    if csv.as_os_str() == "-" {
+        return Err(StreamedError::Stdin);
+    }
     let meta = std::fs::metadata(csv).map_err(|e| DataError::Io {
         file: csv.display().to_string(),
         reason: e.to_string(),
