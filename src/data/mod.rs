@@ -2,6 +2,7 @@
 mod checks;
 mod csv;
 mod dataset;
+pub mod design;
 pub mod design_cache;
 mod error;
 mod rank;

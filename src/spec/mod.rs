@@ -3,6 +3,7 @@
 //! types, the network's optimiser and the per-row roles.
 pub mod covariance;
 pub mod family;
+pub mod formula;
 pub mod link;
 pub mod normal;
 pub mod optimizer;
