@@ -3,8 +3,9 @@ use std::collections::HashMap;
 
 use crate::data::DataError;
 use crate::setting::{Phrase, Setting};
-use crate::spec::roles::NUMERIC_ROLES;
+use crate::spec::roles::{is_weight, NUMERIC_ROLES};
 
+use super::rows::Take;
 use super::CsvOptions;
 
 /// Name of the intercept column, as statsmodels' `add_constant` names it.
@@ -25,15 +26,23 @@ pub(super) enum Role {
 }
 
 impl Role {
-    /// Where the cell goes in a row of `k` design values then the target;
-    /// None for a column that is skipped.
-    #[inline]
-    pub(super) fn slot(self, k: usize) -> Option<usize> {
+    /// How the row loop reads the column, in a row of `k` design values,
+    /// then the target, then the numeric role columns.
+    pub(super) fn take(self, k: usize) -> Take {
+        let number = |slot, target, weight| Take::Number {
+            slot,
+            target,
+            weight,
+        };
         match self {
-            Role::Skip | Role::Label => None,
-            Role::Target => Some(k),
-            Role::Feature(j) => Some(j),
-            Role::Numeric(i) => Some(k + 1 + i),
+            Role::Skip => Take::Skip,
+            Role::Label => Take::Text { slot: 0 },
+            Role::Target => number(k, true, None),
+            Role::Feature(j) => number(j, false, None),
+            Role::Numeric(i) => {
+                let role = NUMERIC_ROLES[i];
+                number(k + 1 + i, false, is_weight(role).then_some(role))
+            }
         }
     }
 }

@@ -5,16 +5,16 @@ use std::path::Path;
 
 use crate::data::{DataError, Dataset, Groups, RowColumns};
 use crate::runtime::threads::Threads;
-use crate::spec::roles::{is_weight, weight_problem, WeightProblem, NUMERIC_ROLES};
+use crate::spec::roles::{is_weight, NUMERIC_ROLES};
 
 use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
-use super::cell::{cell, cell_bytes, Bad, NA_VALUES};
 use super::fast::fast_rows;
 use super::header::{choose_columns, Role};
 use super::options::default_delimiter;
 use super::records::Records;
+use super::rows::{Next, RowRule};
 use super::sink::{CountingSink, InMemorySink, RowSink};
-use super::{CsvOptions, MissingPolicy};
+use super::CsvOptions;
 
 /// Read `path` into a data set; also returns how many rows were dropped
 /// (always 0 with [`MissingPolicy::Error`]).
@@ -111,7 +111,8 @@ type Reopen<'a> = &'a dyn Fn(u64) -> io::Result<Box<dyn Read>>;
 /// input's size in bytes when known; it is used to size the matrix once.
 /// With `reopen`, the rows are first tried by [`fast_rows`] on the input
 /// opened again after the header; when that declines, the sink is
-/// restarted and the rows are read here as usual.
+/// restarted and the rows are read through the strict splitter. Both go
+/// through the one row loop ([`RowRule`]).
 fn read_from<R: Read, S: RowSink>(
     rdr: R,
     file: &str,
@@ -131,10 +132,8 @@ fn read_from<R: Read, S: RowSink>(
     sink.start(&names, &target)?;
     let mut sink = CountingSink::new(sink);
 
-    // Rows.
-    // Design row, then the target, then the numeric role columns.
-    let mut row = vec![0.0; k + 1 + NUMERIC_ROLES.len()];
-    row[0] = 1.0;
+    let takes = roles.iter().map(|r| r.take(k)).collect();
+    let rule = RowRule::new(takes, header.clone(), opts.missing);
     let mut dropped = 0usize;
     let mut seen = 0usize;
     // Role columns, for kept rows: numeric ones by NUMERIC_ROLES index,
@@ -149,7 +148,6 @@ fn read_from<R: Read, S: RowSink>(
     let mut role_values: Vec<Vec<f64>> = vec![Vec::new(); NUMERIC_ROLES.len()];
     let mut labels: Vec<String> = Vec::new();
     let has_labels = roles.contains(&Role::Label);
-    let mut label = String::new();
     // The file line of each kept row, for messages about its role values.
     let has_roles = !roles_named_empty(&roles);
     let mut lines: Vec<u64> = Vec::new();
@@ -157,123 +155,46 @@ fn read_from<R: Read, S: RowSink>(
     let reopen = reopen.filter(|_| !opts.roles.any());
     let rest = len.map(|len| len.saturating_sub(header_end));
     let fast = match reopen.map(|open| open(header_end)) {
-        Some(Ok(input)) => fast_rows(input, delimiter, &roles, k, rest, opts.threads, &mut sink)?,
-        _ => false,
+        Some(Ok(input)) => fast_rows(input, delimiter, &rule, k, rest, opts.threads, &mut sink)?,
+        _ => None,
     };
-    let slow = !fast;
-    if fast {
-        seen = sink.n;
-    } else {
-        sink.restart()?;
+    match fast {
+        Some(d) => (dropped, seen) = (d, sink.n + d),
+        None => sink.restart()?,
     }
-    while slow && records.next()? {
-        records.check_width(&header)?;
-        let rec = records.record();
-        // Counted only when needed: it scans the record.
-        let line = || records.line();
-        // One UTF-8 check per record is much cheaper than one per cell; a
-        // record with other bytes (in any column) is checked cell by cell.
-        let text = std::str::from_utf8(rec.as_slice()).ok();
-        let mut missing = false;
-        for (c, (field, role)) in rec.iter().zip(&roles).enumerate() {
-            if *role == Role::Label {
-                // A CRLF line's CR stays in its last field: not the label's.
-                let field = field.strip_suffix(b"\r").unwrap_or(field);
-                label = String::from_utf8_lossy(field).into_owned();
-                // A missing label (empty, `NA`, ...: the cell rule's
-                // markers) is missing as in any other column.
-                if NA_VALUES.contains(&label.trim()) {
-                    match opts.missing {
-                        MissingPolicy::Drop => missing = true,
-                        MissingPolicy::Error => {
-                            return Err(DataError::Missing {
-                                file: file.into(),
-                                line: line(),
-                                column: header[c].clone(),
-                                value: label.trim().to_string(),
-                            }
-                            .into())
-                        }
+    // Design row, then the target, then the numeric role columns.
+    let mut row = rule.row();
+    row.values[0] = 1.0;
+    if fast.is_none() {
+        loop {
+            match rule.next(&mut records, &mut row)? {
+                Next::End => break,
+                Next::Dropped => dropped += 1,
+                Next::Kept => {
+                    let (x, y) = sink.inner.block();
+                    x.extend_from_slice(&row.values[..k]);
+                    y.push(row.values[k]);
+                    for &i in &numeric {
+                        role_values[i].push(row.values[k + 1 + i]);
                     }
-                }
-                continue;
-            }
-            let Some(slot) = role.slot(k) else {
-                continue;
-            };
-            let target = slot == k;
-            let value = match text.and_then(|t| t.get(rec.range(c)?)) {
-                Some(s) => cell(s, target),
-                None => cell_bytes(field, target),
-            };
-            let weight = (slot > k)
-                .then(|| NUMERIC_ROLES[slot - k - 1])
-                .filter(|&r| is_weight(r));
-            match value {
-                Ok(v) if weight.is_some_and(|r| weight_problem(r, v).is_some()) => {
-                    let role = weight.expect("checked just above");
-                    let (file, line, column) = (file.into(), line(), header[c].clone());
-                    let value = String::from_utf8_lossy(field.trim_ascii()).into_owned();
-                    return Err(match weight_problem(role, v) {
-                        Some(WeightProblem::Negative) => DataError::NegativeWeight {
-                            file,
-                            line,
-                            column,
-                            role,
-                            value,
-                        },
-                        problem => DataError::BadWeight {
-                            file,
-                            line,
-                            column,
-                            role,
-                            value,
-                            problem: problem.expect("checked just above"),
-                        },
+                    if has_labels {
+                        labels.push(std::mem::take(&mut row.texts[0]));
                     }
-                    .into());
-                }
-                Ok(v) => row[slot] = v,
-                Err(Bad::Missing) if opts.missing == MissingPolicy::Drop => missing = true,
-                Err(bad) => {
-                    return Err(bad
-                        .error(
-                            file.into(),
-                            line(),
-                            header[c].clone(),
-                            String::from_utf8_lossy(field.trim_ascii()).into_owned(),
-                        )
-                        .into())
+                    if has_roles {
+                        lines.push(records.line());
+                    }
+                    sink.flush_if_full()?;
                 }
             }
-        }
-        seen += 1;
-        if missing {
-            dropped += 1;
-        } else {
-            let (x, y) = sink.inner.block();
-            x.extend_from_slice(&row[..k]);
-            y.push(row[k]);
-            for &i in &numeric {
-                role_values[i].push(row[k + 1 + i]);
-            }
-            if has_labels {
-                labels.push(std::mem::take(&mut label));
-            }
-            if has_roles {
-                lines.push(line());
-            }
-            sink.flush_if_full()?;
-        }
-        if seen == SAMPLE_ROWS {
-            if let Some(len) = len {
-                let bytes = records.byte().saturating_sub(header_end);
-                let total = len.saturating_sub(header_end);
-                sink.inner.expect_rows(expected_rows(seen, bytes, total));
+            seen += 1;
+            if seen == SAMPLE_ROWS {
+                if let Some(len) = len {
+                    let bytes = records.byte().saturating_sub(header_end);
+                    let total = len.saturating_sub(header_end);
+                    sink.inner.expect_rows(expected_rows(seen, bytes, total));
+                }
             }
         }
-    }
-    if slow {
         sink.flush()?;
     }
     let n = sink.n;
@@ -365,6 +286,7 @@ fn roles_named_empty(roles: &[Role]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::csv::MissingPolicy;
     use crate::data::RoleNames;
 
     /// Read `text` the usual way and again with the fast path on, and
