@@ -108,6 +108,7 @@ impl<R: Read> ColumnReader<R> {
             takes[c] = Take::Number {
                 slot: c,
                 target: false,
+                feature: false,
                 weight: None,
             };
             rank[c] = i;

@@ -41,6 +41,7 @@
 //! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`InMemorySink`]: in memory) |
 //! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target), through the row loop and the strict splitter |
 //! | `fast.rs` | the fast path for plain files: blocks of whole lines through the row loop and the quote-free splitter, on several threads, declining to the strict splitter |
+//! | `table.rs` | [`read_table`]: named raw columns, every row and cell kept, each column typed as pandas types it ([`Table`](crate::data::Table)), through the row loop and the strict splitter |
 //! | `position.rs` | line-position tracking for messages |
 mod buffer;
 mod cell;
@@ -54,10 +55,12 @@ mod reader;
 mod records;
 mod rows;
 mod sink;
+mod table;
 
 pub use columns::{read_columns, ColumnReader};
 #[doc(hidden)]
 pub use fast::parse_rows_for_bench;
 pub use options::{CsvOptions, MissingPolicy};
-pub use reader::{read_csv, read_csv_into, ReadRows};
+pub use reader::{read_csv, read_csv_into, read_csv_noting, ReadNotes, ReadRows};
 pub use sink::{InMemorySink, RowSink};
+pub use table::read_table;

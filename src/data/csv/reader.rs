@@ -9,7 +9,7 @@ use crate::spec::roles::{is_weight, NUMERIC_ROLES};
 
 use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
 use super::fast::fast_rows;
-use super::header::{choose_columns, Role};
+use super::header::{choose_columns, Chosen, Role};
 use super::options::default_delimiter;
 use super::records::Records;
 use super::rows::{Next, RowRule};
@@ -22,9 +22,29 @@ use super::CsvOptions;
 /// The separator is `opts.delimiter`, else a tab for a `.tsv` file, else a
 /// comma. The result is checked by [`Dataset::new`] (full column rank).
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
+    read_csv_noting(path, opts).map(|(data, notes)| (data, notes.dropped))
+}
+
+/// What reading a file into a data set found that its user should hear of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadNotes {
+    /// Rows dropped for a missing value ([`MissingPolicy::Drop`]).
+    pub dropped: usize,
+    /// Columns (1-based) with no name, left out of the default features
+    /// ([`ReadRows::unnamed`]).
+    pub unnamed: Vec<usize>,
+}
+
+/// [`read_csv`], with everything its user should hear of.
+pub fn read_csv_noting(path: &Path, opts: &CsvOptions) -> Result<(Dataset, ReadNotes), DataError> {
     let mut whole = InMemorySink::default();
     let read = read_csv_into(path, opts, &mut whole)?;
-    dataset(read, whole, &source_name(path), opts.threads)
+    let notes = ReadNotes {
+        dropped: read.dropped,
+        unnamed: read.unnamed.clone(),
+    };
+    let (data, _) = dataset(read, whole, &source_name(path), opts.threads)?;
+    Ok((data, notes))
 }
 
 /// How `path` is named in messages: `-` is stdin.
@@ -48,6 +68,10 @@ pub struct ReadRows {
     pub dropped: usize,
     /// The role columns of the kept rows.
     pub roles: RowColumns,
+    /// The columns (1-based) with no name in the header, left out of the
+    /// default features (a pandas index, say); empty when the features
+    /// are named.
+    pub unnamed: Vec<usize>,
 }
 
 /// Read the rows of `path` into `sink`, block by block, as [`read_csv`]
@@ -124,7 +148,11 @@ fn read_from<R: Read, S: RowSink>(
 ) -> Result<ReadRows, S::Error> {
     let mut records = Records::new(rdr, file, delimiter, BUFFER)?;
     let (header, header_line) = records.header()?;
-    let (roles, names) = choose_columns(&header, opts, file, header_line)?;
+    let Chosen {
+        roles,
+        names,
+        unnamed,
+    } = choose_columns(&header, opts, file, header_line)?;
     let target = opts.target.trim().to_string();
     let k = names.len();
     let header_end = records.byte();
@@ -230,6 +258,7 @@ fn read_from<R: Read, S: RowSink>(
         n,
         dropped,
         roles,
+        unnamed,
     })
 }
 
@@ -386,6 +415,42 @@ mod tests {
         assert_eq!(d, ok(PLAIN));
     }
 
+    /// A column with no name (a pandas index) is left out of the default
+    /// features, said in [`ReadRows::unnamed`], and never parsed.
+    #[test]
+    fn unnamed_columns_are_not_default_features() {
+        let text = ",x1,x2, \t,y\nab,1,2,,0\ncd,2,1,x,1\nef,3,5,,0\n,4,3,,1\n";
+        assert_eq!(ok(text), ok(PLAIN));
+        let unnamed = |opts: &CsvOptions| {
+            let mut sink = InMemorySink::default();
+            read_from(text.as_bytes(), "t.csv", b',', None, opts, None, &mut sink)
+                .unwrap()
+                .unnamed
+        };
+        assert_eq!(unnamed(&CsvOptions::default()), [1, 4]);
+        let named = CsvOptions {
+            features: Some(vec!["x2".into()]),
+            ..Default::default()
+        };
+        assert_eq!(unnamed(&named), [0usize; 0]);
+    }
+
+    #[test]
+    fn reads_true_and_false_as_one_and_zero() {
+        let text = "x1,x2,y\n1,True,False\n2,false,TRUE\n3,TRUE,false\n4,FALSE,true\n";
+        let d = ok(text);
+        assert_eq!(&d.x()[..6], &[1.0, 1.0, 1.0, 1.0, 2.0, 0.0]);
+        assert_eq!(d.y(), [0.0, 1.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn text_in_a_feature_points_to_formulas() {
+        assert_eq!(
+            err("x1,x2,y\n1,2,0\n2,red,1\n"),
+            r#"t.csv: line 3, column "x2": "red" is not a number (a formula reads it as categories)"#
+        );
+    }
+
     #[test]
     fn rejects_ragged_row() {
         assert_eq!(
@@ -402,7 +467,7 @@ mod tests {
     fn rejects_bad_cells_naming_line_column_value() {
         assert_eq!(
             err("x1,x2,y\n1,2,0\n\n2,abc,1\n"),
-            r#"t.csv: line 4, column "x2": "abc" is not a number"#
+            r#"t.csv: line 4, column "x2": "abc" is not a number (a formula reads it as categories)"#
         );
         assert_eq!(
             err("x1,x2,y\n1,2,0\n2,1e400,1\n"),
@@ -467,10 +532,6 @@ mod tests {
         assert_eq!(
             err("x1,x2,x1,y\n1,2,3,0\n"),
             r#"t.csv: line 1: the column name "x1" appears twice (columns 1 and 3)"#
-        );
-        assert_eq!(
-            err("x1,,y\n1,2,0\n"),
-            "t.csv: line 1, column 2: the column has no name"
         );
         assert_eq!(
             err("a,b,c\n1,2,0\n"),

@@ -12,10 +12,12 @@ pub(super) enum Take {
     /// Not read (its field must still be there).
     Skip,
     /// A number by the cell rule, into [`Row::values`] at `slot`: a target
-    /// takes only 0 or 1; a weight (`weight`) its role's range.
+    /// takes only 0 or 1; a weight (`weight`) its role's range; text in a
+    /// `feature` is refused with a pointer to formulas.
     Number {
         slot: usize,
         target: bool,
+        feature: bool,
         weight: Option<Setting>,
     },
     /// Text, into [`Row::texts`] at `slot`, a CRLF line's CR removed; a
@@ -92,11 +94,16 @@ pub(super) struct RowRule {
     /// A refusal's rank by column: of a row's refusals, the lowest-ranked
     /// is reported.
     rank: Vec<usize>,
+    /// Whether a missing marker in a [`Take::Text`] column is kept as text
+    /// (for the caller to judge) rather than missing.
+    keep_missing: bool,
 }
 
 /// A refused cell: its column and what it becomes.
 enum Refusal {
     Cell(Bad, String),
+    /// Text in a feature column.
+    Text(String),
     Weight(Setting, WeightProblem, String),
 }
 
@@ -111,7 +118,15 @@ impl RowRule {
             header,
             missing,
             rank,
+            keep_missing: false,
         }
+    }
+
+    /// The same rule, keeping a missing marker in a [`Take::Text`] column
+    /// as its text.
+    pub(super) fn keeping_missing(mut self) -> Self {
+        self.keep_missing = true;
+        self
     }
 
     /// The same rule, reporting a row's refusals in the order of `rank`
@@ -164,7 +179,12 @@ impl RowRule {
             };
             let refusal = match *take {
                 Take::Skip => continue,
-                Take::Number { slot, weight, .. } => match field.value {
+                Take::Number {
+                    slot,
+                    weight,
+                    feature,
+                    ..
+                } => match field.value {
                     Ok(v) => match weight.and_then(|role| Some((role, weight_problem(role, v)?))) {
                         Some((role, problem)) => Refusal::Weight(role, problem, trimmed(field.raw)),
                         None => {
@@ -176,6 +196,7 @@ impl RowRule {
                         missing = true;
                         continue;
                     }
+                    Err(Bad::NotANumber) if feature => Refusal::Text(trimmed(field.raw)),
                     Err(bad) => Refusal::Cell(bad, trimmed(field.raw)),
                 },
                 Take::Text { slot } => {
@@ -183,7 +204,7 @@ impl RowRule {
                     let text = &mut row.texts[slot];
                     text.clear();
                     text.push_str(&String::from_utf8_lossy(raw));
-                    if !NA_VALUES.contains(&text.trim()) {
+                    if self.keep_missing || !NA_VALUES.contains(&text.trim()) {
                         continue;
                     }
                     match self.missing {
@@ -219,6 +240,12 @@ impl Refusal {
     fn error(self, file: String, line: u64, column: String) -> DataError {
         match self {
             Refusal::Cell(bad, value) => bad.error(file, line, column, value),
+            Refusal::Text(value) => DataError::TextFeature {
+                file,
+                line,
+                column,
+                value,
+            },
             Refusal::Weight(role, WeightProblem::Negative, value) => DataError::NegativeWeight {
                 file,
                 line,
