@@ -272,7 +272,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             true => GradientPath::Exact,
             false => GradientPath::Auto,
         },
-        threads: g.threads.workers(),
+        threads: g.threads,
         wording: super::flags::FLAGS,
         on_separation,
     };
