@@ -21,7 +21,7 @@ use logreg::spec::{Binomial, Logit};
 const STEPS: usize = 1000;
 
 fn training_step(c: &mut Criterion) {
-    logreg::runtime::torch::set_threads(Threads::Fixed(1));
+    let _threads = logreg::runtime::torch::TorchThreads::set(Threads::Fixed(1));
     let data = simulate(&SimConfig::default()).unwrap().data;
     let mut g = c.benchmark_group("nn");
     g.throughput(Throughput::Elements(STEPS as u64));

@@ -159,7 +159,8 @@ fn one_line(rendered: &str) -> String {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     interrupt::install()?;
     let threads = cli.threads.map_or(Threads::Auto, Threads::Fixed);
-    logreg::runtime::torch::set_threads(threads);
+    // libtorch's own thread count, process-wide, for the whole command.
+    let _torch = logreg::runtime::torch::TorchThreads::set(threads);
     let g = Global {
         seed: cli.seed,
         threads,

@@ -272,7 +272,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             true => GradientPath::Exact,
             false => GradientPath::Auto,
         },
-        threads: g.threads.workers(),
+        threads: g.threads,
         wording: super::flags::FLAGS,
         on_separation,
     };
@@ -503,13 +503,13 @@ struct RunsOutClaim {
     claim: Option<Claim>,
 }
 
-/// Claim `path` ([`Claim::new`]) if nothing is there.
+/// Claim `path` ([`Claim::make`]) if nothing is there.
 fn claim_missing(path: &Path) -> anyhow::Result<Option<RunsOutClaim>> {
     let name = path.display().to_string();
     // The list is held while the file is made: a signal meanwhile finds it
     // on the list.
     let mut list = super::interrupt::temp_files();
-    let made = Claim::new(path);
+    let made = Claim::make(path);
     if let Ok(Claimed::Made(c, _)) = &made {
         list.push(c.path().to_path_buf());
     }

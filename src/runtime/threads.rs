@@ -5,7 +5,7 @@
 /// more than the arithmetic (time `logreg demo` with `--threads 1` and 2).
 pub const DEFAULT_THREADS: usize = 1;
 
-/// Most threads [`super::torch::set_threads`] and [`Threads::Fixed`] take (the CLI's `--threads` range).
+/// Most threads [`super::torch::TorchThreads`] and [`Threads::Fixed`] take (the CLI's `--threads` range).
 /// libtorch's OpenMP pool starts one thread per requested thread, each with
 /// its own stack mapping: near 32,000 threads the process runs out of memory
 /// maps (Linux's default `vm.max_map_count` is 65,530, two per thread) and

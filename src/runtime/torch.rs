@@ -1,4 +1,4 @@
-//! Small helpers around tch: readable errors, thread setup, tensor readback.
+//! Small helpers around tch: readable errors, libtorch's thread count, tensor readback.
 use tch::{Kind, TchError, Tensor};
 
 use super::threads::Threads;
@@ -19,13 +19,34 @@ pub fn to_vec_f64(t: &Tensor) -> Result<Vec<f64>, TchError> {
     Vec::<f64>::try_from(&flat)
 }
 
-/// Set libtorch's intra-op threads (process-wide in libtorch) to
-/// [`Threads::torch`]: the fixed count, or
-/// [`DEFAULT_THREADS`](super::threads::DEFAULT_THREADS) while
-/// automatic. The passes over the rows take their count from the
-/// [`Threads`] in their configs.
-pub fn set_threads(threads: Threads) {
-    tch::set_num_threads(threads.torch() as i32);
+/// libtorch's intra-op thread count, set for a scope and restored when
+/// dropped. libtorch keeps that count for the whole process (and in the
+/// OpenMP settings of the thread that sets it), so it cannot travel as a
+/// value the way the passes over the rows take theirs (the [`Threads`] in
+/// their configs): this guard is the one place that touches it. A command
+/// holds one for its whole run; a study holds one while a chunk trains,
+/// and each chunk on a thread of its own holds one there.
+#[derive(Debug)]
+#[must_use = "the count is restored when the guard is dropped"]
+pub struct TorchThreads {
+    previous: i32,
+}
+
+impl TorchThreads {
+    /// Set libtorch's intra-op threads to [`Threads::torch`] (the fixed
+    /// count, or [`DEFAULT_THREADS`](super::threads::DEFAULT_THREADS) while
+    /// automatic) on the calling thread, until the guard is dropped.
+    pub fn set(threads: Threads) -> TorchThreads {
+        let previous = tch::get_num_threads();
+        tch::set_num_threads(threads.torch() as i32);
+        TorchThreads { previous }
+    }
+}
+
+impl Drop for TorchThreads {
+    fn drop(&mut self) {
+        tch::set_num_threads(self.previous);
+    }
 }
 
 /// Load libtorch's CUDA library so that CUDA devices can be used.
@@ -71,4 +92,30 @@ fn dlopen_global(path: &str) -> bool {
 #[cfg(not(unix))]
 fn dlopen_global(_path: &str) -> bool {
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The count holds while the guard lives and comes back when it is
+    /// dropped, nested guards included. (The count read is the calling
+    /// thread's, so tests on other threads do not disturb it.)
+    #[test]
+    fn a_guard_sets_the_count_and_restores_it() {
+        let before = tch::get_num_threads();
+        {
+            let _outer = TorchThreads::set(Threads::Fixed(3));
+            assert_eq!(tch::get_num_threads(), 3);
+            {
+                let _inner = TorchThreads::set(Threads::Auto);
+                assert_eq!(
+                    tch::get_num_threads(),
+                    super::super::threads::DEFAULT_THREADS as i32
+                );
+            }
+            assert_eq!(tch::get_num_threads(), 3);
+        }
+        assert_eq!(tch::get_num_threads(), before);
+    }
 }

@@ -76,7 +76,7 @@ pub struct Claim {
     file: File,
 }
 
-/// What [`Claim::new`] found at a path.
+/// What [`Claim::make`] found at a path.
 #[derive(Debug)]
 pub enum Claimed {
     /// Nothing was there: this process made the file and took its lock.
@@ -92,7 +92,7 @@ pub enum Claimed {
 impl Claim {
     /// Claim `path` if nothing is there. A claim that cannot be locked
     /// ([`Busy`]) is removed again.
-    pub fn new(path: &Path) -> Result<Claimed, Busy> {
+    pub fn make(path: &Path) -> Result<Claimed, Busy> {
         if std::fs::symlink_metadata(path).is_ok() {
             return Ok(Claimed::Not);
         }
@@ -150,11 +150,11 @@ mod tests {
     fn a_claim_makes_the_file_and_refuses_a_second_writer() {
         let dir = temp("made");
         let path = dir.join("runs.jsonl");
-        let Claimed::Made(claim, Locked::Held) = Claim::new(&path).unwrap() else {
+        let Claimed::Made(claim, Locked::Held) = Claim::make(&path).unwrap() else {
             panic!("not made");
         };
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
-        assert!(matches!(Claim::new(&path), Ok(Claimed::Not)));
+        assert!(matches!(Claim::make(&path), Ok(Claimed::Not)));
         let other = File::open(&path).unwrap();
         assert!(matches!(lock(&other, &path), Err(Busy { .. })));
         assert!(matches!(lock_existing(&path), Err(Busy { .. })));
@@ -170,7 +170,7 @@ mod tests {
         let dir = temp("ours");
         let path = dir.join("runs.jsonl");
         for text in ["", "a line\n"] {
-            let Claimed::Made(claim, _) = Claim::new(&path).unwrap() else {
+            let Claimed::Made(claim, _) = Claim::make(&path).unwrap() else {
                 panic!("not made");
             };
             std::fs::write(dir.join("new"), text).unwrap();
@@ -181,14 +181,14 @@ mod tests {
                 std::fs::remove_file(&path).unwrap();
             }
         }
-        let Claimed::Not = Claim::new(&path).unwrap() else {
+        let Claimed::Not = Claim::make(&path).unwrap() else {
             panic!("an existing file claimed");
         };
         let (held, Locked::Held) = lock_existing(&path).unwrap().unwrap() else {
             panic!("not locked");
         };
         assert!(matches!(
-            Claim::new(&dir.join("runs.jsonl")),
+            Claim::make(&dir.join("runs.jsonl")),
             Ok(Claimed::Not)
         ));
         drop(held);

@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmError, GlmOptions};
 use crate::nn::TrainConfig;
+use crate::runtime::threads::Threads;
+use crate::runtime::torch::TorchThreads;
 use crate::setting::{in_fields, In, Phrase, Setting, Worded, Wording};
 use crate::simulate::{simulate, SimConfig, SimError};
 use crate::spec::{CovType, Optimizer};
@@ -65,10 +67,14 @@ pub struct RepeatConfig {
     /// How the networks' gradient is computed. Default
     /// [`GradientPath::Auto`]: closed form for SGD, exact for the others.
     pub gradient: GradientPath,
-    /// Chunks run at once, each on its own thread with libtorch on one
-    /// thread inside it (a run's numbers are those of one chunk at a time
-    /// with libtorch on one thread). Default 1.
-    pub threads: usize,
+    /// How many chunks run at once, and libtorch's threads while each
+    /// trains ([`TorchThreads`]): automatic runs one chunk per core
+    /// ([`Threads::workers`]), several at once each on its own thread with
+    /// libtorch on one thread inside it (a run's numbers are those of one
+    /// chunk at a time with libtorch on one thread); a fixed count runs the
+    /// chunks one at a time with libtorch on that many threads. Default
+    /// `Threads::Fixed(1)`.
+    pub threads: Threads,
     /// What a run whose GLM fit shows separation counts as. Default
     /// [`OnSeparation::Keep`].
     pub on_separation: OnSeparation,
@@ -122,7 +128,7 @@ impl Default for RepeatConfig {
             fits: Fits::Both,
             chunk: DEFAULT_CHUNK,
             gradient: GradientPath::Auto,
-            threads: 1,
+            threads: Threads::Fixed(1),
             on_separation: OnSeparation::Keep,
             wording: Wording::FIELDS,
         }
@@ -284,7 +290,7 @@ impl RepeatConfig {
             ..self.sim.clone()
         };
         let chunk =
-            crate::runtime::memory::product(&[self.chunk.min(self.runs), self.threads.max(1)])?;
+            crate::runtime::memory::product(&[self.chunk.min(self.runs), self.threads.workers()])?;
         results.checked_add(chunk.checked_mul(biggest.bytes()?)?)
     }
 
@@ -476,7 +482,7 @@ impl Study {
     fn next_wave(&self) -> Vec<&[(usize, usize)]> {
         let mut rest = &self.pairs[self.done..];
         let mut wave = Vec::new();
-        while wave.len() < self.cfg.threads.max(1) {
+        while wave.len() < self.cfg.threads.workers() {
             let Some(&(cell, _)) = rest.first() else {
                 break;
             };
@@ -526,19 +532,21 @@ impl Study {
         }
         let start = Instant::now();
         let outs = match wave.as_slice() {
-            [one] => vec![this.run_chunk(one, ctl)],
+            [one] => {
+                let _torch = TorchThreads::set(this.cfg.threads);
+                vec![this.run_chunk(one, ctl)]
+            }
             [first, others @ ..] => {
                 // Each chunk on its own thread, libtorch on one thread in
                 // each (as at --threads 1: the same bits), this one included.
-                let intra = tch::get_num_threads();
-                tch::set_num_threads(1);
+                let _torch = TorchThreads::set(Threads::Fixed(1));
                 let stop = ctl.stop;
-                let outs = std::thread::scope(|s| {
+                std::thread::scope(|s| {
                     let handles: Vec<_> = others
                         .iter()
                         .map(|c| {
                             s.spawn(move || {
-                                tch::set_num_threads(1);
+                                let _torch = TorchThreads::set(Threads::Fixed(1));
                                 let mut ctl = BatchControl {
                                     stop,
                                     progress: None,
@@ -554,9 +562,7 @@ impl Study {
                             .map(|h| h.join().expect("a chunk's thread panicked")),
                     );
                     outs
-                });
-                tch::set_num_threads(intra);
-                outs
+                })
             }
             [] => unreachable!("the wave is not empty"),
         };
@@ -820,6 +826,34 @@ mod tests {
             ..cfg
         };
         assert_eq!(keep.check(), Ok(()));
+    }
+
+    /// A chunk trains with libtorch on the study's thread count (one in
+    /// each chunk of a wave that runs several at once), and the count
+    /// comes back after.
+    #[test]
+    fn chunks_train_on_the_study_s_libtorch_threads() {
+        let before = tch::get_num_threads();
+        for (threads, want) in [(Threads::Fixed(3), 3), (Threads::Auto, 1)] {
+            let cfg = RepeatConfig {
+                fits: Fits::Nn,
+                threads,
+                ..small()
+            };
+            let mut study = Study::new(cfg).unwrap();
+            let mut seen = Vec::new();
+            let mut on_step = |_: usize| seen.push(tch::get_num_threads());
+            let mut ctl = BatchControl {
+                stop: None,
+                progress: Some(&mut on_step),
+            };
+            study.next_chunk(&mut ctl).unwrap().unwrap();
+            assert!(
+                !seen.is_empty() && seen.iter().all(|&t| t == want),
+                "{seen:?}"
+            );
+            assert_eq!(tch::get_num_threads(), before);
+        }
     }
 
     #[test]

@@ -207,7 +207,9 @@ fn links_weights_and_offset_match_pytorch_fixtures_within_float32_rounding() {
     let fx = load_fixture();
     // The fixture's thread count, so that on the machine that made it the
     // numbers are PyTorch's bits (all runs in this process share it).
-    logreg::runtime::torch::set_threads(logreg::runtime::threads::Threads::Fixed(fx.threads));
+    let _threads = logreg::runtime::torch::TorchThreads::set(
+        logreg::runtime::threads::Threads::Fixed(fx.threads),
+    );
     let (data, _) = logreg::data::read_csv(
         std::path::Path::new(&lecture_csv()),
         &logreg::data::CsvOptions::default(),
