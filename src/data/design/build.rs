@@ -7,7 +7,7 @@ use super::coding::{
     kept_rows, level_at, shown_levels, CodedFactor, CodedTerm, Coding, FactorKind, LevelKey,
     TermColumns,
 };
-use super::error::{close_names, DesignError, MAX_LEVELS};
+use super::error::{close_names, DesignError, MAX_CATEGORICAL_IN_TERM, MAX_LEVELS};
 use super::frame::{ColumnValues, Columns};
 use super::level::{str_repr, Level};
 use super::subterms::order_and_code;
@@ -86,6 +86,16 @@ pub fn build_design(
                 column(f),
                 is_numeric(f),
             )?);
+        }
+    }
+    for t in &formula.rhs {
+        let count = t.factors.iter().filter(|&&f| !is_numeric(f)).count();
+        if count > MAX_CATEGORICAL_IN_TERM {
+            return Err(DesignError::TermTooLarge {
+                formula: formula.text.clone(),
+                term: formula.term_name(t),
+                count,
+            });
         }
     }
     let terms = order_and_code(&formula.rhs, is_numeric)

@@ -11,6 +11,11 @@ use crate::spec::formula::Span;
 /// within 8 GB and its cross-product within 8 MB.
 pub const MAX_LEVELS: usize = 1000;
 
+/// The most categorical factors one term may interact: patsy's coding
+/// looks at every subset of them (2^n), and a design with an interaction
+/// of more is far beyond any data set's size anyway.
+pub const MAX_CATEGORICAL_IN_TERM: usize = 10;
+
 /// Why the design cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DesignError {
@@ -62,6 +67,15 @@ pub enum DesignError {
         code: String,
         column: String,
         span: Span,
+        count: usize,
+    },
+
+    /// A term that interacts more than [`MAX_CATEGORICAL_IN_TERM`]
+    /// categorical factors.
+    #[error("formula {formula:?}: the term {term} interacts {count} categorical factors, more than {max}", max = MAX_CATEGORICAL_IN_TERM)]
+    TermTooLarge {
+        formula: String,
+        term: String,
         count: usize,
     },
 

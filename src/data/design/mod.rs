@@ -23,7 +23,7 @@ mod tests;
 
 pub use build::{build_design, FormulaDesign};
 pub use coding::{CodedFactor, CodedRows, CodedTerm, Coding, FactorKind, TermColumns};
-pub use error::{DesignError, MAX_LEVELS};
+pub use error::{DesignError, MAX_CATEGORICAL_IN_TERM, MAX_LEVELS};
 pub use frame::{ColumnValues, Columns, Frame};
 pub use level::Level;
 pub use subterms::{Contrast, SubtermFactor};

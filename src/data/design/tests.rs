@@ -380,3 +380,19 @@ fn new_data_is_checked_against_the_coding() {
     });
     assert!(matches!(damaged.check(), Err(DesignError::BadCoding(_))));
 }
+
+#[test]
+fn rejects_an_interaction_of_too_many_categorical_factors() {
+    let n = MAX_CATEGORICAL_IN_TERM + 1;
+    let mut columns = vec![("y".to_string(), ColumnValues::Int(vec![Some(1)]))];
+    let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    for name in &names {
+        columns.push((name.clone(), ColumnValues::Text(vec![Some("a".into())])));
+    }
+    let formula = Formula::parse(&format!("y ~ {}", names.join(":"))).unwrap();
+    let e = build_design(&formula, &Frame { columns }, MissingPolicy::Drop).unwrap_err();
+    assert!(
+        matches!(e, DesignError::TermTooLarge { count, .. } if count == n),
+        "{e:?}"
+    );
+}

@@ -95,13 +95,13 @@ fn scan(text: &str, mut i: usize, keep: impl Fn(char) -> bool) -> usize {
 
 /// The end of a number: digits, letters (exponents, hex, suffixes), `_`,
 /// `.`, and a sign right after an exponent's `e`.
-fn number_end(bytes: &[u8], mut i: usize) -> usize {
+fn number_end(bytes: &[u8], start: usize) -> usize {
+    let hex = matches!(bytes[start..], [b'0', b'x' | b'X', ..]);
+    let mut i = start;
     while i < bytes.len() {
         let b = bytes[i];
-        let sign_after_e = matches!(b, b'+' | b'-')
-            && i > 0
-            && matches!(bytes[i - 1], b'e' | b'E')
-            && !bytes[..i].starts_with(b"0x");
+        let sign_after_e =
+            matches!(b, b'+' | b'-') && i > start && matches!(bytes[i - 1], b'e' | b'E') && !hex;
         if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || sign_after_e {
             i += 1;
         } else {
@@ -217,6 +217,7 @@ mod tests {
             ]
         );
         assert_eq!(texts("a.b // 2"), ["a", ".", "b", "//", "2"]);
+        assert_eq!(texts("1E+5-0x1e-3"), ["1E+5", "-", "0x1e", "-", "3"]);
     }
 
     #[test]

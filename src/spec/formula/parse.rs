@@ -330,6 +330,10 @@ mod tests {
             (e.problem, e.text.as_str()),
             (FormulaProblem::UnclosedBracket, "C(x")
         );
+        assert_eq!(
+            error("y ~ x +").to_string(),
+            "formula \"y ~ x +\", byte 6: the formula ends where a term is expected: \"+\""
+        );
         let e = error("y ~ (x)(z)");
         assert_eq!(e.problem, FormulaProblem::ExpectedOperator);
     }
