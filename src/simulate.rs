@@ -322,6 +322,42 @@ mod tests {
         assert_eq!(too_few_rows(&[3, 100], 3), None);
     }
 
+    /// The fixture's small cases (scripts/make_numpy_fixtures.py): numpy's
+    /// x and y, value for value.
+    #[test]
+    fn draws_numpys_x_and_y() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/numpy/draws.json"
+        );
+        let fx: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let f = |v: &serde_json::Value| v.as_f64().unwrap();
+        for c in fx["small"].as_array().unwrap() {
+            let cfg = SimConfig {
+                n: c["n"].as_u64().unwrap() as usize,
+                beta: c["beta"].as_array().unwrap().iter().map(f).collect(),
+                low: f(&c["low"]),
+                high: f(&c["high"]),
+                seed: c["seed"].as_u64().unwrap(),
+                ..SimConfig::default()
+            };
+            let d = draw(&cfg).unwrap();
+            let k = cfg.beta.len();
+            for (i, row) in c["x"].as_array().unwrap().iter().enumerate() {
+                let want: Vec<f64> = row.as_array().unwrap().iter().map(f).collect();
+                assert_eq!(
+                    d.x[i * k + 1..(i + 1) * k],
+                    want[..],
+                    "seed {} row {i}",
+                    cfg.seed
+                );
+            }
+            let y: Vec<f64> = c["y"].as_array().unwrap().iter().map(f).collect();
+            assert_eq!(d.y, y, "seed {}", cfg.seed);
+        }
+    }
+
     #[test]
     fn same_seed_gives_same_data() {
         let a = draw(&SimConfig::default()).unwrap();
