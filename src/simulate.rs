@@ -260,17 +260,15 @@ pub fn draw(cfg: &SimConfig) -> Result<Draws, SimError> {
     // than 1.8e308; there, the same point as low·(1 - u) + high·u, which
     // cannot overflow.
     let width = cfg.high - cfg.low;
-    for _ in 0..cfg.n {
-        x.push(1.0);
-        for _ in 1..k {
-            x.push(match width.is_finite() {
-                true => rng.uniform(cfg.low, width),
-                false => {
-                    let u = rng.next_double();
-                    cfg.low * (1.0 - u) + cfg.high * u
-                }
-            });
+    let mut feature = || match width.is_finite() {
+        true => rng.uniform(cfg.low, width),
+        false => {
+            let u = rng.next_double();
+            cfg.low * (1.0 - u) + cfg.high * u
         }
+    };
+    for _ in 0..cfg.n {
+        x.extend(std::iter::once(1.0).chain((1..k).map(|_| feature())));
     }
     let logit = numpy_matvec(&x, &cfg.beta);
     // `1 / (1 + np.exp(-z))`, as original.py's `sigmoid`.
