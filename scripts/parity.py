@@ -2,7 +2,10 @@
 """Check `logreg` against the Python original (scripts/original.py), field by field.
 
 For each case the data are written once to a CSV file (`logreg simulate` for
-the simulated cases, statsmodels' bundled data sets for the real ones). Then
+the simulated cases, statsmodels' bundled data sets for the real ones), or,
+for the "own-sim" cases, not at all: both programs then simulate the
+lecture's data from --seed themselves (numpy's draws in original.py, logreg's
+port of them), and the commands below run without --data and --target. Then
 
     logreg --threads N --seed S compare --data F --target COL [settings] --json
     original.py --threads N --data F --target COL --seed S [same settings] --json
@@ -103,7 +106,10 @@ MAX_ABS_DIFF_ATOL = NN_ATOL + 1e-9
 @dataclass
 class Case:
     name: str
-    data: str  # "sim", "spector", "anes96", "separation" or a path
+    # "sim" (a CSV from `logreg simulate`), "own-sim" (no CSV: each program
+    # simulates the lecture's data from the seed itself), "spector",
+    # "anes96", "separation" or a path
+    data: str
     target: str = "y"
     seed: int = 42
     lr: float = 0.1
@@ -119,6 +125,9 @@ class Case:
 CASES = [
     # The lecture: n 1000, U(-3, 3)^2, beta (0.3, -1, 2), SGD lr 0.1, 10,000 steps.
     *[Case(f"lecture-seed{s}", "sim", seed=s) for s in (42, 1, 2, 3, 2024)],
+    # No data file: original.py simulates with numpy from --seed, logreg
+    # with its port of numpy's draws; the same data, so the same fits.
+    *[Case(f"own-sim-seed{s}", "own-sim", seed=s) for s in (42, 0, 7, 4294967295)],
     # Three features, so the init draws k = 3 weights.
     Case("sim-k3", "sim", seed=7, sim_args=["--beta", "-0.5,1,-0.8,0.4"]),
     # Real data: Spector & Mazzeo (1980), GRADE ~ GPA + TUCE + PSI (n 32).
@@ -163,7 +172,10 @@ ANES96_FEATURES = ["TVnews", "selfLR", "ClinLR", "DoleLR", "PID", "age", "educ",
 
 
 def write_data(case, logreg, tmp):
-    """Write the case's data as CSV once; return its path."""
+    """Write the case's data as CSV once; return its path (None where each
+    program simulates the data itself)."""
+    if case.data == "own-sim":
+        return None
     if case.data == "sim":
         path = tmp / f"sim-seed{case.seed}-{len(case.sim_args)}.csv"
         if not path.exists():
@@ -225,11 +237,11 @@ def settings_flags(case):
 def start_logreg(case, path, logreg, threads):
     """Start `logreg compare --json` and `logreg glm` (text); they run while
     the Python side trains."""
+    data = [] if path is None else ["--data", str(path), "--target", case.target]
     compare = [logreg, "--threads", str(threads), "--seed", str(case.seed), "compare",
-               "--data", str(path), "--target", case.target, *settings_flags(case),
-               *case.model, "--json"]
-    glm = [logreg, "--threads", str(threads), "glm", "--data", str(path),
-           "--target", case.target, *case.model]
+               *data, *settings_flags(case), *case.model, "--json"]
+    glm = [logreg, "--threads", str(threads), "--seed", str(case.seed), "glm",
+           *data, *case.model]
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     procs = []
     for cmd in (compare, glm):
@@ -248,7 +260,8 @@ def finish(proc):
 
 
 def run_original(case, path, in_process, threads):
-    argv = ["--threads", str(threads), "--data", str(path), "--target", case.target,
+    data = [] if path is None else ["--data", str(path), "--target", case.target]
+    argv = ["--threads", str(threads), *data,
             "--seed", str(case.seed), *settings_flags(case), *case.model, "--json"]
     if in_process:
         sys.path.insert(0, str(HERE))

@@ -1,18 +1,22 @@
 //! The lecture's simulated data: x ~ Uniform(low, high)^k, p = sigmoid(X·beta),
 //! y ~ Bernoulli(p), with an intercept first in `beta`.
 //!
-//! The generator is ChaCha20 seeded from a `u64`, whose stream rand_chacha
-//! documents as value-stable across versions and platforms; the uniform and
-//! Bernoulli draws are written out here (53-bit mantissa from one `u64`) rather
-//! than taken from rand's distributions, whose algorithms may change between
-//! minor releases. So a seed gives the same bytes on every machine and release.
+//! Drawn as `scripts/original.py` draws it, value for value:
+//! `np.random.seed(S)`, `x = np.random.uniform(low, high, size=(n, k))`,
+//! `p = 1 / (1 + np.exp(-(X @ beta)))`, `y = np.random.binomial(1, p)`, with
+//! numpy's legacy `RandomState` streams ([`RandomState`]), which numpy keeps
+//! frozen across versions and machines. `X @ beta` follows the sum order of
+//! the BLAS kernels numpy calls ([`numpy_matvec`]) and `exp` is libm's; numpy's
+//! own SIMD `exp` (AVX-512 machines) may differ from it in the last bit, so
+//! the true logit and p agree with numpy's to within an ulp or two, and y
+//! (which depends on p only through a comparison with a 53-bit uniform)
+//! agrees exactly unless a draw falls on that last bit (probability about
+//! 2^-53 per row).
 use std::fmt;
 
-use rand::{RngCore, SeedableRng};
-use rand_chacha::ChaCha20Rng;
-
 use crate::data::{DataError, Dataset};
-use crate::math::{dot, sigmoid};
+use crate::math::numpy_matvec;
+use crate::math::random_state::{RandomState, MAX_SEED};
 use crate::numfmt::Short;
 use crate::runtime::threads::Threads;
 use crate::setting::{in_fields, In, Phrase, Setting, Worded, Wording};
@@ -32,7 +36,7 @@ pub struct SimConfig {
     pub low: f64,
     /// Upper end of each feature's uniform box. Default 3.
     pub high: f64,
-    /// Seed of the ChaCha20 stream. Default [`DEFAULT_SEED`].
+    /// Seed of numpy's `np.random.seed`: 0 to 2^32 − 1. Default [`DEFAULT_SEED`].
     pub seed: u64,
     /// Threads for the data set's rank check. Default [`Threads::Auto`].
     pub threads: Threads,
@@ -56,6 +60,9 @@ impl Default for SimConfig {
 pub enum SimError {
     #[error("{}", in_fields(self))]
     NoRows,
+    /// The seed is beyond numpy's range for `np.random.seed`, 2^32 − 1.
+    #[error("{}", in_fields(self))]
+    SeedRange(u64),
     #[error("{}", in_fields(self))]
     ShortBeta(usize),
     #[error("{}", in_fields(self))]
@@ -80,6 +87,11 @@ impl Worded for SimError {
         let s = |s: Setting| In(&s, w).to_string();
         match self {
             SimError::NoRows => write!(f, "{} must be at least 1", s(Setting::N)),
+            SimError::SeedRange(seed) => write!(
+                f,
+                "{} {seed} is beyond numpy's seeds, 0 to {MAX_SEED} (2^32 - 1)",
+                s(Setting::Seed)
+            ),
             SimError::ShortBeta(got) => write!(
                 f,
                 "{} needs an intercept and at least one coefficient, got {got} value(s)",
@@ -124,6 +136,9 @@ impl SimConfig {
     pub fn check(&self) -> Result<(), SimError> {
         if self.n == 0 {
             return Err(SimError::NoRows);
+        }
+        if self.seed > MAX_SEED {
+            return Err(SimError::SeedRange(self.seed));
         }
         if self.beta.len() < 2 {
             return Err(SimError::ShortBeta(self.beta.len()));
@@ -214,11 +229,6 @@ pub struct Simulated {
     pub p: Vec<f64>,
 }
 
-/// A uniform draw in [0, 1) from the top 53 bits of one `u64`.
-fn unit(rng: &mut impl RngCore) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
 /// Draw the lecture's data set and build it through [`Dataset::new`], whose
 /// checks (rows, both classes, rank) it must pass as a data file's must.
 pub fn simulate(cfg: &SimConfig) -> Result<Simulated, SimError> {
@@ -239,34 +249,31 @@ pub fn simulate(cfg: &SimConfig) -> Result<Simulated, SimError> {
     })
 }
 
-/// Draw the lecture's data. Row by row: k uniforms, then one uniform for y.
+/// Draw the lecture's data as numpy does: all n·k uniforms row by row, then
+/// the true logit and p, then one `binomial(1, p)` per row.
 pub fn draw(cfg: &SimConfig) -> Result<Draws, SimError> {
     cfg.check()?;
-    let mut rng = ChaCha20Rng::seed_from_u64(cfg.seed);
+    let mut rng = RandomState::seed(cfg.seed).ok_or(SimError::SeedRange(cfg.seed))?;
     let k = cfg.beta.len();
     let mut x = Vec::with_capacity(cfg.n * k);
-    let mut y = Vec::with_capacity(cfg.n);
-    let mut logit = Vec::with_capacity(cfg.n);
-    let mut p = Vec::with_capacity(cfg.n);
-    // low + (high - low)·u, the formula every seed's bytes were made with;
-    // when high - low overflows (a box wider than 1.8e308), the same point
-    // as low·(1 - u) + high·u, which cannot.
+    // numpy's `uniform` is `low + (high - low)·u`, and it refuses a box wider
+    // than 1.8e308; there, the same point as low·(1 - u) + high·u, which
+    // cannot overflow.
     let width = cfg.high - cfg.low;
-    let draw = |u: f64| match width.is_finite() {
-        true => cfg.low + width * u,
-        false => cfg.low * (1.0 - u) + cfg.high * u,
-    };
-    for i in 0..cfg.n {
-        x.push(1.0);
-        for _ in 1..k {
-            x.push(draw(unit(&mut rng)));
+    let mut feature = || match width.is_finite() {
+        true => rng.uniform(cfg.low, width),
+        false => {
+            let u = rng.next_double();
+            cfg.low * (1.0 - u) + cfg.high * u
         }
-        let eta = dot(&x[i * k..], &cfg.beta);
-        let pi = sigmoid(eta);
-        y.push(if unit(&mut rng) < pi { 1.0 } else { 0.0 });
-        logit.push(eta);
-        p.push(pi);
+    };
+    for _ in 0..cfg.n {
+        x.extend(std::iter::once(1.0).chain((1..k).map(|_| feature())));
     }
+    let logit = numpy_matvec(&x, &cfg.beta);
+    // `1 / (1 + np.exp(-z))`, as original.py's `sigmoid`.
+    let p: Vec<f64> = logit.iter().map(|z| 1.0 / (1.0 + (-z).exp())).collect();
+    let y = p.iter().map(|&pi| f64::from(rng.bernoulli(pi))).collect();
     Ok(Draws {
         names: cfg.names(),
         x,
@@ -311,6 +318,42 @@ mod tests {
     fn too_few_rows_names_the_first_count_below_the_coefficients() {
         assert_eq!(too_few_rows(&[5, 2, 1], 3), Some(2));
         assert_eq!(too_few_rows(&[3, 100], 3), None);
+    }
+
+    /// The fixture's small cases (scripts/make_numpy_fixtures.py): numpy's
+    /// x and y, value for value.
+    #[test]
+    fn draws_numpys_x_and_y() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/numpy/draws.json"
+        );
+        let fx: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let f = |v: &serde_json::Value| v.as_f64().unwrap();
+        for c in fx["small"].as_array().unwrap() {
+            let cfg = SimConfig {
+                n: c["n"].as_u64().unwrap() as usize,
+                beta: c["beta"].as_array().unwrap().iter().map(f).collect(),
+                low: f(&c["low"]),
+                high: f(&c["high"]),
+                seed: c["seed"].as_u64().unwrap(),
+                ..SimConfig::default()
+            };
+            let d = draw(&cfg).unwrap();
+            let k = cfg.beta.len();
+            for (i, row) in c["x"].as_array().unwrap().iter().enumerate() {
+                let want: Vec<f64> = row.as_array().unwrap().iter().map(f).collect();
+                assert_eq!(
+                    d.x[i * k + 1..(i + 1) * k],
+                    want[..],
+                    "seed {} row {i}",
+                    cfg.seed
+                );
+            }
+            let y: Vec<f64> = c["y"].as_array().unwrap().iter().map(f).collect();
+            assert_eq!(d.y, y, "seed {}", cfg.seed);
+        }
     }
 
     #[test]

@@ -101,9 +101,17 @@ pub enum Command {
     Predict(predict::Args),
 }
 
-/// `--seed`: a whole number from 0 to 2^64 - 1.
+/// `--seed`: a whole number from 0 to 2^32 - 1, numpy's `np.random.seed`
+/// range (the simulated data are numpy's draws).
 fn parse_seed(s: &str) -> Result<u64, String> {
-    args::parse_whole(s, 0)
+    use logreg::math::random_state::MAX_SEED;
+    match args::parse_whole(s, 0) {
+        Ok(v) if v <= MAX_SEED => Ok(v),
+        Ok(_) => Err(format!(
+            "'{s}' is beyond numpy's seeds, 0 to {MAX_SEED} (2^32 - 1)"
+        )),
+        Err(_) => Err(format!("'{s}' is not a whole number from 0 to {MAX_SEED}")),
+    }
 }
 
 /// Parse the command line. A mistake in it is one line on stderr and exit

@@ -1,11 +1,15 @@
 //! Numeric kernels in f64 that every layer above may use: the logistic
-//! function, dot products, compensated sums and a vectorisable logarithm.
+//! function, dot products, compensated sums, a vectorisable logarithm, and numpy's draws and
+//! `X @ beta` for the simulated data.
 mod dot;
 mod logistic;
+mod matvec;
+pub mod random_state;
 mod scale;
 pub(crate) mod sum;
 pub(crate) mod vmath;
 
 pub use dot::{dot, dot_lanes};
 pub use logistic::sigmoid;
+pub use matvec::numpy_matvec;
 pub use scale::column_scales;

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmError, GlmOptions};
+use crate::math::random_state::MAX_SEED;
 use crate::nn::TrainConfig;
 use crate::runtime::threads::Threads;
 use crate::runtime::torch::TorchThreads;
@@ -183,7 +184,8 @@ impl Worded for RepeatError {
             RepeatError::NoChunk => write!(f, "{} must be at least 1", s(Setting::Chunk)),
             RepeatError::SeedOverflow { seed, runs } => write!(
                 f,
-                "{} {seed} with {} {runs}: the last run's seed would exceed 2^64 - 1",
+                "{} {seed} with {} {runs}: the last run's seed would exceed numpy's largest, \
+                 {MAX_SEED} (2^32 - 1)",
                 s(Setting::Seed),
                 s(Setting::Runs)
             ),
@@ -233,7 +235,11 @@ impl RepeatConfig {
         if self.chunk == 0 {
             return Err(RepeatError::NoChunk);
         }
-        if self.seed.checked_add(self.runs as u64 - 1).is_none() {
+        if self
+            .seed
+            .checked_add(self.runs as u64 - 1)
+            .is_none_or(|last| last > MAX_SEED)
+        {
             return Err(RepeatError::SeedOverflow {
                 seed: self.seed,
                 runs: self.runs,

@@ -1,5 +1,110 @@
-//! `logreg simulate`: reproducible bytes, the right shape, clap-style errors.
-use crate::support::{logreg, temp_dir};
+//! `logreg simulate`: numpy's draws, reproducible bytes, the right shape, clap-style errors.
+use crate::support::{fixtures, floats, logreg, temp_dir};
+
+/// The true logit may differ from numpy's in the last bit where numpy's
+/// BLAS kernel sums `X @ beta` in another order than the one logreg
+/// follows (the fixture's machine used OpenBLAS's FMA kernel, as logreg does).
+const LOGIT_ULPS: u64 = 2;
+/// p goes through `exp`: numpy's AVX-512 `exp` and libm's differ by an ulp,
+/// which `1 / (1 + e)` can carry to two.
+const P_ULPS: u64 = 4;
+
+fn ulps(a: f64, b: f64) -> u64 {
+    let key = |v: f64| {
+        let bits = v.to_bits() as i64;
+        if bits < 0 {
+            i64::MIN - bits
+        } else {
+            bits
+        }
+    };
+    key(a).abs_diff(key(b))
+}
+
+/// `logreg simulate` for a fixture case, with `extra` flags.
+fn simulate_case(c: &serde_json::Value, extra: &[&str]) -> String {
+    let beta: Vec<String> = floats(&c["beta"])
+        .iter()
+        .map(|b| format!("{b:?}"))
+        .collect();
+    let mut args = vec![
+        "--seed".to_string(),
+        c["seed"].to_string(),
+        "simulate".into(),
+        "--n".into(),
+        c["n"].to_string(),
+        "--beta".into(),
+        beta.join(","),
+        "--low".into(),
+        format!("{:?}", c["low"].as_f64().unwrap()),
+        "--high".into(),
+        format!("{:?}", c["high"].as_f64().unwrap()),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    logreg(&args).ok()
+}
+
+/// FNV-1a 64, the fingerprint scripts/make_numpy_fixtures.py records.
+fn fnv1a64(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{h:016x}")
+}
+
+fn numpy_draws() -> serde_json::Value {
+    let path = fixtures().join("numpy/draws.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+#[test]
+fn matches_numpy_draws_value_for_value() {
+    let fx = numpy_draws();
+    for c in fx["small"].as_array().unwrap() {
+        let text = simulate_case(c, &["--with-truth"]);
+        let k = floats(&c["beta"]).len() - 1;
+        let (x, y) = (&c["x"], floats(&c["y"]));
+        let (logit, p) = (floats(&c["logit"]), floats(&c["p"]));
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(rows.len(), y.len(), "seed {}: {text}", c["seed"]);
+        for (i, row) in rows.iter().enumerate() {
+            let v: Vec<f64> = row.split(',').map(|s| s.parse().unwrap()).collect();
+            let case = format!("seed {} row {i}: {row}", c["seed"]);
+            assert_eq!(v[..k], floats(&x[i])[..], "{case}");
+            assert_eq!(v[k], y[i], "{case}");
+            assert!(
+                ulps(v[k + 1], logit[i]) <= LOGIT_ULPS,
+                "{case}: logit {}",
+                logit[i]
+            );
+            assert!(ulps(v[k + 2], p[i]) <= P_ULPS, "{case}: p {}", p[i]);
+        }
+    }
+    for c in fx["big"].as_array().unwrap() {
+        let text = simulate_case(c, &[]);
+        assert_eq!(
+            fnv1a64(text.as_bytes()),
+            c["csv_fnv1a64"].as_str().unwrap(),
+            "seed {} n {} beta {}",
+            c["seed"],
+            c["n"],
+            c["beta"]
+        );
+    }
+}
+
+#[test]
+fn rejects_seeds_beyond_numpys() {
+    let r = logreg(&["--seed", "4294967296", "simulate", "--n", "5"]);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert_eq!(r.stderr().lines().count(), 1, "{}", r.describe());
+    assert!(r.stderr().contains("4294967295"), "{}", r.describe());
+    let r = logreg(&["--seed", "4294967290", "repeat", "--runs", "7", "--n", "50"]);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert_eq!(r.stderr().lines().count(), 1, "{}", r.describe());
+    assert!(r.stderr().contains("2^32 - 1"), "{}", r.describe());
+    logreg(&["--seed", "4294967295", "simulate", "--n", "5"]).ok();
+}
 
 #[test]
 fn same_seed_gives_identical_bytes() {

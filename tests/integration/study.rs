@@ -508,14 +508,14 @@ fn separated_glm_fits_are_marked_counted_and_kept_or_failed() {
 
 #[test]
 fn a_simulated_data_set_the_data_checks_refuse_is_a_failed_run() {
-    // At n = 2 with x1 in [1, 1 + 1e-9] every draw of seeds 2..6 has one
+    // At n = 2 with x1 in [1, 1 + 1e-9] every draw of seeds 9..13 has one
     // class, which a data file with those rows is refused for: each of those
     // runs fails, and the n = 50 cell is summarised as usual.
     let dir = temp_dir("study-bad-draw");
     let f = dir.join("runs.jsonl");
     let args = [
         "--seed",
-        "2",
+        "9",
         "repeat",
         "--runs",
         "5",
@@ -588,9 +588,25 @@ fn a_simulated_data_set_the_data_checks_refuse_is_a_failed_run() {
 
 #[test]
 fn large_figures_in_a_cell_block_never_run_together() {
-    // At n = 15 separated fits give estimates near 1e12 and MSEs near 1e27:
-    // every row of the block still splits into its 12 fields.
-    let text = logreg(&["repeat", "--runs", "200", "--n", "15", "--fits", "glm"]).ok();
+    // At n = 15 with x in [0, 1e-9] and slopes of 1e10, separated fits give
+    // slope estimates near 1e12 and MSEs near 1e24: every row of the block
+    // still splits into its 12 fields.
+    let text = logreg(&[
+        "repeat",
+        "--runs",
+        "200",
+        "--n",
+        "15",
+        "--fits",
+        "glm",
+        "--low",
+        "0",
+        "--high",
+        "1e-9",
+        "--beta",
+        "0.3,-1e10,2e10",
+    ])
+    .ok();
     let block: Vec<&str> = text
         .lines()
         .skip_while(|l| !l.starts_with("GLM "))
@@ -601,8 +617,9 @@ fn large_figures_in_a_cell_block_never_run_together() {
     for row in block {
         let fields: Vec<&str> = row.split_whitespace().collect();
         assert_eq!(fields.len(), 12, "{row}\n{text}");
-        assert!(row.contains("e12 "), "{row}");
+        assert!(row.starts_with("const") || row.contains("e12 "), "{row}");
     }
+    assert!(text.contains("e24 "), "{text}");
 }
 
 /// `logreg args`, killed if it has not ended within a minute (a hang fails

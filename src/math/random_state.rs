@@ -1,0 +1,118 @@
+//! numpy's legacy `RandomState` draws that the lecture's data take: MT19937
+//! seeded as `np.random.seed(S)`, its doubles, `uniform` and `binomial(1, p)`.
+//!
+//! numpy freezes these streams by its compatibility policy (NEP 19), so a
+//! seed gives the Python original's values on every machine and release.
+//! Each function names the numpy source it follows (numpy 2.4,
+//! `numpy/random/`).
+use rand_mt::Mt;
+
+/// Largest seed numpy's `RandomState.seed` takes for an integer: 2^32 − 1.
+pub const MAX_SEED: u64 = u32::MAX as u64;
+
+/// The generator behind `np.random.seed(S)` and the draws after it.
+#[derive(Debug, Clone)]
+pub struct RandomState {
+    mt: Mt,
+}
+
+impl RandomState {
+    /// `np.random.seed(seed)`: `_mt19937.pyx` `_legacy_seeding` takes an
+    /// integer in 0..=2^32−1 to `mt19937_seed` (`src/mt19937/mt19937.c`),
+    /// the reference `init_genrand`, which is `rand_mt`'s `Mt::new`. None
+    /// outside that range, as numpy raises `ValueError` there.
+    pub fn seed(seed: u64) -> Option<RandomState> {
+        let seed = u32::try_from(seed).ok()?;
+        Some(RandomState { mt: Mt::new(seed) })
+    }
+
+    /// `mt19937_next_double` (`src/mt19937/mt19937.h`), the legacy double
+    /// in [0, 1): `a = next >> 5`, `b = next >> 6`, `(a·2^26 + b) / 2^53`.
+    pub fn next_double(&mut self) -> f64 {
+        let a = self.mt.next_u32() >> 5;
+        let b = self.mt.next_u32() >> 6;
+        (f64::from(a) * 67108864.0 + f64::from(b)) / 9007199254740992.0
+    }
+
+    /// `uniform(low, high)` for scalar bounds: `mtrand.pyx` `uniform` passes
+    /// `low` and `range = high − low` to `random_uniform`
+    /// (`src/distributions/distributions.c`): `lower + range · next_double`.
+    /// numpy refuses a non-finite `range`; the caller checks it.
+    pub fn uniform(&mut self, low: f64, range: f64) -> f64 {
+        low + range * self.next_double()
+    }
+
+    /// `binomial(1, p)`: `mtrand.pyx` `binomial` calls
+    /// `legacy_random_binomial` (`src/legacy/legacy-distributions.c`), which
+    /// for `n·min(p, 1 − p) <= 30` takes `legacy_random_binomial_inversion`,
+    /// on `p` when `p <= 0.5` and on `1 − p` (returning `n − X`) otherwise.
+    /// `p` in [0, 1].
+    pub fn bernoulli(&mut self, p: f64) -> u8 {
+        if p <= 0.5 {
+            self.inversion(p)
+        } else {
+            1 - self.inversion(1.0 - p)
+        }
+    }
+
+    /// `legacy_random_binomial_inversion` with n = 1, step for step: the
+    /// first point's mass `qn = exp(n·log(q))` (libm's `exp` and `log`, as
+    /// numpy's C calls them), one double per try, and a fresh double when
+    /// X passes `bound`, which for n = 1 is always 1.
+    fn inversion(&mut self, p: f64) -> u8 {
+        const N: i64 = 1;
+        let q = 1.0 - p;
+        let qn = (N as f64 * q.ln()).exp();
+        let np = N as f64 * p;
+        let bound = (N as f64).min(np + 10.0 * (np * q + 1.0).sqrt()) as i64;
+        let mut x: i64 = 0;
+        let mut px = qn;
+        let mut u = self.next_double();
+        while u > px {
+            x += 1;
+            if x > bound {
+                x = 0;
+                px = qn;
+                u = self.next_double();
+            } else {
+                u -= px;
+                px = ((N - x + 1) as f64 * p * px) / (x as f64 * q);
+            }
+        }
+        x as u8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_are_numpys_range() {
+        assert!(RandomState::seed(MAX_SEED).is_some());
+        assert!(RandomState::seed(MAX_SEED + 1).is_none());
+    }
+
+    #[test]
+    fn doubles_have_53_bits_in_the_unit_interval() {
+        let mut r = RandomState::seed(0).unwrap();
+        for _ in 0..10_000 {
+            let u = r.next_double();
+            assert!((0.0..1.0).contains(&u));
+            assert_eq!(u, (u * 9007199254740992.0).trunc() / 9007199254740992.0);
+        }
+    }
+
+    #[test]
+    fn certain_outcomes_take_one_double_each() {
+        let mut a = RandomState::seed(7).unwrap();
+        let mut b = RandomState::seed(7).unwrap();
+        for _ in 0..1000 {
+            assert_eq!(a.bernoulli(0.0), 0);
+            assert_eq!(a.bernoulli(1.0), 1);
+            b.next_double();
+            b.next_double();
+        }
+        assert_eq!(a.next_double(), b.next_double());
+    }
+}
