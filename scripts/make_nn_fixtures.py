@@ -6,7 +6,10 @@ training the lecture's network exactly as scripts/original.py does:
 `torch.manual_seed(seed); nn.Linear(k, 1)`, sigmoid, `nn.BCELoss()`, a
 `torch.optim` optimiser, full-batch zero_grad / forward / loss / backward /
 step, in float32 on the CPU. The data is tests/fixtures/nn/lecture.csv,
-written by `logreg simulate --seed 42` (the lecture's data set), read back
+a fixed data file of the lecture's shape (n = 1000, x1, x2 in (-3, 3), true
+beta (0.3, -1, 2)) drawn from a ChaCha20 stream, not numpy's: the file is
+kept as it is because the tolerances of tests/integration/nn.rs were
+measured on it. It is read back
 with round-trip float parsing, and laid out row-major (C order) as the
 lecture's numpy arrays are. PyTorch runs on one thread
 (`torch.set_num_threads(1)`), as logreg does by default.

@@ -33,6 +33,9 @@ if [ -f scripts/parity.py ]; then
   echo "test: scripts/parity.py" >&2
   "$python" scripts/parity.py --logreg target/release/logreg
 fi
+# Simulated data against numpy's own draws, for random seeds, shapes and boxes.
+echo "test: scripts/check_numpy_draws.py" >&2
+(cd scripts && "$python" check_numpy_draws.py --binary ../target/release/logreg)
 # The distributed engine: its plumbing with a stand-in logreg
 # (retries, shards whose runs all failed, signals, bad arguments), then one small grid
 # study run single-process and on a 2-worker Dask LocalCluster in 3 shards.
