@@ -70,11 +70,12 @@ pub(super) fn check_options(model: &ModelArgs, cov_robust: bool) -> anyhow::Resu
         ("--freq-weights", model.freq_weights.is_some()),
         ("--var-weights", model.var_weights.is_some()),
         ("--offset", model.offset.is_some()),
+        ("--failures", model.failures.is_some()),
         ("--cov-type other than nonrobust", cov_robust),
     ];
     if let Some((flag, _)) = roles.iter().find(|(_, on)| *on) {
         return Err(UsageError(format!(
-            "--max-memory (a streamed fit) takes no {flag}: weights, offset and robust covariance are fitted in memory"
+            "--max-memory (a streamed fit) takes no {flag}: weights, offset, binomial counts and robust covariance are fitted in memory"
         ))
         .into());
     }
