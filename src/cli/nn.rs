@@ -119,7 +119,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let result = if a.json.on {
         serde_json::to_string_pretty(&fit)? + "\n"
     } else {
-        render(&fit, loaded.data.target())
+        render(&fit, &loaded.data.dep_variable())
     };
     let write_files = || {
         traced?;
@@ -130,7 +130,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 &fit,
                 a.model.link,
                 a.model.offset.as_deref(),
-                loaded.data.target(),
+                &loaded.data.dep_variable(),
             )
         })?;
         match &a.plots.dir {

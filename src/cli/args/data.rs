@@ -36,7 +36,7 @@ pub struct DataArgs {
     /// it, the lecture's data set is simulated (see --n, --beta, --low, --high).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["n", "beta", "low", "high"])]
     pub data: Option<PathBuf>,
-    /// Target column: 0/1 values.
+    /// Target column: 0/1 values (successes with --failures).
     #[arg(long, default_value = "y", value_name = "COL", requires = "data")]
     pub target: String,
     /// Feature columns, comma-separated [default: every other column, in file order].
@@ -95,6 +95,7 @@ impl DataArgs {
             ("--var-weights", roles.var_weights.is_some()),
             ("--offset", roles.offset.is_some()),
             ("--groups", roles.groups.is_some()),
+            ("--failures", roles.failures.is_some()),
         ];
         match given.into_iter().find(|(_, given)| *given) {
             Some((flag, _)) => Err(UsageError(format!(

@@ -4,8 +4,8 @@ use std::io::{self, Read, Seek};
 use std::path::Path;
 
 use crate::data::{DataError, Dataset, Groups, RowColumns};
-use crate::runtime::threads::Threads;
-use crate::spec::roles::{is_weight, weight_problem, WeightProblem, NUMERIC_ROLES};
+use crate::setting::Setting;
+use crate::spec::roles::{count_problem, is_weight, weight_problem, WeightProblem, NUMERIC_ROLES};
 
 use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
 use super::cell::{cell, cell_bytes, Bad, NA_VALUES};
@@ -24,7 +24,7 @@ use super::{CsvOptions, MissingPolicy};
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
     let mut whole = InMemorySink::default();
     let read = read_csv_into(path, opts, &mut whole)?;
-    dataset(read, whole, &source_name(path), opts.threads)
+    dataset(read, whole, &source_name(path), opts)
 }
 
 /// How `path` is named in messages: `-` is stdin.
@@ -89,10 +89,23 @@ fn dataset(
     read: ReadRows,
     mut whole: InMemorySink,
     file: &str,
-    threads: Threads,
+    opts: &CsvOptions,
 ) -> Result<(Dataset, usize), DataError> {
+    let threads = opts.threads;
     whole.x.shrink_to_fit();
     whole.y.shrink_to_fit();
+    if let Some(failures) = opts.roles.get(Setting::Failures) {
+        let data = Dataset::from_counts(
+            read.names,
+            (read.target, whole.y),
+            failures.into(),
+            whole.x,
+            file.into(),
+            threads,
+            read.roles,
+        )?;
+        return Ok((data, read.dropped));
+    }
     let data = Dataset::new(
         read.names,
         read.target,
@@ -126,6 +139,14 @@ fn read_from<R: Read, S: RowSink>(
     let (roles, names) = choose_columns(&header, opts, file, header_line)?;
     let target = opts.target.trim().to_string();
     let k = names.len();
+    // Binomial counts: the target holds successes, a role column failures;
+    // both are counts, not 0/1.
+    let failures = opts.roles.get(Setting::Failures);
+    let failures_slot = NUMERIC_ROLES
+        .iter()
+        .position(|&r| r == Setting::Failures)
+        .map(|i| k + 1 + i)
+        .expect("failures is a numeric role");
     let header_end = records.byte();
 
     sink.start(&names, &target)?;
@@ -201,7 +222,8 @@ fn read_from<R: Read, S: RowSink>(
             let Some(slot) = role.slot(k) else {
                 continue;
             };
-            let target = slot == k;
+            let count = failures.is_some() && (slot == k || slot == failures_slot);
+            let target = slot == k && !count;
             let value = match text.and_then(|t| t.get(rec.range(c)?)) {
                 Some(s) => cell(s, target),
                 None => cell_bytes(field, target),
@@ -210,6 +232,16 @@ fn read_from<R: Read, S: RowSink>(
                 .then(|| NUMERIC_ROLES[slot - k - 1])
                 .filter(|&r| is_weight(r));
             match value {
+                Ok(v) if count && count_problem(v).is_some() => {
+                    return Err(DataError::BadCount {
+                        file: file.into(),
+                        line: line(),
+                        column: header[c].clone(),
+                        value: String::from_utf8_lossy(field.trim_ascii()).into_owned(),
+                        problem: count_problem(v).expect("checked just above"),
+                    }
+                    .into());
+                }
                 Ok(v) if weight.is_some_and(|r| weight_problem(r, v).is_some()) => {
                     let role = weight.expect("checked just above");
                     let (file, line, column) = (file.into(), line(), header[c].clone());
@@ -245,6 +277,17 @@ fn read_from<R: Read, S: RowSink>(
                         )
                         .into())
                 }
+            }
+        }
+        if let (Some(failures), false) = (failures, missing) {
+            if row[k] + row[failures_slot] == 0.0 {
+                return Err(DataError::NoTrials {
+                    file: file.into(),
+                    line: line(),
+                    successes: target.clone(),
+                    failures: failures.into(),
+                }
+                .into());
             }
         }
         seen += 1;
@@ -293,7 +336,9 @@ fn read_from<R: Read, S: RowSink>(
         }
         .into());
     }
-    if let (Some(first), false) = (sink.first, sink.mixed) {
+    // Counts of successes may all be equal with both outcomes present:
+    // Dataset::from_counts checks their proportions instead.
+    if let (Some(first), false, None) = (sink.first, sink.mixed, failures) {
         return Err(DataError::SingleClass {
             file: file.into(),
             column: target,
@@ -371,7 +416,7 @@ mod tests {
     /// check that both give the same data or the same error.
     fn read(text: &[u8], opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
         let delimiter = opts.delimiter.unwrap_or(b',');
-        let whole = |read: ReadRows, sink| dataset(read, sink, "t.csv", Threads::Auto);
+        let whole = |read: ReadRows, sink| dataset(read, sink, "t.csv", opts);
         let mut sink = InMemorySink::default();
         let slow = read_from(text, "t.csv", delimiter, None, opts, None, &mut sink)
             .and_then(|read| whole(read, sink));
