@@ -8,6 +8,7 @@ mod error;
 mod rank;
 mod rank_loss;
 mod roles;
+pub mod table;
 
 #[doc(hidden)]
 pub use self::csv::parse_rows_for_bench;

@@ -1,0 +1,82 @@
+//! [`Table`]: named raw columns of a data file, each typed as pandas' `read_csv` types it, missing cells kept per cell.
+
+/// One column's values, typed as pandas' `read_csv` infers its dtype.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Every cell an integer within i64 (pandas' `int64`); none missing.
+    Int(Vec<i64>),
+    /// Every cell a number, or missing (None) (pandas' `float64`): also an
+    /// integer column with a missing cell, and a column of missing cells only.
+    Float(Vec<Option<f64>>),
+    /// Every cell True or False in one of pandas' spellings (pandas'
+    /// `bool`); none missing.
+    Bool(Vec<bool>),
+    /// Anything else (pandas' `object`): the cells as written, missing ones
+    /// None. A bool column with a missing cell is text too, its values
+    /// spelled `True` and `False` as pandas' object column prints them.
+    Text(Vec<Option<String>>),
+}
+
+impl Column {
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Int(v) => v.len(),
+            Column::Float(v) => v.len(),
+            Column::Bool(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+
+    /// Whether the column has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether cell `row` is missing.
+    pub fn is_missing(&self, row: usize) -> bool {
+        match self {
+            Column::Int(_) | Column::Bool(_) => false,
+            Column::Float(v) => v[row].is_none(),
+            Column::Text(v) => v[row].is_none(),
+        }
+    }
+
+    /// pandas' name for the column's dtype.
+    pub fn dtype(&self) -> &'static str {
+        match self {
+            Column::Int(_) => "int64",
+            Column::Float(_) => "float64",
+            Column::Bool(_) => "bool",
+            Column::Text(_) => "object",
+        }
+    }
+}
+
+/// Named columns of a data file, as read (no row dropped, no cell refused:
+/// what to do with a missing cell is the caller's choice), with each row's
+/// line for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The file as messages name it.
+    pub file: String,
+    /// The columns' names, in the order they were asked for.
+    pub names: Vec<String>,
+    /// The columns, in the order of `names`, each with a cell per row.
+    pub columns: Vec<Column>,
+    /// The physical line (1-based) of each row.
+    pub lines: Vec<u64>,
+}
+
+impl Table {
+    /// The number of rows.
+    pub fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        let i = self.names.iter().position(|n| n == name)?;
+        self.columns.get(i)
+    }
+}
