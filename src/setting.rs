@@ -127,6 +127,8 @@ pub enum Remedy {
     DropMissing,
     /// Set the field separator.
     SetDelimiter,
+    /// A formula, which reads a text column as categories.
+    UseFormula,
     /// A narrower box for the simulated features.
     NarrowerBox,
     /// Run the study's run with this seed alone, to see where it failed.
@@ -144,6 +146,7 @@ impl Remedy {
             Remedy::UseCpu => "use the cpu device".into(),
             Remedy::DropMissing => "the missing policy Drop drops such rows".into(),
             Remedy::SetDelimiter => "set the delimiter".into(),
+            Remedy::UseFormula => "a formula reads it as categories".into(),
             Remedy::NarrowerBox => "use a narrower low/high".into(),
             Remedy::ReplayRun(seed) => format!("training seed {seed} alone names the step"),
         }

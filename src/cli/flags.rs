@@ -82,6 +82,7 @@ fn remedy(r: Remedy) -> String {
         Remedy::UseCpu => format!("use {} cpu", flag(Device)),
         Remedy::DropMissing => "--missing drop drops such rows".into(),
         Remedy::SetDelimiter => "set it with --delimiter".into(),
+        Remedy::UseFormula => "--formula reads a text column as categories".into(),
         Remedy::NarrowerBox => format!("use a narrower {}/{}", flag(Low), flag(High)),
         Remedy::ReplayRun(seed) => format!("`logreg {} {seed} compare` names the step", flag(Seed)),
     }

@@ -56,10 +56,6 @@ pub enum DataError {
         name: String,
     },
 
-    /// A column name is empty (or only spaces).
-    #[error("{file}: line {line}, column {col}: the column has no name")]
-    EmptyName { file: String, line: u64, col: usize },
-
     /// Two columns have the same name.
     #[error("{file}: line {line}: the column name {} appears twice (columns {first} and {second})", Shown(.name))]
     DuplicateName {
@@ -233,6 +229,15 @@ pub enum DataError {
     /// A cell that is not a number.
     #[error("{file}: line {line}, column {}: {} is not a number", Shown(.column), Shown(.value))]
     NotANumber {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+
+    /// Text in a feature column: only a formula reads text (as categories).
+    #[error("{}", in_fields(self))]
+    TextFeature {
         file: String,
         line: u64,
         column: String,
@@ -548,6 +553,18 @@ impl Worded for DataError {
                 Shown(column),
                 Shown(value),
                 In(&Remedy::DropMissing, w)
+            ),
+            DataError::TextFeature {
+                file,
+                line,
+                column,
+                value,
+            } => write!(
+                f,
+                "{file}: line {line}, column {}: {} is not a number ({})",
+                Shown(column),
+                Shown(value),
+                In(&Remedy::UseFormula, w)
             ),
             DataError::SingleClassWeighted {
                 file,

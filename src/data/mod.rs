@@ -12,9 +12,10 @@ pub mod table;
 
 #[doc(hidden)]
 pub use self::csv::parse_rows_for_bench;
+pub use self::csv::read_table;
 pub use self::csv::{
-    read_columns, read_csv, read_csv_into, ColumnReader, CsvOptions, InMemorySink, MissingPolicy,
-    ReadRows, RowSink,
+    read_columns, read_csv, read_csv_into, read_csv_noting, ColumnReader, CsvOptions, InMemorySink,
+    MissingPolicy, ReadNotes, ReadRows, RowSink,
 };
 pub use checks::{check_names, DesignChecks};
 pub use dataset::Dataset;
@@ -22,3 +23,4 @@ pub use error::DataError;
 pub use rank::{check_full_rank, DesignRows};
 pub use rank_loss::explain_rank_deficiency;
 pub use roles::{Groups, RoleNames, RowColumns};
+pub use table::{Column, Table};

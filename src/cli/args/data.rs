@@ -2,7 +2,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use logreg::data::{read_csv, CsvOptions, Dataset, MissingPolicy, RoleNames};
+use logreg::data::{read_csv_noting, CsvOptions, Dataset, MissingPolicy, RoleNames};
 use logreg::runtime::threads::Threads;
 use logreg::simulate::Simulated;
 
@@ -65,8 +65,9 @@ impl DataArgs {
     pub fn load_roles(&self, g: &Global, roles: RoleNames) -> anyhow::Result<Loaded> {
         match &self.data {
             Some(path) => {
-                let (data, dropped) = read_csv(path, &self.csv_options(roles, g.threads))?;
-                note_dropped(path, dropped);
+                let (data, notes) = read_csv_noting(path, &self.csv_options(roles, g.threads))?;
+                note_unnamed(path, &notes.unnamed);
+                note_dropped(path, notes.dropped);
                 Ok(Loaded { data, sim: None })
             }
             None => {
@@ -122,10 +123,32 @@ impl DataArgs {
 /// The note on stderr when rows of `path` were dropped for missing values.
 pub fn note_dropped(path: &Path, dropped: usize) {
     if dropped > 0 {
-        let name = match path.as_os_str() == "-" {
-            true => "stdin".into(),
-            false => path.display().to_string(),
-        };
-        diag!("note: {name}: dropped {dropped} row(s) with missing values");
+        diag!(
+            "note: {}: dropped {dropped} row(s) with missing values",
+            shown(path)
+        );
+    }
+}
+
+/// The note on stderr when columns of `path` with no name were left out of
+/// the default features.
+pub fn note_unnamed(path: &Path, unnamed: &[usize]) {
+    let cols: Vec<String> = unnamed.iter().map(|c| c.to_string()).collect();
+    let which = match cols.as_slice() {
+        [] => return,
+        [one] => format!("column {one} has no name"),
+        many => format!("columns {} have no name", many.join(", ")),
+    };
+    diag!(
+        "note: {}: {which} (a pandas index?), so not a feature",
+        shown(path)
+    );
+}
+
+/// How a notice names `path`: `-` is stdin.
+fn shown(path: &Path) -> String {
+    match path.as_os_str() == "-" {
+        true => "stdin".into(),
+        false => path.display().to_string(),
     }
 }

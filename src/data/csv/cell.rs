@@ -7,6 +7,13 @@ pub const NA_VALUES: &[&str] = &[
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 ];
 
+/// Cells read as 1: pandas' default `true_values` (after trimming spaces),
+/// as pandas writes a bool column (`get_dummies` among others).
+pub const TRUE_VALUES: &[&str] = &["True", "TRUE", "true"];
+
+/// Cells read as 0: pandas' default `false_values`.
+pub const FALSE_VALUES: &[&str] = &["False", "FALSE", "false"];
+
 /// Why a cell gives no value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Bad {
@@ -70,7 +77,8 @@ fn infinite_err(file: String, line: u64, column: String, value: String) -> DataE
 }
 
 /// One cell as text: spaces around it ignored; [`NA_VALUES`] and NaN are
-/// missing; a target must be 0 or 1 (read as `0.0` or `1.0`, never `-0.0`).
+/// missing; [`TRUE_VALUES`] read as 1 and [`FALSE_VALUES`] as 0; a target
+/// must be 0 or 1 (read as `0.0` or `1.0`, never `-0.0`).
 #[inline]
 pub(super) fn cell(text: &str, target: bool) -> Result<f64, Bad> {
     judge(parse(text.trim_ascii()), target)
@@ -136,6 +144,8 @@ fn parse(s: &str) -> Parsed {
         Ok(v) if v.is_nan() => Parsed::Missing,
         Ok(_) => Parsed::Infinite,
         Err(_) if NA_VALUES.contains(&s) => Parsed::Missing,
+        Err(_) if TRUE_VALUES.contains(&s) => Parsed::Value(1.0),
+        Err(_) if FALSE_VALUES.contains(&s) => Parsed::Value(0.0),
         Err(_) => Parsed::NotANumber,
     }
 }
@@ -165,6 +175,15 @@ mod tests {
         assert_eq!(cell("1e400", false), Err(Bad::Infinite));
         assert_eq!(cell("-inf", false), Err(Bad::Infinite));
         assert_eq!(cell("abc", false), Err(Bad::NotANumber));
+        for (t, f) in TRUE_VALUES.iter().zip(FALSE_VALUES) {
+            for target in [false, true] {
+                assert_eq!(cell(&format!(" {t} "), target), Ok(1.0), "{t:?}");
+                assert_eq!(cell(f, target).map(f64::to_bits), Ok(0.0f64.to_bits()));
+            }
+        }
+        for text in ["T", "F", "yes", "tRUE", "True1"] {
+            assert_eq!(cell(text, false), Err(Bad::NotANumber), "{text:?}");
+        }
         for na in NA_VALUES.iter().chain(&["NAN", " nan "]) {
             assert_eq!(cell(na, false), Err(Bad::Missing), "{na:?}");
             assert_eq!(cell(na, true), Err(Bad::Missing), "{na:?}");

@@ -8,10 +8,10 @@ use std::path::Path;
 use crate::data::DataError;
 
 use super::buffer::COLUMN_BUFFER;
-use super::cell::{cell_bytes, Bad};
 use super::options::{default_delimiter, MissingPolicy};
 use super::reader::source_name;
 use super::records::Records;
+use super::rows::{Next, Row, RowRule, Take};
 
 /// Read the columns `names` of `path`: the number of rows, and the values
 /// row-major in the order of `names` (a missing value is an error). See
@@ -40,11 +40,13 @@ pub fn read_columns(
 /// missing value in one of the columns is an error or drops its row.
 pub struct ColumnReader<R: Read> {
     records: Records<R>,
-    header: Vec<String>,
     header_line: u64,
     /// The header position of each of `names`.
     wanted: Vec<usize>,
-    missing: MissingPolicy,
+    /// How each column is read: the wanted ones as numbers, each at its
+    /// header position; a row's refusals reported in the order of `names`.
+    rule: RowRule,
+    row: Row,
     file: String,
     /// Rows kept so far.
     rows: usize,
@@ -99,13 +101,25 @@ impl<R: Read> ColumnReader<R> {
                         available: header.clone(),
                     })
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<usize>, _>>()?;
+        let mut takes = vec![Take::Skip; header.len()];
+        let mut rank = vec![usize::MAX; header.len()];
+        for (i, &c) in wanted.iter().enumerate().rev() {
+            takes[c] = Take::Number {
+                slot: c,
+                target: false,
+                feature: false,
+                weight: None,
+            };
+            rank[c] = i;
+        }
+        let rule = RowRule::new(takes, header, missing).ranked(rank);
         Ok(ColumnReader {
             records,
-            header,
             header_line,
             wanted,
-            missing,
+            row: rule.row(),
+            rule,
             file: file.into(),
             rows: 0,
             dropped: 0,
@@ -123,30 +137,16 @@ impl<R: Read> ColumnReader<R> {
         lines: &mut Vec<u64>,
     ) -> Result<usize, DataError> {
         let mut got = 0;
-        while got < max.max(1) && self.records.next()? {
-            self.records.check_width(&self.header)?;
-            let line = self.records.line();
-            let start = values.len();
-            let mut missing = false;
-            for &c in &self.wanted {
-                let raw = &self.records.record()[c];
-                match cell_bytes(raw, false) {
-                    Ok(v) => values.push(v),
-                    Err(Bad::Missing) if self.missing == MissingPolicy::Drop => missing = true,
-                    Err(bad) => {
-                        let value = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
-                        let column = self.header[c].clone();
-                        return Err(bad.error(self.file.clone(), line, column, value));
-                    }
+        while got < max.max(1) {
+            match self.rule.next(&mut self.records, &mut self.row)? {
+                Next::End => break,
+                Next::Dropped => self.dropped += 1,
+                Next::Kept => {
+                    values.extend(self.wanted.iter().map(|&c| self.row.values[c]));
+                    lines.push(self.records.line());
+                    got += 1;
                 }
             }
-            if missing {
-                values.truncate(start);
-                self.dropped += 1;
-                continue;
-            }
-            lines.push(line);
-            got += 1;
         }
         self.rows += got;
         if got == 0 && self.rows == 0 && self.dropped > 0 {

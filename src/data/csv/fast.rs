@@ -1,45 +1,45 @@
-//! The fast path for plain numeric rows: split at LF and the delimiter, on several threads.
+//! The fast path for plain files: whole lines of a regular file read in large blocks, each block's rows read by the one row loop through the quote-free splitter, on several threads.
 use std::io::Read;
 
 use super::buffer::{expected_rows, fill, FAST_CHUNK};
-use super::cell::{cell, cell_prefix, number_safe_delimiter};
 use super::header::Role;
-use super::records::is_blank_line;
+use super::lines::{Declined, Lines};
+use super::options::MissingPolicy;
+use super::rows::{Next, RowRule};
 use super::sink::{CountingSink, RowSink};
 use crate::runtime::threads::Threads;
 
-/// The fast path for the rows of a plain numeric file: lines split at LF
-/// and at the delimiter, every used cell read by the cell rule
-/// ([`cell`]), on several threads for a large file
-/// (`threads_for`, [`Threads::for_design`]), the rows of each round handed to `sink`
-/// (and flushed). It gives up (`Ok(false)`) on anything that
-/// needs the full reader: a quote anywhere, a row with another number of
-/// fields, a cell that is not a finite number (missing, NaN, text), a target
-/// other than 0 or 1, a read error, a line longer than [`FAST_CHUNK`]. The
-/// caller then restarts the sink and reads the rows the usual way, which
-/// reports the error, or handles the row, exactly as always. The
-/// rows it does accept are the ones the full reader accepts, with the same
-/// values: without quotes a record is a line and a field is what lies
-/// between delimiters; blank lines are skipped in both.
+/// The fast path for the rows of a plain file: each block of whole lines
+/// read by the row loop ([`RowRule::next`]) through the quote-free
+/// splitter ([`Lines`]), on several threads for a large file
+/// (`threads_for`, [`Threads::for_design`]), the rows of each round handed
+/// to `sink` (and flushed), `k` design values (intercept first) then the
+/// target a row. The rows dropped for a missing value, or None where it
+/// gives up: on anything the quote-free splitter declines (a quote, a
+/// refused row), a read error, a line longer than [`FAST_CHUNK`]. The
+/// caller then restarts the sink and reads the rows through the strict
+/// splitter, which reports the error, or handles the row, exactly as
+/// always.
 pub(super) fn fast_rows<R: Read, S: RowSink>(
     mut rdr: R,
     delimiter: u8,
-    roles: &[Role],
+    rule: &RowRule,
     k: usize,
     rest: Option<u64>,
     threads_for: Threads,
     sink: &mut CountingSink<S>,
-) -> Result<bool, S::Error> {
+) -> Result<Option<usize>, S::Error> {
     let mut buf: Vec<u8> = Vec::new();
     let mut threads = 1;
     let mut done_bytes = 0u64;
     let mut first = true;
+    let mut dropped = 0;
     loop {
         // Fill the buffer up to FAST_CHUNK past what is carried over.
         let carried = buf.len();
         buf.resize(carried + FAST_CHUNK, 0);
         let Ok(got) = fill(&mut rdr, &mut buf[carried..]) else {
-            return Ok(false);
+            return Ok(None);
         };
         buf.truncate(carried + got);
         let eof = got < FAST_CHUNK;
@@ -51,40 +51,42 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
                 // A line longer than a chunk: no plain numeric file of this
                 // tool's size has one. Reading on would hold and rescan the
                 // whole line for every chunk (quadratic in its length); the
-                // full reader takes it in one pass instead.
-                None => return Ok(false),
+                // strict splitter takes it in one pass instead.
+                None => return Ok(None),
             }
         };
         let region = &buf[..end];
         let (x, y) = sink.inner.block();
         if threads == 1 {
-            if parse_lines(region, delimiter, roles, k, x, y).is_none() {
-                return Ok(false);
+            match block_rows(region, delimiter, rule, k, x, y) {
+                Ok(d) => dropped += d,
+                Err(Declined) => return Ok(None),
             }
         } else {
             let parts = split_at_lines(region, threads);
-            let parsed: Vec<Option<(Vec<f64>, Vec<f64>)>> = std::thread::scope(|s| {
+            let parsed: Vec<Result<Part, Declined>> = std::thread::scope(|s| {
                 let handles: Vec<_> = parts
                     .iter()
                     .map(|part| {
                         s.spawn(move || {
                             let (mut px, mut py) = (Vec::new(), Vec::new());
-                            parse_lines(part, delimiter, roles, k, &mut px, &mut py)?;
-                            Some((px, py))
+                            let d = block_rows(part, delimiter, rule, k, &mut px, &mut py)?;
+                            Ok((px, py, d))
                         })
                     })
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| h.join().ok().flatten())
+                    .map(|h| h.join().unwrap_or(Err(Declined)))
                     .collect()
             });
             for p in parsed {
-                let Some((px, py)) = p else {
-                    return Ok(false);
+                let Ok((px, py, d)) = p else {
+                    return Ok(None);
                 };
                 x.extend_from_slice(&px);
                 y.extend_from_slice(&py);
+                dropped += d;
             }
         }
         done_bytes += end as u64;
@@ -101,10 +103,13 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
         sink.flush()?;
         buf.drain(..end);
         if eof {
-            return Ok(true);
+            return Ok(Some(dropped));
         }
     }
 }
+
+/// One part's rows: the design rows, the targets, the rows dropped.
+type Part = (Vec<f64>, Vec<f64>, usize);
 
 /// Cut `region` (whole lines) into up to `parts` pieces at line ends.
 fn split_at_lines(region: &[u8], parts: usize) -> Vec<&[u8]> {
@@ -123,71 +128,30 @@ fn split_at_lines(region: &[u8], parts: usize) -> Vec<&[u8]> {
     out
 }
 
-/// Parse whole lines for [`fast_rows`]; None to give up.
-///
-/// One pass over the bytes: a used cell that is a plain number is read where
-/// it starts ([`cell_prefix`]), which also finds its end; any other field
-/// (skipped, or one that needs the full cell rule) ends at the next
-/// delimiter, LF or quote ([`memchr::memchr3`]). Either way every byte is
-/// looked at once, so a quote anywhere still declines.
-fn parse_lines(
+/// The rows of whole lines, by the row loop through [`Lines`]: each kept
+/// row's `k` design values to `x` and its target to `y`; the rows dropped.
+fn block_rows(
     region: &[u8],
     delimiter: u8,
-    roles: &[Role],
+    rule: &RowRule,
     k: usize,
     x: &mut Vec<f64>,
     y: &mut Vec<f64>,
-) -> Option<()> {
-    let numbers = number_safe_delimiter(delimiter);
-    let mut row = vec![0.0; k + 1]; // design row, then the target
-    row[0] = 1.0;
-    let mut col = 0; // field number within the line
-    let mut start = 0; // where the current field starts
-                       // Past the end only for the empty last field of a last line that has
-                       // no LF ("1,2," then the end).
-    while start < region.len() || (start == region.len() && col > 0) {
-        let rest = &region[start..];
-        let role = roles.get(col).copied();
-        let slot = role.and_then(|r| r.slot(k));
-        let target = role == Some(Role::Target);
-        // The field's length and the byte that ends it (LF at the end).
-        let quick = slot
-            .filter(|_| numbers)
-            .and_then(|_| cell_prefix(rest, delimiter, target));
-        let (len, value) = match quick {
-            Some((v, len)) => (len, Some(v)),
-            None => {
-                let len = memchr::memchr3(delimiter, b'\n', b'"', rest).unwrap_or(rest.len());
-                (len, None)
+) -> Result<usize, Declined> {
+    let mut lines = Lines::new(region, delimiter);
+    let mut row = rule.row();
+    row.values[0] = 1.0;
+    let mut dropped = 0;
+    loop {
+        match rule.next(&mut lines, &mut row)? {
+            Next::Kept => {
+                x.extend_from_slice(&row.values[..k]);
+                y.push(row.values[k]);
             }
-        };
-        let b = rest.get(len).copied().unwrap_or(b'\n');
-        if b == b'"' {
-            return None;
-        }
-        let field = &rest[..len];
-        start += len + 1;
-        if b == b'\n' && col == 0 && value.is_none() && is_blank_line(field) {
-            continue; // a blank line, skipped as the strict loop does
-        }
-        role?;
-        col += 1;
-        if let Some(slot) = slot {
-            row[slot] = match value {
-                Some(v) => v,
-                None => slow_cell(field, target)?,
-            };
-        }
-        if b == b'\n' {
-            if col != roles.len() {
-                return None;
-            }
-            col = 0;
-            x.extend_from_slice(&row[..k]);
-            y.push(row[k]);
+            Next::Dropped => dropped += 1,
+            Next::End => return Ok(dropped),
         }
     }
-    Some(())
 }
 
 /// The fast path's parsing alone, for the `csv/parse` benchmark: every
@@ -201,8 +165,18 @@ pub fn parse_rows_for_bench(
     columns: usize,
     target: usize,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
+    let (roles, k) = bench_roles(columns, target);
+    let takes = roles.iter().map(|r| r.take(k)).collect();
+    let rule = RowRule::new(takes, vec![String::new(); columns], MissingPolicy::Error);
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    block_rows(text, delimiter, &rule, k, &mut x, &mut y).ok()?;
+    Some((x, y))
+}
+
+/// Every column a feature but column `target`, and the design's width.
+fn bench_roles(columns: usize, target: usize) -> (Vec<Role>, usize) {
     let mut next = 0;
-    let roles: Vec<Role> = (0..columns)
+    let roles = (0..columns)
         .map(|c| {
             if c == target {
                 Role::Target
@@ -212,21 +186,7 @@ pub fn parse_rows_for_bench(
             }
         })
         .collect();
-    let (mut x, mut y) = (Vec::new(), Vec::new());
-    parse_lines(text, delimiter, &roles, next + 1, &mut x, &mut y)?;
-    Some((x, y))
-}
-
-/// A used field that [`cell_prefix`] did not take: the full cell rule, on
-/// ASCII only; None to give up.
-#[cold]
-fn slow_cell(field: &[u8], target: bool) -> Option<f64> {
-    if !field.is_ascii() {
-        return None;
-    }
-    // SAFETY: ASCII bytes are valid UTF-8.
-    let text = unsafe { std::str::from_utf8_unchecked(field) };
-    cell(text, target).ok()
+    (roles, next + 1)
 }
 
 #[cfg(test)]
@@ -245,17 +205,28 @@ mod tests {
         k: usize,
         rest: Option<u64>,
     ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let rule = rule(roles, k);
         let mut whole = InMemorySink::default();
         let done = fast_rows(
             rdr,
             delimiter,
-            roles,
+            &rule,
             k,
             rest,
             Threads::Auto,
             &mut CountingSink::new(&mut whole),
         );
-        done.unwrap().then_some((whole.x, whole.y))
+        done.unwrap().map(|_| (whole.x, whole.y))
+    }
+
+    /// The row rule of `roles` (missing values refused).
+    pub(super) fn rule(roles: &[Role], k: usize) -> RowRule {
+        let takes = roles.iter().map(|r| r.take(k)).collect();
+        RowRule::new(
+            takes,
+            vec![String::new(); roles.len()],
+            MissingPolicy::Error,
+        )
     }
 
     #[test]
@@ -330,8 +301,9 @@ mod tests {
             assert_eq!(pieces.concat(), text.as_bytes());
             assert!(pieces.iter().all(|p| p.is_empty() || p.ends_with(b"\n")));
             let (mut x, mut y) = (vec![], vec![]);
+            let rule = rule(&roles, 2);
             for p in pieces {
-                parse_lines(p, b',', &roles, 2, &mut x, &mut y).unwrap();
+                block_rows(p, b',', &rule, 2, &mut x, &mut y).unwrap();
             }
             assert_eq!(y.len(), 1000);
             assert_eq!(x[2 * 999 + 1], 999.0);
@@ -470,11 +442,17 @@ mod against_full_reader {
             features: Some(vec!["a".into(), "b".into()]),
             ..CsvOptions::default()
         };
+        let drop = CsvOptions {
+            missing: crate::data::MissingPolicy::Drop,
+            ..opts.clone()
+        };
         let roles = [Role::Feature(1), Role::Skip, Role::Feature(2), Role::Target];
         let mut rng = ChaCha8Rng::seed_from_u64(1616);
         let (mut taken, mut declined) = (0, 0);
         for _ in 0..1500 {
             let text = random_file(&mut rng);
+            let [fast, full] = both_ways(&path, &text, &drop);
+            assert_eq!(fast, full, "dropping: {text:?}");
             let [fast, full] = both_ways(&path, &text, &opts);
             assert_eq!(fast, full, "{text:?}");
             // The fast path alone: what it takes is the full reader's data,

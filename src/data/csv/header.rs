@@ -3,8 +3,9 @@ use std::collections::HashMap;
 
 use crate::data::DataError;
 use crate::setting::{Phrase, Setting};
-use crate::spec::roles::NUMERIC_ROLES;
+use crate::spec::roles::{is_weight, NUMERIC_ROLES};
 
+use super::rows::Take;
 use super::CsvOptions;
 
 /// Name of the intercept column, as statsmodels' `add_constant` names it.
@@ -25,20 +26,31 @@ pub(super) enum Role {
 }
 
 impl Role {
-    /// Where the cell goes in a row of `k` design values then the target;
-    /// None for a column that is skipped.
-    #[inline]
-    pub(super) fn slot(self, k: usize) -> Option<usize> {
+    /// How the row loop reads the column, in a row of `k` design values,
+    /// then the target, then the numeric role columns.
+    pub(super) fn take(self, k: usize) -> Take {
+        let number = |slot, target, weight| Take::Number {
+            slot,
+            target,
+            feature: matches!(self, Role::Feature(_)),
+            weight,
+        };
         match self {
-            Role::Skip | Role::Label => None,
-            Role::Target => Some(k),
-            Role::Feature(j) => Some(j),
-            Role::Numeric(i) => Some(k + 1 + i),
+            Role::Skip => Take::Skip,
+            Role::Label => Take::Text { slot: 0 },
+            Role::Target => number(k, true, None),
+            Role::Feature(j) => number(j, false, None),
+            Role::Numeric(i) => {
+                let role = NUMERIC_ROLES[i];
+                number(k + 1 + i, false, is_weight(role).then_some(role))
+            }
         }
     }
 }
 
-/// Column names from the header row: UTF-8, trimmed, non-empty, distinct.
+/// Column names from the header row: UTF-8, trimmed, distinct. A name may
+/// be empty (a pandas index is written with none): such a column is never
+/// a feature by default, and no flag can name it.
 pub(super) fn parse_header(
     rec: &::csv::ByteRecord,
     file: &str,
@@ -66,11 +78,8 @@ pub(super) fn parse_header(
             return Err(DataError::BareCr { file: file.into() });
         }
         if name.is_empty() {
-            return Err(DataError::EmptyName {
-                file: file.into(),
-                line,
-                col,
-            });
+            names.push(String::new());
+            continue;
         }
         if let Some(first) = seen.insert(name.to_string(), col) {
             return Err(DataError::DuplicateName {
@@ -86,17 +95,30 @@ pub(super) fn parse_header(
     Ok(names)
 }
 
-/// The role of each file column, and the design's names (`const` first).
+/// Which columns of a file play which role.
+pub(super) struct Chosen {
+    /// The role of each file column.
+    pub roles: Vec<Role>,
+    /// The design's names (`const` first).
+    pub names: Vec<String>,
+    /// The columns (1-based) left out of the default features for having
+    /// no name.
+    pub unnamed: Vec<usize>,
+}
+
+/// The role of each file column, the design's names, and the unnamed
+/// columns left out ([`Chosen`]).
 pub(super) fn choose_columns(
     header: &[String],
     opts: &CsvOptions,
     file: &str,
     line: u64,
-) -> Result<(Vec<Role>, Vec<String>), DataError> {
+) -> Result<Chosen, DataError> {
     let target = opts.target.trim();
     let index: HashMap<&str, usize> = header
         .iter()
         .enumerate()
+        .filter(|(_, h)| !h.is_empty())
         .map(|(c, h)| (h.as_str(), c))
         .collect();
     let find = |name: &str| index.get(name).copied();
@@ -108,9 +130,15 @@ pub(super) fn choose_columns(
     })?;
     let roles_at = role_columns(header, opts, t, &find, file, line)?;
     let is_role = |c: usize| roles_at.iter().any(|&(_, rc)| rc == c);
+    let unnamed: Vec<usize> = match &opts.features {
+        None => (0..header.len())
+            .filter(|&c| header[c].is_empty())
+            .collect(),
+        Some(_) => Vec::new(),
+    };
     let features: Vec<usize> = match &opts.features {
         None => (0..header.len())
-            .filter(|&c| c != t && !is_role(c))
+            .filter(|&c| c != t && !is_role(c) && !header[c].is_empty())
             .collect(),
         Some(list) => {
             let mut cols = Vec::with_capacity(list.len());
@@ -175,7 +203,11 @@ pub(super) fn choose_columns(
         roles[c] = Role::Feature(j + 1);
         names.push(header[c].clone());
     }
-    Ok((roles, names))
+    Ok(Chosen {
+        roles,
+        names,
+        unnamed: unnamed.iter().map(|c| c + 1).collect(),
+    })
 }
 
 /// The file column of each role named in `opts.roles`, refused when it is

@@ -34,26 +34,33 @@
 //! | `header.rs` | the header row and which column plays which role |
 //! | `cell.rs` | the cell rule: what one field becomes (value, missing, error) |
 //! | `buffer.rs` | the sizing rule: buffer sizes, filling a buffer, reserving the matrix |
-//! | `records.rs` | the strict record loop: records and fields, blank lines, the row limit, each record's line, ragged rows |
-//! | `reader.rs` | [`read_csv`], [`read_csv_into`]: the general row reader (the fast path, else the strict record loop) |
+//! | `rows.rs` | the one row loop: a record's rules (ragged rows, the cell rule, missing values, which refusal is reported), for either field splitter |
+//! | `records.rs` | the strict field splitter: records and fields, quotes, blank lines, the row limit, each record's line |
+//! | `lines.rs` | the quote-free field splitter: whole lines split at LF and the delimiter, declining what the strict one must read |
+//! | `reader.rs` | [`read_csv`], [`read_csv_into`]: the general row reader (the fast path, else the strict splitter) |
 //! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`InMemorySink`]: in memory) |
-//! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target), through the strict record loop |
-//! | `fast.rs` | the fast path for plain numeric rows: quote-free lines split on several threads, declining to the strict loop |
+//! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target), through the row loop and the strict splitter |
+//! | `fast.rs` | the fast path for plain files: blocks of whole lines through the row loop and the quote-free splitter, on several threads, declining to the strict splitter |
+//! | `table.rs` | [`read_table`]: named raw columns, every row and cell kept, each column typed as pandas types it ([`Table`](crate::data::Table)), through the row loop and the strict splitter |
 //! | `position.rs` | line-position tracking for messages |
 mod buffer;
 mod cell;
 mod columns;
 mod fast;
 mod header;
+mod lines;
 mod options;
 mod position;
 mod reader;
 mod records;
+mod rows;
 mod sink;
+mod table;
 
 pub use columns::{read_columns, ColumnReader};
 #[doc(hidden)]
 pub use fast::parse_rows_for_bench;
 pub use options::{CsvOptions, MissingPolicy};
-pub use reader::{read_csv, read_csv_into, ReadRows};
+pub use reader::{read_csv, read_csv_into, read_csv_noting, ReadNotes, ReadRows};
 pub use sink::{InMemorySink, RowSink};
+pub use table::read_table;

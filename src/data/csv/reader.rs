@@ -5,16 +5,16 @@ use std::path::Path;
 
 use crate::data::{DataError, Dataset, Groups, RowColumns};
 use crate::setting::Setting;
-use crate::spec::roles::{count_problem, is_weight, weight_problem, WeightProblem, NUMERIC_ROLES};
+use crate::spec::roles::{is_weight, NUMERIC_ROLES};
 
 use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
-use super::cell::{cell, cell_bytes, Bad, NA_VALUES};
 use super::fast::fast_rows;
-use super::header::{choose_columns, Role};
+use super::header::{choose_columns, Chosen, Role};
 use super::options::default_delimiter;
 use super::records::Records;
+use super::rows::{Next, RowRule};
 use super::sink::{CountingSink, InMemorySink, RowSink};
-use super::{CsvOptions, MissingPolicy};
+use super::CsvOptions;
 
 /// Read `path` into a data set; also returns how many rows were dropped
 /// (always 0 with [`MissingPolicy::Error`]).
@@ -22,9 +22,29 @@ use super::{CsvOptions, MissingPolicy};
 /// The separator is `opts.delimiter`, else a tab for a `.tsv` file, else a
 /// comma. The result is checked by [`Dataset::new`] (full column rank).
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
+    read_csv_noting(path, opts).map(|(data, notes)| (data, notes.dropped))
+}
+
+/// What reading a file into a data set found that its user should hear of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadNotes {
+    /// Rows dropped for a missing value ([`MissingPolicy::Drop`]).
+    pub dropped: usize,
+    /// Columns (1-based) with no name, left out of the default features
+    /// ([`ReadRows::unnamed`]).
+    pub unnamed: Vec<usize>,
+}
+
+/// [`read_csv`], with everything its user should hear of.
+pub fn read_csv_noting(path: &Path, opts: &CsvOptions) -> Result<(Dataset, ReadNotes), DataError> {
     let mut whole = InMemorySink::default();
     let read = read_csv_into(path, opts, &mut whole)?;
-    dataset(read, whole, &source_name(path), opts)
+    let notes = ReadNotes {
+        dropped: read.dropped,
+        unnamed: read.unnamed.clone(),
+    };
+    let (data, _) = dataset(read, whole, &source_name(path), opts)?;
+    Ok((data, notes))
 }
 
 /// How `path` is named in messages: `-` is stdin.
@@ -48,6 +68,10 @@ pub struct ReadRows {
     pub dropped: usize,
     /// The role columns of the kept rows.
     pub roles: RowColumns,
+    /// The columns (1-based) with no name in the header, left out of the
+    /// default features (a pandas index, say); empty when the features
+    /// are named.
+    pub unnamed: Vec<usize>,
 }
 
 /// Read the rows of `path` into `sink`, block by block, as [`read_csv`]
@@ -124,7 +148,8 @@ type Reopen<'a> = &'a dyn Fn(u64) -> io::Result<Box<dyn Read>>;
 /// input's size in bytes when known; it is used to size the matrix once.
 /// With `reopen`, the rows are first tried by [`fast_rows`] on the input
 /// opened again after the header; when that declines, the sink is
-/// restarted and the rows are read here as usual.
+/// restarted and the rows are read through the strict splitter. Both go
+/// through the one row loop ([`RowRule`]).
 fn read_from<R: Read, S: RowSink>(
     rdr: R,
     file: &str,
@@ -136,7 +161,11 @@ fn read_from<R: Read, S: RowSink>(
 ) -> Result<ReadRows, S::Error> {
     let mut records = Records::new(rdr, file, delimiter, BUFFER)?;
     let (header, header_line) = records.header()?;
-    let (roles, names) = choose_columns(&header, opts, file, header_line)?;
+    let Chosen {
+        roles,
+        names,
+        unnamed,
+    } = choose_columns(&header, opts, file, header_line)?;
     let target = opts.target.trim().to_string();
     let k = names.len();
     // Binomial counts: the target holds successes, a role column failures;
@@ -152,10 +181,11 @@ fn read_from<R: Read, S: RowSink>(
     sink.start(&names, &target)?;
     let mut sink = CountingSink::new(sink);
 
-    // Rows.
-    // Design row, then the target, then the numeric role columns.
-    let mut row = vec![0.0; k + 1 + NUMERIC_ROLES.len()];
-    row[0] = 1.0;
+    let takes = roles.iter().map(|r| r.take(k)).collect();
+    let mut rule = RowRule::new(takes, header.clone(), opts.missing);
+    if failures.is_some() {
+        rule = rule.counting(k, failures_slot);
+    }
     let mut dropped = 0usize;
     let mut seen = 0usize;
     // Role columns, for kept rows: numeric ones by NUMERIC_ROLES index,
@@ -170,7 +200,6 @@ fn read_from<R: Read, S: RowSink>(
     let mut role_values: Vec<Vec<f64>> = vec![Vec::new(); NUMERIC_ROLES.len()];
     let mut labels: Vec<String> = Vec::new();
     let has_labels = roles.contains(&Role::Label);
-    let mut label = String::new();
     // The file line of each kept row, for messages about its role values.
     let has_roles = !roles_named_empty(&roles);
     let mut lines: Vec<u64> = Vec::new();
@@ -178,145 +207,46 @@ fn read_from<R: Read, S: RowSink>(
     let reopen = reopen.filter(|_| !opts.roles.any());
     let rest = len.map(|len| len.saturating_sub(header_end));
     let fast = match reopen.map(|open| open(header_end)) {
-        Some(Ok(input)) => fast_rows(input, delimiter, &roles, k, rest, opts.threads, &mut sink)?,
-        _ => false,
+        Some(Ok(input)) => fast_rows(input, delimiter, &rule, k, rest, opts.threads, &mut sink)?,
+        _ => None,
     };
-    let slow = !fast;
-    if fast {
-        seen = sink.n;
-    } else {
-        sink.restart()?;
+    match fast {
+        Some(d) => (dropped, seen) = (d, sink.n + d),
+        None => sink.restart()?,
     }
-    while slow && records.next()? {
-        records.check_width(&header)?;
-        let rec = records.record();
-        // Counted only when needed: it scans the record.
-        let line = || records.line();
-        // One UTF-8 check per record is much cheaper than one per cell; a
-        // record with other bytes (in any column) is checked cell by cell.
-        let text = std::str::from_utf8(rec.as_slice()).ok();
-        let mut missing = false;
-        for (c, (field, role)) in rec.iter().zip(&roles).enumerate() {
-            if *role == Role::Label {
-                // A CRLF line's CR stays in its last field: not the label's.
-                let field = field.strip_suffix(b"\r").unwrap_or(field);
-                label = String::from_utf8_lossy(field).into_owned();
-                // A missing label (empty, `NA`, ...: the cell rule's
-                // markers) is missing as in any other column.
-                if NA_VALUES.contains(&label.trim()) {
-                    match opts.missing {
-                        MissingPolicy::Drop => missing = true,
-                        MissingPolicy::Error => {
-                            return Err(DataError::Missing {
-                                file: file.into(),
-                                line: line(),
-                                column: header[c].clone(),
-                                value: label.trim().to_string(),
-                            }
-                            .into())
-                        }
+    // Design row, then the target, then the numeric role columns.
+    let mut row = rule.row();
+    row.values[0] = 1.0;
+    if fast.is_none() {
+        loop {
+            match rule.next(&mut records, &mut row)? {
+                Next::End => break,
+                Next::Dropped => dropped += 1,
+                Next::Kept => {
+                    let (x, y) = sink.inner.block();
+                    x.extend_from_slice(&row.values[..k]);
+                    y.push(row.values[k]);
+                    for &i in &numeric {
+                        role_values[i].push(row.values[k + 1 + i]);
                     }
-                }
-                continue;
-            }
-            let Some(slot) = role.slot(k) else {
-                continue;
-            };
-            let count = failures.is_some() && (slot == k || slot == failures_slot);
-            let target = slot == k && !count;
-            let value = match text.and_then(|t| t.get(rec.range(c)?)) {
-                Some(s) => cell(s, target),
-                None => cell_bytes(field, target),
-            };
-            let weight = (slot > k)
-                .then(|| NUMERIC_ROLES[slot - k - 1])
-                .filter(|&r| is_weight(r));
-            match value {
-                Ok(v) if count && count_problem(v).is_some() => {
-                    return Err(DataError::BadCount {
-                        file: file.into(),
-                        line: line(),
-                        column: header[c].clone(),
-                        value: String::from_utf8_lossy(field.trim_ascii()).into_owned(),
-                        problem: count_problem(v).expect("checked just above"),
+                    if has_labels {
+                        labels.push(std::mem::take(&mut row.texts[0]));
                     }
-                    .into());
-                }
-                Ok(v) if weight.is_some_and(|r| weight_problem(r, v).is_some()) => {
-                    let role = weight.expect("checked just above");
-                    let (file, line, column) = (file.into(), line(), header[c].clone());
-                    let value = String::from_utf8_lossy(field.trim_ascii()).into_owned();
-                    return Err(match weight_problem(role, v) {
-                        Some(WeightProblem::Negative) => DataError::NegativeWeight {
-                            file,
-                            line,
-                            column,
-                            role,
-                            value,
-                        },
-                        problem => DataError::BadWeight {
-                            file,
-                            line,
-                            column,
-                            role,
-                            value,
-                            problem: problem.expect("checked just above"),
-                        },
+                    if has_roles {
+                        lines.push(records.line());
                     }
-                    .into());
+                    sink.flush_if_full()?;
                 }
-                Ok(v) => row[slot] = v,
-                Err(Bad::Missing) if opts.missing == MissingPolicy::Drop => missing = true,
-                Err(bad) => {
-                    return Err(bad
-                        .error(
-                            file.into(),
-                            line(),
-                            header[c].clone(),
-                            String::from_utf8_lossy(field.trim_ascii()).into_owned(),
-                        )
-                        .into())
+            }
+            seen += 1;
+            if seen == SAMPLE_ROWS {
+                if let Some(len) = len {
+                    let bytes = records.byte().saturating_sub(header_end);
+                    let total = len.saturating_sub(header_end);
+                    sink.inner.expect_rows(expected_rows(seen, bytes, total));
                 }
             }
         }
-        if let (Some(failures), false) = (failures, missing) {
-            if row[k] + row[failures_slot] == 0.0 {
-                return Err(DataError::NoTrials {
-                    file: file.into(),
-                    line: line(),
-                    successes: target.clone(),
-                    failures: failures.into(),
-                }
-                .into());
-            }
-        }
-        seen += 1;
-        if missing {
-            dropped += 1;
-        } else {
-            let (x, y) = sink.inner.block();
-            x.extend_from_slice(&row[..k]);
-            y.push(row[k]);
-            for &i in &numeric {
-                role_values[i].push(row[k + 1 + i]);
-            }
-            if has_labels {
-                labels.push(std::mem::take(&mut label));
-            }
-            if has_roles {
-                lines.push(line());
-            }
-            sink.flush_if_full()?;
-        }
-        if seen == SAMPLE_ROWS {
-            if let Some(len) = len {
-                let bytes = records.byte().saturating_sub(header_end);
-                let total = len.saturating_sub(header_end);
-                sink.inner.expect_rows(expected_rows(seen, bytes, total));
-            }
-        }
-    }
-    if slow {
         sink.flush()?;
     }
     let n = sink.n;
@@ -354,6 +284,7 @@ fn read_from<R: Read, S: RowSink>(
         n,
         dropped,
         roles,
+        unnamed,
     })
 }
 
@@ -410,6 +341,7 @@ fn roles_named_empty(roles: &[Role]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::csv::MissingPolicy;
     use crate::data::RoleNames;
 
     /// Read `text` the usual way and again with the fast path on, and
@@ -509,6 +441,42 @@ mod tests {
         assert_eq!(d, ok(PLAIN));
     }
 
+    /// A column with no name (a pandas index) is left out of the default
+    /// features, said in [`ReadRows::unnamed`], and never parsed.
+    #[test]
+    fn unnamed_columns_are_not_default_features() {
+        let text = ",x1,x2, \t,y\nab,1,2,,0\ncd,2,1,x,1\nef,3,5,,0\n,4,3,,1\n";
+        assert_eq!(ok(text), ok(PLAIN));
+        let unnamed = |opts: &CsvOptions| {
+            let mut sink = InMemorySink::default();
+            read_from(text.as_bytes(), "t.csv", b',', None, opts, None, &mut sink)
+                .unwrap()
+                .unnamed
+        };
+        assert_eq!(unnamed(&CsvOptions::default()), [1, 4]);
+        let named = CsvOptions {
+            features: Some(vec!["x2".into()]),
+            ..Default::default()
+        };
+        assert_eq!(unnamed(&named), [0usize; 0]);
+    }
+
+    #[test]
+    fn reads_true_and_false_as_one_and_zero() {
+        let text = "x1,x2,y\n1,True,False\n2,false,TRUE\n3,TRUE,false\n4,FALSE,true\n";
+        let d = ok(text);
+        assert_eq!(&d.x()[..6], &[1.0, 1.0, 1.0, 1.0, 2.0, 0.0]);
+        assert_eq!(d.y(), [0.0, 1.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn text_in_a_feature_points_to_formulas() {
+        assert_eq!(
+            err("x1,x2,y\n1,2,0\n2,red,1\n"),
+            r#"t.csv: line 3, column "x2": "red" is not a number (a formula reads it as categories)"#
+        );
+    }
+
     #[test]
     fn rejects_ragged_row() {
         assert_eq!(
@@ -525,7 +493,7 @@ mod tests {
     fn rejects_bad_cells_naming_line_column_value() {
         assert_eq!(
             err("x1,x2,y\n1,2,0\n\n2,abc,1\n"),
-            r#"t.csv: line 4, column "x2": "abc" is not a number"#
+            r#"t.csv: line 4, column "x2": "abc" is not a number (a formula reads it as categories)"#
         );
         assert_eq!(
             err("x1,x2,y\n1,2,0\n2,1e400,1\n"),
@@ -590,10 +558,6 @@ mod tests {
         assert_eq!(
             err("x1,x2,x1,y\n1,2,3,0\n"),
             r#"t.csv: line 1: the column name "x1" appears twice (columns 1 and 3)"#
-        );
-        assert_eq!(
-            err("x1,,y\n1,2,0\n"),
-            "t.csv: line 1, column 2: the column has no name"
         );
         assert_eq!(
             err("a,b,c\n1,2,0\n"),

@@ -1,24 +1,31 @@
-//! [`Records`]: the strict record loop, a CSV input split into records and fields (quotes, CRLF, BOM, blank lines, the row limit) with each record's physical line.
+//! [`Records`]: the strict field splitter, a CSV input split into records and fields (quotes, CRLF, BOM, blank lines, the row limit) with each record's physical line.
 use std::io::{Chain, Cursor, Read};
 
 use crate::data::DataError;
 
 use super::buffer::fill;
+use super::cell::{cell, cell_bytes};
 use super::header::parse_header;
 use super::position::{line_of, Tracked};
+use super::rows::{is_blank_line, Field, Fields, Want};
 
 /// The records of one CSV input, in file order, as the csv crate splits
 /// them: a record ends at LF only (the CR of a CRLF line stays in its last
 /// field, where the cell rule's trimming removes it), fields are quoted as
 /// RFC 4180 says, a UTF-8 byte-order mark at the start is dropped, and a
-/// line of only spaces is skipped. Every row reader that needs the strict
-/// rules reads through it ([`read_csv`](super::read_csv) when its fast path
-/// declines, [`ColumnReader`](super::ColumnReader)), so both split, skip,
-/// cap and number lines alike, and name the same file, line, column and
-/// value in their errors.
+/// line of only spaces is skipped. The row loop
+/// ([`RowRule`](super::rows::RowRule)) reads every input through it but
+/// the plain numeric files that the quote-free splitter
+/// ([`Lines`](super::lines::Lines)) takes, so every reader splits, skips,
+/// caps and numbers lines alike, and names the same file, line, column and
+/// value in its errors.
 pub(super) struct Records<R> {
     csv: ::csv::Reader<Tracked<Chain<Cursor<Vec<u8>>, R>>>,
     rec: ::csv::ByteRecord,
+    /// Whether the record is all UTF-8 (one check per record is much
+    /// cheaper than one per cell; a record with other bytes is read cell by
+    /// cell).
+    utf8: bool,
     /// The input as messages name it.
     file: String,
 }
@@ -64,6 +71,7 @@ impl<R: Read> Records<R> {
         Ok(Records {
             csv,
             rec: ::csv::ByteRecord::new(),
+            utf8: false,
             file: file.into(),
         })
     }
@@ -84,7 +92,7 @@ impl<R: Read> Records<R> {
     }
 
     /// Move to the next record that is not blank; false at the end.
-    pub(super) fn next(&mut self) -> Result<bool, DataError> {
+    fn next(&mut self) -> Result<bool, DataError> {
         loop {
             let at = self.csv.position().byte();
             self.csv.get_mut().cap_row(at);
@@ -101,11 +109,6 @@ impl<R: Read> Records<R> {
         }
     }
 
-    /// The record [`next`](Self::next) moved to.
-    pub(super) fn record(&self) -> &::csv::ByteRecord {
-        &self.rec
-    }
-
     /// The physical line (1-based) on which the record starts. It scans the
     /// record: readers ask for it when they need it.
     pub(super) fn line(&self) -> u64 {
@@ -116,18 +119,55 @@ impl<R: Read> Records<R> {
     pub(super) fn byte(&self) -> u64 {
         self.csv.position().byte()
     }
+}
 
-    /// The record has as many fields as `header`, or the error saying which
-    /// value is missing or extra.
-    pub(super) fn check_width(&self, header: &[String]) -> Result<(), DataError> {
+impl<R: Read> Fields for Records<R> {
+    type Error = DataError;
+
+    fn next_record(&mut self) -> Result<bool, DataError> {
+        let more = self.next()?;
+        self.utf8 = std::str::from_utf8(self.rec.as_slice()).is_ok();
+        Ok(more)
+    }
+
+    fn width(&self) -> Option<usize> {
+        Some(self.rec.len())
+    }
+
+    #[inline]
+    fn field(&mut self, c: usize, want: Want) -> Result<Option<Field<'_>>, DataError> {
+        let rec = &self.rec;
+        let Some(raw) = rec.get(c) else {
+            return Ok(None);
+        };
+        let value = match want {
+            Want::Raw => Err(super::cell::Bad::NotANumber),
+            Want::Number { target } => {
+                // SAFETY: checked to be UTF-8 by `next_record`; `get`
+                // checks that the field's range lies on char boundaries.
+                let text = self
+                    .utf8
+                    .then(|| unsafe { std::str::from_utf8_unchecked(rec.as_slice()) });
+                match text.and_then(|t| t.get(rec.range(c)?)) {
+                    Some(s) => cell(s, target),
+                    None => cell_bytes(raw, target),
+                }
+            }
+        };
+        Ok(Some(Field { raw, value }))
+    }
+
+    fn ended(&self) -> bool {
+        true
+    }
+
+    /// The error saying which value is missing or extra.
+    fn ragged(&self, header: &[String]) -> DataError {
         let rec = &self.rec;
         let (found, expected) = (rec.len(), header.len());
-        if found == expected {
-            return Ok(());
-        }
         let (file, line) = (self.file.clone(), self.line());
         let multiline = rec.as_slice().contains(&b'\n');
-        Err(if found < expected {
+        if found < expected {
             DataError::TooFewFields {
                 file,
                 line,
@@ -146,19 +186,15 @@ impl<R: Read> Records<R> {
                     .into_owned(),
                 multiline,
             }
-        })
+        }
+    }
+
+    fn refuse(&self, make: impl FnOnce(String, u64) -> DataError) -> DataError {
+        make(self.file.clone(), self.line())
     }
 }
 
 /// A record of one field that [`is_blank_line`]: skipped.
 fn is_blank(rec: &::csv::ByteRecord) -> bool {
     rec.len() == 1 && is_blank_line(&rec[0])
-}
-
-/// Whether a line whose one field is `field` is blank: nothing but spaces
-/// (or the CR of a blank CRLF line). Blank lines are skipped, here and by
-/// the fast path.
-#[inline]
-pub(super) fn is_blank_line(field: &[u8]) -> bool {
-    field.trim_ascii().is_empty()
 }

@@ -1,0 +1,211 @@
+//! [`read_table`]: named raw columns of a CSV file, through the row loop, each typed as pandas' `read_csv` types it.
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use crate::data::table::{Column, Table};
+use crate::data::DataError;
+
+use super::buffer::BUFFER;
+use super::cell::{FALSE_VALUES, NA_VALUES, TRUE_VALUES};
+use super::options::{default_delimiter, CsvOptions};
+use super::reader::source_name;
+use super::records::Records;
+use super::rows::{Next, RowRule, Take};
+
+/// Read the columns `names` of `path` (`-`: stdin) as a [`Table`]: every
+/// row, each cell as written, missing cells ([`NA_VALUES`]) kept, each
+/// column typed as pandas' `read_csv` with its defaults types it
+/// ([`Column`]). The file's format is [`read_csv`](super::read_csv)'s (the
+/// delimiter is `opts.delimiter`'s); other columns are not read; a name
+/// not in the header, a ragged row and a file with no rows are errors.
+pub fn read_table(path: &Path, names: &[String], opts: &CsvOptions) -> Result<Table, DataError> {
+    let file = source_name(path);
+    let delimiter = opts.delimiter.unwrap_or_else(|| default_delimiter(path));
+    let rdr: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(File::open(path).map_err(|e| DataError::Io {
+            file: file.clone(),
+            reason: e.to_string(),
+        })?)
+    };
+    table_from(rdr, &file, delimiter, names)
+}
+
+/// [`read_table`] from `rdr`, named `file` in messages.
+fn table_from<R: Read>(
+    rdr: R,
+    file: &str,
+    delimiter: u8,
+    names: &[String],
+) -> Result<Table, DataError> {
+    let mut records = Records::new(rdr, file, delimiter, BUFFER)?;
+    let (header, header_line) = records.header()?;
+    let wanted: Vec<usize> = names
+        .iter()
+        .map(|name| {
+            let name = name.trim();
+            header
+                .iter()
+                .position(|h| !h.is_empty() && h == name)
+                .ok_or_else(|| DataError::NoColumn {
+                    file: file.into(),
+                    line: header_line,
+                    name: name.into(),
+                    available: header.clone(),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut takes = vec![Take::Skip; header.len()];
+    for &c in &wanted {
+        takes[c] = Take::Text { slot: c };
+    }
+    let rule = RowRule::new(takes, header, Default::default()).keeping_missing();
+    let mut row = rule.row();
+    let mut cells: Vec<Vec<String>> = vec![Vec::new(); wanted.len()];
+    let mut lines = Vec::new();
+    while rule.next(&mut records, &mut row)? != Next::End {
+        for (cells, &c) in cells.iter_mut().zip(&wanted) {
+            cells.push(row.texts[c].clone());
+        }
+        lines.push(records.line());
+    }
+    if lines.is_empty() {
+        return Err(DataError::NoRows {
+            file: file.into(),
+            line: header_line,
+        });
+    }
+    Ok(Table {
+        file: file.into(),
+        names: names.iter().map(|n| n.trim().to_string()).collect(),
+        columns: cells.into_iter().map(infer).collect(),
+        lines,
+    })
+}
+
+/// A column's type from its cells, as pandas' `read_csv` infers a dtype:
+/// integers (no missing cell) are [`Column::Int`]; numbers, or integers
+/// with missing cells, or missing cells only, [`Column::Float`]; True and
+/// False (no missing cell) [`Column::Bool`]; anything else
+/// [`Column::Text`]. A cell is missing by the cell rule ([`NA_VALUES`],
+/// or a spelling that parses as NaN), spaces around it ignored.
+fn infer(cells: Vec<String>) -> Column {
+    let missing: Vec<bool> = cells.iter().map(|c| is_missing(c.trim())).collect();
+    let present = || {
+        cells
+            .iter()
+            .zip(&missing)
+            .filter(|(_, &m)| !m)
+            .map(|(c, _)| c.trim())
+    };
+    let any_missing = missing.iter().any(|&m| m);
+    if !any_missing && present().all(|c| integer(c).is_some()) {
+        return Column::Int(present().map(|c| integer(c).unwrap_or_default()).collect());
+    }
+    if present().all(|c| c.parse::<f64>().is_ok()) {
+        let value = |(c, &m): (&String, &bool)| (!m).then(|| c.trim().parse().unwrap_or(f64::NAN));
+        return Column::Float(cells.iter().zip(&missing).map(value).collect());
+    }
+    if present().all(|c| boolean(c).is_some()) {
+        if !any_missing {
+            return Column::Bool(present().map(|c| boolean(c) == Some(true)).collect());
+        }
+        let text = |(c, &m): (&String, &bool)| {
+            (!m).then(|| match boolean(c.trim()) {
+                Some(true) => "True".to_string(),
+                _ => "False".to_string(),
+            })
+        };
+        return Column::Text(cells.iter().zip(&missing).map(text).collect());
+    }
+    let text = |(c, &m): (String, &bool)| (!m).then_some(c);
+    Column::Text(cells.into_iter().zip(&missing).map(text).collect())
+}
+
+/// Whether a trimmed cell is missing by the cell rule.
+fn is_missing(cell: &str) -> bool {
+    NA_VALUES.contains(&cell) || cell.parse::<f64>().is_ok_and(f64::is_nan)
+}
+
+/// A trimmed cell as an integer: an optional sign, then digits only,
+/// within i64.
+fn integer(cell: &str) -> Option<i64> {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    cell.parse().ok()
+}
+
+/// A trimmed cell as a bool, in pandas' default spellings.
+fn boolean(cell: &str) -> Option<bool> {
+    if TRUE_VALUES.contains(&cell) {
+        Some(true)
+    } else if FALSE_VALUES.contains(&cell) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/table")
+            .join(name)
+    }
+
+    /// pandas' dtype and cells for each column of `types.csv`, as
+    /// scripts/make_table_fixtures.py wrote them from `pandas.read_csv`.
+    #[test]
+    fn infers_the_dtypes_pandas_infers() {
+        let text = std::fs::read_to_string(fixture("types.json")).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let want = want.as_object().unwrap();
+        let names: Vec<String> = want.keys().cloned().collect();
+        let table = read_table(&fixture("types.csv"), &names, &CsvOptions::default()).unwrap();
+        for (name, col) in want {
+            let got = table.column(name).unwrap();
+            assert_eq!(got.dtype(), col["dtype"], "{name}: {got:?}");
+            let cells = col["cells"].as_array().unwrap();
+            assert_eq!(got.len(), cells.len(), "{name}");
+            for (row, cell) in cells.iter().enumerate() {
+                let same = match got {
+                    Column::Int(v) => cell.as_i64() == Some(v[row]),
+                    Column::Float(v) => cell.as_f64() == v[row],
+                    Column::Bool(v) => cell.as_bool() == Some(v[row]),
+                    Column::Text(v) => cell.as_str() == v[row].as_deref(),
+                };
+                assert!(same, "{name}, row {row}: {cell} against {got:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keeps_each_rows_line_and_refuses_unknown_names_and_ragged_rows() {
+        let read = |text: &str, names: &[&str]| {
+            let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+            table_from(text.as_bytes(), "t.csv", b',', &names)
+        };
+        let t = read(",a,b\n0,x,1\n\n1,NA,2\n", &["b", "a"]).unwrap();
+        assert_eq!(t.lines, [2, 4]);
+        assert_eq!(t.columns[0], Column::Int(vec![1, 2]));
+        assert_eq!(t.columns[1], Column::Text(vec![Some("x".into()), None]));
+        let e = read("a,b\n1,2\n", &["c"]).unwrap_err();
+        assert!(matches!(e, DataError::NoColumn { line: 1, .. }), "{e:?}");
+        let e = read("a,b\n1,2\n3\n", &["a"]).unwrap_err();
+        assert!(
+            matches!(e, DataError::TooFewFields { line: 3, .. }),
+            "{e:?}"
+        );
+        let e = read("a,b\n", &["a"]).unwrap_err();
+        assert!(matches!(e, DataError::NoRows { line: 1, .. }), "{e:?}");
+    }
+}
