@@ -132,6 +132,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 a.model.offset.as_deref(),
                 &loaded.data.dep_variable(),
             )
+            .with_formula(a.data.formula.as_deref(), loaded.coding.clone())
         })?;
         match &a.plots.dir {
             Some(dir) => write_plots(dir, &plots),

@@ -170,7 +170,9 @@ pub fn check_names(names: &[String], file: &str) -> Result<(), DataError> {
             k,
         });
     }
-    if names[0] != "const" {
+    // `const` as statsmodels' add_constant names it; `Intercept` as its
+    // formula API (patsy) does.
+    if names[0] != "const" && names[0] != "Intercept" {
         return Err(DataError::NoIntercept {
             file: file.into(),
             name: names[0].clone(),

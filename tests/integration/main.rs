@@ -4,6 +4,7 @@
 mod counts;
 mod data;
 mod errors;
+mod formula;
 mod glm;
 mod glm_options;
 mod glm_stream;

@@ -22,6 +22,6 @@ mod tests;
 
 pub use build::{build_design, FormulaDesign};
 pub use coding::{CodedFactor, CodedRows, CodedTerm, Coding, FactorKind, TermColumns};
-pub use error::{DesignError, MAX_LEVELS};
+pub use error::{close_names, DesignError, MAX_LEVELS};
 pub use level::Level;
 pub use subterms::{Contrast, SubtermFactor};
