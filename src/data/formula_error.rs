@@ -19,7 +19,7 @@ pub enum FormulaReadError {
     Design {
         file: String,
         line: Option<u64>,
-        error: DesignError,
+        error: Box<DesignError>,
     },
     /// A role column (weights, offset, groups) the formula's rows need
     /// holds a missing value or text.

@@ -56,7 +56,7 @@ pub fn read_formula(
         FormulaReadError::Design {
             file: file.clone(),
             line,
-            error,
+            error: Box::new(error),
         }
     })?;
     let mut rows = role_columns(&table, &roles, &design.kept)?;
@@ -89,10 +89,10 @@ pub fn read_formula(
             return Err(FormulaReadError::Design {
                 file,
                 line: None,
-                error: DesignError::UnsupportedResponse {
+                error: Box::new(DesignError::UnsupportedResponse {
                     formula: formula.text.clone(),
                     found: "nothing (a target is needed: `y ~ ...`)".into(),
-                },
+                }),
             })
         }
     };
@@ -114,12 +114,12 @@ fn unknown_column(formula: &Formula, e: DataError) -> FormulaReadError {
             return FormulaReadError::Design {
                 file: file.clone(),
                 line: None,
-                error: DesignError::UnknownColumn {
+                error: Box::new(DesignError::UnknownColumn {
                     formula: formula.text.clone(),
                     column: name.clone(),
                     span: factor.column_span,
                     close: close_names(name, &available),
-                },
+                }),
             };
         }
     }

@@ -15,17 +15,15 @@ use super::ModelError;
 /// The `format` key's value: what marks a JSON file as a logreg model.
 pub const FORMAT: &str = "logreg-model";
 
-/// The file-format version this logreg writes; it reads 1 to this.
+/// The newest file-format version this logreg writes; it reads 1 to this.
 pub const VERSION: u64 = 2;
-
-/// See [`VERSION`].
-const PLAIN_VERSION: u64 = 1;
 
 /// The version of a model without a formula: such a file is read by every
 /// logreg from version 1 on, so it is written as version 1. A formula's
 /// model ([`SavedModel::with_formula`]) needs version 2: a reader that
 /// ignored its `coding` would read the new data's columns by the design's
 /// names.
+const PLAIN_VERSION: u64 = 1;
 
 /// The most bytes [`SavedModel::read`] takes from a file: far above any
 /// model (1,000 features' covariance is about 30 MB), and a bound on what
@@ -439,7 +437,7 @@ mod tests {
     fn model() -> SavedModel {
         SavedModel {
             format: FORMAT.into(),
-            version: VERSION,
+            version: PLAIN_VERSION,
             kind: ModelKind::Glm,
             names: vec!["const".into(), "x1".into()],
             params: vec![0.5, -1.25],
@@ -448,6 +446,8 @@ mod tests {
             cov_params: Some(vec![vec![0.25, 0.125], vec![0.125, 0.5]]),
             offset: Some("off".into()),
             target: "y".into(),
+            formula: None,
+            coding: None,
         }
     }
 

@@ -21,6 +21,10 @@ pub fn formula_columns(coding: &Coding, offset: Option<&str>) -> Vec<String> {
     names
 }
 
+/// A formula model's rows of new data: the design (row-major), the offset's
+/// values, and the table rows kept.
+pub type FormulaRows = (Vec<f64>, Option<Vec<f64>>, Vec<usize>);
+
 /// The design of `coding` on `table` (row-major), the `offset` column's
 /// values, and the table rows kept: a row with a missing value in a used
 /// column (or the offset) is refused or dropped as `missing` says; a level
@@ -30,7 +34,7 @@ pub fn formula_rows(
     offset: Option<&str>,
     table: &Table,
     missing: MissingPolicy,
-) -> Result<(Vec<f64>, Option<Vec<f64>>, Vec<usize>), FormulaReadError> {
+) -> Result<FormulaRows, FormulaReadError> {
     let design_error = |error: DesignError| {
         let line = match &error {
             DesignError::Missing { row, .. } | DesignError::UnseenLevel { row, .. } => {
@@ -41,7 +45,7 @@ pub fn formula_rows(
         FormulaReadError::Design {
             file: table.file.clone(),
             line,
-            error,
+            error: Box::new(error),
         }
     };
     let offset_values = |i: usize| -> Option<f64> {

@@ -135,9 +135,7 @@ pub fn build_design(
     let mut y = Vec::with_capacity(kept.len() * lhs.len());
     for &i in &kept {
         for &f in &lhs {
-            y.push(match column(f) {
-                col => number_at(col, i),
-            });
+            y.push(number_at(column(f), i));
         }
     }
     let dep_variable = match lhs_names.as_slice() {
