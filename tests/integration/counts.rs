@@ -340,9 +340,9 @@ fn refuses_failures_with_weights_streaming_or_no_data() {
     }
 }
 
-/// A model saved from a counts fit predicts probabilities from the
-/// features alone, as the GLM's mean: statsmodels' `predict` of the
-/// proportions.
+/// A model saved from a counts fit records statsmodels' `Dep. Variable`
+/// as its target and predicts probabilities from the features alone, as
+/// the GLM's mean: statsmodels' `predict` of the proportions.
 #[test]
 fn a_counts_model_predicts_proportions() {
     let dir = temp_dir("counts-predict");
@@ -362,6 +362,8 @@ fn a_counts_model_predicts_proportions() {
         model.to_str().unwrap(),
     ]);
     let j: Value = serde_json::from_str(&r.ok()).unwrap();
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(saved["target"], "['s', 'f']");
     let new = dir.join("new.csv");
     std::fs::write(&new, "x\n1\n5\n").unwrap();
     let r = logreg(&[
