@@ -22,15 +22,23 @@ use super::{Global, Output};
 /// and no target is needed. Numbers are printed in the shortest form that
 /// reads back as the same double. The data is read and predicted a block of
 /// rows at a time.
+///
+/// A model fitted with --formula builds its design from the new data's raw
+/// columns (the categories' levels as in the fit; a level the fit did not
+/// see is refused); it holds the columns it needs in memory.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logreg glm --data train.csv --target y --save-model m.json
-  logreg predict --model m.json --data new.csv --alpha 0.1 --out pred.csv")]
+  logreg predict --model m.json --data new.csv --alpha 0.1 --out pred.csv
+  logreg glm --data fair.csv --formula \"affair ~ age + C(occupation)\" --save-model f.json
+  logreg predict --model f.json --data new.csv --keep id")]
 pub struct Args {
     /// The model file (JSON), from `glm --save-model` or `nn --save-model`.
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,
-    /// The new data: a CSV file with the model's feature columns.
+    /// The new data: a CSV file with the model's feature columns, read a
+    /// block at a time; for a --formula model, the raw columns its formula
+    /// uses (any order), held in memory whole.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
     /// The intervals are at level 1 - alpha.
