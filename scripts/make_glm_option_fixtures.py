@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the GLM option fixtures in tests/fixtures/glm/options/.
+"""Write the GLM option fixtures in tests/fixtures/glm/options/ (binomial
+counts in tests/fixtures/glm/counts/).
 
 Why: `logreg glm` takes links, weights, an offset, robust covariances and a
 saved model for `logreg predict`. The tests compare the binary with what this
@@ -26,6 +27,10 @@ Data (all bundled with statsmodels, no download):
   anes96_counts.csv   statsmodels.datasets.anes96 (944 voters) as a frequency
                       table: one row per distinct (PID, selfLR, educ, vote),
                       `count` = how many voters (243 rows).
+  star98.csv          statsmodels.datasets.star98 (303 California school
+                      districts): NABOVE and NBELOW, the students above
+                      and below the national median, on 20 regressors.
+  counts_small.csv    synthetic binomial counts (see small_counts).
   modechoice_new.csv  new data for `predict`: a what-if grid of 24 rows, the
                       columns in another order (psize, id, hinc, off, invc,
                       ttme); `id` is an extra column that predict ignores.
@@ -57,6 +62,16 @@ Cases (one JSON each; `args` are relative to this folder):
   predict_logit       link_logit's fit, predictions on modechoice_new.csv
   predict_offset      probit with `--offset off`, predictions on
                       modechoice_new.csv with its `off` column, alpha 0.1
+  (in tests/fixtures/glm/counts/:)
+  counts_star98       binomial counts: star98 (statsmodels' own GLM
+                      example), `--target NABOVE --failures NBELOW`, every
+                      other column a feature, as sm.GLM(df[["NABOVE",
+                      "NBELOW"]], X, family=Binomial()) (see check_counts
+                      for the conventions asserted)
+  counts_star98_HC1   the same with `--cov-type HC1` (textbook, p_i = n_i)
+  counts_small        counts_small.csv (see small_counts): cloglog, an
+                      offset, `--missing drop` dropping the row with a
+                      missing count
 
 JSON format (keys of scripts/make_glm_fixtures.py kept, so the existing Rust
 `Fixture` reads these files too; new keys added):
@@ -75,6 +90,7 @@ JSON format (keys of scripts/make_glm_fixtures.py kept, so the existing Rust
   ("statsmodels" or "textbook": where bse ... conf_int, cov_params and the
   summary's table come from), cov_params (k x k, row-major lists), scale,
   bic_llf, bic_deviance, wnobs (sum of the freq weights; rows without),
+  failures (the failures column of binomial counts; only in counts cases),
   fittedvalues (mean per CSV row; null when the CSV has more than 300 rows,
   except for `combined`, kept for the fit/save/predict round trip).
   nobs and df_resid are integers when integral (always, for these cases).
@@ -153,6 +169,7 @@ from scipy import stats as sps
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures" / "glm" / "options"
+COUNTS = ROOT / "tests" / "fixtures" / "glm" / "counts"
 SOURCE_DATE_EPOCH = 1764288000
 # Rows above which fittedvalues are not stored (fixture size).
 MAX_FITTED_ROWS = 300
@@ -195,9 +212,9 @@ def versions():
     }
 
 
-def write_csv(name, df):
+def write_csv(name, df, folder=OUT):
     # pandas writes floats with repr(): shortest round-trip, full precision.
-    df.to_csv(OUT / name, index=False, lineterminator="\n")
+    df.to_csv(folder / name, index=False, lineterminator="\n")
 
 
 def floats(a):
@@ -279,8 +296,9 @@ def check_cluster(res, X, y, groups):
 
 
 def fit(df, target, features, link="logit", fw=None, vw=None, off=None,
-        cov_type="nonrobust", groups=None):
-    y = df[target]
+        cov_type="nonrobust", groups=None, fails=None):
+    # Binomial counts: the two-column endog (successes, failures).
+    y = df[[target, fails]] if fails else df[target]
     X = sm.add_constant(df[features])
     kw = {}
     if fw is not None:
@@ -316,24 +334,78 @@ def check_conventions(res, df, fw, vw):
           -np.expm1(2 * (res.llnull - res.llf) / len(df)))
 
 
+def check_counts(res, df, target, fails, link, off):
+    """statsmodels' conventions for binomial counts (successes s, failures
+    f, trials n = s + f, proportion y = s / n): nobs = wnobs = ROWS and
+    df_resid = rows - k (not the trials); llf = sum(log C(n, s) + s log mu +
+    f log(1 - mu)); deviance and pearson_chi2 are sums of n_i times the
+    0/1 row's term at y_i. params and bse equal the fit of the proportions
+    with var_weights = n; params, llf - sum log C(n, s) and the deviance
+    equal the 0/1 fit of the rows expanded to one per trial (deviance
+    aside: the expanded deviance differs, as the issue's star98 numbers
+    show, and is not compared)."""
+    from scipy.special import gammaln
+    k = len(res.params)
+    s_, f_ = df[target].to_numpy(float), df[fails].to_numpy(float)
+    n = s_ + f_
+    mu = res.fittedvalues.to_numpy()
+    y = s_ / n
+    assert res.nobs == len(df) and res.model.wnobs == len(df)
+    assert res.df_resid == len(df) - k
+    logc = gammaln(n + 1) - gammaln(s_ + 1) - gammaln(f_ + 1)
+    close("counts llf", res.llf, np.sum(logc + s_ * np.log(mu) + f_ * np.log1p(-mu)))
+    close("counts pearson", res.pearson_chi2, np.sum(n * (y - mu) ** 2 / (mu * (1 - mu))))
+    # The three fits compared run to a tight tolerance, so that their
+    # stopping points do not differ by more than rounding.
+    X = sm.add_constant(df[[c for c in res.params.index if c != "const"]])
+    fam = sm.families.Binomial(link=LINKS[link]())
+    kw = {"offset": df[off]} if off else {}
+    tight = sm.GLM(df[[target, fails]], X, family=fam, **kw).fit(tol=1e-14)
+    close("counts: tight fit's params", res.params, tight.params, 1e-5)
+    fam = sm.families.Binomial(link=LINKS[link]())
+    prop = sm.GLM(y, X, family=fam, var_weights=n, **kw).fit(tol=1e-14)
+    close("counts vs proportions with var_weights: params", tight.params, prop.params)
+    close("counts vs proportions with var_weights: bse", tight.bse, prop.bse)
+    rows = np.repeat(np.arange(len(df)), n.astype(int))
+    ones = np.concatenate([np.r_[np.ones(int(a)), np.zeros(int(b))] for a, b in zip(s_, f_)])
+    kw = {"offset": df[off].to_numpy()[rows]} if off else {}
+    full = sm.GLM(ones, X.to_numpy()[rows], family=sm.families.Binomial(link=LINKS[link]()),
+                  **kw).fit(tol=1e-14)
+    close("counts vs expanded rows: params", tight.params.to_numpy(), full.params)
+    close("counts vs expanded rows: llf", tight.llf - np.sum(logc), full.llf)
+
+
 def record(case, csv, df, target, features, args, link="logit", fw=None, vw=None,
-           off=None, cov_type="nonrobust", groups=None, alpha=0.05, keep_fitted=False):
+           off=None, cov_type="nonrobust", groups=None, alpha=0.05, keep_fitted=False,
+           fails=None):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res, X, y = fit(df, target, features, link, fw, vw, off, cov_type, groups)
-        check_conventions(res, df, fw, vw)
+        res, X, y = fit(df, target, features, link, fw, vw, off, cov_type, groups, fails)
+        if fails:
+            check_counts(res, df, target, fails, link, off)
+            trials = (df[target] + df[fails]).to_numpy(float)
+            y = df[target].to_numpy(float) / trials
+        else:
+            check_conventions(res, df, fw, vw)
         params = res.params.to_numpy()
         by_source = {"statsmodels": inference(params, res.cov_params().to_numpy(), alpha)}
         cov_source = "statsmodels"
         extra = {}
         if cov_type.startswith("HC"):
             prior = df[vw].to_numpy(float) if vw else np.ones(len(df))
+            if fails:
+                prior = prior * trials
             assert fw is None or cov_type == "HC0", "no textbook HC1-HC3 with freq weights"
             hc = textbook_hc(res, X, y, prior)
-            sm_hc0, _, _ = fit(df, target, features, link, fw, vw, off, "HC0")
+            sm_hc0, _, _ = fit(df, target, features, link, fw, vw, off, "HC0", fails=fails)
             if fw is None:
                 by_source["textbook"] = inference(params, hc[cov_type], alpha)
-            if link == "logit" and fw is None:
+            if link == "logit" and fw is None and fails:
+                # star98's design is ill-conditioned: the two routes agree to
+                # rounding on the scale of the matrix, not entry by entry.
+                diff = np.abs(hc["HC0"] - sm_hc0.cov_params().to_numpy()).max()
+                assert diff <= RTOL_SAME * np.abs(hc["HC0"]).max(), f"{case}: HC0 {diff}"
+            elif link == "logit" and fw is None:
                 close(f"{case}: textbook HC0 vs statsmodels", hc["HC0"], sm_hc0.cov_params())
             if cov_type != "HC0":
                 same = np.array_equal(res.cov_params().to_numpy(), sm_hc0.cov_params().to_numpy())
@@ -375,6 +447,7 @@ def record(case, csv, df, target, features, args, link="logit", fw=None, vw=None
         "var_weights": vw,
         "offset": off,
         "groups": groups,
+        **({"failures": fails} if fails else {}),
         "cov_type": cov_type,
         "cov_source": cov_source,
         "names": list(X.columns),
@@ -428,8 +501,8 @@ def prediction(res, new_csv, features, off, alpha):
             "columns": PREDICT_COLUMNS, **cols}
 
 
-def write(out):
-    path = OUT / f"{out['case']}.json"
+def write(out, folder=OUT):
+    path = folder / f"{out['case']}.json"
     path.write_text(json.dumps(out, indent=1) + "\n")
     print(f"{path.relative_to(ROOT)}: {out['iterations']} iterations, "
           f"converged={out['converged']}, warnings={out['statsmodels_warnings']}")
@@ -530,6 +603,53 @@ def main():
                       link="probit", off="off")
     out["prediction"] = prediction(res, "modechoice_new.csv", MODE_FEATURES, "off", 0.1)
     write(out)
+
+    # Binomial counts.
+    COUNTS.mkdir(parents=True, exist_ok=True)
+    star = sm.datasets.star98.load_pandas().data
+    write_csv("star98.csv", star, COUNTS)
+    star = pd.read_csv(COUNTS / "star98.csv")
+    star_x = [c for c in star.columns if c not in ("NABOVE", "NBELOW")]
+    s_args = ["--data", "star98.csv", "--target", "NABOVE", "--failures", "NBELOW"]
+    out, _ = record("counts_star98", "star98.csv", star, "NABOVE", star_x, s_args,
+                    fails="NBELOW")
+    write(out, COUNTS)
+    out, _ = record("counts_star98_HC1", "star98.csv", star, "NABOVE", star_x,
+                    s_args + ["--cov-type", "HC1"], fails="NBELOW", cov_type="HC1")
+    write(out, COUNTS)
+    write_csv("counts_small.csv", small_counts(), COUNTS)
+    small = pd.read_csv(COUNTS / "counts_small.csv")
+    kept = small.dropna().reset_index(drop=True)
+    out, _ = record("counts_small", "counts_small.csv", kept, "s", ["x1", "x2"],
+                    ["--data", "counts_small.csv", "--target", "s", "--failures", "f",
+                     "--features", "x1,x2", "--offset", "off", "--link", "cloglog",
+                     "--missing", "drop"],
+                    link="cloglog", off="off", fails="f")
+    write(out, COUNTS)
+
+
+def small_counts():
+    """counts_small.csv: 40 rows of binomial counts from numpy's
+    default_rng(24): x1 ~ N(0, 1), x2 ~ U(0, 2) (3 decimals), trials 1-12,
+    an offset, successes drawn from a cloglog model; rows with no successes
+    or no failures among them, and one row whose failures are missing
+    (NA), which --missing drop drops (so does statsmodels' fit here, on the
+    rows left)."""
+    rng = np.random.default_rng(24)
+    n = 40
+    x1 = np.round(rng.normal(0, 1, n), 3)
+    x2 = np.round(rng.uniform(0, 2, n), 3)
+    off = np.round(rng.uniform(-0.5, 0.5, n), 3)
+    trials = rng.integers(1, 13, n)
+    eta = -0.4 + 0.8 * x1 - 0.5 * x2 + off
+    p = -np.expm1(-np.exp(eta))
+    s_ = rng.binomial(trials, p)
+    f_ = (trials - s_).astype(float)
+    f_[7] = np.nan
+    df = pd.DataFrame({"x1": x1, "s": s_, "x2": x2, "f": f_, "off": off})
+    assert (df.s == 0).any() and (df.f == 0).any()
+    df["f"] = df["f"].astype("Int64")
+    return df
 
 
 if __name__ == "__main__":

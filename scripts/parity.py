@@ -120,7 +120,18 @@ class Case:
     # Model flags (--link, --freq-weights, --var-weights, --offset), given
     # alike to `logreg compare`, `logreg glm` and original.py.
     model: list = field(default_factory=list)
+    # A model formula (statsmodels' formula API) instead of `target`.
+    formula: str = None
 
+
+def data_flags(case):
+    """`--formula F`, or `--target COL`."""
+    if case.formula is not None:
+        return ["--formula", case.formula]
+    return ["--target", case.target]
+
+
+FORMULA_FIT = HERE.parent / "tests" / "fixtures" / "formula_fit"
 
 CASES = [
     # The lecture: n 1000, U(-3, 3)^2, beta (0.3, -1, 2), SGD lr 0.1, 10,000 steps.
@@ -163,6 +174,15 @@ CASES = [
          model=["--var-weights", "vw"]),
     Case("offset", "modechoice", target="choice", standardize=True, steps=2000,
          model=["--offset", "off"]),
+    # Formulas: patsy's design (text categories, a Treatment reference, a
+    # bool column, an interaction) on both sides; small steps keep the
+    # unscaled network finite.
+    Case("formula-fair", str(FORMULA_FIT / "fair.csv"), lr=0.001, steps=2000,
+         formula="affair ~ rate_marriage + age + has_children"
+                 " + C(occupation, Treatment(reference='white-collar'))"
+                 " + rate_marriage:has_children"),
+    Case("formula-anes96", str(FORMULA_FIT / "anes96.csv"), lr=0.001, steps=2000,
+         formula="vote ~ TVnews + C(PID, Treatment('independent')) + age + income"),
 ]
 
 OPTION_FIXTURES = REPO / "tests" / "fixtures" / "glm" / "options"
@@ -237,7 +257,7 @@ def settings_flags(case):
 def start_logreg(case, path, logreg, threads):
     """Start `logreg compare --json` and `logreg glm` (text); they run while
     the Python side trains."""
-    data = [] if path is None else ["--data", str(path), "--target", case.target]
+    data = [] if path is None else ["--data", str(path), *data_flags(case)]
     compare = [logreg, "--threads", str(threads), "--seed", str(case.seed), "compare",
                *data, *settings_flags(case), *case.model, "--json"]
     glm = [logreg, "--threads", str(threads), "--seed", str(case.seed), "glm",
@@ -260,7 +280,7 @@ def finish(proc):
 
 
 def run_original(case, path, in_process, threads):
-    data = [] if path is None else ["--data", str(path), "--target", case.target]
+    data = [] if path is None else ["--data", str(path), *data_flags(case)]
     argv = ["--threads", str(threads), *data,
             "--seed", str(case.seed), *settings_flags(case), *case.model, "--json"]
     if in_process:

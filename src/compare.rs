@@ -263,7 +263,8 @@ pub fn render(_data: &Dataset, c: &Comparison) -> String {
 }
 
 /// The log-likelihood of `beta` as the GLM counts it for `link` and the
-/// per-row `rows`: Σ var·freq·ℓ(y, g⁻¹(x·β + offset)), left to right, ℓ the
+/// per-row `rows`: Σ var·freq·ℓ(y, g⁻¹(x·β + offset)) (plus the binomial
+/// coefficient of binomial counts), left to right, ℓ the
 /// Binomial family's per-row term ([`Binomial::loglike`], statsmodels'
 /// guards): statsmodels' `llf` at `beta`, its scale 1.
 fn loglike(data: &Dataset, beta: &[f64], link: LinkKind, rows: &RowValues) -> f64 {
@@ -274,7 +275,7 @@ fn loglike(data: &Dataset, beta: &[f64], link: LinkKind, rows: &RowValues) -> f6
         .enumerate()
         .map(|(i, (row, &y))| {
             let mu = link.inverse(dot(row, beta) + rows.offset(i));
-            family.loglike(y, mu) * rows.var(i) * rows.freq(i)
+            family.loglike(y, mu) * rows.var(i) * rows.freq(i) + rows.log_binomial_coefficient(i, y)
         })
         .sum()
 }

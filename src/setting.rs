@@ -35,11 +35,13 @@ pub enum Setting {
     VarWeights,
     Offset,
     Groups,
+    /// Binomial counts: the failures column next to the target's successes.
+    Failures,
 }
 
 impl Setting {
     /// Every setting, for front ends and tests that go through them all.
-    pub const ALL: [Setting; 22] = [
+    pub const ALL: [Setting; 23] = [
         Setting::N,
         Setting::Beta,
         Setting::Low,
@@ -62,6 +64,7 @@ impl Setting {
         Setting::VarWeights,
         Setting::Offset,
         Setting::Groups,
+        Setting::Failures,
     ];
 
     /// The config field's name (`n`, `batch_size`).
@@ -89,6 +92,7 @@ impl Setting {
             Setting::VarWeights => "var_weights",
             Setting::Offset => "offset",
             Setting::Groups => "groups",
+            Setting::Failures => "failures",
         }
     }
 }

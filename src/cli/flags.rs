@@ -65,6 +65,7 @@ pub fn flag(s: Setting) -> &'static str {
         Setting::VarWeights => "--var-weights",
         Setting::Offset => "--offset",
         Setting::Groups => "--groups",
+        Setting::Failures => "--failures",
     }
 }
 

@@ -102,10 +102,22 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .file("--save-model", a.save_model.path.as_deref())
         .json(a.json.on)
         .check()?;
-    let fit = match glm_stream::limit(&a.stream, a.data.data.as_deref())? {
+    if a.data.formula.is_some() && a.stream.max_memory.is_some() {
+        return Err(UsageError(
+            "--max-memory does not go with --formula: a formula's design is built in memory".into(),
+        )
+        .into());
+    }
+    // A formula's design is built in memory: it is never streamed.
+    let limit = match a.data.formula {
+        Some(_) => None,
+        None => glm_stream::limit(&a.stream, a.data.data.as_deref())?,
+    };
+    let (fit, coding) = match limit {
         Some(limit) => {
             glm_stream::check_options(&a.model, a.cov.cov_type)?;
-            glm_stream::fit(&a.data, &a.glm, &a.model, &a.stream, limit, g.threads)?
+            let fit = glm_stream::fit(&a.data, &a.glm, &a.model, &a.stream, limit, g.threads)?;
+            (fit, None)
         }
         None => {
             let loaded = a
@@ -113,7 +125,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 .load_roles(g, a.model.roles(a.cov.groups.as_deref()))?;
             let data = &loaded.data;
             let opts = a.cov.apply(a.model.glm_options(data), data)?;
-            fit_with(data, &a.glm.config(g.threads)?, &opts).map_err(|e| glm_error(e, data))?
+            let fit =
+                fit_with(data, &a.glm.config(g.threads)?, &opts).map_err(|e| glm_error(e, data))?;
+            (fit, loaded.coding)
         }
     };
     for w in &fit.warnings {
@@ -124,8 +138,10 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         Some(when) => summary(&fit, &fit.target, when) + "\n",
     };
     let save = || {
-        a.save_model
-            .write(|| SavedModel::from_glm(&fit, a.model.offset.as_deref()))
+        a.save_model.write(|| {
+            let model = SavedModel::from_glm(&fit, a.model.offset.as_deref());
+            model.with_formula(a.data.formula.as_deref(), coding.clone())
+        })
     };
     if a.save_model.to_stdout() {
         // stdout carries the model alone; the table goes to stderr.

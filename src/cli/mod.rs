@@ -232,6 +232,7 @@ fn kind(e: &anyhow::Error) -> ErrorKind {
         }
         let kind = None
             .or_else(|| c.downcast_ref::<data::DataError>().map(|e| e.kind()))
+            .or_else(|| c.downcast_ref::<data::FormulaReadError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<simulate::SimError>().map(|e| e.kind()))
             .or_else(|| c.downcast_ref::<glm::GlmError>().map(|e| e.kind()))
             .or_else(|| {

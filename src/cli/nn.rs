@@ -119,7 +119,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let result = if a.json.on {
         serde_json::to_string_pretty(&fit)? + "\n"
     } else {
-        render(&fit, loaded.data.target())
+        render(&fit, &loaded.data.dep_variable())
     };
     let write_files = || {
         traced?;
@@ -130,8 +130,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 &fit,
                 a.model.link,
                 a.model.offset.as_deref(),
-                loaded.data.target(),
+                &loaded.data.dep_variable(),
             )
+            .with_formula(a.data.formula.as_deref(), loaded.coding.clone())
         })?;
         match &a.plots.dir {
             Some(dir) => write_plots(dir, &plots),

@@ -3,9 +3,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use logreg::data::{ColumnReader, MissingPolicy};
+use logreg::data::{read_table, Column, ColumnReader, CsvOptions, MissingPolicy, Table};
 use logreg::model::SavedModel;
-use logreg::model::{columns, design, predict_lines};
+use logreg::model::{columns, design, formula_columns, formula_rows, predict_lines};
 
 use super::args::{missing_policies, note_dropped, parse_alpha, parse_delimiter};
 use super::preflight::Preflight;
@@ -22,15 +22,23 @@ use super::{Global, Output};
 /// and no target is needed. Numbers are printed in the shortest form that
 /// reads back as the same double. The data is read and predicted a block of
 /// rows at a time.
+///
+/// A model fitted with --formula builds its design from the new data's raw
+/// columns (the categories' levels as in the fit; a level the fit did not
+/// see is refused); it holds the columns it needs in memory.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logreg glm --data train.csv --target y --save-model m.json
-  logreg predict --model m.json --data new.csv --alpha 0.1 --out pred.csv")]
+  logreg predict --model m.json --data new.csv --alpha 0.1 --out pred.csv
+  logreg glm --data fair.csv --formula \"affair ~ age + C(occupation)\" --save-model f.json
+  logreg predict --model f.json --data new.csv --keep id")]
 pub struct Args {
     /// The model file (JSON), from `glm --save-model` or `nn --save-model`.
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,
-    /// The new data: a CSV file with the model's feature columns.
+    /// The new data: a CSV file with the model's feature columns, read a
+    /// block at a time; for a --formula model, the raw columns its formula
+    /// uses (any order), held in memory whole.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
     /// The intervals are at level 1 - alpha.
@@ -48,6 +56,10 @@ pub struct Args {
     /// all; stdout gets the rows as they are predicted.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Columns of the new data copied as text in front of the predictions
+    /// (ids, groups), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub keep: Option<Vec<String>>,
 }
 
 /// Rows predicted at a time: the memory `predict` holds does not grow with
@@ -63,6 +75,49 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
     // The data's header is checked before the model's covariance, whose
     // check costs seconds for thousands of coefficients.
     let model = SavedModel::read_but_covariance(&a.model)?;
+    let keep = a.keep.clone().unwrap_or_default();
+    let opts = CsvOptions {
+        delimiter: a.delimiter,
+        missing: a.missing,
+        ..CsvOptions::default()
+    };
+    if let Some(coding) = &model.coding {
+        // A formula model's design needs its columns whole: read in memory.
+        let mut names = formula_columns(coding, model.offset.as_deref());
+        names.extend(
+            keep.iter()
+                .filter(|k| !names.contains(k))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        let table = read_table(&a.data, &names, &opts)?;
+        model.check_covariance(&a.model.display().to_string())?;
+        let (x, offset, kept) = formula_rows(coding, model.offset.as_deref(), &table, a.missing)?;
+        let lines: Vec<u64> = kept.iter().map(|&i| table.lines[i]).collect();
+        let file = a.data.display().to_string();
+        let p = predict_lines(&model, &x, offset.as_deref(), a.alpha, &file, Some(&lines))?;
+        let mut text = String::new();
+        p.csv_rows(&mut text);
+        let kept_text = Kept::new(&table, &keep);
+        let text =
+            kept_text.header(&keep, &p.csv_header()) + &kept_text.rows(&text, kept.iter().copied());
+        let mut sink = Output::from_arg(a.out.as_ref()).open()?;
+        let name = sink.name();
+        sink.write_all(text.as_bytes())
+            .with_context(|| format!("{name}: cannot write"))?;
+        note_dropped(&a.data, table.rows() - kept.len());
+        return sink.commit();
+    }
+    // The kept columns by file line; the predictions stream by blocks.
+    let kept_table = match keep.is_empty() {
+        true => None,
+        false => Some(read_table(&a.data, &keep, &opts)?),
+    };
+    let row_of: std::collections::HashMap<u64, usize> = kept_table
+        .iter()
+        .flat_map(|t| t.lines.iter().enumerate().map(|(i, &l)| (l, i)))
+        .collect();
+    let kept_text = kept_table.as_ref().map(|t| Kept::new(t, &keep));
     let mut reader = ColumnReader::open(&a.data, &columns(&model), a.delimiter, a.missing)?;
     model.check_covariance(&a.model.display().to_string())?;
     // Opened before the work: an error or Ctrl-C removes the temporary file.
@@ -81,14 +136,83 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         let p = predict_lines(&model, &x, offset.as_deref(), a.alpha, &file, Some(&lines))?;
         text.clear();
         if first {
-            text.push_str(&p.csv_header());
+            match &kept_text {
+                Some(k) => text.push_str(&k.header(&keep, &p.csv_header())),
+                None => text.push_str(&p.csv_header()),
+            }
             first = false;
         }
-        p.csv_rows(&mut text);
+        match &kept_text {
+            Some(k) => {
+                let mut rows = String::new();
+                p.csv_rows(&mut rows);
+                text.push_str(&k.rows(&rows, lines.iter().map(|l| row_of[l])));
+            }
+            None => p.csv_rows(&mut text),
+        }
         let name = sink.name();
         sink.write_all(text.as_bytes())
             .with_context(|| format!("{name}: cannot write"))?;
     }
     note_dropped(&a.data, reader.dropped());
     sink.commit()
+}
+
+/// The `--keep` columns' cells as text, by table row, CSV-quoted where
+/// needed.
+struct Kept {
+    cells: Vec<Vec<String>>,
+}
+
+impl Kept {
+    fn new(table: &Table, keep: &[String]) -> Kept {
+        let cells = keep
+            .iter()
+            .map(|k| {
+                let column = table.column(k.trim());
+                (0..table.rows())
+                    .map(|i| column.map(|c| quoted(&text(c, i))).unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        Kept { cells }
+    }
+
+    /// `header` (a line) with the kept columns' names in front.
+    fn header(&self, keep: &[String], header: &str) -> String {
+        let names: Vec<String> = keep.iter().map(|k| quoted(k.trim())).collect();
+        format!("{},{header}", names.join(","))
+    }
+
+    /// Each line of `rows` with the kept cells of its table row in front.
+    fn rows(&self, rows: &str, table_rows: impl Iterator<Item = usize>) -> String {
+        let mut out = String::with_capacity(rows.len() * 2);
+        for (line, i) in rows.lines().zip(table_rows) {
+            for c in &self.cells {
+                out.push_str(&c[i]);
+                out.push(',');
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Row `i`'s cell as text (empty where missing).
+fn text(c: &Column, i: usize) -> String {
+    match c {
+        Column::Int(v) => v[i].to_string(),
+        Column::Float(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
+        Column::Bool(v) => (if v[i] { "True" } else { "False" }).to_string(),
+        Column::Text(v) => v[i].clone().unwrap_or_default(),
+    }
+}
+
+/// `s` as a CSV field: quoted where it holds a comma, quote or line break.
+fn quoted(s: &str) -> String {
+    match s.contains([',', '"', '\n', '\r']) {
+        true => format!("\"{}\"", s.replace('"', "\"\"")),
+        false => s.to_string(),
+    }
 }

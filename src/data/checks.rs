@@ -24,6 +24,9 @@ pub struct DesignChecks {
     /// The first target, and whether another value was seen.
     first_y: Option<f64>,
     mixed: bool,
+    /// Whether the targets are proportions (binomial counts): any value
+    /// from 0 to 1, and no single-class check.
+    proportions: bool,
 }
 
 impl DesignChecks {
@@ -40,7 +43,15 @@ impl DesignChecks {
             target: None,
             first_y: None,
             mixed: false,
+            proportions: false,
         }
+    }
+
+    /// The checks for targets that are proportions of successes (binomial
+    /// counts): a target outside 0..=1 is refused, equal ones are not.
+    pub fn for_proportions(mut self) -> Self {
+        self.proportions = true;
+        self
     }
 
     /// Take the next rows: `x` row-major (k values a row), `y` their targets.
@@ -59,7 +70,11 @@ impl DesignChecks {
             }
         }
         if self.target.is_none() {
-            if let Some(i) = y.iter().position(|&v| v != 0.0 && v != 1.0) {
+            let bad = |v: f64| match self.proportions {
+                true => !(0.0..=1.0).contains(&v),
+                false => v != 0.0 && v != 1.0,
+            };
+            if let Some(i) = y.iter().position(|&v| bad(v)) {
                 self.target = Some((at + i, y[i]));
             }
         }
@@ -133,7 +148,7 @@ impl DesignChecks {
                 value,
             });
         }
-        if let (Some(value), false) = (self.first_y, self.mixed) {
+        if let (Some(value), false, false) = (self.first_y, self.mixed, self.proportions) {
             return Err(DataError::SingleClass {
                 file: file.into(),
                 column: target.into(),
@@ -155,7 +170,9 @@ pub fn check_names(names: &[String], file: &str) -> Result<(), DataError> {
             k,
         });
     }
-    if names[0] != "const" {
+    // `const` as statsmodels' add_constant names it; `Intercept` as its
+    // formula API (patsy) does.
+    if names[0] != "const" && names[0] != "Intercept" {
         return Err(DataError::NoIntercept {
             file: file.into(),
             name: names[0].clone(),

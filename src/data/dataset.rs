@@ -1,6 +1,7 @@
 //! The data set both fits consume: named design matrix (intercept `const`
-//! first, as statsmodels' `add_constant`) and a 0/1 target, in f64, checked
-//! once when it is built ([`Dataset::new`]).
+//! first, as statsmodels' `add_constant`) and a 0/1 target, or binomial
+//! counts as proportions with their trials, in f64, checked once when it is
+//! built ([`Dataset::new`], [`Dataset::from_counts`]).
 use tch::{Device, Kind, TchError, Tensor};
 
 use super::checks::{check_names, DesignChecks};
@@ -9,6 +10,7 @@ use super::roles::RowColumns;
 use super::DataError;
 use crate::runtime::threads::Threads;
 use crate::setting::Setting;
+use crate::spec::roles::count_problem;
 
 /// A design matrix with an intercept column and a binary target with both
 /// classes, of full column rank. The fields are private: [`Dataset::new`]
@@ -22,8 +24,12 @@ pub struct Dataset {
     target: String,
     /// Row-major n × k design matrix; column 0 is all ones.
     x: Vec<f64>,
-    /// Target, each 0.0 or 1.0.
+    /// Target, each 0.0 or 1.0; for binomial counts, the proportion of
+    /// successes of each row.
     y: Vec<f64>,
+    /// For binomial counts, the failures column's name (the target column
+    /// holds the successes); None for a 0/1 target.
+    failures: Option<String>,
     /// Number of rows.
     n: usize,
     /// Number of design columns, intercept included.
@@ -60,6 +66,91 @@ impl Dataset {
         source: String,
         threads: Threads,
     ) -> Result<Self, DataError> {
+        let checks = DesignChecks::new(names.len());
+        Self::checked(names, target, x, y, source, threads, checks)
+    }
+
+    /// The data set of binomial counts, as statsmodels' `GLM` takes a
+    /// two-column endog (successes, failures): the target `successes.0`'s
+    /// values are the successes, `roles.failures` the failures (named
+    /// `failures`), each row's target becomes the proportion of successes
+    /// and its trials (successes + failures) the `trials` role. Refused,
+    /// besides [`Dataset::new`]'s refusals: a count that is negative, not
+    /// whole or too large ([`DataError::BadCount`]); a row without trials
+    /// ([`DataError::NoTrials`]); no failures, or no successes, on any row
+    /// ([`DataError::OneSidedCounts`]). Rows are named by `roles.lines`
+    /// where the rows came from a file, else counted from 1.
+    pub fn from_counts(
+        names: Vec<String>,
+        successes: (String, Vec<f64>),
+        failures: String,
+        x: Vec<f64>,
+        source: String,
+        threads: Threads,
+        mut roles: RowColumns,
+    ) -> Result<Self, DataError> {
+        let (target, s) = successes;
+        let f = roles.failures.clone().unwrap_or_default();
+        if f.len() != s.len() {
+            return Err(DataError::RoleLength {
+                file: source,
+                role: Setting::Failures,
+                len: f.len(),
+                n: s.len(),
+            });
+        }
+        let line = |i: usize| roles.lines.as_ref().map_or(i as u64 + 1, |l| l[i]);
+        for (column, values) in [(&target, &s), (&failures, &f)] {
+            if let Some((i, p)) = values
+                .iter()
+                .enumerate()
+                .find_map(|(i, &v)| count_problem(v).map(|p| (i, p)))
+            {
+                return Err(DataError::BadCount {
+                    file: source,
+                    line: line(i),
+                    column: column.clone(),
+                    value: crate::numfmt::Short(values[i]).to_string(),
+                    problem: p,
+                });
+            }
+        }
+        if let Some(i) = (0..s.len()).find(|&i| s[i] + f[i] == 0.0) {
+            return Err(DataError::NoTrials {
+                file: source,
+                line: line(i),
+                successes: target,
+                failures,
+            });
+        }
+        for (column, values) in [(&target, &s), (&failures, &f)] {
+            if values.iter().all(|&v| v == 0.0) {
+                return Err(DataError::OneSidedCounts {
+                    file: source,
+                    column: column.clone(),
+                });
+            }
+        }
+        let trials: Vec<f64> = s.iter().zip(&f).map(|(a, b)| a + b).collect();
+        let y = s.iter().zip(&trials).map(|(a, n)| a / n).collect();
+        roles.trials = Some(trials);
+        let checks = DesignChecks::new(names.len()).for_proportions();
+        let mut data = Self::checked(names, target, x, y, source, threads, checks)?;
+        data.failures = Some(failures);
+        data.with_roles(roles)
+    }
+
+    /// Build the data set once `checks` (plain or for proportions) have
+    /// taken its rows.
+    fn checked(
+        names: Vec<String>,
+        target: String,
+        x: Vec<f64>,
+        y: Vec<f64>,
+        source: String,
+        threads: Threads,
+        mut checks: DesignChecks,
+    ) -> Result<Self, DataError> {
         let (n, k) = (y.len(), names.len());
         check_names(&names, &source)?;
         if Some(x.len()) != n.checked_mul(k) {
@@ -70,7 +161,6 @@ impl Dataset {
                 columns: k,
             });
         }
-        let mut checks = DesignChecks::new(k);
         checks.add(&x, &y);
         checks.check_rows(&names, &target, &source)?;
         let data = Dataset {
@@ -78,6 +168,7 @@ impl Dataset {
             target,
             x,
             y,
+            failures: None,
             n,
             k,
             source,
@@ -100,7 +191,8 @@ impl Dataset {
     /// column must have one value per row ([`DataError::RoleLength`]), and
     /// the rows whose weights are not 0 must hold both classes
     /// ([`DataError::SingleClassWeighted`]: a row of weight 0 is not
-    /// fitted). Their values are checked where they are used (the GLM's
+    /// fitted; not checked for binomial counts, whose proportions need not
+    /// be 0 or 1). Their values are checked where they are used (the GLM's
     /// and the network's options) and, for a file, as they are read.
     pub fn with_roles(mut self, roles: RowColumns) -> Result<Self, DataError> {
         if let Some((role, len)) = roles.lengths().into_iter().find(|&(_, l)| l != self.n) {
@@ -120,7 +212,8 @@ impl Dataset {
         .collect();
         let counted = |i: usize| weights.iter().all(|(_, w)| w[i] != 0.0);
         let mut classes = (0..self.n).filter(|&i| counted(i)).map(|i| self.y[i]);
-        if let Some(first) = classes.next() {
+        let first = classes.next().filter(|_| roles.trials.is_none());
+        if let Some(first) = first {
             if classes.all(|v| v == first) {
                 return Err(DataError::SingleClassWeighted {
                     file: self.source.clone(),
@@ -195,9 +288,26 @@ impl Dataset {
         &self.names
     }
 
-    /// Name of the target column (statsmodels' `Dep. Variable`).
+    /// Name of the target column (statsmodels' `Dep. Variable`; for
+    /// binomial counts, the successes' column).
     pub fn target(&self) -> &str {
         &self.target
+    }
+
+    /// What statsmodels prints as `Dep. Variable`: the target's name, or
+    /// for binomial counts the list of the two columns' names as Python
+    /// writes it (`['S', 'F']`).
+    pub fn dep_variable(&self) -> String {
+        match &self.failures {
+            None => self.target.clone(),
+            Some(f) => format!("[{}, {}]", py_repr(&self.target), py_repr(f)),
+        }
+    }
+
+    /// For binomial counts, the failures column's name; None for a 0/1
+    /// target.
+    pub fn failures(&self) -> Option<&str> {
+        self.failures.as_deref()
     }
 
     /// Row-major n × k design matrix; column 0 is all ones.
@@ -205,7 +315,7 @@ impl Dataset {
         &self.x
     }
 
-    /// Target, each 0.0 or 1.0.
+    /// Target, each 0.0 or 1.0 (for binomial counts, the proportions).
     pub fn y(&self) -> &[f64] {
         &self.y
     }
@@ -278,9 +388,40 @@ impl DesignRows for Dataset {
     }
 }
 
+/// Python's `repr` of a string: single quotes unless the text holds a
+/// single quote and no double quote; backslash, the quote and control
+/// characters escaped.
+fn py_repr(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(q);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::roles::CountProblem;
 
     /// Parts of a valid data set: const, x1, x2 over 4 rows, both classes.
     fn parts() -> (Vec<String>, Vec<f64>, Vec<f64>) {
@@ -427,6 +568,62 @@ mod tests {
                 other => panic!("{bad}: {other:?}"),
             }
         }
+    }
+
+    fn counts(s: Vec<f64>, f: Vec<f64>) -> Result<Dataset, DataError> {
+        let (names, x, _) = parts();
+        let roles = RowColumns {
+            failures: Some(f),
+            ..RowColumns::default()
+        };
+        let successes = ("s".to_string(), s);
+        let t = Threads::Auto;
+        Dataset::from_counts(names, successes, "f".into(), x, "d.csv".into(), t, roles)
+    }
+
+    #[test]
+    fn counts_become_proportions_with_their_trials() {
+        let d = counts(vec![1.0, 0.0, 3.0, 2.0], vec![1.0, 2.0, 0.0, 6.0]).unwrap();
+        assert_eq!(d.y(), &[0.5, 0.0, 1.0, 0.25]);
+        assert_eq!(d.roles().values().trials, Some(&[2.0, 2.0, 3.0, 8.0][..]));
+        assert_eq!((d.target(), d.failures()), ("s", Some("f")));
+        assert_eq!(d.dep_variable(), "['s', 'f']");
+        assert_eq!(
+            build(parts().0, parts().1, parts().2)
+                .unwrap()
+                .dep_variable(),
+            "y"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_counts_naming_the_row() {
+        let bad = |s: f64, f: f64| counts(vec![1.0, s, 3.0, 2.0], vec![1.0, f, 0.0, 6.0]);
+        assert!(matches!(
+            bad(-1.0, 2.0),
+            Err(DataError::BadCount { line: 2, ref column, problem: CountProblem::Negative, .. })
+                if column == "s"
+        ));
+        assert!(matches!(
+            bad(1.0, 0.5),
+            Err(DataError::BadCount { line: 2, ref column, problem: CountProblem::NotWhole, .. })
+                if column == "f"
+        ));
+        assert!(matches!(
+            bad(0.0, 0.0),
+            Err(DataError::NoTrials { line: 2, .. })
+        ));
+        assert!(matches!(
+            counts(vec![0.0; 4], vec![1.0; 4]),
+            Err(DataError::OneSidedCounts { ref column, .. }) if column == "s"
+        ));
+    }
+
+    #[test]
+    fn python_repr_picks_its_quote_and_escapes() {
+        assert_eq!(py_repr("NABOVE"), "'NABOVE'");
+        assert_eq!(py_repr("it's"), "\"it's\"");
+        assert_eq!(py_repr("a'b\"c\\\n"), "'a\\'b\"c\\\\\\n'");
     }
 
     #[test]

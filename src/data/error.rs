@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::numfmt::{round_sig, Short};
 use crate::setting::{in_fields, In, Phrase, Remedy, Setting, Worded, Wording};
-use crate::spec::roles::WeightProblem;
+use crate::spec::roles::{CountProblem, WeightProblem};
 
 /// Longest name or value shown in a message, in characters.
 pub const MAX_SHOWN: usize = 40;
@@ -278,6 +278,30 @@ pub enum DataError {
         column: String,
         value: f64,
     },
+
+    /// A binomial count (successes or failures) that is negative, not a
+    /// whole number, or too large ([`CountProblem`]).
+    #[error("{file}: line {line}, column {}: count {} {problem}", Shown(.column), Shown(.value))]
+    BadCount {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+        problem: CountProblem,
+    },
+
+    /// A row of binomial counts with no trial: 0 successes and 0 failures.
+    #[error("{file}: line {line}, columns {} and {}: 0 successes and 0 failures; each row needs at least one trial", Shown(.successes), Shown(.failures))]
+    NoTrials {
+        file: String,
+        line: u64,
+        successes: String,
+        failures: String,
+    },
+
+    /// Binomial counts with 0 successes on every row, or 0 failures.
+    #[error("{file}: column {}: every count is 0; logistic regression needs both successes and failures", Shown(.column))]
+    OneSidedCounts { file: String, column: String },
 
     /// Every row whose weights are not 0 has the same target value.
     #[error("{}", in_fields(self))]

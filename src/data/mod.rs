@@ -5,10 +5,12 @@ mod dataset;
 pub mod design;
 pub mod design_cache;
 mod error;
+mod formula_error;
 mod rank;
 mod rank_loss;
+mod read_formula;
 mod roles;
-mod table;
+pub mod table;
 
 #[doc(hidden)]
 pub use self::csv::parse_rows_for_bench;
@@ -20,7 +22,9 @@ pub use self::csv::{
 pub use checks::{check_names, DesignChecks};
 pub use dataset::Dataset;
 pub use error::DataError;
+pub use formula_error::FormulaReadError;
 pub use rank::{check_full_rank, DesignRows};
 pub use rank_loss::explain_rank_deficiency;
+pub use read_formula::read_formula;
 pub use roles::{Groups, RoleNames, RowColumns};
 pub use table::{Column, Table};

@@ -1,6 +1,7 @@
 //! Per-row role columns read with the data but not features: frequency and
-//! variance weights, an offset, and cluster groups ([`RoleNames`] says which
-//! columns of a file play them, [`RowColumns`] holds what was read).
+//! variance weights, an offset, cluster groups, and the failures of
+//! binomial counts ([`RoleNames`] says which columns of a file play them,
+//! [`RowColumns`] holds what was read).
 use crate::setting::Setting;
 use crate::spec::roles::{RowValues, NUMERIC_ROLES};
 
@@ -16,9 +17,17 @@ pub struct RoleNames {
     pub offset: Option<String>,
     /// Cluster groups: labels (any cell text, compared exactly).
     pub groups: Option<String>,
+    /// Binomial counts: failures per row, the target column then holding
+    /// the successes (whole numbers >= 0, successes + failures > 0).
+    pub failures: Option<String>,
 }
 
 impl RoleNames {
+    /// Whether the target holds successes and a failures column is named.
+    pub fn counts(&self) -> bool {
+        self.failures.is_some()
+    }
+
     /// The column named for `role` (one of [`NUMERIC_ROLES`] or
     /// [`Setting::Groups`]); None for any other setting.
     pub fn get(&self, role: Setting) -> Option<&str> {
@@ -27,6 +36,7 @@ impl RoleNames {
             Setting::VarWeights => self.var_weights.as_deref(),
             Setting::Offset => self.offset.as_deref(),
             Setting::Groups => self.groups.as_deref(),
+            Setting::Failures => self.failures.as_deref(),
             _ => None,
         }
         .map(str::trim)
@@ -89,6 +99,12 @@ pub struct RowColumns {
     pub var_weights: Option<Vec<f64>>,
     pub offset: Option<Vec<f64>>,
     pub groups: Option<Groups>,
+    /// Binomial counts: the failures of each row as read.
+    pub failures: Option<Vec<f64>>,
+    /// Binomial counts: successes + failures of each row (statsmodels'
+    /// `n_trials`), set with the proportions by
+    /// [`Dataset::from_counts`](super::Dataset::from_counts).
+    pub trials: Option<Vec<f64>>,
     /// The file line (1-based) of each row, for messages about a row's
     /// role values; None when the rows did not come from a file.
     pub lines: Option<Vec<u64>>,
@@ -100,6 +116,7 @@ impl RowColumns {
         match role {
             Setting::FreqWeights => &mut self.freq_weights,
             Setting::VarWeights => &mut self.var_weights,
+            Setting::Failures => &mut self.failures,
             _ => &mut self.offset,
         }
     }
@@ -111,6 +128,7 @@ impl RowColumns {
             var_weights: self.var_weights.as_deref(),
             offset: self.offset.as_deref(),
             groups: self.groups.as_ref().map(|g| g.index.as_slice()),
+            trials: self.trials.as_deref(),
         }
     }
 
@@ -124,6 +142,8 @@ impl RowColumns {
             (Setting::VarWeights, self.var_weights.as_ref().map(Vec::len)),
             (Setting::Offset, self.offset.as_ref().map(Vec::len)),
             (Setting::Groups, self.groups.as_ref().map(|g| g.index.len())),
+            (Setting::Failures, self.failures.as_ref().map(Vec::len)),
+            (Setting::Failures, self.trials.as_ref().map(Vec::len)),
         ]
         .into_iter()
         .filter_map(|(r, l)| l.map(|l| (r, l)))

@@ -90,7 +90,7 @@ fn fit_rows<L: Link>(
     let rows_names = RowsAndNames {
         in_memory: Some((data.x(), data.y())),
         names: data.names().to_vec(),
-        target: data.target().to_string(),
+        target: data.dep_variable(),
     };
     fit_on(
         &src,

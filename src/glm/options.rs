@@ -85,6 +85,7 @@ impl<'a> GlmOptions<'a> {
             var_weights: check(Setting::VarWeights, r.var_weights, true, n)?,
             offset: check(Setting::Offset, r.offset, false, n)?,
             groups: self.check_groups(n)?,
+            trials: check(Setting::Failures, r.trials, true, n)?,
         })
     }
 
@@ -127,6 +128,7 @@ mod tests {
                     var_weights: v,
                     offset: o,
                     groups: None,
+                    trials: None,
                 },
                 ..GlmOptions::default()
             }

@@ -226,7 +226,8 @@ pub(crate) fn assemble<L: Link>(inp: AssembleInputs<'_, L>) -> Result<GlmFit, Gl
     let params = irls.params.clone();
     let keep = in_memory.is_some();
     // results.mu = predict(params): the unclipped inverse link of Xβ +
-    // offset; then llf (loglike_obs · var_weights · freq_weights), the
+    // offset; then llf (loglike_obs · var_weights · freq_weights, with
+    // n_trials in var and the binomial coefficient added), the
     // deviance (· freq_weights · var_weights) and Pearson's χ²
     // (· iweights) at μ, and R's boundary count, in one pass.
     let link = &family.link;
@@ -249,7 +250,9 @@ pub(crate) fn assemble<L: Link>(inp: AssembleInputs<'_, L>) -> Result<GlmFit, Gl
             let ys = &y[start..end];
             let (f, v) = (|i| rows.freq(g0 + i), |i| rows.var(g0 + i));
             let sums = [
-                sum_rows_at(ys, &mu, |i, y, m| family.loglike(y, m) * v(i) * f(i)),
+                sum_rows_at(ys, &mu, |i, y, m| {
+                    family.loglike(y, m) * v(i) * f(i) + rows.log_binomial_coefficient(g0 + i, y)
+                }),
                 sum_rows_at(ys, &mu, |i, y, m| family.deviance(y, m) * f(i) * v(i)),
                 sum_rows_at(ys, &mu, |i, y, m| {
                     family.pearson(y, m) * rows.iweight(g0 + i)
@@ -416,6 +419,7 @@ fn null_model<L: Link>(
     let llf = |mu: &dyn Fn(usize) -> f64| {
         sum_targets(src, |i, y| {
             family.loglike(y, mu(i)) * rows.var(i) * rows.freq(i)
+                + rows.log_binomial_coefficient(i, y)
         })
     };
     let dev = |mu: &dyn Fn(usize) -> f64| {
@@ -453,7 +457,7 @@ fn null_model<L: Link>(
         }
     })?;
     let ybar = wy.value() / w.value();
-    if rows.freq_weights.is_some() || rows.var_weights.is_some() {
+    if rows.weighted() {
         return Ok((llf(&|_| ybar)?, dev(&|_| ybar)?));
     }
     // Unweighted: f(y, ȳ) for the two values a 0/1 target takes, computed

@@ -87,6 +87,7 @@ mod tests {
             var_weights: named("v"),
             offset: named("o"),
             groups: named("g"),
+            failures: named("n"),
         };
         let refused = |r: &RoleNames, c| check_streamed(r, c).unwrap_err();
         assert_eq!(
@@ -109,8 +110,16 @@ mod tests {
             refused(&later, CovType::HC0),
             NotStreamed::Role(Setting::Offset)
         );
-        let groups = RoleNames {
+        let later = RoleNames {
             offset: None,
+            ..later
+        };
+        assert_eq!(
+            refused(&later, CovType::HC0),
+            NotStreamed::Role(Setting::Failures)
+        );
+        let groups = RoleNames {
+            failures: None,
             ..later
         };
         assert_eq!(

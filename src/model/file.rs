@@ -2,6 +2,7 @@
 //! checked key by key when read back.
 use serde::{Deserialize, Serialize};
 
+use crate::data::design::Coding;
 use crate::glm::GlmFit;
 use crate::nn::NnFit;
 use crate::spec::CovType;
@@ -14,8 +15,15 @@ use super::ModelError;
 /// The `format` key's value: what marks a JSON file as a logreg model.
 pub const FORMAT: &str = "logreg-model";
 
-/// The file-format version this logreg writes; it reads 1 to this.
-pub const VERSION: u64 = 1;
+/// The newest file-format version this logreg writes; it reads 1 to this.
+pub const VERSION: u64 = 2;
+
+/// The version of a model without a formula: such a file is read by every
+/// logreg from version 1 on, so it is written as version 1. A formula's
+/// model ([`SavedModel::with_formula`]) needs version 2: a reader that
+/// ignored its `coding` would read the new data's columns by the design's
+/// names.
+const PLAIN_VERSION: u64 = 1;
 
 /// The most bytes [`SavedModel::read`] takes from a file: far above any
 /// model (1,000 features' covariance is about 30 MB), and a bound on what
@@ -60,6 +68,15 @@ pub struct SavedModel {
     pub offset: Option<String>,
     /// The target column the model was fitted to (not needed to predict).
     pub target: String,
+    /// The model formula of a formula fit (`--formula`); absent otherwise.
+    /// Version 2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formula: Option<String>,
+    /// A formula fit's coding: how `predict` builds the design from the new
+    /// data's raw columns (factors, levels, references, terms); absent
+    /// otherwise. Version 2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coding: Option<Coding>,
 }
 
 impl SavedModel {
@@ -69,7 +86,7 @@ impl SavedModel {
     pub fn from_glm(fit: &GlmFit, offset: Option<&str>) -> SavedModel {
         SavedModel {
             format: FORMAT.into(),
-            version: VERSION,
+            version: PLAIN_VERSION,
             kind: ModelKind::Glm,
             names: fit.names.clone(),
             params: fit.params.clone(),
@@ -78,7 +95,20 @@ impl SavedModel {
             cov_params: Some(fit.cov_params.clone()),
             offset: offset.map(str::to_string),
             target: fit.target.clone(),
+            formula: None,
+            coding: None,
         }
+    }
+
+    /// The model of a formula fit: its formula text and the design's
+    /// coding, in a version-2 file; unchanged without a formula.
+    pub fn with_formula(mut self, formula: Option<&str>, coding: Option<Coding>) -> SavedModel {
+        if let (Some(formula), Some(coding)) = (formula, coding) {
+            self.formula = Some(formula.to_string());
+            self.coding = Some(coding);
+            self.version = 2;
+        }
+        self
     }
 
     /// The model of a trained network: its coefficients on the original
@@ -86,7 +116,7 @@ impl SavedModel {
     pub fn from_nn(fit: &NnFit, link: LinkKind, offset: Option<&str>, target: &str) -> SavedModel {
         SavedModel {
             format: FORMAT.into(),
-            version: VERSION,
+            version: PLAIN_VERSION,
             kind: ModelKind::Nn,
             names: fit.names.clone(),
             params: fit.params.clone(),
@@ -95,6 +125,8 @@ impl SavedModel {
             cov_params: None,
             offset: offset.map(str::to_string),
             target: target.into(),
+            formula: None,
+            coding: None,
         }
     }
 
@@ -263,6 +295,17 @@ impl SavedModel {
                 (v.names, v.params, None)
             }
         };
+        let (formula, coding) = match keys.find("coding") {
+            None => (None, None),
+            Some(_) => {
+                let v: FormulaValues = serde_json::from_str(text).map_err(not_json)?;
+                v.coding.check().map_err(|e| shape(e.to_string()))?;
+                if v.coding.column_names() != names {
+                    return Err(shape("the coding's columns are not the names".into()));
+                }
+                (Some(v.formula), Some(v.coding))
+            }
+        };
         let model = SavedModel {
             format: FORMAT.into(),
             version,
@@ -274,6 +317,8 @@ impl SavedModel {
             cov_params,
             offset,
             target,
+            formula,
+            coding,
         };
         model.check_values(path)?;
         Ok(model)
@@ -286,7 +331,8 @@ impl SavedModel {
             file: path.into(),
             what,
         };
-        if self.names.first().map(String::as_str) != Some("const") {
+        // A formula's names are its coding's (`Intercept` or none).
+        if self.coding.is_none() && self.names.first().map(String::as_str) != Some("const") {
             return Err(shape(
                 "the first name must be \"const\" (the intercept)".into(),
             ));
@@ -333,6 +379,13 @@ struct GlmValues {
     names: Vec<String>,
     params: Vec<f64>,
     cov_params: Vec<Vec<f64>>,
+}
+
+/// A formula model's formula and coding (version 2).
+#[derive(Deserialize)]
+struct FormulaValues {
+    formula: String,
+    coding: Coding,
 }
 
 /// The lists of a network's model file.
@@ -384,7 +437,7 @@ mod tests {
     fn model() -> SavedModel {
         SavedModel {
             format: FORMAT.into(),
-            version: VERSION,
+            version: PLAIN_VERSION,
             kind: ModelKind::Glm,
             names: vec!["const".into(), "x1".into()],
             params: vec![0.5, -1.25],
@@ -393,6 +446,8 @@ mod tests {
             cov_params: Some(vec![vec![0.25, 0.125], vec![0.125, 0.5]]),
             offset: Some("off".into()),
             target: "y".into(),
+            formula: None,
+            coding: None,
         }
     }
 

@@ -21,10 +21,12 @@
 mod covariance;
 mod error;
 mod file;
+mod formula_rows;
 mod predict;
 mod survey;
 
 pub use covariance::{check_covariance, PSD_TOL, SYMMETRY_RTOL};
 pub use error::ModelError;
 pub use file::{ModelKind, SavedModel, FORMAT, VERSION};
+pub use formula_rows::{formula_columns, formula_rows};
 pub use predict::{columns, design, predict, predict_lines, Prediction};

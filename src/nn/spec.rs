@@ -21,7 +21,9 @@ use crate::spec::LinkKind;
 /// as the per-sample `weight` of PyTorch's `BCELoss(weight=w)` (mean
 /// reduction: Σ wᵢ·ℓᵢ / n), whose minimiser is the weighted MLE. (They
 /// differ in the GLM's counts and standard errors, which the network does
-/// not report.)
+/// not report.) Binomial counts train on the proportions of successes with
+/// the trials as a third factor of the weight: Σ nᵢ·ℓ(pᵢ) is the binomial
+/// log-likelihood up to a constant, so it has the same maximiser.
 ///
 /// Offset: added to the linear output, η = Linear(x) + offset, on the η
 /// scale, so `--standardize` leaves it as it is.
@@ -81,14 +83,22 @@ impl<'a> ModelSpec<'a> {
     }
 
     /// The model with `link` for the rows' roles: statsmodels' two weights
-    /// as the network's one (their product, row by row, computed once where
-    /// both are given; a single one borrowed as it is) and the offset. The
-    /// network takes no groups.
+    /// and the trials of binomial counts as the network's one weight (their
+    /// product, row by row, computed once where two are given; a single one
+    /// borrowed as it is) and the offset. The network takes no groups.
     pub fn new(link: LinkKind, rows: &RowValues<'a>) -> Self {
-        let weights = match (rows.freq_weights, rows.var_weights) {
-            (None, None) => None,
-            (Some(w), None) | (None, Some(w)) => Some(Cow::Borrowed(w)),
-            (Some(f), Some(v)) => Some(Cow::Owned(f.iter().zip(v).map(|(a, b)| a * b).collect())),
+        let given: Vec<&'a [f64]> = [rows.freq_weights, rows.var_weights, rows.trials]
+            .into_iter()
+            .flatten()
+            .collect();
+        let weights = match given[..] {
+            [] => None,
+            [w] => Some(Cow::Borrowed(w)),
+            [first, ref rest @ ..] => Some(Cow::Owned(
+                (0..first.len())
+                    .map(|i| rest.iter().fold(first[i], |p, w| p * w[i]))
+                    .collect(),
+            )),
         };
         ModelSpec {
             link,
@@ -177,6 +187,7 @@ mod tests {
             var_weights: v,
             offset: Some(&o[..]),
             groups: None,
+            trials: None,
         };
         let both = ModelSpec::new(LinkKind::Probit, &rows(Some(&f[..]), Some(&v[..])));
         assert_eq!(both.weights.as_deref(), Some(&[0.5, 1.0, 6.0][..]));
@@ -187,6 +198,22 @@ mod tests {
         assert_eq!(
             ModelSpec::new(LinkKind::Logit, &rows(None, None)).weights,
             None
+        );
+        // Binomial trials are a factor of the weight too.
+        let t = [4.0, 1.0, 2.0];
+        let with_trials = |r: RowValues<'_>| {
+            let r = RowValues {
+                trials: Some(&t[..]),
+                ..r
+            };
+            ModelSpec::new(LinkKind::Logit, &r)
+                .weights
+                .map(|w| w.to_vec())
+        };
+        assert_eq!(with_trials(rows(None, None)), Some(t.to_vec()));
+        assert_eq!(
+            with_trials(rows(None, Some(&v[..]))),
+            Some(vec![2.0, 0.5, 4.0])
         );
     }
 

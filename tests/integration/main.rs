@@ -1,8 +1,10 @@
 //! The one integration-test binary (every test binary links libtorch, which
 //! is slow, so there is only this one). Each module pins one command's
 //! behaviour by running the real `logreg` binary.
+mod counts;
 mod data;
 mod errors;
+mod formula;
 mod glm;
 mod glm_options;
 mod glm_stream;

@@ -275,8 +275,8 @@ fn rejects_bad_model_files_with_one_line() {
         ),
         (
             "newer.json",
-            good.replace("\"version\": 1", "\"version\": 2"),
-            &["version 2", "versions 1 to 1"],
+            good.replace("\"version\": 1", "\"version\": 3"),
+            &["version 3", "versions 1 to 2"],
         ),
         (
             "no-params.json",
@@ -885,7 +885,7 @@ fn names_a_newer_version_as_read() {
     let cov = serde_json::json!([[0.25, 0.1], [0.1, 0.5]]);
     let plain = hand_model(&["const", "x"], &[0.5, -1.0], cov, "logit", Value::Null);
     for (written, named) in [
-        ("2", "version 2 is newer"),
+        ("3", "version 3 is newer"),
         (
             "18446744073709551617",
             "version 1.8446744073709552e19 is newer",

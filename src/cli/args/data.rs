@@ -2,7 +2,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use logreg::data::{read_csv_noting, CsvOptions, Dataset, MissingPolicy, RoleNames};
+use logreg::data::design::Coding;
+use logreg::data::{read_csv_noting, read_formula, CsvOptions, Dataset, MissingPolicy, RoleNames};
 use logreg::runtime::threads::Threads;
 use logreg::simulate::Simulated;
 
@@ -36,12 +37,18 @@ pub struct DataArgs {
     /// it, the lecture's data set is simulated (see --n, --beta, --low, --high).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["n", "beta", "low", "high"])]
     pub data: Option<PathBuf>,
-    /// Target column: 0/1 values.
+    /// Target column: 0/1 values (successes with --failures).
     #[arg(long, default_value = "y", value_name = "COL", requires = "data")]
     pub target: String,
     /// Feature columns, comma-separated [default: every other column, in file order].
     #[arg(long, value_delimiter = ',', value_name = "A,B,C", requires = "data")]
     pub features: Option<Vec<String>>,
+    /// Model formula, as statsmodels' formula API (patsy) reads it:
+    /// "y ~ age + C(race, Treatment('white')) + smoke + age:smoke";
+    /// binomial counts "S + F ~ ..."; no intercept "- 1". Instead of
+    /// --target and --features.
+    #[arg(long, value_name = "FORMULA", requires = "data", conflicts_with_all = ["target", "features"])]
+    pub formula: Option<String>,
     /// Field separator, one character (e.g. ';' or '\t') [default: ',' or tab for .tsv].
     #[arg(long, value_parser = parse_delimiter, value_name = "CHAR", requires = "data")]
     pub delimiter: Option<u8>,
@@ -56,6 +63,8 @@ pub struct DataArgs {
 pub struct Loaded {
     pub data: Dataset,
     pub sim: Option<Simulated>,
+    /// For `--formula`, the design's coding (for a saved model).
+    pub coding: Option<Coding>,
 }
 
 impl DataArgs {
@@ -64,11 +73,32 @@ impl DataArgs {
     /// makes their flags need --data).
     pub fn load_roles(&self, g: &Global, roles: RoleNames) -> anyhow::Result<Loaded> {
         match &self.data {
+            Some(path) if self.formula.is_some() => {
+                let formula = self.formula.as_deref().unwrap_or_default();
+                if roles.failures.is_some() {
+                    return Err(UsageError(
+                        "--failures does not go with --formula: write binomial counts as the formula's left-hand side, \"S + F ~ ...\"".into(),
+                    )
+                    .into());
+                }
+                let opts = self.csv_options(roles, g.threads);
+                let (data, coding, dropped) = read_formula(path, formula, &opts)?;
+                note_dropped(path, dropped);
+                Ok(Loaded {
+                    data,
+                    sim: None,
+                    coding: Some(coding),
+                })
+            }
             Some(path) => {
                 let (data, notes) = read_csv_noting(path, &self.csv_options(roles, g.threads))?;
                 note_unnamed(path, &notes.unnamed);
                 note_dropped(path, notes.dropped);
-                Ok(Loaded { data, sim: None })
+                Ok(Loaded {
+                    data,
+                    sim: None,
+                    coding: None,
+                })
             }
             None => {
                 // clap lets a simulated-data flag (--n, --beta, which
@@ -80,6 +110,7 @@ impl DataArgs {
                 Ok(Loaded {
                     data: sim.data.clone(),
                     sim: Some(sim),
+                    coding: None,
                 })
             }
         }
@@ -96,6 +127,7 @@ impl DataArgs {
             ("--var-weights", roles.var_weights.is_some()),
             ("--offset", roles.offset.is_some()),
             ("--groups", roles.groups.is_some()),
+            ("--failures", roles.failures.is_some()),
         ];
         match given.into_iter().find(|(_, given)| *given) {
             Some((flag, _)) => Err(UsageError(format!(

@@ -42,6 +42,13 @@ pub struct ModelArgs {
     /// (statsmodels' offset).
     #[arg(long, value_name = "COL", requires = "data")]
     pub offset: Option<String>,
+    /// Column of failures for binomial counts: the target column holds the
+    /// successes, each row is fitted as successes out of successes +
+    /// failures trials (statsmodels' two-column endog); whole numbers >= 0,
+    /// at least one trial a row. Weights already count rows, so not with
+    /// --freq-weights or --var-weights.
+    #[arg(long, value_name = "COL", requires = "data", conflicts_with_all = ["freq_weights", "var_weights"])]
+    pub failures: Option<String>,
 }
 
 impl ModelArgs {
@@ -52,6 +59,7 @@ impl ModelArgs {
             var_weights: self.var_weights.clone(),
             offset: self.offset.clone(),
             groups: groups.map(str::to_string),
+            failures: self.failures.clone(),
         }
     }
 
@@ -70,7 +78,7 @@ impl ModelArgs {
     }
 
     /// The network's model for `data`: the link's inverse, one weight per
-    /// row (freq · var), the offset.
+    /// row (freq · var, or the trials of binomial counts), the offset.
     pub fn spec<'d>(&self, data: &'d Dataset) -> ModelSpec<'d> {
         ModelSpec::new(self.link, &data.roles().values())
     }

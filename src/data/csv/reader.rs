@@ -4,7 +4,7 @@ use std::io::{self, Read, Seek};
 use std::path::Path;
 
 use crate::data::{DataError, Dataset, Groups, RowColumns};
-use crate::runtime::threads::Threads;
+use crate::setting::Setting;
 use crate::spec::roles::{is_weight, NUMERIC_ROLES};
 
 use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
@@ -43,7 +43,7 @@ pub fn read_csv_noting(path: &Path, opts: &CsvOptions) -> Result<(Dataset, ReadN
         dropped: read.dropped,
         unnamed: read.unnamed.clone(),
     };
-    let (data, _) = dataset(read, whole, &source_name(path), opts.threads)?;
+    let (data, _) = dataset(read, whole, &source_name(path), opts)?;
     Ok((data, notes))
 }
 
@@ -113,10 +113,23 @@ fn dataset(
     read: ReadRows,
     mut whole: InMemorySink,
     file: &str,
-    threads: Threads,
+    opts: &CsvOptions,
 ) -> Result<(Dataset, usize), DataError> {
+    let threads = opts.threads;
     whole.x.shrink_to_fit();
     whole.y.shrink_to_fit();
+    if let Some(failures) = opts.roles.get(Setting::Failures) {
+        let data = Dataset::from_counts(
+            read.names,
+            (read.target, whole.y),
+            failures.into(),
+            whole.x,
+            file.into(),
+            threads,
+            read.roles,
+        )?;
+        return Ok((data, read.dropped));
+    }
     let data = Dataset::new(
         read.names,
         read.target,
@@ -155,13 +168,24 @@ fn read_from<R: Read, S: RowSink>(
     } = choose_columns(&header, opts, file, header_line)?;
     let target = opts.target.trim().to_string();
     let k = names.len();
+    // Binomial counts: the target holds successes, a role column failures;
+    // both are counts, not 0/1.
+    let failures = opts.roles.get(Setting::Failures);
+    let failures_slot = NUMERIC_ROLES
+        .iter()
+        .position(|&r| r == Setting::Failures)
+        .map(|i| k + 1 + i)
+        .expect("failures is a numeric role");
     let header_end = records.byte();
 
     sink.start(&names, &target)?;
     let mut sink = CountingSink::new(sink);
 
     let takes = roles.iter().map(|r| r.take(k)).collect();
-    let rule = RowRule::new(takes, header.clone(), opts.missing);
+    let mut rule = RowRule::new(takes, header.clone(), opts.missing);
+    if failures.is_some() {
+        rule = rule.counting(k, failures_slot);
+    }
     let mut dropped = 0usize;
     let mut seen = 0usize;
     // Role columns, for kept rows: numeric ones by NUMERIC_ROLES index,
@@ -242,7 +266,9 @@ fn read_from<R: Read, S: RowSink>(
         }
         .into());
     }
-    if let (Some(first), false) = (sink.first, sink.mixed) {
+    // Counts of successes may all be equal with both outcomes present:
+    // Dataset::from_counts checks their proportions instead.
+    if let (Some(first), false, None) = (sink.first, sink.mixed, failures) {
         return Err(DataError::SingleClass {
             file: file.into(),
             column: target,
@@ -322,7 +348,7 @@ mod tests {
     /// check that both give the same data or the same error.
     fn read(text: &[u8], opts: &CsvOptions) -> Result<(Dataset, usize), DataError> {
         let delimiter = opts.delimiter.unwrap_or(b',');
-        let whole = |read: ReadRows, sink| dataset(read, sink, "t.csv", Threads::Auto);
+        let whole = |read: ReadRows, sink| dataset(read, sink, "t.csv", opts);
         let mut sink = InMemorySink::default();
         let slow = read_from(text, "t.csv", delimiter, None, opts, None, &mut sink)
             .and_then(|read| whole(read, sink));

@@ -1,7 +1,7 @@
 //! The one row loop: a record's rules (blank lines skipped by the splitter, ragged rows, the cell rule, missing values, which refusal a row reports), for any field splitter.
 use crate::data::DataError;
 use crate::setting::Setting;
-use crate::spec::roles::{weight_problem, WeightProblem};
+use crate::spec::roles::{count_problem, weight_problem, CountProblem, WeightProblem};
 
 use super::cell::{Bad, NA_VALUES};
 use super::options::MissingPolicy;
@@ -97,6 +97,9 @@ pub(super) struct RowRule {
     /// Whether a missing marker in a [`Take::Text`] column is kept as text
     /// (for the caller to judge) rather than missing.
     keep_missing: bool,
+    /// Binomial counts: the value slots of the successes and the failures,
+    /// each a whole number >= 0, at least one trial a row.
+    counts: Option<(usize, usize)>,
 }
 
 /// A refused cell: its column and what it becomes.
@@ -105,6 +108,7 @@ enum Refusal {
     /// Text in a feature column.
     Text(String),
     Weight(Setting, WeightProblem, String),
+    Count(CountProblem, String),
 }
 
 impl RowRule {
@@ -119,7 +123,22 @@ impl RowRule {
             missing,
             rank,
             keep_missing: false,
+            counts: None,
         }
+    }
+
+    /// The same rule for binomial counts in the value slots `successes`
+    /// (read as a count, not a 0/1 target) and `failures`.
+    pub(super) fn counting(mut self, successes: usize, failures: usize) -> Self {
+        for take in &mut self.takes {
+            if let Take::Number { slot, target, .. } = take {
+                if *slot == successes {
+                    *target = false;
+                }
+            }
+        }
+        self.counts = Some((successes, failures));
+        self
     }
 
     /// The same rule, keeping a missing marker in a [`Take::Text`] column
@@ -187,6 +206,12 @@ impl RowRule {
                 } => match field.value {
                     Ok(v) => match weight.and_then(|role| Some((role, weight_problem(role, v)?))) {
                         Some((role, problem)) => Refusal::Weight(role, problem, trimmed(field.raw)),
+                        None if self.counts.is_some_and(|(s, f)| slot == s || slot == f)
+                            && count_problem(v).is_some() =>
+                        {
+                            let problem = count_problem(v).expect("checked just above");
+                            Refusal::Count(problem, trimmed(field.raw))
+                        }
                         None => {
                             row.values[slot] = v;
                             continue;
@@ -232,6 +257,23 @@ impl RowRule {
             let column = self.header[c].clone();
             return Err(fields.refuse(|file, line| refusal.error(file, line, column)));
         }
+        if let (Some((s, f)), false) = (self.counts, missing) {
+            if row.values[s] + row.values[f] == 0.0 {
+                let name = |slot: usize| {
+                    self.takes
+                        .iter()
+                        .position(|t| matches!(t, Take::Number { slot: n, .. } if *n == slot))
+                        .map_or_else(String::new, |c| self.header[c].clone())
+                };
+                let (successes, failures) = (name(s), name(f));
+                return Err(fields.refuse(|file, line| DataError::NoTrials {
+                    file,
+                    line,
+                    successes,
+                    failures,
+                }));
+            }
+        }
         Ok(if missing { Next::Dropped } else { Next::Kept })
     }
 }
@@ -252,6 +294,13 @@ impl Refusal {
                 column,
                 role,
                 value,
+            },
+            Refusal::Count(problem, value) => DataError::BadCount {
+                file,
+                line,
+                column,
+                value,
+                problem,
             },
             Refusal::Weight(role, problem, value) => DataError::BadWeight {
                 file,

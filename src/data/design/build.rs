@@ -7,10 +7,11 @@ use super::coding::{
     kept_rows, level_at, shown_levels, CodedFactor, CodedTerm, Coding, FactorKind, LevelKey,
     TermColumns,
 };
+use super::column::{is_numeric as numeric_column, names, number_at, type_name};
 use super::error::{close_names, DesignError, MAX_CATEGORICAL_IN_TERM, MAX_LEVELS};
-use super::frame::{ColumnValues, Columns};
 use super::level::{str_repr, Level};
 use super::subterms::order_and_code;
+use crate::data::table::{Column, Table};
 use crate::data::MissingPolicy;
 use crate::spec::formula::{Factor, FactorCoding, Formula, LevelRef, Term};
 
@@ -49,11 +50,11 @@ pub struct FormulaDesign {
 /// as patsy finds them.
 pub fn build_design(
     formula: &Formula,
-    table: &dyn Columns,
+    table: &Table,
     missing: MissingPolicy,
 ) -> Result<FormulaDesign, DesignError> {
     let used = formula.used_factors();
-    let mut columns: Vec<Option<&ColumnValues>> = vec![None; formula.factors.len()];
+    let mut columns: Vec<Option<&Column>> = vec![None; formula.factors.len()];
     for &f in &used {
         let factor = &formula.factors[f];
         match table.column(&factor.column) {
@@ -63,14 +64,14 @@ pub fn build_design(
                     formula: formula.text.clone(),
                     column: factor.column.clone(),
                     span: factor.column_span,
-                    close: close_names(&factor.column, &table.names()),
+                    close: close_names(&factor.column, &names(table)),
                 })
             }
         }
     }
     let column = |f: usize| columns[f].unwrap_or(&EMPTY);
     let is_numeric =
-        |f: usize| formula.factors[f].coding == FactorCoding::Auto && column(f).is_numeric();
+        |f: usize| formula.factors[f].coding == FactorCoding::Auto && numeric_column(column(f));
 
     let lhs = response(formula, &column)?;
 
@@ -117,15 +118,15 @@ pub fn build_design(
         .collect();
     let coding = Coding { factors, terms };
 
-    let mut counted: Vec<(&str, &ColumnValues)> = Vec::new();
+    let mut counted: Vec<(&str, &Column)> = Vec::new();
     for &f in &used {
         let name = formula.factors[f].column.as_str();
         if !counted.iter().any(|(n, _)| *n == name) {
             counted.push((name, column(f)));
         }
     }
-    let (kept, dropped) = kept_rows(table.n_rows(), &counted, missing)?;
-    let rhs_columns: Vec<(&str, &ColumnValues)> = coding
+    let (kept, dropped) = kept_rows(table.rows(), &counted, missing)?;
+    let rhs_columns: Vec<(&str, &Column)> = coding
         .factors
         .iter()
         .map(|cf| {
@@ -144,11 +145,7 @@ pub fn build_design(
     let mut y = Vec::with_capacity(kept.len() * lhs.len());
     for &i in &kept {
         for &f in &lhs {
-            y.push(match column(f) {
-                ColumnValues::Int(v) => v[i].unwrap_or(0) as f64,
-                ColumnValues::Float(v) => v[i].unwrap_or(f64::NAN),
-                _ => f64::NAN,
-            });
+            y.push(number_at(column(f), i));
         }
     }
     let dep_variable = match lhs_names.as_slice() {
@@ -174,13 +171,13 @@ pub fn build_design(
     })
 }
 
-static EMPTY: ColumnValues = ColumnValues::Float(Vec::new());
+static EMPTY: Column = Column::Float(Vec::new());
 
 /// The left-hand side's factors: none, one numeric column, or two
 /// (successes and failures).
 fn response<'a>(
     formula: &Formula,
-    column: &impl Fn(usize) -> &'a ColumnValues,
+    column: &impl Fn(usize) -> &'a Column,
 ) -> Result<Vec<usize>, DesignError> {
     let unsupported = || DesignError::UnsupportedResponse {
         formula: formula.text.clone(),
@@ -199,13 +196,13 @@ fn response<'a>(
         let f = t.factors[0];
         let factor = &formula.factors[f];
         let col = column(f);
-        if factor.coding != FactorCoding::Auto || !col.is_numeric() {
+        if factor.coding != FactorCoding::Auto || !numeric_column(col) {
             return Err(DesignError::CategoricalTarget {
                 formula: formula.text.clone(),
                 code: factor.code.clone(),
                 span: factor.span,
                 what: if factor.coding == FactorCoding::Auto {
-                    format!("column {:?} holds {}", factor.column, col.type_name())
+                    format!("column {:?} holds {}", factor.column, type_name(col))
                 } else {
                     "C() makes it categorical".to_string()
                 },
@@ -221,7 +218,7 @@ fn response<'a>(
 fn coded_factor(
     formula: &Formula,
     factor: &Factor,
-    col: &ColumnValues,
+    col: &Column,
     numeric: bool,
 ) -> Result<CodedFactor, DesignError> {
     let kind = if numeric {
@@ -243,13 +240,9 @@ fn coded_factor(
     })
 }
 
-fn levels(
-    formula: &Formula,
-    factor: &Factor,
-    col: &ColumnValues,
-) -> Result<Vec<Level>, DesignError> {
+fn levels(formula: &Formula, factor: &Factor, col: &Column) -> Result<Vec<Level>, DesignError> {
     let mut levels: Vec<Level> = Vec::new();
-    if let ColumnValues::Bool(_) = col {
+    if let Column::Bool(_) = col {
         levels = vec![Level::Bool(false), Level::Bool(true)];
     } else {
         let mut seen = std::collections::HashSet::new();

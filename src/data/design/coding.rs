@@ -4,10 +4,11 @@
 //! any order, extra columns ignored, a level not seen in the fit refused.
 use std::collections::HashMap;
 
+use super::column::{is_missing, names, number_at, type_name};
 use super::error::DesignError;
-use super::frame::{ColumnValues, Columns};
 use super::level::Level;
 use super::subterms::{Contrast, SubtermFactor};
+use crate::data::table::{Column, Table};
 use crate::data::MissingPolicy;
 
 /// A factor as coded.
@@ -204,23 +205,19 @@ impl Coding {
     /// rows with a missing value in a used column are refused or dropped
     /// as `missing` says; a categorical value that is not a level is
     /// refused.
-    pub fn design(
-        &self,
-        table: &dyn Columns,
-        missing: MissingPolicy,
-    ) -> Result<CodedRows, DesignError> {
+    pub fn design(&self, table: &Table, missing: MissingPolicy) -> Result<CodedRows, DesignError> {
         self.check()?;
         let mut columns = Vec::new();
         for f in &self.factors {
             let Some(values) = table.column(&f.column) else {
                 return Err(DesignError::MissingColumn {
                     column: f.column.clone(),
-                    close: super::error::close_names(&f.column, &table.names()),
+                    close: super::error::close_names(&f.column, &names(table)),
                 });
             };
             columns.push((f.column.as_str(), values));
         }
-        let (kept, dropped) = kept_rows(table.n_rows(), &columns, missing)?;
+        let (kept, dropped) = kept_rows(table.rows(), &columns, missing)?;
         let x = self.fill(&columns, &kept)?;
         Ok(CodedRows { x, kept, dropped })
     }
@@ -229,7 +226,7 @@ impl Coding {
     /// factor i's column.
     pub(super) fn fill(
         &self,
-        columns: &[(&str, &ColumnValues)],
+        columns: &[(&str, &Column)],
         kept: &[usize],
     ) -> Result<Vec<f64>, DesignError> {
         let values: Vec<FactorRows> = self
@@ -288,31 +285,32 @@ impl LevelKey {
 }
 
 /// Row `i`'s value as a level (`None` where missing).
-pub(super) fn level_at(col: &ColumnValues, i: usize) -> Option<Level> {
+pub(super) fn level_at(col: &Column, i: usize) -> Option<Level> {
     match col {
-        ColumnValues::Int(v) => v[i].map(Level::Int),
-        ColumnValues::Float(v) => v[i].filter(|x| !x.is_nan()).map(Level::Float),
-        ColumnValues::Bool(v) => v[i].map(Level::Bool),
-        ColumnValues::Text(v) => v[i].clone().map(Level::Text),
+        Column::Int(v) => Some(Level::Int(v[i])),
+        Column::Float(v) => v[i].filter(|x| !x.is_nan()).map(Level::Float),
+        Column::Bool(v) => Some(Level::Bool(v[i])),
+        Column::Text(v) => v[i].clone().map(Level::Text),
     }
 }
 
 fn factor_rows(
     f: &CodedFactor,
     name: &str,
-    col: &ColumnValues,
+    col: &Column,
     kept: &[usize],
 ) -> Result<FactorRows, DesignError> {
     match &f.kind {
         FactorKind::Numeric => {
             let xs = match col {
-                ColumnValues::Int(v) => kept.iter().map(|&i| v[i].unwrap_or(0) as f64).collect(),
-                ColumnValues::Float(v) => kept.iter().map(|&i| v[i].unwrap_or(f64::NAN)).collect(),
+                Column::Int(_) | Column::Float(_) => {
+                    kept.iter().map(|&i| number_at(col, i)).collect()
+                }
                 other => {
                     return Err(DesignError::NotNumeric {
                         code: f.code.clone(),
                         column: name.to_string(),
-                        found: other.type_name(),
+                        found: type_name(other),
                     })
                 }
             };
@@ -358,13 +356,13 @@ pub(super) fn shown_levels(levels: &[Level]) -> Vec<String> {
 /// missing value is refused (the first, in row order) or drops its row.
 pub(super) fn kept_rows(
     n_rows: usize,
-    columns: &[(&str, &ColumnValues)],
+    columns: &[(&str, &Column)],
     missing: MissingPolicy,
 ) -> Result<(Vec<usize>, Vec<usize>), DesignError> {
     let mut kept = Vec::with_capacity(n_rows);
     let mut dropped = Vec::new();
     for i in 0..n_rows {
-        match columns.iter().find(|(_, c)| c.is_missing(i)) {
+        match columns.iter().find(|(_, c)| is_missing(c, i)) {
             None => kept.push(i),
             Some((name, _)) => match missing {
                 MissingPolicy::Error => {

@@ -1,7 +1,6 @@
 //! A formula's design, as statsmodels' formula API builds it through
 //! patsy: [`build_design`] turns a [`Formula`](crate::spec::formula::Formula)
-//! and a table of typed columns ([`Columns`]; [`Frame`] holds them in
-//! memory) into the design matrix, its column and term names, the
+//! and a [`Table`](crate::data::table::Table) of typed columns into the design matrix, its column and term names, the
 //! left-hand side and a [`Coding`] that rebuilds the same columns on new
 //! data ([`Coding::design`]).
 //!
@@ -14,8 +13,8 @@
 //! names are Python's `str`/`repr` (`level.rs`).
 mod build;
 mod coding;
+mod column;
 mod error;
-mod frame;
 mod level;
 mod subterms;
 #[cfg(test)]
@@ -23,7 +22,6 @@ mod tests;
 
 pub use build::{build_design, FormulaDesign};
 pub use coding::{CodedFactor, CodedRows, CodedTerm, Coding, FactorKind, TermColumns};
-pub use error::{DesignError, MAX_CATEGORICAL_IN_TERM, MAX_LEVELS};
-pub use frame::{ColumnValues, Columns, Frame};
+pub use error::{close_names, DesignError, MAX_CATEGORICAL_IN_TERM, MAX_LEVELS};
 pub use level::Level;
 pub use subterms::{Contrast, SubtermFactor};

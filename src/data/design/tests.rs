@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::*;
+use crate::data::table::{Column, Table};
 use crate::data::MissingPolicy;
 use crate::spec::formula::Formula;
 
@@ -29,7 +30,7 @@ fn fixture(name: &str) -> Value {
 }
 
 /// The frame's columns as pandas read them.
-fn frame(fixture: &Value) -> Frame {
+fn frame(fixture: &Value) -> Table {
     let columns = fixture["columns"]
         .as_array()
         .unwrap()
@@ -37,10 +38,21 @@ fn frame(fixture: &Value) -> Frame {
         .map(|c| {
             let values = c["values"].as_array().unwrap();
             let column = match c["kind"].as_str().unwrap() {
-                "int" => ColumnValues::Int(values.iter().map(Value::as_i64).collect()),
-                "float" => ColumnValues::Float(values.iter().map(Value::as_f64).collect()),
-                "bool" => ColumnValues::Bool(values.iter().map(Value::as_bool).collect()),
-                _ => ColumnValues::Text(
+                "int" if values.iter().all(Value::is_i64) => {
+                    Column::Int(values.iter().filter_map(Value::as_i64).collect())
+                }
+                "int" | "float" => Column::Float(values.iter().map(Value::as_f64).collect()),
+                "bool" if values.iter().all(Value::is_boolean) => {
+                    Column::Bool(values.iter().filter_map(Value::as_bool).collect())
+                }
+                // pandas reads a bool column with a missing cell as text.
+                "bool" => Column::Text(
+                    values
+                        .iter()
+                        .map(|v| v.as_bool().map(|b| if b { "True" } else { "False" }.into()))
+                        .collect(),
+                ),
+                _ => Column::Text(
                     values
                         .iter()
                         .map(|v| v.as_str().map(str::to_string))
@@ -50,7 +62,19 @@ fn frame(fixture: &Value) -> Frame {
             (c["name"].as_str().unwrap().to_string(), column)
         })
         .collect();
-    Frame { columns }
+    table(columns)
+}
+
+/// A table of `columns`, its rows on lines 2, 3, ...
+fn table(columns: Vec<(String, Column)>) -> Table {
+    let rows = columns.first().map_or(0, |(_, c)| c.len());
+    let (names, columns) = columns.into_iter().unzip();
+    Table {
+        file: "test.csv".into(),
+        names,
+        columns,
+        lines: (2..rows as u64 + 2).collect(),
+    }
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -71,16 +95,22 @@ fn flat(v: &Value) -> Vec<f64> {
 
 /// The frame with its columns in reverse order and an extra column: new
 /// data for a saved coding.
-fn shuffled(frame: &Frame) -> Frame {
-    let mut columns: Vec<_> = frame.columns.iter().rev().cloned().collect();
+fn shuffled(frame: &Table) -> Table {
+    let mut columns: Vec<_> = frame
+        .names
+        .iter()
+        .cloned()
+        .zip(frame.columns.iter().cloned())
+        .rev()
+        .collect();
     columns.insert(
         1,
         (
             "unused extra".into(),
-            ColumnValues::Text(vec![None; frame.n_rows()]),
+            Column::Text(vec![None; frame.rows()]),
         ),
     );
-    Frame { columns }
+    table(columns)
 }
 
 #[test]
@@ -153,27 +183,19 @@ fn matches_patsy_designs() {
 
 /// A small table: y, x, g (text), flag (bool), k (whole numbers), with a
 /// missing x on row 2.
-fn small() -> Frame {
-    let text = |v: &[&str]| ColumnValues::Text(v.iter().map(|s| Some(s.to_string())).collect());
-    Frame {
-        columns: vec![
-            (
-                "y".into(),
-                ColumnValues::Int(vec![Some(0), Some(1), Some(1), Some(0)]),
-            ),
-            (
-                "x".into(),
-                ColumnValues::Float(vec![Some(0.5), Some(1.5), None, Some(f64::NAN)]),
-            ),
-            ("g".into(), text(&["b", "a", "c", "a"])),
-            ("flag".into(), ColumnValues::Bool(vec![Some(true); 4])),
-            (
-                "k".into(),
-                ColumnValues::Int(vec![Some(1), Some(2), Some(3), Some(2)]),
-            ),
-            ("Race".into(), text(&["w", "b", "w", "o"])),
-        ],
-    }
+fn small() -> Table {
+    let text = |v: &[&str]| Column::Text(v.iter().map(|s| Some(s.to_string())).collect());
+    table(vec![
+        ("y".into(), Column::Int(vec![0, 1, 1, 0])),
+        (
+            "x".into(),
+            Column::Float(vec![Some(0.5), Some(1.5), None, Some(f64::NAN)]),
+        ),
+        ("g".into(), text(&["b", "a", "c", "a"])),
+        ("flag".into(), Column::Bool(vec![true; 4])),
+        ("k".into(), Column::Int(vec![1, 2, 3, 2])),
+        ("Race".into(), text(&["w", "b", "w", "o"])),
+    ])
 }
 
 fn design_error(text: &str, missing: MissingPolicy) -> DesignError {
@@ -260,15 +282,10 @@ fn rejects_a_treatment_level_that_does_not_occur() {
 #[test]
 fn rejects_too_many_levels() {
     let n = MAX_LEVELS + 1;
-    let table = Frame {
-        columns: vec![
-            ("y".into(), ColumnValues::Int(vec![Some(1); n])),
-            (
-                "id".into(),
-                ColumnValues::Int((0..n as i64).map(Some).collect()),
-            ),
-        ],
-    };
+    let table = table(vec![
+        ("y".into(), Column::Int(vec![1; n])),
+        ("id".into(), Column::Int((0..n as i64).collect())),
+    ]);
     let formula = Formula::parse("y ~ C(id)").unwrap();
     let e = build_design(&formula, &table, MissingPolicy::Drop).unwrap_err();
     assert!(
@@ -301,12 +318,10 @@ fn missing_values_are_refused_or_dropped() {
     let formula = Formula::parse("y ~ g + x - x").unwrap();
     let d = build_design(&formula, &small(), MissingPolicy::Error).unwrap();
     assert_eq!(d.n_rows, 4);
-    let only_missing = Frame {
-        columns: vec![
-            ("y".into(), ColumnValues::Int(vec![Some(1), Some(0)])),
-            ("x".into(), ColumnValues::Float(vec![None, Some(f64::NAN)])),
-        ],
-    };
+    let only_missing = table(vec![
+        ("y".into(), Column::Int(vec![1, 0])),
+        ("x".into(), Column::Float(vec![None, Some(f64::NAN)])),
+    ]);
     let formula = Formula::parse("y ~ x").unwrap();
     let e = build_design(&formula, &only_missing, MissingPolicy::Drop).unwrap_err();
     assert_eq!(e, DesignError::AllDropped { dropped: 2 });
@@ -318,36 +333,32 @@ fn missing_values_are_refused_or_dropped() {
 #[test]
 fn new_data_is_checked_against_the_coding() {
     let formula = Formula::parse("y ~ g + x:k").unwrap();
-    let fit = Frame {
-        columns: small()
-            .columns
+    let small = small();
+    let fit = table(
+        small
+            .names
             .into_iter()
+            .zip(small.columns)
             .filter(|(n, _)| n != "x")
-            .chain([("x".to_string(), ColumnValues::Float(vec![Some(1.0); 4]))])
+            .chain([("x".to_string(), Column::Float(vec![Some(1.0); 4]))])
             .collect(),
-    };
+    );
     let coding = build_design(&formula, &fit, MissingPolicy::Error)
         .unwrap()
         .coding;
-    let new = |g: &str, x: ColumnValues| Frame {
-        columns: vec![
+    let new = |g: &str, x: Column| {
+        table(vec![
             ("x".into(), x),
-            ("k".into(), ColumnValues::Float(vec![Some(2.0)])),
-            ("g".into(), ColumnValues::Text(vec![Some(g.into())])),
-        ],
+            ("k".into(), Column::Float(vec![Some(2.0)])),
+            ("g".into(), Column::Text(vec![Some(g.into())])),
+        ])
     };
     let d = coding
-        .design(
-            &new("c", ColumnValues::Int(vec![Some(3)])),
-            MissingPolicy::Error,
-        )
+        .design(&new("c", Column::Int(vec![3])), MissingPolicy::Error)
         .unwrap();
     assert_eq!(d.x, [1.0, 0.0, 1.0, 6.0]);
     let e = coding
-        .design(
-            &new("d", ColumnValues::Int(vec![Some(3)])),
-            MissingPolicy::Error,
-        )
+        .design(&new("d", Column::Int(vec![3])), MissingPolicy::Error)
         .unwrap_err();
     assert!(
         matches!(&e, DesignError::UnseenLevel { value, row: 0, .. } if value == "d"),
@@ -356,16 +367,14 @@ fn new_data_is_checked_against_the_coding() {
     assert!(e.to_string().contains("its levels: a, b, c"), "{e}");
     let e = coding
         .design(
-            &new("a", ColumnValues::Text(vec![Some("3".into())])),
+            &new("a", Column::Text(vec![Some("3".into())])),
             MissingPolicy::Error,
         )
         .unwrap_err();
     assert!(matches!(e, DesignError::NotNumeric { .. }), "{e:?}");
     let e = coding
         .design(
-            &Frame {
-                columns: vec![("G".into(), ColumnValues::Text(vec![]))],
-            },
+            &table(vec![("G".into(), Column::Text(vec![]))]),
             MissingPolicy::Error,
         )
         .unwrap_err();
@@ -384,13 +393,13 @@ fn new_data_is_checked_against_the_coding() {
 #[test]
 fn rejects_an_interaction_of_too_many_categorical_factors() {
     let n = MAX_CATEGORICAL_IN_TERM + 1;
-    let mut columns = vec![("y".to_string(), ColumnValues::Int(vec![Some(1)]))];
+    let mut columns = vec![("y".to_string(), Column::Int(vec![1]))];
     let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
     for name in &names {
-        columns.push((name.clone(), ColumnValues::Text(vec![Some("a".into())])));
+        columns.push((name.clone(), Column::Text(vec![Some("a".into())])));
     }
     let formula = Formula::parse(&format!("y ~ {}", names.join(":"))).unwrap();
-    let e = build_design(&formula, &Frame { columns }, MissingPolicy::Drop).unwrap_err();
+    let e = build_design(&formula, &table(columns), MissingPolicy::Drop).unwrap_err();
     assert!(
         matches!(e, DesignError::TermTooLarge { count, .. } if count == n),
         "{e:?}"

@@ -1,0 +1,450 @@
+//! `--formula`: statsmodels' formula API (patsy's design) on the fixtures of
+//! scripts/make_formula_fit_fixtures.py, prediction from a formula's coding,
+//! binomial counts, and every refusal of a bad formula.
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::support::{fixtures, logreg, temp_dir};
+
+// The tolerances, wider than the plain GLM's (tests/integration/
+// glm.rs) because these designs are worse conditioned: dummy columns,
+// interactions of raw covariates (star98's three-way products reach 1e6
+// next to proportions of 1e-2). The estimates and the log-likelihood are
+// still held far below any difference of method (an iteration, a column
+// coded differently, a dropped row each move them by 1e-6 or more).
+/// params, llf, deviance, Pearson χ², AIC, BIC: relative.
+const RTOL_POINT: f64 = 1e-10;
+/// bse, z, p-values, interval ends: relative (with the absolute terms of
+/// glm.rs for p-values far in the tail and interval ends near 0).
+const RTOL_INFER: f64 = 1e-8;
+
+/// statsmodels' results as the fixtures record them and as `glm --json`
+/// writes them.
+#[derive(Debug, Deserialize)]
+struct Results {
+    names: Vec<String>,
+    params: Vec<f64>,
+    bse: Vec<f64>,
+    tvalues: Vec<f64>,
+    pvalues: Vec<f64>,
+    conf_int: Vec<[f64; 2]>,
+    llf: f64,
+    llnull: f64,
+    deviance: f64,
+    null_deviance: f64,
+    pearson_chi2: f64,
+    aic: f64,
+    bic: f64,
+    df_model: usize,
+    df_resid: usize,
+    nobs: usize,
+    iterations: usize,
+    converged: bool,
+}
+
+/// The predictions of a model fitted to a file's first rows on the rest.
+#[derive(Debug, Deserialize)]
+struct Predict {
+    train_args: Vec<String>,
+    new_csv: String,
+    keep: String,
+    names: Vec<String>,
+    ids: Vec<String>,
+    mean: Vec<f64>,
+    mean_se: Vec<f64>,
+    mean_ci_lower: Vec<f64>,
+    mean_ci_upper: Vec<f64>,
+    linpred: Vec<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Fixture {
+    case: String,
+    args: Vec<String>,
+    summary: String,
+    #[serde(flatten)]
+    results: Results,
+    #[serde(default)]
+    predict: Option<Predict>,
+}
+
+fn dir() -> PathBuf {
+    fixtures().join("formula_fit")
+}
+
+fn cases() -> Vec<Fixture> {
+    let mut names: Vec<String> = std::fs::read_dir(dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    let cases: Vec<Fixture> = names
+        .iter()
+        .map(|n| {
+            let path = dir().join(n);
+            let text = std::fs::read_to_string(&path).unwrap();
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        })
+        .collect();
+    assert!(cases.len() >= 7, "fixtures missing: {names:?}");
+    cases
+}
+
+/// `cmd` and `args` with each `--data` file made absolute, then `extra`.
+fn args(cmd: &str, args: &[String], extra: &[&str]) -> Vec<String> {
+    let mut out = vec![cmd.to_string()];
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        out.push(a.clone());
+        if a == "--data" {
+            let f = it.next().expect("--data has a value");
+            out.push(dir().join(f).to_string_lossy().into_owned());
+        }
+    }
+    out.extend(extra.iter().map(|s| s.to_string()));
+    out
+}
+
+fn close(what: &str, got: f64, want: f64, rtol: f64, atol: f64) {
+    let diff = (got - want).abs();
+    assert!(
+        diff <= rtol * got.abs().max(want.abs()) || diff <= atol,
+        "{what}: logreg {got:e}, statsmodels {want:e} (difference {diff:e}, rtol {rtol:e})"
+    );
+}
+
+fn close_all(what: &str, got: &[f64], want: &[f64], rtol: f64, atol: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    for i in 0..got.len() {
+        close(&format!("{what}[{i}]"), got[i], want[i], rtol, atol[i]);
+    }
+}
+
+fn assert_matches(c: &str, j: &Results, fx: &Results) {
+    assert_eq!(j.names, fx.names, "{c}: names");
+    let k = fx.names.len();
+    let none = vec![0.0; k];
+    close_all(
+        &format!("{c} params"),
+        &j.params,
+        &fx.params,
+        RTOL_POINT,
+        &none,
+    );
+    close_all(&format!("{c} bse"), &j.bse, &fx.bse, RTOL_INFER, &none);
+    close_all(
+        &format!("{c} z"),
+        &j.tvalues,
+        &fx.tvalues,
+        RTOL_INFER,
+        &none,
+    );
+    let p_atol: Vec<f64> = (fx.tvalues.iter().zip(&fx.pvalues))
+        .map(|(z, p)| RTOL_INFER * z * z * p)
+        .collect();
+    close_all(
+        &format!("{c} p"),
+        &j.pvalues,
+        &fx.pvalues,
+        RTOL_INFER,
+        &p_atol,
+    );
+    let ci_atol: Vec<f64> = (fx.params.iter().zip(&fx.bse))
+        .map(|(p, b)| RTOL_INFER * (p.abs() + 3.0 * b))
+        .collect();
+    for (end, name) in [(0, "low"), (1, "high")] {
+        let g: Vec<f64> = j.conf_int.iter().map(|v| v[end]).collect();
+        let w: Vec<f64> = fx.conf_int.iter().map(|v| v[end]).collect();
+        close_all(&format!("{c} ci {name}"), &g, &w, RTOL_INFER, &ci_atol);
+    }
+    for (what, got, want) in [
+        ("llf", j.llf, fx.llf),
+        ("llnull", j.llnull, fx.llnull),
+        ("deviance", j.deviance, fx.deviance),
+        ("null_deviance", j.null_deviance, fx.null_deviance),
+        ("pearson_chi2", j.pearson_chi2, fx.pearson_chi2),
+        ("aic", j.aic, fx.aic),
+        ("bic", j.bic, fx.bic),
+    ] {
+        close(&format!("{c} {what}"), got, want, RTOL_POINT, 0.0);
+    }
+    assert_eq!(
+        (j.iterations, j.converged, j.df_model, j.df_resid, j.nobs),
+        (
+            fx.iterations,
+            fx.converged,
+            fx.df_model,
+            fx.df_resid,
+            fx.nobs
+        ),
+        "{c}: iterations, converged, df_model, df_resid, nobs"
+    );
+}
+
+#[test]
+fn formula_fits_match_statsmodels_formula_api() {
+    for fx in cases() {
+        let r = logreg(&args("glm", &fx.args, &["--json"]));
+        let j: Results = serde_json::from_str(&r.ok())
+            .unwrap_or_else(|e| panic!("{}: bad JSON: {e}\n{}", fx.case, r.describe()));
+        assert_matches(&fx.case, &j, &fx.results);
+    }
+}
+
+/// The summary text equals statsmodels' (Date and Time too: `support::logreg`
+/// sets the fixtures' SOURCE_DATE_EPOCH), from `Dep. Variable:` (for counts
+/// statsmodels' list of the two columns) to the coefficient names.
+#[test]
+fn formula_summaries_match_statsmodels_text() {
+    for fx in cases() {
+        let r = logreg(&args("glm", &fx.args, &[]));
+        let out = r.ok();
+        let table = out
+            .trim_end_matches('\n')
+            .split("\n\nWarnings:\n")
+            .next()
+            .unwrap();
+        assert_eq!(
+            table,
+            fx.summary,
+            "{}: summary differs\n{}",
+            fx.case,
+            r.describe()
+        );
+    }
+}
+
+#[test]
+fn a_formula_model_predicts_new_data_by_its_raw_columns() {
+    let tmp = temp_dir("formula-predict");
+    for fx in cases() {
+        let Some(p) = &fx.predict else { continue };
+        let model = tmp.join(format!("{}.json", fx.case));
+        let model_s = model.to_string_lossy().into_owned();
+        logreg(&args("glm", &p.train_args, &["--save-model", &model_s])).ok();
+        let new = dir().join(&p.new_csv).to_string_lossy().into_owned();
+        let r = logreg(&[
+            "predict", "--model", &model_s, "--data", &new, "--keep", &p.keep,
+        ]);
+        let out = r.ok();
+        let mut lines = out.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                format!(
+                    "{},mean,mean_se,mean_ci_lower,mean_ci_upper,linpred",
+                    p.keep
+                )
+                .as_str()
+            ),
+            "{}",
+            fx.case
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), p.mean.len(), "{}: rows", fx.case);
+        let col = |j: usize| -> Vec<f64> { rows.iter().map(|r| r[j].parse().unwrap()).collect() };
+        let ids: Vec<String> = rows.iter().map(|r| r[0].to_string()).collect();
+        assert_eq!(ids, p.ids, "{}: ids", fx.case);
+        let none = vec![0.0; rows.len()];
+        let c = &fx.case;
+        close_all(&format!("{c} mean"), &col(1), &p.mean, RTOL_INFER, &none);
+        close_all(
+            &format!("{c} mean_se"),
+            &col(2),
+            &p.mean_se,
+            RTOL_INFER,
+            &none,
+        );
+        close_all(
+            &format!("{c} lower"),
+            &col(3),
+            &p.mean_ci_lower,
+            RTOL_INFER,
+            &none,
+        );
+        close_all(
+            &format!("{c} upper"),
+            &col(4),
+            &p.mean_ci_upper,
+            RTOL_INFER,
+            &none,
+        );
+        let lin_atol: Vec<f64> = vec![RTOL_INFER; rows.len()];
+        close_all(
+            &format!("{c} linpred"),
+            &col(5),
+            &p.linpred,
+            RTOL_INFER,
+            &lin_atol,
+        );
+        assert!(!p.names.is_empty());
+    }
+}
+
+/// `args` fails with exit code 2 and an `error:` line on stderr holding
+/// every one of `wanted`.
+fn refused(args: &[&str], wanted: &[&str]) {
+    let r = logreg(args);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    let err = r.stderr();
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_else(|| panic!("no error line\n{}", r.describe()));
+    for w in wanted {
+        assert!(line.contains(w), "{w:?} not in {line:?}\n{}", r.describe());
+    }
+}
+
+fn fair() -> String {
+    dir().join("fair.csv").to_string_lossy().into_owned()
+}
+
+#[test]
+fn rejects_an_unknown_column_naming_close_matches() {
+    let f = fair();
+    refused(
+        &[
+            "glm",
+            "--data",
+            &f,
+            "--formula",
+            "affair ~ rate_mariage + age",
+        ],
+        &[
+            "fair.csv",
+            "byte 9",
+            "no column \"rate_mariage\"",
+            "did you mean \"rate_marriage\"",
+        ],
+    );
+}
+
+#[test]
+fn rejects_a_syntax_error_showing_its_position() {
+    let f = fair();
+    refused(
+        &[
+            "glm",
+            "--data",
+            &f,
+            "--formula",
+            "affair ~ age + (religious",
+        ],
+        &["byte 15", "("],
+    );
+    refused(
+        &["nn", "--data", &f, "--formula", "affair ~ age +"],
+        &["byte 13"],
+    );
+}
+
+#[test]
+fn rejects_a_categorical_target() {
+    let f = fair();
+    refused(
+        &["glm", "--data", &f, "--formula", "occupation ~ age"],
+        &["target occupation is categorical", "text"],
+    );
+    refused(
+        &["compare", "--data", &f, "--formula", "has_children ~ age"],
+        &["target has_children is categorical", "True/False"],
+    );
+}
+
+#[test]
+fn rejects_a_treatment_level_that_does_not_occur() {
+    let f = fair();
+    refused(
+        &[
+            "glm",
+            "--data",
+            &f,
+            "--formula",
+            "affair ~ C(occupation, Treatment('pilot'))",
+        ],
+        &["no level 'pilot'", "its levels: farming, managerial"],
+    );
+}
+
+#[test]
+fn rejects_more_levels_than_the_limit() {
+    let tmp = temp_dir("formula-levels");
+    let path = tmp.join("ids.csv");
+    let mut text = String::from("y,id\n");
+    for i in 0..1001 {
+        text.push_str(&format!("{},{i}\n", i % 2));
+    }
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    refused(
+        &["glm", "--data", &p, "--formula", "y ~ C(id)"],
+        &["1001 levels, more than 1000", "identifier"],
+    );
+}
+
+#[test]
+fn rejects_a_formula_with_target_features_failures_or_max_memory() {
+    let f = fair();
+    let with = |extra: &[&str], wanted: &[&str]| {
+        let mut a = vec!["glm", "--data", &f, "--formula", "affair ~ age"];
+        a.extend_from_slice(extra);
+        refused(&a, wanted);
+    };
+    with(&["--target", "affair"], &["--formula", "--target"]);
+    with(&["--features", "age"], &["--formula", "--features"]);
+    with(&["--failures", "age"], &["--failures", "S + F ~"]);
+    with(&["--max-memory", "1G"], &["--max-memory", "--formula"]);
+}
+
+/// A model fitted to fair_train.csv, saved in `tmp`.
+fn fair_model(tmp: &std::path::Path) -> String {
+    let model = tmp.join("fair.json").to_string_lossy().into_owned();
+    let train = dir().join("fair_train.csv").to_string_lossy().into_owned();
+    let formula = "affair ~ age + C(occupation, Treatment(reference='white-collar'))";
+    logreg(&[
+        "glm",
+        "--data",
+        &train,
+        "--formula",
+        formula,
+        "--save-model",
+        &model,
+    ])
+    .ok();
+    model
+}
+
+#[test]
+fn predict_rejects_an_unseen_level_naming_its_line() {
+    let tmp = temp_dir("formula-unseen");
+    let model = fair_model(&tmp);
+    let new = tmp.join("new.csv");
+    std::fs::write(&new, "age,occupation\n30,farming\n41,astronaut\n").unwrap();
+    let n = new.to_string_lossy().into_owned();
+    refused(
+        &["predict", "--model", &model, "--data", &n],
+        &[
+            "new.csv",
+            "line 3",
+            "\"occupation\"",
+            "\"astronaut\"",
+            "did not occur",
+        ],
+    );
+}
+
+#[test]
+fn predict_rejects_keeping_a_missing_column() {
+    let tmp = temp_dir("formula-keep");
+    let model = fair_model(&tmp);
+    let new = dir().join("fair_new.csv").to_string_lossy().into_owned();
+    refused(
+        &[
+            "predict", "--model", &model, "--data", &new, "--keep", "idx",
+        ],
+        &["fair_new.csv", "\"idx\""],
+    );
+}
