@@ -15,7 +15,8 @@ use crate::spec::formula::Formula;
 /// only the columns it uses and the role columns of `opts.roles` are read
 /// (as pandas types them), its design is built (a missing value in a used
 /// column refused or its row dropped, as `opts.missing` says), and the
-/// data set takes the design's names (`Intercept` first, or no intercept),
+/// data set takes the design's names (`Intercept` first: a formula without
+/// an intercept is refused, [`FormulaReadError::NoIntercept`]),
 /// the left-hand side as its target (two columns: successes and failures)
 /// and the role columns of the kept rows. Also returns the design's
 /// [`Coding`] (to rebuild it on new data) and the number of rows dropped.
@@ -59,6 +60,12 @@ pub fn read_formula(
             error: Box::new(error),
         }
     })?;
+    if !design.intercept {
+        return Err(FormulaReadError::NoIntercept {
+            file,
+            formula: formula.text.clone(),
+        });
+    }
     let mut rows = role_columns(&table, &roles, &design.kept)?;
     rows.lines = Some(design.kept.iter().map(|&i| table.lines[i]).collect());
     let threads = opts.threads;

@@ -183,9 +183,18 @@ fn assert_matches(c: &str, j: &Results, fx: &Results) {
     );
 }
 
+/// The fixtures of formulas with an intercept: logreg refuses the others
+/// (`a_formula_without_an_intercept_is_refused`).
+fn fitted_cases() -> Vec<Fixture> {
+    cases()
+        .into_iter()
+        .filter(|fx| fx.results.names.first().map(String::as_str) == Some("Intercept"))
+        .collect()
+}
+
 #[test]
 fn formula_fits_match_statsmodels_formula_api() {
-    for fx in cases() {
+    for fx in fitted_cases() {
         let r = logreg(&args("glm", &fx.args, &["--json"]));
         let j: Results = serde_json::from_str(&r.ok())
             .unwrap_or_else(|e| panic!("{}: bad JSON: {e}\n{}", fx.case, r.describe()));
@@ -198,7 +207,7 @@ fn formula_fits_match_statsmodels_formula_api() {
 /// statsmodels' list of the two columns) to the coefficient names.
 #[test]
 fn formula_summaries_match_statsmodels_text() {
-    for fx in cases() {
+    for fx in fitted_cases() {
         let r = logreg(&args("glm", &fx.args, &[]));
         let out = r.ok();
         let table = out
@@ -447,4 +456,22 @@ fn predict_rejects_keeping_a_missing_column() {
         ],
         &["fair_new.csv", "\"idx\""],
     );
+}
+
+/// `- 1` and `0 +` (statsmodels fits them: spector's fixture) are refused in
+/// one line naming the formula, on every command that fits.
+#[test]
+fn a_formula_without_an_intercept_is_refused() {
+    let without: Vec<Fixture> = cases()
+        .into_iter()
+        .filter(|fx| fx.results.names.first().map(String::as_str) != Some("Intercept"))
+        .collect();
+    assert!(!without.is_empty(), "no fixture without an intercept");
+    for fx in without {
+        for cmd in ["glm", "nn", "compare"] {
+            let a = args(cmd, &fx.args, &[]);
+            let a: Vec<&str> = a.iter().map(String::as_str).collect();
+            refused(&a, &["has no intercept", "- 1"]);
+        }
+    }
 }
