@@ -28,7 +28,8 @@ Cases (statsmodels' bundled data sets; no download):
   star98      binomial counts NABOVE + NBELOW on school covariates with
               three-way interactions, statsmodels' own example
   spector     GRADE on GPA, TUCE and C(PSI) without an intercept (the
-              categorical gets full dummy coding)
+              categorical gets full dummy coding; logreg refuses it)
+  spector_c   GRADE on GPA by C(PSI) (an int column as categories) and TUCE
   modechoice  travel mode choice: the mode as bare text, a numeric x text
               interaction without the numeric main effect, no C()
   randhie     RAND health insurance: any doctor visit, health status as
@@ -253,6 +254,7 @@ def main():
                              GRADE=spector["GRADE"].astype(int))
     write_csv("spector", spector)
     fit_case("spector", "spector", "GRADE ~ GPA + TUCE + C(PSI) - 1")
+    fit_case("spector_c", "spector", "GRADE ~ GPA*C(PSI) + TUCE")
 
     mode = sm.datasets.modechoice.load_pandas().data
     names = {1: "air", 2: "train", 3: "bus", 4: "car"}
