@@ -5,6 +5,7 @@
 use tch::{Device, Kind, TchError, Tensor};
 
 use super::checks::{check_names, DesignChecks};
+use super::design::str_repr;
 use super::rank::{check_full_rank, DesignRows};
 use super::roles::RowColumns;
 use super::DataError;
@@ -300,7 +301,7 @@ impl Dataset {
     pub fn dep_variable(&self) -> String {
         match &self.failures {
             None => self.target.clone(),
-            Some(f) => format!("[{}, {}]", py_repr(&self.target), py_repr(f)),
+            Some(f) => format!("[{}, {}]", str_repr(&self.target), str_repr(f)),
         }
     }
 
@@ -386,36 +387,6 @@ impl DesignRows for Dataset {
         f(self.x());
         Ok(())
     }
-}
-
-/// Python's `repr` of a string: single quotes unless the text holds a
-/// single quote and no double quote; backslash, the quote and control
-/// characters escaped.
-fn py_repr(s: &str) -> String {
-    let q = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::from(q);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == q => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(q);
-    out
 }
 
 #[cfg(test)]
@@ -617,13 +588,6 @@ mod tests {
             counts(vec![0.0; 4], vec![1.0; 4]),
             Err(DataError::OneSidedCounts { ref column, .. }) if column == "s"
         ));
-    }
-
-    #[test]
-    fn python_repr_picks_its_quote_and_escapes() {
-        assert_eq!(py_repr("NABOVE"), "'NABOVE'");
-        assert_eq!(py_repr("it's"), "\"it's\"");
-        assert_eq!(py_repr("a'b\"c\\\n"), "'a\\'b\"c\\\\\\n'");
     }
 
     #[test]

@@ -137,6 +137,7 @@ mod tests {
         assert_eq!(str_repr("it's"), "\"it's\"");
         assert_eq!(str_repr("Q(\"a b\")"), "'Q(\"a b\")'");
         assert_eq!(str_repr("a\\b'\""), "'a\\\\b\\'\"'");
+        assert_eq!(str_repr("a'b\"c\\\n"), "'a\\'b\"c\\\\\\n'");
     }
 
     #[test]

@@ -23,5 +23,5 @@ mod tests;
 pub use build::{build_design, FormulaDesign};
 pub use coding::{CodedFactor, CodedRows, CodedTerm, Coding, FactorKind, TermColumns};
 pub use error::{close_names, DesignError, MAX_CATEGORICAL_IN_TERM, MAX_LEVELS};
-pub use level::Level;
+pub use level::{str_repr, Level};
 pub use subterms::{Contrast, SubtermFactor};
