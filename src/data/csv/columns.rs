@@ -1,7 +1,6 @@
 //! [`ColumnReader`]: named numeric columns of a CSV file, found by name in
 //! any order, with no target, read block by block (the new data `logreg
 //! predict` reads); [`read_columns`] reads them all at once.
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -9,7 +8,7 @@ use crate::data::DataError;
 
 use super::buffer::COLUMN_BUFFER;
 use super::options::{default_delimiter, MissingPolicy};
-use super::reader::source_name;
+use super::reader::{open_stream, source_name};
 use super::records::Records;
 use super::rows::{Next, Row, RowRule, Take};
 
@@ -65,14 +64,7 @@ impl ColumnReader<Box<dyn Read>> {
     ) -> Result<Self, DataError> {
         let file = source_name(path);
         let delimiter = delimiter.unwrap_or_else(|| default_delimiter(path));
-        let rdr: Box<dyn Read> = if path.as_os_str() == "-" {
-            Box::new(std::io::stdin().lock())
-        } else {
-            Box::new(File::open(path).map_err(|e| DataError::Io {
-                file: file.clone(),
-                reason: e.to_string(),
-            })?)
-        };
+        let rdr = open_stream(path, &file)?;
         ColumnReader::new(rdr, &file, delimiter, names, missing)
     }
 }

@@ -55,6 +55,19 @@ pub(super) fn source_name(path: &Path) -> String {
     }
 }
 
+/// `path` opened to be read once from the start (`-`: stdin), as the
+/// readers that take no fast path read it; `file` names it in the error.
+pub(super) fn open_stream(path: &Path, file: &str) -> Result<Box<dyn Read>, DataError> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(io::stdin().lock()));
+    }
+    let f = std::fs::File::open(path).map_err(|e| DataError::Io {
+        file: file.to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(Box::new(f))
+}
+
 /// What reading a file found besides its rows (which went to the sink).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadRows {

@@ -1,5 +1,4 @@
 //! [`read_table`]: named raw columns of a CSV file, through the row loop, each typed as pandas' `read_csv` types it.
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -9,7 +8,7 @@ use crate::data::DataError;
 use super::buffer::BUFFER;
 use super::cell::{FALSE_VALUES, NA_VALUES, TRUE_VALUES};
 use super::options::{default_delimiter, CsvOptions};
-use super::reader::source_name;
+use super::reader::{open_stream, source_name};
 use super::records::Records;
 use super::rows::{Next, RowRule, Take};
 
@@ -22,14 +21,7 @@ use super::rows::{Next, RowRule, Take};
 pub fn read_table(path: &Path, names: &[String], opts: &CsvOptions) -> Result<Table, DataError> {
     let file = source_name(path);
     let delimiter = opts.delimiter.unwrap_or_else(|| default_delimiter(path));
-    let rdr: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(File::open(path).map_err(|e| DataError::Io {
-            file: file.clone(),
-            reason: e.to_string(),
-        })?)
-    };
+    let rdr = open_stream(path, &file)?;
     table_from(rdr, &file, delimiter, names)
 }
 
