@@ -180,8 +180,12 @@ impl Kept {
 
     /// `header` (a line) with the kept columns' names in front.
     fn header(&self, keep: &[String], header: &str) -> String {
-        let names: Vec<String> = keep.iter().map(|k| quoted(k.trim())).collect();
-        format!("{},{header}", names.join(","))
+        let mut line = String::new();
+        for k in keep {
+            line.push_str(&quoted(k.trim()));
+            line.push(',');
+        }
+        line + header
     }
 
     /// Each line of `rows` with the kept cells of its table row in front.

@@ -475,3 +475,34 @@ fn a_formula_without_an_intercept_is_refused() {
         }
     }
 }
+
+/// Without `--keep`, a formula model's predictions are the plain model's
+/// CSV: the header `mean,...,linpred` and as many fields on every row, the
+/// same numbers as with `--keep` (less the kept column).
+#[test]
+fn a_formula_model_predicts_without_keep_in_the_plain_columns() {
+    let tmp = temp_dir("formula-predict-plain");
+    let fx = cases()
+        .into_iter()
+        .find(|fx| fx.case == "modechoice")
+        .unwrap();
+    let p = fx.predict.as_ref().unwrap();
+    let model = tmp.join("m.json").to_string_lossy().into_owned();
+    logreg(&args("glm", &p.train_args, &["--save-model", &model])).ok();
+    let new = dir().join(&p.new_csv).to_string_lossy().into_owned();
+    let plain = logreg(&["predict", "--model", &model, "--data", &new]).ok();
+    let kept = logreg(&[
+        "predict", "--model", &model, "--data", &new, "--keep", &p.keep,
+    ])
+    .ok();
+    let mut lines = plain.lines();
+    assert_eq!(
+        lines.next(),
+        Some("mean,mean_se,mean_ci_lower,mean_ci_upper,linpred")
+    );
+    for (row, with_id) in lines.zip(kept.lines().skip(1)) {
+        assert_eq!(row.split(',').count(), 5, "{row}");
+        assert_eq!(with_id.split_once(',').unwrap().1, row);
+    }
+    assert_eq!(plain.lines().count(), kept.lines().count());
+}
