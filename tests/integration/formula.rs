@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use crate::glm::{close, close_all};
 use crate::support::{fixtures, logreg, temp_dir};
 
 // The tolerances, wider than the plain GLM's (tests/integration/
@@ -105,21 +106,6 @@ fn args(cmd: &str, args: &[String], extra: &[&str]) -> Vec<String> {
     }
     out.extend(extra.iter().map(|s| s.to_string()));
     out
-}
-
-fn close(what: &str, got: f64, want: f64, rtol: f64, atol: f64) {
-    let diff = (got - want).abs();
-    assert!(
-        diff <= rtol * got.abs().max(want.abs()) || diff <= atol,
-        "{what}: logreg {got:e}, statsmodels {want:e} (difference {diff:e}, rtol {rtol:e})"
-    );
-}
-
-fn close_all(what: &str, got: &[f64], want: &[f64], rtol: f64, atol: &[f64]) {
-    assert_eq!(got.len(), want.len(), "{what}: lengths");
-    for i in 0..got.len() {
-        close(&format!("{what}[{i}]"), got[i], want[i], rtol, atol[i]);
-    }
 }
 
 fn assert_matches(c: &str, j: &Results, fx: &Results) {

@@ -186,7 +186,8 @@ pub(crate) fn run_json(args: &[String]) -> (GlmJson, String) {
     (j, r.stderr())
 }
 
-fn close(what: &str, got: f64, want: f64, rtol: f64, atol: f64) {
+/// `got` within `rtol` of `want` (relative to the larger) or `atol`.
+pub(crate) fn close(what: &str, got: f64, want: f64, rtol: f64, atol: f64) {
     let diff = (got - want).abs();
     assert!(
         diff <= rtol * got.abs().max(want.abs()) || diff <= atol,
@@ -194,7 +195,8 @@ fn close(what: &str, got: f64, want: f64, rtol: f64, atol: f64) {
     );
 }
 
-fn close_all(what: &str, got: &[f64], want: &[f64], rtol: f64, atol: &[f64]) {
+/// [`close`] element by element, with an `atol` for each.
+pub(crate) fn close_all(what: &str, got: &[f64], want: &[f64], rtol: f64, atol: &[f64]) {
     assert_eq!(got.len(), want.len(), "{what}: lengths");
     for i in 0..got.len() {
         close(&format!("{what}[{i}]"), got[i], want[i], rtol, atol[i]);
