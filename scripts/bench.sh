@@ -4,11 +4,20 @@
 #
 #   scripts/bench.sh            all benchmarks (about 20 minutes on 2 cores)
 #   RUNS=3 scripts/bench.sh     fewer repetitions
+#   BENCH_BIN=path              time that logreg binary (default: the one
+#                               `cargo build --release` makes)
+#   LARGE=path                  the 1e6 x 10 CSV's place (default below)
 #
 #   1. `logreg demo` vs `python scripts/original.py` (the lecture's defaults);
 #   2. `logreg glm --data large.csv` vs pandas.read_csv + sm.GLM().fit()
 #      (scripts/bench_glm.py) on 1,000,000 x 10 (made once by
-#      `logreg simulate`, cached in $LOGREG_CACHE/bench/);
+#      `logreg simulate`, cached in $LOGREG_CACHE/bench/), and vs the
+#      alternatives: polars + glum, unpenalised, with its covariance matrix
+#      (scripts/bench_glum.py), and polars + scikit-learn's
+#      LogisticRegression without a penalty, newton-cholesky
+#      (scripts/bench_sklearn.py); these two run in a separate environment,
+#      $LOGREG_CACHE/venv-bench (or $BENCH_VENV), which bench.sh fills with
+#      scripts/requirements-bench.txt; ALT=0 skips them;
 #   3. `logreg repeat --runs 1000` vs 1000 x the Python original (estimated
 #      from benchmark 1: whole processes, and in-process fits without imports);
 #   4. peak memory (max RSS, GNU time) of each;
@@ -18,7 +27,11 @@
 #      as the lecture does);
 #   6. a grid study, `repeat --n 500,1000,2000 --lr 0.05,0.1 --runs 200` (6
 #      cells, 1200 runs), vs `repeat --runs 1200` at one setting.
-#   5 and 6 are skipped, with a message, by a logreg whose repeat has no
+#   5b. the networks alone, `logreg repeat --runs 1000 --steps 1000 --fits nn`,
+#      vs the same networks as one hand-written batched PyTorch program
+#      (scripts/bench_torch_batched.py: closed-form gradient, elementwise
+#      ops over an (R, n) layout, the machine's threads);
+#   5, 5b and 6 are skipped, with a message, by a logreg whose repeat has no
 #   --fits, and with STUDIES=0.
 #   7. the in-process hot paths (criterion: network step, IRLS iteration,
 #      CSV parsing, memory copy), as a table of medians; HOT=0 skips them;
@@ -46,16 +59,33 @@ scripts/setup.sh --python
 python=$(sed -n 's/^LOGREG_PYTHON = "\(.*\)"/\1/p' .cargo/config.toml)
 say "cargo build --release"
 cargo build --release --quiet
-bin=$repo/target/release/logreg
+bin=${BENCH_BIN:-$repo/target/release/logreg}
 out=target/bench
 mkdir -p "$out"
 cache=${LOGREG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/logreg}
-large="$cache/bench/large.csv"
-mkdir -p "$cache/bench"
+large=${LARGE:-$cache/bench/large.csv}
+mkdir -p "$(dirname "$large")"
 if [ ! -s "$large" ]; then
   say "writing $large (once)"
   "$bin" simulate --n 1000000 --seed 1 \
     --beta 0.1,0.2,-0.3,0.4,-0.5,0.6,-0.7,0.8,-0.9,1.0,-1.1 --out "$large"
+fi
+
+# The alternatives' environment: scripts/requirements-bench.txt in a venv of
+# its own (glum and polars bring their own pandas and numpy), complete when
+# its stamp matches the file's hash.
+alt=${ALT:-1}
+bench_venv=${BENCH_VENV:-$cache/venv-bench}
+bpy=$bench_venv/bin/python
+if [ "$alt" = 1 ]; then
+  req=scripts/requirements-bench.txt stamp="$bench_venv/.logreg-requirements.sha256"
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x "$bpy" ]; then
+    say "installing $req into $bench_venv"
+    [ -x "$bpy" ] || "$python" -m venv "$bench_venv"
+    "$bpy" -m pip install --disable-pip-version-check -q -r "$req"
+    echo "$want" > "$stamp"
+  fi
 fi
 
 # hyperfine: median, min, max (seconds) of each command, exported as JSON.
@@ -81,7 +111,11 @@ hf() { "$python" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][
 bench demo "$runs" "$bin demo" "$python scripts/original.py"
 demo_rss=$(peak "$bin" demo); orig_rss=$(peak "$python" scripts/original.py)
 
-bench glm 3 "$bin glm --data $large --json" "$python scripts/bench_glm.py $large"
+glm_cmds=("$bin glm --data $large --json" "$python scripts/bench_glm.py $large")
+if [ "$alt" = 1 ]; then
+  glm_cmds+=("$bpy scripts/bench_glum.py $large" "$bpy scripts/bench_sklearn.py $large")
+fi
+bench glm 3 "${glm_cmds[@]}"
 glm_rss=$(peak "$bin" glm --data "$large" --json); sm_rss=$(peak "$python" scripts/bench_glm.py "$large")
 
 bench repeat 2 "$bin repeat --runs 1000 --quiet --json"
@@ -102,13 +136,15 @@ PY
 )
 
 # The studies (rows 5 and 6) need repeat's --fits and grid lists.
-rm -f "$out/glm_study.json" "$out/sm_fits.json" "$out/grid.json"
+rm -f "$out/glm_study.json" "$out/sm_fits.json" "$out/grid.json" "$out/batched.json"
 if [ "${STUDIES:-1}" != 1 ]; then
   say "skipping the GLM-only and grid studies (STUDIES=0)"
 elif "$bin" repeat --help | grep -- '--fits' >/dev/null; then
   bench glm_study 3 "$bin repeat --fits glm --runs 10000 --n 1000 --quiet --json"
   say "sm_fits: 10,000 statsmodels fits in one process, 3 times (scripts/bench_statsmodels_fits.py)"
   "$python" scripts/bench_statsmodels_fits.py --runs 10000 --n 1000 --repeats 3 > "$out/sm_fits.json"
+  bench batched 3 "$bin repeat --runs 1000 --steps 1000 --fits nn --quiet --json" \
+    "$python scripts/bench_torch_batched.py --runs 1000 --steps 1000"
   bench grid 3 "$bin repeat --n 500,1000,2000 --lr 0.05,0.1 --runs 200 --quiet --json" \
     "$bin repeat --runs 1200 --quiet --json"
 else
@@ -130,6 +166,10 @@ print(f"| demo vs original.py | {cell(demo[0])} | {cell(demo[1])} | {demo[1]['me
       f"| {demo_rss} MiB | {orig_rss} MiB | {int(orig_rss)/int(demo_rss):.1f}x smaller |")
 print(f"| glm on 1e6 x 10 CSV vs pandas + statsmodels | {cell(glm[0])} | {cell(glm[1])} | {glm[1]['median']/glm[0]['median']:.1f}x faster "
       f"| {glm_rss} MiB | {sm_rss} MiB | {int(sm_rss)/int(glm_rss):.1f}x smaller |")
+for i, label in [(2, "polars + glum (with its covariance)"), (3, "polars + scikit-learn (no inference)")]:
+    if len(glm) > i:
+        print(f"| glm on 1e6 x 10 CSV vs {label} | {cell(glm[0])} | {cell(glm[i])} "
+              f"| {glm[i]['median']/glm[0]['median']:.1f}x faster | | | |")
 whole = 1000 * demo[1]["median"]
 fits = 1000 * float(inproc)
 print(f"| repeat --runs 1000 vs 1000 x original.py | {cell(rep[0])} | {whole:.0f} s (1000 processes); {fits:.0f} s (fits only, no imports) "
@@ -139,6 +179,9 @@ if os.path.exists(f"{out}/glm_study.json"):
     print(f"| repeat --fits glm --runs 10000 --n 1000 vs 10,000 sm.GLM().fit() in one process | {cell(study)} "
           f"| {sm['median_s']:.3f} s ({sm['min_s']:.3f}-{sm['max_s']:.3f}) (fits only) "
           f"| {sm['median_s']/study['median']:.0f}x faster | | | |")
+    bat = r("batched")
+    print(f"| repeat --runs 1000 --steps 1000 --fits nn vs one batched PyTorch program | {cell(bat[0])} "
+          f"| {cell(bat[1])} | {bat[1]['median']/bat[0]['median']:.1f}x faster | | | |")
     grid = r("grid")
     print(f"| repeat grid 3 n x 2 lr x 200 runs vs repeat --runs 1200 (one setting) | {cell(grid[0])} "
           f"| {cell(grid[1])} (logreg, one setting) | grid takes {grid[0]['median']/grid[1]['median']:.2f}x the time | | | |")
