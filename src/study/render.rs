@@ -221,7 +221,73 @@ pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
             c.separated, c.runs
         );
     }
+    more_rows(&mut out, c, names, &level);
     out
+}
+
+/// The measures beyond the first rows of a cell's block, per estimator
+/// present: the GLM's relative bias, power (the type-I error where the true
+/// value is 0, said in a line below), interval width, its model SE's MCSE,
+/// the model SE's relative error in percent and bias-eliminated coverage;
+/// the network's relative bias. 99 columns for names of up to 5
+/// characters.
+fn more_rows(out: &mut String, c: &CellSummary, names: &[String], level: &str) {
+    let w = names.iter().map(String::len).max().unwrap_or(5).max(5);
+    let name = |j: usize| names.get(j).map_or("?", String::as_str).to_string();
+    if let Some(m) = &c.glm {
+        let none = vec![f64::NAN; m.mean.len()];
+        let get = |v: &Option<Vec<f64>>| v.clone().unwrap_or_else(|| none.clone());
+        let (power, power_se) = (get(&m.power), get(&m.power_mcse));
+        let (width, width_se) = (get(&m.ci_width), get(&m.ci_width_mcse));
+        let model_se_mcse = get(&m.model_se_mcse);
+        let (err, err_se) = (get(&m.rel_se_error), get(&m.rel_se_error_mcse));
+        let (be, be_se) = (get(&m.be_coverage), get(&m.be_coverage_mcse));
+        let mut rows = vec![[
+            "GLM",
+            "rel bias (MCSE)",
+            "power (MCSE)",
+            "CI width (MCSE)",
+            "model SE MCSE",
+            "SE err% (MCSE)",
+            "BE cover (MCSE)",
+        ]
+        .map(String::from)
+        .to_vec()];
+        for j in 0..m.mean.len() {
+            rows.push(vec![
+                name(j),
+                with_se(m.rel_bias[j], m.rel_bias_mcse[j], 3),
+                with_se(power[j], power_se[j], 3),
+                with_se(width[j], width_se[j], 4),
+                num(model_se_mcse[j], 4),
+                with_se(err[j], err_se[j], 1),
+                with_se(be[j], be_se[j], 3),
+            ]);
+        }
+        out.push_str(&columns(&rows, &[w, 16, 14, 16, 14, 15, 16]));
+        let zero: Vec<String> = (0..m.mean.len())
+            .filter(|&j| c.settings.beta.get(j) == Some(&0.0))
+            .map(name)
+            .collect();
+        if !zero.is_empty() {
+            let _ = writeln!(
+                out,
+                "power: share of runs whose {level}% Wald interval leaves out 0; the type-I error \
+                 for {} (true value 0)",
+                zero.join(", ")
+            );
+        }
+    }
+    if let Some(m) = &c.nn {
+        let mut rows = vec![vec!["NN".to_string(), "rel bias (MCSE)".into()]];
+        for j in 0..m.mean.len() {
+            rows.push(vec![
+                name(j),
+                with_se(m.rel_bias[j], m.rel_bias_mcse[j], 3),
+            ]);
+        }
+        out.push_str(&columns(&rows, &[w, 16]));
+    }
 }
 
 /// One estimator's header and rows in a cell's block: `label` over one
