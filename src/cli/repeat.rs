@@ -314,9 +314,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     }
     let mut study = Study::with_pairs(cfg, pairs)?;
     let mut checks = Preflight::default();
-    checks
-        .file("--runs-out", a.runs_out.as_deref())
-        .plots("--plots", a.plots.dir.as_deref(), study_plot_names(&design));
+    checks.file("--runs-out", a.runs_out.as_deref()).plots(
+        "--plots",
+        a.plots.dir.as_deref(),
+        study_plot_names(&design),
+    );
     a.exports.preflight(&mut checks).json(a.json.on).check()?;
 
     let stop = interrupt::cooperate();

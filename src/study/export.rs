@@ -59,9 +59,10 @@ pub fn estimates_csv(m: &Merged) -> std::io::Result<Vec<u8>> {
             for (j, term) in names.iter().enumerate() {
                 let truth = line.cell.beta.get(j).copied().unwrap_or(f64::NAN);
                 let (estimate, se) = match est {
-                    "glm" => line.glm.as_ref().map_or((f64::NAN, f64::NAN), |g| {
-                        (g.params[j], g.bse[j])
-                    }),
+                    "glm" => line
+                        .glm
+                        .as_ref()
+                        .map_or((f64::NAN, f64::NAN), |g| (g.params[j], g.bse[j])),
                     _ => line
                         .nn
                         .as_ref()
@@ -207,5 +208,138 @@ impl<'de> Deserialize<'de> for Ordered {
             }
         }
         d.deserialize_map(Entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::merge::merge;
+    use crate::study::read::read_lines;
+
+    fn study(name: &str) -> Merged {
+        let path = format!(
+            "{}/tests/fixtures/repeat/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        merge(None, read_lines(&path, text.as_bytes()).unwrap().runs).unwrap()
+    }
+
+    fn rows(bytes: &[u8]) -> Vec<csv::StringRecord> {
+        csv::Reader::from_reader(bytes)
+            .records()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn header(bytes: &[u8]) -> Vec<String> {
+        let mut r = csv::Reader::from_reader(bytes);
+        r.headers().unwrap().iter().map(String::from).collect()
+    }
+
+    #[test]
+    fn the_settings_columns_are_the_cells_keys_in_their_order() {
+        let m = study("mcse_edge_study.jsonl");
+        let est = estimates_csv(&m).unwrap();
+        let h = header(&est);
+        assert_eq!(h[..5], ["n", "lr", "steps", "optimizer", "beta"]);
+        assert_eq!(h[5..], ESTIMATES_COLUMNS);
+        let first = &rows(&est)[0];
+        let settings: Vec<&str> = first.iter().take(5).collect();
+        assert_eq!(settings, ["60", "0.1", "100", "sgd", "0.5,0,-1"]);
+        // Any key a cell has is a column, in its order: a made-up cell.
+        #[derive(Serialize)]
+        struct Wider {
+            n: usize,
+            x_dist: &'static str,
+            x_corr: f64,
+            beta: Vec<f64>,
+        }
+        let v = Wider {
+            n: 5,
+            x_dist: "normal",
+            x_corr: 0.25,
+            beta: vec![1.0, 0.0],
+        };
+        assert_eq!(settings_of(&v), ["5", "normal", "0.25", "1,0"]);
+        let keys: Vec<String> = ordered(&v).unwrap().0.into_iter().map(|e| e.0).collect();
+        assert_eq!(keys, ["n", "x_dist", "x_corr", "beta"]);
+    }
+
+    #[test]
+    fn every_run_has_a_row_per_estimator_and_coefficient_failed_ones_too() {
+        let m = study("mcse_edge_study.jsonl");
+        let est = estimates_csv(&m).unwrap();
+        let rows = rows(&est);
+        assert_eq!(rows.len(), m.lines.len() * 2 * 3);
+        let col = |name: &str| 5 + ESTIMATES_COLUMNS.iter().position(|c| *c == name).unwrap();
+        let of_seed = |seed: &str, est: &str| {
+            rows.iter()
+                .filter(|r| &r[col("seed")] == seed && &r[col("estimator")] == est)
+                .filter(|r| &r[0] == "60")
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        // The failed run of cell 0 (seed 2003): its GLM is there, its
+        // network is not.
+        let glm = of_seed("2003", "glm");
+        assert!(glm.iter().all(|r| &r[col("failed")] == "true"));
+        assert!(glm.iter().all(|r| !r[col("estimate")].is_empty()));
+        let nn = of_seed("2003", "nn");
+        assert_eq!(nn.len(), 3);
+        assert!(nn.iter().all(|r| r[col("estimate")].is_empty()));
+        // A network row has no SE or interval.
+        let nn = of_seed("2000", "nn");
+        for c in ["se", "ci_lower", "ci_upper"] {
+            assert!(nn.iter().all(|r| r[col(c)].is_empty()), "{c}");
+        }
+        // The GLM's interval is the fit's, θ̂ ∓ z·se.
+        let z = crate::spec::normal::interval_quantile(0.05);
+        for r in of_seed("2000", "glm") {
+            let f = |c: &str| r[col(c)].parse::<f64>().unwrap();
+            assert_eq!(f("ci_lower"), f("estimate") - z * f("se"));
+            assert_eq!(f("ci_upper"), f("estimate") + z * f("se"));
+        }
+        let separated = rows.iter().filter(|r| &r[col("separated")] == "true");
+        assert_eq!(separated.count(), 2 * 2 * 3);
+    }
+
+    #[test]
+    fn the_measures_csv_holds_every_figure_of_the_cells_with_its_mcse() {
+        let m = study("mcse_edge_study.jsonl");
+        let cells = summarize_cells(&m);
+        let rows = rows(&measures_csv(&m).unwrap());
+        let find = |cell: &str, est: &str, term: &str, key: &str| {
+            rows.iter()
+                .find(|r| &r[0] == cell && &r[5] == est && &r[6] == term && &r[8] == key)
+                .unwrap_or_else(|| panic!("no row {cell} {est} {term} {key}"))
+                .clone()
+        };
+        let g = cells[1].glm.as_ref().unwrap();
+        let r = find("240", "glm", "x2", "rel_se_error");
+        assert_eq!(r[7].to_string(), "-1");
+        assert_eq!(
+            r[9].parse::<f64>().unwrap(),
+            g.rel_se_error.as_ref().unwrap()[2]
+        );
+        assert_eq!(
+            r[10].parse::<f64>().unwrap(),
+            g.rel_se_error_mcse.as_ref().unwrap()[2]
+        );
+        let r = find("240", "glm", "x1", "model_se");
+        assert_eq!(
+            r[10].parse::<f64>().unwrap(),
+            g.model_se_mcse.as_ref().unwrap()[1]
+        );
+        // Null figures are empty: the relative bias of a zero coefficient,
+        // the MCSE of a mean.
+        let r = find("60", "nn", "x1", "rel_bias");
+        assert_eq!((&r[9], &r[10]), ("", ""));
+        assert_eq!(&find("60", "nn", "x1", "mean")[10], "");
+        assert!(!rows.iter().any(|r| r[8].ends_with("_mcse")));
+        // Per cell: 3 coefficients × (the GLM's 11 measures + the
+        // network's 7).
+        assert_eq!(rows.len(), 2 * 3 * (11 + 7));
     }
 }

@@ -166,7 +166,8 @@ fn measures(est: &[&[f64]], truth: &[f64]) -> Measures {
         m.mse.push(mse);
         // Relative to a true value of 0 there is nothing to divide by.
         let rel = |v: f64| if t == 0.0 { f64::NAN } else { v / t.abs() };
-        m.rel_bias.push(if t == 0.0 { f64::NAN } else { (mean - t) / t });
+        m.rel_bias
+            .push(if t == 0.0 { f64::NAN } else { (mean - t) / t });
         // The spreads need two runs: with fewer they are NaN (R − 1 = 0
         // would give 0/0, and R = 0 a negative zero).
         if est.len() < 2 {
@@ -420,6 +421,12 @@ pub(crate) mod tests {
         summaries(study_lines())
     }
 
+    /// The summaries of scripts/make_mcse_fixture.py's second study (2
+    /// cells, `x1`'s true value 0, failed and separated runs).
+    pub(crate) fn edge_summaries() -> Vec<CellSummary> {
+        summaries(lines_of("mcse_edge_study.jsonl"))
+    }
+
     /// A cell of one run, estimates the truth plus `d`, GLM-only or both.
     pub(crate) fn one_run_cell(d: f64, failed: bool, fits: Fits) -> CellSummary {
         let line = run(d, failed);
@@ -499,7 +506,10 @@ pub(crate) mod tests {
             assert!(g.power.as_ref().unwrap()[1] > 0.0);
             // At a true value of 0, power counts the intervals that leave
             // the truth out: one minus coverage, exactly.
-            let (p, cov) = (g.power.as_ref().unwrap()[1], g.coverage.as_ref().unwrap()[1]);
+            let (p, cov) = (
+                g.power.as_ref().unwrap()[1],
+                g.coverage.as_ref().unwrap()[1],
+            );
             assert!(close(p, 1.0 - cov), "{p} vs 1 - {cov}");
         }
         assert_eq!((got[0].failed, got[1].failed), (1, 1));
@@ -615,7 +625,12 @@ pub(crate) mod tests {
         }
         let glm = s.glm.unwrap();
         let se_based = [glm.model_se, glm.coverage, glm.coverage_mcse, glm.power];
-        let more = [glm.ci_width, glm.model_se_mcse, glm.rel_se_error, glm.be_coverage];
+        let more = [
+            glm.ci_width,
+            glm.model_se_mcse,
+            glm.rel_se_error,
+            glm.be_coverage,
+        ];
         for v in se_based.into_iter().chain(more) {
             assert!(all_nan(&v.unwrap()));
         }
