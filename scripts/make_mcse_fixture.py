@@ -39,6 +39,33 @@ nn_steps_mean. The coverage test is also done as the interval
 (x - z*bse <= θ <= x + z*bse, as `repeat` counts it) and the script
 checks that both agree on every run.
 
+The second study (mcse_edge_study.jsonl, mcse_edge_expected.json), drawn
+after the first from the same generator, holds the cases the first has not:
+  - 2 cells: n in {60, 240}, lr 0.1, steps 100, sgd, beta (0.5, 0, -1):
+    `x1`'s true value is 0, so its power is the type-I error and its
+    relative bias is null; RUNS_EDGE = 30 replications, seeds 2000..2029;
+    one run per cell rejects x1 = 0 by construction (estimate 3 SEs out);
+  - a failed run (cell 0, seed 2003, network diverged: no "nn");
+  - a separated run that is kept (cell 1, seed 2010: "separated", a
+    separation warning, a large x2 estimate and SE; in every measure);
+  - a separated run that also failed (cell 1, seed 2020, its network at
+    BCE's clamp: its GLM is in the line, and left out of every measure).
+
+The measures beyond Morris et al.'s core set are computed as rsimsum's
+`simsum` computes them (R/performance.R; White, JOSS 2018), a different
+but equivalent arrangement of the formulas in src/study/mcse.rs:
+  rel_bias = mean((x - θ)/θ) (null for θ = 0), rel_bias_mcse =
+  std((x - θ)/θ, ddof=1)/sqrt(R); power = mean(|x| > z*bse) (also checked
+  as the interval x -/+ z*bse leaving out 0, as `repeat` counts it),
+  power_mcse = sqrt(p(1-p)/R); ci_width = mean(2*z*bse), ci_width_mcse =
+  std(2*z*bse, ddof=1)/sqrt(R); model_se_mcse = sqrt(var(bse^2, ddof=1) /
+  (4 R model_se^2)); rel_se_error = 100 (model_se/emp_se - 1),
+  rel_se_error_mcse = 100 (model_se/emp_se) sqrt(var(bse^2, ddof=1) /
+  (4 R model_se^4) + 1/(2(R-1))); be_coverage = mean(|x - mean| <= z*bse)
+  (also as the interval), be_coverage_mcse = sqrt(b(1-b)/R). Per cell also
+  `separated`: lines marked separated, failed ones included. A figure that
+  is not a number (0/0) is written as null, as `--json` writes it.
+
 Floats are written by json.dumps (Python's repr: shortest round trip), so
 each parses back to the same f64.
 
@@ -77,17 +104,85 @@ STUDY = {
 # (cell index, seed) of the failed run.
 FAILED = (1, FIRST_SEED + 5)
 
+RUNS_EDGE = 30
+FIRST_SEED_EDGE = 2000
+BETA_EDGE = [0.5, 0.0, -1.0]
+GRID_EDGE = {
+    "n": [60, 240],
+    "lr": [0.1],
+    "steps": [100],
+    "optimizer": ["sgd"],
+    "beta": [BETA_EDGE],
+}
+STUDY_EDGE = {
+    "seed": FIRST_SEED_EDGE,
+    "runs": RUNS_EDGE,
+    "fits": "both",
+    "alpha": ALPHA,
+    "grid": GRID_EDGE,
+    "settings": {"high": 3.0, "low": -3.0, "tol": 1e-8},
+}
+FAILED_EDGE = (0, FIRST_SEED_EDGE + 3)
+SEPARATED_KEPT = (1, FIRST_SEED_EDGE + 10)
+SEPARATED_FAILED = (1, FIRST_SEED_EDGE + 20)
+SEPARATION = "Perfect separation or prediction detected"
 
-def cells():
+
+def cells(grid=GRID):
     """The grid's cells in the study's order (n slowest)."""
     return [
         {"n": n, "lr": lr, "steps": s, "optimizer": o, "beta": b}
-        for n in GRID["n"]
-        for lr in GRID["lr"]
-        for s in GRID["steps"]
-        for o in GRID["optimizer"]
-        for b in GRID["beta"]
+        for n in grid["n"]
+        for lr in grid["lr"]
+        for s in grid["steps"]
+        for o in grid["optimizer"]
+        for b in grid["beta"]
     ]
+
+
+def edge_lines(rng):
+    """Every run line of the second study, in the study's order."""
+    out = []
+    truth = np.array(BETA_EDGE)
+    for c, cell in enumerate(cells(GRID_EDGE)):
+        s = 2.0 / np.sqrt(cell["n"])
+        for i in range(RUNS_EDGE):
+            seed = FIRST_SEED_EDGE + i
+            glm = truth + rng.normal(0.0, s, size=3)
+            bse = s * (1.0 + 0.1 * rng.normal(size=3))
+            if i == 6:
+                glm[1] = truth[1] + 3.0 * bse[1]
+            nn = glm + rng.normal(0.0, 1e-3 * cell["lr"], size=3)
+            line = {
+                "seed": seed,
+                "cell": cell,
+                "glm": {
+                    "params": [float(v) for v in glm],
+                    "bse": [float(v) for v in bse],
+                    "iterations": int(rng.integers(5, 10)),
+                    "converged": True,
+                    "warnings": [],
+                },
+                "nn": {
+                    "params": [float(v) for v in nn],
+                    "loss": float(0.3 + 0.01 * rng.random()),
+                    "steps": cell["steps"],
+                },
+                "study": STUDY_EDGE,
+            }
+            if (c, seed) in (SEPARATED_KEPT, SEPARATED_FAILED):
+                line["glm"]["params"][2] = -1.0 + 6.0
+                line["glm"]["bse"][2] = 40.0
+                line["glm"]["warnings"] = [SEPARATION]
+                line["separated"] = True
+            if (c, seed) == FAILED_EDGE:
+                del line["nn"]
+                line["failed"] = "network: training diverged (the loss is not finite)"
+            if (c, seed) == SEPARATED_FAILED:
+                del line["nn"]
+                line["failed"] = f"network for seed {seed}: the loss ended at BCE's clamp"
+            out.append((c, line))
+    return out
 
 
 def lines(rng):
@@ -165,14 +260,51 @@ def measures(x, truth, bse=None, other=None, z=None):
         d = np.abs(other - x)
         m["mean_abs_diff"] = d.mean(axis=0)
         m["max_abs_diff"] = d.max(axis=0)
-    return {k: [float(v) for v in vals] for k, vals in m.items()}
+    # rsimsum's arrangement: the mean and SD of the runs' relative errors.
+    zero = truth == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = (x - truth) / np.where(zero, np.nan, truth)
+    m["rel_bias"] = rel.mean(axis=0)
+    m["rel_bias_mcse"] = rel.std(axis=0, ddof=1) / np.sqrt(r)
+    if bse is not None:
+        reject = np.abs(x) > z * bse
+        leaves_out_0 = ~((x - z * bse <= 0) & (0 <= x + z * bse))
+        assert (reject == leaves_out_0).all(), "a run lies on its test's edge"
+        p = reject.mean(axis=0)
+        m["power"] = p
+        m["power_mcse"] = np.sqrt(p * (1 - p) / r)
+        width = 2 * z * bse
+        m["ci_width"] = width.mean(axis=0)
+        m["ci_width_mcse"] = width.std(axis=0, ddof=1) / np.sqrt(r)
+        model_se = m["model_se"]
+        se2_var = (bse**2).var(axis=0, ddof=1)
+        m["model_se_mcse"] = np.sqrt(se2_var / (4 * r * model_se**2))
+        m["rel_se_error"] = 100 * (model_se / emp_se - 1)
+        m["rel_se_error_mcse"] = (
+            100
+            * (model_se / emp_se)
+            * np.sqrt(se2_var / (4 * r * model_se**4) + 1 / (2 * (r - 1)))
+        )
+        be_hit = np.abs(x - mean) <= z * bse
+        be_interval = (x - z * bse <= mean) & (mean <= x + z * bse)
+        assert (be_hit == be_interval).all(), "a run lies on its interval's edge"
+        b = be_hit.mean(axis=0)
+        m["be_coverage"] = b
+        m["be_coverage_mcse"] = np.sqrt(b * (1 - b) / r)
+    return {k: [number(v) for v in vals] for k, vals in m.items()}
 
 
-def expected(all_lines):
+def number(v):
+    """A figure as --json writes it: null when it is not a finite number."""
+    v = float(v)
+    return v if np.isfinite(v) else None
+
+
+def expected(all_lines, grid=GRID, beta=BETA):
     z = float(scipy.stats.norm.ppf(1 - ALPHA / 2))
-    truth = np.array(BETA)
+    truth = np.array(beta)
     out = []
-    for c, cell in enumerate(cells()):
+    for c, cell in enumerate(cells(grid)):
         mine = [l for (of, l) in all_lines if of == c]
         ok = [l for l in mine if "failed" not in l]
         glm = np.array([l["glm"]["params"] for l in ok])
@@ -185,6 +317,7 @@ def expected(all_lines):
                 "failed": len(mine) - len(ok),
                 "missing": 0,
                 "warnings": sum(1 for l in ok if l["glm"]["warnings"]),
+                "separated": sum(1 for l in mine if l.get("separated")),
                 "glm_not_converged": sum(1 for l in ok if not l["glm"]["converged"]),
                 "glm_iterations_mean": float(
                     np.mean([l["glm"]["iterations"] for l in ok])
@@ -223,6 +356,21 @@ def main():
         json.dump(exp, f, indent=1)
         f.write("\n")
     print(f"wrote {out}/mcse_study.jsonl ({len(all_lines)} lines) and mcse_expected.json")
+    edge = edge_lines(rng)
+    exp = expected(edge, GRID_EDGE, BETA_EDGE)
+    for c in exp["cells"]:
+        assert c["glm"]["rel_bias"][1] is None and c["nn"]["rel_bias"][1] is None
+        assert c["glm"]["power"][1] > 0, "no run rejects x1 = 0"
+    assert [c["failed"] for c in exp["cells"]] == [1, 1]
+    assert [c["separated"] for c in exp["cells"]] == [0, 2]
+    order = rng.permutation(len(edge))
+    with open(out / "mcse_edge_study.jsonl", "w") as f:
+        for i in order:
+            f.write(json.dumps(edge[i][1], separators=(",", ":")) + "\n")
+    with open(out / "mcse_edge_expected.json", "w") as f:
+        json.dump(exp, f, indent=1)
+        f.write("\n")
+    print(f"wrote {out}/mcse_edge_study.jsonl ({len(edge)} lines) and mcse_edge_expected.json")
 
 
 if __name__ == "__main__":

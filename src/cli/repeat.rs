@@ -20,7 +20,7 @@ use super::args::{JsonArg, PlotsArg};
 use super::interrupt::{self, Interrupted};
 use super::output::{Output, Sink};
 use super::preflight::Preflight;
-use super::study_output::{show, StudyOutput};
+use super::study_output::{show, ExportArgs, StudyOutput};
 use super::{Global, UsageError};
 
 /// The end of `--help`: what a run is, how seeds and batches work, and
@@ -200,6 +200,8 @@ pub struct Args {
     pub quiet: bool,
     #[command(flatten)]
     pub plots: PlotsArg,
+    #[command(flatten)]
+    pub exports: ExportArgs,
 }
 
 /// Progress units per run (the bar counts steps within a chunk).
@@ -311,10 +313,13 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         );
     }
     let mut study = Study::with_pairs(cfg, pairs)?;
-    Preflight::default()
-        .file("--runs-out", a.runs_out.as_deref())
-        .plots("--plots", a.plots.dir.as_deref(), study_plot_names(&design))
-        .check()?;
+    let mut checks = Preflight::default();
+    checks.file("--runs-out", a.runs_out.as_deref()).plots(
+        "--plots",
+        a.plots.dir.as_deref(),
+        study_plot_names(&design),
+    );
+    a.exports.preflight(&mut checks).json(a.json.on).check()?;
 
     let stop = interrupt::cooperate();
     let mut out = match (&resume, &runs_out) {
@@ -389,6 +394,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         json: a.json.on,
         plots: a.plots.dir.as_deref(),
         to_stderr: matches!(runs_out, Some(Output::Stdout)),
+        exports: &a.exports,
     };
     show(&merged, Some(study.times()), &how)?;
     match write_failed {

@@ -1,12 +1,51 @@
 //! A study's result, the same from `repeat` and `logreg summarize`: the
 //! text table or `--json` on stdout (or stderr, when stdout carries the
-//! lines), and the `--plots` pictures.
-use std::path::Path;
+//! lines or a CSV), the `--plots` pictures, and the `--estimates` and
+//! `--measures` CSV files.
+use std::path::{Path, PathBuf};
 
 use logreg::plot::study_plots;
-use logreg::study::{render_study, study_json, Merged, Times};
+use logreg::study::{estimates_csv, measures_csv, render_study, study_json, Merged, Times};
 
-use super::output::{print_then, write_plots};
+use super::output::{print, print_then, write_atomic, write_plots};
+use super::preflight::Preflight;
+
+/// `--estimates` and `--measures`: the study in long format, for rsimsum,
+/// pandas or a spreadsheet.
+#[derive(Debug, Default, clap::Args)]
+pub struct ExportArgs {
+    /// Write the estimates as CSV to FILE, one row per run, estimator and
+    /// coefficient: the cell's settings (one column each), seed, estimator
+    /// (glm, nn), term, true, estimate, se, ci_lower, ci_upper (empty for
+    /// the network), failed, separated. Written whole or not at all; `-`
+    /// writes it to stdout, and the table then goes to stderr (not with
+    /// --json, which is stdout's).
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub estimates: Option<PathBuf>,
+    /// Write the measures as CSV to FILE, one row per cell, estimator,
+    /// coefficient and measure (the keys of --json's cells[].glm and
+    /// cells[].nn): the cell's settings, estimator, term, true, measure,
+    /// value, mcse. Written whole or not at all; `-` as for --estimates.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub measures: Option<PathBuf>,
+}
+
+impl ExportArgs {
+    /// The two files for the checks before the work (`-`: stdout, which
+    /// only one thing may take).
+    pub fn preflight<'a, 'p>(&self, p: &'a mut Preflight<'p>) -> &'a mut Preflight<'p> {
+        p.file("--estimates", self.estimates.as_deref())
+            .file("--measures", self.measures.as_deref())
+    }
+
+    /// Whether one of them goes to stdout.
+    fn to_stdout(&self) -> bool {
+        [&self.estimates, &self.measures]
+            .into_iter()
+            .flatten()
+            .any(|p| p.as_os_str() == "-")
+    }
+}
 
 /// Where the result goes and in which form.
 pub struct StudyOutput<'a> {
@@ -16,10 +55,13 @@ pub struct StudyOutput<'a> {
     pub plots: Option<&'a Path>,
     /// The result goes to stderr (stdout carries the run lines).
     pub to_stderr: bool,
+    /// `--estimates`, `--measures`.
+    pub exports: &'a ExportArgs,
 }
 
 /// Print the summary of `m` (with its Time line and `_s` keys when `times`
-/// are known: `repeat`, not `summarize`), then write the plots.
+/// are known: `repeat`, not `summarize`), then write the plots and the
+/// CSV files. A CSV on stdout sends the summary to stderr.
 pub fn show(m: &Merged, times: Option<Times>, how: &StudyOutput<'_>) -> anyhow::Result<()> {
     let result = match how.json {
         true => serde_json::to_string_pretty(&study_json(m, times))? + "\n",
@@ -29,11 +71,27 @@ pub fn show(m: &Merged, times: Option<Times>, how: &StudyOutput<'_>) -> anyhow::
         Some(_) => study_plots(m)?,
         None => Vec::new(),
     };
-    let write = || match how.plots {
-        Some(dir) => write_plots(dir, &plots),
-        None => Ok(()),
+    let mut csvs: Vec<(&Path, Vec<u8>)> = Vec::new();
+    if let Some(p) = &how.exports.estimates {
+        csvs.push((p, estimates_csv(m)?));
+    }
+    if let Some(p) = &how.exports.measures {
+        csvs.push((p, measures_csv(m)?));
+    }
+    let write = || {
+        if let Some(dir) = how.plots {
+            write_plots(dir, &plots)?;
+        }
+        for (path, bytes) in &csvs {
+            match path.as_os_str() == "-" {
+                // CSV is text: the writer wrote UTF-8.
+                true => print(&String::from_utf8_lossy(bytes))?,
+                false => write_atomic(path, bytes)?,
+            }
+        }
+        Ok(())
     };
-    if how.to_stderr {
+    if how.to_stderr || how.exports.to_stdout() {
         diag_raw!("{result}");
         return write();
     }

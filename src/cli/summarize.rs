@@ -11,7 +11,7 @@ use logreg::study::{merge, read_lines, Origin, RunLine};
 use super::args::{JsonArg, PlotsArg};
 use super::preflight::Preflight;
 use super::repeat::all_failed;
-use super::study_output::{show, StudyOutput};
+use super::study_output::{show, ExportArgs, StudyOutput};
 use super::Global;
 use super::UsageError;
 
@@ -34,10 +34,16 @@ naming file and line (exit 2). A torn last line (a killed writer's, one \
 that does not parse, with or without its newline) is skipped with a \
 warning; a whole last line without its newline is read.
 
+--estimates FILE.csv writes every run's estimates in long format (one row \
+per run, estimator and coefficient), as rsimsum's simsum reads them; \
+--measures FILE.csv writes the measures of --json's cells, one row per \
+cell, estimator, coefficient and measure, with its Monte Carlo SE.
+
 Examples:
   logreg repeat --runs 1000 --shard 0/2 --runs-out a.jsonl
   logreg repeat --runs 1000 --shard 1/2 --runs-out b.jsonl
-  logreg summarize a.jsonl b.jsonl --json";
+  logreg summarize a.jsonl b.jsonl --json
+  logreg summarize a.jsonl b.jsonl --estimates est.csv --measures measures.csv";
 
 /// `logreg summarize`'s flags; the end of the help is [`LONG_HELP`].
 #[derive(Debug, clap::Args)]
@@ -54,6 +60,8 @@ pub struct Args {
     pub json: JsonArg,
     #[command(flatten)]
     pub plots: PlotsArg,
+    #[command(flatten)]
+    pub exports: ExportArgs,
 }
 
 pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
@@ -78,14 +86,13 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         lines.extend(read.runs);
     }
     let merged = merge(None, lines)?;
-    Preflight::default()
-        .inputs("input", &a.files)
-        .plots(
-            "--plots",
-            a.plots.dir.as_deref(),
-            study_plot_names(&merged.design),
-        )
-        .check()?;
+    let mut checks = Preflight::default();
+    checks.inputs("input", &a.files).plots(
+        "--plots",
+        a.plots.dir.as_deref(),
+        study_plot_names(&merged.design),
+    );
+    a.exports.preflight(&mut checks).json(a.json.on).check()?;
     if merged.duplicates > 0 {
         diag!(
             "note: dropped {} exact duplicate line(s)",
@@ -96,6 +103,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         json: a.json.on,
         plots: a.plots.dir.as_deref(),
         to_stderr: false,
+        exports: &a.exports,
     };
     show(&merged, None, &how)?;
     // After the summary: it is right for the runs it covers. Every run

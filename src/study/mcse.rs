@@ -2,7 +2,11 @@
 //! after Morris, White and Crowther, "Using simulation studies to evaluate
 //! statistical methods", Statistics in Medicine 38 (2019), Table 6. Computed
 //! from run lines only, so `repeat` and `summarize` give the same numbers,
-//! summed in the study's fixed order (by seed within a cell).
+//! summed in the study's fixed order (by seed within a cell). The measures
+//! beyond Morris et al.'s core set (relative bias, power, interval width,
+//! the model SE's MCSE and relative error, bias-eliminated coverage) follow
+//! rsimsum's `simsum` (White, "rsimsum: Summarise results from Monte Carlo
+//! simulation studies", JOSS 3 (2018)), formula for formula.
 use serde::Serialize;
 
 use super::line::{Cell, Fits, GlmLine, RunLine};
@@ -43,6 +47,43 @@ pub struct Measures {
     /// difference is NaN, or there are no runs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_abs_diff: Option<Vec<f64>>,
+    /// Relative bias (θ̄ − θ)/θ, a fraction; NaN (null) where θ = 0.
+    pub rel_bias: Vec<f64>,
+    /// bias_mcse / |θ| (rsimsum: the SD of (θ̂ᵢ − θ)/θ over √R).
+    pub rel_bias_mcse: Vec<f64>,
+    /// Share of runs whose Wald test at level `alpha` rejects β = 0: whose
+    /// interval θ̂ᵢ ∓ z·bseᵢ (as coverage counts it) leaves out 0. For a
+    /// coefficient whose true value is 0 this is the type-I error (GLM
+    /// only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power: Option<Vec<f64>>,
+    /// √(p(1−p)/R) (GLM only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power_mcse: Option<Vec<f64>>,
+    /// Mean interval width, mean of 2·z·bseᵢ (GLM only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_width: Option<Vec<f64>>,
+    /// SD of the widths (ddof = 1) over √R (GLM only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_width_mcse: Option<Vec<f64>>,
+    /// √(Var(bse²)/(4R·model_se²)), Var with ddof = 1 (GLM only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_se_mcse: Option<Vec<f64>>,
+    /// Relative error of the model SE in percent: 100·(model_se/emp_se − 1)
+    /// (GLM only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rel_se_error: Option<Vec<f64>>,
+    /// 100·(model_se/emp_se)·√(Var(bse²)/(4R·model_se⁴) + 1/(2(R−1)))
+    /// (GLM only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rel_se_error_mcse: Option<Vec<f64>>,
+    /// Bias-eliminated coverage: share of runs whose interval contains θ̄
+    /// instead of θ (GLM only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub be_coverage: Option<Vec<f64>>,
+    /// √(b(1−b)/R) (GLM only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub be_coverage_mcse: Option<Vec<f64>>,
 }
 
 /// One cell of a study: the `cells` entries of `--json`.
@@ -95,6 +136,17 @@ fn measures(est: &[&[f64]], truth: &[f64]) -> Measures {
         mse_mcse: Vec::with_capacity(k),
         mean_abs_diff: None,
         max_abs_diff: None,
+        rel_bias: Vec::with_capacity(k),
+        rel_bias_mcse: Vec::with_capacity(k),
+        power: None,
+        power_mcse: None,
+        ci_width: None,
+        ci_width_mcse: None,
+        model_se_mcse: None,
+        rel_se_error: None,
+        rel_se_error_mcse: None,
+        be_coverage: None,
+        be_coverage_mcse: None,
     };
     for (j, &t) in truth.iter().enumerate() {
         // No runs: every figure is NaN (0/0), never a number made of an
@@ -112,6 +164,10 @@ fn measures(est: &[&[f64]], truth: &[f64]) -> Measures {
         m.mean.push(mean);
         m.bias.push(mean - t);
         m.mse.push(mse);
+        // Relative to a true value of 0 there is nothing to divide by.
+        let rel = |v: f64| if t == 0.0 { f64::NAN } else { v / t.abs() };
+        m.rel_bias
+            .push(if t == 0.0 { f64::NAN } else { (mean - t) / t });
         // The spreads need two runs: with fewer they are NaN (R − 1 = 0
         // would give 0/0, and R = 0 a negative zero).
         if est.len() < 2 {
@@ -119,6 +175,7 @@ fn measures(est: &[&[f64]], truth: &[f64]) -> Measures {
             m.emp_se.push(f64::NAN);
             m.emp_se_mcse.push(f64::NAN);
             m.mse_mcse.push(f64::NAN);
+            m.rel_bias_mcse.push(f64::NAN);
             continue;
         }
         let ss: f64 = col(j).map(|x| (x - mean) * (x - mean)).sum();
@@ -129,7 +186,9 @@ fn measures(est: &[&[f64]], truth: &[f64]) -> Measures {
                 d * d
             })
             .sum();
-        m.bias_mcse.push((ss / (r * (r - 1.0))).sqrt());
+        let bias_mcse = (ss / (r * (r - 1.0))).sqrt();
+        m.bias_mcse.push(bias_mcse);
+        m.rel_bias_mcse.push(rel(bias_mcse));
         m.emp_se.push(emp_se);
         m.emp_se_mcse.push(emp_se / (2.0 * (r - 1.0)).sqrt());
         m.mse_mcse.push((mse_ss / (r * (r - 1.0))).sqrt());
@@ -147,6 +206,12 @@ fn max_of(v: impl Iterator<Item = f64>) -> f64 {
     .unwrap_or(f64::NAN)
 }
 
+/// Whether the interval θ̂ ∓ z·se, as the fit reports it
+/// (`GlmFit::conf_int`), contains `t`.
+fn covers(b: f64, s: f64, z: f64, t: f64) -> bool {
+    b - z * s <= t && t <= b + z * s
+}
+
 /// Per coefficient, the share of `glms` whose interval at level 1 − `alpha`
 /// contains the true value: the interval as the fit reports it
 /// (`GlmFit::conf_int`, θ̂ ∓ z·bse with z = Φ⁻¹(1 − alpha/2)). NaN without
@@ -157,17 +222,82 @@ pub(super) fn coverage(glms: &[&GlmLine], truth: &[f64], alpha: f64) -> Vec<f64>
     truth
         .iter()
         .enumerate()
-        .map(|(j, &t)| {
-            let hits = glms
-                .iter()
-                .filter(|g| {
-                    let (b, s) = (g.params[j], g.bse[j]);
-                    b - z * s <= t && t <= b + z * s
-                })
-                .count();
-            hits as f64 / glms.len() as f64
-        })
+        .map(|(j, &t)| share(glms, |g| covers(g.params[j], g.bse[j], z, t)))
         .collect()
+}
+
+/// The share of `glms` for which `hit` holds (NaN without runs).
+fn share(glms: &[&GlmLine], hit: impl Fn(&GlmLine) -> bool) -> f64 {
+    glms.iter().filter(|g| hit(g)).count() as f64 / glms.len() as f64
+}
+
+/// √(p(1−p)/R): the MCSE of a share `p` of R runs.
+fn share_mcse(p: f64, r: f64) -> f64 {
+    (p * (1.0 - p) / r).sqrt()
+}
+
+/// The GLM's measures that need its standard errors, added to `m` (whose
+/// core measures are those of `glms`' estimates): model SE, coverage,
+/// power, interval width, the model SE's MCSE and relative error, and
+/// bias-eliminated coverage, at interval level 1 − `alpha`.
+fn add_se_measures(m: &mut Measures, glms: &[&GlmLine], truth: &[f64], alpha: f64) {
+    let z = crate::spec::normal::interval_quantile(alpha);
+    let r = glms.len() as f64;
+    let k = truth.len();
+    let mean_of = |v: &dyn Fn(&GlmLine) -> f64| glms.iter().map(|g| v(g)).sum::<f64>() / r;
+    // Σ(vᵢ − v̄)²/(R − 1): NaN with fewer than two runs.
+    let var_of = |v: &dyn Fn(&GlmLine) -> f64, mean: f64| match glms.len() {
+        0 | 1 => f64::NAN,
+        _ => {
+            glms.iter()
+                .map(|g| (v(g) - mean) * (v(g) - mean))
+                .sum::<f64>()
+                / (r - 1.0)
+        }
+    };
+    let mut model_se = Vec::with_capacity(k);
+    let mut model_se_mcse = Vec::with_capacity(k);
+    let mut power = Vec::with_capacity(k);
+    let mut width = Vec::with_capacity(k);
+    let mut width_mcse = Vec::with_capacity(k);
+    let mut rel_err = Vec::with_capacity(k);
+    let mut rel_err_mcse = Vec::with_capacity(k);
+    let mut be = Vec::with_capacity(k);
+    for j in 0..k {
+        let se2 = |g: &GlmLine| g.bse[j] * g.bse[j];
+        let se2_mean = mean_of(&se2);
+        let se2_var = var_of(&se2, se2_mean);
+        let se = se2_mean.sqrt();
+        model_se.push(se);
+        let se_2 = se * se;
+        model_se_mcse.push((se2_var / (4.0 * r * se_2)).sqrt());
+        let ratio = se / m.emp_se[j];
+        rel_err.push(100.0 * (ratio - 1.0));
+        rel_err_mcse.push(
+            100.0 * ratio * (se2_var / (4.0 * r * se_2 * se_2) + 1.0 / (2.0 * (r - 1.0))).sqrt(),
+        );
+        let w = |g: &GlmLine| 2.0 * z * g.bse[j];
+        let w_mean = mean_of(&w);
+        width.push(w_mean);
+        width_mcse.push((var_of(&w, w_mean) / r).sqrt());
+        power.push(share(glms, |g| !covers(g.params[j], g.bse[j], z, 0.0)));
+        let centre = m.mean[j];
+        be.push(share(glms, |g| covers(g.params[j], g.bse[j], z, centre)));
+    }
+    let cov = coverage(glms, truth, alpha);
+    let mcse = |v: &[f64]| v.iter().map(|p| share_mcse(*p, r)).collect();
+    m.model_se = Some(model_se);
+    m.coverage_mcse = Some(mcse(&cov));
+    m.coverage = Some(cov);
+    m.model_se_mcse = Some(model_se_mcse);
+    m.power_mcse = Some(mcse(&power));
+    m.power = Some(power);
+    m.ci_width = Some(width);
+    m.ci_width_mcse = Some(width_mcse);
+    m.rel_se_error = Some(rel_err);
+    m.rel_se_error_mcse = Some(rel_err_mcse);
+    m.be_coverage_mcse = Some(mcse(&be));
+    m.be_coverage = Some(be);
 }
 
 impl CellSummary {
@@ -188,21 +318,7 @@ impl CellSummary {
         let glm = fits.glm().then(|| {
             let est: Vec<&[f64]> = glm_lines.iter().map(|g| g.params.as_slice()).collect();
             let mut m = measures(&est, truth);
-            let r = glm_lines.len() as f64;
-            let model_se = (0..k)
-                .map(|j| {
-                    let v = glm_lines.iter().map(|g| g.bse[j] * g.bse[j]).sum::<f64>() / r;
-                    v.sqrt()
-                })
-                .collect();
-            let coverage = coverage(&glm_lines, truth, alpha);
-            let coverage_mcse = coverage
-                .iter()
-                .map(|c| (c * (1.0 - c) / r).sqrt())
-                .collect();
-            m.model_se = Some(model_se);
-            m.coverage = Some(coverage);
-            m.coverage_mcse = Some(coverage_mcse);
+            add_se_measures(&mut m, &glm_lines, truth, alpha);
             m
         });
         let nn = fits.nn().then(|| {
@@ -284,12 +400,15 @@ pub(crate) mod tests {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
-    /// The lines of scripts/make_mcse_fixture.py's study, in file order.
+    /// The lines of a study of scripts/make_mcse_fixture.py, in file order.
+    fn lines_of(file: &str) -> Vec<(Origin, RunLine)> {
+        let text = fixture(file);
+        read_lines(file, text.as_bytes()).unwrap().runs
+    }
+
+    /// The lines of scripts/make_mcse_fixture.py's first study.
     fn study_lines() -> Vec<(Origin, RunLine)> {
-        let text = fixture("mcse_study.jsonl");
-        read_lines("mcse_study.jsonl", text.as_bytes())
-            .unwrap()
-            .runs
+        lines_of("mcse_study.jsonl")
     }
 
     fn summaries(lines: Vec<(Origin, RunLine)>) -> Vec<CellSummary> {
@@ -302,6 +421,12 @@ pub(crate) mod tests {
         summaries(study_lines())
     }
 
+    /// The summaries of scripts/make_mcse_fixture.py's second study (2
+    /// cells, `x1`'s true value 0, failed and separated runs).
+    pub(crate) fn edge_summaries() -> Vec<CellSummary> {
+        summaries(lines_of("mcse_edge_study.jsonl"))
+    }
+
     /// A cell of one run, estimates the truth plus `d`, GLM-only or both.
     pub(crate) fn one_run_cell(d: f64, failed: bool, fits: Fits) -> CellSummary {
         let line = run(d, failed);
@@ -312,39 +437,54 @@ pub(crate) mod tests {
         got == want || (got - want).abs() <= NUMPY_RTOL * got.abs().max(want.abs())
     }
 
-    #[test]
-    fn every_measure_matches_numpy_on_a_shuffled_two_by_two_grid() {
-        let expected: serde_json::Value =
-            serde_json::from_str(&fixture("mcse_expected.json")).unwrap();
+    /// The summaries of `study` against numpy's in `expected`: the
+    /// settings, counts and every measure (null where numpy's is not a
+    /// number), the same keys.
+    fn matches_numpy(study: &str, expected: &str) -> Vec<CellSummary> {
+        let expected: serde_json::Value = serde_json::from_str(&fixture(expected)).unwrap();
         let want = expected["cells"].as_array().unwrap();
-        let got = summaries(study_lines());
-        assert_eq!(got.len(), 4);
+        let got = summaries(lines_of(study));
         assert_eq!(want.len(), got.len());
         for (c, (g, w)) in got.iter().zip(want).enumerate() {
             let g = serde_json::to_value(g).unwrap();
-            assert_eq!(g["settings"], w["settings"], "cell {c}");
-            for count in ["runs", "failed", "missing", "warnings", "glm_not_converged"] {
-                assert_eq!(g[count], w[count], "cell {c}: {count}");
+            assert_eq!(g["settings"], w["settings"], "{study} cell {c}");
+            let counts = ["runs", "failed", "missing", "warnings", "glm_not_converged"];
+            for count in counts.into_iter().chain(["separated"]) {
+                assert_eq!(g[count], w[count], "{study} cell {c}: {count}");
             }
             for mean in ["glm_iterations_mean", "nn_steps_mean"] {
                 let (a, b) = (g[mean].as_f64().unwrap(), w[mean].as_f64().unwrap());
-                assert!(close(a, b), "cell {c}: {mean} {a} vs numpy {b}");
+                assert!(close(a, b), "{study} cell {c}: {mean} {a} vs numpy {b}");
             }
             for est in ["glm", "nn"] {
                 let (gm, wm) = (g[est].as_object().unwrap(), w[est].as_object().unwrap());
-                let keys = |m: &serde_json::Map<_, _>| m.keys().cloned().collect::<Vec<String>>();
-                assert_eq!(keys(gm), keys(wm), "cell {c} {est}: the measures");
+                let keys = |m: &serde_json::Map<_, _>| {
+                    let mut k = m.keys().cloned().collect::<Vec<String>>();
+                    k.sort();
+                    k
+                };
+                assert_eq!(keys(gm), keys(wm), "{study} cell {c} {est}: the measures");
                 for (key, wv) in wm {
                     let wv = wv.as_array().unwrap();
                     let gv = gm[key].as_array().unwrap();
-                    assert_eq!(gv.len(), 3, "cell {c} {est} {key}");
+                    assert_eq!(gv.len(), wv.len(), "{study} cell {c} {est} {key}");
                     for (j, (a, b)) in gv.iter().zip(wv).enumerate() {
-                        let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
-                        assert!(close(a, b), "cell {c} {est} {key}[{j}]: {a} vs numpy {b}");
+                        let what = format!("{study} cell {c} {est} {key}[{j}]");
+                        match (a.as_f64(), b.as_f64()) {
+                            (Some(a), Some(b)) => assert!(close(a, b), "{what}: {a} vs numpy {b}"),
+                            _ => assert!(a.is_null() && b.is_null(), "{what}: {a} vs numpy {b}"),
+                        }
                     }
                 }
             }
         }
+        got
+    }
+
+    #[test]
+    fn every_measure_matches_numpy_on_a_shuffled_two_by_two_grid() {
+        let got = matches_numpy("mcse_study.jsonl", "mcse_expected.json");
+        assert_eq!(got.len(), 4);
         // The fixture holds the edge cases it is meant to.
         let cov = |c: usize| got[c].glm.as_ref().unwrap().coverage.clone().unwrap();
         let mcse = |c: usize| got[c].glm.as_ref().unwrap().coverage_mcse.clone().unwrap();
@@ -352,6 +492,28 @@ pub(crate) mod tests {
         assert_eq!((cov(2)[0], mcse(2)[0]), (0.0, 0.0));
         assert_eq!(got[1].failed, 1);
         assert!(got.iter().any(|c| c.warnings > 0));
+    }
+
+    /// A zero coefficient (power is its type-I error, relative bias null),
+    /// a failed run, a separated run kept and a separated run that failed.
+    #[test]
+    fn every_measure_matches_numpy_with_a_zero_coefficient_and_failed_and_separated_runs() {
+        let got = matches_numpy("mcse_edge_study.jsonl", "mcse_edge_expected.json");
+        assert_eq!(got.len(), 2);
+        for c in &got {
+            let (g, n) = (c.glm.as_ref().unwrap(), c.nn.as_ref().unwrap());
+            assert!(g.rel_bias[1].is_nan() && n.rel_bias[1].is_nan());
+            assert!(g.power.as_ref().unwrap()[1] > 0.0);
+            // At a true value of 0, power counts the intervals that leave
+            // the truth out: one minus coverage, exactly.
+            let (p, cov) = (
+                g.power.as_ref().unwrap()[1],
+                g.coverage.as_ref().unwrap()[1],
+            );
+            assert!(close(p, 1.0 - cov), "{p} vs 1 - {cov}");
+        }
+        assert_eq!((got[0].failed, got[1].failed), (1, 1));
+        assert_eq!((got[0].separated, got[1].separated), (0, 2));
     }
 
     #[test]
@@ -436,6 +598,15 @@ pub(crate) mod tests {
         // 0.25 is beyond 1.96 · 0.1: both intervals miss, with MCSE 0.
         assert_eq!(glm.coverage.unwrap(), [0.0, 0.0]);
         assert_eq!(glm.coverage_mcse.unwrap(), [0.0, 0.0]);
+        // Relative bias needs one run, its MCSE two; the interval of the
+        // one run holds its own estimate, and leaves out 0.
+        assert_eq!(glm.rel_bias, [0.5, -0.25]);
+        assert!(all_nan(&glm.rel_bias_mcse));
+        assert_eq!(glm.be_coverage.unwrap(), [1.0, 1.0]);
+        assert_eq!(glm.power.unwrap(), [1.0, 1.0]);
+        for v in [glm.ci_width_mcse, glm.model_se_mcse, glm.rel_se_error] {
+            assert!(all_nan(&v.unwrap()));
+        }
         assert_eq!(s.nn.unwrap().max_abs_diff.unwrap(), [0.25, 0.25]);
     }
 
@@ -453,9 +624,17 @@ pub(crate) mod tests {
             }
         }
         let glm = s.glm.unwrap();
-        for v in [glm.model_se, glm.coverage, glm.coverage_mcse] {
+        let se_based = [glm.model_se, glm.coverage, glm.coverage_mcse, glm.power];
+        let more = [
+            glm.ci_width,
+            glm.model_se_mcse,
+            glm.rel_se_error,
+            glm.be_coverage,
+        ];
+        for v in se_based.into_iter().chain(more) {
             assert!(all_nan(&v.unwrap()));
         }
+        assert!(all_nan(&glm.rel_bias) && all_nan(&s.nn.as_ref().unwrap().rel_bias));
         let nn = s.nn.unwrap();
         assert!(all_nan(&nn.mean_abs_diff.unwrap()));
         assert!(all_nan(&nn.max_abs_diff.unwrap()));
@@ -472,6 +651,8 @@ pub(crate) mod tests {
         assert!(nn.glm.is_none());
         let m = nn.nn.unwrap();
         assert!(m.coverage.is_none() && m.model_se.is_none());
+        assert!(m.power.is_none() && m.ci_width.is_none() && m.be_coverage.is_none());
+        assert!(m.rel_se_error.is_none() && m.model_se_mcse.is_none());
         assert!(m.mean_abs_diff.is_none() && m.max_abs_diff.is_none());
         assert_eq!(m.bias, [0.0, 0.0]);
     }

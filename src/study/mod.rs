@@ -13,12 +13,14 @@
 //! - [`journal`]: the `--runs-out` file that `--resume` reads, repairs and
 //!   appends to; [`claim`]: its one writer at a time (locks, and a missing
 //!   file made and locked);
-//! - [`Summary`], [`summarize_cells`]: the aggregates; [`render`]: the text.
+//! - [`Summary`], [`summarize_cells`]: the aggregates; [`render`]: the text;
+//!   [`estimates_csv`], [`measures_csv`]: the study in long format.
 pub mod batched;
 mod chunk;
 pub mod claim;
 mod closed_form;
 mod exact;
+mod export;
 pub mod journal;
 pub mod line;
 mod mcse;
@@ -30,6 +32,7 @@ mod summary;
 
 pub use batched::{train_batch, GradientPath};
 pub use chunk::{BatchControl, BatchError, BatchedFit};
+pub use export::{estimates_csv, measures_csv};
 pub use line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};

@@ -221,7 +221,70 @@ pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
             c.separated, c.runs
         );
     }
+    more_rows(&mut out, c, names, &level);
     out
+}
+
+/// The measures beyond the first rows of a cell's block, per estimator
+/// present: the GLM's relative bias, power (the type-I error where the true
+/// value is 0, said in a line below), interval width, its model SE's MCSE,
+/// the model SE's relative error in percent and bias-eliminated coverage;
+/// the network's relative bias. 99 columns for names of up to 5
+/// characters.
+fn more_rows(out: &mut String, c: &CellSummary, names: &[String], level: &str) {
+    let w = names.iter().map(String::len).max().unwrap_or(5).max(5);
+    let name = |j: usize| names.get(j).map_or("?", String::as_str).to_string();
+    if let Some(m) = &c.glm {
+        let none = vec![f64::NAN; m.mean.len()];
+        let get = |v: &Option<Vec<f64>>| v.clone().unwrap_or_else(|| none.clone());
+        let (power, power_se) = (get(&m.power), get(&m.power_mcse));
+        let (width, width_se) = (get(&m.ci_width), get(&m.ci_width_mcse));
+        let model_se_mcse = get(&m.model_se_mcse);
+        let (err, err_se) = (get(&m.rel_se_error), get(&m.rel_se_error_mcse));
+        let (be, be_se) = (get(&m.be_coverage), get(&m.be_coverage_mcse));
+        let mut rows = vec![[
+            "GLM",
+            "rel bias (MCSE)",
+            "power (MCSE)",
+            "CI width (MCSE)",
+            "model SE MCSE",
+            "SE err% (MCSE)",
+            "BE cover (MCSE)",
+        ]
+        .map(String::from)
+        .to_vec()];
+        for j in 0..m.mean.len() {
+            rows.push(vec![
+                name(j),
+                with_se(m.rel_bias[j], m.rel_bias_mcse[j], 3),
+                with_se(power[j], power_se[j], 3),
+                with_se(width[j], width_se[j], 4),
+                num(model_se_mcse[j], 4),
+                with_se(err[j], err_se[j], 1),
+                with_se(be[j], be_se[j], 3),
+            ]);
+        }
+        out.push_str(&columns(&rows, &[w, 16, 14, 16, 14, 15, 16]));
+        let zero: Vec<String> = (0..m.mean.len())
+            .filter(|&j| c.settings.beta.get(j) == Some(&0.0))
+            .map(name)
+            .collect();
+        if !zero.is_empty() {
+            let _ = writeln!(
+                out,
+                "power: share of runs whose {level}% Wald interval leaves out 0; the type-I error \
+                 for {} (true value 0)",
+                zero.join(", ")
+            );
+        }
+    }
+    if let Some(m) = &c.nn {
+        let mut rows = vec![vec!["NN".to_string(), "rel bias (MCSE)".into()]];
+        for j in 0..m.mean.len() {
+            rows.push(vec![name(j), with_se(m.rel_bias[j], m.rel_bias_mcse[j], 3)]);
+        }
+        out.push_str(&columns(&rows, &[w, 16]));
+    }
 }
 
 /// One estimator's header and rows in a cell's block: `label` over one
@@ -321,7 +384,7 @@ fn sci(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::study::line::Fits;
-    use crate::study::mcse::tests::{fixture_summaries, one_run_cell};
+    use crate::study::mcse::tests::{edge_summaries, fixture_summaries, one_run_cell};
 
     fn names() -> Vec<String> {
         ["const", "x1", "x2"].map(String::from).to_vec()
@@ -373,9 +436,58 @@ mod tests {
         }
     }
 
+    /// The further rows: the header's second GLM (or NN) line, then the
+    /// row of coefficient `name`.
+    fn more_row<'a>(block: &'a str, est: &str, name: &str) -> &'a str {
+        block
+            .lines()
+            .skip_while(|l| !(l.starts_with(est) && l.contains("rel bias")))
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no further {est} row {name} in\n{block}"))
+    }
+
+    #[test]
+    fn the_further_measures_sit_below_the_first_rows_with_their_mcse() {
+        for c in fixture_summaries().into_iter().chain(edge_summaries()) {
+            let block = render_cell(&c, &names(), 0.05);
+            let (g, n) = (c.glm.as_ref().unwrap(), c.nn.as_ref().unwrap());
+            let at = |v: &Option<Vec<f64>>, j: usize| v.as_ref().unwrap()[j];
+            for (j, name) in names().iter().enumerate() {
+                let r = more_row(&block, "GLM", name);
+                for want in [
+                    with_se(g.rel_bias[j], g.rel_bias_mcse[j], 3),
+                    with_se(at(&g.power, j), at(&g.power_mcse, j), 3),
+                    with_se(at(&g.ci_width, j), at(&g.ci_width_mcse, j), 4),
+                    num(at(&g.model_se_mcse, j), 4),
+                    with_se(at(&g.rel_se_error, j), at(&g.rel_se_error_mcse, j), 1),
+                    with_se(at(&g.be_coverage, j), at(&g.be_coverage_mcse, j), 3),
+                ] {
+                    assert!(r.contains(&want), "{want:?} not in {r:?}");
+                }
+                let r = more_row(&block, "NN", name);
+                assert!(r.contains(&with_se(n.rel_bias[j], n.rel_bias_mcse[j], 3)));
+            }
+        }
+    }
+
+    #[test]
+    fn power_is_called_the_type_i_error_where_the_true_value_is_0() {
+        for c in edge_summaries() {
+            let block = render_cell(&c, &names(), 0.05);
+            let note = "the type-I error for x1 (true value 0)";
+            assert!(block.contains(note), "{block}");
+            // Its relative bias cannot be computed.
+            assert!(more_row(&block, "GLM", "x1").contains("- (-)"), "{block}");
+        }
+        for c in fixture_summaries() {
+            let block = render_cell(&c, &names(), 0.05);
+            assert!(!block.contains("type-I"), "{block}");
+        }
+    }
+
     #[test]
     fn a_block_fits_in_100_columns() {
-        for c in fixture_summaries() {
+        for c in fixture_summaries().into_iter().chain(edge_summaries()) {
             let block = render_cell(&c, &names(), 0.05);
             for l in block.lines() {
                 assert!(l.chars().count() <= 100, "{} columns: {l}", l.len());
@@ -390,7 +502,9 @@ mod tests {
         assert!(block.lines().any(|l| l.starts_with("GLM")), "{block}");
         assert!(!block.lines().any(|l| l.starts_with("NN")), "{block}");
         assert!(!block.contains("network"), "{block}");
-        assert_eq!(block.lines().count(), 1 + 1 + 2 + 1, "{block}");
+        // Settings, the GLM's header and rows, effort, the further header
+        // and rows.
+        assert_eq!(block.lines().count(), 1 + 1 + 2 + 1 + 1 + 2, "{block}");
     }
 
     #[test]

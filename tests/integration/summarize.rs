@@ -6,7 +6,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{bin, logreg, temp_dir, Run};
+use crate::support::{bin, fixtures, logreg, temp_dir, Run};
 
 /// A small study of two cells, quick to run.
 const STUDY: [&str; 7] = ["repeat", "--runs", "4", "--n", "30,40", "--steps", "20"];
@@ -384,4 +384,141 @@ fn an_explicit_keep_is_the_study_that_leaves_it_out() {
     let plain = logreg(&["summarize", "--json", path(&dir.join("whole.jsonl"))]);
     let mixed = logreg(&["summarize", "--json", path(&f)]);
     assert_eq!(mixed.ok(), plain.ok());
+}
+
+/// scripts/make_mcse_fixture.py's second study: a zero coefficient, a
+/// failed run, a separated run kept and a separated run that failed.
+fn edge_study() -> PathBuf {
+    fixtures().join("repeat/mcse_edge_study.jsonl")
+}
+
+/// `scripts/check_estimates_csv.py EST STUDY MEASURES`: pandas recomputes
+/// every measure of the study's `--json` from the estimates CSV, and finds
+/// them all in the measures CSV. Skipped without LOGREG_PYTHON.
+fn pandas_gives_back(est: &Path, json: &Path, measures: &Path) {
+    let Ok(python) = std::env::var("LOGREG_PYTHON") else {
+        eprintln!("LOGREG_PYTHON not set (scripts/setup.sh): the pandas check is skipped");
+        return;
+    };
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/check_estimates_csv.py"
+    );
+    let out = Command::new(&python)
+        .args([script, path(est), path(json), path(measures)])
+        .output()
+        .expect("cannot run LOGREG_PYTHON");
+    let (so, se) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{script}:\n{so}\n{se}");
+    assert!(so.starts_with("ok: "), "{so}");
+}
+
+#[test]
+fn the_estimates_csv_read_by_pandas_gives_back_the_measures() {
+    let dir = temp_dir("export-pandas");
+    let (est, measures, json) = (
+        dir.join("est.csv"),
+        dir.join("measures.csv"),
+        dir.join("study.json"),
+    );
+    let exports = ["--estimates", path(&est), "--measures", path(&measures)];
+    // The fixture: failed and separated runs, a zero coefficient.
+    let r = logreg(&[&["summarize", path(&edge_study()), "--json"], &exports[..]].concat());
+    std::fs::write(&json, r.ok()).unwrap();
+    let text = std::fs::read_to_string(&est).unwrap();
+    // A row per run (60), estimator (2) and coefficient (3), and the header.
+    assert_eq!(text.lines().count(), 1 + 60 * 2 * 3, "{text}");
+    assert!(
+        text.starts_with("n,lr,steps,optimizer,beta,seed,estimator,term,true,estimate,se,"),
+        "{text}"
+    );
+    assert!(
+        text.contains(",true,true\n"),
+        "no failed separated run: {text}"
+    );
+    pandas_gives_back(&est, &json, &measures);
+    // A study `repeat` runs and writes itself, one cell GLM-only.
+    let r = logreg(&[&STUDY[..], &["--quiet", "--json"], &exports[..]].concat());
+    std::fs::write(&json, r.ok()).unwrap();
+    pandas_gives_back(&est, &json, &measures);
+    let one = [
+        "repeat", "--runs", "6", "--n", "40", "--fits", "glm", "--beta", "0,1,-1", "--json",
+    ];
+    let r = logreg(&[&one[..], &exports[..]].concat());
+    std::fs::write(&json, r.ok()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&est).unwrap().lines().count(),
+        1 + 6 * 3
+    );
+    pandas_gives_back(&est, &json, &measures);
+}
+
+#[test]
+fn a_csv_on_stdout_sends_the_table_to_stderr() {
+    let study = edge_study();
+    for flag in ["--estimates", "--measures"] {
+        let r = logreg(&["summarize", path(&study), flag, "-"]);
+        let out = r.ok();
+        assert!(
+            out.starts_with("n,lr,steps,optimizer,beta,"),
+            "{}",
+            r.describe()
+        );
+        assert!(!out.contains("Monte Carlo"), "{}", r.describe());
+        assert!(
+            r.stderr().starts_with("Monte Carlo study: 2 cells"),
+            "{}",
+            r.describe()
+        );
+    }
+    let table = logreg(&["summarize", path(&study)]).ok();
+    let r = logreg(&["summarize", path(&study), "--measures", "-"]);
+    assert_eq!(r.stderr(), table, "{}", r.describe());
+}
+
+#[test]
+fn two_writers_of_stdout_are_refused() {
+    let study = edge_study();
+    let s = path(&study);
+    let r = logreg(&["summarize", s, "--json", "--estimates", "-"]);
+    refused(&r, "--estimates - and --json both write to stdout");
+    let r = logreg(&["summarize", s, "--estimates", "-", "--measures", "-"]);
+    refused(&r, "--estimates - and --measures - both write to stdout");
+    let r = logreg(&[&STUDY[..], &["--runs-out", "-", "--measures", "-"]].concat());
+    refused(&r, "--runs-out - and --measures - both write to stdout");
+    let r = logreg(&[&STUDY[..], &["--json", "--estimates", "-"]].concat());
+    refused(&r, "--estimates - and --json both write to stdout");
+}
+
+#[test]
+fn an_export_never_replaces_an_input_or_another_output() {
+    let dir = temp_dir("export-input");
+    let input = dir.join("lines.jsonl");
+    std::fs::copy(edge_study(), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    for flag in ["--estimates", "--measures"] {
+        let r = logreg(&["summarize", path(&input), flag, path(&input)]);
+        refused(&r, "an output may not replace an input");
+        assert_eq!(std::fs::read(&input).unwrap(), before);
+    }
+    let out = dir.join("runs.jsonl");
+    let r = logreg(
+        &[
+            &STUDY[..],
+            &["--runs-out", path(&out), "--estimates", path(&out)],
+        ]
+        .concat(),
+    );
+    refused(&r, "are the same file");
+    let r = logreg(&[
+        "summarize",
+        path(&input),
+        "--estimates",
+        "/nonexistent-dir/e.csv",
+    ]);
+    refused(&r, "does not exist");
+    assert!(!dir.join("e.csv").exists());
 }
