@@ -20,6 +20,10 @@ the exit status is not 0. A shard whose runs all failed (logreg's exit
 status 1, with a line for each of the shard's runs) has not failed: its
 lines are merged and summarize counts them as failed runs.
 
+With --progress lines, a line on stderr about every 10 seconds says how
+many shards and runs are done, the runs a second and the ETA, and one more
+when every shard is back, for job logs.
+
 SIGINT, SIGTERM and SIGHUP stop the shards' logreg processes, shut a local
 cluster down, remove the temporary folders and exit with 128 + the signal's
 number (130 for Ctrl-C).
@@ -30,6 +34,7 @@ scripts/requirements.txt.
 """
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -38,6 +43,8 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 PROG = "dask_repeat"
 # Flags the script sets itself for each shard; the study's settings must not.
@@ -64,7 +71,8 @@ examples:
   python scripts/dask_repeat.py --local 4 --shards 8 --out-dir runs/ -- --runs 400 --json
 
 Everything after `--` goes to `logreg repeat` unchanged, except that each
-shard gets `--quiet` and `--threads 1` unless the settings give them, and
+shard gets `--quiet` (unless the settings give it or --progress) and
+`--threads 1` unless the settings give them, and
 `--json` and `--plots DIR` go to the final `logreg summarize` (--plots to
 it alone). --shard, --runs-out and --resume are the script's own and
 refused there. The logreg binary is --logreg, else $LOGREG, else this
@@ -154,6 +162,15 @@ def parse(argv):
         "--retries", metavar="N", type=nonnegative, default=2, help="retries of a failed shard (default: 2)"
     )
     p.add_argument(
+        "--progress",
+        choices=("none", "lines"),
+        default="none",
+        help="lines: one line on stderr about every 10 seconds (shards done, runs done, runs a second, ETA) "
+        "and one at the end, for job logs (default: none)",
+    )
+    # The seconds between two lines of --progress lines (for tests).
+    p.add_argument("--progress-every", metavar="SECS", type=seconds, default=10.0, help=argparse.SUPPRESS)
+    p.add_argument(
         "--out-dir",
         metavar="DIR",
         help="keep the shard files (shard-K-of-N.jsonl) in DIR, created if missing; "
@@ -162,7 +179,7 @@ def parse(argv):
     args = p.parse_args(ours)
     settings, args.summary_flags = split_settings(p, settings)
     args.json = "--json" in settings
-    if not given(settings, "--quiet"):
+    if not given(settings, "--quiet") and not given(settings, "--progress"):
         settings += ["--quiet"]
     if not given(settings, "--threads"):
         settings += ["--threads", "1"]
@@ -192,6 +209,16 @@ def positive(text):
     v = nonnegative(text)
     if v == 0:
         raise argparse.ArgumentTypeError(f"invalid value {text!r}: must be at least 1")
+    return v
+
+
+def seconds(text):
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not v >= 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: not a number of seconds (0 or more)")
     return v
 
 
@@ -245,6 +272,15 @@ class Stopped(Exception):
         self.signum = signum
 
 
+def study_pairs(line):
+    """The pairs (cells x runs) of the study that the parsed run line
+    `line` is of."""
+    pairs = line["study"]["runs"]
+    for values in line["study"]["grid"].values():
+        pairs *= len(values)
+    return pairs
+
+
 def holds_all_pairs(jsonl, k, shards):
     """Whether the run lines hold every pair of shard k/shards: as many
     distinct (cell, seed) as the shard has pairs, of the cells × runs that
@@ -253,9 +289,7 @@ def holds_all_pairs(jsonl, k, shards):
     for line in jsonl.splitlines():
         try:
             v = json.loads(line)
-            pairs = v["study"]["runs"]
-            for values in v["study"]["grid"].values():
-                pairs *= len(values)
+            pairs = study_pairs(v)
             seen.add((json.dumps(v["cell"], sort_keys=True), v["seed"]))
         except (ValueError, KeyError, TypeError, AttributeError):
             return False
@@ -383,11 +417,114 @@ def check_out_dir(out_dir, shards):
         )
 
 
+def figures(x):
+    """A rate to three significant figures, never in exponent form: 118000,
+    45.7, 0.0123 (as logreg's --progress lines writes it)."""
+    if not (x > 0 and x != float("inf")):
+        return "0"
+    magnitude = math.floor(math.log10(x))
+    if magnitude >= 2:
+        unit = 10.0 ** (magnitude - 2)
+        return f"{round(x / unit) * unit:.0f}"
+    return f"{x:.{2 - magnitude}f}"
+
+
+def clock(secs):
+    """Seconds as a clock reading, rounded to the second: 7s, 2m05s, 3h07m."""
+    s = int(math.floor(max(secs, 0.0) + 0.5))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
+def pairs_of_study(jsonl):
+    """The study's pairs (cells x runs) that the first of a shard's run
+    lines gives, or None."""
+    for line in jsonl.splitlines():
+        try:
+            return study_pairs(json.loads(line))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+    return None
+
+
+class Progress:
+    """--progress lines: a line on stderr every `every` seconds while the
+    shards run (shards done of all, runs done of the study's, runs a second,
+    ETA), from a thread of its own, and one at the end."""
+
+    def __init__(self, shards, every):
+        self.shards, self.every = shards, every
+        self.done = self.runs = 0
+        self.total = None
+        self.start = time.monotonic()
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.tick, daemon=True)
+        self.thread.start()
+
+    def shard_back(self, jsonl=""):
+        """A shard came back (or failed): its run lines."""
+        with self.lock:
+            self.done += 1
+            self.runs += sum(1 for line in jsonl.splitlines() if line.strip())
+            if self.total is None:
+                self.total = pairs_of_study(jsonl)
+
+    def line(self, end=False):
+        with self.lock:
+            secs = time.monotonic() - self.start
+            rate = self.runs / secs if secs > 0 else 0.0
+            runs = f"{self.runs}" if self.total is None else f"{self.runs}/{self.total}"
+            if end:
+                tail = f"done in {clock(secs)}"
+            elif self.total is not None and rate > 0:
+                tail = f"ETA {clock(max(self.total - self.runs, 0) / rate)}"
+            else:
+                tail = "ETA unknown"
+            percent = self.done * 100 // self.shards
+            return (
+                f"{PROG}: progress: {self.done}/{self.shards} shards ({percent}%), {runs} runs, "
+                f"{figures(rate)} runs/s, {tail}"
+            )
+
+    def tick(self):
+        while not self.stopped.wait(self.every):
+            sys.stderr.write(self.line() + "\n")
+            sys.stderr.flush()
+
+    def finish(self, end):
+        """Stop the lines; `end`: write the last one."""
+        self.stopped.set()
+        self.thread.join()
+        if end:
+            sys.stderr.write(self.line(end=True) + "\n")
+            sys.stderr.flush()
+
+
 def collect(client, args, out_dir, tmp_root):
     """Submit the shards, write each one's lines as it comes back; return
     the written files (in shard order) and the failed shards' messages. On
     an exception (a signal) the shards are cancelled, which stops their
-    processes."""
+    processes. With --progress lines, the lines say how far the study
+    has got."""
+    progress = Progress(args.shards, args.progress_every) if args.progress == "lines" else None
+    try:
+        got = collect_shards(client, args, out_dir, tmp_root, progress)
+    except BaseException:
+        if progress is not None:
+            progress.finish(end=False)
+        raise
+    if progress is not None:
+        progress.finish(end=True)
+    return got
+
+
+def collect_shards(client, args, out_dir, tmp_root, progress):
+    """collect()'s work; each shard that comes back is told to `progress`
+    (if any)."""
     from distributed import as_completed
 
     futures = [
@@ -402,12 +539,16 @@ def collect(client, args, out_dir, tmp_root):
             try:
                 got = f.result()
             except Exception as e:  # the task's own error after its retries, or a lost worker
+                if progress is not None:
+                    progress.shard_back()
                 failed[k] = f"{type(e).__name__}: {e}" if not isinstance(e, ShardFailed) else str(e)
                 print(
                     f"{PROG}: shard {k}/{args.shards} failed after {args.retries} retries: {failed[k]}",
                     file=sys.stderr,
                 )
                 continue
+            if progress is not None:
+                progress.shard_back(got.get("jsonl", ""))
             if "stopped" in got:  # cancelled, which only a stopping study does
                 failed[k] = "cancelled"
                 continue

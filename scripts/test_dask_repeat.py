@@ -11,7 +11,9 @@ processes and remove the temporary folders, on the script's LocalCluster and
 whole through a new file, never through a symlink or a file left there, and
 replaces a symlink at its name (an earlier study's other shard files stay,
 with a warning); a folder at a shard's file name is refused before any shard
-runs; bad arguments get one line and exit status 2; $LOGREG names the binary unless --logreg does. (scripts/test.sh
+runs; bad arguments get one line and exit status 2; $LOGREG names the binary unless --logreg does;
+--progress lines writes lines of shards and runs done, rate and ETA, and
+one at the end. (scripts/test.sh
 checks the real logreg: the merged summary equals the single-process one.)
 
 The stand-in, written to a temporary folder, answers
@@ -35,6 +37,7 @@ the folder of its --runs-out to FAKE_STATE/pid-k and sleep that many seconds.
 import json
 import logging
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -110,6 +113,13 @@ FAKE = textwrap.dedent(
     else:
         sys.exit(f"stand-in: unexpected {argv}")
     """
+)
+
+# A line of --progress lines: shards done of all, runs done (of the study's,
+# once a shard is back), runs a second, then the ETA or the time taken.
+PROGRESS_LINE = re.compile(
+    r"dask_repeat: progress: \d+/\d+ shards \(\d+%\), \d+(/\d+)? runs, [0-9.]+ runs/s, "
+    r"(ETA (unknown|\d+s|\d+m\d\ds|\d+h\d\dm)|done in (\d+s|\d+m\d\ds|\d+h\d\dm))"
 )
 
 # Seconds a stopped study may take to shut its cluster down and exit.
@@ -310,6 +320,33 @@ def main():
             r,
         )
 
+        state = os.path.join(tmp, "progress")
+        os.mkdir(state)
+        r = dask_repeat(
+            fake,
+            ["--local", "2", "--shards", "3", "--progress", "lines", "--progress-every", "0.1", *study],
+            FAKE_SLEEP="1",
+            FAKE_STATE=state,
+        )
+        said = [l for l in r.stderr.splitlines() if l.startswith("dask_repeat: progress: ")]
+        check(
+            "--progress lines: every line says shards, runs, rate and ETA, the last the time taken",
+            r.returncode == 0
+            and pairs_of(r) == list(range(7))
+            and len(said) >= 3
+            and all(PROGRESS_LINE.fullmatch(l) for l in said)
+            and all("done in" not in l for l in said[:-1])
+            and re.fullmatch(r"dask_repeat: progress: 3/3 shards \(100%\), 7/7 runs, .* done in \d+s", said[-1]),
+            r,
+        )
+        r = dask_repeat(fake, ["--local", "2", "--shards", "3", *study, "--progress", "lines"])
+        argvs = summary_of(r).get("argvs", [])
+        check(
+            "--progress in the settings goes to each shard, without --quiet",
+            r.returncode == 0 and bool(argvs) and all("--progress" in a and "--quiet" not in a for a in argvs),
+            r,
+        )
+
         state = os.path.join(tmp, "once")
         os.mkdir(state)
         r = dask_repeat(
@@ -415,6 +452,8 @@ def main():
             (["--local", "2", "--shards", "3", "--out-dir", a_file, "--", "--runs", "7"], "--out-dir"),
             (["--local", "2", "--shards", "3", "--out-dir", under_a_file, "--", "--runs", "7"], "--out-dir"),
             (["--local", "2", "--shards", "3", "--", "--runs", "7", "--plots"], "--plots"),
+            (["--local", "2", "--shards", "3", "--progress", "bar", "--", "--runs", "7"], "--progress"),
+            (["--local", "2", "--shards", "3", "--progress-every", "-1", "--", "--runs", "7"], "--progress-every"),
         ]:
             r = dask_repeat(fake, bad)
             one_line = r.stderr.count("\n") == 1 and word in r.stderr

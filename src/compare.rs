@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::data::Dataset;
 use crate::glm::{self, GlmConfig, GlmFit, GlmOptions};
 use crate::math::dot;
-use crate::nn::{self, ModelSpec, NnFit, Observer, TrainConfig, Want};
+use crate::nn::{self, ModelSpec, NnFit, Observer, StepProgress, TrainConfig, Want};
 use crate::numfmt::{cell, Short};
 use crate::spec::roles::RowValues;
 use crate::spec::{Binomial, Link, LinkKind};
@@ -90,9 +90,23 @@ pub fn compare_with(
     train_cfg: &TrainConfig,
     spec: &ModelSpec,
 ) -> Result<Comparison, CompareError> {
+    compare_reporting(data, glm_cfg, opts, train_cfg, spec, None)
+}
+
+/// [`compare_with`], telling `progress` (if any) how many steps the
+/// network has taken as it trains ([`nn::train_spec_reporting`]: the
+/// numbers are the same).
+pub fn compare_reporting(
+    data: &Dataset,
+    glm_cfg: &GlmConfig,
+    opts: &GlmOptions,
+    train_cfg: &TrainConfig,
+    spec: &ModelSpec,
+    progress: Option<&mut dyn StepProgress>,
+) -> Result<Comparison, CompareError> {
     let glm = glm::fit_with(data, glm_cfg, opts)?;
     let mut matcher = Matcher::new(&glm.params);
-    let nn = nn::train_spec_with(data, spec, train_cfg, &mut [&mut matcher])?;
+    let nn = nn::train_spec_reporting(data, spec, train_cfg, &mut [&mut matcher], progress)?;
     let steps_to_match = matcher.first();
     let rows = opts.rows(data.n())?;
     let nn_llf = loglike(data, &nn.params, opts.link, &rows);

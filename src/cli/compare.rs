@@ -1,13 +1,14 @@
 //! `logreg compare`: both fits on the same data, one table.
 
-use logreg::compare::{compare_with, render, CompareError};
+use logreg::compare::{compare_reporting, render, CompareError};
 use logreg::nn::Record;
 use logreg::plot;
 
 use super::args::{CovArgs, DataArgs, GlmArgs, ModelArgs, TrainArgs};
-use super::args::{JsonArg, PlotsArg};
+use super::args::{JsonArg, PlotsArg, ProgressArg};
 use super::output::{print_then, write_plots};
 use super::preflight::Preflight;
+use super::progress::{Counter, Shown};
 use super::Global;
 
 /// The pictures of `--plots` (from `plot::comparison`).
@@ -39,6 +40,8 @@ pub struct Args {
     pub json: JsonArg,
     #[command(flatten)]
     pub plots: PlotsArg,
+    #[command(flatten)]
+    pub progress: ProgressArg,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -54,18 +57,25 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         .data
         .load_roles(g, a.model.roles(a.cov.groups.as_deref()))?;
     let data = &loaded.data;
-    let cmp = compare_with(
+    let glm = a.glm.config(g.threads)?;
+    let opts = a.cov.apply(a.model.glm_options(data), data)?;
+    let train = a
+        .train
+        .config(g.seed, a.plots.dir.as_ref().map(|_| PLOT_RECORD))?;
+    let mut progress = Counter::steps(Shown::of(&a.progress), train.steps);
+    let cmp = compare_reporting(
         data,
-        &a.glm.config(g.threads)?,
-        &a.cov.apply(a.model.glm_options(data), data)?,
-        &a.train
-            .config(g.seed, a.plots.dir.as_ref().map(|_| PLOT_RECORD))?,
+        &glm,
+        &opts,
+        &train,
         &a.model.spec(data),
+        progress.reported(),
     )
     .map_err(|e| match e {
         CompareError::Glm(g) => super::glm::glm_error(g, &loaded.data).context("GLM"),
         e => e.into(),
     })?;
+    progress.finish();
     for w in &cmp.glm.warnings {
         diag!("warning: {w}");
     }

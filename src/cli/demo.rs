@@ -1,14 +1,15 @@
 //! `logreg demo`: the lecture, end to end, at the lecture's settings.
 
-use logreg::compare::{compare, render};
-use logreg::glm::{summary, GlmConfig};
-use logreg::nn::TrainConfig;
+use logreg::compare::{compare_reporting, render};
+use logreg::glm::{summary, GlmConfig, GlmOptions};
+use logreg::nn::{ModelSpec, TrainConfig};
 use logreg::plot;
 use logreg::simulate::{simulate, SimConfig};
 
-use super::args::{JsonArg, PlotsArg};
+use super::args::{JsonArg, PlotsArg, ProgressArg};
 use super::output::{print_then, write_plots};
 use super::preflight::Preflight;
+use super::progress::{Counter, Shown};
 use super::Global;
 
 /// The lecture: simulate n = 1000 points with x1, x2 ~ Uniform(-3, 3) and
@@ -29,6 +30,8 @@ pub struct Args {
     pub json: JsonArg,
     #[command(flatten)]
     pub plots: PlotsArg,
+    #[command(flatten)]
+    pub progress: ProgressArg,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -50,14 +53,20 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         record: a.plots.dir.as_ref().map(|_| super::compare::PLOT_RECORD),
         ..TrainConfig::default()
     };
-    let cmp = compare(
+    let mut progress = Counter::steps(Shown::of(&a.progress), train.steps);
+    // `compare` at the lecture's model, reporting the network's steps.
+    let cmp = compare_reporting(
         data,
         &GlmConfig {
             threads: g.threads,
             ..GlmConfig::default()
         },
+        &GlmOptions::default(),
         &train,
+        &ModelSpec::default(),
+        progress.reported(),
     )?;
+    progress.finish();
     for w in &cmp.glm.warnings {
         diag!("warning: {w}");
     }

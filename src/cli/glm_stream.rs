@@ -1,14 +1,12 @@
 //! `glm --max-memory` and `--no-cache`: the flags, the cache folder's
-//! place, the notes on stderr and the progress line of a fit streamed from
-//! a design cache (`logreg::data::design_cache`).
+//! place, the notes on stderr and the progress of a fit streamed from a
+//! design cache (`logreg::data::design_cache`).
 use std::io;
 use std::path::{Path, PathBuf};
 
-use std::io::IsTerminal;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::data::design_cache::{
     check_streamable, create_folder, design_cache_path, find, open_cache_entry, streaming,
     sweep_stale_temp_files, write_cache_from_csv, FindError, Found, Rebuild, Streamed,
@@ -19,12 +17,16 @@ use logreg::glm::{check_streamed, fit_source, GlmFit, NotStreamed};
 use logreg::runtime::threads::Threads;
 use logreg::spec::CovType;
 
-use super::args::{note_dropped, DataArgs, GlmArgs, ModelArgs};
+use super::args::{note_dropped, DataArgs, GlmArgs, ModelArgs, ProgressArg};
 use super::output::AtomicFile;
+use super::progress::{Open, Shown};
 use super::{interrupt, UsageError};
 
 /// The flags of a streamed fit.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("progress", |a| a.help(
+    "How a streamed fit shows its IRLS iterations on stderr (rows a second, deviance); a fit in memory is short and shows nothing"
+)))]
 pub struct StreamArgs {
     /// Fit with at most SIZE bytes for the design: it is converted once to
     /// a binary cache (in $XDG_CACHE_HOME/logreg/designs or
@@ -38,6 +40,8 @@ pub struct StreamArgs {
     /// removed too).
     #[arg(long, requires = "data")]
     pub no_cache: bool,
+    #[command(flatten)]
+    pub progress: ProgressArg,
 }
 
 fn parse_size_flag(s: &str) -> Result<u64, String> {
@@ -174,14 +178,14 @@ pub(super) fn fit(
     };
     let names = src.names().to_vec();
     let target = src.target().to_string();
-    let bar = progress_line();
+    let mut progress = Open::new(Shown::of(&s.progress), "IRLS: first pass");
     // An iteration reads every row twice (the QR pass and the update).
     let n = 2.0 * src.n() as f64;
     let mut last = Instant::now();
     let mut on_iteration = |i: usize, deviance: f64| {
         let rate = n / last.elapsed().as_secs_f64().max(1e-9);
         last = Instant::now();
-        bar.set_message(format!(
+        progress.say(format!(
             "IRLS iteration {i}: {rate:.3e} rows/s, deviance {deviance:.10e}"
         ));
     };
@@ -193,7 +197,10 @@ pub(super) fn fit(
         model.link,
         &mut on_iteration,
     );
-    bar.finish_and_clear();
+    match &fit {
+        Ok(_) => progress.finish(),
+        Err(_) => drop(progress),
+    }
     Ok(fit?)
 }
 
@@ -263,21 +270,6 @@ fn note_rebuild(why: &Rebuild, cache: &Path, data: &Path) {
             cache.display()
         ),
     }
-}
-
-/// A progress line on stderr when stderr is a terminal (hidden otherwise):
-/// the iteration, the rows per second of its passes and the deviance.
-fn progress_line() -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} {spinner} {msg}") {
-        bar.set_style(style);
-    }
-    bar.set_message("IRLS: first pass");
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
 }
 
 /// A cache error, with the flag named when the limit is at fault.

@@ -34,6 +34,7 @@ mod nn;
 mod output;
 mod predict;
 mod preflight;
+mod progress;
 mod repeat;
 mod simulate;
 mod study_output;

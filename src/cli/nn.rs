@@ -5,14 +5,15 @@ use std::path::PathBuf;
 use anyhow::Context;
 use logreg::glm::{self, GlmConfig};
 use logreg::model::SavedModel;
-use logreg::nn::{render, train_spec, train_spec_with, Record, TraceRows};
+use logreg::nn::{render, train_spec_reporting, Record, TraceRows};
 use logreg::plot;
 
 use super::args::{parse_count, DataArgs, ModelArgs, TrainArgs};
-use super::args::{JsonArg, PlotsArg, SaveModelArg};
+use super::args::{JsonArg, PlotsArg, ProgressArg, SaveModelArg};
 use super::flags;
 use super::output::{print_then, write_plots, Output};
 use super::preflight::Preflight;
+use super::progress::{Counter, Shown};
 use super::Global;
 
 /// The pictures of `--plots` (from `plot::training`).
@@ -46,6 +47,8 @@ pub struct Args {
     pub plots: PlotsArg,
     #[command(flatten)]
     pub save_model: SaveModelArg,
+    #[command(flatten)]
+    pub progress: ProgressArg,
 }
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -74,13 +77,24 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     // put in place once training has succeeded). A trace that cannot be
     // written does not stop training: the result is printed, then the
     // error reported.
+    let mut progress = Counter::steps(Shown::of(&a.progress), cfg.steps);
     let (fit, traced) = match &trace {
-        None => (train_spec(&loaded.data, &spec, &cfg)?, Ok(())),
+        None => {
+            let fit =
+                train_spec_reporting(&loaded.data, &spec, &cfg, &mut [], progress.reported())?;
+            (fit, Ok(()))
+        }
         Some(out) => {
             let sink = out.open()?;
             let name = sink.name();
             let mut rows = TraceRows::new(BufWriter::new(sink), a.log_every, loaded.data.names());
-            let fit = train_spec_with(&loaded.data, &spec, &cfg, &mut [&mut rows])?;
+            let fit = train_spec_reporting(
+                &loaded.data,
+                &spec,
+                &cfg,
+                &mut [&mut rows],
+                progress.reported(),
+            )?;
             let traced = rows
                 .finish()
                 .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
@@ -89,6 +103,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             (fit, traced)
         }
     };
+    progress.finish();
     for w in &fit.warnings {
         diag!("warning: {w}");
     }

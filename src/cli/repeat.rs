@@ -1,11 +1,10 @@
 //! `logreg repeat`: a Monte Carlo study over a design grid, both fits each
 //! time, summarised; the networks of a chunk of runs train as one batch.
 use std::fs::{File, OpenOptions};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logreg::plot::study_plot_names;
 use logreg::spec::CovType;
 use logreg::study::claim::{self, Busy, Claim, Claimed, Locked};
@@ -16,10 +15,11 @@ use logreg::study::{
 };
 
 use super::args::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
-use super::args::{JsonArg, PlotsArg};
+use super::args::{JsonArg, PlotsArg, ProgressArg};
 use super::interrupt::{self, Interrupted};
 use super::output::{Output, Sink};
 use super::preflight::Preflight;
+use super::progress::{Counter, Shown};
 use super::study_output::{show, ExportArgs, StudyOutput};
 use super::{Global, UsageError};
 
@@ -195,16 +195,18 @@ pub struct Args {
     /// within about 1e-6 of `compare`.
     #[arg(long, help_heading = "Monte Carlo")]
     pub exact: bool,
-    /// No progress bar (there is one on stderr only when stderr is a terminal).
-    #[arg(long, help_heading = "Output")]
+    /// No progress: the same as --progress none (not with --progress).
+    #[arg(long, help_heading = "Output", conflicts_with = "progress")]
     pub quiet: bool,
+    #[command(flatten)]
+    pub progress: ProgressArg,
     #[command(flatten)]
     pub plots: PlotsArg,
     #[command(flatten)]
     pub exports: ExportArgs,
 }
 
-/// Progress units per run (the bar counts steps within a chunk).
+/// Progress units per run (the progress counts steps within a chunk).
 const PER_RUN: u64 = 1000;
 
 pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
@@ -328,7 +330,11 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         (None, None) => None,
     };
     let total = study.total();
-    let bar = progress_bar(a.quiet, total as u64 * PER_RUN);
+    let shown = match a.quiet {
+        true => Shown::Nothing,
+        false => Shown::of(&a.progress),
+    };
+    let mut progress = Counter::new(shown, total as u64, "runs", PER_RUN);
 
     let mut lines: Vec<RunLine> = Vec::with_capacity(total);
     // A failed write of the run lines: reported after the summary.
@@ -337,12 +343,12 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     // writing failed: the warning said what the file holds).
     let lines_at = |failed: bool| if failed { &None } else { &a.runs_out };
     loop {
-        let base = study.completed() as u64 * PER_RUN;
+        let completed = study.completed() as u64;
+        let base = completed * PER_RUN;
         let len = study.next_chunk_len() as u64;
         let steps = study.next_chunk_steps().max(1) as u64;
-        bar.set_message(format!("{}/{total} runs", study.completed()));
         let mut on_step =
-            |step: usize| bar.set_position(base + step as u64 * len * PER_RUN / steps);
+            |step: usize| progress.set(completed, base + step as u64 * len * PER_RUN / steps);
         let mut ctl = BatchControl {
             stop: Some(stop),
             progress: Some(&mut on_step),
@@ -355,18 +361,19 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                         // the file, prints its summary, then fails.
                         let kept = out.take().map_or(Ok(0), LinesOut::finish);
                         let note = completed_note(&study, &kept, &a.runs_out);
-                        bar.suspend(|| {
+                        progress.suspend(|| {
                             diag!("warning: {e:#}; {note}; the study goes on without --runs-out")
                         });
                         write_failed = Some(e);
                     }
                 }
                 lines.extend(chunk);
-                bar.set_position(study.completed() as u64 * PER_RUN);
+                let completed = study.completed() as u64;
+                progress.set(completed, completed * PER_RUN);
             }
             Ok(None) => break,
             Err(e) => {
-                bar.finish_and_clear();
+                drop(progress);
                 let kept = out.take().map_or(Ok(0), LinesOut::finish);
                 let at = lines_at(write_failed.is_some());
                 diag!("{}", completed_note(&study, &kept, at));
@@ -374,7 +381,10 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             }
         }
     }
-    bar.finish_and_clear();
+    match study.is_finished() {
+        true => progress.finish(),
+        false => drop(progress),
+    }
     let kept = out.take().map_or(Ok(0), LinesOut::finish);
     if !study.is_finished() {
         // Only a stop request ends the loop early.
@@ -577,20 +587,6 @@ fn completed_note(
         }
     }
     s
-}
-
-/// A bar on stderr when stderr is a terminal and not `--quiet`; else hidden.
-fn progress_bar(quiet: bool, len: u64) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{elapsed_precise} {wide_bar} {percent:>3}% {msg} (ETA {eta})")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// The `--runs-out` file: whole lines, appended a chunk at a time to an

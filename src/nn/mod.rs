@@ -9,6 +9,7 @@ mod model;
 mod objective;
 mod observe;
 mod optimizer;
+mod progress;
 mod render;
 mod replay;
 mod run;
@@ -24,6 +25,7 @@ pub use error::TrainError;
 pub use history::{History, Recorder, MAX_HISTORY};
 pub use model::LogisticNet;
 pub use observe::{Observer, Want};
+pub use progress::StepProgress;
 pub use render::render;
 // For the study's closed-form path: the same per-element optimiser steps.
 pub(crate) use optimizer::Stepper;
@@ -36,4 +38,4 @@ pub(crate) use drive::{drive, finite, first_not_finite, largest_change, met_tol,
 pub(crate) use objective::mean_bce_each;
 pub(crate) use run::{at_clamp, clamp_warnings, Finished, NetRun};
 pub(crate) use setup::{draw_layer, tensor_kind};
-pub use train::{train, train_spec, train_spec_with, train_with, NnFit};
+pub use train::{train, train_spec, train_spec_reporting, train_spec_with, train_with, NnFit};

@@ -11,6 +11,7 @@ use super::drive::{drive, finite, Learner, Unwatched};
 use super::error::TrainError;
 use super::history::{History, Recorder};
 use super::observe::{Observer, Want};
+use super::progress::{Reported, StepProgress};
 use super::run::{Finished, NetRun, StepError};
 use super::spec::ModelSpec;
 use crate::data::Dataset;
@@ -91,6 +92,20 @@ pub fn train_spec_with(
     cfg: &TrainConfig,
     observers: &mut [&mut dyn Observer],
 ) -> Result<NnFit, TrainError> {
+    train_spec_reporting(data, spec, cfg, observers, None)
+}
+
+/// [`train_spec_with`], telling `progress` (if any) how many steps have
+/// been taken as training goes. Reporting changes no number: between two
+/// steps it is told the count, and the `--tol` stop asked there reads
+/// what the network already knows.
+pub fn train_spec_reporting(
+    data: &Dataset,
+    spec: &ModelSpec,
+    cfg: &TrainConfig,
+    observers: &mut [&mut dyn Observer],
+    progress: Option<&mut dyn StepProgress>,
+) -> Result<NnFit, TrainError> {
     cfg.check()?;
     if cfg.precision == Precision::F32 {
         // The data's weights and offset, named by their file lines.
@@ -118,8 +133,12 @@ pub fn train_spec_with(
         spec,
         cfg,
     };
-    let end = drive(watched, cfg.steps, cfg.tol.is_some(), &mut Unwatched)?
-        .expect("no one abandons a single run from outside");
+    let tol = cfg.tol.is_some();
+    let end = match progress {
+        Some(p) => drive(watched, cfg.steps, tol, &mut Reported(p))?,
+        None => drive(watched, cfg.steps, tol, &mut Unwatched)?,
+    }
+    .expect("no one abandons a single run from outside");
     let history = recorder.map(Recorder::into_history);
     Ok(NnFit {
         names: data.names().to_vec(),

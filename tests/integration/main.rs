@@ -16,6 +16,7 @@ mod nn_replay;
 mod output;
 mod plots;
 mod predict;
+mod progress;
 mod repeat;
 mod simulate;
 mod study;

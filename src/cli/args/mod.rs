@@ -9,6 +9,7 @@ mod grid;
 mod model;
 mod output;
 mod parse;
+mod progress;
 mod sim;
 mod train;
 
@@ -19,5 +20,6 @@ pub use grid::GridArgs;
 pub use model::ModelArgs;
 pub use output::{JsonArg, PlotsArg, SaveModelArg};
 pub use parse::{parse_alpha, parse_count, parse_delimiter, parse_whole};
+pub use progress::{ProgressArg, ProgressHow};
 pub use sim::{BoxArgs, SimArgs};
 pub use train::{OptimArgs, TrainArgs};
