@@ -12,7 +12,13 @@ use super::progress::{Counter, Shown};
 use super::Global;
 
 /// The pictures of `--plots` (from `plot::comparison`).
-pub(super) const PLOTS: [&str; 4] = ["probability.svg", "outcomes.svg", "loss.svg", "params.svg"];
+pub(super) const PLOTS: [&str; 5] = [
+    "probability.svg",
+    "outcomes.svg",
+    "loss.svg",
+    "distance.svg",
+    "params.svg",
+];
 
 /// Fit the same data as a GLM (Fisher scoring) and as a network (SGD) and
 /// compare the coefficients: true value (simulated data), GLM estimate and
@@ -23,7 +29,7 @@ pub(super) const PLOTS: [&str; 4] = ["probability.svg", "outcomes.svg", "loss.sv
 #[command(
     after_help = "Examples:\n  logreg compare --seed 3 --n 500\n  logreg compare --data admissions.csv --target admit --standardize --json\n  logreg compare --data d.csv --link probit --var-weights w --offset off",
     mut_arg("json", |a| a.help("Print one JSON object ({\"glm\": ..., \"nn\": ..., \"true\", \"max_abs_diff\", \"steps_to_match\", \"link\", \"nn_llf\"})")),
-    mut_arg("plots", |a| a.help("Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR (created if missing; the loss is then recorded along the way, at most 4097 states however many steps)")),
+    mut_arg("plots", |a| a.help("Write probability.svg, outcomes.svg, loss.svg, distance.svg and params.svg into DIR (created if missing; the loss and parameters are then recorded along the way, at most 4097 states however many steps)")),
 )]
 pub struct Args {
     #[command(flatten)]

@@ -22,7 +22,7 @@ use super::Global;
     after_help = "Examples:\n  logreg demo\n  logreg --seed 7 demo --json",
     mut_arg("json", |a| a.help("Print the comparison as one JSON object (as `compare --json`)")),
     mut_arg("plots", |a| a.help(
-        "Write probability.svg, outcomes.svg, loss.svg and params.svg into DIR (created if missing)"
+        "Write probability.svg, outcomes.svg, loss.svg, distance.svg and params.svg into DIR (created if missing)"
     )),
 )]
 pub struct Args {

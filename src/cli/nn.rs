@@ -127,7 +127,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
                 )
             })
             .ok();
-            plot::training(&fit, glm.as_ref(), loaded.data.truth())?
+            plot::training(&fit, &loaded.data, glm.as_ref())?.into()
         }
         None => Vec::new(),
     };

@@ -230,29 +230,140 @@ pub fn tick(v: f64) -> String {
     }
 }
 
-/// Tick positions for a log axis over `[lo, hi]` (0 < lo < hi): mantissas
-/// 1, 2, 5, or 1..9, or tenths, per decade, whichever first gives at least
-/// four ticks, thinned to at most ten. (plotters' own log ticks are powers
-/// of ten, and a loss falling from 0.69 to 0.25 crosses none.)
+/// Most ticks on a log axis.
+pub const MAX_LOG_TICKS: usize = 10;
+
+/// Tick positions for a log axis over `[lo, hi]` (0 < lo < hi). Over three
+/// or more powers of ten: those powers, every m-th one (exponents that are
+/// multiples of m) where more than [`MAX_LOG_TICKS`] would fit. Over a
+/// narrower range: mantissas 1, 2, 5, or 1..9, or tenths, per decade,
+/// whichever first gives at least four ticks, thinned to at most
+/// [`MAX_LOG_TICKS`]. (plotters' own log ticks are powers of ten, and a
+/// loss falling from 0.69 to 0.25 crosses none.) Every tick is the f64
+/// nearest its decimal (`2e-7`, not 2 · 10f64.powi(-7)).
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let mantissas: [Vec<f64>; 3] = [
-        vec![1.0, 2.0, 5.0],
-        (1..10).map(f64::from).collect(),
-        (10..100).map(|m| f64::from(m) / 10.0).collect(),
-    ];
     let (e0, e1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let inside = |v: &f64| *v >= lo && *v <= hi;
+    let powers: Vec<i32> = (e0..=e1).filter(|&e| inside(&decimal(1, e))).collect();
+    if powers.len() >= 3 {
+        let m = powers.len().div_ceil(MAX_LOG_TICKS) as i32;
+        return powers
+            .into_iter()
+            .filter(|e| e.rem_euclid(m) == 0)
+            .map(|e| decimal(1, e))
+            .collect();
+    }
+    let mantissas: [Vec<u32>; 3] = [
+        vec![10, 20, 50],
+        (10..100).step_by(10).collect(),
+        (10..100).collect(),
+    ];
     let mut best = Vec::new();
     for ms in &mantissas {
         best = (e0..=e1)
-            .flat_map(|e| ms.iter().map(move |m| m * 10f64.powi(e)))
-            .filter(|v| *v >= lo && *v <= hi)
+            .flat_map(|e| ms.iter().map(move |&m| decimal(m, e - 1)))
+            .filter(inside)
             .collect();
         if best.len() >= 4 {
             break;
         }
     }
-    let step = best.len().div_ceil(10).max(1);
+    let step = best.len().div_ceil(MAX_LOG_TICKS).max(1);
     best.into_iter().step_by(step).collect()
+}
+
+/// The f64 nearest m · 10^e.
+fn decimal(m: u32, e: i32) -> f64 {
+    format!("{m}e{e}").parse().expect("a decimal literal")
+}
+
+/// A log axis's tick label: as [`tick`] from 0.01 to 10⁴, else the
+/// shortest scientific form (`1e-12`, `2.5e-7`, `1e6`).
+pub fn log_tick(v: f64) -> String {
+    if v == 0.0 || (1e-2..1e5).contains(&v.abs()) {
+        tick(v)
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// The step axis of the training pictures (loss, distance, parameters):
+/// logarithmic, so the first steps, where most of the change happens, get
+/// as much width as the last ones. Step 0 (the start) cannot sit on a log
+/// axis, so step s is drawn at s + 1 ([`StepAxis::x`]) and the ticks are
+/// labelled with the step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepAxis {
+    /// The last step drawn.
+    pub last: usize,
+}
+
+impl StepAxis {
+    /// The axis's description.
+    pub const DESC: &'static str = "optimiser step (log scale: step s drawn at s + 1)";
+
+    /// Where step `s` is drawn.
+    pub fn x(s: usize) -> f64 {
+        s as f64 + 1.0
+    }
+
+    /// The axis's range: from step 0 to a little past the last step (so
+    /// its tick label fits), at least a decade.
+    pub fn range(&self) -> std::ops::Range<f64> {
+        1.0..(Self::x(self.last) * Self::PAST_LAST).max(10.0)
+    }
+
+    /// How far the axis runs past the last step, as a factor.
+    const PAST_LAST: f64 = 1.3;
+
+    /// Tick positions: step 0, then steps 1, 10, 100, ... up to the last
+    /// (every m-th power of ten when more than [`MAX_LOG_TICKS`] would fit).
+    pub fn ticks(&self) -> Vec<f64> {
+        let end = self.range().end;
+        let powers: Vec<i32> = (0..20)
+            .filter(|&e| Self::x(0) + decimal(1, e) <= end)
+            .collect();
+        let m = (powers.len() + 1).div_ceil(MAX_LOG_TICKS) as i32;
+        std::iter::once(Self::x(0))
+            .chain(
+                powers
+                    .into_iter()
+                    .filter(|e| e % m == 0)
+                    .map(|e| decimal(1, e) + 1.0),
+            )
+            .collect()
+    }
+
+    /// The label of the tick at `x`: its step (`0`, `10`, `1000`, `1e5`).
+    pub fn label(x: f64) -> String {
+        log_tick((x - 1.0).round())
+    }
+}
+
+/// The floor of a log axis of magnitudes that may be 0 or below (an
+/// excess loss, a distance): a power of ten below the smallest positive
+/// finite value in `values` (one decade below it, so values drawn at the
+/// floor stand apart from the smallest real one), or `fallback` when none
+/// is positive.
+pub fn log_floor(values: impl IntoIterator<Item = f64>, fallback: f64) -> f64 {
+    values
+        .into_iter()
+        .filter(|v| *v > 0.0 && v.is_finite())
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))))
+        .map_or(fallback, |m| decimal(1, decade(m) - 1))
+}
+
+/// The exponent of the largest power of ten at or below `v` (> 0), exact
+/// where `log10` rounds across a power.
+pub fn decade(v: f64) -> i32 {
+    let mut e = v.log10().floor() as i32;
+    while decimal(1, e) > v {
+        e -= 1;
+    }
+    while decimal(1, e + 1) <= v {
+        e += 1;
+    }
+    e
 }
 
 /// plotters' line styles have no dash pattern, and its `DashedLineSeries`
@@ -330,6 +441,66 @@ mod tests {
         assert!(t.len() >= 4, "{t:?}");
         assert!(t.iter().all(|v| (0.22..=0.75).contains(v)));
         assert_eq!(log_ticks(0.01, 10.0)[0], 0.01);
+    }
+
+    #[test]
+    fn log_ticks_over_many_decades_are_powers_of_ten() {
+        assert_eq!(
+            log_ticks(1e-18, 1.0),
+            [1e-18, 1e-16, 1e-14, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1.0]
+        );
+        assert_eq!(
+            log_ticks(3e-9, 0.5),
+            [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1]
+        );
+        assert_eq!(log_ticks(1e-30, 1.0).len(), 8, "every 4th of 31 powers");
+        assert_eq!(log_ticks(0.05, 2.0), [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
+        assert_eq!(log_ticks(2e-4, 3e-3), [2e-4, 5e-4, 1e-3, 2e-3]);
+        for (lo, hi) in [(1e-300, 1e300), (0.22, 0.75), (1e-5, 1e-4), (7.0, 9.0)] {
+            let t = log_ticks(lo, hi);
+            assert!((2..=MAX_LOG_TICKS).contains(&t.len()), "{lo} {hi}: {t:?}");
+            assert!(t.iter().all(|v| (lo..=hi).contains(v)), "{lo} {hi}: {t:?}");
+            assert!(t.windows(2).all(|w| w[0] < w[1]), "{lo} {hi}: {t:?}");
+        }
+    }
+
+    #[test]
+    fn log_tick_labels_are_decimal_or_scientific() {
+        let labels: Vec<String> = [1e-12, 2.5e-7, 1e-3, 0.01, 0.25, 1.0, 1e4, 1e5, 1e6]
+            .map(log_tick)
+            .into();
+        assert_eq!(
+            labels,
+            ["1e-12", "2.5e-7", "1e-3", "0.01", "0.25", "1", "10000", "1e5", "1e6"]
+        );
+    }
+
+    #[test]
+    fn the_step_axis_starts_at_step_0_and_labels_steps() {
+        let a = StepAxis { last: 10_000 };
+        assert_eq!(a.range(), 1.0..10_001.0 * 1.3);
+        let labels: Vec<String> = a.ticks().into_iter().map(StepAxis::label).collect();
+        assert_eq!(labels, ["0", "1", "10", "100", "1000", "10000"]);
+        assert_eq!(StepAxis::x(0), 1.0);
+        // A short run still spans a decade; a long one thins its powers.
+        assert_eq!(StepAxis { last: 0 }.range(), 1.0..10.0);
+        let long = StepAxis {
+            last: 10usize.pow(12),
+        }
+        .ticks();
+        assert!(long.len() <= MAX_LOG_TICKS, "{long:?}");
+        let labels: Vec<String> = long.into_iter().map(StepAxis::label).collect();
+        assert_eq!(
+            labels,
+            ["0", "1", "100", "10000", "1e6", "1e8", "1e10", "1e12"]
+        );
+    }
+
+    #[test]
+    fn the_log_floor_is_a_decade_below_the_smallest_positive_value() {
+        assert_eq!(log_floor([0.3, 2.5e-9, 0.0, -1e-3, f64::NAN], 1e-3), 1e-10);
+        assert_eq!(log_floor([1e-8], 1e-3), 1e-9);
+        assert_eq!(log_floor([0.0, -1.0], 1e-3), 1e-3);
     }
 
     #[test]

@@ -1,92 +1,160 @@
-//! `loss.svg`: the network's training loss per step on a log scale, with
-//! the GLM's minimum.
+//! `loss.svg`: how far above its minimum each optimiser has brought the
+//! loss, step by step, on log axes: SGD's slow walk and Fisher scoring's
+//! few iterations side by side.
 use plotters::prelude::*;
 
 use super::common::{
-    check_len, dashed, draw_legend, finite_range, font, legend_line, log_ticks, pad, pick, render,
-    solid, tick, PlotError, AXIS_LIMIT, DESC_SIZE, GLM, LABEL_SIZE, MAX_LINE_POINTS, NN,
+    check_len, draw_legend, font, legend_line, log_floor, log_tick, log_ticks, pad, pick, render,
+    solid, PlotError, StepAxis, AXIS_LIMIT, DESC_SIZE, GLM, LABEL_SIZE, MAX_LINE_POINTS, NN,
     TITLE_SIZE,
 };
+use super::excess::GlmLoss;
 
-/// Render the loss (mean BCE over the full data) at each recorded step, at
-/// most [`MAX_LINE_POINTS`] of them (evenly thinned), on a log y axis. With
-/// `glm_min` (the GLM's deviance / 2n, which is the mean BCE at the GLM
-/// estimate and so the lowest loss the network can reach), a dashed
-/// horizontal line across all steps. Legend upper right: the loss falls
-/// away from there.
+/// Axis floor when no value is positive.
+const FALLBACK_FLOOR: f64 = 1e-16;
+
+/// Render the loss recorded during training (`loss[i]` after `steps[i]`
+/// updates; at most [`MAX_LINE_POINTS`] points, evenly thinned) against the
+/// step, both axes logarithmic ([`StepAxis`]: step s at s + 1).
 ///
-/// The log axis needs positive values: a loss of 0 (possible in float32
-/// on separated data) is drawn at the bottom of the axis.
-pub fn loss(steps: &[usize], loss: &[f64], glm_min: Option<f64>) -> Result<String, PlotError> {
+/// With `glm`, the excess loss: the network's loss minus `glm.minimum`
+/// (its objective at the GLM estimate), and on the same axes Fisher
+/// scoring's excess after each iteration, iteration i at step i. Without
+/// it, the loss itself. An excess of 0 or below (the network's float32
+/// loss rounds to either side of the minimum; Fisher scoring's last
+/// iterations reach it to the last bits) cannot sit on a log axis: it is
+/// drawn at the axis floor, a decade below the smallest positive value,
+/// and the legend says so. Non-finite losses (a diverged run) are left out.
+/// Legend lower right with the GLM, under the network's float32 loss,
+/// which stays above the floor by its rounding; upper right without it,
+/// where the loss falls away from.
+pub fn loss(steps: &[usize], loss: &[f64], glm: Option<&GlmLoss>) -> Result<String, PlotError> {
     const PLOT: &str = "loss.svg";
     if loss.is_empty() {
         return Err(PlotError::NoLoss { plot: PLOT });
     }
     check_len(PLOT, "the steps", steps, loss.len())?;
-    // The log axis holds values in [MIN_LOG, AXIS_LIMIT]: log_ticks and the
-    // padding below then stay finite and positive.
-    let positive = |v: &f64| (MIN_LOG..=AXIS_LIMIT).contains(v);
-    let (lo, hi) = finite_range(
-        loss.iter()
-            .chain(glm_min.as_ref())
-            .copied()
-            .filter(positive),
-    )
-    .unwrap_or((1e-3, 1.0));
-    // Pad by a fraction of the range in log space.
-    let (llo, lhi) = pad((lo.ln(), hi.ln()), 0.05);
-    let (y0, y1) = (
-        llo.exp().max(MIN_LOG / 2.0),
-        lhi.exp().min(2.0 * AXIS_LIMIT),
-    );
-    let last = *steps.last().expect("loss is not empty") as f64;
-    let x1 = last.max(1.0);
-    let line: Vec<(f64, f64)> = pick(loss.len(), MAX_LINE_POINTS)
+    let minimum = glm.map_or(0.0, |g| g.minimum);
+    let network: Vec<(usize, f64)> = pick(loss.len(), MAX_LINE_POINTS)
         .into_iter()
-        .map(|i| {
-            let v = if positive(&loss[i]) { loss[i] } else { y0 };
-            (steps[i] as f64, v)
-        })
+        .map(|i| (steps[i], loss[i] - minimum))
+        .filter(|(_, v)| v.is_finite() && *v <= AXIS_LIMIT)
         .collect();
-    let ticks = log_ticks(y0, y1);
+    let fisher: Vec<(usize, f64)> = glm
+        .map(|g| {
+            (1..)
+                .zip(g.fisher.iter().copied())
+                .filter(|(_, v)| v.is_finite() && *v <= AXIS_LIMIT)
+                .collect()
+        })
+        .unwrap_or_default();
+    let all = || network.iter().chain(&fisher).map(|p| p.1);
+    let floor = log_floor(all(), FALLBACK_FLOOR);
+    let top = all().fold(floor * 10.0, f64::max);
+    // Room above the highest value: a twentieth of the range, in log space.
+    let y1 = pad((floor.ln(), top.ln()), 0.05)
+        .1
+        .exp()
+        .min(2.0 * AXIS_LIMIT);
+    let at_floor = all().any(|v| v <= 0.0);
+    let on_axis = |(s, v): &(usize, f64)| (StepAxis::x(*s), v.max(floor));
+    let last = steps
+        .iter()
+        .copied()
+        .chain(fisher.iter().map(|p| p.0))
+        .max();
+    let axis = StepAxis {
+        last: last.unwrap_or(0),
+    };
+    let (title, y_desc, what) = match glm {
+        Some(_) => (
+            "Loss above its minimum: SGD against Fisher scoring",
+            "excess loss: mean BCE - its minimum (log scale)",
+            "excess",
+        ),
+        None => (
+            "Network training loss",
+            "loss: mean binary cross-entropy (log scale)",
+            "loss",
+        ),
+    };
+    let ticks = log_ticks(floor, y1);
     render(|root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(
-                "Network training loss against the GLM's minimum",
-                font(TITLE_SIZE),
-            )
+            .caption(title, font(TITLE_SIZE))
             .margin(20)
             .x_label_area_size(55)
             .y_label_area_size(80)
-            .build_cartesian_2d(0.0..x1, (y0..y1).log_scale().with_key_points(ticks))?;
+            .build_cartesian_2d(
+                axis.range().log_scale().with_key_points(axis.ticks()),
+                (floor..y1).log_scale().with_key_points(ticks),
+            )?;
         chart
             .configure_mesh()
-            .x_desc("optimiser step")
-            .y_desc("loss: mean binary cross-entropy (log scale)")
+            .x_desc(StepAxis::DESC)
+            .y_desc(y_desc)
             .axis_desc_style(font(DESC_SIZE))
             .label_style(font(LABEL_SIZE))
-            .x_label_formatter(&|v| tick(*v))
-            .y_label_formatter(&|v| tick(*v))
+            .x_label_formatter(&|v| StepAxis::label(*v))
+            .y_label_formatter(&|v| log_tick(*v))
             .draw()?;
-        chart
-            .draw_series(LineSeries::new(line, solid(NN)))?
-            .label(format!("network loss, {} recorded steps", loss.len()))
-            .legend(legend_line(solid(NN)));
-        if let Some(m) = glm_min.filter(positive) {
-            chart
-                .draw_series(LineSeries::new([(0.0, m), (x1, m)], dashed(GLM)))?
-                .label(format!("GLM minimum: deviance / 2n = {}", min_label(m)))
-                .legend(legend_line(dashed(GLM)));
+        // The network's line runs through its positive values and along the
+        // floor, broken where it passes from one to the other: its float32
+        // loss can round to either side of the minimum for many steps in a
+        // row, and a line down to the floor and back at each would fill a
+        // band. A lone step on either side is a dot.
+        for run in network.chunk_by(|a, b| (a.1 > 0.0) == (b.1 > 0.0)) {
+            let points: Vec<(f64, f64)> = run.iter().map(on_axis).collect();
+            match points[..] {
+                [p] => chart.draw_series([Circle::new(p, 2, NN.filled())])?,
+                _ => chart.draw_series(LineSeries::new(points, solid(NN)))?,
+            };
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
+        chart
+            .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
+            .label("SGD (network)")
+            .legend(legend_line(solid(NN)));
+        if let Some(g) = glm {
+            let marker = GLM.filled();
+            chart
+                .draw_series(LineSeries::new(fisher.iter().map(on_axis), solid(GLM)))?
+                .label("Fisher scoring (GLM)")
+                .legend(legend_line(solid(GLM)));
+            chart.draw_series(fisher.iter().map(|p| Circle::new(on_axis(p), 4, marker)))?;
+            note(
+                &mut chart,
+                format!("minimum (GLM estimate): {}", min_label(g.minimum)),
+            )?;
+        }
+        if at_floor {
+            note(
+                &mut chart,
+                format!("{what} <= 0 (rounding): drawn at {}", log_tick(floor)),
+            )?;
+        }
+        let corner = match glm {
+            Some(_) => SeriesLabelPosition::LowerRight,
+            None => SeriesLabelPosition::UpperRight,
+        };
+        draw_legend(&mut chart, corner)
     })
 }
 
-/// Smallest loss placed on the log axis; smaller ones (0 and subnormals)
-/// are drawn at its bottom.
-const MIN_LOG: f64 = 1e-300;
+/// A legend line of text with no sample.
+fn note<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>, text: String) -> Result<(), PlotError>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate<From = (f64, f64)>,
+    PlotError: From<DrawingAreaErrorKind<DB::ErrorType>>,
+{
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), u32>>())?
+        .label(text)
+        .legend(|(x, y)| EmptyElement::at((x, y)));
+    Ok(())
+}
 
-/// The GLM's minimum for the legend: six decimals, or three significant
+/// The minimum for the legend: six decimals, or three significant
 /// digits in scientific form below 0.001 (separated data reach ~1e-10).
 pub fn min_label(m: f64) -> String {
     if m >= 1e-3 {

@@ -4,7 +4,7 @@ use plotters::prelude::*;
 
 use super::common::{
     check_len, dashed, dotted, drawable, finite_range, font, legend_line, pad, param_color, pick,
-    render, solid, tick, PlotError, DESC_SIZE, LABEL_SIZE, LEGEND_SIZE, MAX_LINE_POINTS,
+    render, solid, tick, PlotError, StepAxis, DESC_SIZE, LABEL_SIZE, LEGEND_SIZE, MAX_LINE_POINTS,
     TITLE_SIZE, TRUTH, WIDTH,
 };
 
@@ -13,7 +13,8 @@ use super::common::{
 const LEGEND_WIDTH: u32 = 170;
 
 /// Render parameter `j`'s path (`path[i][j]` after `steps[i]` updates) in
-/// colour j, at most [`MAX_LINE_POINTS`] points each (evenly thinned).
+/// colour j, at most [`MAX_LINE_POINTS`] points each (evenly thinned),
+/// against the step on a log axis ([`StepAxis`]: step s at s + 1).
 /// With `glm`, a dashed line per parameter at its GLM estimate; with
 /// `truth`, a dotted one at its true value, both in the parameter's colour
 /// across all steps. The legend, right of the plot, names each parameter
@@ -53,7 +54,10 @@ pub fn params(
     )
     .unwrap_or((0.0, 0.0));
     let (y0, y1) = pad((lo, hi), 0.05);
-    let x1 = (*steps.last().expect("path is not empty") as f64).max(1.0);
+    let axis = StepAxis {
+        last: *steps.last().expect("path is not empty"),
+    };
+    let (x0, x1) = (axis.range().start, axis.range().end);
     let idx = pick(path.len(), MAX_LINE_POINTS);
     render(|root| {
         let area = root.titled("Network parameters during training", font(TITLE_SIZE))?;
@@ -63,14 +67,17 @@ pub fn params(
             .margin_top(10)
             .x_label_area_size(55)
             .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x1, y0..y1)?;
+            .build_cartesian_2d(
+                axis.range().log_scale().with_key_points(axis.ticks()),
+                y0..y1,
+            )?;
         chart
             .configure_mesh()
-            .x_desc("optimiser step")
+            .x_desc(StepAxis::DESC)
             .y_desc("parameter value")
             .axis_desc_style(font(DESC_SIZE))
             .label_style(font(LABEL_SIZE))
-            .x_label_formatter(&|v| tick(*v))
+            .x_label_formatter(&|v| StepAxis::label(*v))
             .y_label_formatter(&|v| tick(*v))
             .draw()?;
         // The legend lives in a chart of its own right of the plot, holding
@@ -90,14 +97,14 @@ pub fn params(
             let line = idx
                 .iter()
                 .filter(|&&i| drawable(path[i][j]))
-                .map(|&i| (steps[i] as f64, path[i][j]));
+                .map(|&i| (StepAxis::x(steps[i]), path[i][j]));
             chart.draw_series(LineSeries::new(line, solid(c)))?;
             entry(name.clone(), solid(c))?;
             if let Some(g) = glm.map(|g| g[j]).filter(|g| drawable(*g)) {
-                chart.draw_series(LineSeries::new([(0.0, g), (x1, g)], dashed(c)))?;
+                chart.draw_series(LineSeries::new([(x0, g), (x1, g)], dashed(c)))?;
             }
             if let Some(t) = truth.map(|t| t[j]).filter(|t| drawable(*t)) {
-                chart.draw_series(LineSeries::new([(0.0, t), (x1, t)], dotted(c)))?;
+                chart.draw_series(LineSeries::new([(x0, t), (x1, t)], dotted(c)))?;
             }
         }
         if glm.is_some() {

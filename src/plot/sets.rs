@@ -1,17 +1,19 @@
 //! Which pictures each command draws, from its results: compare, nn and the studies of repeat and summarize.
 use super::common::{Plot, PlotError};
-use super::{loss, outcomes, params, probability, sampling, study, ProbabilitySource};
+use super::{
+    distance, glm_loss, loss, outcomes, params, probability, sampling, study, ProbabilitySource,
+};
 use crate::compare::Comparison;
 use crate::data::Dataset;
 use crate::glm::GlmFit;
 use crate::math::dot;
-use crate::nn::NnFit;
+use crate::nn::{History, NnFit};
 use crate::simulate::Simulated;
 use crate::spec::LinkKind;
 use crate::study::{summarize_cells, Design, Merged};
 
-/// `compare` and `demo`: probability.svg, outcomes.svg, loss.svg and
-/// params.svg. `sim` (simulated data) supplies the true p and linear
+/// `compare` and `demo`: probability.svg, outcomes.svg, loss.svg,
+/// distance.svg (with compare's own `steps_to_match`) and params.svg. `sim` (simulated data) supplies the true p and linear
 /// predictor for probability.svg; without it the GLM's fitted ones are
 /// drawn. The network must have been trained with a `Record` that kept the
 /// loss ([`PlotError::NoLoss`] otherwise).
@@ -34,7 +36,9 @@ pub fn comparison(
             *eta += o;
         }
     }
-    let mut plots = vec![
+    let h = history(&c.nn);
+    let [loss, params] = training(&c.nn, data, Some(&c.glm))?;
+    Ok(vec![
         Plot {
             name: "probability.svg",
             svg: probability,
@@ -43,26 +47,27 @@ pub fn comparison(
             name: "outcomes.svg",
             svg: outcomes(data.y(), &c.glm.lin_pred, &nn_lin_pred, link)?,
         },
-    ];
-    plots.extend(training(&c.nn, Some(&c.glm), c.truth.as_deref())?);
-    Ok(plots)
+        loss,
+        Plot {
+            name: "distance.svg",
+            svg: distance(&h.steps, &h.params, &c.glm.params, c.steps_to_match)?,
+        },
+        params,
+    ])
 }
 
 /// `nn` (and the training half of `compare`): loss.svg and params.svg from
-/// the network's history. `glm` adds the GLM's minimum loss and estimates
-/// as reference lines, `truth` the true coefficients.
-pub fn training(
-    fit: &NnFit,
-    glm: Option<&GlmFit>,
-    truth: Option<&[f64]>,
-) -> Result<Vec<Plot>, PlotError> {
-    let empty = Default::default();
-    let h = fit.history.as_ref().unwrap_or(&empty);
-    let glm_min = glm.map(|g| g.deviance / (2.0 * g.nobs as f64));
-    Ok(vec![
+/// the network's history on `data`. `glm` turns the loss into the excess
+/// over the GLM's minimum, with Fisher scoring's, and adds its estimates
+/// as reference lines; the data's true coefficients (simulated data) are
+/// drawn too.
+pub fn training(fit: &NnFit, data: &Dataset, glm: Option<&GlmFit>) -> Result<[Plot; 2], PlotError> {
+    let h = history(fit);
+    let glm_loss = glm.and_then(|g| glm_loss(g, data));
+    Ok([
         Plot {
             name: "loss.svg",
-            svg: loss(&h.steps, &h.loss, glm_min)?,
+            svg: loss(&h.steps, &h.loss, glm_loss.as_ref())?,
         },
         Plot {
             name: "params.svg",
@@ -71,10 +76,18 @@ pub fn training(
                 &h.steps,
                 &h.params,
                 glm.map(|g| g.params.as_slice()),
-                truth,
+                data.truth(),
             )?,
         },
     ])
+}
+
+/// The network's record, or an empty one when none was kept.
+fn history(fit: &NnFit) -> std::borrow::Cow<'_, History> {
+    match &fit.history {
+        Some(h) => std::borrow::Cow::Borrowed(h),
+        None => std::borrow::Cow::Owned(History::default()),
+    }
 }
 
 /// X·β per row of the data's design.

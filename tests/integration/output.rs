@@ -532,7 +532,13 @@ fn a_full_or_closed_stderr_loses_only_the_diagnostics() {
         names.sort();
         assert_eq!(
             names,
-            ["loss.svg", "outcomes.svg", "params.svg", "probability.svg"]
+            [
+                "distance.svg",
+                "loss.svg",
+                "outcomes.svg",
+                "params.svg",
+                "probability.svg"
+            ]
         );
 
         // An error message that cannot be printed still sets the exit code.

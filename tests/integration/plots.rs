@@ -133,11 +133,81 @@ impl Svg {
 
     /// Number of `<name>` elements filled with `color`.
     fn filled(&self, name: &str, color: &str) -> usize {
+        self.circles(name, color).len()
+    }
+
+    /// The `<name>` elements filled with `color`, in document order.
+    fn circles(&self, name: &str, color: &str) -> Vec<&Elem> {
         self.elems
             .iter()
             .filter(|e| e.name == name && e.attr("fill") == Some(color))
-            .count()
+            .collect()
     }
+
+    /// The points of the polylines stroked in `color` with dash pattern
+    /// `dash`, one list per line, in document order.
+    fn line_points(&self, color: &str, dash: Option<&str>) -> Vec<Vec<(f64, f64)>> {
+        self.elems
+            .iter()
+            .filter(|e| {
+                e.name == "polyline"
+                    && e.attr("stroke") == Some(color)
+                    && e.attr("stroke-dasharray") == dash
+            })
+            .map(|e| {
+                e.attr("points")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(|p| {
+                        let (x, y) = p.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The pixel x of the step axis's tick labelled `label` (tick labels
+    /// under the x axis are centred on their tick; the y axis's end at it).
+    fn x_tick(&self, label: &str) -> f64 {
+        let e = self
+            .elems
+            .iter()
+            .find(|e| {
+                e.name == "text" && e.text == label && e.attr("text-anchor") == Some("middle")
+            })
+            .unwrap_or_else(|| panic!("{}: no x tick {label}", self.name));
+        num(e, "x")
+    }
+
+    /// The pixel y of the y axis's tick labelled `label`.
+    fn y_tick(&self, label: &str) -> f64 {
+        let e = self
+            .elems
+            .iter()
+            .find(|e| e.name == "text" && e.text == label && e.attr("text-anchor") == Some("end"))
+            .unwrap_or_else(|| panic!("{}: no y tick {label}", self.name));
+        num(e, "y")
+    }
+
+    /// The pixel y of the plot's bottom edge: where the vertical grid lines
+    /// start.
+    fn bottom(&self) -> f64 {
+        let e = self
+            .elems
+            .iter()
+            .find(|e| e.name == "line" && e.attr("x1") == e.attr("x2"))
+            .unwrap_or_else(|| panic!("{}: no vertical grid line", self.name));
+        num(e, "y1")
+    }
+}
+
+/// A numeric attribute.
+fn num(e: &Elem, k: &str) -> f64 {
+    e.attr(k)
+        .unwrap_or_else(|| panic!("no {k}"))
+        .parse()
+        .unwrap()
 }
 
 /// The "wrote DIR/NAME" lines on stderr, as file names.
@@ -153,21 +223,101 @@ fn wrote(stderr: &str, dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The label `GLM minimum: deviance / 2n = X` must match the JSON.
+/// The legend's minimum must be the network's objective at the GLM
+/// estimate: for 0/1 outcomes without weights, -llf / n.
 fn check_glm_minimum(loss: &Svg, json: &serde_json::Value) {
-    let dev = json["glm"]["deviance"].as_f64().unwrap();
+    let llf = json["glm"]["llf"].as_f64().unwrap();
     let n = json["glm"]["nobs"].as_f64().unwrap();
-    let m = dev / (2.0 * n);
+    let m = -llf / n;
     assert!(m > 1e-3, "these fixtures are not separated");
-    loss.has_text(&format!("GLM minimum: deviance / 2n = {m:.6}"));
+    loss.has_text(&format!("minimum (GLM estimate): {m:.6}"));
+}
+
+/// loss.svg with the GLM: the network's excess (`drawn` points on lines and
+/// dots, with one legend sample), and Fisher scoring's after each of the
+/// GLM's iterations, a line through a marker per iteration, the last one
+/// (the estimate itself: excess 0 up to rounding) at the axis floor.
+fn check_excess_loss(l: &Svg, json: &serde_json::Value, drawn: usize) {
+    l.has_text("Loss above its minimum: SGD against Fisher scoring");
+    l.has_text("optimiser step (log scale: step s drawn at s + 1)");
+    l.has_text("excess loss: mean BCE - its minimum (log scale)");
+    l.has_text("SGD (network)");
+    l.has_text("Fisher scoring (GLM)");
+    check_network_excess(l, drawn);
+    let iterations = json["glm"]["iterations"].as_u64().unwrap() as usize;
+    assert_eq!(l.lines(GLM, None), [iterations, 2]);
+    let marks = l.circles("circle", GLM);
+    assert_eq!(marks.len(), iterations);
+    assert_eq!(
+        num(marks[iterations - 1], "cy"),
+        l.bottom(),
+        "the last iteration is at the floor"
+    );
+    assert!(marks[..iterations - 1]
+        .iter()
+        .all(|c| num(c, "cy") < l.bottom()));
+    assert!(
+        l.texts()
+            .iter()
+            .any(|t| t.starts_with("excess <= 0 (rounding): drawn at 1e-")),
+        "{:?}",
+        l.texts()
+    );
+    check_glm_minimum(l, json);
+}
+
+/// The network's `drawn` points in loss.svg, on lines (runs above the floor
+/// or on it) and dots (lone steps), and one legend sample.
+fn check_network_excess(l: &Svg, drawn: usize) {
+    let nn = l.lines(NN, None);
+    assert_eq!(nn.last(), Some(&2), "the legend sample");
+    let dots = l.filled("circle", NN);
+    assert_eq!(nn[..nn.len() - 1].iter().sum::<usize>() + dots, drawn);
+}
+
+/// distance.svg: the network's distance from the GLM (`drawn` points), the
+/// 1e-3 line, and compare's `steps_to_match` marked on it at that step:
+/// its pixel is where the log step axis puts it, from the ticks of steps 0
+/// and 1000.
+fn check_distance(d: &Svg, json: &serde_json::Value, drawn: usize) {
+    d.has_text("Distance from the GLM estimate during training");
+    d.has_text("max |network - GLM| over the coefficients (log scale)");
+    d.has_text("matched: within 1e-3");
+    assert_eq!(d.lines(NN, None), [drawn, 2]);
+    let tol_line = d.line_points(TRUTH, Some(DASHED));
+    assert_eq!(tol_line.len(), 2, "the 1e-3 line and its legend sample");
+    let y_tol = tol_line[0][0].1;
+    assert_eq!(y_tol, tol_line[0][1].1, "horizontal");
+    assert_eq!(y_tol, d.y_tick("1e-3"), "at 1e-3");
+    let m = json["steps_to_match"].as_u64().expect("these runs match") as f64;
+    d.has_text(&format!("first within it: step {m}"));
+    let marker = d.circles("circle", TRUTH);
+    assert_eq!(marker.len(), 2, "the marker and its legend sample");
+    assert_eq!(num(marker[0], "cy"), y_tol, "on the 1e-3 line");
+    let (x0, x1000) = (d.x_tick("0"), d.x_tick("1000"));
+    let want = x0 + (m + 1.0).ln() / 1001f64.ln() * (x1000 - x0);
+    let cx = num(marker[0], "cx");
+    assert!(
+        (cx - want).abs() <= 2.0,
+        "marker at x {cx}, step {m} is at {want}"
+    );
+    // A dotted line from the marker down to the step axis.
+    let drop = d.line_points(TRUTH, Some(DOTTED));
+    assert_eq!(drop, [vec![(cx, d.bottom()), (cx, y_tol)]]);
 }
 
 #[test]
-fn demo_writes_four_pictures_with_every_series() {
+fn demo_writes_five_pictures_with_every_series() {
     let dir = temp_dir("plots-demo").join("new/sub");
     let r = logreg(&["demo", "--json", "--plots", dir.to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_str(&r.ok()).expect("stdout stays JSON");
-    let names = ["probability.svg", "outcomes.svg", "loss.svg", "params.svg"];
+    let names = [
+        "probability.svg",
+        "outcomes.svg",
+        "loss.svg",
+        "distance.svg",
+        "params.svg",
+    ];
     assert_eq!(wrote(&r.stderr(), &dir), names, "{}", r.describe());
     let n = 1000;
 
@@ -192,17 +342,11 @@ fn demo_writes_four_pictures_with_every_series() {
     assert_eq!(o.lines(GLM, None), [CURVE, 2]);
     assert_eq!(o.lines(NN, None), [n, 2]);
 
-    let l = Svg::read(&dir, "loss.svg");
-    l.has_text("Network training loss against the GLM's minimum");
-    l.has_text("optimiser step");
-    l.has_text("loss: mean binary cross-entropy (log scale)");
     // 10,000 steps: the record halves itself each time it holds 4096
     // states (every step, then every 2nd, then every 4th): 2501 states,
     // thinned to 2000 points.
-    l.has_text("network loss, 2501 recorded steps");
-    assert_eq!(l.lines(NN, None), [MAX_LINE, 2]);
-    assert_eq!(l.lines(GLM, Some(DASHED)), [2, 2]);
-    check_glm_minimum(&l, &json);
+    check_excess_loss(&Svg::read(&dir, "loss.svg"), &json, MAX_LINE);
+    check_distance(&Svg::read(&dir, "distance.svg"), &json, MAX_LINE);
 
     let pa = Svg::read(&dir, "params.svg");
     pa.has_text("Network parameters during training");
@@ -240,7 +384,13 @@ fn compare_on_a_data_file_draws_the_glm_fit() {
     let json: serde_json::Value = serde_json::from_str(&r.ok()).expect("stdout stays JSON");
     assert_eq!(
         wrote(&r.stderr(), &dir),
-        ["probability.svg", "outcomes.svg", "loss.svg", "params.svg"]
+        [
+            "probability.svg",
+            "outcomes.svg",
+            "loss.svg",
+            "distance.svg",
+            "params.svg"
+        ]
     );
     let n = 32;
 
@@ -256,10 +406,8 @@ fn compare_on_a_data_file_draws_the_glm_fit() {
     assert_eq!(o.lines(NN, None), [n, 2]);
 
     // 1500 steps: 1501 states, under the cap, all drawn.
-    let l = Svg::read(&dir, "loss.svg");
-    l.has_text("network loss, 1501 recorded steps");
-    assert_eq!(l.lines(NN, None), [1501, 2]);
-    check_glm_minimum(&l, &json);
+    check_excess_loss(&Svg::read(&dir, "loss.svg"), &json, 1501);
+    check_distance(&Svg::read(&dir, "distance.svg"), &json, 1501);
 
     // Four coefficients, no true values for a data file.
     let pa = Svg::read(&dir, "params.svg");
@@ -290,10 +438,11 @@ fn nn_writes_loss_and_params_only() {
     assert_eq!(wrote(&r.stderr(), &dir), ["loss.svg", "params.svg"]);
     assert!(!dir.join("probability.svg").exists());
     let l = Svg::read(&dir, "loss.svg");
-    l.has_text("network loss, 2051 recorded steps");
-    assert_eq!(l.lines(NN, None), [MAX_LINE, 2]);
-    // The GLM, fitted for reference, gives the minimum.
-    assert_eq!(l.lines(GLM, Some(DASHED)), [2, 2]);
+    check_network_excess(&l, MAX_LINE);
+    // The GLM, fitted for reference, gives the minimum and Fisher
+    // scoring's iterations (7 on these data).
+    l.has_text("Fisher scoring (GLM)");
+    assert_eq!(l.lines(GLM, None), [7, 2]);
     let pa = Svg::read(&dir, "params.svg");
     for color in &PARAM[..3] {
         assert_eq!(pa.lines(color, None), [MAX_LINE, 2]);
@@ -327,6 +476,104 @@ fn nn_plots_follow_the_trace_rows() {
     assert_eq!(l.lines(NN, None), [rows, 2]);
     let pa = Svg::read(&dir, "params.svg");
     assert_eq!(pa.lines(PARAM[0], None), [rows, 2]);
+}
+
+/// The network's float32 loss rounds to either side of the minimum: runs
+/// of positive excess are lines, runs at or below 0 are lines along the
+/// floor (a decade below the smallest positive value, said in the legend),
+/// a lone step a dot; Fisher scoring's exact 0 is a marker on the floor.
+#[test]
+fn loss_draws_an_excess_at_or_below_zero_at_the_floor() {
+    let glm = logreg::plot::GlmLoss {
+        minimum: 0.25,
+        fisher: vec![1e-2, 1e-5, 1e-11, 0.0],
+    };
+    let steps: Vec<usize> = (0..6).collect();
+    let loss = [0.7, 0.3, 0.25 + 1e-8, 0.25, 0.25 - 1e-9, 0.25 + 2e-8];
+    let svg = logreg::plot::loss(&steps, &loss, Some(&glm)).unwrap();
+    let dir = temp_dir("plots-floor");
+    std::fs::write(dir.join("loss.svg"), &svg).unwrap();
+    let l = Svg::read(&dir, "loss.svg");
+    l.has_text("excess <= 0 (rounding): drawn at 1e-12");
+    l.has_text("minimum (GLM estimate): 0.250000");
+    let bottom = l.bottom();
+    let nn = l.line_points(NN, None);
+    assert_eq!(nn.len(), 3, "two runs and the legend sample");
+    assert_eq!(nn[0].len(), 3);
+    assert!(nn[0].iter().all(|p| p.1 < bottom));
+    assert_eq!(nn[1].len(), 2);
+    assert!(nn[1].iter().all(|p| p.1 == bottom), "{:?}", nn[1]);
+    let dot = l.circles("circle", NN);
+    assert_eq!(dot.len(), 1);
+    assert!(num(dot[0], "cy") < bottom);
+    let marks: Vec<f64> = l
+        .circles("circle", GLM)
+        .iter()
+        .map(|c| num(c, "cy"))
+        .collect();
+    assert_eq!(marks.len(), 4);
+    assert_eq!(marks[3], bottom);
+    assert!(marks.windows(2).all(|w| w[0] < w[1]), "{marks:?}");
+
+    // Without the GLM: the loss itself, all of it above the floor.
+    let svg = logreg::plot::loss(&steps, &loss, None).unwrap();
+    std::fs::write(dir.join("loss.svg"), &svg).unwrap();
+    let l = Svg::read(&dir, "loss.svg");
+    l.has_text("Network training loss");
+    l.has_text("loss: mean binary cross-entropy (log scale)");
+    assert_eq!(l.lines(NN, None), [6, 2]);
+    assert!(l.lines(GLM, None).is_empty());
+    assert!(!l.texts().iter().any(|t| t.contains("rounding")));
+}
+
+/// With binomial counts and an offset the network minimises Σ trials ·
+/// BCE(proportion, μ) / n: the minimum loss.svg measures from is that
+/// objective at the GLM estimate (not deviance / 2n, nor -llf / n, which
+/// differ from it by the entropy of the proportions and the binomial
+/// coefficients), so the trained network's loss is at it.
+#[test]
+fn the_minimum_is_the_networks_objective_for_counts_with_an_offset() {
+    let dir = temp_dir("plots-counts");
+    let data = fixtures().join("glm/counts/counts_small.csv");
+    let r = logreg(&[
+        "compare",
+        "--data",
+        data.to_str().unwrap(),
+        "--target",
+        "s",
+        "--failures",
+        "f",
+        "--features",
+        "x1,x2",
+        "--offset",
+        "off",
+        "--link",
+        "cloglog",
+        "--missing",
+        "drop",
+        "--json",
+        "--plots",
+        dir.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&r.ok()).expect("stdout stays JSON");
+    let l = Svg::read(&dir, "loss.svg");
+    let m: f64 = l
+        .texts()
+        .iter()
+        .find_map(|t| t.strip_prefix("minimum (GLM estimate): "))
+        .expect("the minimum in the legend")
+        .parse()
+        .unwrap();
+    let nn_loss = json["nn"]["loss"].as_f64().unwrap();
+    // Six decimals in the legend, and the float32 loss's rounding.
+    assert!(
+        (nn_loss - m).abs() <= 1e-6,
+        "network {nn_loss}, minimum {m}"
+    );
+    let n = json["glm"]["nobs"].as_f64().unwrap();
+    let dev_2n = json["glm"]["deviance"].as_f64().unwrap() / (2.0 * n);
+    let llf_n = -json["glm"]["llf"].as_f64().unwrap() / n;
+    assert!((dev_2n - m).abs() > 1e-3 && (llf_n - m).abs() > 1e-3);
 }
 
 #[test]
