@@ -15,8 +15,8 @@ use crate::spec::formula::Formula;
 /// only the columns it uses and the role columns of `opts.roles` are read
 /// (as pandas types them), its design is built (a missing value in a used
 /// column refused or its row dropped, as `opts.missing` says), and the
-/// data set takes the design's names (`Intercept` first: a formula without
-/// an intercept is refused, [`FormulaReadError::NoIntercept`]),
+/// data set takes the design's names (`Intercept` first, or no intercept
+/// for `- 1` and `0 +`: [`Dataset::without_intercept`]),
 /// the left-hand side as its target (two columns: successes and failures)
 /// and the role columns of the kept rows. Also returns the design's
 /// [`Coding`] (to rebuild it on new data) and the number of rows dropped.
@@ -60,17 +60,11 @@ pub fn read_formula(
             error: Box::new(error),
         }
     })?;
-    if !design.intercept {
-        return Err(FormulaReadError::NoIntercept {
-            file,
-            formula: formula.text.clone(),
-        });
-    }
     let mut rows = role_columns(&table, &roles, &design.kept)?;
     rows.lines = Some(design.kept.iter().map(|&i| table.lines[i]).collect());
     let threads = opts.threads;
     let data = match design.lhs_names.as_slice() {
-        [target] => Dataset::new(
+        [target] if design.intercept => Dataset::new(
             design.names,
             target.clone(),
             design.x,
@@ -79,18 +73,39 @@ pub fn read_formula(
             threads,
         )?
         .with_roles(rows)?,
+        [target] => Dataset::without_intercept(
+            design.names,
+            (target.clone(), design.lhs),
+            None,
+            design.x,
+            file,
+            threads,
+            rows,
+        )?,
         [successes, failures] => {
             let (s, f): (Vec<f64>, Vec<f64>) = design.lhs.chunks(2).map(|c| (c[0], c[1])).unzip();
             rows.failures = Some(f);
-            Dataset::from_counts(
-                design.names,
-                (successes.clone(), s),
-                failures.clone(),
-                design.x,
-                file,
-                threads,
-                rows,
-            )?
+            let (successes, failures) = ((successes.clone(), s), failures.clone());
+            match design.intercept {
+                true => Dataset::from_counts(
+                    design.names,
+                    successes,
+                    failures,
+                    design.x,
+                    file,
+                    threads,
+                    rows,
+                )?,
+                false => Dataset::without_intercept(
+                    design.names,
+                    successes,
+                    Some(failures),
+                    design.x,
+                    file,
+                    threads,
+                    rows,
+                )?,
+            }
         }
         _ => {
             return Err(FormulaReadError::Design {

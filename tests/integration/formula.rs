@@ -68,6 +68,29 @@ struct Fixture {
     results: Results,
     #[serde(default)]
     predict: Option<Predict>,
+    #[serde(default)]
+    network: Option<Network>,
+}
+
+/// scripts/original.py's network trained on the case's design (no bias
+/// without an intercept), on one thread.
+#[derive(Debug, Deserialize)]
+struct Network {
+    args: Vec<String>,
+    bias: bool,
+    names: Vec<String>,
+    init_params: Vec<f64>,
+    params: Vec<f64>,
+    loss: f64,
+}
+
+/// `nn --json`'s keys that the network fixtures pin.
+#[derive(Debug, Deserialize)]
+struct NnJson {
+    names: Vec<String>,
+    params: Vec<f64>,
+    init_params: Vec<f64>,
+    loss: f64,
 }
 
 fn dir() -> PathBuf {
@@ -169,13 +192,15 @@ fn assert_matches(c: &str, j: &Results, fx: &Results) {
     );
 }
 
-/// The fixtures of formulas with an intercept: logreg refuses the others
-/// (`a_formula_without_an_intercept_is_refused`).
+/// Every fixture, with an intercept or without (`- 1`, `0 +`).
 fn fitted_cases() -> Vec<Fixture> {
-    cases()
-        .into_iter()
-        .filter(|fx| fx.results.names.first().map(String::as_str) == Some("Intercept"))
-        .collect()
+    let cases = cases();
+    let without = cases
+        .iter()
+        .filter(|fx| fx.results.names.first().map(String::as_str) != Some("Intercept"))
+        .count();
+    assert!(without >= 3, "fixtures without an intercept missing");
+    cases
 }
 
 #[test]
@@ -444,21 +469,142 @@ fn predict_rejects_keeping_a_missing_column() {
     );
 }
 
-/// `- 1` and `0 +` (statsmodels fits them: spector's fixture) are refused in
-/// one line naming the formula, on every command that fits.
+/// How far another CPU's kernels move a float32 network's numbers (as
+/// tests/integration/nn.rs measures them): one ulp of a draw, a few ulps of
+/// a trained parameter, half an ulp of the loss.
+const NET_INIT: f64 = f32::EPSILON as f64;
+const NET_PARAMS: f64 = 8.0 * f32::EPSILON as f64;
+const NET_LOSS: f64 = f32::EPSILON as f64 / 2.0;
+
+/// A formula without an intercept trains `nn.Linear(k, 1, bias=False)` on
+/// the same design: the parameters are the design's, none for a bias, as
+/// scripts/original.py's network on statsmodels' design (the fixture).
 #[test]
-fn a_formula_without_an_intercept_is_refused() {
-    let without: Vec<Fixture> = cases()
+fn a_formula_without_an_intercept_trains_a_network_without_a_bias() {
+    let nets: Vec<(Fixture, Network)> = cases()
         .into_iter()
-        .filter(|fx| fx.results.names.first().map(String::as_str) != Some("Intercept"))
+        .filter_map(|mut fx| fx.network.take().map(|n| (fx, n)))
+        .filter(|(_, n)| !n.bias)
         .collect();
-    assert!(!without.is_empty(), "no fixture without an intercept");
-    for fx in without {
-        for cmd in ["glm", "nn", "compare"] {
-            let a = args(cmd, &fx.args, &[]);
-            let a: Vec<&str> = a.iter().map(String::as_str).collect();
-            refused(&a, &["has no intercept", "- 1"]);
-        }
+    assert!(!nets.is_empty(), "no network fixture without a bias");
+    for (fx, net) in nets {
+        let extra: Vec<&str> = net.args.iter().map(String::as_str).collect();
+        let mut a = vec!["--threads".to_string(), "1".to_string()];
+        a.extend(args("nn", &fx.args, &[&extra[..], &["--json"]].concat()));
+        let r = logreg(&a);
+        let j: NnJson = serde_json::from_str(&r.ok())
+            .unwrap_or_else(|e| panic!("{}: bad JSON: {e}\n{}", fx.case, r.describe()));
+        let c = &fx.case;
+        assert_eq!(j.names, net.names, "{c}: names");
+        assert_eq!(j.names, fx.results.names, "{c}: the GLM's names");
+        let k = net.names.len();
+        assert_eq!((j.init_params.len(), j.params.len()), (k, k), "{c}");
+        let atol = |t: f64| vec![t; k];
+        close_all(
+            &format!("{c} init"),
+            &j.init_params,
+            &net.init_params,
+            0.0,
+            &atol(NET_INIT),
+        );
+        close_all(
+            &format!("{c} params"),
+            &j.params,
+            &net.params,
+            0.0,
+            &atol(NET_PARAMS),
+        );
+        close(&format!("{c} loss"), j.loss, net.loss, 0.0, NET_LOSS);
+    }
+}
+
+/// `compare` puts the GLM's and the network's coefficients of a design
+/// without an intercept side by side under the design's names.
+#[test]
+fn compare_without_an_intercept_shows_the_same_names() {
+    let fx = cases()
+        .into_iter()
+        .find(|fx| fx.case == "spector_0")
+        .unwrap();
+    let r = logreg(&args("compare", &fx.args, &["--steps", "10", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&r.ok()).unwrap();
+    let names =
+        |side: &str| -> Vec<String> { serde_json::from_value(v[side]["names"].clone()).unwrap() };
+    assert_eq!(names("glm"), fx.results.names);
+    assert_eq!(names("nn"), fx.results.names);
+    assert_eq!(
+        v["nn"]["params"].as_array().unwrap().len(),
+        fx.results.names.len()
+    );
+    let text = logreg(&args("compare", &fx.args, &["--steps", "10"])).ok();
+    for name in &fx.results.names {
+        assert!(
+            text.lines().any(|l| l.starts_with(name.as_str())),
+            "{name} not in\n{text}"
+        );
+    }
+}
+
+/// A network saved from a formula without an intercept predicts new data
+/// with its own parameters: linpred = x·w, no bias added.
+#[test]
+fn a_network_without_an_intercept_predicts_without_a_bias() {
+    let fx = cases()
+        .into_iter()
+        .find(|fx| fx.case == "spector_0")
+        .unwrap();
+    let p = fx.predict.as_ref().unwrap();
+    let tmp = temp_dir("formula-nn-nointercept");
+    let model = tmp.join("m.json").to_string_lossy().into_owned();
+    let r = logreg(&args(
+        "nn",
+        &p.train_args,
+        &["--steps", "50", "--json", "--save-model", &model],
+    ));
+    let j: NnJson = serde_json::from_str(&r.ok()).unwrap();
+    let new = dir().join(&p.new_csv);
+    let out = logreg(&[
+        "predict",
+        "--model",
+        &model,
+        "--data",
+        &new.to_string_lossy(),
+    ])
+    .ok();
+    // The design of spector_0's rows, as patsy builds `0 + C(PSI) + GPA`.
+    let text = std::fs::read_to_string(&new).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (psi, gpa) = (at("PSI"), at("GPA"));
+    let want: Vec<f64> = lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let psi: f64 = cells[psi].parse().unwrap();
+            let gpa: f64 = cells[gpa].parse().unwrap();
+            (1.0 - psi) * j.params[0] + psi * j.params[1] + gpa * j.params[2]
+        })
+        .collect();
+    let got: Vec<f64> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    close_all("linpred", &got, &want, 1e-12, &vec![1e-12; want.len()]);
+}
+
+/// `--standardize` centres the features, which a design without an
+/// intercept cannot absorb: refused in one line, before training.
+#[test]
+fn standardize_is_refused_without_an_intercept() {
+    let fx = cases()
+        .into_iter()
+        .find(|fx| fx.case == "spector_nc")
+        .unwrap();
+    for cmd in ["nn", "compare"] {
+        let a = args(cmd, &fx.args, &["--standardize"]);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        refused(&a, &["--standardize", "no intercept"]);
     }
 }
 
