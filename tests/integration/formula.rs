@@ -638,3 +638,214 @@ fn a_formula_model_predicts_without_keep_in_the_plain_columns() {
     }
     assert_eq!(plain.lines().count(), kept.lines().count());
 }
+
+/// `path`'s CSV text with the cell of column `column` emptied on the data
+/// rows `rows` (0-based), written to `out` (the fixtures have no quoted
+/// fields).
+fn with_empty_cells(path: &std::path::Path, column: &str, rows: &[usize], out: &std::path::Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let j = header.split(',').position(|h| h == column).unwrap();
+    let mut new = format!("{header}\n");
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        if rows.contains(&i) {
+            cells[j] = "";
+        }
+        new.push_str(&cells.join(","));
+        new.push('\n');
+    }
+    std::fs::write(out, new).unwrap();
+}
+
+/// A True/False column with a missing cell is pandas' object column of
+/// bools: its levels are the same bools as a plain column's (patsy names
+/// both `has_children[T.True]`), so a model fitted on either kind of file
+/// predicts the other's rows.
+#[test]
+fn bool_levels_are_the_same_with_a_missing_cell() {
+    let tmp = temp_dir("formula-bool-na");
+    let fx = cases().into_iter().find(|fx| fx.case == "fair").unwrap();
+    let p = fx.predict.as_ref().unwrap();
+    let formula = p.train_args[3].clone();
+    let s = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let (train, new) = (dir().join("fair_train.csv"), dir().join(&p.new_csv));
+    let (train_na, new_na) = (tmp.join("train_na.csv"), tmp.join("new_na.csv"));
+    with_empty_cells(&train, "has_children", &[0], &train_na);
+    with_empty_cells(&new, "has_children", &[0], &new_na);
+    let fit = |data: &std::path::Path, model: &str| {
+        let m = s(&tmp.join(model));
+        let r = logreg(&[
+            "glm",
+            "--data",
+            &s(data),
+            "--formula",
+            &formula,
+            "--missing",
+            "drop",
+            "--save-model",
+            &m,
+            "--json",
+        ]);
+        let j: Results = serde_json::from_str(&r.ok()).unwrap();
+        assert_eq!(j.names, fx.results.names, "{}", r.describe());
+        m
+    };
+    let (plain, na) = (fit(&train, "plain.json"), fit(&train_na, "na.json"));
+    let predict = |model: &str, data: &std::path::Path| {
+        let r = logreg(&[
+            "predict",
+            "--model",
+            model,
+            "--data",
+            &s(data),
+            "--keep",
+            "id",
+            "--missing",
+            "drop",
+        ]);
+        r.ok()
+    };
+    let all = predict(&plain, &new);
+    let rows_na = predict(&plain, &new_na);
+    assert_eq!(rows_na.lines().count() + 1, all.lines().count());
+    for line in rows_na.lines() {
+        assert!(
+            all.lines().any(|l| l == line),
+            "{line} not in the plain file's rows"
+        );
+    }
+    assert_eq!(predict(&na, &new).lines().count(), all.lines().count());
+}
+
+/// With `--missing drop`, a row whose weight or offset is missing is left
+/// out as statsmodels' formula API leaves it out: the fit equals the fit of
+/// the file without those rows (refused with `--missing error`).
+#[test]
+fn missing_role_values_drop_their_rows_under_a_formula() {
+    let tmp = temp_dir("formula-role-na");
+    let text = std::fs::read_to_string(dir().join("spector.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut full = format!("{},w,o\n", lines.next().unwrap());
+    let mut fewer = full.clone();
+    for (i, line) in lines.enumerate() {
+        let w = if i == 3 {
+            String::new()
+        } else {
+            format!("{}", 0.5 + 0.05 * i as f64)
+        };
+        let o = if i == 9 {
+            "NA".to_string()
+        } else {
+            format!("{}", 0.02 * i as f64 - 0.3)
+        };
+        let row = format!("{line},{w},{o}\n");
+        full.push_str(&row);
+        if i != 3 && i != 9 {
+            fewer.push_str(&row);
+        }
+    }
+    let (a, b) = (tmp.join("full.csv"), tmp.join("fewer.csv"));
+    std::fs::write(&a, full).unwrap();
+    std::fs::write(&b, fewer).unwrap();
+    let fit = |data: &std::path::Path, missing: &str| {
+        logreg(&[
+            "glm",
+            "--data",
+            &data.to_string_lossy(),
+            "--formula",
+            "GRADE ~ GPA + C(PSI)",
+            "--var-weights",
+            "w",
+            "--offset",
+            "o",
+            "--missing",
+            missing,
+            "--json",
+        ])
+    };
+    let json = |r: crate::support::Run| {
+        let mut v: serde_json::Value = serde_json::from_str(&r.ok()).unwrap();
+        v.as_object_mut().unwrap().retain(|k, _| !k.ends_with("_s"));
+        (v, r.stderr())
+    };
+    let (dropped, note) = json(fit(&a, "drop"));
+    let (plain, _) = json(fit(&b, "drop"));
+    assert_eq!(dropped, plain);
+    assert_eq!(dropped["nobs"], 30);
+    assert!(note.contains("dropped 2 row"), "{note}");
+    refused(
+        &[
+            "glm",
+            "--data",
+            &a.to_string_lossy(),
+            "--formula",
+            "GRADE ~ GPA + C(PSI)",
+            "--var-weights",
+            "w",
+            "--offset",
+            "o",
+        ],
+        &["line 5", "\"w\""],
+    );
+}
+
+/// `--keep` names each column once: a column named twice is refused in
+/// one line, exit 2.
+#[test]
+fn predict_rejects_keeping_a_column_twice() {
+    let tmp = temp_dir("formula-keep-twice");
+    let model = fair_model(&tmp);
+    let new = dir().join("fair_new.csv").to_string_lossy().into_owned();
+    refused(
+        &[
+            "predict",
+            "--model",
+            &model,
+            "--data",
+            &new,
+            "--keep",
+            "id,age, id",
+        ],
+        &["--keep", "\"id\"", "twice"],
+    );
+}
+
+/// `--keep` copies each cell as the file writes it (`1.50` stays `1.50`,
+/// a missing marker stays as written), for a formula model and a plain
+/// one alike.
+#[test]
+fn predict_keeps_cells_as_written() {
+    let tmp = temp_dir("predict-keep-raw");
+    let cells = ["1.50", "-0.25", "2.0", "3e-1", "0.10", "4", "NA", "+7"];
+    let mut csv = String::from("x,y,tag\n");
+    for (i, c) in cells.iter().enumerate() {
+        let x = [0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.2, 0.05][i];
+        csv.push_str(&format!("{x},{},{c}\n", [0, 1, 1, 0, 1, 0, 0, 1][i]));
+    }
+    let data = tmp.join("d.csv").to_string_lossy().into_owned();
+    std::fs::write(&data, csv).unwrap();
+    for (name, fit) in [
+        ("plain", vec!["--target", "y", "--features", "x"]),
+        ("formula", vec!["--formula", "y ~ x"]),
+    ] {
+        let model = tmp
+            .join(format!("{name}.json"))
+            .to_string_lossy()
+            .into_owned();
+        let mut a = vec!["glm", "--data", &data, "--save-model", &model];
+        a.extend(fit);
+        logreg(&a).ok();
+        let out = logreg(&[
+            "predict", "--model", &model, "--data", &data, "--keep", "tag,x",
+        ])
+        .ok();
+        let kept: Vec<&str> = out
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
+        assert_eq!(kept, cells, "{name}");
+    }
+}
