@@ -28,13 +28,26 @@ Cases (statsmodels' bundled data sets; no download):
   star98      binomial counts NABOVE + NBELOW on school covariates with
               three-way interactions, statsmodels' own example
   spector     GRADE on GPA, TUCE and C(PSI) without an intercept (the
-              categorical gets full dummy coding; logreg refuses it)
+              categorical gets full dummy coding)
   spector_c   GRADE on GPA by C(PSI) (an int column as categories) and TUCE
+  spector_0   GRADE on `0 + C(PSI) + GPA`: no intercept, but the full dummy
+              coding spans the constant (statsmodels' implicit constant,
+              k_constant 1); also predicted, and trained as a network
+  spector_nc  GRADE on `0 + GPA + TUCE`: no constant at all (k_constant 0).
+              A GLM's df_model is rank(exog) - 1 either way
+              (GLM.initialize), and llnull is the constant-only fit either
+              way (GLMResults.null), so both read as with an intercept
   modechoice  travel mode choice: the mode as bare text, a numeric x text
               interaction without the numeric main effect, no C()
   randhie     RAND health insurance: any doctor visit, health status as
               text with reference 'excellent', a bool column, interaction
               of two categoricals
+
+Network: for a case given `network` settings, scripts/original.py's own
+training loop (`train_net` on `Design(res.model)`: nn.Linear(k, 1,
+bias=False) when the formula has no intercept), on one thread, from
+torch.manual_seed(seed); the test compares `logreg --threads 1 nn` with
+it within float32 rounding.
 
 Predict cases: a model fitted to the first part of a file predicts the rest,
 with the columns shuffled, an id column added and kept (`--keep id`), as
@@ -47,6 +60,7 @@ Run from the repository root:
 """
 import json
 import platform
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -61,6 +75,7 @@ import statsmodels.formula.api as smf
 import statsmodels.iolib.summary as sm_summary
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 OUT = ROOT / "tests" / "fixtures" / "formula_fit"
 SOURCE_DATE_EPOCH = 1764288000
 
@@ -138,10 +153,35 @@ def results(res):
     }
 
 
-def fit_case(case, csv, formula, missing=None, predict=None):
+def network(res, seed, optimizer, lr, steps):
+    """scripts/original.py's network on the design of `res`, one thread."""
+    import original
+    import torch
+
+    torch.set_num_threads(1)
+    design = original.Design(res.model)
+    out, _, _ = original.train_net(None, None, None, seed=seed, lr=lr,
+                                   steps=steps, optimizer=optimizer,
+                                   design=design)
+    return {
+        "args": ["--seed", str(seed), "--optimizer", optimizer, "--lr", str(lr),
+                 "--steps", str(steps)],
+        "torch": torch.__version__,
+        "bias": design.bias,
+        "names": out["names"],
+        "init_params": out["init_params"],
+        "params": out["params"],
+        "loss": out["loss"],
+    }
+
+
+def fit_case(case, csv, formula, missing=None, predict=None, net=None,
+             k_constant=None):
     """Fit `formula` to CSV as statsmodels' formula API does; with `missing`
     ("drop"), logreg's --missing drop. `predict`: (train_rows, keep) to fit
-    on the first rows and predict the rest from a shuffled copy."""
+    on the first rows and predict the rest from a shuffled copy. `net`:
+    (seed, optimizer, lr, steps) to train scripts/original.py's network.
+    `k_constant`: statsmodels' constant detection the case must meet."""
     df = read_csv(csv)
     args = ["--data", f"{csv}.csv", "--formula", formula]
     if missing:
@@ -157,6 +197,10 @@ def fit_case(case, csv, formula, missing=None, predict=None):
     }
     res = smf.glm(formula, df, family=sm.families.Binomial()).fit()
     out.update(results(res))
+    if k_constant is not None:  # what the case is there for
+        assert res.model.k_constant == k_constant, (case, res.model.k_constant)
+    if net is not None:
+        out["network"] = network(res, *net)
     if predict is not None:
         train_rows, keep = predict
         train = df.iloc[:train_rows]
@@ -255,6 +299,9 @@ def main():
     write_csv("spector", spector)
     fit_case("spector", "spector", "GRADE ~ GPA + TUCE + C(PSI) - 1")
     fit_case("spector_c", "spector", "GRADE ~ GPA*C(PSI) + TUCE")
+    fit_case("spector_0", "spector", "GRADE ~ 0 + C(PSI) + GPA",
+             predict=(24, "id"), net=(42, "sgd", 0.1, 300), k_constant=1)
+    fit_case("spector_nc", "spector", "GRADE ~ 0 + GPA + TUCE", k_constant=0)
 
     mode = sm.datasets.modechoice.load_pandas().data
     names = {1: "air", 2: "train", 3: "bus", 4: "car"}

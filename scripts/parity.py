@@ -183,6 +183,9 @@ CASES = [
                  " + rate_marriage:has_children"),
     Case("formula-anes96", str(FORMULA_FIT / "anes96.csv"), lr=0.001, steps=2000,
          formula="vote ~ TVnews + C(PID, Treatment('independent')) + age + income"),
+    # Without an intercept: nn.Linear(k, 1, bias=False) on both sides.
+    Case("formula-no-intercept", str(FORMULA_FIT / "spector.csv"), steps=2000,
+         formula="GRADE ~ 0 + C(PSI) + GPA + TUCE"),
 ]
 
 OPTION_FIXTURES = REPO / "tests" / "fixtures" / "glm" / "options"

@@ -3,13 +3,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use logreg::data::{read_table, Column, ColumnReader, CsvOptions, MissingPolicy, Table};
+use logreg::data::{read_table_and_text, ColumnReader, CsvOptions, MissingPolicy};
 use logreg::model::SavedModel;
 use logreg::model::{columns, design, formula_columns, formula_rows, predict_lines};
 
 use super::args::{missing_policies, note_dropped, parse_alpha, parse_delimiter};
 use super::preflight::Preflight;
-use super::{Global, Output};
+use super::{Global, Output, UsageError};
 
 /// Predict with a model saved by `glm --save-model` or `nn --save-model`:
 /// one CSV row per row of the new data, with the columns
@@ -56,8 +56,9 @@ pub struct Args {
     /// all; stdout gets the rows as they are predicted.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Columns of the new data copied as text in front of the predictions
-    /// (ids, groups), comma-separated.
+    /// Columns of the new data copied in front of the predictions (ids,
+    /// groups), comma-separated, each cell as the file writes it; a column
+    /// named twice is refused.
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub keep: Option<Vec<String>>,
 }
@@ -76,6 +77,15 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
     // check costs seconds for thousands of coefficients.
     let model = SavedModel::read_but_covariance(&a.model)?;
     let keep = a.keep.clone().unwrap_or_default();
+    if let Some(twice) = (0..keep.len())
+        .find(|&i| keep[..i].iter().any(|k| k.trim() == keep[i].trim()))
+        .map(|i| keep[i].trim())
+    {
+        return Err(UsageError(format!(
+            "--keep: column {twice:?} is named twice; name each column once"
+        ))
+        .into());
+    }
     let opts = CsvOptions {
         delimiter: a.delimiter,
         missing: a.missing,
@@ -90,7 +100,11 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
                 .cloned()
                 .collect::<Vec<_>>(),
         );
-        let table = read_table(&a.data, &names, &opts)?;
+        let at: Vec<usize> = keep
+            .iter()
+            .map(|k| names.iter().position(|n| n.trim() == k.trim()).unwrap_or(0))
+            .collect();
+        let (table, kept_cells) = read_table_and_text(&a.data, &names, &at, &opts)?;
         model.check_covariance(&a.model.display().to_string())?;
         let (x, offset, kept) = formula_rows(coding, model.offset.as_deref(), &table, a.missing)?;
         let lines: Vec<u64> = kept.iter().map(|&i| table.lines[i]).collect();
@@ -98,7 +112,7 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
         let p = predict_lines(&model, &x, offset.as_deref(), a.alpha, &file, Some(&lines))?;
         let mut text = String::new();
         p.csv_rows(&mut text);
-        let kept_text = Kept::new(&table, &keep);
+        let kept_text = Kept::new(kept_cells);
         let text =
             kept_text.header(&keep, &p.csv_header()) + &kept_text.rows(&text, kept.iter().copied());
         let mut sink = Output::from_arg(a.out.as_ref()).open()?;
@@ -111,13 +125,16 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
     // The kept columns by file line; the predictions stream by blocks.
     let kept_table = match keep.is_empty() {
         true => None,
-        false => Some(read_table(&a.data, &keep, &opts)?),
+        false => {
+            let all: Vec<usize> = (0..keep.len()).collect();
+            Some(read_table_and_text(&a.data, &keep, &all, &opts)?)
+        }
     };
     let row_of: std::collections::HashMap<u64, usize> = kept_table
         .iter()
-        .flat_map(|t| t.lines.iter().enumerate().map(|(i, &l)| (l, i)))
+        .flat_map(|(t, _)| t.lines.iter().enumerate().map(|(i, &l)| (l, i)))
         .collect();
-    let kept_text = kept_table.as_ref().map(|t| Kept::new(t, &keep));
+    let kept_text = kept_table.map(|(_, cells)| Kept::new(cells));
     let mut reader = ColumnReader::open(&a.data, &columns(&model), a.delimiter, a.missing)?;
     model.check_covariance(&a.model.display().to_string())?;
     // Opened before the work: an error or Ctrl-C removes the temporary file.
@@ -158,22 +175,18 @@ pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
     sink.commit()
 }
 
-/// The `--keep` columns' cells as text, by table row, CSV-quoted where
-/// needed.
+/// The `--keep` columns' cells as the file writes them, by table row,
+/// CSV-quoted where needed.
 struct Kept {
     cells: Vec<Vec<String>>,
 }
 
 impl Kept {
-    fn new(table: &Table, keep: &[String]) -> Kept {
-        let cells = keep
-            .iter()
-            .map(|k| {
-                let column = table.column(k.trim());
-                (0..table.rows())
-                    .map(|i| column.map(|c| quoted(&text(c, i))).unwrap_or_default())
-                    .collect()
-            })
+    /// From each kept column's cells, one per table row.
+    fn new(columns: Vec<Vec<String>>) -> Kept {
+        let cells = columns
+            .into_iter()
+            .map(|c| c.iter().map(|s| quoted(s)).collect())
             .collect();
         Kept { cells }
     }
@@ -200,16 +213,6 @@ impl Kept {
             out.push('\n');
         }
         out
-    }
-}
-
-/// Row `i`'s cell as text (empty where missing).
-fn text(c: &Column, i: usize) -> String {
-    match c {
-        Column::Int(v) => v[i].to_string(),
-        Column::Float(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
-        Column::Bool(v) => (if v[i] { "True" } else { "False" }).to_string(),
-        Column::Text(v) => v[i].clone().unwrap_or_default(),
     }
 }
 

@@ -27,6 +27,9 @@ pub struct DesignChecks {
     /// Whether the targets are proportions (binomial counts): any value
     /// from 0 to 1, and no single-class check.
     proportions: bool,
+    /// Whether column 0 is the intercept (every value 1, and a constant
+    /// feature duplicates it); false for a formula without one.
+    has_intercept: bool,
 }
 
 impl DesignChecks {
@@ -44,7 +47,22 @@ impl DesignChecks {
             first_y: None,
             mixed: false,
             proportions: false,
+            has_intercept: true,
         }
+    }
+
+    /// The checks for a design without an intercept column (a formula's
+    /// `- 1` or `0 +`): no column must be all ones, and a constant column
+    /// is left to the rank check (it plays the intercept, as statsmodels'
+    /// `const` would).
+    pub fn without_intercept(mut self) -> Self {
+        self.has_intercept = false;
+        self
+    }
+
+    /// Whether column 0 is the intercept.
+    pub fn has_intercept(&self) -> bool {
+        self.has_intercept
     }
 
     /// The checks for targets that are proportions of successes (binomial
@@ -59,7 +77,7 @@ impl DesignChecks {
         let k = self.k;
         debug_assert_eq!(x.len(), y.len() * k);
         let at = self.n;
-        if self.intercept.is_none() {
+        if self.has_intercept && self.intercept.is_none() {
             if let Some(i) = x.chunks_exact(k).position(|row| row[0] != 1.0) {
                 self.intercept = Some((at + i, x[i * k]));
             }
@@ -107,7 +125,11 @@ impl DesignChecks {
 
     /// The first feature column whose every value is its first row's: the
     /// column and that value.
+    /// None without an intercept, which a constant column cannot duplicate.
     pub(super) fn constant_column(&self) -> Option<(usize, f64)> {
+        if !self.has_intercept {
+            return None;
+        }
         (1..self.k)
             .find(|&j| self.constant[j])
             .map(|j| (j, self.first[j]))
@@ -163,8 +185,21 @@ impl DesignChecks {
 /// order: fewer than two columns, a first column not named `const`, a name
 /// used twice.
 pub fn check_names(names: &[String], file: &str) -> Result<(), DataError> {
+    check_names_of(names, file, true)
+}
+
+/// [`check_names`] for a design with the intercept first (`has_intercept`)
+/// or without one: then one column is enough and any name may come first.
+pub(super) fn check_names_of(
+    names: &[String],
+    file: &str,
+    has_intercept: bool,
+) -> Result<(), DataError> {
     let k = names.len();
-    if k < 2 {
+    if !has_intercept && k == 0 {
+        return Err(DataError::NoDesignColumns { file: file.into() });
+    }
+    if has_intercept && k < 2 {
         return Err(DataError::TooFewColumns {
             file: file.into(),
             k,
@@ -172,7 +207,7 @@ pub fn check_names(names: &[String], file: &str) -> Result<(), DataError> {
     }
     // `const` as statsmodels' add_constant names it; `Intercept` as its
     // formula API (patsy) does.
-    if names[0] != "const" && names[0] != "Intercept" {
+    if has_intercept && names[0] != "const" && names[0] != "Intercept" {
         return Err(DataError::NoIntercept {
             file: file.into(),
             name: names[0].clone(),

@@ -1,10 +1,11 @@
 //! The data set both fits consume: named design matrix (intercept `const`
-//! first, as statsmodels' `add_constant`) and a 0/1 target, or binomial
-//! counts as proportions with their trials, in f64, checked once when it is
-//! built ([`Dataset::new`], [`Dataset::from_counts`]).
+//! first, as statsmodels' `add_constant`, or a formula's design with or
+//! without its `Intercept`) and a 0/1 target, or binomial counts as
+//! proportions with their trials, in f64, checked once when it is built
+//! ([`Dataset::new`], [`Dataset::from_counts`], [`Dataset::without_intercept`]).
 use tch::{Device, Kind, TchError, Tensor};
 
-use super::checks::{check_names, DesignChecks};
+use super::checks::{check_names_of, DesignChecks};
 use super::design::str_repr;
 use super::rank::{check_full_rank, DesignRows};
 use super::roles::RowColumns;
@@ -13,17 +14,22 @@ use crate::runtime::threads::Threads;
 use crate::setting::Setting;
 use crate::spec::roles::count_problem;
 
-/// A design matrix with an intercept column and a binary target with both
-/// classes, of full column rank. The fields are private: [`Dataset::new`]
+/// A design matrix (with an intercept column first, unless built
+/// [`without_intercept`](Dataset::without_intercept)) and a binary target
+/// with both classes, of full column rank. The fields are private: [`Dataset::new`]
 /// is the only way to build one, so every data set a fit sees, read or
 /// simulated, has passed its checks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     /// Column names of the design matrix: `const`, then the features.
     names: Vec<String>,
+    /// Whether column 0 is the intercept (all ones); false for a formula
+    /// without one (`- 1`, `0 +`), whose columns are all features.
+    intercept: bool,
     /// Name of the target column (statsmodels' `Dep. Variable`).
     target: String,
-    /// Row-major n × k design matrix; column 0 is all ones.
+    /// Row-major n × k design matrix; column 0 is all ones when
+    /// `intercept`.
     x: Vec<f64>,
     /// Target, each 0.0 or 1.0; for binomial counts, the proportion of
     /// successes of each row.
@@ -71,6 +77,32 @@ impl Dataset {
         Self::checked(names, target, x, y, source, threads, checks)
     }
 
+    /// The data set of a design without an intercept column (a formula's
+    /// `- 1` or `0 +`), as [`Dataset::new`] or, with `failures` (the
+    /// failures' column name, their values in `roles.failures`), as
+    /// [`Dataset::from_counts`]; `roles` are attached as by
+    /// [`Dataset::with_roles`]. The same checks but those of the intercept:
+    /// one column is enough ([`DataError::NoDesignColumns`] for none), any
+    /// name may come first, and a constant column is left to the rank check.
+    pub fn without_intercept(
+        names: Vec<String>,
+        target: (String, Vec<f64>),
+        failures: Option<String>,
+        x: Vec<f64>,
+        source: String,
+        threads: Threads,
+        roles: RowColumns,
+    ) -> Result<Self, DataError> {
+        let checks = DesignChecks::new(names.len()).without_intercept();
+        match failures {
+            Some(f) => Self::counts(names, target, f, x, source, threads, roles, checks),
+            None => {
+                let (target, y) = target;
+                Self::checked(names, target, x, y, source, threads, checks)?.with_roles(roles)
+            }
+        }
+    }
+
     /// The data set of binomial counts, as statsmodels' `GLM` takes a
     /// two-column endog (successes, failures): the target `successes.0`'s
     /// values are the successes, `roles.failures` the failures (named
@@ -88,7 +120,26 @@ impl Dataset {
         x: Vec<f64>,
         source: String,
         threads: Threads,
+        roles: RowColumns,
+    ) -> Result<Self, DataError> {
+        let checks = DesignChecks::new(names.len());
+        Self::counts(
+            names, successes, failures, x, source, threads, roles, checks,
+        )
+    }
+
+    /// [`Dataset::from_counts`] with the design's `checks` (with an
+    /// intercept or without).
+    #[allow(clippy::too_many_arguments)]
+    fn counts(
+        names: Vec<String>,
+        successes: (String, Vec<f64>),
+        failures: String,
+        x: Vec<f64>,
+        source: String,
+        threads: Threads,
         mut roles: RowColumns,
+        checks: DesignChecks,
     ) -> Result<Self, DataError> {
         let (target, s) = successes;
         let f = roles.failures.clone().unwrap_or_default();
@@ -135,7 +186,7 @@ impl Dataset {
         let trials: Vec<f64> = s.iter().zip(&f).map(|(a, b)| a + b).collect();
         let y = s.iter().zip(&trials).map(|(a, n)| a / n).collect();
         roles.trials = Some(trials);
-        let checks = DesignChecks::new(names.len()).for_proportions();
+        let checks = checks.for_proportions();
         let mut data = Self::checked(names, target, x, y, source, threads, checks)?;
         data.failures = Some(failures);
         data.with_roles(roles)
@@ -153,7 +204,7 @@ impl Dataset {
         mut checks: DesignChecks,
     ) -> Result<Self, DataError> {
         let (n, k) = (y.len(), names.len());
-        check_names(&names, &source)?;
+        check_names_of(&names, &source, checks.has_intercept())?;
         if Some(x.len()) != n.checked_mul(k) {
             return Err(DataError::ShapeMismatch {
                 file: source,
@@ -166,6 +217,7 @@ impl Dataset {
         checks.check_rows(&names, &target, &source)?;
         let data = Dataset {
             names,
+            intercept: checks.has_intercept(),
             target,
             x,
             y,
@@ -289,6 +341,12 @@ impl Dataset {
         &self.names
     }
 
+    /// Whether column 0 is the intercept; false for a formula without one,
+    /// whose network has no bias.
+    pub fn has_intercept(&self) -> bool {
+        self.intercept
+    }
+
     /// Name of the target column (statsmodels' `Dep. Variable`; for
     /// binomial counts, the successes' column).
     pub fn target(&self) -> &str {
@@ -311,7 +369,8 @@ impl Dataset {
         self.failures.as_deref()
     }
 
-    /// Row-major n × k design matrix; column 0 is all ones.
+    /// Row-major n × k design matrix; column 0 is all ones when
+    /// [`has_intercept`](Self::has_intercept).
     pub fn x(&self) -> &[f64] {
         &self.x
     }
@@ -326,7 +385,8 @@ impl Dataset {
         self.n
     }
 
-    /// Number of design columns, intercept included (at least 2).
+    /// Number of design columns, intercept included (at least 2; at least
+    /// 1 without an intercept).
     pub fn k(&self) -> usize {
         self.k
     }
@@ -341,9 +401,10 @@ impl Dataset {
         self.truth.as_deref()
     }
 
-    /// Feature names (the design columns without `const`).
+    /// Feature names (the design columns without `const`; all of them
+    /// without an intercept).
     pub fn feature_names(&self) -> &[String] {
-        &self.names[1..]
+        &self.names[usize::from(self.intercept)..]
     }
 
     /// The design matrix as an n × k tensor of `kind` on `device`.
@@ -354,11 +415,13 @@ impl Dataset {
             .f_to_device(device)
     }
 
-    /// The features only (no intercept column) as an n × (k-1) tensor: the
-    /// network's input, whose bias plays the intercept.
+    /// The features only (no intercept column) as an n × (k-1) tensor (n × k
+    /// without an intercept): the network's input, whose bias plays the
+    /// intercept.
     pub fn features_tensor(&self, kind: Kind, device: Device) -> Result<Tensor, TchError> {
+        let first = i64::from(self.intercept);
         self.x_tensor(Kind::Double, Device::Cpu)?
-            .f_narrow(1, 1, self.k as i64 - 1)?
+            .f_narrow(1, first, self.k as i64 - first)?
             .f_contiguous()?
             .f_to_kind(kind)?
             .f_to_device(device)

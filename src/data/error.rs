@@ -327,6 +327,11 @@ pub enum DataError {
     #[error("{file}: {k} design column(s); need the intercept \"const\" and at least one feature")]
     TooFewColumns { file: String, k: usize },
 
+    /// A design without an intercept and without columns (a formula such
+    /// as `y ~ 0`).
+    #[error("{file}: the design has no columns (no intercept and no term): nothing to fit")]
+    NoDesignColumns { file: String },
+
     /// The first design column is not the intercept `const`.
     #[error("{file}: the first design column is {}, not the intercept \"const\"", Shown(.name))]
     NoIntercept { file: String, name: String },

@@ -30,12 +30,6 @@ pub enum FormulaReadError {
         column: String,
         problem: String,
     },
-    /// A formula without an intercept (`- 1`, `0 +`): both fits take a
-    /// design with one (the network's bias plays it).
-    #[error(
-        "{file}: formula {formula:?} has no intercept: logreg fits models with one (the network's bias); drop the `- 1` or `0 +`"
-    )]
-    NoIntercept { file: String, formula: String },
     /// Reading the file, or the data set's own checks.
     #[error(transparent)]
     Data(#[from] DataError),

@@ -14,11 +14,11 @@ pub mod table;
 
 #[doc(hidden)]
 pub use self::csv::parse_rows_for_bench;
-pub use self::csv::read_table;
 pub use self::csv::{
     read_columns, read_csv, read_csv_into, read_csv_noting, ColumnReader, CsvOptions, InMemorySink,
     MissingPolicy, ReadNotes, ReadRows, RowSink,
 };
+pub use self::csv::{read_table, read_table_and_text};
 pub use checks::{check_names, DesignChecks};
 pub use dataset::Dataset;
 pub use error::DataError;

@@ -46,7 +46,9 @@ pub trait DesignRows {
 
 /// Fail with the name of the first feature column that is constant or an
 /// exact linear combination of the columns before it (the later of two
-/// aliased columns is named, as R does). Column 0 is the intercept.
+/// aliased columns is named, as R does). Column 0 is the intercept, unless
+/// `checks` are [`without_intercept`](DesignChecks::without_intercept): a
+/// constant column is then a feature like any other.
 ///
 /// Called by [`Dataset::new`] (and for a design streamed to a cache) on rows
 /// whose shapes and values it has checked (n ≥ k ≥ 2, n·k finite values),

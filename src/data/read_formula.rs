@@ -4,19 +4,20 @@
 use std::path::Path;
 
 use super::csv::read_table;
-use super::design::{build_design, close_names, Coding, DesignError};
+use super::design::{build_design, close_names, Coding, DesignError, FormulaDesign};
 use super::formula_error::FormulaReadError;
 use super::table::{Column, Table};
-use super::{CsvOptions, DataError, Dataset, Groups, RowColumns};
+use super::{CsvOptions, DataError, Dataset, Groups, MissingPolicy, RowColumns};
 use crate::setting::Setting;
 use crate::spec::formula::Formula;
 
 /// The data set of `formula` on the file `path`: the formula is parsed,
 /// only the columns it uses and the role columns of `opts.roles` are read
 /// (as pandas types them), its design is built (a missing value in a used
-/// column refused or its row dropped, as `opts.missing` says), and the
-/// data set takes the design's names (`Intercept` first: a formula without
-/// an intercept is refused, [`FormulaReadError::NoIntercept`]),
+/// column, or in a role column, refused or its row dropped, as
+/// `opts.missing` says), and the
+/// data set takes the design's names (`Intercept` first, or no intercept
+/// for `- 1` and `0 +`: [`Dataset::without_intercept`]),
 /// the left-hand side as its target (two columns: successes and failures)
 /// and the role columns of the kept rows. Also returns the design's
 /// [`Coding`] (to rebuild it on new data) and the number of rows dropped.
@@ -47,7 +48,7 @@ pub fn read_formula(
     }
     let table = read_table(path, &names, opts).map_err(|e| unknown_column(&formula, e))?;
     let file = table.file.clone();
-    let design = build_design(&formula, &table, opts.missing).map_err(|error| {
+    let mut design = build_design(&formula, &table, opts.missing).map_err(|error| {
         let line = match &error {
             DesignError::Missing { row, .. } | DesignError::UnseenLevel { row, .. } => {
                 table.lines.get(*row).copied()
@@ -60,17 +61,20 @@ pub fn read_formula(
             error: Box::new(error),
         }
     })?;
-    if !design.intercept {
-        return Err(FormulaReadError::NoIntercept {
-            file,
-            formula: formula.text.clone(),
-        });
+    if opts.missing == MissingPolicy::Drop {
+        drop_missing_roles(&mut design, &table, &roles).map_err(|error| {
+            FormulaReadError::Design {
+                file: file.clone(),
+                line: None,
+                error: Box::new(error),
+            }
+        })?;
     }
     let mut rows = role_columns(&table, &roles, &design.kept)?;
     rows.lines = Some(design.kept.iter().map(|&i| table.lines[i]).collect());
     let threads = opts.threads;
     let data = match design.lhs_names.as_slice() {
-        [target] => Dataset::new(
+        [target] if design.intercept => Dataset::new(
             design.names,
             target.clone(),
             design.x,
@@ -79,18 +83,39 @@ pub fn read_formula(
             threads,
         )?
         .with_roles(rows)?,
+        [target] => Dataset::without_intercept(
+            design.names,
+            (target.clone(), design.lhs),
+            None,
+            design.x,
+            file,
+            threads,
+            rows,
+        )?,
         [successes, failures] => {
             let (s, f): (Vec<f64>, Vec<f64>) = design.lhs.chunks(2).map(|c| (c[0], c[1])).unzip();
             rows.failures = Some(f);
-            Dataset::from_counts(
-                design.names,
-                (successes.clone(), s),
-                failures.clone(),
-                design.x,
-                file,
-                threads,
-                rows,
-            )?
+            let (successes, failures) = ((successes.clone(), s), failures.clone());
+            match design.intercept {
+                true => Dataset::from_counts(
+                    design.names,
+                    successes,
+                    failures,
+                    design.x,
+                    file,
+                    threads,
+                    rows,
+                )?,
+                false => Dataset::without_intercept(
+                    design.names,
+                    successes,
+                    Some(failures),
+                    design.x,
+                    file,
+                    threads,
+                    rows,
+                )?,
+            }
         }
         _ => {
             return Err(FormulaReadError::Design {
@@ -104,6 +129,49 @@ pub fn read_formula(
         }
     };
     Ok((data, design.coding, design.dropped.len()))
+}
+
+/// The design's rows with a missing value in a role column (weights, the
+/// offset, groups) left out, as statsmodels' formula API (`missing="drop"`)
+/// drops the rows whose weights or offset are NaN after patsy has built the
+/// design: the levels stay those patsy found. All rows dropped is refused
+/// ([`DesignError::AllDropped`]).
+fn drop_missing_roles(
+    design: &mut FormulaDesign,
+    table: &Table,
+    roles: &[(Setting, String)],
+) -> Result<(), DesignError> {
+    let columns: Vec<&Column> = roles.iter().filter_map(|(_, n)| table.column(n)).collect();
+    let missing = |i: usize| {
+        columns.iter().any(|c| match c {
+            Column::Float(v) => v[i].is_none_or(f64::is_nan),
+            c => c.is_missing(i),
+        })
+    };
+    if !design.kept.iter().any(|&i| missing(i)) {
+        return Ok(());
+    }
+    let (k, n) = (design.names.len(), design.kept.len());
+    let m = design.lhs.len() / n;
+    let (mut x, mut lhs, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+    for (r, &i) in design.kept.iter().enumerate() {
+        if missing(i) {
+            design.dropped.push(i);
+            continue;
+        }
+        x.extend_from_slice(&design.x[r * k..(r + 1) * k]);
+        lhs.extend_from_slice(&design.lhs[r * m..(r + 1) * m]);
+        kept.push(i);
+    }
+    design.dropped.sort_unstable();
+    if kept.is_empty() {
+        return Err(DesignError::AllDropped {
+            dropped: design.dropped.len(),
+        });
+    }
+    (design.x, design.lhs, design.n_rows) = (x, lhs, kept.len());
+    design.kept = kept;
+    Ok(())
 }
 
 /// A column the formula names that the file lacks, as the design words it
@@ -181,6 +249,7 @@ fn label(column: &Column, i: usize) -> Option<String> {
         Column::Int(v) => Some(v[i].to_string()),
         Column::Float(v) => v[i].filter(|x| !x.is_nan()).map(|x| x.to_string()),
         Column::Bool(v) => Some(if v[i] { "True" } else { "False" }.to_string()),
+        Column::BoolObject(v) => v[i].map(|b| if b { "True" } else { "False" }.to_string()),
         Column::Text(v) => v[i].clone(),
     }
 }

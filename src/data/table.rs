@@ -11,9 +11,13 @@ pub enum Column {
     /// Every cell True or False in one of pandas' spellings (pandas'
     /// `bool`); none missing.
     Bool(Vec<bool>),
+    /// True and False with a missing cell (pandas' `object` column of
+    /// Python bools and NaN): the same values as [`Column::Bool`]'s, so a
+    /// categorical's levels are the same bools (patsy's `b[T.True]`), but
+    /// only those seen are levels, as patsy takes an object column's.
+    BoolObject(Vec<Option<bool>>),
     /// Anything else (pandas' `object`): the cells as written, missing ones
-    /// None. A bool column with a missing cell is text too, its values
-    /// spelled `True` and `False` as pandas' object column prints them.
+    /// None.
     Text(Vec<Option<String>>),
 }
 
@@ -24,6 +28,7 @@ impl Column {
             Column::Int(v) => v.len(),
             Column::Float(v) => v.len(),
             Column::Bool(v) => v.len(),
+            Column::BoolObject(v) => v.len(),
             Column::Text(v) => v.len(),
         }
     }
@@ -38,6 +43,7 @@ impl Column {
         match self {
             Column::Int(_) | Column::Bool(_) => false,
             Column::Float(v) => v[row].is_none(),
+            Column::BoolObject(v) => v[row].is_none(),
             Column::Text(v) => v[row].is_none(),
         }
     }
@@ -48,7 +54,7 @@ impl Column {
             Column::Int(_) => "int64",
             Column::Float(_) => "float64",
             Column::Bool(_) => "bool",
-            Column::Text(_) => "object",
+            Column::BoolObject(_) | Column::Text(_) => "object",
         }
     }
 }

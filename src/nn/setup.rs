@@ -1,5 +1,6 @@
 //! One network as a single run sets it up: the inputs in its precision on
-//! its device, and the layer `nn.Linear(k, 1)` drawn right after the seed.
+//! its device, and the layer `nn.Linear(k, 1)` drawn right after the seed
+//! (without a bias for a design without an intercept).
 use std::sync::Mutex;
 
 use tch::nn;
@@ -11,7 +12,7 @@ use super::model::LogisticNet;
 use super::standardize::Standardizer;
 use crate::data::Dataset;
 
-/// `[bias, w...]` as one detached 1-D tensor (a copy: the variables change in place).
+/// `[bias, w...]` (`[w...]` without a bias) as one detached 1-D tensor (a copy: the variables change in place).
 pub(crate) fn snapshot(net: &LogisticNet) -> Result<Tensor, TchError> {
     let _guard = tch::no_grad_guard();
     let ws = net.linear.ws.f_view([-1])?;
@@ -38,19 +39,24 @@ static GENERATOR: Mutex<()> = Mutex::new(());
 /// The layer `nn.Linear(k, 1)` builds right after `torch.manual_seed(seed)`:
 /// drawn on the CPU generator, in float32, with the generator to itself.
 pub(crate) fn draw_layer(seed: u64, k: i64) -> Result<(nn::VarStore, LogisticNet), TchError> {
+    draw_net(seed, k, true)
+}
+
+/// [`draw_layer`], with a bias or without (`nn.Linear(k, 1, bias=False)`).
+fn draw_net(seed: u64, k: i64, bias: bool) -> Result<(nn::VarStore, LogisticNet), TchError> {
     let _turn = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
     tch::manual_seed(seed as i64);
     let vs = nn::VarStore::new(Device::Cpu);
-    let net = LogisticNet::new(&vs.root(), k)?;
+    let net = LogisticNet::new(&vs.root(), k, bias)?;
     Ok((vs, net))
 }
 
-/// The layer's parameters in the optimiser's order: weight, then bias.
-pub(crate) fn layer_params(net: &LogisticNet) -> [&Tensor; 2] {
-    [
-        &net.linear.ws,
-        net.linear.bs.as_ref().expect("the layer has a bias"),
-    ]
+/// The layer's parameters in the optimiser's order (`net.parameters()`):
+/// weight, then bias if it has one.
+pub(crate) fn layer_params(net: &LogisticNet) -> Vec<&Tensor> {
+    std::iter::once(&net.linear.ws)
+        .chain(net.linear.bs.as_ref())
+        .collect()
 }
 
 /// One network as a single run sets it up, before its first step: the
@@ -66,7 +72,8 @@ pub(crate) struct NetSetup {
     /// Owns the layer's variables.
     _vs: nn::VarStore,
     pub net: LogisticNet,
-    /// The initial parameters `[bias, w...]`, original scale.
+    /// The initial parameters `[bias, w...]` (no bias without an
+    /// intercept), original scale.
     pub init_params: Vec<f64>,
 }
 
@@ -75,7 +82,8 @@ impl NetSetup {
     /// caller has checked `cfg` and the device.
     pub(crate) fn new(data: &Dataset, cfg: &TrainConfig, seed: u64) -> Result<Self, TrainError> {
         let kind = tensor_kind(cfg.precision);
-        let (n, k) = (data.n() as i64, data.k() as i64 - 1);
+        let bias = data.has_intercept();
+        let (n, k) = (data.n() as i64, data.k() as i64 - i64::from(bias));
         let scaler = match cfg.standardize {
             true => Some(Standardizer::fit(data)?),
             false => None,
@@ -92,7 +100,7 @@ impl NetSetup {
         let y = data.y_tensor(kind, cfg.device)?;
 
         // As in Python: seed, build on the CPU generator, then cast / move.
-        let (mut vs, net) = draw_layer(seed, k)?;
+        let (mut vs, net) = draw_net(seed, k, bias)?;
         if cfg.precision == Precision::F64 {
             vs.double();
         }

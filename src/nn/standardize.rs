@@ -16,6 +16,10 @@ pub enum StandardizeError {
     /// Every value of the feature is the same: its standard deviation is 0.
     #[error("{}", in_fields(self))]
     Constant { column: String, value: f64 },
+    /// The design has no intercept (a formula's `- 1` or `0 +`): the
+    /// centred features need one to absorb their means.
+    #[error("{}", in_fields(self))]
+    NoIntercept,
     /// The feature varies, but its standard deviation is 0 or infinite in
     /// f64 even computed on the column divided by its largest |value|.
     #[error("{}", in_fields(self))]
@@ -34,6 +38,10 @@ impl Worded for StandardizeError {
                 f,
                 "{standardize}: feature '{column}' is constant (every value is {}): its standard deviation is 0",
                 Short(*value)
+            ),
+            StandardizeError::NoIntercept => write!(
+                f,
+                "{standardize}: the design has no intercept, and centring the features needs one to absorb their means; drop {standardize}, or the formula's `- 1` or `0 +`"
             ),
             StandardizeError::Unrepresentable {
                 column,
@@ -65,8 +73,11 @@ impl Standardizer {
     /// measured again divided by its largest |value|, and the results scaled
     /// back; ordinary columns never take that path, so their numbers do not
     /// change. Fails for a constant feature, or one whose standard deviation
-    /// is still not a positive f64.
+    /// is still not a positive f64, or a design without an intercept.
     pub fn fit(data: &Dataset) -> Result<Self, StandardizeError> {
+        if !data.has_intercept() {
+            return Err(StandardizeError::NoIntercept);
+        }
         let (n, k) = (data.n(), data.k());
         let mut mean = vec![0.0; k - 1];
         for i in 0..n {

@@ -68,6 +68,29 @@ struct Fixture {
     results: Results,
     #[serde(default)]
     predict: Option<Predict>,
+    #[serde(default)]
+    network: Option<Network>,
+}
+
+/// scripts/original.py's network trained on the case's design (no bias
+/// without an intercept), on one thread.
+#[derive(Debug, Deserialize)]
+struct Network {
+    args: Vec<String>,
+    bias: bool,
+    names: Vec<String>,
+    init_params: Vec<f64>,
+    params: Vec<f64>,
+    loss: f64,
+}
+
+/// `nn --json`'s keys that the network fixtures pin.
+#[derive(Debug, Deserialize)]
+struct NnJson {
+    names: Vec<String>,
+    params: Vec<f64>,
+    init_params: Vec<f64>,
+    loss: f64,
 }
 
 fn dir() -> PathBuf {
@@ -169,13 +192,15 @@ fn assert_matches(c: &str, j: &Results, fx: &Results) {
     );
 }
 
-/// The fixtures of formulas with an intercept: logreg refuses the others
-/// (`a_formula_without_an_intercept_is_refused`).
+/// Every fixture, with an intercept or without (`- 1`, `0 +`).
 fn fitted_cases() -> Vec<Fixture> {
-    cases()
-        .into_iter()
-        .filter(|fx| fx.results.names.first().map(String::as_str) == Some("Intercept"))
-        .collect()
+    let cases = cases();
+    let without = cases
+        .iter()
+        .filter(|fx| fx.results.names.first().map(String::as_str) != Some("Intercept"))
+        .count();
+    assert!(without >= 3, "fixtures without an intercept missing");
+    cases
 }
 
 #[test]
@@ -444,21 +469,142 @@ fn predict_rejects_keeping_a_missing_column() {
     );
 }
 
-/// `- 1` and `0 +` (statsmodels fits them: spector's fixture) are refused in
-/// one line naming the formula, on every command that fits.
+/// How far another CPU's kernels move a float32 network's numbers (as
+/// tests/integration/nn.rs measures them): one ulp of a draw, a few ulps of
+/// a trained parameter, half an ulp of the loss.
+const NET_INIT: f64 = f32::EPSILON as f64;
+const NET_PARAMS: f64 = 8.0 * f32::EPSILON as f64;
+const NET_LOSS: f64 = f32::EPSILON as f64 / 2.0;
+
+/// A formula without an intercept trains `nn.Linear(k, 1, bias=False)` on
+/// the same design: the parameters are the design's, none for a bias, as
+/// scripts/original.py's network on statsmodels' design (the fixture).
 #[test]
-fn a_formula_without_an_intercept_is_refused() {
-    let without: Vec<Fixture> = cases()
+fn a_formula_without_an_intercept_trains_a_network_without_a_bias() {
+    let nets: Vec<(Fixture, Network)> = cases()
         .into_iter()
-        .filter(|fx| fx.results.names.first().map(String::as_str) != Some("Intercept"))
+        .filter_map(|mut fx| fx.network.take().map(|n| (fx, n)))
+        .filter(|(_, n)| !n.bias)
         .collect();
-    assert!(!without.is_empty(), "no fixture without an intercept");
-    for fx in without {
-        for cmd in ["glm", "nn", "compare"] {
-            let a = args(cmd, &fx.args, &[]);
-            let a: Vec<&str> = a.iter().map(String::as_str).collect();
-            refused(&a, &["has no intercept", "- 1"]);
-        }
+    assert!(!nets.is_empty(), "no network fixture without a bias");
+    for (fx, net) in nets {
+        let extra: Vec<&str> = net.args.iter().map(String::as_str).collect();
+        let mut a = vec!["--threads".to_string(), "1".to_string()];
+        a.extend(args("nn", &fx.args, &[&extra[..], &["--json"]].concat()));
+        let r = logreg(&a);
+        let j: NnJson = serde_json::from_str(&r.ok())
+            .unwrap_or_else(|e| panic!("{}: bad JSON: {e}\n{}", fx.case, r.describe()));
+        let c = &fx.case;
+        assert_eq!(j.names, net.names, "{c}: names");
+        assert_eq!(j.names, fx.results.names, "{c}: the GLM's names");
+        let k = net.names.len();
+        assert_eq!((j.init_params.len(), j.params.len()), (k, k), "{c}");
+        let atol = |t: f64| vec![t; k];
+        close_all(
+            &format!("{c} init"),
+            &j.init_params,
+            &net.init_params,
+            0.0,
+            &atol(NET_INIT),
+        );
+        close_all(
+            &format!("{c} params"),
+            &j.params,
+            &net.params,
+            0.0,
+            &atol(NET_PARAMS),
+        );
+        close(&format!("{c} loss"), j.loss, net.loss, 0.0, NET_LOSS);
+    }
+}
+
+/// `compare` puts the GLM's and the network's coefficients of a design
+/// without an intercept side by side under the design's names.
+#[test]
+fn compare_without_an_intercept_shows_the_same_names() {
+    let fx = cases()
+        .into_iter()
+        .find(|fx| fx.case == "spector_0")
+        .unwrap();
+    let r = logreg(&args("compare", &fx.args, &["--steps", "10", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&r.ok()).unwrap();
+    let names =
+        |side: &str| -> Vec<String> { serde_json::from_value(v[side]["names"].clone()).unwrap() };
+    assert_eq!(names("glm"), fx.results.names);
+    assert_eq!(names("nn"), fx.results.names);
+    assert_eq!(
+        v["nn"]["params"].as_array().unwrap().len(),
+        fx.results.names.len()
+    );
+    let text = logreg(&args("compare", &fx.args, &["--steps", "10"])).ok();
+    for name in &fx.results.names {
+        assert!(
+            text.lines().any(|l| l.starts_with(name.as_str())),
+            "{name} not in\n{text}"
+        );
+    }
+}
+
+/// A network saved from a formula without an intercept predicts new data
+/// with its own parameters: linpred = x·w, no bias added.
+#[test]
+fn a_network_without_an_intercept_predicts_without_a_bias() {
+    let fx = cases()
+        .into_iter()
+        .find(|fx| fx.case == "spector_0")
+        .unwrap();
+    let p = fx.predict.as_ref().unwrap();
+    let tmp = temp_dir("formula-nn-nointercept");
+    let model = tmp.join("m.json").to_string_lossy().into_owned();
+    let r = logreg(&args(
+        "nn",
+        &p.train_args,
+        &["--steps", "50", "--json", "--save-model", &model],
+    ));
+    let j: NnJson = serde_json::from_str(&r.ok()).unwrap();
+    let new = dir().join(&p.new_csv);
+    let out = logreg(&[
+        "predict",
+        "--model",
+        &model,
+        "--data",
+        &new.to_string_lossy(),
+    ])
+    .ok();
+    // The design of spector_0's rows, as patsy builds `0 + C(PSI) + GPA`.
+    let text = std::fs::read_to_string(&new).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (psi, gpa) = (at("PSI"), at("GPA"));
+    let want: Vec<f64> = lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let psi: f64 = cells[psi].parse().unwrap();
+            let gpa: f64 = cells[gpa].parse().unwrap();
+            (1.0 - psi) * j.params[0] + psi * j.params[1] + gpa * j.params[2]
+        })
+        .collect();
+    let got: Vec<f64> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    close_all("linpred", &got, &want, 1e-12, &vec![1e-12; want.len()]);
+}
+
+/// `--standardize` centres the features, which a design without an
+/// intercept cannot absorb: refused in one line, before training.
+#[test]
+fn standardize_is_refused_without_an_intercept() {
+    let fx = cases()
+        .into_iter()
+        .find(|fx| fx.case == "spector_nc")
+        .unwrap();
+    for cmd in ["nn", "compare"] {
+        let a = args(cmd, &fx.args, &["--standardize"]);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        refused(&a, &["--standardize", "no intercept"]);
     }
 }
 
@@ -491,4 +637,215 @@ fn a_formula_model_predicts_without_keep_in_the_plain_columns() {
         assert_eq!(with_id.split_once(',').unwrap().1, row);
     }
     assert_eq!(plain.lines().count(), kept.lines().count());
+}
+
+/// `path`'s CSV text with the cell of column `column` emptied on the data
+/// rows `rows` (0-based), written to `out` (the fixtures have no quoted
+/// fields).
+fn with_empty_cells(path: &std::path::Path, column: &str, rows: &[usize], out: &std::path::Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let j = header.split(',').position(|h| h == column).unwrap();
+    let mut new = format!("{header}\n");
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        if rows.contains(&i) {
+            cells[j] = "";
+        }
+        new.push_str(&cells.join(","));
+        new.push('\n');
+    }
+    std::fs::write(out, new).unwrap();
+}
+
+/// A True/False column with a missing cell is pandas' object column of
+/// bools: its levels are the same bools as a plain column's (patsy names
+/// both `has_children[T.True]`), so a model fitted on either kind of file
+/// predicts the other's rows.
+#[test]
+fn bool_levels_are_the_same_with_a_missing_cell() {
+    let tmp = temp_dir("formula-bool-na");
+    let fx = cases().into_iter().find(|fx| fx.case == "fair").unwrap();
+    let p = fx.predict.as_ref().unwrap();
+    let formula = p.train_args[3].clone();
+    let s = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let (train, new) = (dir().join("fair_train.csv"), dir().join(&p.new_csv));
+    let (train_na, new_na) = (tmp.join("train_na.csv"), tmp.join("new_na.csv"));
+    with_empty_cells(&train, "has_children", &[0], &train_na);
+    with_empty_cells(&new, "has_children", &[0], &new_na);
+    let fit = |data: &std::path::Path, model: &str| {
+        let m = s(&tmp.join(model));
+        let r = logreg(&[
+            "glm",
+            "--data",
+            &s(data),
+            "--formula",
+            &formula,
+            "--missing",
+            "drop",
+            "--save-model",
+            &m,
+            "--json",
+        ]);
+        let j: Results = serde_json::from_str(&r.ok()).unwrap();
+        assert_eq!(j.names, fx.results.names, "{}", r.describe());
+        m
+    };
+    let (plain, na) = (fit(&train, "plain.json"), fit(&train_na, "na.json"));
+    let predict = |model: &str, data: &std::path::Path| {
+        let r = logreg(&[
+            "predict",
+            "--model",
+            model,
+            "--data",
+            &s(data),
+            "--keep",
+            "id",
+            "--missing",
+            "drop",
+        ]);
+        r.ok()
+    };
+    let all = predict(&plain, &new);
+    let rows_na = predict(&plain, &new_na);
+    assert_eq!(rows_na.lines().count() + 1, all.lines().count());
+    for line in rows_na.lines() {
+        assert!(
+            all.lines().any(|l| l == line),
+            "{line} not in the plain file's rows"
+        );
+    }
+    assert_eq!(predict(&na, &new).lines().count(), all.lines().count());
+}
+
+/// With `--missing drop`, a row whose weight or offset is missing is left
+/// out as statsmodels' formula API leaves it out: the fit equals the fit of
+/// the file without those rows (refused with `--missing error`).
+#[test]
+fn missing_role_values_drop_their_rows_under_a_formula() {
+    let tmp = temp_dir("formula-role-na");
+    let text = std::fs::read_to_string(dir().join("spector.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut full = format!("{},w,o\n", lines.next().unwrap());
+    let mut fewer = full.clone();
+    for (i, line) in lines.enumerate() {
+        let w = if i == 3 {
+            String::new()
+        } else {
+            format!("{}", 0.5 + 0.05 * i as f64)
+        };
+        let o = if i == 9 {
+            "NA".to_string()
+        } else {
+            format!("{}", 0.02 * i as f64 - 0.3)
+        };
+        let row = format!("{line},{w},{o}\n");
+        full.push_str(&row);
+        if i != 3 && i != 9 {
+            fewer.push_str(&row);
+        }
+    }
+    let (a, b) = (tmp.join("full.csv"), tmp.join("fewer.csv"));
+    std::fs::write(&a, full).unwrap();
+    std::fs::write(&b, fewer).unwrap();
+    let fit = |data: &std::path::Path, missing: &str| {
+        logreg(&[
+            "glm",
+            "--data",
+            &data.to_string_lossy(),
+            "--formula",
+            "GRADE ~ GPA + C(PSI)",
+            "--var-weights",
+            "w",
+            "--offset",
+            "o",
+            "--missing",
+            missing,
+            "--json",
+        ])
+    };
+    let json = |r: crate::support::Run| {
+        let mut v: serde_json::Value = serde_json::from_str(&r.ok()).unwrap();
+        v.as_object_mut().unwrap().retain(|k, _| !k.ends_with("_s"));
+        (v, r.stderr())
+    };
+    let (dropped, note) = json(fit(&a, "drop"));
+    let (plain, _) = json(fit(&b, "drop"));
+    assert_eq!(dropped, plain);
+    assert_eq!(dropped["nobs"], 30);
+    assert!(note.contains("dropped 2 row"), "{note}");
+    refused(
+        &[
+            "glm",
+            "--data",
+            &a.to_string_lossy(),
+            "--formula",
+            "GRADE ~ GPA + C(PSI)",
+            "--var-weights",
+            "w",
+            "--offset",
+            "o",
+        ],
+        &["line 5", "\"w\""],
+    );
+}
+
+/// `--keep` names each column once: a column named twice is refused in
+/// one line, exit 2.
+#[test]
+fn predict_rejects_keeping_a_column_twice() {
+    let tmp = temp_dir("formula-keep-twice");
+    let model = fair_model(&tmp);
+    let new = dir().join("fair_new.csv").to_string_lossy().into_owned();
+    refused(
+        &[
+            "predict",
+            "--model",
+            &model,
+            "--data",
+            &new,
+            "--keep",
+            "id,age, id",
+        ],
+        &["--keep", "\"id\"", "twice"],
+    );
+}
+
+/// `--keep` copies each cell as the file writes it (`1.50` stays `1.50`,
+/// a missing marker stays as written), for a formula model and a plain
+/// one alike.
+#[test]
+fn predict_keeps_cells_as_written() {
+    let tmp = temp_dir("predict-keep-raw");
+    let cells = ["1.50", "-0.25", "2.0", "3e-1", "0.10", "4", "NA", "+7"];
+    let mut csv = String::from("x,y,tag\n");
+    for (i, c) in cells.iter().enumerate() {
+        let x = [0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.2, 0.05][i];
+        csv.push_str(&format!("{x},{},{c}\n", [0, 1, 1, 0, 1, 0, 0, 1][i]));
+    }
+    let data = tmp.join("d.csv").to_string_lossy().into_owned();
+    std::fs::write(&data, csv).unwrap();
+    for (name, fit) in [
+        ("plain", vec!["--target", "y", "--features", "x"]),
+        ("formula", vec!["--formula", "y ~ x"]),
+    ] {
+        let model = tmp
+            .join(format!("{name}.json"))
+            .to_string_lossy()
+            .into_owned();
+        let mut a = vec!["glm", "--data", &data, "--save-model", &model];
+        a.extend(fit);
+        logreg(&a).ok();
+        let out = logreg(&[
+            "predict", "--model", &model, "--data", &data, "--keep", "tag,x",
+        ])
+        .ok();
+        let kept: Vec<&str> = out
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
+        assert_eq!(kept, cells, "{name}");
+    }
 }

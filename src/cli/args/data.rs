@@ -162,7 +162,7 @@ pub fn note_dropped(path: &Path, dropped: usize) {
 }
 
 /// The note on stderr when columns of `path` with no name were left out of
-/// the default features.
+/// the features (the default ones, or those --features names).
 pub fn note_unnamed(path: &Path, unnamed: &[usize]) {
     let cols: Vec<String> = unnamed.iter().map(|c| c.to_string()).collect();
     let which = match cols.as_slice() {

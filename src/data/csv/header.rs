@@ -101,8 +101,7 @@ pub(super) struct Chosen {
     pub roles: Vec<Role>,
     /// The design's names (`const` first).
     pub names: Vec<String>,
-    /// The columns (1-based) left out of the default features for having
-    /// no name.
+    /// The columns (1-based) with no name, left out of the features.
     pub unnamed: Vec<usize>,
 }
 
@@ -130,12 +129,6 @@ pub(super) fn choose_columns(
     })?;
     let roles_at = role_columns(header, opts, t, &find, file, line)?;
     let is_role = |c: usize| roles_at.iter().any(|&(_, rc)| rc == c);
-    let unnamed: Vec<usize> = match &opts.features {
-        None => (0..header.len())
-            .filter(|&c| header[c].is_empty())
-            .collect(),
-        Some(_) => Vec::new(),
-    };
     let features: Vec<usize> = match &opts.features {
         None => (0..header.len())
             .filter(|&c| c != t && !is_role(c) && !header[c].is_empty())
@@ -176,6 +169,11 @@ pub(super) fn choose_columns(
             cols
         }
     };
+    // Said whether the features are the default ones or named: either way
+    // a column without a name is not among them.
+    let unnamed: Vec<usize> = (0..header.len())
+        .filter(|&c| header[c].is_empty() && !features.contains(&c))
+        .collect();
     if features.is_empty() {
         return Err(DataError::NoFeatures {
             file: file.into(),

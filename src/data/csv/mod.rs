@@ -63,4 +63,4 @@ pub use fast::parse_rows_for_bench;
 pub use options::{CsvOptions, MissingPolicy};
 pub use reader::{read_csv, read_csv_into, read_csv_noting, ReadNotes, ReadRows};
 pub use sink::{InMemorySink, RowSink};
-pub use table::read_table;
+pub use table::{read_table, read_table_and_text};

@@ -30,7 +30,7 @@ pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<(Dataset, usize), Data
 pub struct ReadNotes {
     /// Rows dropped for a missing value ([`MissingPolicy::Drop`]).
     pub dropped: usize,
-    /// Columns (1-based) with no name, left out of the default features
+    /// Columns (1-based) with no name, left out of the features
     /// ([`ReadRows::unnamed`]).
     pub unnamed: Vec<usize>,
 }
@@ -82,8 +82,8 @@ pub struct ReadRows {
     /// The role columns of the kept rows.
     pub roles: RowColumns,
     /// The columns (1-based) with no name in the header, left out of the
-    /// default features (a pandas index, say); empty when the features
-    /// are named.
+    /// features (a pandas index, say), whether they are the default ones
+    /// or named.
     pub unnamed: Vec<usize>,
 }
 
@@ -455,7 +455,8 @@ mod tests {
     }
 
     /// A column with no name (a pandas index) is left out of the default
-    /// features, said in [`ReadRows::unnamed`], and never parsed.
+    /// features, said in [`ReadRows::unnamed`] (with named features too),
+    /// and never parsed.
     #[test]
     fn unnamed_columns_are_not_default_features() {
         let text = ",x1,x2, \t,y\nab,1,2,,0\ncd,2,1,x,1\nef,3,5,,0\n,4,3,,1\n";
@@ -471,7 +472,7 @@ mod tests {
             features: Some(vec!["x2".into()]),
             ..Default::default()
         };
-        assert_eq!(unnamed(&named), [0usize; 0]);
+        assert_eq!(unnamed(&named), [1, 4]);
     }
 
     #[test]

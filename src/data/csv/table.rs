@@ -19,19 +19,32 @@ use super::rows::{Next, RowRule, Take};
 /// delimiter is `opts.delimiter`'s); other columns are not read; a name
 /// not in the header, a ragged row and a file with no rows are errors.
 pub fn read_table(path: &Path, names: &[String], opts: &CsvOptions) -> Result<Table, DataError> {
+    read_table_and_text(path, names, &[], opts).map(|(table, _)| table)
+}
+
+/// [`read_table`], and the cells of the columns `text` (each one of
+/// `names`, by index) as the file writes them (unquoted), one list per
+/// column in the order of `text`: what `predict --keep` copies.
+pub fn read_table_and_text(
+    path: &Path,
+    names: &[String],
+    text: &[usize],
+    opts: &CsvOptions,
+) -> Result<(Table, Vec<Vec<String>>), DataError> {
     let file = source_name(path);
     let delimiter = opts.delimiter.unwrap_or_else(|| default_delimiter(path));
     let rdr = open_stream(path, &file)?;
-    table_from(rdr, &file, delimiter, names)
+    table_from(rdr, &file, delimiter, names, text)
 }
 
-/// [`read_table`] from `rdr`, named `file` in messages.
+/// [`read_table_and_text`] from `rdr`, named `file` in messages.
 fn table_from<R: Read>(
     rdr: R,
     file: &str,
     delimiter: u8,
     names: &[String],
-) -> Result<Table, DataError> {
+    text: &[usize],
+) -> Result<(Table, Vec<Vec<String>>), DataError> {
     let mut records = Records::new(rdr, file, delimiter, BUFFER)?;
     let (header, header_line) = records.header()?;
     let wanted: Vec<usize> = names
@@ -69,19 +82,21 @@ fn table_from<R: Read>(
             line: header_line,
         });
     }
-    Ok(Table {
+    let texts = text.iter().map(|&j| cells[j].clone()).collect();
+    let table = Table {
         file: file.into(),
         names: names.iter().map(|n| n.trim().to_string()).collect(),
         columns: cells.into_iter().map(infer).collect(),
         lines,
-    })
+    };
+    Ok((table, texts))
 }
 
 /// A column's type from its cells, as pandas' `read_csv` infers a dtype:
 /// integers (no missing cell) are [`Column::Int`]; numbers, or integers
 /// with missing cells, or missing cells only, [`Column::Float`]; True and
-/// False (no missing cell) [`Column::Bool`]; anything else
-/// [`Column::Text`]. A cell is missing by the cell rule ([`NA_VALUES`],
+/// False [`Column::Bool`] (no missing cell) or [`Column::BoolObject`];
+/// anything else [`Column::Text`]. A cell is missing by the cell rule ([`NA_VALUES`],
 /// or a spelling that parses as NaN), spaces around it ignored.
 fn infer(cells: Vec<String>) -> Column {
     let missing: Vec<bool> = cells.iter().map(|c| is_missing(c.trim())).collect();
@@ -104,13 +119,8 @@ fn infer(cells: Vec<String>) -> Column {
         if !any_missing {
             return Column::Bool(present().map(|c| boolean(c) == Some(true)).collect());
         }
-        let text = |(c, &m): (&String, &bool)| {
-            (!m).then(|| match boolean(c.trim()) {
-                Some(true) => "True".to_string(),
-                _ => "False".to_string(),
-            })
-        };
-        return Column::Text(cells.iter().zip(&missing).map(text).collect());
+        let value = |(c, &m): (&String, &bool)| (!m).then(|| boolean(c.trim()) == Some(true));
+        return Column::BoolObject(cells.iter().zip(&missing).map(value).collect());
     }
     let text = |(c, &m): (String, &bool)| (!m).then_some(c);
     Column::Text(cells.into_iter().zip(&missing).map(text).collect())
@@ -173,6 +183,10 @@ mod tests {
                     Column::Int(v) => cell.as_i64() == Some(v[row]),
                     Column::Float(v) => cell.as_f64() == v[row],
                     Column::Bool(v) => cell.as_bool() == Some(v[row]),
+                    // The fixture writes object cells as str() prints them.
+                    Column::BoolObject(v) => {
+                        cell.as_str() == v[row].map(|b| if b { "True" } else { "False" })
+                    }
                     Column::Text(v) => cell.as_str() == v[row].as_deref(),
                 };
                 assert!(same, "{name}, row {row}: {cell} against {got:?}");
@@ -184,7 +198,7 @@ mod tests {
     fn keeps_each_rows_line_and_refuses_unknown_names_and_ragged_rows() {
         let read = |text: &str, names: &[&str]| {
             let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-            table_from(text.as_bytes(), "t.csv", b',', &names)
+            table_from(text.as_bytes(), "t.csv", b',', &names, &[]).map(|(t, _)| t)
         };
         let t = read(",a,b\n0,x,1\n\n1,NA,2\n", &["b", "a"]).unwrap();
         assert_eq!(t.lines, [2, 4]);

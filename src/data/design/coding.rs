@@ -290,6 +290,7 @@ pub(super) fn level_at(col: &Column, i: usize) -> Option<Level> {
         Column::Int(v) => Some(Level::Int(v[i])),
         Column::Float(v) => v[i].filter(|x| !x.is_nan()).map(Level::Float),
         Column::Bool(v) => Some(Level::Bool(v[i])),
+        Column::BoolObject(v) => v[i].map(Level::Bool),
         Column::Text(v) => v[i].clone().map(Level::Text),
     }
 }

@@ -21,7 +21,7 @@ pub(super) fn type_name(col: &Column) -> &'static str {
     match col {
         Column::Int(_) => "whole numbers",
         Column::Float(_) => "numbers",
-        Column::Bool(_) => "True/False",
+        Column::Bool(_) | Column::BoolObject(_) => "True/False",
         Column::Text(_) => "text",
     }
 }

@@ -45,13 +45,9 @@ fn frame(fixture: &Value) -> Table {
                 "bool" if values.iter().all(Value::is_boolean) => {
                     Column::Bool(values.iter().filter_map(Value::as_bool).collect())
                 }
-                // pandas reads a bool column with a missing cell as text.
-                "bool" => Column::Text(
-                    values
-                        .iter()
-                        .map(|v| v.as_bool().map(|b| if b { "True" } else { "False" }.into()))
-                        .collect(),
-                ),
+                // pandas reads a bool column with a missing cell as an
+                // object column of bools.
+                "bool" => Column::BoolObject(values.iter().map(Value::as_bool).collect()),
                 _ => Column::Text(
                     values
                         .iter()
