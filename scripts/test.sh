@@ -36,6 +36,10 @@ fi
 # Simulated data against numpy's own draws, for random seeds, shapes and boxes.
 echo "test: scripts/check_numpy_draws.py" >&2
 (cd scripts && "$python" check_numpy_draws.py --binary ../target/release/logreg)
+# A misspecification study (--true-link probit --link logit) against
+# statsmodels' fits of numpy's draws of the same data, line by line.
+echo "test: scripts/check_true_link.py" >&2
+(cd scripts && "$python" check_true_link.py --binary ../target/release/logreg)
 # The distributed engine: its plumbing with a stand-in logreg
 # (retries, shards whose runs all failed, signals, bad arguments), then one small grid
 # study run single-process and on a 2-worker Dask LocalCluster in 3 shards.

@@ -37,11 +37,17 @@ pub enum Setting {
     Groups,
     /// Binomial counts: the failures column next to the target's successes.
     Failures,
+    /// The simulated features' distribution.
+    XDist,
+    /// The simulated features' common correlation.
+    XCorr,
+    /// How a study's cells take their seeds.
+    Seeds,
 }
 
 impl Setting {
     /// Every setting, for front ends and tests that go through them all.
-    pub const ALL: [Setting; 23] = [
+    pub const ALL: [Setting; 26] = [
         Setting::N,
         Setting::Beta,
         Setting::Low,
@@ -65,6 +71,9 @@ impl Setting {
         Setting::Offset,
         Setting::Groups,
         Setting::Failures,
+        Setting::XDist,
+        Setting::XCorr,
+        Setting::Seeds,
     ];
 
     /// The config field's name (`n`, `batch_size`).
@@ -93,6 +102,9 @@ impl Setting {
             Setting::Offset => "offset",
             Setting::Groups => "groups",
             Setting::Failures => "failures",
+            Setting::XDist => "x_dist",
+            Setting::XCorr => "x_corr",
+            Setting::Seeds => "seeds",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The lecture's simulated data: x ~ Uniform(low, high)^k, p = sigmoid(X·beta),
-//! y ~ Bernoulli(p), with an intercept first in `beta`.
+//! y ~ Bernoulli(p), with an intercept first in `beta`; or, by choice, normal
+//! features with a common correlation and p from another link's inverse.
 //!
 //! Drawn as `scripts/original.py` draws it, value for value:
 //! `np.random.seed(S)`, `x = np.random.uniform(low, high, size=(n, k))`,
@@ -12,17 +13,77 @@
 //! (which depends on p only through a comparison with a 53-bit uniform)
 //! agrees exactly unless a draw falls on that last bit (probability about
 //! 2^-53 per row).
+//!
+//! The other choices, in numpy ([`XDist`], [`SimConfig::x_corr`],
+//! [`SimConfig::link`]):
+//! - `x_dist` normal: `z = np.random.standard_normal((n, k))` in place of
+//!   the uniforms (`low` and `high` are not used); with `x_corr` r ≠ 0,
+//!   `x[:, j] = L[j, 0]·z[:, 0] + … + L[j, j]·z[:, j]`, added left to right
+//!   (`z @ L.T` up to the rounding of its BLAS), L the factor of
+//!   [`equicorrelation`]; with r = 0, x = z;
+//! - a link other than logit: `p = F(X @ beta)` with F statsmodels' inverse
+//!   of that link (`sm.families.links.Probit().inverse(eta)`, which is
+//!   `scipy.stats.norm.cdf`, i.e. `scipy.special.ndtr`; `CLogLog`:
+//!   `-np.expm1(-np.exp(η))`; `LogLog`: `np.exp(-np.exp(-η))`; `Cauchy`:
+//!   `np.arctan2(1, -η) / np.pi`), as [`Link::inverse`] computes it; the
+//!   logit keeps `1 / (1 + np.exp(-η))`. These agree with scipy's and
+//!   numpy's values to the last bit or within an ulp (libm and cephes
+//!   against numpy's SIMD functions), so y agrees exactly but for a draw on
+//!   that last bit.
 use std::fmt;
 
 use crate::data::{DataError, Dataset};
+use crate::math::equicorrelation;
 use crate::math::numpy_matvec;
 use crate::math::random_state::{RandomState, MAX_SEED};
 use crate::numfmt::Short;
 use crate::runtime::threads::Threads;
 use crate::setting::{in_fields, In, Phrase, Setting, Worded, Wording};
+use crate::spec::{Link, LinkKind};
 
 /// Default seed for simulated data and network initialisation.
 pub const DEFAULT_SEED: u64 = 42;
+
+/// The features' distribution.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum XDist {
+    /// Uniform(low, high), each feature independent: the lecture's. Default.
+    #[default]
+    Uniform,
+    /// Standard normal (numpy's legacy `standard_normal`), correlated
+    /// through [`SimConfig::x_corr`].
+    Normal,
+}
+
+impl XDist {
+    /// Every distribution, in the order the help lists them.
+    pub const ALL: [XDist; 2] = [XDist::Uniform, XDist::Normal];
+
+    /// The name flags and lines use: `uniform`, `normal`.
+    pub fn name(self) -> &'static str {
+        match self {
+            XDist::Uniform => "uniform",
+            XDist::Normal => "normal",
+        }
+    }
+}
+
+impl std::str::FromStr for XDist {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        XDist::ALL
+            .into_iter()
+            .find(|d| d.name() == s)
+            .ok_or_else(|| format!("'{s}' is not one of uniform, normal"))
+    }
+}
+
+/// Bound on |z| of numpy's legacy normal draws: the polar method's pair
+/// gives at most sqrt(−2·ln r2) with r2 >= 2^-104 (its doubles are
+/// multiples of 2^-53), about 12.01.
+const NORMAL_REACH: f64 = 12.1;
 
 /// Settings for the lecture's data set.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +101,15 @@ pub struct SimConfig {
     pub seed: u64,
     /// Threads for the data set's rank check. Default [`Threads::Auto`].
     pub threads: Threads,
+    /// The link whose inverse turns X·beta into p (the true link).
+    /// Default logit.
+    pub link: LinkKind,
+    /// The features' distribution. Default uniform.
+    pub x_dist: XDist,
+    /// Common correlation between the features, through the Cholesky
+    /// factor of the equicorrelation matrix: normal features only, in
+    /// (−1/(k−1), 1). Default 0.
+    pub x_corr: f64,
 }
 
 impl Default for SimConfig {
@@ -51,6 +121,9 @@ impl Default for SimConfig {
             high: 3.0,
             seed: DEFAULT_SEED,
             threads: Threads::Auto,
+            link: LinkKind::Logit,
+            x_dist: XDist::Uniform,
+            x_corr: 0.0,
         }
     }
 }
@@ -69,6 +142,13 @@ pub enum SimError {
     NonFiniteBeta(f64),
     #[error("{}", in_fields(self))]
     BadBox { low: f64, high: f64 },
+    /// The common correlation is not one the features can have.
+    #[error("{}", in_fields(self))]
+    CorrRange { r: f64, k: usize },
+    /// A correlation with uniform features, which keep their box only
+    /// when independent.
+    #[error("{}", in_fields(self))]
+    CorrUniform(f64),
     #[error(transparent)]
     TooLarge(#[from] crate::runtime::memory::TooLarge),
     /// |b0| + Σ|bj|·max(|low|, |high|), the largest |X·beta| the box allows,
@@ -107,6 +187,23 @@ impl Worded for SimError {
                 Short(*low),
                 s(Setting::High),
                 Short(*high)
+            ),
+            SimError::CorrRange { r, k } => write!(
+                f,
+                "{} {} with {k} feature(s): a common correlation must lie in ({}, 1)",
+                s(Setting::XCorr),
+                Short(*r),
+                match k {
+                    0 | 1 => "-1".to_string(),
+                    _ => format!("-1/{}", k - 1),
+                }
+            ),
+            SimError::CorrUniform(r) => write!(
+                f,
+                "{} {} needs {} normal: uniform features are drawn independent",
+                s(Setting::XCorr),
+                Short(*r),
+                s(Setting::XDist)
             ),
             SimError::TooLarge(e) => e.write(w, f),
             SimError::PredictorOverflow { low, high } => write!(
@@ -152,6 +249,15 @@ impl SimConfig {
                 high: self.high,
             });
         }
+        if !equicorrelation::in_range(self.x_corr, self.k_features()) {
+            return Err(SimError::CorrRange {
+                r: self.x_corr,
+                k: self.k_features(),
+            });
+        }
+        if self.x_dist == XDist::Uniform && self.x_corr != 0.0 {
+            return Err(SimError::CorrUniform(self.x_corr));
+        }
         crate::runtime::memory::check(
             || {
                 Phrase(vec![
@@ -162,7 +268,12 @@ impl SimConfig {
             "the simulated data",
             self.bytes(),
         )?;
-        let reach = self.low.abs().max(self.high.abs());
+        // A normal feature is a sum of at most k draws with weights whose
+        // squares add to 1: at most sqrt(k) times one draw's bound.
+        let reach = match self.x_dist {
+            XDist::Uniform => self.low.abs().max(self.high.abs()),
+            XDist::Normal => NORMAL_REACH * (self.k_features() as f64).sqrt(),
+        };
         let bound =
             self.beta[0].abs() + self.beta[1..].iter().map(|b| b.abs() * reach).sum::<f64>();
         if !bound.is_finite() {
@@ -214,7 +325,7 @@ pub struct Draws {
     pub y: Vec<f64>,
     /// True linear predictor X·beta per row.
     pub logit: Vec<f64>,
-    /// True probability sigmoid(X·beta) per row.
+    /// True probability F(X·beta) per row, F the inverse of the true link.
     pub p: Vec<f64>,
 }
 
@@ -225,7 +336,7 @@ pub struct Simulated {
     pub data: Dataset,
     /// True linear predictor X·beta per row.
     pub logit: Vec<f64>,
-    /// True probability sigmoid(X·beta) per row.
+    /// True probability F(X·beta) per row, F the inverse of the true link.
     pub p: Vec<f64>,
 }
 
@@ -249,30 +360,58 @@ pub fn simulate(cfg: &SimConfig) -> Result<Simulated, SimError> {
     })
 }
 
-/// Draw the lecture's data as numpy does: all n·k uniforms row by row, then
-/// the true logit and p, then one `binomial(1, p)` per row.
+/// Draw the lecture's data as numpy does: all n·k features row by row
+/// (uniforms, or normals then their correlation), then the true linear
+/// predictor and p, then one `binomial(1, p)` per row.
 pub fn draw(cfg: &SimConfig) -> Result<Draws, SimError> {
     cfg.check()?;
     let mut rng = RandomState::seed(cfg.seed).ok_or(SimError::SeedRange(cfg.seed))?;
     let k = cfg.beta.len();
     let mut x = Vec::with_capacity(cfg.n * k);
-    // numpy's `uniform` is `low + (high - low)·u`, and it refuses a box wider
-    // than 1.8e308; there, the same point as low·(1 - u) + high·u, which
-    // cannot overflow.
-    let width = cfg.high - cfg.low;
-    let mut feature = || match width.is_finite() {
-        true => rng.uniform(cfg.low, width),
-        false => {
-            let u = rng.next_double();
-            cfg.low * (1.0 - u) + cfg.high * u
+    match cfg.x_dist {
+        XDist::Uniform => {
+            // numpy's `uniform` is `low + (high - low)·u`, and it refuses a
+            // box wider than 1.8e308; there, the same point as
+            // low·(1 - u) + high·u, which cannot overflow.
+            let width = cfg.high - cfg.low;
+            let mut feature = || match width.is_finite() {
+                true => rng.uniform(cfg.low, width),
+                false => {
+                    let u = rng.next_double();
+                    cfg.low * (1.0 - u) + cfg.high * u
+                }
+            };
+            for _ in 0..cfg.n {
+                x.extend(std::iter::once(1.0).chain((1..k).map(|_| feature())));
+            }
         }
-    };
-    for _ in 0..cfg.n {
-        x.extend(std::iter::once(1.0).chain((1..k).map(|_| feature())));
+        XDist::Normal => {
+            let kf = k - 1;
+            let l = (cfg.x_corr != 0.0).then(|| equicorrelation::cholesky(kf, cfg.x_corr));
+            let mut z = vec![0.0; kf];
+            for _ in 0..cfg.n {
+                z.iter_mut().for_each(|v| *v = rng.gauss());
+                let feature = |j: usize| match &l {
+                    None => z[j],
+                    Some(l) => {
+                        let row = &l[j * kf..j * kf + j + 1];
+                        let first = row[0] * z[0];
+                        row[1..]
+                            .iter()
+                            .zip(&z[1..])
+                            .fold(first, |acc, (a, b)| acc + a * b)
+                    }
+                };
+                x.extend(std::iter::once(1.0).chain((0..kf).map(feature)));
+            }
+        }
     }
     let logit = numpy_matvec(&x, &cfg.beta);
-    // `1 / (1 + np.exp(-z))`, as original.py's `sigmoid`.
-    let p: Vec<f64> = logit.iter().map(|z| 1.0 / (1.0 + (-z).exp())).collect();
+    let p: Vec<f64> = match cfg.link {
+        // `1 / (1 + np.exp(-z))`, as original.py's `sigmoid`.
+        LinkKind::Logit => logit.iter().map(|z| 1.0 / (1.0 + (-z).exp())).collect(),
+        other => logit.iter().map(|&z| other.inverse(z)).collect(),
+    };
     let y = p.iter().map(|&pi| f64::from(rng.bernoulli(pi))).collect();
     Ok(Draws {
         names: cfg.names(),
@@ -353,6 +492,110 @@ mod tests {
             }
             let y: Vec<f64> = c["y"].as_array().unwrap().iter().map(f).collect();
             assert_eq!(d.y, y, "seed {}", cfg.seed);
+        }
+    }
+
+    /// The designed cases (scripts/make_numpy_fixtures.py): normal
+    /// features, a common correlation and other links give numpy's x and
+    /// y, value for value.
+    #[test]
+    fn designed_draws_are_numpys() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/numpy/designs.json"
+        );
+        let fx: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let f = |v: &serde_json::Value| v.as_f64().unwrap();
+        let cases = fx["designs"].as_array().unwrap();
+        assert!(cases.len() >= 8);
+        for c in cases {
+            let cfg = SimConfig {
+                n: c["n"].as_u64().unwrap() as usize,
+                beta: c["beta"].as_array().unwrap().iter().map(f).collect(),
+                seed: c["seed"].as_u64().unwrap(),
+                x_dist: c["x_dist"].as_str().unwrap().parse().unwrap(),
+                x_corr: f(&c["x_corr"]),
+                link: c["link"].as_str().unwrap().parse().unwrap(),
+                ..SimConfig::default()
+            };
+            let d = draw(&cfg).unwrap();
+            let k = cfg.beta.len();
+            for (i, row) in c["x"].as_array().unwrap().iter().enumerate() {
+                let want: Vec<f64> = row.as_array().unwrap().iter().map(f).collect();
+                assert_eq!(d.x[i * k + 1..(i + 1) * k], want[..], "{c} row {i}");
+            }
+            let y: Vec<f64> = c["y"].as_array().unwrap().iter().map(f).collect();
+            assert_eq!(d.y, y, "seed {}", cfg.seed);
+        }
+    }
+
+    #[test]
+    fn rejects_a_correlation_out_of_range_or_with_uniform_features() {
+        let normal = SimConfig {
+            x_dist: XDist::Normal,
+            ..SimConfig::default()
+        };
+        for r in [-1.0, 1.0, 1.5, f64::NAN] {
+            let cfg = SimConfig {
+                x_corr: r,
+                ..normal.clone()
+            };
+            assert!(
+                matches!(cfg.check(), Err(SimError::CorrRange { k: 2, .. })),
+                "{r}"
+            );
+        }
+        let three = SimConfig {
+            beta: vec![0.0, 1.0, 1.0, 1.0],
+            x_corr: -0.5,
+            ..normal.clone()
+        };
+        assert!(matches!(
+            three.check(),
+            Err(SimError::CorrRange { k: 3, .. })
+        ));
+        assert_eq!(
+            SimConfig {
+                x_corr: 0.5,
+                ..SimConfig::default()
+            }
+            .check(),
+            Err(SimError::CorrUniform(0.5))
+        );
+        assert_eq!(
+            SimConfig {
+                x_corr: 0.5,
+                ..normal
+            }
+            .check(),
+            Ok(())
+        );
+    }
+
+    /// Normal features with correlation r have sample correlation near r.
+    #[test]
+    fn correlated_normal_features_have_the_correlation() {
+        let cfg = SimConfig {
+            n: 20_000,
+            beta: vec![0.0, 0.1, 0.1, 0.1],
+            x_dist: XDist::Normal,
+            x_corr: 0.6,
+            ..SimConfig::default()
+        };
+        let d = draw(&cfg).unwrap();
+        let col = |j: usize| -> Vec<f64> { (0..cfg.n).map(|i| d.x[i * 4 + j]).collect() };
+        let corr = |a: &[f64], b: &[f64]| {
+            let n = a.len() as f64;
+            let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+            let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+            let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+            let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+            cov / (va * vb).sqrt()
+        };
+        for (i, j) in [(1, 2), (1, 3), (2, 3)] {
+            let r = corr(&col(i), &col(j));
+            assert!((r - 0.6).abs() < 0.03, "({i}, {j}): {r}");
         }
     }
 

@@ -66,6 +66,9 @@ pub fn flag(s: Setting) -> &'static str {
         Setting::Offset => "--offset",
         Setting::Groups => "--groups",
         Setting::Failures => "--failures",
+        Setting::XDist => "--x-dist",
+        Setting::XCorr => "--x-corr",
+        Setting::Seeds => "--seeds",
     }
 }
 

@@ -11,7 +11,7 @@ use logreg::study::claim::{self, Busy, Claim, Claimed, Locked};
 use logreg::study::journal::{self, Resumed, Written};
 use logreg::study::{
     merge, shard_pairs, BatchControl, Fits, GradientPath, OnSeparation, Origin, RepeatConfig,
-    RunLine, Study, DEFAULT_CHUNK,
+    RunLine, Seeds, Study, DEFAULT_CHUNK,
 };
 
 use super::args::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
@@ -30,7 +30,9 @@ The grid: --n, --lr, --steps and --optimizer take comma-separated lists, \
 --beta several vectors separated by ';'; every combination is a cell, and \
 each cell runs --runs replications. Replication i (from 0) of every cell \
 simulates its data with seed S + i and seeds its network with S + i, so \
-`logreg --seed S+i compare` with the cell's settings reproduces it alone. The \
+`logreg --seed S+i compare` with the cell's settings reproduces it alone \
+(--seeds independent: cell c, from 0 in the grid's order, uses S + c * runs + \
+i; each line records its seed). The \
 table shows, per coefficient: the true value; the GLM's mean, SD (ddof 1) and \
 mean std err; how often its Wald interval covers the truth; the network's \
 mean and SD; and the mean and largest |GLM - NN|; then, per cell, bias, \
@@ -49,6 +51,14 @@ one. With SGD the gradient is computed in closed form (within about 1e-6 of \
 compare); Adam, AdamW and RMSprop, and SGD with --exact, run compare's own \
 step code per network and equal it bit for bit. --batch-size and --autograd \
 cannot be batched. A run's numbers do not depend on its chunk or shard.
+
+Data designs: --true-link, --link, --x-dist and --x-corr take comma-separated \
+lists too. The data's outcome is drawn with --true-link (without it, each \
+cell's fitted --link) and both estimators fit --link: a misspecification \
+study in one command. A line reproduces with `logreg --seed SEED compare \
+--true-link T --link L --x-dist D --x-corr R` and the cell's other \
+settings (compare's --true-link defaults to logit whatever its --link). \
+Networks with a link other than the logit train on the exact path.
 
 Many machines: --shard I/N runs pair p = cell * runs + i only when p mod N \
 is I; `logreg summarize` of all shards' --runs-out files prints what the \
@@ -94,6 +104,17 @@ pub enum OnSeparationArg {
     Keep,
     /// The run counts as failed and is left out of the figures.
     Fail,
+}
+
+/// `--seeds` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeedsArg {
+    /// Replication i of every cell uses seed S + i: the cells share their
+    /// random numbers, which makes differences between cells more precise.
+    Common,
+    /// Replication i of cell c uses seed S + c * runs + i: no two runs
+    /// share a seed, so the cells are independent estimates.
+    Independent,
 }
 
 /// `--shard I/N`: 0 <= I < N.
@@ -157,6 +178,15 @@ pub struct Args {
         help_heading = "Monte Carlo"
     )]
     pub on_separation: OnSeparationArg,
+    /// How the cells take their seeds (part of the study's settings).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "common",
+        value_name = "HOW",
+        help_heading = "Monte Carlo"
+    )]
+    pub seeds: SeedsArg,
     /// Runs whose networks train together as one batch. A chunk is also the
     /// unit that Ctrl-C keeps: runs of an unfinished chunk are dropped.
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_name = "RUNS",
@@ -178,7 +208,8 @@ pub struct Args {
     #[command(flatten)]
     pub json: JsonArg,
     /// Write one JSON line per run to FILE ({"seed", "cell": {"n", "lr",
-    /// "steps", "optimizer", "beta"}, "glm": {"params", "bse", "iterations",
+    /// "steps", "optimizer", "beta", and "true_link", "link", "x_dist",
+    /// "x_corr" when not logit, uniform, 0}, "glm": {"params", "bse", "iterations",
     /// "converged", "warnings"}, "nn": {"params", "loss", "steps"},
     /// "failed", "study"}), for pandas.read_json(FILE, lines=True). The lines
     /// go to a temporary file in FILE's folder as each chunk finishes, which
@@ -265,6 +296,10 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
     let cfg = RepeatConfig {
         runs: a.runs,
         seed: g.seed,
+        seeds: match a.seeds {
+            SeedsArg::Common => Seeds::Common,
+            SeedsArg::Independent => Seeds::Independent,
+        },
         sim: a.bounds.config(n, beta, g.seed, g.threads)?,
         glm: a.glm.config(g.threads)?,
         cov_type: a.cov_type,

@@ -1,7 +1,8 @@
 //! Numeric kernels in f64 that every layer above may use: the logistic
-//! function, dot products, compensated sums, a vectorisable logarithm, and numpy's draws and
-//! `X @ beta` for the simulated data.
+//! function, dot products, compensated sums, a vectorisable logarithm, and numpy's draws,
+//! `X @ beta` and the equicorrelation factor for the simulated data.
 mod dot;
+pub mod equicorrelation;
 mod logistic;
 mod matvec;
 pub mod random_state;

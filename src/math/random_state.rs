@@ -1,5 +1,6 @@
 //! numpy's legacy `RandomState` draws that the lecture's data take: MT19937
-//! seeded as `np.random.seed(S)`, its doubles, `uniform` and `binomial(1, p)`.
+//! seeded as `np.random.seed(S)`, its doubles, `uniform`, `standard_normal`
+//! and `binomial(1, p)`.
 //!
 //! numpy freezes these streams by its compatibility policy (NEP 19), so a
 //! seed gives the Python original's values on every machine and release.
@@ -14,6 +15,9 @@ pub const MAX_SEED: u64 = u32::MAX as u64;
 #[derive(Debug, Clone)]
 pub struct RandomState {
     mt: Mt,
+    /// The second value of the last polar pair, kept for the next
+    /// [`gauss`](Self::gauss) (numpy's `aug_state.gauss` and `has_gauss`).
+    gauss: Option<f64>,
 }
 
 impl RandomState {
@@ -23,7 +27,10 @@ impl RandomState {
     /// outside that range, as numpy raises `ValueError` there.
     pub fn seed(seed: u64) -> Option<RandomState> {
         let seed = u32::try_from(seed).ok()?;
-        Some(RandomState { mt: Mt::new(seed) })
+        Some(RandomState {
+            mt: Mt::new(seed),
+            gauss: None,
+        })
     }
 
     /// `mt19937_next_double` (`src/mt19937/mt19937.h`), the legacy double
@@ -40,6 +47,30 @@ impl RandomState {
     /// numpy refuses a non-finite `range`; the caller checks it.
     pub fn uniform(&mut self, low: f64, range: f64) -> f64 {
         low + range * self.next_double()
+    }
+
+    /// `standard_normal()`: `mtrand.pyx` `standard_normal` draws each value
+    /// with `legacy_gauss` (`src/legacy/legacy-distributions.c`), the polar
+    /// Box–Muller method: `x1 = 2·u1 − 1`, `x2 = 2·u2 − 1` from two doubles,
+    /// again while `r2 = x1·x1 + x2·x2` is >= 1 or 0, then
+    /// `f = sqrt(−2·log(r2) / r2)`; it returns `f·x2` and keeps `f·x1` for
+    /// the next call, which returns it without drawing. A `size=(n, k)`
+    /// array is filled in C (row-major) order, one call per value.
+    pub fn gauss(&mut self) -> f64 {
+        if let Some(kept) = self.gauss.take() {
+            return kept;
+        }
+        let (x1, x2, r2) = loop {
+            let x1 = 2.0 * self.next_double() - 1.0;
+            let x2 = 2.0 * self.next_double() - 1.0;
+            let r2 = x1 * x1 + x2 * x2;
+            if r2 < 1.0 && r2 != 0.0 {
+                break (x1, x2, r2);
+            }
+        };
+        let f = (-2.0 * r2.ln() / r2).sqrt();
+        self.gauss = Some(f * x1);
+        f * x2
     }
 
     /// `binomial(1, p)`: `mtrand.pyx` `binomial` calls
@@ -100,6 +131,28 @@ mod tests {
             let u = r.next_double();
             assert!((0.0..1.0).contains(&u));
             assert_eq!(u, (u * 9007199254740992.0).trunc() / 9007199254740992.0);
+        }
+    }
+
+    /// The fixture's raw draws (scripts/make_numpy_fixtures.py):
+    /// `np.random.seed(s); np.random.standard_normal(m)`, value for value,
+    /// an odd count included (the kept value is the last one).
+    #[test]
+    fn gauss_is_numpys_standard_normal() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/numpy/designs.json"
+        );
+        let fx: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cases = fx["standard_normal"].as_array().unwrap();
+        assert!(!cases.is_empty());
+        for c in cases {
+            let mut r = RandomState::seed(c["seed"].as_u64().unwrap()).unwrap();
+            for (i, want) in c["z"].as_array().unwrap().iter().enumerate() {
+                let want = want.as_f64().unwrap();
+                assert_eq!(r.gauss(), want, "seed {} value {i}", c["seed"]);
+            }
         }
     }
 

@@ -155,6 +155,15 @@ impl serde::Serialize for LinkKind {
     }
 }
 
+/// A link read back from its key (or statsmodels' class name, any case),
+/// as a study's lines record it.
+impl<'de> serde::Deserialize<'de> for LinkKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A link name that is not one of [`LinkKind::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownLink(pub String);

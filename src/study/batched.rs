@@ -27,7 +27,7 @@ use super::exact::Exact;
 use crate::data::Dataset;
 use crate::nn::{TrainConfig, TrainError};
 use crate::setting::Setting;
-use crate::spec::Optimizer;
+use crate::spec::{LinkKind, Optimizer};
 
 /// How a batch computes its gradient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,8 +44,13 @@ pub enum GradientPath {
 }
 
 impl GradientPath {
-    /// Whether `optimizer` is trained with the exact path.
-    pub fn is_exact(self, optimizer: Optimizer) -> bool {
+    /// Whether `optimizer` is trained with the exact path. The closed form
+    /// is the logit's gradient, so a network with another `link` always
+    /// trains on the exact path.
+    pub fn is_exact(self, optimizer: Optimizer, link: LinkKind) -> bool {
+        if link != LinkKind::Logit {
+            return true;
+        }
         match self {
             GradientPath::Auto => !matches!(optimizer, Optimizer::Sgd { .. }),
             GradientPath::ClosedForm => false,
@@ -54,8 +59,8 @@ impl GradientPath {
     }
 
     /// The trainer this path uses for `optimizer`.
-    fn trainer(self, optimizer: Optimizer) -> &'static dyn ChunkTrainer {
-        match self.is_exact(optimizer) {
+    fn trainer(self, optimizer: Optimizer, link: LinkKind) -> &'static dyn ChunkTrainer {
+        match self.is_exact(optimizer, link) {
             true => &Exact,
             false => &ClosedForm,
         }
@@ -93,6 +98,19 @@ pub fn train_batch(
     path: GradientPath,
     ctl: &mut BatchControl<'_>,
 ) -> Result<Option<Vec<BatchedFit>>, BatchError> {
+    train_batch_with(data, seeds, cfg, LinkKind::Logit, path, ctl)
+}
+
+/// [`train_batch`] for networks whose output activation is `link`'s
+/// inverse (the exact path for every link but the logit).
+pub fn train_batch_with(
+    data: &[Dataset],
+    seeds: &[u64],
+    cfg: &TrainConfig,
+    link: LinkKind,
+    path: GradientPath,
+    ctl: &mut BatchControl<'_>,
+) -> Result<Option<Vec<BatchedFit>>, BatchError> {
     check(cfg)?;
     let r = data.len();
     let shape_err = BatchError::Shape {
@@ -109,8 +127,13 @@ pub fn train_batch(
     if cfg.device != Device::Cpu && !tch::Cuda::is_available() {
         return Err(TrainError::NoCuda.into());
     }
-    let chunk = Chunk { data, seeds, cfg };
-    path.trainer(cfg.optimizer).train(&chunk, ctl)
+    let chunk = Chunk {
+        data,
+        seeds,
+        cfg,
+        link,
+    };
+    path.trainer(cfg.optimizer, link).train(&chunk, ctl)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use tch::TchError;
 use crate::data::Dataset;
 use crate::nn::{Look, TrainConfig, TrainError};
 use crate::setting::{in_fields, In, Remedy, Setting, Worded, Wording};
+use crate::spec::LinkKind;
 
 /// Steps between two looks at the stop flag and two progress reports.
 pub const CHECK_EVERY: usize = 250;
@@ -20,6 +21,8 @@ pub(super) struct Chunk<'a> {
     pub data: &'a [Dataset],
     pub seeds: &'a [u64],
     pub cfg: &'a TrainConfig,
+    /// The link whose inverse is the networks' output activation.
+    pub link: LinkKind,
 }
 
 /// What training a chunk gives: one fit per data set, in order, or `None`

@@ -15,7 +15,9 @@ pub(super) struct ClosedForm;
 
 impl ChunkTrainer for ClosedForm {
     fn train(&self, chunk: &Chunk<'_>, ctl: &mut BatchControl<'_>) -> Trained {
-        let Chunk { data, seeds, cfg } = *chunk;
+        let Chunk {
+            data, seeds, cfg, ..
+        } = *chunk;
         let kind = tensor_kind(cfg.precision);
         let (r, n, k1) = (data.len(), data[0].n(), data[0].k());
         // The design R × n × (k+1): the data's own (with its column of ones), or

@@ -31,6 +31,7 @@ use crate::data::Dataset;
 use crate::nn::{
     drive, finite, Finished, Learner, ModelSpec, NetRun, TrainConfig, TrainError, Want,
 };
+use crate::spec::LinkKind;
 
 /// One network of the batch: the single run's own.
 struct Net {
@@ -40,8 +41,17 @@ struct Net {
 
 impl Net {
     /// Data, initial weights and optimiser exactly as `nn::train` makes them.
-    fn new(data: &Dataset, seed: u64, cfg: &TrainConfig) -> Result<Self, BatchError> {
-        let run = NetRun::new(data, &ModelSpec::default(), cfg, seed).map_err(|e| match e {
+    fn new(
+        data: &Dataset,
+        seed: u64,
+        cfg: &TrainConfig,
+        link: LinkKind,
+    ) -> Result<Self, BatchError> {
+        let spec = ModelSpec {
+            link,
+            ..ModelSpec::default()
+        };
+        let run = NetRun::new(data, &spec, cfg, seed).map_err(|e| match e {
             // libtorch failures are the batch's, as everywhere else in it.
             TrainError::Torch(_) => BatchError::Train(e),
             source => BatchError::Run { seed, source },
@@ -134,7 +144,7 @@ impl ChunkTrainer for Exact {
             .data
             .iter()
             .zip(chunk.seeds)
-            .map(|(d, &seed)| Net::new(d, seed, cfg))
+            .map(|(d, &seed)| Net::new(d, seed, cfg, chunk.link))
             .collect::<Result<Vec<_>, _>>()?;
         drive(Lockstep { nets }, cfg.steps, cfg.tol.is_some(), ctl)
     }

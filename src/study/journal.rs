@@ -94,7 +94,7 @@ pub fn resume(file: &File, name: &str, design: &Design) -> Result<Resumed, Journ
 impl Resumed {
     /// Drop from `pairs` (cell index, replication) the runs already done.
     pub fn retain_to_run(&self, design: &Design, pairs: &mut Vec<(usize, usize)>) {
-        pairs.retain(|&(c, i)| !self.done.contains(&(c, design.seed_of(i))));
+        pairs.retain(|&(c, i)| !self.done.contains(&(c, design.seed_of(c, i))));
     }
 
     /// The first line that is not a run of shard `i` of `n`, and its pair
@@ -108,7 +108,8 @@ impl Resumed {
         let cells = design.grid.cells();
         self.lines.iter().find_map(|(at, line)| {
             let cell = cells.iter().position(|c| *c == line.cell)?;
-            let p = cell as u64 * design.runs as u64 + line.seed.saturating_sub(design.seed);
+            let rep = design.replication_of(cell, line.seed).unwrap_or(0);
+            let p = cell as u64 * design.runs as u64 + rep as u64;
             (p % n as u64 != i as u64).then_some((at, p))
         })
     }

@@ -14,7 +14,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::spec::Optimizer;
+use crate::simulate::XDist;
+use crate::spec::{LinkKind, Optimizer};
 
 /// Which estimators a study fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -67,6 +68,54 @@ pub struct Cell<O = String> {
     pub optimizer: O,
     /// True coefficients, intercept first.
     pub beta: Vec<f64>,
+    /// The link that draws the data (absent: logit).
+    #[serde(default, skip_serializing_if = "is_logit")]
+    pub true_link: LinkKind,
+    /// The link both estimators fit (absent: logit).
+    #[serde(default, skip_serializing_if = "is_logit")]
+    pub link: LinkKind,
+    /// The features' distribution (absent: uniform).
+    #[serde(default, skip_serializing_if = "is_uniform")]
+    pub x_dist: XDist,
+    /// The features' common correlation (absent: 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub x_corr: f64,
+}
+
+fn is_logit(l: &LinkKind) -> bool {
+    *l == LinkKind::Logit
+}
+
+fn is_uniform(d: &XDist) -> bool {
+    *d == XDist::Uniform
+}
+
+fn is_zero(r: &f64) -> bool {
+    *r == 0.0
+}
+
+fn logit_list() -> Vec<LinkKind> {
+    vec![LinkKind::Logit]
+}
+
+fn is_logit_list(v: &[LinkKind]) -> bool {
+    v == [LinkKind::Logit]
+}
+
+fn uniform_list() -> Vec<XDist> {
+    vec![XDist::Uniform]
+}
+
+fn is_uniform_list(v: &[XDist]) -> bool {
+    v == [XDist::Uniform]
+}
+
+fn zero_list() -> Vec<f64> {
+    vec![0.0]
+}
+
+fn is_zero_list(v: &[f64]) -> bool {
+    v == [0.0]
 }
 
 /// The design grid: one list per varied setting; the cells are their
@@ -79,6 +128,19 @@ pub struct Grid<O = String> {
     pub optimizer: Vec<O>,
     /// Coefficient vectors, each intercept first, all of one length.
     pub beta: Vec<Vec<f64>>,
+    /// The links that draw the data; absent (None), each cell's data has
+    /// its fitted link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub true_link: Option<Vec<LinkKind>>,
+    /// The links both estimators fit (absent: logit).
+    #[serde(default = "logit_list", skip_serializing_if = "is_logit_list")]
+    pub link: Vec<LinkKind>,
+    /// The features' distributions (absent: uniform).
+    #[serde(default = "uniform_list", skip_serializing_if = "is_uniform_list")]
+    pub x_dist: Vec<XDist>,
+    /// The features' common correlations (absent: 0).
+    #[serde(default = "zero_list", skip_serializing_if = "is_zero_list")]
+    pub x_corr: Vec<f64>,
 }
 
 /// The first coefficient vector of `betas` whose length differs from the
@@ -90,22 +152,39 @@ pub fn unequal_betas(betas: &[Vec<f64>]) -> Option<(usize, usize)> {
 }
 
 impl<O: Clone> Grid<O> {
-    /// The cells in the study's fixed order: `n` varies slowest, then `lr`,
-    /// `steps`, `optimizer`, and `beta` fastest.
+    /// The cells in the study's fixed order: the true link varies slowest,
+    /// then the fitted link, `x_dist`, `x_corr`, `n`, `lr`, `steps`,
+    /// `optimizer`, and `beta` fastest.
     pub fn cells(&self) -> Vec<Cell<O>> {
+        let true_links: Vec<Option<LinkKind>> = match &self.true_link {
+            Some(v) => v.iter().copied().map(Some).collect(),
+            None => vec![None],
+        };
         let mut cells = Vec::new();
-        for &n in &self.n {
-            for &lr in &self.lr {
-                for &steps in &self.steps {
-                    for optimizer in &self.optimizer {
-                        for beta in &self.beta {
-                            cells.push(Cell {
-                                n,
-                                lr,
-                                steps,
-                                optimizer: optimizer.clone(),
-                                beta: beta.clone(),
-                            });
+        for &true_link in &true_links {
+            for &link in &self.link {
+                for &x_dist in &self.x_dist {
+                    for &x_corr in &self.x_corr {
+                        for &n in &self.n {
+                            for &lr in &self.lr {
+                                for &steps in &self.steps {
+                                    for optimizer in &self.optimizer {
+                                        for beta in &self.beta {
+                                            cells.push(Cell {
+                                                n,
+                                                lr,
+                                                steps,
+                                                optimizer: optimizer.clone(),
+                                                beta: beta.clone(),
+                                                true_link: true_link.unwrap_or(link),
+                                                link,
+                                                x_dist,
+                                                x_corr,
+                                            });
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -117,6 +196,10 @@ impl<O: Clone> Grid<O> {
     /// Number of cells (None beyond `usize`).
     pub fn len(&self) -> Option<usize> {
         [
+            self.true_link.as_ref().map_or(1, Vec::len),
+            self.link.len(),
+            self.x_dist.len(),
+            self.x_corr.len(),
             self.n.len(),
             self.lr.len(),
             self.steps.len(),
@@ -142,6 +225,10 @@ impl Grid<Optimizer> {
             steps: self.steps.clone(),
             optimizer: self.optimizer.iter().map(|o| o.name().into()).collect(),
             beta: self.beta.clone(),
+            true_link: self.true_link.clone(),
+            link: self.link.clone(),
+            x_dist: self.x_dist.clone(),
+            x_corr: self.x_corr.clone(),
         }
     }
 }
@@ -155,6 +242,10 @@ impl Cell<Optimizer> {
             steps: self.steps,
             optimizer: self.optimizer.name().into(),
             beta: self.beta.clone(),
+            true_link: self.true_link,
+            link: self.link,
+            x_dist: self.x_dist,
+            x_corr: self.x_corr,
         }
     }
 }
@@ -175,6 +266,15 @@ impl Grid {
         once("steps", &self.steps)?;
         once("optimizer", &self.optimizer)?;
         once("beta", &self.beta)?;
+        if let Some(t) = &self.true_link {
+            once("true_link", t)?;
+        }
+        once("link", &self.link)?;
+        once("x_dist", &self.x_dist)?;
+        once("x_corr", &self.x_corr)?;
+        if let Some(r) = self.x_corr.iter().find(|r| !r.is_finite()) {
+            return Err(format!("its grid has a correlation {r}, not finite"));
+        }
         if self.n.contains(&0) || self.steps.contains(&0) {
             return Err("its grid has an \"n\" or \"steps\" of 0".into());
         }
@@ -190,8 +290,32 @@ impl Grid {
     }
 }
 
+/// How the cells of a study take their seeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Seeds {
+    /// Replication i of every cell uses seed S + i: the cells share their
+    /// random numbers (common random numbers). Default.
+    #[default]
+    Common,
+    /// Replication i of cell c (from 0, in the grid's order) uses seed
+    /// S + c·runs + i: every run of the study has its own seed.
+    Independent,
+}
+
+impl Seeds {
+    /// The name `--seeds` and a study's `seeds` setting use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Seeds::Common => "common",
+            Seeds::Independent => "independent",
+        }
+    }
+}
+
 /// A study: the `study` object of every line. Replication i (from 0) of
-/// every cell uses seed `seed + i` for its data and its network.
+/// cell c uses the seed [`Design::seed_of`] gives for its data and its
+/// network: `seed + i`, or `seed + c·runs + i` when the settings say
+/// `"seeds": "independent"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Design {
     /// Seed of replication 0.
@@ -211,9 +335,49 @@ pub struct Design {
 }
 
 impl Design {
-    /// The seed of replication `i`.
-    pub fn seed_of(&self, i: usize) -> u64 {
-        self.seed + i as u64
+    /// How the cells take their seeds: the `seeds` setting, absent for
+    /// common seeds.
+    pub fn seeds(&self) -> Seeds {
+        match self.settings.get("seeds").and_then(|v| v.as_str()) {
+            Some("independent") => Seeds::Independent,
+            _ => Seeds::Common,
+        }
+    }
+
+    /// The first seed of cell `cell` (its replication 0).
+    fn first_seed(&self, cell: usize) -> u64 {
+        match self.seeds() {
+            Seeds::Common => self.seed,
+            Seeds::Independent => self.seed + cell as u64 * self.runs as u64,
+        }
+    }
+
+    /// The seed of replication `i` of cell `cell`.
+    pub fn seed_of(&self, cell: usize, i: usize) -> u64 {
+        self.first_seed(cell) + i as u64
+    }
+
+    /// The replication of cell `cell` that `seed` is, if it is one.
+    pub fn replication_of(&self, cell: usize, seed: u64) -> Option<usize> {
+        let first = self
+            .seed
+            .checked_add((cell as u64).checked_mul(self.runs as u64)?)?;
+        let first = match self.seeds() {
+            Seeds::Common => self.seed,
+            Seeds::Independent => first,
+        };
+        let i = seed.checked_sub(first)?;
+        (i < self.runs as u64).then_some(i as usize)
+    }
+
+    /// The largest seed of the study: that of the last replication of its
+    /// last cell (None beyond 2^64 − 1).
+    pub fn last_seed(&self) -> Option<u64> {
+        let span = match self.seeds() {
+            Seeds::Common => self.runs as u64,
+            Seeds::Independent => (self.runs as u64).checked_mul(self.grid.len()? as u64)?,
+        };
+        self.seed.checked_add(span.checked_sub(1)?)
     }
 
     /// Every (cell index, replication) pair, cell by cell, then by seed:
@@ -340,6 +504,10 @@ mod tests {
                 steps: vec![10_000],
                 optimizer: vec!["sgd".into()],
                 beta: vec![vec![0.3, -1.0, 2.0]],
+                true_link: None,
+                link: vec![crate::spec::LinkKind::Logit],
+                x_dist: vec![crate::simulate::XDist::Uniform],
+                x_corr: vec![0.0],
             },
             settings: BTreeMap::new(),
         }

@@ -539,6 +539,10 @@ pub(crate) mod tests {
             steps: 5,
             optimizer: "sgd".into(),
             beta: vec![0.5, -1.0],
+            true_link: crate::spec::LinkKind::Logit,
+            link: crate::spec::LinkKind::Logit,
+            x_dist: crate::simulate::XDist::Uniform,
+            x_corr: 0.0,
         }
     }
 
@@ -550,6 +554,10 @@ pub(crate) mod tests {
             steps: vec![5],
             optimizer: vec!["sgd".into()],
             beta: vec![vec![0.5, -1.0]],
+            true_link: None,
+            link: vec![crate::spec::LinkKind::Logit],
+            x_dist: vec![crate::simulate::XDist::Uniform],
+            x_corr: vec![0.0],
         };
         RunLine {
             seed: 0,

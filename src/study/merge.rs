@@ -216,11 +216,10 @@ pub fn merge(
         if *line.study != design {
             return Err(MergeError::OtherStudy { at, first });
         }
-        let in_range = line.seed >= design.seed && line.seed - design.seed < design.runs as u64;
         let Some(c) = cells
             .iter()
             .position(|c| *c == line.cell)
-            .filter(|_| in_range)
+            .filter(|&c| design.replication_of(c, line.seed).is_some())
         else {
             return Err(MergeError::NotInDesign { at });
         };
@@ -268,16 +267,14 @@ pub fn merge(
 /// (cell, seed) pairs of the design), as ranges.
 fn missing(design: &Design, cells: usize, present: impl Iterator<Item = (usize, u64)>) -> Missing {
     let mut ranges = Vec::new();
-    let Some(last) = (design.runs as u64)
-        .checked_sub(1)
-        .and_then(|r| design.seed.checked_add(r))
-    else {
+    if design.runs == 0 || design.last_seed().is_none() {
         return Missing { ranges };
-    };
+    }
     let mut present = present.peekable();
     for cell in 0..cells {
+        let last = design.seed_of(cell, design.runs - 1);
         // The first seed not yet seen; None past the last seed 2^64 - 1.
-        let mut next = Some(design.seed);
+        let mut next = Some(design.seed_of(cell, 0));
         while let Some((_, seed)) = present.next_if(|&(c, _)| c == cell) {
             if let Some(first) = next.filter(|&n| seed > n) {
                 ranges.push(SeedRange {
@@ -301,6 +298,7 @@ const CHOICES: &[(&str, &[&str])] = &[
     ("dtype", &["f32", "f64"]),
     ("gradient", &["auto", "closed_form", "exact"]),
     ("on_separation", &["fail"]),
+    ("seeds", &["independent"]),
 ];
 
 /// Why `design`, read from a line, is not a study that `repeat` runs, if it
@@ -323,6 +321,13 @@ fn check_design(design: &Design) -> Result<(), String> {
         Some(0) => return Err("its grid has no cell".into()),
         _ => return Err(format!("its grid has more than {MAX_CELLS} cells")),
     };
+    if design.last_seed().is_none() {
+        return Err(format!(
+            "\"seed\" {} with \"runs\" {runs} and {cells} cells of independent seeds: the \
+             last run's seed exceeds 2^64 - 1",
+            design.seed
+        ));
+    }
     let k = design.grid.beta[0].len();
     if k == 0 || design.grid.beta.iter().any(|b| b.len() != k) {
         return Err("its \"beta\" vectors are empty or of different lengths".into());
@@ -453,6 +458,10 @@ mod tests {
                 steps: vec![5],
                 optimizer: vec!["sgd".into()],
                 beta: vec![vec![0.3, -1.0]],
+                true_link: None,
+                link: vec![crate::spec::LinkKind::Logit],
+                x_dist: vec![crate::simulate::XDist::Uniform],
+                x_corr: vec![0.0],
             },
             settings: Default::default(),
         }

@@ -30,10 +30,10 @@ mod render;
 mod run;
 mod summary;
 
-pub use batched::{train_batch, GradientPath};
+pub use batched::{train_batch, train_batch_with, GradientPath};
 pub use chunk::{BatchControl, BatchError, BatchedFit};
 pub use export::{estimates_csv, measures_csv};
-pub use line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
+pub use line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine, Seeds};
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};
 pub use read::{read_lines, ReadError, ReadLines, MAX_LINE};

@@ -151,6 +151,10 @@ mod tests {
             steps: vec![5],
             optimizer: vec!["sgd".into()],
             beta: vec![vec![0.3, -1.0]],
+            true_link: None,
+            link: vec![crate::spec::LinkKind::Logit],
+            x_dist: vec![crate::simulate::XDist::Uniform],
+            x_corr: vec![0.0],
         };
         RunLine {
             seed,

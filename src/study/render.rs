@@ -106,11 +106,15 @@ pub fn render_study(m: &Merged, times: Option<Times>) -> String {
         let cells = d.grid.len().unwrap_or(0);
         let _ = writeln!(
             out,
-            "Monte Carlo study: {cells} {} of {} runs (seeds {}..{}), fits: {}",
+            "Monte Carlo study: {cells} {} of {} runs (seeds {}..{}{}), fits: {}",
             if cells == 1 { "cell" } else { "cells" },
             d.runs,
             d.seed,
-            d.seed + d.runs.saturating_sub(1) as u64,
+            d.last_seed().unwrap_or(u64::MAX),
+            match d.seeds() {
+                super::line::Seeds::Independent if cells > 1 => ", independent per cell",
+                _ => "",
+            },
             d.fits
         );
         if let Some(t) = times {
@@ -146,6 +150,24 @@ fn fmt_steps(v: f64) -> String {
     }
 }
 
+/// The cell's data design, when it is not the lecture's (uniform features,
+/// logit data, logit fits): `, data probit, fit logit, x normal (corr 0.5)`.
+fn data_design(s: &super::line::Cell) -> String {
+    use crate::simulate::XDist;
+    use crate::spec::{Link, LinkKind};
+    let mut out = String::new();
+    if s.true_link != LinkKind::Logit || s.link != LinkKind::Logit {
+        let _ = write!(out, ", data {}, fit {}", s.true_link.key(), s.link.key());
+    }
+    if s.x_dist != XDist::Uniform || s.x_corr != 0.0 {
+        let _ = write!(out, ", x {}", s.x_dist.name());
+        if s.x_corr != 0.0 {
+            let _ = write!(out, " (corr {})", Short(s.x_corr));
+        }
+    }
+    out
+}
+
 /// One cell's block of the text table: a line with its settings and
 /// counts, then per estimator present (GLM, then network) a header and one
 /// row per coefficient, each Monte Carlo SE in parentheses right after its
@@ -160,12 +182,13 @@ pub fn render_cell(c: &CellSummary, names: &[String], alpha: f64) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "n {}, lr {}, steps {}, {}, beta ({}): {} runs, {} failed, {} missing",
+        "n {}, lr {}, steps {}, {}, beta ({}){}: {} runs, {} failed, {} missing",
         s.n,
         Short(s.lr),
         s.steps,
         s.optimizer,
         beta.join(", "),
+        data_design(s),
         c.runs,
         c.failed,
         c.missing

@@ -1,6 +1,7 @@
 //! The Monte Carlo study over a design grid: replication i of every cell
-//! simulates data with seed S + i, fits the GLM and trains the network
-//! seeded S + i, so `logreg --seed S+i compare` with the cell's settings
+//! simulates data with seed S + i (or, with independent seeds, cell c's
+//! with S + c·runs + i), fits the GLM and trains the network with that
+//! seed, so `logreg --seed <seed> compare` with the cell's settings
 //! reproduces it. A study runs a list of (cell, replication) pairs (all of
 //! them, a shard's, or those a resumed file lacks) in chunks: consecutive
 //! pairs of one cell, whose networks train as one batch. A run whose fit
@@ -20,12 +21,12 @@ use crate::runtime::threads::Threads;
 use crate::runtime::torch::TorchThreads;
 use crate::setting::{in_fields, In, Phrase, Setting, Worded, Wording};
 use crate::simulate::{simulate, SimConfig, SimError};
-use crate::spec::{CovType, Optimizer};
+use crate::spec::{CovType, LinkKind, Optimizer};
 use crate::ErrorKind;
 
-use super::batched::{self, train_batch, GradientPath};
+use super::batched::{self, train_batch_with, GradientPath};
 use super::chunk::{BatchControl, BatchError, BatchedFit};
-use super::line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine};
+use super::line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine, Seeds};
 
 /// Runs per chunk (per batch of networks) unless set. 100 runs of the
 /// lecture's n = 1000 keep a batch's tensors (about 1.6 MB) in cache, and a
@@ -44,8 +45,11 @@ pub struct RepeatConfig {
     /// Replications per cell, at least 1. Default 100.
     pub runs: usize,
     /// Seed of replication 0; replication i uses `seed + i` for its data
-    /// and its network. Default 42.
+    /// and its network (of cell c, `seed + c·runs + i` with independent
+    /// `seeds`). Default 42.
     pub seed: u64,
+    /// How the cells take their seeds. Default [`Seeds::Common`].
+    pub seeds: Seeds,
     /// The simulated data set of every run (its `n`, `beta` and `seed` are
     /// replaced by the cell's and the run's). Default: the lecture's.
     pub sim: SimConfig,
@@ -115,12 +119,17 @@ impl Default for RepeatConfig {
         RepeatConfig {
             runs: 100,
             seed: crate::simulate::DEFAULT_SEED,
+            seeds: Seeds::Common,
             grid: Grid {
                 n: vec![sim.n],
                 lr: vec![train.lr],
                 steps: vec![train.steps],
                 optimizer: vec![train.optimizer],
                 beta: vec![sim.beta.clone()],
+                true_link: None,
+                link: vec![crate::spec::LinkKind::Logit],
+                x_dist: vec![crate::simulate::XDist::Uniform],
+                x_corr: vec![0.0],
             },
             sim,
             glm: GlmConfig::default(),
@@ -145,6 +154,13 @@ pub enum RepeatError {
     NoChunk,
     #[error("{}", in_fields(self))]
     SeedOverflow { seed: u64, runs: usize },
+    /// Independent seeds beyond numpy's: seed + cells·runs − 1 > 2^32 − 1.
+    #[error("{}", in_fields(self))]
+    IndependentSeedOverflow {
+        seed: u64,
+        runs: usize,
+        cells: usize,
+    },
     #[error("the design grid has {} cells; at most {MAX_CELLS} are allowed", match .cells { Some(c) => c.to_string(), None => "more than 2^64".into() })]
     TooManyCells { cells: Option<usize> },
     #[error("the design grid: {0}")]
@@ -189,6 +205,15 @@ impl Worded for RepeatError {
                 s(Setting::Seed),
                 s(Setting::Runs)
             ),
+            RepeatError::IndependentSeedOverflow { seed, runs, cells } => write!(
+                f,
+                "{} {seed} with {} {runs}, {cells} cells and {} independent: the last run's \
+                 seed, {seed} + {cells}·{runs} − 1, would exceed numpy's largest, {MAX_SEED} \
+                 (2^32 - 1)",
+                s(Setting::Seed),
+                s(Setting::Runs),
+                s(Setting::Seeds)
+            ),
             RepeatError::BetaLengths { first, other } => write!(
                 f,
                 "{}: every vector must have the same length (got {first} and {other})",
@@ -212,6 +237,7 @@ impl RepeatError {
             RepeatError::NoRuns
             | RepeatError::NoChunk
             | RepeatError::SeedOverflow { .. }
+            | RepeatError::IndependentSeedOverflow { .. }
             | RepeatError::TooManyCells { .. }
             | RepeatError::Grid(_)
             | RepeatError::SeparationWithoutGlm
@@ -248,6 +274,15 @@ impl RepeatConfig {
         let cells = self.grid.len();
         if cells.is_none_or(|c| c > MAX_CELLS) {
             return Err(RepeatError::TooManyCells { cells });
+        }
+        if self.seeds == Seeds::Independent
+            && self.design().last_seed().is_none_or(|last| last > MAX_SEED)
+        {
+            return Err(RepeatError::IndependentSeedOverflow {
+                seed: self.seed,
+                runs: self.runs,
+                cells: cells.unwrap_or(0),
+            });
         }
         self.grid.named().check().map_err(RepeatError::Grid)?;
         if let Some((first, other)) = unequal_betas(&self.grid.beta) {
@@ -306,6 +341,9 @@ impl RepeatConfig {
             n: cell.n,
             beta: cell.beta.clone(),
             seed,
+            link: cell.true_link,
+            x_dist: cell.x_dist,
+            x_corr: cell.x_corr,
             ..self.sim.clone()
         }
     }
@@ -367,6 +405,9 @@ impl RepeatConfig {
         // Absent means keep, so a line without the key is of the keep
         // study.
         .chain((self.on_separation == OnSeparation::Fail).then(|| ("on_separation", json!("fail"))))
+        // Absent means common seeds, so a line without the key is of a
+        // study with common seeds.
+        .chain((self.seeds == Seeds::Independent).then(|| ("seeds", json!("independent"))))
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         Design {
@@ -609,7 +650,10 @@ impl Study {
     /// [`OnSeparation::Fail`].
     fn run_chunk(&self, pairs: &[(usize, usize)], ctl: &mut BatchControl<'_>) -> ChunkOut {
         let cell = &self.cells[pairs[0].0];
-        let seeds: Vec<u64> = pairs.iter().map(|&(_, i)| self.design.seed_of(i)).collect();
+        let seeds: Vec<u64> = pairs
+            .iter()
+            .map(|&(c, i)| self.design.seed_of(c, i))
+            .collect();
         let mut why: Vec<Vec<String>> = vec![Vec::new(); seeds.len()];
         let mut data: Vec<Option<Dataset>> = Vec::with_capacity(seeds.len());
         for (i, &seed) in seeds.iter().enumerate() {
@@ -629,6 +673,7 @@ impl Study {
         if self.cfg.fits.glm() {
             let options = GlmOptions {
                 cov_type: self.cfg.cov_type,
+                link: cell.link,
                 ..GlmOptions::default()
             };
             for (i, d) in data.iter().enumerate() {
@@ -678,6 +723,7 @@ impl Study {
                 &usable,
                 &usable_seeds,
                 &train,
+                cell.link,
                 self.cfg.gradient,
                 &self.cfg.wording,
                 ctl,
@@ -735,11 +781,12 @@ fn train_networks(
     data: &[Dataset],
     seeds: &[u64],
     train: &TrainConfig,
+    link: LinkKind,
     path: GradientPath,
     wording: &Wording,
     ctl: &mut BatchControl<'_>,
 ) -> Result<Option<Vec<Result<BatchedFit, String>>>, RepeatError> {
-    match train_batch(data, seeds, train, path, ctl) {
+    match train_batch_with(data, seeds, train, link, path, ctl) {
         Ok(Some(fits)) => return Ok(Some(fits.into_iter().map(Ok).collect())),
         Ok(None) => return Ok(None),
         Err(BatchError::Diverged { .. }) if data.len() > 1 => {}
@@ -748,7 +795,7 @@ fn train_networks(
     }
     let mut out = Vec::with_capacity(data.len());
     for (d, &seed) in data.iter().zip(seeds) {
-        match train_batch(std::slice::from_ref(d), &[seed], train, path, ctl) {
+        match train_batch_with(std::slice::from_ref(d), &[seed], train, link, path, ctl) {
             Ok(Some(mut f)) => out.push(Ok(f.remove(0))),
             Ok(None) => return Ok(None),
             Err(e @ BatchError::Diverged { .. }) => out.push(Err(failure(&e, wording))),

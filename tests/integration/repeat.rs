@@ -88,6 +88,11 @@ struct LineCell {
     steps: usize,
     optimizer: String,
     beta: Vec<f64>,
+    // The data design's keys, written when not logit, uniform, 0.
+    true_link: Option<String>,
+    link: Option<String>,
+    x_dist: Option<String>,
+    x_corr: Option<f64>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -35,7 +35,7 @@ pub fn missing_policies() -> Choice<MissingPolicy> {
 pub struct DataArgs {
     /// CSV file with a header row (tab-separated if it ends in .tsv). Without
     /// it, the lecture's data set is simulated (see --n, --beta, --low, --high).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["n", "beta", "low", "high"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["n", "beta", "low", "high", "true_link", "x_dist", "x_corr"])]
     pub data: Option<PathBuf>,
     /// Target column: 0/1 values (successes with --failures).
     #[arg(long, default_value = "y", value_name = "COL", requires = "data")]

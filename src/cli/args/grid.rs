@@ -1,8 +1,12 @@
 //! The design grid of `repeat`: each setting a list, the grid their product.
 use clap::Args;
-use logreg::spec::Optimizer;
+use logreg::simulate::XDist;
+use logreg::spec::{LinkKind, Optimizer};
 
-use super::parse::{parse_beta, parse_count, parse_list, parse_positive, parse_steps, Coefs};
+use super::parse::{
+    parse_beta, parse_corr, parse_count, parse_link, parse_list, parse_positive, parse_steps,
+    parse_x_dist, Coefs,
+};
 use super::sim::enough_rows;
 
 /// Lists of the grid's settings; aliases so clap takes one value, not many.
@@ -10,6 +14,8 @@ type Counts = Vec<usize>;
 type Rates = Vec<f64>;
 type Optimizers = Vec<Optimizer>;
 type Betas = Vec<Coefs>;
+type Links = Vec<LinkKind>;
+type XDists = Vec<XDist>;
 
 fn parse_optimizer(t: &str) -> Result<Optimizer, String> {
     t.parse::<Optimizer>()
@@ -55,6 +61,33 @@ pub struct GridArgs {
     #[arg(long, default_value = "sgd", value_name = "NAME,...", help_heading = "Network",
           value_parser = |s: &str| parse_list(s, ',', parse_optimizer))]
     pub optimizer: Optimizers,
+    /// The link whose inverse draws the data's outcome (logit, probit,
+    /// cloglog, loglog, cauchy); a comma-separated list varies it. Without
+    /// it, each cell's data has the link it fits (--link).
+    #[arg(long, value_name = "LINK,...", value_parser = |s: &str| parse_list(s, ',', parse_link),
+          help_heading = "Simulated data (used when there is no --data)")]
+    pub true_link: Option<Links>,
+    /// The link both estimators fit (the network's output activation is
+    /// its inverse); a comma-separated list varies it. A network whose link
+    /// is not the logit trains on the exact gradient path.
+    #[arg(long, default_value = "logit", value_name = "LINK,...", help_heading = "Model",
+          value_parser = |s: &str| parse_list(s, ',', parse_link))]
+    pub link: Links,
+    /// The features' distribution: uniform (Uniform(--low, --high), the
+    /// lecture's) or normal (standard normal, numpy's legacy
+    /// standard_normal); a comma-separated list varies it.
+    #[arg(long, default_value = "uniform", value_name = "DIST,...",
+          value_parser = |s: &str| parse_list(s, ',', parse_x_dist),
+          help_heading = "Simulated data (used when there is no --data)")]
+    pub x_dist: XDists,
+    /// Common correlation between normal features (through the Cholesky
+    /// factor of the equicorrelation matrix), in (-1/(k-1), 1) for k
+    /// features; a comma-separated list varies it. Uniform features take
+    /// only 0.
+    #[arg(long, default_value = "0", value_name = "R,...", allow_hyphen_values = true,
+          value_parser = |s: &str| parse_list(s, ',', parse_corr),
+          help_heading = "Simulated data (used when there is no --data)")]
+    pub x_corr: Rates,
 }
 
 impl GridArgs {
@@ -67,6 +100,10 @@ impl GridArgs {
             steps: self.steps.clone(),
             optimizer,
             beta: self.beta.clone(),
+            true_link: self.true_link.clone(),
+            link: self.link.clone(),
+            x_dist: self.x_dist.clone(),
+            x_corr: self.x_corr.clone(),
         }
     }
 

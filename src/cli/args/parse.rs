@@ -1,4 +1,6 @@
-//! The value parsers that several argument groups share: counts, numbers in a range, lists, the delimiter.
+//! The value parsers that several argument groups share: counts, numbers in a range, lists, the delimiter, links and the features' distribution.
+use logreg::simulate::XDist;
+use logreg::spec::LinkKind;
 
 /// Coefficient list; an alias so clap takes one comma-separated value, not many.
 pub type Coefs = Vec<f64>;
@@ -105,4 +107,26 @@ pub fn parse_alpha(s: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("'{s}' is not in (0, 1)"))?;
     logreg::glm::check_alpha(v).map_err(|e| e.to_string())?;
     Ok(v)
+}
+
+/// A link by statsmodels' class name, any case (`logit`, `probit`, ...).
+pub fn parse_link(t: &str) -> Result<LinkKind, String> {
+    t.parse::<LinkKind>().map_err(|e| e.to_string())
+}
+
+/// A features' distribution: `uniform` or `normal`.
+pub fn parse_x_dist(t: &str) -> Result<XDist, String> {
+    t.parse::<XDist>()
+}
+
+/// A common correlation: finite, and above -1 and below 1 (the bound that
+/// depends on the number of features is checked with `--beta`).
+pub fn parse_corr(t: &str) -> Result<f64, String> {
+    let r = parse_finite(t)?;
+    match r > -1.0 && r < 1.0 {
+        true => Ok(r),
+        false => Err(format!(
+            "'{t}' is not a correlation strictly between -1 and 1"
+        )),
+    }
 }

@@ -1,9 +1,11 @@
 //! The simulated data set's flags: `--n`, `--beta` and the box `--low`, `--high`.
 use clap::Args;
 use logreg::runtime::threads::Threads;
-use logreg::simulate::{simulate, SimConfig, Simulated};
+use logreg::simulate::{simulate, SimConfig, Simulated, XDist};
+use logreg::spec::LinkKind;
 
-use super::parse::{parse_beta, parse_count, parse_finite, Coefs};
+use super::parse::Coefs;
+use super::parse::{parse_beta, parse_corr, parse_count, parse_finite, parse_link, parse_x_dist};
 use crate::cli::UsageError;
 
 /// The simulation box, shared by every command that simulates.
@@ -31,6 +33,21 @@ pub struct SimArgs {
     pub beta: Coefs,
     #[command(flatten)]
     pub bounds: BoxArgs,
+    /// The link whose inverse draws the outcome: p = F(X·beta) (logit,
+    /// probit, cloglog, loglog, cauchy). Independent of --link, the link
+    /// the fits use.
+    #[arg(long, default_value = "logit", value_name = "LINK", value_parser = parse_link)]
+    pub true_link: LinkKind,
+    /// The features' distribution: uniform (Uniform(--low, --high)) or
+    /// normal (standard normal, numpy's legacy standard_normal).
+    #[arg(long, default_value = "uniform", value_name = "DIST", value_parser = parse_x_dist)]
+    pub x_dist: XDist,
+    /// Common correlation between normal features, through the Cholesky
+    /// factor of the equicorrelation matrix: in (-1/(k-1), 1) for k
+    /// features. Uniform features take only 0.
+    #[arg(long, default_value_t = 0.0, value_name = "R", value_parser = parse_corr,
+          allow_hyphen_values = true)]
+    pub x_corr: f64,
 }
 
 /// "--n N: fitting k coefficients (--beta) needs at least k rows".
@@ -44,7 +61,17 @@ pub fn enough_rows(n: usize, k: usize) -> anyhow::Error {
 impl SimArgs {
     /// The library config; low >= high is a usage error (exit 2).
     pub fn config(&self, seed: u64, threads: Threads) -> anyhow::Result<SimConfig> {
-        self.bounds.config(self.n, self.beta.clone(), seed, threads)
+        let cfg = SimConfig {
+            link: self.true_link,
+            x_dist: self.x_dist,
+            x_corr: self.x_corr,
+            ..self
+                .bounds
+                .config(self.n, self.beta.clone(), seed, threads)?
+        };
+        cfg.check()
+            .map_err(|e| UsageError(crate::cli::flags::message(&e)))?;
+        Ok(cfg)
     }
 
     /// A GLM needs at least as many rows as coefficients (intercept
@@ -78,6 +105,7 @@ impl BoxArgs {
             high: self.high,
             seed,
             threads,
+            ..SimConfig::default()
         };
         cfg.check()
             .map_err(|e| UsageError(crate::cli::flags::message(&e)))?;
