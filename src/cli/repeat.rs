@@ -14,7 +14,7 @@ use logreg::study::{
     RunLine, Seeds, Study, DEFAULT_CHUNK,
 };
 
-use super::args::{cov_types, parse_count, BoxArgs, GlmArgs, GridArgs, OptimArgs};
+use super::args::{cov_types, parse_count, BoxArgs, DesignFileArgs, GlmArgs, GridArgs, OptimArgs};
 use super::args::{JsonArg, PlotsArg, ProgressArg};
 use super::interrupt::{self, Interrupted};
 use super::output::{Output, Sink};
@@ -37,6 +37,18 @@ table shows, per coefficient: the true value; the GLM's mean, SD (ddof 1) and \
 mean std err; how often its Wald interval covers the truth; the network's \
 mean and SD; and the mean and largest |GLM - NN|; then, per cell, bias, \
 empirical and model SE, coverage and MSE, each with its Monte Carlo SE.
+
+Your own covariates (the parametric bootstrap): with --design FILE (and \
+--formula, or --target and --features, as glm reads --data) every run uses \
+the file's design X, its rows and columns, and draws a new outcome from \
+--beta, one coefficient per design column (intercept first), or with --beta \
+fit from the GLM fitted to the file's own outcome. The outcome of seed s is \
+numpy's: np.random.seed(s); p = 1 / (1 + np.exp(-(X @ beta))); y = \
+np.random.binomial(1, p), with X the design as a C-ordered float64 array. \
+The lines record the file (path, size, XXH3 hash, how it was read, the \
+design's names) in their study's settings: --resume and summarize refuse \
+lines of another file. `logreg --seed s compare --data F --formula ...`, \
+with F the file whose outcome column holds that y, reproduces a run.
 
 A run whose GLM fit fails, whose network diverges or ends at BCE's clamp \
 (compare's warning), or whose simulated data a data file's checks would \
@@ -150,6 +162,8 @@ pub struct Args {
     #[command(flatten)]
     pub bounds: BoxArgs,
     #[command(flatten)]
+    pub design: DesignFileArgs,
+    #[command(flatten)]
     pub glm: GlmArgs,
     /// Covariance of the GLM's estimates: the coverage counts intervals
     /// made with it (cluster needs --groups, which needs --data: not here).
@@ -240,7 +254,7 @@ pub struct Args {
 /// Progress units per run (the progress counts steps within a chunk).
 const PER_RUN: u64 = 1000;
 
-pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
+pub fn run(g: &Global, mut a: Args) -> anyhow::Result<()> {
     // Simulated data has no groups.
     logreg::glm::check_cov_groups(a.cov_type, false).map_err(|_| {
         UsageError(
@@ -262,6 +276,9 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
             "--on-separation fail needs a GLM fit to find separation; --fits nn fits none".into(),
         )
     })?;
+    let design_file = a
+        .design
+        .resolve(g, &mut a.grid, &a.glm.config(g.threads)?)?;
     a.grid.check_enough_rows()?;
     let runs_out = a.runs_out.as_ref().map(|p| Output::from_arg(Some(p)));
     let resume =
@@ -314,6 +331,7 @@ pub fn run(g: &Global, a: Args) -> anyhow::Result<()> {
         threads: g.threads,
         wording: super::flags::FLAGS,
         on_separation,
+        design_file,
     };
     cfg.check()?;
     let design = cfg.design();

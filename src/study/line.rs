@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::design_file::DesignFile;
 use crate::simulate::XDist;
 use crate::spec::{LinkKind, Optimizer};
 
@@ -388,10 +389,15 @@ impl Design {
         (0..cells).flat_map(move |c| (0..runs).map(move |i| (c, i)))
     }
 
-    /// Coefficient names: `const`, then `x1`..`xk` (every cell has the
-    /// same number of coefficients).
+    /// Coefficient names: a design file's column names, or `const`, then
+    /// `x1`..`xk` (every cell has the same number of coefficients).
     pub fn names(&self) -> Vec<String> {
         let k = self.grid.beta.first().map_or(0, Vec::len);
+        if let Some(file) = DesignFile::from_settings(&self.settings) {
+            if file.names.len() == k {
+                return file.names;
+            }
+        }
         std::iter::once("const".to_string())
             .chain((1..k).map(|j| format!("x{j}")))
             .collect()

@@ -6,6 +6,8 @@
 //!   data, result, errors and [`BatchControl`]);
 //! - `closed_form`: the batch as one set of tensors, the gradient in closed form;
 //! - `exact`: the batch's exact path, each network with the single run's code;
+//! - [`design_file`]: a data file's design, fixed across runs, each run's
+//!   outcome redrawn (the parametric bootstrap);
 //! - [`Study`]: the (cell, replication) pairs of a design grid, in chunks,
 //!   each reproducible by `compare`; a failed run is a line, not an error;
 //! - [`line`]: a run as a JSON line; [`read_lines`] and [`merge`]: lines
@@ -19,6 +21,7 @@ pub mod batched;
 mod chunk;
 pub mod claim;
 mod closed_form;
+pub mod design_file;
 mod exact;
 mod export;
 pub mod journal;

@@ -5,7 +5,9 @@
 //! reproduces it. A study runs a list of (cell, replication) pairs (all of
 //! them, a shard's, or those a resumed file lacks) in chunks: consecutive
 //! pairs of one cell, whose networks train as one batch. A run whose fit
-//! fails is a line marked `failed`, never an error.
+//! fails is a line marked `failed`, never an error. With a design file
+//! ([`FixedDesign`]) every run's X is the file's and only its outcome is
+//! drawn, with seed S + i.
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ use crate::ErrorKind;
 
 use super::batched::{self, train_batch_with, GradientPath};
 use super::chunk::{BatchControl, BatchError, BatchedFit};
+use super::design_file::{FixedDesign, FixedDesignError, SETTINGS_KEY};
 use super::line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine, Seeds};
 
 /// Runs per chunk (per batch of networks) unless set. 100 runs of the
@@ -86,6 +89,10 @@ pub struct RepeatConfig {
     /// How a failed run's reason in its line names settings and remedies.
     /// Default [`Wording::FIELDS`].
     pub wording: Wording,
+    /// A data file's design that every run uses, its outcome redrawn from
+    /// the cell's beta (the grid's n must be its rows; the box of `sim` is
+    /// unused); None simulates every run's data. Default None.
+    pub design_file: Option<FixedDesign>,
 }
 
 /// What a run whose GLM fit shows separation (statsmodels' rule, or fitted
@@ -141,6 +148,7 @@ impl Default for RepeatConfig {
             threads: Threads::Fixed(1),
             on_separation: OnSeparation::Keep,
             wording: Wording::FIELDS,
+            design_file: None,
         }
     }
 }
@@ -172,6 +180,8 @@ pub enum RepeatError {
     BetaLengths { first: usize, other: usize },
     #[error(transparent)]
     Sim(#[from] SimError),
+    #[error(transparent)]
+    DesignFile(#[from] FixedDesignError),
     #[error(transparent)]
     TooLarge(#[from] crate::runtime::memory::TooLarge),
     #[error("GLM settings: {0}")]
@@ -220,6 +230,7 @@ impl Worded for RepeatError {
                 s(Setting::Beta)
             ),
             RepeatError::Sim(e) => e.write(w, f),
+            RepeatError::DesignFile(e) => e.write(w, f),
             RepeatError::TooLarge(e) => e.write(w, f),
             RepeatError::Nn(e) => e.write(w, f),
             other => fmt::Display::fmt(other, f),
@@ -243,6 +254,7 @@ impl RepeatError {
             | RepeatError::SeparationWithoutGlm
             | RepeatError::BetaLengths { .. }
             | RepeatError::Sim(_)
+            | RepeatError::DesignFile(_)
             | RepeatError::TooLarge(_)
             | RepeatError::Data { .. }
             | RepeatError::GlmConfig(_) => ErrorKind::BadInput,
@@ -293,7 +305,10 @@ impl RepeatConfig {
         // Simulated data has no groups.
         glm::check_cov_groups(self.cov_type, false).map_err(RepeatError::GlmConfig)?;
         for cell in self.grid.cells() {
-            self.cell_sim(&cell, self.seed).check()?;
+            match &self.design_file {
+                Some(d) => d.check(cell.n, &cell.beta)?,
+                None => self.cell_sim(&cell, self.seed).check()?,
+            }
             batched::check(&self.cell_train(&cell))?;
         }
         crate::runtime::memory::check(
@@ -345,6 +360,16 @@ impl RepeatConfig {
             x_dist: cell.x_dist,
             x_corr: cell.x_corr,
             ..self.sim.clone()
+        }
+    }
+
+    /// The data of `cell`'s run with `seed`: simulated, or the design
+    /// file's with its outcome redrawn. A data set the fits cannot use (a
+    /// data file's checks refuse it) is `Err(SimError::Data)`.
+    fn cell_data(&self, cell: &Cell<Optimizer>, seed: u64) -> Result<Dataset, SimError> {
+        match &self.design_file {
+            Some(d) => Ok(d.redraw(&cell.beta, seed, self.sim.threads)?),
+            None => simulate(&self.cell_sim(cell, seed)).map(|s| s.data),
         }
     }
 
@@ -408,6 +433,11 @@ impl RepeatConfig {
         // Absent means common seeds, so a line without the key is of a
         // study with common seeds.
         .chain((self.seeds == Seeds::Independent).then(|| ("seeds", json!("independent"))))
+        .chain(
+            self.design_file
+                .as_ref()
+                .map(|d| (SETTINGS_KEY, d.record.to_value())),
+        )
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         Design {
@@ -657,8 +687,8 @@ impl Study {
         let mut why: Vec<Vec<String>> = vec![Vec::new(); seeds.len()];
         let mut data: Vec<Option<Dataset>> = Vec::with_capacity(seeds.len());
         for (i, &seed) in seeds.iter().enumerate() {
-            data.push(match simulate(&self.cfg.cell_sim(cell, seed)) {
-                Ok(s) => Some(s.data),
+            data.push(match self.cfg.cell_data(cell, seed) {
+                Ok(d) => Some(d),
                 Err(SimError::Data(e)) => {
                     why[i].push(format!("data: {}", In(&e, &self.cfg.wording)));
                     None

@@ -3,6 +3,7 @@
 //! behaviour by running the real `logreg` binary.
 mod counts;
 mod data;
+mod design_file;
 mod designs;
 mod errors;
 mod formula;

@@ -22,8 +22,13 @@ fn parse_optimizer(t: &str) -> Result<Optimizer, String> {
         .map_err(|_| format!("'{t}' is not one of sgd, adam, adamw, rmsprop"))
 }
 
-/// `--beta "0.3,-1,2;0.3,-1,1"`: vectors separated by `;`, all of one length.
+/// `--beta "0.3,-1,2;0.3,-1,1"`: vectors separated by `;`, all of one
+/// length; `fit` is no vector (with `--design`: the GLM fitted to the
+/// file's outcome gives the one vector).
 fn parse_betas(s: &str) -> Result<Betas, String> {
+    if s.trim() == "fit" {
+        return Ok(Vec::new());
+    }
     let v = parse_list(s, ';', parse_beta)?;
     match logreg::study::unequal_betas(&v) {
         Some((first, other)) => Err(format!(
@@ -45,6 +50,8 @@ pub struct GridArgs {
     pub n: Counts,
     /// True coefficients, intercept first (their number sets the number of
     /// features); several vectors of one length, separated by `;`, vary it.
+    /// With --design, one per design column, or `fit`: the GLM fitted to
+    /// the file's outcome.
     #[arg(long, default_value = "0.3,-1,2", value_parser = parse_betas, allow_hyphen_values = true,
           value_name = "B0,B1,..;...", help_heading = "Simulated data (used when there is no --data)")]
     pub beta: Betas,
@@ -105,6 +112,11 @@ impl GridArgs {
             x_dist: self.x_dist.clone(),
             x_corr: self.x_corr.clone(),
         }
+    }
+
+    /// Whether `--beta` is `fit` (an empty list of vectors).
+    pub fn beta_fit(&self) -> bool {
+        self.beta.is_empty()
     }
 
     /// A GLM needs at least as many rows as coefficients: say so before

@@ -4,6 +4,7 @@
 mod choice;
 mod cov;
 mod data;
+mod design_file;
 mod glm;
 mod grid;
 mod model;
@@ -15,6 +16,7 @@ mod train;
 
 pub use cov::{cov_types, CovArgs};
 pub use data::{missing_policies, note_dropped, DataArgs};
+pub use design_file::DesignFileArgs;
 pub use glm::GlmArgs;
 pub use grid::GridArgs;
 pub use model::ModelArgs;
