@@ -203,10 +203,9 @@ impl Counter {
             None if rate > 0.0 && rate.is_finite() => format!("ETA {}", clock(left / rate)),
             None => "ETA unknown".into(),
         };
-        let percent = match self.total {
-            0 => 100,
-            t => self.done.min(t) * 100 / t,
-        };
+        let percent = (self.done.min(self.total) * 100)
+            .checked_div(self.total)
+            .unwrap_or(100);
         format!(
             "progress: {}/{} {unit} ({percent}%), {} {unit}/s, {end}",
             self.done,

@@ -59,7 +59,7 @@ fn parse_line(line: &str) -> Result<Line, String> {
         .strip_suffix("%)")
         .and_then(|p| p.parse().ok())
         .ok_or_else(|| bad("bad percent"))?;
-    let want = if total == 0 { 100 } else { done * 100 / total };
+    let want = (done * 100).checked_div(total).unwrap_or(100);
     if percent != want {
         return Err(bad("percent is not done/total"));
     }
