@@ -19,6 +19,10 @@ use super::shim::{self, StepTensors};
 ///   and `TBackward` transposes back: dW = `g.t().mm(x)`;
 /// - the bias was broadcast: `sum_to(g, [1])` = `g.sum([0], keepdim).view([1])`.
 ///
+/// A layer without a bias (a design without an intercept) is
+/// `linear(x, W)` without one, which ATen computes as `mm(x, Wᵀ)`: the same
+/// backward for W, and no bias gradient.
+///
 /// The gradients are written into the parameters' `.grad` and the optimiser's
 /// own `step()` applies them, as after `backward()`.
 ///
@@ -34,10 +38,11 @@ use super::shim::{self, StepTensors};
 pub(crate) struct Replay {
     one: Tensor,
     ws_grad: Tensor,
-    /// The bias gradient seen as `[1, 1]`, `sum(keepdim)`'s shape.
-    bs_grad_2d: Tensor,
+    /// The bias gradient seen as `[1, 1]`, `sum(keepdim)`'s shape (None
+    /// for a layer without a bias, whose forward is `mm(x, Wᵀ)`).
+    bs_grad_2d: Option<Tensor>,
     /// The bias gradient itself (`[1]`).
-    bs_grad: Tensor,
+    bs_grad: Option<Tensor>,
     /// `Wᵀ`, a view of the weight that follows its in-place updates.
     ws_t: Tensor,
     /// Scratch per batch size (the full batch, or a mini-batch and the
@@ -89,18 +94,18 @@ impl Scratch {
 
 impl Replay {
     pub(crate) fn new(net: &LogisticNet, kind: Kind, device: Device) -> Result<Self, TchError> {
-        // Give both parameters a defined `.grad` that later steps overwrite.
-        let bs = net.linear.bs.as_ref().expect("the layer has a bias");
-        net.linear
-            .ws
-            .f_sum(kind)?
-            .f_add(&bs.f_sum(kind)?)?
-            .f_backward()?;
+        // Give the parameters a defined `.grad` that later steps overwrite.
+        let bs = net.linear.bs.as_ref();
+        let mut sum = net.linear.ws.f_sum(kind)?;
+        if let Some(bs) = bs {
+            sum = sum.f_add(&bs.f_sum(kind)?)?;
+        }
+        sum.f_backward()?;
         Ok(Replay {
             one: Tensor::f_ones([], (kind, device))?,
             ws_grad: net.linear.ws.f_grad()?,
-            bs_grad_2d: bs.f_grad()?.f_view([1, 1])?,
-            bs_grad: bs.f_grad()?,
+            bs_grad_2d: bs.map(|b| b.f_grad()?.f_view([1, 1])).transpose()?,
+            bs_grad: bs.map(Tensor::f_grad).transpose()?,
             ws_t: net.linear.ws.f_tr()?,
             scratch: Vec::with_capacity(2),
         })
@@ -116,7 +121,7 @@ impl Replay {
         want_loss: bool,
     ) -> Result<Option<Tensor>, TchError> {
         let _guard = tch::no_grad_guard();
-        let bias = net.linear.bs.as_ref().expect("the layer has a bias");
+        let bias = net.linear.bs.as_ref();
         let s = Scratch::for_rows(&mut self.scratch, x.size()[0], y)?;
         let sgd_lr = opt.plain_sgd_lr();
         shim::replay_step(
@@ -131,9 +136,9 @@ impl Replay {
                 g: (&s.g).into(),
                 g_t: (&s.g_t).into(),
                 ws_grad: (&self.ws_grad).into(),
-                bs_grad_2d: (&self.bs_grad_2d).into(),
+                bs_grad_2d: self.bs_grad_2d.as_ref().into(),
                 ws: (&net.linear.ws).into(),
-                bs_grad: (&self.bs_grad).into(),
+                bs_grad: self.bs_grad.as_ref().into(),
             },
             sgd_lr,
         )?;

@@ -65,20 +65,33 @@ extern "C" {
 // plain SGD's update, as torch::optim::SGD::step does it (momentum 0, no weight
 // decay): ws += -lr * ws_grad, then bias += -lr * bias_grad.
 //
+// A layer without a bias (`bias`, `bs_grad_2d` and `bs_grad` null) is
+// `linear(x, W)` without one, which ATen runs as `mm(x, ws_t)` (its
+// backward for W is the same `mm_mat2_backward` as addmm's); there is no
+// bias gradient nor update.
+//
 // Returns null, or the error's first line (malloc'd; the caller frees it).
 char* logreg_replay_step(const StepTensors* t, double lr) {
   try {
     at::AutoDispatchBelowADInplaceOrView below_autograd;
-    at::addmm_out(*t->out, *t->bias, *t->x, *t->ws_t);
+    if (t->bias != nullptr) {
+      at::addmm_out(*t->out, *t->bias, *t->x, *t->ws_t);
+    } else {
+      at::mm_out(*t->out, *t->x, *t->ws_t);
+    }
     at::sigmoid_(*t->out);
     at::binary_cross_entropy_backward_out(*t->g_bce, *t->one, *t->out, *t->y, ::std::nullopt,
                                           at::Reduction::Mean);
     at::sigmoid_backward_out(*t->g, *t->g_bce, *t->out);
     at::mm_out(*t->ws_grad, *t->g_t, *t->x);
-    at::sum_out(*t->bs_grad_2d, *t->g, at::IntArrayRef{0}, true, ::std::nullopt);
+    if (t->bias != nullptr) {
+      at::sum_out(*t->bs_grad_2d, *t->g, at::IntArrayRef{0}, true, ::std::nullopt);
+    }
     if (!std::isnan(lr)) {
       t->ws->add_(*t->ws_grad, -1 * lr);
-      t->bias->add_(*t->bs_grad, -1 * lr);
+      if (t->bias != nullptr) {
+        t->bias->add_(*t->bs_grad, -1 * lr);
+      }
     }
     return nullptr;
   } catch (const std::exception& e) {

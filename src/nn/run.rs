@@ -114,10 +114,7 @@ impl NetRun {
         let setup = NetSetup::new(data, cfg, seed)?;
         let opt = Stepper::new(cfg, &layer_params(&setup.net))?;
         let rows = Rows::new(spec, kind, cfg.device)?;
-        // The replay's kernels are those of a layer with a bias; without
-        // one, autograd's own loop runs.
-        let has_bias = setup.net.linear.bs.is_some();
-        let replay = match cfg.autograd || !spec.is_plain() || !has_bias {
+        let replay = match cfg.autograd || !spec.is_plain() {
             true => None,
             false => Some(Replay::new(&setup.net, kind, cfg.device)?),
         };

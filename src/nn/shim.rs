@@ -19,8 +19,16 @@ impl<'a> From<&'a Tensor> for TensorRef<'a> {
     }
 }
 
+impl<'a> From<Option<&'a Tensor>> for TensorRef<'a> {
+    /// A tensor, or null for none (a layer without a bias).
+    fn from(t: Option<&'a Tensor>) -> Self {
+        t.map_or(TensorRef(std::ptr::null(), PhantomData), TensorRef::from)
+    }
+}
+
 /// The tensors of one step: inputs, the scratch it writes, the gradients.
 /// Laid out as `StepTensors` in `replay_step.cpp` (same fields, same order).
+/// `bias`, `bs_grad_2d` and `bs_grad` are null for a layer without a bias.
 #[repr(C)]
 pub(crate) struct StepTensors<'a> {
     pub bias: TensorRef<'a>,

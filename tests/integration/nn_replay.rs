@@ -114,3 +114,41 @@ fn replayed_step_gives_the_autograd_loops_bits_across_settings() {
         );
     }
 }
+
+/// A design without an intercept trains a layer without a bias: the
+/// replayed step (`mm` for `addmm`, no bias gradient) gives the autograd
+/// loop's bits too, for plain SGD (the update in C++), another optimiser,
+/// float64 and mini-batches.
+#[test]
+fn replayed_step_without_a_bias_gives_the_autograd_loops_bits() {
+    let data = crate::support::fixtures()
+        .join("formula_fit")
+        .join("spector.csv")
+        .to_string_lossy()
+        .into_owned();
+    let base = [
+        "--data",
+        &data,
+        "--formula",
+        "GRADE ~ 0 + C(PSI) + GPA + TUCE",
+    ];
+    let settings: &[&[&str]] = &[
+        &["--lr", "0.01", "--steps", "300"],
+        &["--optimizer", "adam", "--lr", "0.01", "--steps", "300"],
+        &["--lr", "0.01", "--dtype", "f64", "--steps", "300"],
+        &["--lr", "0.01", "--batch-size", "5", "--steps", "200"],
+    ];
+    for extra in settings {
+        let args: Vec<&str> = base.iter().chain(extra.iter()).copied().collect();
+        let replay = fit(&args, false);
+        let autograd = fit(&args, true);
+        assert_eq!(replay.params.len(), 4, "{args:?}");
+        assert_eq!(replay.steps, autograd.steps, "{args:?}");
+        assert_eq!(replay.params, autograd.params, "params, {args:?}");
+        assert_eq!(
+            replay.loss.to_bits(),
+            autograd.loss.to_bits(),
+            "loss, {args:?}"
+        );
+    }
+}
