@@ -36,7 +36,12 @@ i; each line records its seed). The \
 table shows, per coefficient: the true value; the GLM's mean, SD (ddof 1) and \
 mean std err; how often its Wald interval covers the truth; the network's \
 mean and SD; and the mean and largest |GLM - NN|; then, per cell, bias, \
-empirical and model SE, coverage and MSE, each with its Monte Carlo SE.
+empirical and model SE, coverage and MSE, each with its Monte Carlo SE, and \
+below them relative bias, power (the type-I error where the true value is \
+0), interval width, the model SE's MCSE and relative error, and \
+bias-eliminated coverage (Morris et al. 2019, Table 6; rsimsum's \
+definitions). --estimates and --measures write the runs' estimates and the \
+measures as long-format CSV (for rsimsum, pandas or a spreadsheet).
 
 Your own covariates (the parametric bootstrap): with --design FILE (and \
 --formula, or --target and --features, as glm reads --data) every run uses \

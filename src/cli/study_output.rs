@@ -2,12 +2,14 @@
 //! text table or `--json` on stdout (or stderr, when stdout carries the
 //! lines or a CSV), the `--plots` pictures, and the `--estimates` and
 //! `--measures` CSV files.
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use logreg::plot::study_plots;
-use logreg::study::{estimates_csv, measures_csv, render_study, study_json, Merged, Times};
+use logreg::study::{render_study, study_json, write_estimates, write_measures, Merged, Times};
 
-use super::output::{print, print_then, write_atomic, write_plots};
+use super::output::{print_then, write_plots, Output};
 use super::preflight::Preflight;
 
 /// `--estimates` and `--measures`: the study in long format, for rsimsum,
@@ -71,23 +73,15 @@ pub fn show(m: &Merged, times: Option<Times>, how: &StudyOutput<'_>) -> anyhow::
         Some(_) => study_plots(m)?,
         None => Vec::new(),
     };
-    let mut csvs: Vec<(&Path, Vec<u8>)> = Vec::new();
-    if let Some(p) = &how.exports.estimates {
-        csvs.push((p, estimates_csv(m)?));
-    }
-    if let Some(p) = &how.exports.measures {
-        csvs.push((p, measures_csv(m)?));
-    }
     let write = || {
         if let Some(dir) = how.plots {
             write_plots(dir, &plots)?;
         }
-        for (path, bytes) in &csvs {
-            match path.as_os_str() == "-" {
-                // CSV is text: the writer wrote UTF-8.
-                true => print(&String::from_utf8_lossy(bytes))?,
-                false => write_atomic(path, bytes)?,
-            }
+        if let Some(p) = &how.exports.estimates {
+            write_csv(p, |w| write_estimates(m, w))?;
+        }
+        if let Some(p) = &how.exports.measures {
+            write_csv(p, |w| write_measures(m, w))?;
         }
         Ok(())
     };
@@ -96,4 +90,20 @@ pub fn show(m: &Merged, times: Option<Times>, how: &StudyOutput<'_>) -> anyhow::
         return write();
     }
     print_then(&result, write)
+}
+
+/// Write a CSV to `path` (`-`: stdout) as `rows` makes it: a file appears
+/// whole or not at all.
+fn write_csv(
+    path: &Path,
+    rows: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut sink = Output::from_arg(Some(&path.to_path_buf())).open()?;
+    let name = sink.name();
+    let mut w = BufWriter::new(&mut sink);
+    rows(&mut w)
+        .and_then(|()| w.flush())
+        .with_context(|| format!("{name}: cannot write"))?;
+    drop(w);
+    sink.commit()
 }

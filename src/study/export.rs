@@ -4,9 +4,13 @@
 //! opens with the cell's settings, one column per key of the lines' `cell`
 //! in the order a line writes them, whatever keys a study's cells have.
 //!
-//! Numbers are written as [`Short`] writes them (shortest round trip); a
+//! Rows are written to any [`Write`] as they are made (a large study's
+//! estimates need not be held whole in memory); the caller decides where
+//! they go. Numbers are written as [`Short`] writes them (shortest round trip); a
 //! figure that is not a finite number (null in `--json`) is an empty field,
 //! which pandas and R read as missing; booleans are `true` / `false`.
+use std::io::Write;
+
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::Serialize;
 use serde_json::Value;
@@ -39,15 +43,15 @@ pub const ESTIMATES_COLUMNS: [&str; 10] = [
 /// of the study and each coefficient; a failed run whose fit is absent has
 /// empty estimate fields there. A run's measures leave out failed runs:
 /// filter on `failed` to recompute them.
-pub fn estimates_csv(m: &Merged) -> std::io::Result<Vec<u8>> {
+pub fn write_estimates(m: &Merged, out: impl Write) -> std::io::Result<()> {
     let d = &m.design;
     let names = d.names();
     let z = crate::spec::normal::interval_quantile(d.alpha);
     let keys = cell_keys(m.lines.first());
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(out);
     let mut head: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
     head.extend(ESTIMATES_COLUMNS);
-    w.write_record(&head)?;
+    w.write_record(&head).map_err(io)?;
     let estimators = [("glm", d.fits.glm()), ("nn", d.fits.nn())];
     for line in &m.lines {
         let settings = settings_of(&line.cell);
@@ -81,11 +85,11 @@ pub fn estimates_csv(m: &Merged) -> std::io::Result<Vec<u8>> {
                     flag(line.is_failed()),
                     flag(line.separated),
                 ]);
-                w.write_record(&row)?;
+                w.write_record(&row).map_err(io)?;
             }
         }
     }
-    w.into_inner().map_err(|e| e.into_error())
+    w.flush()
 }
 
 /// The measures of study `m`, per cell (in the design's order), estimator
@@ -94,14 +98,14 @@ pub fn estimates_csv(m: &Merged) -> std::io::Result<Vec<u8>> {
 /// Monte Carlo SE; empty where it has none). The measures are the keys of
 /// `--json`'s `cells[].glm` and `cells[].nn` objects that do not end in
 /// `_mcse`, in that order; `X_mcse` is the `mcse` of `X`.
-pub fn measures_csv(m: &Merged) -> std::io::Result<Vec<u8>> {
+pub fn write_measures(m: &Merged, out: impl Write) -> std::io::Result<()> {
     let cells = summarize_cells(m);
     let names = m.design.names();
     let keys = cell_keys(m.lines.first());
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(out);
     let mut head: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
     head.extend(["estimator", "term", "true", "measure", "value", "mcse"]);
-    w.write_record(&head)?;
+    w.write_record(&head).map_err(io)?;
     for c in &cells {
         let settings = settings_of(&c.settings);
         for (est, measures) in estimators(c) {
@@ -127,12 +131,21 @@ pub fn measures_csv(m: &Merged) -> std::io::Result<Vec<u8>> {
                         number(at(values)),
                         number(mcse_of(key).map_or(f64::NAN, at)),
                     ]);
-                    w.write_record(&row)?;
+                    w.write_record(&row).map_err(io)?;
                 }
             }
         }
     }
-    w.into_inner().map_err(|e| e.into_error())
+    w.flush()
+}
+
+/// A CSV writer's error as the I/O error it is (a closed stdout stays a
+/// broken pipe); a record the writer refuses is another I/O error.
+fn io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// A cell's estimators with their measures, GLM first.
@@ -224,6 +237,16 @@ mod tests {
         );
         let text = std::fs::read_to_string(&path).unwrap();
         merge(None, read_lines(&path, text.as_bytes()).unwrap().runs).unwrap()
+    }
+
+    fn estimates_csv(m: &Merged) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        write_estimates(m, &mut out).map(|()| out)
+    }
+
+    fn measures_csv(m: &Merged) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        write_measures(m, &mut out).map(|()| out)
     }
 
     fn rows(bytes: &[u8]) -> Vec<csv::StringRecord> {

@@ -16,7 +16,7 @@
 //!   appends to; [`claim`]: its one writer at a time (locks, and a missing
 //!   file made and locked);
 //! - [`Summary`], [`summarize_cells`]: the aggregates; [`render`]: the text;
-//!   [`estimates_csv`], [`measures_csv`]: the study in long format.
+//!   [`write_estimates`], [`write_measures`]: the study in long format.
 pub mod batched;
 mod chunk;
 pub mod claim;
@@ -35,7 +35,7 @@ mod summary;
 
 pub use batched::{train_batch, train_batch_with, GradientPath};
 pub use chunk::{BatchControl, BatchError, BatchedFit};
-pub use export::{estimates_csv, measures_csv};
+pub use export::{write_estimates, write_measures};
 pub use line::{unequal_betas, Cell, Design, Fits, GlmLine, Grid, NnLine, RunLine, Seeds};
 pub use mcse::{summarize_cells, CellSummary, Measures};
 pub use merge::{merge, Incomplete, MergeError, Merged, Missing, Origin, SeedRange};
