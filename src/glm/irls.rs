@@ -52,17 +52,18 @@ pub enum State {
 }
 
 impl State {
-    /// η and μ of the rows `start..start + eta.len()` of the block `x`
-    /// (their targets `y`, offsets `offset`): η row by row (a dot product
-    /// of k values), then μ = g⁻¹(η) over the rows (libm's exp for the
-    /// logit: its exact bits keep the fit's, see `vmath`).
+    /// η and μ of a block of rows, given column-major in `cols` (column j
+    /// at `cols[j * BLOCK..]`, as [`qr_parts`] hands them to its `fill`),
+    /// their targets `y` and offsets `offset`: η of each row the sum
+    /// x_i1 β_1 + … + x_ik β_k in column order (a dot product along the
+    /// row, the same bits), computed for all rows of the block one column at
+    /// a time so that it vectorises; then μ = g⁻¹(η) over the rows (libm's
+    /// exp for the logit: its exact bits keep the fit's, see `vmath`).
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     fn block<L: Link>(
         &self,
         family: &Binomial<L>,
-        x: &ScaledDesign,
-        start: usize,
+        cols: &[f64],
         y: &[f64],
         offset: &[f64],
         eta: &mut [f64],
@@ -78,8 +79,17 @@ impl State {
                 }
             }
             State::Params(beta) => {
+                // -0.0, the additive identity, starts the sum as std's
+                // `Iterator::sum` of f64 does.
+                eta.fill(-0.0);
+                for (j, bj) in beta.iter().enumerate() {
+                    let col = &cols[j * BLOCK..j * BLOCK + b];
+                    for ii in 0..b {
+                        eta[ii] += col[ii] * bj;
+                    }
+                }
                 for ii in 0..b {
-                    eta[ii] = x.dot_row(start + ii, beta) + offset[ii];
+                    eta[ii] += offset[ii];
                 }
                 for ii in 0..b {
                     mu[ii] = family.link.inverse(eta[ii]);
@@ -138,9 +148,18 @@ pub fn pass<L: Link>(
     let k = src.k();
     let mut merged = MergedR::new(k + 1);
     src.pass(&mut |first, x, y| {
-        let fill = |start: usize, sw: &mut [f64], z: &mut [f64]| {
+        let fill = |start: usize, cols: &[f64], sw: &mut [f64], z: &mut [f64]| {
             let ys = &y[start..start + sw.len()];
-            avx512!(fill_block(family, state, rows, x, first, start, ys, sw, z))
+            avx512!(fill_block(
+                family,
+                state,
+                rows,
+                cols,
+                first + start,
+                ys,
+                sw,
+                z
+            ))
         };
         qr_parts(x, true, threads, fill, &mut merged);
     })?;
@@ -154,8 +173,9 @@ pub fn pass<L: Link>(
     })
 }
 
-/// One block of at most [`BLOCK`] rows of a [`pass`]: rows `start..` of
-/// the block `x` whose first row is row `first` of the data, targets `y`.
+/// One block of at most [`BLOCK`] rows of a [`pass`], the first of them
+/// row `first` of the data: the rows of X column-major in `cols` (see
+/// [`State::block`]), targets `y`.
 /// Writes √w and z of each row, reports the deviance, the separation rule
 /// and the flags of w and z. Stage by stage over the rows, so that the
 /// loops without a reduction in order vectorise; the deviance is summed in
@@ -167,9 +187,8 @@ fn fill_block<L: Link>(
     family: &Binomial<L>,
     state: &State,
     rows: &RowValues,
-    x: &ScaledDesign,
+    cols: &[f64],
     first: usize,
-    start: usize,
     y: &[f64],
     sw: &mut [f64],
     z: &mut [f64],
@@ -177,11 +196,22 @@ fn fill_block<L: Link>(
     let b = sw.len();
     let link = &family.link;
     let [mut eta, mut mu, mut freq, mut var, mut offset, mut dev, mut w] = [[0.0; BLOCK]; 7];
-    for ii in 0..b {
-        let g = first + start + ii;
-        (freq[ii], var[ii], offset[ii]) = (rows.freq(g), rows.var(g), rows.offset(g));
+    // Each role copied as a slice or filled with its neutral value, so that
+    // these loops vectorise: the values of `RowValues::freq`, `var` and
+    // `offset` (var = var_weights · trials, 1 where missing).
+    let given = |v: Option<&[f64]>, neutral: f64, out: &mut [f64]| match v {
+        Some(v) => out.copy_from_slice(&v[first..first + b]),
+        None => out.fill(neutral),
+    };
+    given(rows.freq_weights, 1.0, &mut freq[..b]);
+    given(rows.offset, 0.0, &mut offset[..b]);
+    given(rows.var_weights, 1.0, &mut var[..b]);
+    if let Some(t) = rows.trials {
+        for (v, t) in var[..b].iter_mut().zip(&t[first..first + b]) {
+            *v *= t;
+        }
     }
-    state.block(family, x, start, y, &offset, &mut eta[..b], &mut mu);
+    state.block(family, cols, y, &offset, &mut eta[..b], &mut mu);
     let (y, z) = (&y[..b], &mut z[..b]);
     let mut apart = false;
     for ii in 0..b {

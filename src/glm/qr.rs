@@ -140,8 +140,11 @@ pub(super) fn unscale(mut r: Vec<f64>, scale: &[f64], with_z: bool) -> Vec<f64> 
 }
 
 /// Streaming QR over the rows of [√w X D | √w z] (the z column when
-/// `with_z`). `fill(start, sw, z)` writes √w and z of rows `start..start +
-/// sw.len()` (one block of at most [`BLOCK`] rows) and reports on them.
+/// `with_z`). `fill(start, cols, sw, z)` writes √w and z of rows `start..start +
+/// sw.len()` (one block of at most [`BLOCK`] rows) and reports on them;
+/// `cols` holds those rows of X, unscaled and column-major: column j at
+/// `cols[j * BLOCK..j * BLOCK + sw.len()]`, so that a loop over the rows
+/// of one column vectorises.
 /// Returns R (c × c row-major, c = k + with_z) and the merged reports.
 #[cfg(test)]
 pub(super) fn qr_rows<F, T>(
@@ -151,7 +154,7 @@ pub(super) fn qr_rows<F, T>(
     fill: F,
 ) -> (Vec<f64>, T)
 where
-    F: Fn(usize, &mut [f64], &mut [f64]) -> T + Sync,
+    F: Fn(usize, &[f64], &mut [f64], &mut [f64]) -> T + Sync,
     T: Report,
 {
     let mut merged = MergedR::new(x.k + usize::from(with_z));
@@ -169,7 +172,7 @@ pub(super) fn qr_parts<F, T>(
     fill: F,
     merged: &mut MergedR<T>,
 ) where
-    F: Fn(usize, &mut [f64], &mut [f64]) -> T + Sync,
+    F: Fn(usize, &[f64], &mut [f64], &mut [f64]) -> T + Sync,
     T: Report,
 {
     let c = x.k + usize::from(with_z);
@@ -236,8 +239,10 @@ impl<T: Report> MergedR<T> {
 }
 
 /// QR of rows `start..end`, one block of [`BLOCK`] rows at a time (the last
-/// block padded with zero rows, which change nothing); the Householder
-/// updates on the widest vectors the CPU has ([`absorb_widest`]).
+/// block padded with zero rows, which change nothing): the block's rows
+/// copied column-major once, read by `fill`, then scaled in place to
+/// √w X D; the Householder updates on the widest vectors the CPU has
+/// ([`absorb_widest`]).
 fn qr_chunk<F, T>(
     x: &ScaledDesign,
     with_z: bool,
@@ -247,7 +252,7 @@ fn qr_chunk<F, T>(
     fill: &F,
 ) -> (Vec<f64>, T)
 where
-    F: Fn(usize, &mut [f64], &mut [f64]) -> T,
+    F: Fn(usize, &[f64], &mut [f64], &mut [f64]) -> T,
     T: Report,
 {
     let k = x.k;
@@ -262,13 +267,18 @@ where
         if b < BLOCK {
             m.fill(0.0);
         }
-        report.merge(fill(i, &mut sw[..b], &mut z[..b]));
         // Column by column: contiguous stores into the column-major block.
         let rows = &x.x[i * k..(i + b) * k];
         for (j, col) in m.chunks_exact_mut(BLOCK).take(k).enumerate() {
+            for (dst, xr) in col.iter_mut().zip(rows.chunks_exact(k)) {
+                *dst = xr[j];
+            }
+        }
+        report.merge(fill(i, &m[..k * BLOCK], &mut sw[..b], &mut z[..b]));
+        for (j, col) in m.chunks_exact_mut(BLOCK).take(k).enumerate() {
             let sj = x.scale[j];
-            for ((dst, xr), s) in col.iter_mut().zip(rows.chunks_exact(k)).zip(&sw[..b]) {
-                *dst = xr[j] * sj * s;
+            for (dst, s) in col.iter_mut().zip(&sw[..b]) {
+                *dst = *dst * sj * s;
             }
         }
         if with_z {
@@ -363,7 +373,7 @@ mod tests {
         let n = 2 * CHUNK + 4_464;
         let (xv, sw, z) = design(n);
         let x = ScaledDesign::new(&xv, 3);
-        let fill = |start: usize, s: &mut [f64], zz: &mut [f64]| {
+        let fill = |start: usize, _: &[f64], s: &mut [f64], zz: &mut [f64]| {
             s.copy_from_slice(&sw[start..start + s.len()]);
             zz.copy_from_slice(&z[start..start + zz.len()]);
             Flags::default()

@@ -138,7 +138,7 @@ impl Wls {
 pub fn singular_values(src: &dyn Source, threads: usize) -> Result<Vec<f64>, GlmError> {
     let mut merged = MergedR::new(src.k());
     src.pass(&mut |_, x, _| {
-        let ones = |_: usize, sw: &mut [f64], _: &mut [f64]| {
+        let ones = |_: usize, _: &[f64], sw: &mut [f64], _: &mut [f64]| {
             sw.fill(1.0);
             Flags::default()
         };
