@@ -316,20 +316,23 @@ impl StepAxis {
     /// How far the axis runs past the last step, as a factor.
     const PAST_LAST: f64 = 1.3;
 
-    /// Tick positions: step 0, then steps 1, 10, 100, ... up to the last
-    /// (every m-th power of ten when more than [`MAX_LOG_TICKS`] would fit).
+    /// Tick positions: step 0, then steps 1, 10, 100, ... up to the end of
+    /// the axis (every m-th power of ten when more than [`MAX_LOG_TICKS`]
+    /// would fit; over fewer than three powers, 2 and 5 of each decade too).
     pub fn ticks(&self) -> Vec<f64> {
         let end = self.range().end;
-        let powers: Vec<i32> = (0..20)
-            .filter(|&e| Self::x(0) + decimal(1, e) <= end)
-            .collect();
+        let fits = |s: &f64| Self::x(0) + s <= end;
+        let powers: Vec<i32> = (0..20).filter(|&e| fits(&decimal(1, e))).collect();
+        let mantissas: &[u32] = if powers.len() < 3 { &[1, 2, 5] } else { &[1] };
         let m = (powers.len() + 1).div_ceil(MAX_LOG_TICKS) as i32;
         std::iter::once(Self::x(0))
             .chain(
                 powers
                     .into_iter()
                     .filter(|e| e % m == 0)
-                    .map(|e| decimal(1, e) + 1.0),
+                    .flat_map(|e| mantissas.iter().map(move |&k| decimal(k, e)))
+                    .filter(fits)
+                    .map(|s| s + 1.0),
             )
             .collect()
     }
@@ -484,6 +487,13 @@ mod tests {
         assert_eq!(StepAxis::x(0), 1.0);
         // A short run still spans a decade; a long one thins its powers.
         assert_eq!(StepAxis { last: 0 }.range(), 1.0..10.0);
+        let labels = |last| -> Vec<String> {
+            let a = StepAxis { last };
+            a.ticks().into_iter().map(StepAxis::label).collect()
+        };
+        assert_eq!(labels(0), ["0", "1", "2", "5"]);
+        assert_eq!(labels(50), ["0", "1", "2", "5", "10", "20", "50"]);
+        assert_eq!(labels(300), ["0", "1", "10", "100"]);
         let long = StepAxis {
             last: 10usize.pow(12),
         }

@@ -77,6 +77,9 @@ pub fn distance(
             .draw_series(LineSeries::new(line.iter().map(on_axis), solid(NN)))?
             .label("SGD (network)")
             .legend(legend_line(solid(NN)));
+        if let [p] = line[..] {
+            chart.draw_series([Circle::new(on_axis(&p), 3, NN.filled())])?;
+        }
         let ends = [axis.range().start, axis.range().end];
         chart
             .draw_series(LineSeries::new(ends.map(|x| (x, MATCH_TOL)), dashed(TRUTH)))?

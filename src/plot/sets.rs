@@ -13,9 +13,9 @@ use crate::spec::LinkKind;
 use crate::study::{summarize_cells, Design, Merged};
 
 /// `compare` and `demo`: probability.svg, outcomes.svg, loss.svg,
-/// distance.svg (with compare's own `steps_to_match`) and params.svg. `sim` (simulated data) supplies the true p and linear
-/// predictor for probability.svg; without it the GLM's fitted ones are
-/// drawn. The network must have been trained with a `Record` that kept the
+/// distance.svg (with compare's own `steps_to_match`) and params.svg.
+/// `sim` (simulated data) supplies the true p and linear predictor for
+/// probability.svg; without it the GLM's fitted ones are drawn. The network must have been trained with a `Record` that kept the
 /// loss ([`PlotError::NoLoss`] otherwise).
 pub fn comparison(
     c: &Comparison,
