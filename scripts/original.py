@@ -44,6 +44,14 @@ additions are the flags parity needs:
                             S/(S+F) with row weights S+F (on top of
                             --freq-weights/--var-weights). With a formula,
                             write `S + F ~ ...` instead
+  --true-link L             the simulation's link: p = statsmodels'
+                            inverse of L applied to X beta (default logit,
+                            the lecture's sigmoid)
+  --x-dist D --x-corr R     the simulated features: uniform (the lecture's)
+                            or normal, np.random.standard_normal((n, 2)),
+                            correlated by R through the equicorrelation
+                            Cholesky factor (`correlate`), as `logreg
+                            simulate --x-dist normal --x-corr R`
   --threads N               torch.set_num_threads(N) before any work
                             (default: PyTorch's own choice, one per core).
                             PyTorch's bits depend on it: reductions and
@@ -100,12 +108,41 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def simulate(seed=SEED):
+def correlate(z, r):
+    """Columns of z mixed by the Cholesky factor L of the equicorrelation
+    matrix (ones on the diagonal, r elsewhere), x[:, j] = L[j, 0] z[:, 0] +
+    ... + L[j, j] z[:, j] added left to right (z @ L.T up to BLAS rounding);
+    L by the recurrence of logreg's src/math/equicorrelation.rs."""
+    k = z.shape[1]
+    L, s = np.zeros((k, k)), 0.0
+    for j in range(k):
+        d = math.sqrt(1.0 - s)
+        c = (r - s) / d
+        L[j, j], L[j + 1:, j] = d, c
+        s = s + c * c
+    x = np.empty_like(z)
+    for j in range(k):
+        col = L[j, 0] * z[:, 0]
+        for m in range(1, j + 1):
+            col = col + L[j, m] * z[:, m]
+        x[:, j] = col
+    return x
+
+
+def simulate(seed=SEED, x_dist="uniform", x_corr=0.0, true_link="logit"):
     """The lecture's data set as a DataFrame with columns x1, x2, y."""
     np.random.seed(seed)
-    x = np.random.uniform(LOW, HIGH, size=(N, 2))
+    if x_dist == "uniform":
+        x = np.random.uniform(LOW, HIGH, size=(N, 2))
+    else:
+        x = np.random.standard_normal((N, 2))
+        if x_corr != 0.0:
+            x = correlate(x, x_corr)
     X = np.column_stack([np.ones(N), x])
-    p = sigmoid(X @ TRUE_BETA)
+    if true_link == "logit":
+        p = sigmoid(X @ TRUE_BETA)
+    else:
+        p = LINKS[true_link]().inverse(X @ TRUE_BETA)
     y = np.random.binomial(1, p)
     return pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "y": y})
 
@@ -427,8 +464,13 @@ def parse_args(argv=None):
     p.add_argument("--failures", metavar="COL",
                    help="binomial counts: --target holds successes, COL failures")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--true-link", choices=list(LINKS), default="logit")
+    p.add_argument("--x-dist", choices=["uniform", "normal"], default="uniform")
+    p.add_argument("--x-corr", type=float, default=0.0)
     p.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's)")
     args = p.parse_args(argv)
+    if args.x_corr != 0.0 and args.x_dist != "normal":
+        p.error("--x-corr needs --x-dist normal")
     if args.formula is not None and args.failures is not None:
         p.error("--failures: with --formula, write `S + F ~ ...` instead")
     if args.standardize and (args.formula or args.failures):
@@ -447,7 +489,8 @@ def dataset(args):
     if args.data:
         df, true = load(args.data), None
     else:
-        df, true = simulate(args.seed), TRUE_BETA
+        df = simulate(args.seed, args.x_dist, args.x_corr, args.true_link)
+        true = TRUE_BETA
     target = None if args.formula else args.target
     for col in [target, args.freq_weights, args.var_weights, args.offset,
                 args.failures]:

@@ -139,6 +139,11 @@ CASES = [
     # No data file: original.py simulates with numpy from --seed, logreg
     # with its port of numpy's draws; the same data, so the same fits.
     *[Case(f"own-sim-seed{s}", "own-sim", seed=s) for s in (42, 0, 7, 4294967295)],
+    # The study designs' data, drawn by each program: normal features with a
+    # common correlation (numpy's legacy standard_normal), outcomes from the
+    # probit, fitted with the logit (a misspecified model).
+    Case("own-sim-normal-probit", "own-sim", seed=3,
+         model=["--x-dist", "normal", "--x-corr", "0.5", "--true-link", "probit"]),
     # Three features, so the init draws k = 3 weights.
     Case("sim-k3", "sim", seed=7, sim_args=["--beta", "-0.5,1,-0.8,0.4"]),
     # Real data: Spector & Mazzeo (1980), GRADE ~ GPA + TUCE + PSI (n 32).

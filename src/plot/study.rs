@@ -165,6 +165,10 @@ pub fn cell_labels(cells: &[Cell]) -> Vec<Vec<String>> {
         varies(&|c| format!("steps {}", c.steps)),
         varies(&|c| c.optimizer.clone()),
         varies(&beta),
+        varies(&|c| format!("data {}", crate::spec::Link::key(&c.true_link))),
+        varies(&|c| format!("fit {}", crate::spec::Link::key(&c.link))),
+        varies(&|c| format!("x {}", c.x_dist.name())),
+        varies(&|c| format!("corr {}", Short(c.x_corr))),
     ]
     .into_iter()
     .flatten()
@@ -433,6 +437,9 @@ mod tests {
             .collect();
         assert_eq!(cell_labels(&cells)[1], ["n 50", "lr 0.5"]);
         assert_eq!(cell_labels(&cells[..1]), [["cell 1"]]);
+        let mut probit = cells.clone();
+        probit[1].link = crate::spec::LinkKind::Probit;
+        assert_eq!(cell_labels(&probit)[1], ["n 50", "lr 0.5", "fit probit"]);
     }
 
     #[test]

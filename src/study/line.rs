@@ -531,6 +531,31 @@ mod tests {
         assert_eq!(d.names(), ["const", "x1", "x2"]);
     }
 
+    /// Common seeds repeat S..S+R-1 in every cell; independent seeds give
+    /// cell c the block S + c·R.., and each seed maps back to its
+    /// replication in its own cell only.
+    #[test]
+    fn seeds_of_common_and_independent_designs() {
+        let mut d = design();
+        assert_eq!(d.seeds(), Seeds::Common);
+        assert_eq!((d.seed_of(0, 2), d.seed_of(3, 2)), (44, 44));
+        assert_eq!(d.replication_of(3, 44), Some(2));
+        assert_eq!(d.replication_of(3, 45), None);
+        assert_eq!(d.last_seed(), Some(44));
+        d.settings.insert("seeds".into(), "independent".into());
+        assert_eq!(d.seeds(), Seeds::Independent);
+        let all: Vec<u64> = d.pairs().map(|(c, i)| d.seed_of(c, i)).collect();
+        assert_eq!(all, (42..54).collect::<Vec<u64>>());
+        for (c, i) in d.pairs() {
+            let s = d.seed_of(c, i);
+            for other in 0..4 {
+                let want = (other == c).then_some(i);
+                assert_eq!(d.replication_of(other, s), want, "cell {other} seed {s}");
+            }
+        }
+        assert_eq!(d.last_seed(), Some(53));
+    }
+
     #[test]
     fn a_line_reads_back_equal_to_what_was_written() {
         let d = design();
