@@ -407,11 +407,10 @@ pub fn draw(cfg: &SimConfig) -> Result<Draws, SimError> {
         }
     }
     let logit = numpy_matvec(&x, &cfg.beta);
-    let p: Vec<f64> = match cfg.link {
-        // `1 / (1 + np.exp(-z))`, as original.py's `sigmoid`.
-        LinkKind::Logit => logit.iter().map(|z| 1.0 / (1.0 + (-z).exp())).collect(),
-        other => logit.iter().map(|&z| other.inverse(z)).collect(),
-    };
+    let p: Vec<f64> = logit
+        .iter()
+        .map(|&z| true_probability(cfg.link, z))
+        .collect();
     let y = p.iter().map(|&pi| f64::from(rng.bernoulli(pi))).collect();
     Ok(Draws {
         names: cfg.names(),
@@ -420,6 +419,16 @@ pub fn draw(cfg: &SimConfig) -> Result<Draws, SimError> {
         logit,
         p,
     })
+}
+
+/// The true probability F(η) of a row whose linear predictor is `eta`, F
+/// the inverse of the true `link`: for the logit `1 / (1 + np.exp(-z))`,
+/// as original.py's `sigmoid` computes it, so the draws are numpy's.
+pub fn true_probability(link: LinkKind, eta: f64) -> f64 {
+    match link {
+        LinkKind::Logit => 1.0 / (1.0 + (-eta).exp()),
+        other => other.inverse(eta),
+    }
 }
 
 /// Render simulated data as CSV: `x1..xk,y` (plus `logit,p` with

@@ -7,7 +7,9 @@
 //! design (intercept column first) as a C-ordered float64 array, then
 //! `y = np.random.binomial(1, p)`: no other draw comes first, since X is
 //! not drawn. `X @ beta` follows numpy's sum order ([`numpy_matvec`]), as
-//! the simulated data's does.
+//! the simulated data's does. With another true link (`--true-link`, or
+//! the fitted `--link`), p is that link's inverse of X @ beta, as for
+//! simulated data ([`true_probability`]).
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -20,6 +22,8 @@ use crate::math::numpy_matvec;
 use crate::math::random_state::RandomState;
 use crate::runtime::threads::Threads;
 use crate::setting::{in_fields, In, Setting, Worded, Wording};
+use crate::simulate::true_probability;
+use crate::spec::LinkKind;
 
 /// The design file as a study's lines record it (the `design_file` of
 /// their study's `settings`): which file, which bytes, read how, gave which
@@ -190,24 +194,30 @@ impl FixedDesign {
 
     /// The outcome of seed `seed` from `beta` (the recipe of this module's
     /// doc): one 0/1 value per row. `beta` has one value per column.
-    pub fn outcome(&self, beta: &[f64], seed: u64) -> Vec<f64> {
+    pub fn outcome(&self, beta: &[f64], link: LinkKind, seed: u64) -> Vec<f64> {
         let mut rng = RandomState::seed(seed).expect("a study's seeds are numpy's");
         self.logit(beta)
             .iter()
-            .map(|z| f64::from(rng.bernoulli(1.0 / (1.0 + (-z).exp()))))
+            .map(|&z| f64::from(rng.bernoulli(true_probability(link, z))))
             .collect()
     }
 
     /// The run's data set: the design with the outcome of `seed` drawn
     /// from `beta`, checked as a data file's (an outcome of one class is
     /// refused), with `beta` as its truth.
-    pub fn redraw(&self, beta: &[f64], seed: u64, threads: Threads) -> Result<Dataset, DataError> {
+    pub fn redraw(
+        &self,
+        beta: &[f64],
+        link: LinkKind,
+        seed: u64,
+        threads: Threads,
+    ) -> Result<Dataset, DataError> {
         let d = &self.data;
         Dataset::new(
             d.names().to_vec(),
             d.target().to_string(),
             d.x().to_vec(),
-            self.outcome(beta, seed),
+            self.outcome(beta, link, seed),
             d.source().to_string(),
             threads,
         )
@@ -287,7 +297,7 @@ mod tests {
             for draw in case["draws"].as_array().unwrap() {
                 let seed = draw["seed"].as_u64().unwrap();
                 assert_eq!(
-                    design.outcome(&beta, seed),
+                    design.outcome(&beta, LinkKind::Logit, seed),
                     floats(&draw["y"]),
                     "{} seed {seed}",
                     case["names"]

@@ -368,7 +368,7 @@ impl RepeatConfig {
     /// data file's checks refuse it) is `Err(SimError::Data)`.
     fn cell_data(&self, cell: &Cell<Optimizer>, seed: u64) -> Result<Dataset, SimError> {
         match &self.design_file {
-            Some(d) => Ok(d.redraw(&cell.beta, seed, self.sim.threads)?),
+            Some(d) => Ok(d.redraw(&cell.beta, cell.true_link, seed, self.sim.threads)?),
             None => simulate(&self.cell_sim(cell, seed)).map(|s| s.data),
         }
     }

@@ -145,6 +145,42 @@ fn beta_fit_is_the_glm_of_the_file() {
     }
 }
 
+/// With another data link, `--beta fit` is the GLM of that link fitted to
+/// the file, so that the fit is the truth the outcomes are drawn from.
+#[test]
+fn beta_fit_takes_the_data_link() {
+    let dir = temp_dir("design-file-fit-probit");
+    let formula = "GRADE ~ GPA + TUCE + C(PSI)";
+    let file = spector().display().to_string();
+    let glm: serde_json::Value = serde_json::from_str(
+        &logreg(&[
+            "glm",
+            "--data",
+            &file,
+            "--formula",
+            formula,
+            "--link",
+            "probit",
+            "--json",
+        ])
+        .ok(),
+    )
+    .unwrap();
+    let runs_out = dir.join("runs.jsonl");
+    let out = runs_out.display().to_string();
+    #[rustfmt::skip]
+    logreg(&[
+        "repeat", "--design", &file, "--formula", formula, "--beta", "fit",
+        "--true-link", "probit", "--link", "logit", "--runs", "2", "--fits", "glm",
+        "--runs-out", &out,
+    ])
+    .ok();
+    for line in lines(&runs_out) {
+        assert_eq!(floats(&line["cell"]["beta"]), floats(&glm["params"]));
+        assert_eq!(line["cell"]["true_link"], "probit");
+    }
+}
+
 /// The file is part of the study: `--resume` on a changed file, and
 /// `summarize` of lines from two files, are refused.
 #[test]
@@ -207,7 +243,7 @@ fn rejects_bad_design_inputs_before_any_run() {
     let out = dir.join("runs.jsonl");
     let runs_out = out.display().to_string();
     let f = "GRADE ~ GPA + TUCE";
-    let cases: [(Vec<&str>, &str); 7] = [
+    let cases: [(Vec<&str>, &str); 10] = [
         (
             vec!["--design", &file, "--formula", f, "--beta=1,2"],
             "--beta has 2 values, but the design of",
@@ -254,6 +290,43 @@ fn rejects_bad_design_inputs_before_any_run() {
         (
             vec!["--design", &file, "--formula", f],
             "required arguments were not provided: --beta",
+        ),
+        (
+            vec![
+                "--design",
+                &file,
+                "--formula",
+                f,
+                "--beta=1,2,3",
+                "--x-dist",
+                "normal",
+            ],
+            "cannot be used with '--x-dist",
+        ),
+        (
+            vec![
+                "--design",
+                &file,
+                "--formula",
+                f,
+                "--beta=1,2,3",
+                "--x-corr",
+                "0.5",
+            ],
+            "cannot be used with '--x-corr",
+        ),
+        (
+            vec![
+                "--design",
+                &file,
+                "--formula",
+                f,
+                "--beta",
+                "fit",
+                "--link",
+                "logit,probit",
+            ],
+            "--beta fit takes one data link",
         ),
     ];
     for (flags, want) in cases {

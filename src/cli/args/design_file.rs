@@ -24,7 +24,7 @@ pub struct DesignFileArgs {
     /// from --beta (one value per design column, intercept first) or, with
     /// --beta fit, from the GLM fitted to the file's own outcome. Every run
     /// has the file's rows, so --n, --low and --high do not apply.
-    #[arg(long, value_name = "FILE", requires = "beta", conflicts_with_all = ["n", "low", "high"])]
+    #[arg(long, value_name = "FILE", requires = "beta", conflicts_with_all = ["n", "low", "high", "x_dist", "x_corr"])]
     pub design: Option<PathBuf>,
     /// The design's model formula, as `glm --formula` reads it ("y ~ a +
     /// C(b)"); the left-hand side is the file's outcome (for --beta fit).
@@ -117,7 +117,20 @@ impl DesignFileArgs {
             beta_fit: grid.beta_fit(),
         };
         if grid.beta_fit() {
-            let fit = glm::fit_with(&data, glm, &GlmOptions::default())
+            // The coefficients are those of the link that draws the
+            // outcome, so that the file's fit is the truth of the runs.
+            let links = grid.true_link.as_ref().unwrap_or(&grid.link);
+            let [link] = links[..] else {
+                return Err(UsageError(
+                    "--beta fit takes one data link: give one --true-link (or one --link), the link of the GLM fitted to the file".into(),
+                )
+                .into());
+            };
+            let options = GlmOptions {
+                link,
+                ..GlmOptions::default()
+            };
+            let fit = glm::fit_with(&data, glm, &options)
                 .with_context(|| format!("--beta fit: the GLM of --design {name}"))?;
             for w in &fit.warnings {
                 diag!("warning: --beta fit: the GLM of --design {name}: {w}");
