@@ -168,6 +168,7 @@ pub fn check_names(names: &[String], file: &str) -> Result<(), DataError> {
         return Err(DataError::TooFewColumns {
             file: file.into(),
             k,
+            intercept: names.first().map_or("const", |n| n.as_str()).to_string(),
         });
     }
     // `const` as statsmodels' add_constant names it; `Intercept` as its

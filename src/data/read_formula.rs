@@ -49,9 +49,9 @@ pub fn read_formula(
     let file = table.file.clone();
     let design = build_design(&formula, &table, opts.missing).map_err(|error| {
         let line = match &error {
-            DesignError::Missing { row, .. } | DesignError::UnseenLevel { row, .. } => {
-                table.lines.get(*row).copied()
-            }
+            DesignError::Missing { row, .. }
+            | DesignError::UnseenLevel { row, .. }
+            | DesignError::NotNumeric { row, .. } => table.lines.get(*row).copied(),
             _ => None,
         };
         FormulaReadError::Design {
@@ -67,7 +67,9 @@ pub fn read_formula(
         });
     }
     let mut rows = role_columns(&table, &roles, &design.kept)?;
-    rows.lines = Some(design.kept.iter().map(|&i| table.lines[i]).collect());
+    let lines: Vec<u64> = design.kept.iter().map(|&i| table.lines[i]).collect();
+    rows.lines = Some(lines.clone());
+    let at_line = |e: DataError| at_line(e, &lines);
     let threads = opts.threads;
     let data = match design.lhs_names.as_slice() {
         [target] => Dataset::new(
@@ -77,7 +79,8 @@ pub fn read_formula(
             design.lhs,
             file,
             threads,
-        )?
+        )
+        .map_err(at_line)?
         .with_roles(rows)?,
         [successes, failures] => {
             let (s, f): (Vec<f64>, Vec<f64>) = design.lhs.chunks(2).map(|c| (c[0], c[1])).unzip();
@@ -90,7 +93,8 @@ pub fn read_formula(
                 file,
                 threads,
                 rows,
-            )?
+            )
+            .map_err(at_line)?
         }
         _ => {
             return Err(FormulaReadError::Design {
@@ -104,6 +108,38 @@ pub fn read_formula(
         }
     };
     Ok((data, design.coding, design.dropped.len()))
+}
+
+/// A design value that is not finite, or a target other than 0 or 1,
+/// named by its file line (`lines`: each design row's), as the reader
+/// without a formula names it; other errors as they are.
+fn at_line(e: DataError, lines: &[u64]) -> DataError {
+    let line = |row: usize| lines.get(row.wrapping_sub(1)).copied();
+    match e {
+        DataError::NonFinite {
+            file,
+            row,
+            column,
+            value,
+        } if line(row).is_some() => DataError::Infinite {
+            file,
+            line: line(row).unwrap_or_default(),
+            column,
+            value: crate::numfmt::Short(value).to_string(),
+        },
+        DataError::TargetNotBinary {
+            file,
+            row,
+            column,
+            value,
+        } if line(row).is_some() => DataError::NotBinary {
+            file,
+            line: line(row).unwrap_or_default(),
+            column,
+            value: crate::numfmt::Short(value).to_string(),
+        },
+        other => other,
+    }
 }
 
 /// A column the formula names that the file lacks, as the design words it
