@@ -68,6 +68,13 @@ pub struct Args {
 const BLOCK_ROWS: usize = 1 << 16;
 
 pub fn run(_: &Global, a: Args) -> anyhow::Result<()> {
+    if a.model.as_os_str() == "-" {
+        return Err(super::UsageError(
+            "--model -: a model is read from its file, not from stdin; give the model file's path"
+                .into(),
+        )
+        .into());
+    }
     Preflight::default()
         .input("--model", Some(&a.model))
         .input("--data", Some(&a.data))

@@ -203,6 +203,7 @@ pub(super) fn check_names_of(
         return Err(DataError::TooFewColumns {
             file: file.into(),
             k,
+            intercept: names.first().map_or("const", |n| n.as_str()).to_string(),
         });
     }
     // `const` as statsmodels' add_constant names it; `Intercept` as its

@@ -496,7 +496,8 @@ mod tests {
             e,
             Err(DataError::TooFewColumns {
                 file: "d.csv".into(),
-                k: 1
+                k: 1,
+                intercept: "const".into(),
             })
         );
     }

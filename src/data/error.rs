@@ -324,8 +324,15 @@ pub enum DataError {
     },
 
     /// A design with fewer than two columns: it needs the intercept and a feature.
-    #[error("{file}: {k} design column(s); need the intercept \"const\" and at least one feature")]
-    TooFewColumns { file: String, k: usize },
+    #[error(
+        "{file}: {k} design column(s); need the intercept {intercept:?} and at least one feature"
+    )]
+    TooFewColumns {
+        file: String,
+        k: usize,
+        /// The intercept's name: `const`, or `Intercept` for a formula.
+        intercept: String,
+    },
 
     /// A design without an intercept and without columns (a formula such
     /// as `y ~ 0`).
@@ -376,11 +383,13 @@ pub enum DataError {
     },
 
     /// A feature column whose values are all equal: it duplicates the intercept.
-    #[error("{file}: column {}: every value is {value}, so it duplicates the intercept \"const\"", Shown(.column))]
+    #[error("{file}: column {}: every value is {value}, so it duplicates the intercept {intercept:?}", Shown(.column))]
     ConstantColumn {
         file: String,
         column: String,
         value: f64,
+        /// The intercept's name: `const`, or `Intercept` for a formula.
+        intercept: String,
     },
 
     /// A column that is a linear combination of the columns before it (R's

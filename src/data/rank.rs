@@ -71,6 +71,7 @@ pub fn check_full_rank(
             file: file.to_string(),
             column: name(j),
             value,
+            intercept: name(0),
         });
     }
     let max = checks.max();

@@ -50,9 +50,9 @@ pub fn read_formula(
     let file = table.file.clone();
     let mut design = build_design(&formula, &table, opts.missing).map_err(|error| {
         let line = match &error {
-            DesignError::Missing { row, .. } | DesignError::UnseenLevel { row, .. } => {
-                table.lines.get(*row).copied()
-            }
+            DesignError::Missing { row, .. }
+            | DesignError::UnseenLevel { row, .. }
+            | DesignError::NotNumeric { row, .. } => table.lines.get(*row).copied(),
             _ => None,
         };
         FormulaReadError::Design {
@@ -71,7 +71,9 @@ pub fn read_formula(
         })?;
     }
     let mut rows = role_columns(&table, &roles, &design.kept)?;
-    rows.lines = Some(design.kept.iter().map(|&i| table.lines[i]).collect());
+    let lines: Vec<u64> = design.kept.iter().map(|&i| table.lines[i]).collect();
+    rows.lines = Some(lines.clone());
+    let at_line = |e: DataError| at_line(e, &lines);
     let threads = opts.threads;
     let data = match design.lhs_names.as_slice() {
         [target] if design.intercept => Dataset::new(
@@ -81,7 +83,8 @@ pub fn read_formula(
             design.lhs,
             file,
             threads,
-        )?
+        )
+        .map_err(at_line)?
         .with_roles(rows)?,
         [target] => Dataset::without_intercept(
             design.names,
@@ -91,7 +94,8 @@ pub fn read_formula(
             file,
             threads,
             rows,
-        )?,
+        )
+        .map_err(at_line)?,
         [successes, failures] => {
             let (s, f): (Vec<f64>, Vec<f64>) = design.lhs.chunks(2).map(|c| (c[0], c[1])).unzip();
             rows.failures = Some(f);
@@ -105,7 +109,8 @@ pub fn read_formula(
                     file,
                     threads,
                     rows,
-                )?,
+                )
+                .map_err(at_line)?,
                 false => Dataset::without_intercept(
                     design.names,
                     successes,
@@ -114,7 +119,8 @@ pub fn read_formula(
                     file,
                     threads,
                     rows,
-                )?,
+                )
+                .map_err(at_line)?,
             }
         }
         _ => {
@@ -172,6 +178,38 @@ fn drop_missing_roles(
     (design.x, design.lhs, design.n_rows) = (x, lhs, kept.len());
     design.kept = kept;
     Ok(())
+}
+
+/// A design value that is not finite, or a target other than 0 or 1,
+/// named by its file line (`lines`: each design row's), as the reader
+/// without a formula names it; other errors as they are.
+fn at_line(e: DataError, lines: &[u64]) -> DataError {
+    let line = |row: usize| lines.get(row.wrapping_sub(1)).copied();
+    match e {
+        DataError::NonFinite {
+            file,
+            row,
+            column,
+            value,
+        } if line(row).is_some() => DataError::Infinite {
+            file,
+            line: line(row).unwrap_or_default(),
+            column,
+            value: crate::numfmt::Short(value).to_string(),
+        },
+        DataError::TargetNotBinary {
+            file,
+            row,
+            column,
+            value,
+        } if line(row).is_some() => DataError::NotBinary {
+            file,
+            line: line(row).unwrap_or_default(),
+            column,
+            value: crate::numfmt::Short(value).to_string(),
+        },
+        other => other,
+    }
 }
 
 /// A column the formula names that the file lacks, as the design words it

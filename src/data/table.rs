@@ -3,13 +3,14 @@
 /// One column's values, typed as pandas' `read_csv` infers its dtype.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column {
-    /// Every cell an integer within i64 (pandas' `int64`); none missing.
-    Int(Vec<i64>),
+    /// Every cell an integer (pandas' `int64`, or `uint64` where a value
+    /// is beyond i64 and none is negative); none missing.
+    Int(Vec<i128>),
     /// Every cell a number, or missing (None) (pandas' `float64`): also an
     /// integer column with a missing cell, and a column of missing cells only.
     Float(Vec<Option<f64>>),
-    /// Every cell True or False in one of pandas' spellings (pandas'
-    /// `bool`); none missing.
+    /// Every cell `true` or `false` in any case, nothing around it
+    /// (pandas' `bool`); none missing.
     Bool(Vec<bool>),
     /// True and False with a missing cell (pandas' `object` column of
     /// Python bools and NaN): the same values as [`Column::Bool`]'s, so a
@@ -51,6 +52,7 @@ impl Column {
     /// pandas' name for the column's dtype.
     pub fn dtype(&self) -> &'static str {
         match self {
+            Column::Int(v) if v.iter().any(|&i| i > i128::from(i64::MAX)) => "uint64",
             Column::Int(_) => "int64",
             Column::Float(_) => "float64",
             Column::Bool(_) => "bool",

@@ -343,9 +343,16 @@ impl SavedModel {
                 "the name {twice:?} appears twice in \"names\""
             )));
         }
-        // The fits refuse a column in two roles: an offset that is also a
-        // feature would be read twice.
-        if let Some(offset) = self.offset.as_ref().filter(|o| self.names.contains(o)) {
+        // The fits without a formula refuse a column in two roles: an
+        // offset that is also a feature would be read twice. A formula's
+        // names are its design's, and its offset may be a column the
+        // formula also uses (statsmodels allows it).
+        let plain = self.coding.is_none();
+        if let Some(offset) = self
+            .offset
+            .as_ref()
+            .filter(|o| plain && self.names.contains(o))
+        {
             return Err(shape(format!(
                 "\"offset\" names {offset:?}, which is also in \"names\"; a column cannot be both"
             )));

@@ -37,9 +37,9 @@ pub fn formula_rows(
 ) -> Result<FormulaRows, FormulaReadError> {
     let design_error = |error: DesignError| {
         let line = match &error {
-            DesignError::Missing { row, .. } | DesignError::UnseenLevel { row, .. } => {
-                table.lines.get(*row).copied()
-            }
+            DesignError::Missing { row, .. }
+            | DesignError::UnseenLevel { row, .. }
+            | DesignError::NotNumeric { row, .. } => table.lines.get(*row).copied(),
             _ => None,
         };
         FormulaReadError::Design {

@@ -1,6 +1,7 @@
 //! The one integration-test binary (every test binary links libtorch, which
 //! is slow, so there is only this one). Each module pins one command's
 //! behaviour by running the real `logreg` binary.
+mod cells;
 mod counts;
 mod data;
 mod design_file;

@@ -1,23 +1,11 @@
 //! The cell rule both row readers share: what one field becomes (value, missing or error).
+use super::spelling::NA_VALUES;
 use crate::data::DataError;
-
-/// Cells read as missing: pandas' default `na_values` (after trimming spaces).
-pub const NA_VALUES: &[&str] = &[
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-];
-
-/// Cells read as 1: pandas' default `true_values` (after trimming spaces),
-/// as pandas writes a bool column (`get_dummies` among others).
-pub const TRUE_VALUES: &[&str] = &["True", "TRUE", "true"];
-
-/// Cells read as 0: pandas' default `false_values`.
-pub const FALSE_VALUES: &[&str] = &["False", "FALSE", "false"];
 
 /// Why a cell gives no value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Bad {
-    /// One of [`NA_VALUES`], or a spelling that parses as NaN.
+    /// One of [`NA_VALUES`].
     Missing,
     /// A target cell that is not 0 or 1 (also text, or an infinity).
     NotBinary,
@@ -76,12 +64,14 @@ fn infinite_err(file: String, line: u64, column: String, value: String) -> DataE
     }
 }
 
-/// One cell as text: spaces around it ignored; [`NA_VALUES`] and NaN are
-/// missing; [`TRUE_VALUES`] read as 1 and [`FALSE_VALUES`] as 0; a target
-/// must be 0 or 1 (read as `0.0` or `1.0`, never `-0.0`).
+/// One cell as text: a number with spaces around it ignored; exactly one
+/// of [`NA_VALUES`] is missing; `true` and `false` in any case, as pandas'
+/// C parser compares its bool cells, as pandas writes them (nothing
+/// around them) read as 1 and 0; other text (`NAN`, ` NA`) is not a
+/// number; a target must be 0 or 1 (read as `0.0` or `1.0`, never `-0.0`).
 #[inline]
 pub(super) fn cell(text: &str, target: bool) -> Result<f64, Bad> {
-    judge(parse(text.trim_ascii()), target)
+    judge(parse(text), target)
 }
 
 /// The cell rule's common case, read straight from the bytes where a field
@@ -123,13 +113,13 @@ pub(super) fn number_safe_delimiter(delimiter: u8) -> bool {
 /// One cell as bytes, for a record that is not all UTF-8: the same rule,
 /// and bytes that are not UTF-8 are not a number.
 pub(super) fn cell_bytes(raw: &[u8], target: bool) -> Result<f64, Bad> {
-    match std::str::from_utf8(raw.trim_ascii()) {
+    match std::str::from_utf8(raw) {
         Ok(s) => cell(s, target),
         Err(_) => judge(Parsed::NotANumber, target),
     }
 }
 
-/// A trimmed cell, before its column's role is known.
+/// A cell, before its column's role is known.
 enum Parsed {
     Value(f64),
     Missing,
@@ -138,15 +128,27 @@ enum Parsed {
 }
 
 #[inline]
-fn parse(s: &str) -> Parsed {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() => Parsed::Value(v),
-        Ok(v) if v.is_nan() => Parsed::Missing,
-        Ok(_) => Parsed::Infinite,
-        Err(_) if NA_VALUES.contains(&s) => Parsed::Missing,
-        Err(_) if TRUE_VALUES.contains(&s) => Parsed::Value(1.0),
-        Err(_) if FALSE_VALUES.contains(&s) => Parsed::Value(0.0),
-        Err(_) => Parsed::NotANumber,
+fn parse(raw: &str) -> Parsed {
+    // A CRLF line's last field, as the quote-free splitter gives it.
+    let raw = raw.strip_suffix('\r').unwrap_or(raw);
+    let s = raw.trim_ascii();
+    let number = |b: u8| b.is_ascii_digit() || b"+-.eE".contains(&b);
+    if !s.is_empty() && s.bytes().all(number) {
+        return match s.parse::<f64>() {
+            Ok(v) if v.is_finite() => Parsed::Value(v),
+            Ok(_) => Parsed::Infinite,
+            Err(_) => Parsed::NotANumber,
+        };
+    }
+    if NA_VALUES.contains(&raw) {
+        return Parsed::Missing;
+    }
+    if let Some(b) = super::spelling::boolean(raw) {
+        return Parsed::Value(f64::from(u8::from(b)));
+    }
+    match super::spelling::float(raw) {
+        Some(v) if !v.is_finite() => Parsed::Infinite,
+        _ => Parsed::NotANumber,
     }
 }
 
@@ -175,19 +177,28 @@ mod tests {
         assert_eq!(cell("1e400", false), Err(Bad::Infinite));
         assert_eq!(cell("-inf", false), Err(Bad::Infinite));
         assert_eq!(cell("abc", false), Err(Bad::NotANumber));
-        for (t, f) in TRUE_VALUES.iter().zip(FALSE_VALUES) {
+        let spellings = [
+            ("True", "False"),
+            ("TRUE", "FALSE"),
+            ("true", "false"),
+            ("tRUE", "fALSE"),
+        ];
+        for (t, f) in spellings {
             for target in [false, true] {
-                assert_eq!(cell(&format!(" {t} "), target), Ok(1.0), "{t:?}");
+                assert_eq!(cell(t, target), Ok(1.0), "{t:?}");
                 assert_eq!(cell(f, target).map(f64::to_bits), Ok(0.0f64.to_bits()));
             }
         }
-        for text in ["T", "F", "yes", "tRUE", "True1"] {
+        for text in [
+            "T", "F", "yes", " True", "False ", "True1", "NAN", " nan ", " NA", "  ",
+        ] {
             assert_eq!(cell(text, false), Err(Bad::NotANumber), "{text:?}");
         }
-        for na in NA_VALUES.iter().chain(&["NAN", " nan "]) {
+        for na in NA_VALUES {
             assert_eq!(cell(na, false), Err(Bad::Missing), "{na:?}");
             assert_eq!(cell(na, true), Err(Bad::Missing), "{na:?}");
         }
+        assert_eq!(cell("NA\r", false), Err(Bad::Missing));
     }
 
     #[test]

@@ -16,8 +16,9 @@
 //! - column names with spaces around them trimmed (the same for `--target` and
 //!   `--features`); spaces inside a name are kept;
 //! - missing values are pandas' default `na_values`: an empty cell, `NA`,
-//!   `NaN`, `nan`, `N/A`, `NULL`, `None`, ... ([`NA_VALUES`](cell::NA_VALUES)), and any other
-//!   spelling that parses as NaN;
+//!   `NaN`, `nan`, `N/A`, `NULL`, `None`, ... ([`NA_VALUES`](spelling::NA_VALUES)),
+//!   exactly as written (` NA` and `NAN` are text, as pandas reads them);
+//! - `True` and `False` in any case, exactly as written, read as 1 and 0;
 //! - columns that are neither the target nor a feature are not parsed at all,
 //!   so they may hold text (but every row still needs every field).
 //!
@@ -41,11 +42,14 @@
 //! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`InMemorySink`]: in memory) |
 //! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target), through the row loop and the strict splitter |
 //! | `fast.rs` | the fast path for plain files: blocks of whole lines through the row loop and the quote-free splitter, on several threads, declining to the strict splitter |
+//! | `spelling.rs` | the spellings pandas gives a meaning: `na_values`, True/False, numbers and infinities, and patsy's missing category |
+//! | `dtype.rs` | one column's type from its cells, as pandas' C parser infers it (int64, uint64, float64, bool, object) |
 //! | `table.rs` | [`read_table`]: named raw columns, every row and cell kept, each column typed as pandas types it ([`Table`](crate::data::Table)), through the row loop and the strict splitter |
 //! | `position.rs` | line-position tracking for messages |
 mod buffer;
 mod cell;
 mod columns;
+mod dtype;
 mod fast;
 mod header;
 mod lines;
@@ -55,6 +59,7 @@ mod reader;
 mod records;
 mod rows;
 mod sink;
+mod spelling;
 mod table;
 
 pub use columns::{read_columns, ColumnReader};
@@ -63,4 +68,5 @@ pub use fast::parse_rows_for_bench;
 pub use options::{CsvOptions, MissingPolicy};
 pub use reader::{read_csv, read_csv_into, read_csv_noting, ReadNotes, ReadRows};
 pub use sink::{InMemorySink, RowSink};
+pub(crate) use spelling::{float as pandas_float, python_nan};
 pub use table::{read_table, read_table_and_text};

@@ -3,8 +3,9 @@ use crate::data::DataError;
 use crate::setting::Setting;
 use crate::spec::roles::{count_problem, weight_problem, CountProblem, WeightProblem};
 
-use super::cell::{Bad, NA_VALUES};
+use super::cell::Bad;
 use super::options::MissingPolicy;
+use super::spelling::NA_VALUES;
 
 /// How the row loop reads one column of the file.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -21,7 +22,7 @@ pub(super) enum Take {
         weight: Option<Setting>,
     },
     /// Text, into [`Row::texts`] at `slot`, a CRLF line's CR removed; a
-    /// missing marker ([`NA_VALUES`], spaces around it ignored) is missing.
+    /// missing marker (exactly one of [`NA_VALUES`]) is missing.
     Text { slot: usize },
 }
 
@@ -229,7 +230,7 @@ impl RowRule {
                     let text = &mut row.texts[slot];
                     text.clear();
                     text.push_str(&String::from_utf8_lossy(raw));
-                    if self.keep_missing || !NA_VALUES.contains(&text.trim()) {
+                    if self.keep_missing || !NA_VALUES.contains(&text.as_str()) {
                         continue;
                     }
                     match self.missing {

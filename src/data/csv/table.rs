@@ -2,18 +2,18 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::data::table::{Column, Table};
+use crate::data::table::Table;
 use crate::data::DataError;
 
 use super::buffer::BUFFER;
-use super::cell::{FALSE_VALUES, NA_VALUES, TRUE_VALUES};
+use super::dtype::infer;
 use super::options::{default_delimiter, CsvOptions};
 use super::reader::{open_stream, source_name};
 use super::records::Records;
 use super::rows::{Next, RowRule, Take};
 
 /// Read the columns `names` of `path` (`-`: stdin) as a [`Table`]: every
-/// row, each cell as written, missing cells ([`NA_VALUES`]) kept, each
+/// row, each cell as written, missing cells kept, each
 /// column typed as pandas' `read_csv` with its defaults types it
 /// ([`Column`]). The file's format is [`read_csv`](super::read_csv)'s (the
 /// delimiter is `opts.delimiter`'s); other columns are not read; a name
@@ -92,71 +92,12 @@ fn table_from<R: Read>(
     Ok((table, texts))
 }
 
-/// A column's type from its cells, as pandas' `read_csv` infers a dtype:
-/// integers (no missing cell) are [`Column::Int`]; numbers, or integers
-/// with missing cells, or missing cells only, [`Column::Float`]; True and
-/// False [`Column::Bool`] (no missing cell) or [`Column::BoolObject`];
-/// anything else [`Column::Text`]. A cell is missing by the cell rule ([`NA_VALUES`],
-/// or a spelling that parses as NaN), spaces around it ignored.
-fn infer(cells: Vec<String>) -> Column {
-    let missing: Vec<bool> = cells.iter().map(|c| is_missing(c.trim())).collect();
-    let present = || {
-        cells
-            .iter()
-            .zip(&missing)
-            .filter(|(_, &m)| !m)
-            .map(|(c, _)| c.trim())
-    };
-    let any_missing = missing.iter().any(|&m| m);
-    if !any_missing && present().all(|c| integer(c).is_some()) {
-        return Column::Int(present().map(|c| integer(c).unwrap_or_default()).collect());
-    }
-    if present().all(|c| c.parse::<f64>().is_ok()) {
-        let value = |(c, &m): (&String, &bool)| (!m).then(|| c.trim().parse().unwrap_or(f64::NAN));
-        return Column::Float(cells.iter().zip(&missing).map(value).collect());
-    }
-    if present().all(|c| boolean(c).is_some()) {
-        if !any_missing {
-            return Column::Bool(present().map(|c| boolean(c) == Some(true)).collect());
-        }
-        let value = |(c, &m): (&String, &bool)| (!m).then(|| boolean(c.trim()) == Some(true));
-        return Column::BoolObject(cells.iter().zip(&missing).map(value).collect());
-    }
-    let text = |(c, &m): (String, &bool)| (!m).then_some(c);
-    Column::Text(cells.into_iter().zip(&missing).map(text).collect())
-}
-
-/// Whether a trimmed cell is missing by the cell rule.
-fn is_missing(cell: &str) -> bool {
-    NA_VALUES.contains(&cell) || cell.parse::<f64>().is_ok_and(f64::is_nan)
-}
-
-/// A trimmed cell as an integer: an optional sign, then digits only,
-/// within i64.
-fn integer(cell: &str) -> Option<i64> {
-    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    cell.parse().ok()
-}
-
-/// A trimmed cell as a bool, in pandas' default spellings.
-fn boolean(cell: &str) -> Option<bool> {
-    if TRUE_VALUES.contains(&cell) {
-        Some(true)
-    } else if FALSE_VALUES.contains(&cell) {
-        Some(false)
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
 
     use super::*;
+    use crate::data::table::Column;
 
     fn fixture(name: &str) -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -164,24 +105,30 @@ mod tests {
             .join(name)
     }
 
-    /// pandas' dtype and cells for each column of `types.csv`, as
-    /// scripts/make_table_fixtures.py wrote them from `pandas.read_csv`.
-    #[test]
-    fn infers_the_dtypes_pandas_infers() {
-        let text = std::fs::read_to_string(fixture("types.json")).unwrap();
+    /// pandas' dtype and cells for each column of `NAME.csv`, as
+    /// scripts/make_table_fixtures.py wrote them from `pandas.read_csv`
+    /// (float cells as numbers, or as Python's repr in `spellings.json`).
+    fn same_as_pandas(name: &str) {
+        let text = std::fs::read_to_string(fixture(&format!("{name}.json"))).unwrap();
         let want: serde_json::Value = serde_json::from_str(&text).unwrap();
         let want = want.as_object().unwrap();
         let names: Vec<String> = want.keys().cloned().collect();
-        let table = read_table(&fixture("types.csv"), &names, &CsvOptions::default()).unwrap();
+        let path = fixture(&format!("{name}.csv"));
+        let table = read_table(&path, &names, &CsvOptions::default()).unwrap();
         for (name, col) in want {
             let got = table.column(name).unwrap();
             assert_eq!(got.dtype(), col["dtype"], "{name}: {got:?}");
             let cells = col["cells"].as_array().unwrap();
             assert_eq!(got.len(), cells.len(), "{name}");
             for (row, cell) in cells.iter().enumerate() {
+                let int = cell.as_i64().map(i128::from);
+                let float = match cell.as_str() {
+                    Some(repr) => repr.parse::<f64>().ok(),
+                    None => cell.as_f64(),
+                };
                 let same = match got {
-                    Column::Int(v) => cell.as_i64() == Some(v[row]),
-                    Column::Float(v) => cell.as_f64() == v[row],
+                    Column::Int(v) => int.or(cell.as_u64().map(i128::from)) == Some(v[row]),
+                    Column::Float(v) => float.map(f64::to_bits) == v[row].map(f64::to_bits),
                     Column::Bool(v) => cell.as_bool() == Some(v[row]),
                     // The fixture writes object cells as str() prints them.
                     Column::BoolObject(v) => {
@@ -192,6 +139,18 @@ mod tests {
                 assert!(same, "{name}, row {row}: {cell} against {got:?}");
             }
         }
+    }
+
+    #[test]
+    fn infers_the_dtypes_pandas_infers() {
+        same_as_pandas("types");
+    }
+
+    /// Spaces around cells, bools in any case, NaN and infinity spellings,
+    /// NA markers with spaces, integers beyond 2^53, int64 and uint64.
+    #[test]
+    fn reads_spellings_as_pandas_reads_them() {
+        same_as_pandas("spellings");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::column::{is_missing, names, number_at, type_name};
 use super::error::DesignError;
 use super::level::Level;
 use super::subterms::{Contrast, SubtermFactor};
+use crate::data::csv::{pandas_float, python_nan};
 use crate::data::table::{Column, Table};
 use crate::data::MissingPolicy;
 
@@ -261,25 +262,23 @@ enum FactorRows {
     Levels(Vec<usize>),
 }
 
-/// A level's identity under Python's `==` and `hash`: numbers (bools
-/// included) by value, text by its characters.
+/// A level's identity under Python's `==` and `hash`: whole numbers
+/// (bools and whole floats included) by their exact value, other numbers
+/// by value, text by its characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum LevelKey {
+    Integer(i128),
     Number(u64),
     Text(String),
 }
 
 impl LevelKey {
-    fn number(v: f64) -> LevelKey {
-        LevelKey::Number(if v == 0.0 { 0 } else { v.to_bits() })
-    }
-
     pub(super) fn of(level: &Level) -> LevelKey {
-        match level {
-            Level::Bool(b) => LevelKey::number(f64::from(u8::from(*b))),
-            Level::Int(i) => LevelKey::number(*i as f64),
-            Level::Float(v) => LevelKey::number(*v),
-            Level::Text(s) => LevelKey::Text(s.clone()),
+        match (level, level.integer()) {
+            (Level::Text(s), _) => LevelKey::Text(s.clone()),
+            (_, Some(i)) => LevelKey::Integer(i),
+            (Level::Float(v), None) => LevelKey::Number(v.to_bits()),
+            (_, None) => LevelKey::Number(0),
         }
     }
 }
@@ -291,7 +290,7 @@ pub(super) fn level_at(col: &Column, i: usize) -> Option<Level> {
         Column::Float(v) => v[i].filter(|x| !x.is_nan()).map(Level::Float),
         Column::Bool(v) => Some(Level::Bool(v[i])),
         Column::BoolObject(v) => v[i].map(Level::Bool),
-        Column::Text(v) => v[i].clone().map(Level::Text),
+        Column::Text(v) => v[i].clone().filter(|t| !python_nan(t)).map(Level::Text),
     }
 }
 
@@ -308,11 +307,14 @@ fn factor_rows(
                     kept.iter().map(|&i| number_at(col, i)).collect()
                 }
                 other => {
+                    let row = first_not_number(other, kept);
                     return Err(DesignError::NotNumeric {
+                        row,
+                        value: level_at(other, row).map_or_else(String::new, |l| l.name()),
                         code: f.code.clone(),
                         column: name.to_string(),
                         found: type_name(other),
-                    })
+                    });
                 }
             };
             Ok(FactorRows::Numeric(xs))
@@ -333,7 +335,7 @@ fn factor_rows(
                             row: i,
                             column: name.to_string(),
                             code: f.code.clone(),
-                            value: level.map_or_else(String::new, |l| l.name()),
+                            value: level.map_or_else(String::new, |l| as_written(&l)),
                             levels: shown_levels(levels),
                         })
                     }
@@ -341,6 +343,30 @@ fn factor_rows(
             }
             Ok(FactorRows::Levels(out))
         }
+    }
+}
+
+/// The first of the rows `kept` whose cell is neither missing nor a
+/// number (the first kept row where there is none).
+fn first_not_number(col: &Column, kept: &[usize]) -> usize {
+    let number = |i: usize| match col {
+        Column::Text(v) => v[i].as_deref().is_none_or(|t| pandas_float(t).is_some()),
+        _ => false,
+    };
+    kept.iter()
+        .copied()
+        .find(|&i| !number(i))
+        .unwrap_or(kept.first().copied().unwrap_or(0))
+}
+
+/// A level as a message shows a cell: text as written, quoted; a number
+/// or a bool as pandas read it, saying so (a level `1` read from `01`
+/// differs from the text level `1`).
+fn as_written(level: &Level) -> String {
+    match level {
+        Level::Text(s) => format!("{s:?}"),
+        Level::Bool(_) => format!("{} (read as True/False)", level.name()),
+        Level::Int(_) | Level::Float(_) => format!("{} (read as a number)", level.name()),
     }
 }
 

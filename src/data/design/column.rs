@@ -1,12 +1,15 @@
 //! How the design reads a [`Table`]'s typed columns: which are numbers,
 //! which cells are missing, and a column's type as a message names it.
+use crate::data::csv::python_nan;
 use crate::data::table::{Column, Table};
 
-/// Whether row `i` of `col` is missing (a NaN in a float column too, as
-/// pandas counts it).
+/// Whether row `i` of `col` is missing as patsy counts it: a NaN in a
+/// float column; in a text column, a cell whose Python `float()` is NaN
+/// (`NAN`, ` nan`, `+nan`) as well as pandas' missing cells.
 pub(super) fn is_missing(col: &Column, i: usize) -> bool {
     match col {
         Column::Float(v) => v[i].is_none_or(f64::is_nan),
+        Column::Text(v) => v[i].as_deref().is_none_or(python_nan),
         other => other.is_missing(i),
     }
 }

@@ -90,9 +90,9 @@ pub enum DesignError {
 
     /// A missing value in a column the formula uses, with the missing
     /// policy `error`.
-    #[error("row {row}, column {column:?}: missing value (the formula uses this column)")]
+    #[error("column {column:?}: missing value (the formula uses this column)")]
     Missing {
-        /// 0-based data row.
+        /// 0-based data row (messages name its line).
         row: usize,
         column: String,
     },
@@ -103,8 +103,13 @@ pub enum DesignError {
     AllDropped { dropped: usize },
 
     /// A numeric factor's column holds text or True/False in new data.
-    #[error("column {column:?} holds {found}, but {code} was fitted as a number")]
+    #[error("column {column:?} holds {found} ({value:?}), but {code} was fitted as a number")]
     NotNumeric {
+        /// 0-based data row of the first cell that is not a number
+        /// (messages name its line).
+        row: usize,
+        /// That cell.
+        value: String,
         code: String,
         column: String,
         found: &'static str,
@@ -112,9 +117,9 @@ pub enum DesignError {
 
     /// A value of a categorical factor that is not one of its levels (new
     /// data for a saved model).
-    #[error("row {row}, column {column:?}: level {value:?} of {code} did not occur when the model was fitted (its levels: {})", .levels.join(", "))]
+    #[error("column {column:?}: level {value} of {code} did not occur when the model was fitted (its levels: {})", .levels.join(", "))]
     UnseenLevel {
-        /// 0-based data row.
+        /// 0-based data row (messages name its line).
         row: usize,
         column: String,
         code: String,

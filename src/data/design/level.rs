@@ -13,7 +13,8 @@ use crate::spec::formula::LevelRef;
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Bool(bool),
-    Int(i64),
+    /// A whole number as pandas read it: int64, or uint64 beyond i64.
+    Int(i128),
     Float(f64),
     Text(String),
 }
@@ -27,6 +28,19 @@ impl Level {
             Level::Int(i) => Some(*i as f64),
             Level::Float(v) => Some(*v),
             Level::Text(_) => None,
+        }
+    }
+
+    /// The value as an exact integer, for bools, whole numbers and floats
+    /// that are whole (Python's `==` between int and float is exact).
+    pub(super) fn integer(&self) -> Option<i128> {
+        match self {
+            Level::Bool(b) => Some(i128::from(*b)),
+            Level::Int(i) => Some(*i),
+            Level::Float(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e38 => {
+                Some(*v as i128)
+            }
+            Level::Float(_) | Level::Text(_) => None,
         }
     }
 
@@ -48,9 +62,10 @@ impl Level {
     /// Python's `==`.
     pub fn py_eq(&self, other: &Level) -> bool {
         match (self, other) {
-            (Level::Int(a), Level::Int(b)) => a == b,
             (Level::Text(a), Level::Text(b)) => a == b,
-            (a, b) => matches!((a.number(), b.number()), (Some(x), Some(y)) if x == y),
+            (Level::Float(a), Level::Float(b)) => a == b,
+            (Level::Text(_), _) | (_, Level::Text(_)) => false,
+            (a, b) => a.integer().is_some() && a.integer() == b.integer(),
         }
     }
 
@@ -58,7 +73,7 @@ impl Level {
     pub fn matches(&self, r: &LevelRef) -> bool {
         let r = match r {
             LevelRef::Text(s) => Level::Text(s.clone()),
-            LevelRef::Int(i) => Level::Int(*i),
+            LevelRef::Int(i) => Level::Int(i128::from(*i)),
             LevelRef::Float(v) => Level::Float(*v),
             LevelRef::Bool(b) => Level::Bool(*b),
         };
@@ -151,5 +166,9 @@ mod tests {
         assert!(Level::Float(2.0).matches(&LevelRef::Int(2)));
         assert!(Level::Bool(true).matches(&LevelRef::Int(1)));
         assert!(!Level::Text("1".into()).matches(&LevelRef::Int(1)));
+        let big = 1i128 << 60;
+        assert!(!Level::Int(big + 1).py_eq(&Level::Int(big)));
+        assert!(!Level::Int(big + 1).py_eq(&Level::Float(big as f64)));
+        assert!(Level::Int(big).py_eq(&Level::Float(big as f64)));
     }
 }

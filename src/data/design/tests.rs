@@ -38,9 +38,13 @@ fn frame(fixture: &Value) -> Table {
         .map(|c| {
             let values = c["values"].as_array().unwrap();
             let column = match c["kind"].as_str().unwrap() {
-                "int" if values.iter().all(Value::is_i64) => {
-                    Column::Int(values.iter().filter_map(Value::as_i64).collect())
-                }
+                "int" if values.iter().all(Value::is_i64) => Column::Int(
+                    values
+                        .iter()
+                        .filter_map(Value::as_i64)
+                        .map(i128::from)
+                        .collect(),
+                ),
                 "int" | "float" => Column::Float(values.iter().map(Value::as_f64).collect()),
                 "bool" if values.iter().all(Value::is_boolean) => {
                     Column::Bool(values.iter().filter_map(Value::as_bool).collect())
@@ -280,7 +284,7 @@ fn rejects_too_many_levels() {
     let n = MAX_LEVELS + 1;
     let table = table(vec![
         ("y".into(), Column::Int(vec![1; n])),
-        ("id".into(), Column::Int((0..n as i64).collect())),
+        ("id".into(), Column::Int((0..n as i128).collect())),
     ]);
     let formula = Formula::parse("y ~ C(id)").unwrap();
     let e = build_design(&formula, &table, MissingPolicy::Drop).unwrap_err();
@@ -357,7 +361,7 @@ fn new_data_is_checked_against_the_coding() {
         .design(&new("d", Column::Int(vec![3])), MissingPolicy::Error)
         .unwrap_err();
     assert!(
-        matches!(&e, DesignError::UnseenLevel { value, row: 0, .. } if value == "d"),
+        matches!(&e, DesignError::UnseenLevel { value, row: 0, .. } if value == "\"d\""),
         "{e:?}"
     );
     assert!(e.to_string().contains("its levels: a, b, c"), "{e}");
