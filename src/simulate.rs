@@ -188,15 +188,18 @@ impl Worded for SimError {
                 s(Setting::High),
                 Short(*high)
             ),
-            SimError::CorrRange { r, k } => write!(
+            SimError::CorrRange { r, k: k @ (0 | 1) } => write!(
                 f,
-                "{} {} with {k} feature(s): a common correlation must lie in ({}, 1)",
+                "{} {} with {k} feature(s): a correlation needs two features or more; give 0",
                 s(Setting::XCorr),
                 Short(*r),
-                match k {
-                    0 | 1 => "-1".to_string(),
-                    _ => format!("-1/{}", k - 1),
-                }
+            ),
+            SimError::CorrRange { r, k } => write!(
+                f,
+                "{} {} with {k} features: a common correlation must lie in (-1/{}, 1)",
+                s(Setting::XCorr),
+                Short(*r),
+                k - 1
             ),
             SimError::CorrUniform(r) => write!(
                 f,

@@ -285,6 +285,14 @@ pub fn run(g: &Global, mut a: Args) -> anyhow::Result<()> {
         .design
         .resolve(g, &mut a.grid, &a.glm.config(g.threads)?)?;
     a.grid.check_enough_rows()?;
+    // The design file is an input: no output may replace it, --resume's
+    // --runs-out included (checked before that file is read).
+    if a.design.design.is_some() {
+        let mut early = Preflight::default();
+        early.input("--design", a.design.design.as_deref());
+        early.file("--runs-out", a.runs_out.as_deref());
+        a.exports.preflight(&mut early).check()?;
+    }
     let runs_out = a.runs_out.as_ref().map(|p| Output::from_arg(Some(p)));
     let resume =
         match (a.resume, &runs_out, &a.runs_out) {
@@ -374,6 +382,7 @@ pub fn run(g: &Global, mut a: Args) -> anyhow::Result<()> {
     }
     let mut study = Study::with_pairs(cfg, pairs)?;
     let mut checks = Preflight::default();
+    checks.input("--design", a.design.design.as_deref());
     checks.file("--runs-out", a.runs_out.as_deref()).plots(
         "--plots",
         a.plots.dir.as_deref(),

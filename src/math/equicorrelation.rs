@@ -17,13 +17,12 @@
 //! [`in_range`] checks.
 
 /// Whether `r` is a common correlation that `k` variables can have:
-/// −1/(k−1) < r < 1 (for one variable, −1 < r < 1).
+/// −1/(k−1) < r < 1; one variable has no correlation to give, so only 0.
 pub fn in_range(r: f64, k: usize) -> bool {
-    let low = match k {
-        0 | 1 => -1.0,
-        _ => -1.0 / (k - 1) as f64,
-    };
-    r > low && r < 1.0
+    match k {
+        0 | 1 => r == 0.0,
+        _ => r > -1.0 / (k - 1) as f64 && r < 1.0,
+    }
 }
 
 /// The lower-triangular factor L (row-major, k × k) with L·Lᵀ the
@@ -71,6 +70,6 @@ mod tests {
         assert!(in_range(0.0, 3) && in_range(-0.49, 3) && in_range(0.99, 3));
         assert!(!in_range(-0.5, 3) && !in_range(1.0, 3) && !in_range(f64::NAN, 3));
         assert!(in_range(-0.99, 2) && !in_range(-1.0, 2));
-        assert!(in_range(-0.5, 1) && !in_range(-1.0, 1));
+        assert!(in_range(0.0, 1) && !in_range(-0.5, 1) && !in_range(0.5, 1));
     }
 }

@@ -15,7 +15,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::line::RunLine;
+use super::line::cell_default;
 use super::mcse::{summarize_cells, CellSummary};
 use super::merge::Merged;
 use crate::numfmt::Short;
@@ -47,14 +47,14 @@ pub fn write_estimates(m: &Merged, out: impl Write) -> std::io::Result<()> {
     let d = &m.design;
     let names = d.names();
     let z = crate::spec::normal::interval_quantile(d.alpha);
-    let keys = cell_keys(m.lines.first());
+    let keys = columns(m.lines.iter().map(|l| &l.cell));
     let mut w = csv::Writer::from_writer(out);
-    let mut head: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    let mut head: Vec<&str> = keys.iter().map(String::as_str).collect();
     head.extend(ESTIMATES_COLUMNS);
     w.write_record(&head).map_err(io)?;
     let estimators = [("glm", d.fits.glm()), ("nn", d.fits.nn())];
     for line in &m.lines {
-        let settings = settings_of(&line.cell);
+        let settings = settings_of(&line.cell, &keys);
         let flag = |b: bool| if b { "true" } else { "false" }.to_string();
         for (est, fitted) in estimators {
             if !fitted {
@@ -101,13 +101,13 @@ pub fn write_estimates(m: &Merged, out: impl Write) -> std::io::Result<()> {
 pub fn write_measures(m: &Merged, out: impl Write) -> std::io::Result<()> {
     let cells = summarize_cells(m);
     let names = m.design.names();
-    let keys = cell_keys(m.lines.first());
+    let keys = columns(cells.iter().map(|c| &c.settings));
     let mut w = csv::Writer::from_writer(out);
-    let mut head: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    let mut head: Vec<&str> = keys.iter().map(String::as_str).collect();
     head.extend(["estimator", "term", "true", "measure", "value", "mcse"]);
     w.write_record(&head).map_err(io)?;
     for c in &cells {
-        let settings = settings_of(&c.settings);
+        let settings = settings_of(&c.settings, &keys);
         for (est, measures) in estimators(c) {
             let Ok(Ordered(fields)) = ordered(&measures) else {
                 continue;
@@ -164,22 +164,42 @@ fn number(v: f64) -> String {
     }
 }
 
-/// The keys of a line's `cell`, in the order the line writes them (the
-/// columns of the settings); none without a line.
-fn cell_keys(line: Option<&RunLine>) -> Vec<(String, Value)> {
-    line.and_then(|l| ordered(&l.cell).ok())
-        .map_or_else(Vec::new, |o| o.0)
+/// The settings columns of a study: every key any of its cells writes (a
+/// cell leaves out a setting at its default), in the order the cells write
+/// them, so that every row has the same columns.
+fn columns<T: Serialize>(cells: impl IntoIterator<Item = T>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for cell in cells {
+        let Ok(Ordered(fields)) = ordered(&cell) else {
+            continue;
+        };
+        let mut at = 0;
+        for (key, _) in fields {
+            match keys.iter().position(|k| *k == key) {
+                Some(p) => at = p + 1,
+                None => {
+                    keys.insert(at, key);
+                    at += 1;
+                }
+            }
+        }
+    }
+    keys
 }
 
-/// A cell's settings as CSV fields, one per key in its order: a number as
+/// A cell's settings as CSV fields, one per column of `keys` (a key the
+/// cell leaves out has its default, [`cell_default`]): a number as
 /// [`Short`] writes it (an integer as its digits), a text as itself, a list
 /// (the coefficients) as its items joined by commas, as `--beta` takes
 /// them.
-fn settings_of<T: Serialize>(cell: &T) -> Vec<String> {
-    let Ok(Ordered(fields)) = ordered(cell) else {
-        return Vec::new();
-    };
-    fields.iter().map(|(_, v)| field(v)).collect()
+fn settings_of<T: Serialize>(cell: &T, keys: &[String]) -> Vec<String> {
+    let fields = ordered(cell).map_or_else(|_| Vec::new(), |o| o.0);
+    keys.iter()
+        .map(|key| match fields.iter().find(|(k, _)| k == key) {
+            Some((_, v)) => field(v),
+            None => cell_default(key).map_or_else(String::new, |v| field(&v)),
+        })
+        .collect()
 }
 
 /// One setting as a CSV field.
@@ -285,9 +305,42 @@ mod tests {
             x_corr: 0.25,
             beta: vec![1.0, 0.0],
         };
-        assert_eq!(settings_of(&v), ["5", "normal", "0.25", "1,0"]);
+        let keys = columns([&v]);
+        assert_eq!(settings_of(&v, &keys), ["5", "normal", "0.25", "1,0"]);
         let keys: Vec<String> = ordered(&v).unwrap().0.into_iter().map(|e| e.0).collect();
         assert_eq!(keys, ["n", "x_dist", "x_corr", "beta"]);
+    }
+
+    /// Cells that leave out different defaults (a grid over links or
+    /// feature distributions) still give every row the same columns, a left
+    /// out setting at its default.
+    #[test]
+    fn cells_with_other_keys_share_the_columns_defaults_filled() {
+        #[derive(Serialize)]
+        struct C {
+            n: usize,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            link: Option<&'static str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            x_corr: Option<f64>,
+            beta: Vec<f64>,
+        }
+        let plain = C {
+            n: 5,
+            link: None,
+            x_corr: None,
+            beta: vec![1.0],
+        };
+        let probit = C {
+            n: 6,
+            link: Some("probit"),
+            x_corr: Some(0.5),
+            beta: vec![2.0],
+        };
+        let keys = columns([&plain, &probit]);
+        assert_eq!(keys, ["n", "link", "x_corr", "beta"]);
+        assert_eq!(settings_of(&plain, &keys), ["5", "logit", "0", "1"]);
+        assert_eq!(settings_of(&probit, &keys), ["6", "probit", "0.5", "2"]);
     }
 
     #[test]

@@ -95,6 +95,18 @@ fn is_zero(r: &f64) -> bool {
     *r == 0.0
 }
 
+/// The value a cell's `key` has when the cell leaves it out (a default it
+/// does not write), as it would be written; None for a key every cell
+/// writes, or no key of a cell.
+pub fn cell_default(key: &str) -> Option<serde_json::Value> {
+    match key {
+        "true_link" | "link" => serde_json::to_value(LinkKind::Logit).ok(),
+        "x_dist" => serde_json::to_value(XDist::Uniform).ok(),
+        "x_corr" => Some(serde_json::json!(0.0)),
+        _ => None,
+    }
+}
+
 fn logit_list() -> Vec<LinkKind> {
     vec![LinkKind::Logit]
 }

@@ -380,9 +380,10 @@ fn columns(rows: &[Vec<String>], min: &[usize]) -> String {
     out
 }
 
-/// A figure of a cell's block: [`cell`], or `-` for NaN.
+/// A figure of a cell's block: [`cell`], or `-` where it is not finite
+/// (as `--json` has null there).
 fn num(v: f64, decimals: usize) -> String {
-    if v.is_nan() {
+    if !v.is_finite() {
         "-".into()
     } else {
         cell(v, decimals)
@@ -394,9 +395,10 @@ fn with_se(v: f64, se: f64, decimals: usize) -> String {
     format!("{} ({})", num(v, decimals), num(se, decimals))
 }
 
-/// A difference in scientific notation (`8.00e-6`), or `-` for NaN.
+/// A difference in scientific notation (`8.00e-6`), or `-` where it is
+/// not finite.
 fn sci(v: f64) -> String {
-    if v.is_nan() {
+    if !v.is_finite() {
         "-".into()
     } else {
         format!("{v:.2e}")

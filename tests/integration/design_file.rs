@@ -339,3 +339,53 @@ fn rejects_bad_design_inputs_before_any_run() {
         assert!(r.stdout().is_empty() && !out.exists(), "{}", r.describe());
     }
 }
+
+/// The design file is an input: no output may replace it (`--runs-out`,
+/// with `--resume` too, `--estimates`, `--measures`), and a FIFO, which
+/// cannot be read twice, is refused; both before any run, the file intact.
+#[test]
+fn the_design_file_is_never_an_output_nor_a_fifo() {
+    let dir = temp_dir("design-file-input");
+    let copy = dir.join("spector.csv");
+    std::fs::copy(spector(), &copy).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let file = copy.display().to_string();
+    let base = [
+        "repeat", "--design", &file, "--target", "GRADE", "--beta", "fit", "--runs", "2",
+    ];
+    let outputs: [&[&str]; 4] = [
+        &["--runs-out", &file],
+        &["--runs-out", &file, "--resume"],
+        &["--estimates", &file],
+        &["--measures", &file],
+    ];
+    for flags in outputs {
+        let mut args = base.to_vec();
+        args.extend(flags);
+        let r = logreg(&args);
+        assert_eq!(r.code(), Some(2), "{}", r.describe());
+        assert_eq!(r.stderr().lines().count(), 1, "{}", r.describe());
+        assert!(
+            r.stderr().contains("an output may not replace an input"),
+            "{}",
+            r.describe()
+        );
+        assert_eq!(std::fs::read(&copy).unwrap(), before, "{flags:?}");
+    }
+    let fifo = dir.join("design.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fifo = fifo.display().to_string();
+    let r = logreg(&[
+        "repeat", "--design", &fifo, "--target", "GRADE", "--beta", "fit",
+    ]);
+    assert_eq!(r.code(), Some(2), "{}", r.describe());
+    assert!(
+        r.stderr().contains("not a regular file"),
+        "{}",
+        r.describe()
+    );
+}

@@ -272,7 +272,7 @@ fn simulate_writes_numpys_designed_draws() {
 /// Bad designs are refused before any work, exit 2, one line naming the flag.
 #[test]
 fn rejects_impossible_designs_with_one_line() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &["simulate", "--x-corr", "0.5"],
             "--x-corr 0.5 needs --x-dist normal",
@@ -281,7 +281,13 @@ fn rejects_impossible_designs_with_one_line() {
             &[
                 "simulate", "--x-dist", "normal", "--beta", "0,1,1,1", "--x-corr", "-0.5",
             ],
-            "--x-corr -0.5 with 3 feature(s)",
+            "--x-corr -0.5 with 3 features: a common correlation must lie in (-1/2, 1)",
+        ),
+        (
+            &[
+                "repeat", "--x-dist", "normal", "--beta", "0.3,1", "--x-corr", "0,0.5",
+            ],
+            "--x-corr 0.5 with 1 feature(s): a correlation needs two features or more",
         ),
         (
             &["repeat", "--x-dist", "uniform,normal", "--x-corr", "0,0.3"],

@@ -74,6 +74,14 @@ impl DesignFileArgs {
             )
             .into());
         }
+        // The file is read twice (hashed, then parsed): a FIFO or a device
+        // would block or give other bytes the second time.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(UsageError(format!(
+                "--design {name}: not a regular file (the design is hashed into the study, then read)"
+            ))
+            .into());
+        }
         let opts = CsvOptions {
             target: self.target.clone(),
             features: self.features.clone(),
