@@ -2,6 +2,7 @@
 //! formula itself, its design on the file's columns (naming the file, and
 //! the line of a cell), or the data set built from it.
 use super::design::DesignError;
+use super::table::Table;
 use super::DataError;
 use crate::spec::formula::FormulaError;
 
@@ -36,6 +37,23 @@ pub enum FormulaReadError {
 }
 
 impl FormulaReadError {
+    /// A design error on `table`, named by the file line of the row it is
+    /// about (a missing value, an unseen level, a cell that is not a
+    /// number), or by the file alone.
+    pub fn design(table: &Table, error: DesignError) -> Self {
+        let line = match &error {
+            DesignError::Missing { row, .. }
+            | DesignError::UnseenLevel { row, .. }
+            | DesignError::NotNumeric { row, .. } => table.lines.get(*row).copied(),
+            _ => None,
+        };
+        FormulaReadError::Design {
+            file: table.file.clone(),
+            line,
+            error: Box::new(error),
+        }
+    }
+
     /// Always [`ErrorKind::BadInput`](crate::ErrorKind).
     pub fn kind(&self) -> crate::ErrorKind {
         match self {

@@ -48,19 +48,8 @@ pub fn read_formula(
     }
     let table = read_table(path, &names, opts).map_err(|e| unknown_column(&formula, e))?;
     let file = table.file.clone();
-    let mut design = build_design(&formula, &table, opts.missing).map_err(|error| {
-        let line = match &error {
-            DesignError::Missing { row, .. }
-            | DesignError::UnseenLevel { row, .. }
-            | DesignError::NotNumeric { row, .. } => table.lines.get(*row).copied(),
-            _ => None,
-        };
-        FormulaReadError::Design {
-            file: file.clone(),
-            line,
-            error: Box::new(error),
-        }
-    })?;
+    let mut design = build_design(&formula, &table, opts.missing)
+        .map_err(|error| FormulaReadError::design(&table, error))?;
     if opts.missing == MissingPolicy::Drop {
         drop_missing_roles(&mut design, &table, &roles).map_err(|error| {
             FormulaReadError::Design {

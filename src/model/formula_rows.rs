@@ -1,7 +1,7 @@
 //! A formula model's design on new data: the design its saved coding builds
 //! from the new data's raw columns (any order, extra columns ignored), the
 //! offset, and which of the table's rows it kept.
-use crate::data::design::{Coding, DesignError};
+use crate::data::design::Coding;
 use crate::data::{Column, FormulaReadError, MissingPolicy, Table};
 
 /// The columns of new data a formula model reads: its factors' columns,
@@ -35,19 +35,6 @@ pub fn formula_rows(
     table: &Table,
     missing: MissingPolicy,
 ) -> Result<FormulaRows, FormulaReadError> {
-    let design_error = |error: DesignError| {
-        let line = match &error {
-            DesignError::Missing { row, .. }
-            | DesignError::UnseenLevel { row, .. }
-            | DesignError::NotNumeric { row, .. } => table.lines.get(*row).copied(),
-            _ => None,
-        };
-        FormulaReadError::Design {
-            file: table.file.clone(),
-            line,
-            error: Box::new(error),
-        }
-    };
     let offset_values = |i: usize| -> Option<f64> {
         match offset.and_then(|o| table.column(o))? {
             Column::Int(v) => Some(v[i] as f64),
@@ -56,7 +43,9 @@ pub fn formula_rows(
         }
     };
     // Rows whose offset is missing count as missing rows.
-    let rows = coding.design(table, missing).map_err(design_error)?;
+    let rows = coding
+        .design(table, missing)
+        .map_err(|e| FormulaReadError::design(table, e))?;
     let (mut x, mut kept) = (Vec::new(), Vec::new());
     let mut off = Vec::new();
     let k = coding.n_columns();
