@@ -4,9 +4,8 @@
 use plotters::prelude::*;
 
 use super::common::{
-    check_len, dashed, dotted, draw_legend, font, legend_line, log_floor, log_tick, log_ticks, pad,
-    pick, render, solid, PlotError, StepAxis, AXIS_LIMIT, DESC_SIZE, LABEL_SIZE, MAX_LINE_POINTS,
-    NN, TITLE_SIZE, TRUTH,
+    check_len, dashed, dotted, draw_legend, legend_line, log_floor, log_log_chart, log_tick, pad,
+    pick, render, solid, PlotError, StepAxis, AXIS_LIMIT, MAX_LINE_POINTS, NN, TRUTH,
 };
 use crate::compare::{max_abs_diff, MATCH_TOL};
 
@@ -50,29 +49,14 @@ pub fn distance(
     let last = steps.last().copied().unwrap_or(0);
     let axis = StepAxis { last };
     let on_axis = |(s, d): &(usize, f64)| (StepAxis::x(*s), d.max(floor));
-    let ticks = log_ticks(floor, y1);
     render(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                "Distance from the GLM estimate during training",
-                font(TITLE_SIZE),
-            )
-            .margin(20)
-            .x_label_area_size(55)
-            .y_label_area_size(80)
-            .build_cartesian_2d(
-                axis.range().log_scale().with_key_points(axis.ticks()),
-                (floor..y1).log_scale().with_key_points(ticks),
-            )?;
-        chart
-            .configure_mesh()
-            .x_desc(StepAxis::DESC)
-            .y_desc("max |network - GLM| over the coefficients (log scale)")
-            .axis_desc_style(font(DESC_SIZE))
-            .label_style(font(LABEL_SIZE))
-            .x_label_formatter(&|v| StepAxis::label(*v))
-            .y_label_formatter(&|v| log_tick(*v))
-            .draw()?;
+        let mut chart = log_log_chart(
+            root,
+            "Distance from the GLM estimate during training",
+            "max |network - GLM| over the coefficients (log scale)",
+            axis,
+            (floor, y1),
+        )?;
         chart
             .draw_series(LineSeries::new(line.iter().map(on_axis), solid(NN)))?
             .label("SGD (network)")

@@ -4,9 +4,8 @@
 use plotters::prelude::*;
 
 use super::common::{
-    check_len, draw_legend, font, legend_line, log_floor, log_tick, log_ticks, pad, pick, render,
-    solid, PlotError, StepAxis, AXIS_LIMIT, DESC_SIZE, GLM, LABEL_SIZE, MAX_LINE_POINTS, NN,
-    TITLE_SIZE,
+    check_len, draw_legend, legend_line, log_floor, log_log_chart, log_tick, pad, pick, render,
+    solid, PlotError, StepAxis, AXIS_LIMIT, GLM, MAX_LINE_POINTS, NN,
 };
 use super::excess::GlmLoss;
 
@@ -78,26 +77,8 @@ pub fn loss(steps: &[usize], loss: &[f64], glm: Option<&GlmLoss>) -> Result<Stri
             "loss",
         ),
     };
-    let ticks = log_ticks(floor, y1);
     render(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, font(TITLE_SIZE))
-            .margin(20)
-            .x_label_area_size(55)
-            .y_label_area_size(80)
-            .build_cartesian_2d(
-                axis.range().log_scale().with_key_points(axis.ticks()),
-                (floor..y1).log_scale().with_key_points(ticks),
-            )?;
-        chart
-            .configure_mesh()
-            .x_desc(StepAxis::DESC)
-            .y_desc(y_desc)
-            .axis_desc_style(font(DESC_SIZE))
-            .label_style(font(LABEL_SIZE))
-            .x_label_formatter(&|v| StepAxis::label(*v))
-            .y_label_formatter(&|v| log_tick(*v))
-            .draw()?;
+        let mut chart = log_log_chart(root, title, y_desc, axis, (floor, y1))?;
         // The network's line runs through its positive values and along the
         // floor, broken where it passes from one to the other: its float32
         // loss can round to either side of the minimum for many steps in a
