@@ -426,6 +426,44 @@ pub(super) fn inverse_name(link: LinkKind) -> String {
     }
 }
 
+/// The coordinates of a chart against the optimiser's step with both axes
+/// logarithmic and ticked at chosen points.
+pub type LogLog = Cartesian2d<WithKeyPoints<LogCoord<f64>>, WithKeyPoints<LogCoord<f64>>>;
+
+/// A chart of a positive quantity against the optimiser's step, both axes
+/// logarithmic: the step on `axis`, the quantity from `floor` to `y1` ticked
+/// by [`log_ticks`], with `title` and the mesh drawn (`y_desc` naming the
+/// quantity), ready for its series.
+pub fn log_log_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    title: &str,
+    y_desc: &str,
+    axis: StepAxis,
+    (floor, y1): (f64, f64),
+) -> Result<ChartContext<'a, SVGBackend<'b>, LogLog>, PlotError> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, font(TITLE_SIZE))
+        .margin(20)
+        .x_label_area_size(55)
+        .y_label_area_size(80)
+        .build_cartesian_2d(
+            axis.range().log_scale().with_key_points(axis.ticks()),
+            (floor..y1)
+                .log_scale()
+                .with_key_points(log_ticks(floor, y1)),
+        )?;
+    chart
+        .configure_mesh()
+        .x_desc(StepAxis::DESC)
+        .y_desc(y_desc)
+        .axis_desc_style(font(DESC_SIZE))
+        .label_style(font(LABEL_SIZE))
+        .x_label_formatter(&|v| StepAxis::label(*v))
+        .y_label_formatter(&|v| log_tick(*v))
+        .draw()?;
+    Ok(chart)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,42 +584,4 @@ mod tests {
         assert_eq!(tick(-0.0), "0");
         assert_eq!(tick(2500.0), "2500");
     }
-}
-
-/// The coordinates of a chart against the optimiser's step with both axes
-/// logarithmic and ticked at chosen points.
-pub type LogLog = Cartesian2d<WithKeyPoints<LogCoord<f64>>, WithKeyPoints<LogCoord<f64>>>;
-
-/// A chart of a positive quantity against the optimiser's step, both axes
-/// logarithmic: the step on `axis`, the quantity from `floor` to `y1` ticked
-/// by [`log_ticks`], with `title` and the mesh drawn (`y_desc` naming the
-/// quantity), ready for its series.
-pub fn log_log_chart<'a, 'b>(
-    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
-    title: &str,
-    y_desc: &str,
-    axis: StepAxis,
-    (floor, y1): (f64, f64),
-) -> Result<ChartContext<'a, SVGBackend<'b>, LogLog>, PlotError> {
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, font(TITLE_SIZE))
-        .margin(20)
-        .x_label_area_size(55)
-        .y_label_area_size(80)
-        .build_cartesian_2d(
-            axis.range().log_scale().with_key_points(axis.ticks()),
-            (floor..y1)
-                .log_scale()
-                .with_key_points(log_ticks(floor, y1)),
-        )?;
-    chart
-        .configure_mesh()
-        .x_desc(StepAxis::DESC)
-        .y_desc(y_desc)
-        .axis_desc_style(font(DESC_SIZE))
-        .label_style(font(LABEL_SIZE))
-        .x_label_formatter(&|v| StepAxis::label(*v))
-        .y_label_formatter(&|v| log_tick(*v))
-        .draw()?;
-    Ok(chart)
 }
