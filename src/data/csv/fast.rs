@@ -2,9 +2,12 @@
 use std::io::Read;
 
 use super::buffer::{expected_rows, fill, FAST_CHUNK};
+use super::cell::number_safe_delimiter;
 use super::header::Role;
+use super::index::Scan;
 use super::lines::{Declined, Lines};
 use super::options::MissingPolicy;
+use super::plain::plain_rows;
 use super::rows::{Next, RowRule};
 use super::sink::{CountingSink, RowSink};
 use crate::runtime::threads::Threads;
@@ -20,6 +23,7 @@ use crate::runtime::threads::Threads;
 /// caller then restarts the sink and reads the rows through the strict
 /// splitter, which reports the error, or handles the row, exactly as
 /// always.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn fast_rows<R: Read, S: RowSink>(
     mut rdr: R,
     delimiter: u8,
@@ -27,6 +31,7 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
     k: usize,
     rest: Option<u64>,
     threads_for: Threads,
+    scan: Scan,
     sink: &mut CountingSink<S>,
 ) -> Result<Option<usize>, S::Error> {
     let mut buf: Vec<u8> = Vec::new();
@@ -58,7 +63,7 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
         let region = &buf[..end];
         let (x, y) = sink.inner.block();
         if threads == 1 {
-            match block_rows(region, delimiter, rule, k, x, y) {
+            match block_rows(region, delimiter, rule, k, scan, x, y) {
                 Ok(d) => dropped += d,
                 Err(Declined) => return Ok(None),
             }
@@ -70,7 +75,7 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
                     .map(|part| {
                         s.spawn(move || {
                             let (mut px, mut py) = (Vec::new(), Vec::new());
-                            let d = block_rows(part, delimiter, rule, k, &mut px, &mut py)?;
+                            let d = block_rows(part, delimiter, rule, k, scan, &mut px, &mut py)?;
                             Ok((px, py, d))
                         })
                     })
@@ -128,9 +133,30 @@ fn split_at_lines(region: &[u8], parts: usize) -> Vec<&[u8]> {
     out
 }
 
-/// The rows of whole lines, by the row loop through [`Lines`]: each kept
-/// row's `k` design values to `x` and its target to `y`; the rows dropped.
+/// The rows of whole lines: each kept row's `k` design values to `x` and
+/// its target to `y`; the rows dropped. Read by the kernel
+/// ([`plain_rows`], through the structural index computed by `scan`) where
+/// the rule allows it, else by the row loop through [`Lines`]; both give
+/// the same rows.
 fn block_rows(
+    region: &[u8],
+    delimiter: u8,
+    rule: &RowRule,
+    k: usize,
+    scan: Scan,
+    x: &mut Vec<f64>,
+    y: &mut Vec<f64>,
+) -> Result<usize, Declined> {
+    let kernel = number_safe_delimiter(delimiter) && !b"\n\r\"".contains(&delimiter);
+    match rule.plain_columns().filter(|_| kernel) {
+        Some(columns) => plain_rows(region, delimiter, &columns, rule, k, scan, x, y),
+        None => lines_rows(region, delimiter, rule, k, x, y),
+    }
+}
+
+/// The rows of whole lines by the row loop through [`Lines`], line after
+/// line, for a rule the kernel does not take.
+fn lines_rows(
     region: &[u8],
     delimiter: u8,
     rule: &RowRule,
@@ -169,7 +195,7 @@ pub fn parse_rows_for_bench(
     let takes = roles.iter().map(|r| r.take(k)).collect();
     let rule = RowRule::new(takes, vec![String::new(); columns], MissingPolicy::Error);
     let (mut x, mut y) = (Vec::new(), Vec::new());
-    block_rows(text, delimiter, &rule, k, &mut x, &mut y).ok()?;
+    block_rows(text, delimiter, &rule, k, Scan::best(), &mut x, &mut y).ok()?;
     Some((x, y))
 }
 
@@ -205,6 +231,18 @@ mod tests {
         k: usize,
         rest: Option<u64>,
     ) -> Option<(Vec<f64>, Vec<f64>)> {
+        fast_scanned(rdr, delimiter, roles, k, rest, Scan::best())
+    }
+
+    /// [`fast`] with the structural index computed by `scan`.
+    pub(super) fn fast_scanned<R: Read>(
+        rdr: R,
+        delimiter: u8,
+        roles: &[Role],
+        k: usize,
+        rest: Option<u64>,
+        scan: Scan,
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
         let rule = rule(roles, k);
         let mut whole = InMemorySink::default();
         let done = fast_rows(
@@ -214,6 +252,7 @@ mod tests {
             k,
             rest,
             Threads::Auto,
+            scan,
             &mut CountingSink::new(&mut whole),
         );
         done.unwrap().map(|_| (whole.x, whole.y))
@@ -303,7 +342,7 @@ mod tests {
             let (mut x, mut y) = (vec![], vec![]);
             let rule = rule(&roles, 2);
             for p in pieces {
-                block_rows(p, b',', &rule, 2, &mut x, &mut y).unwrap();
+                block_rows(p, b',', &rule, 2, Scan::best(), &mut x, &mut y).unwrap();
             }
             assert_eq!(y.len(), 1000);
             assert_eq!(x[2 * 999 + 1], 999.0);
@@ -348,7 +387,29 @@ mod against_full_reader {
                 }
                 s
             }
-            800..=899 => format!("{:e}", f64::from_bits(rng.random::<u64>())),
+            800..=849 => format!("{:e}", f64::from_bits(rng.random::<u64>())),
+            850..=899 => {
+                // The exact reader's edges: leading zeros, a point at either
+                // end, a signed zero, mantissas of 16 to 21 digits (2^53 and
+                // 19 significant digits), exponents at the edge of the exact
+                // powers of ten (22) and of four digits.
+                let lead = "0".repeat(rng.random_range(0..4));
+                let sign = ["", "-", "+"][rng.random_range(0..3)];
+                let (a, b) = (rng.random_range(0..4), rng.random_range(12..18));
+                let mut s = match rng.random_range(0..6) {
+                    0 => format!("{sign}{lead}.{}", digits(rng, b)),
+                    1 => format!("{sign}{}.", digits(rng, b)),
+                    2 => format!("{sign}0"),
+                    3 => format!("{sign}{lead}0.{}{}", "0".repeat(a), digits(rng, b)),
+                    _ => format!("{sign}{lead}{}.{}", digits(rng, a + 1), digits(rng, b)),
+                };
+                if rng.random_bool(0.3) {
+                    let e = [-23, -22, -21, 21, 22, 23, 0, -1, 9999, -9999, 10000]
+                        [rng.random_range(0..11)];
+                    s += &format!("{}{e}", ["e", "E", "e+"][rng.random_range(0..3)]);
+                }
+                s
+            }
             900..=994 => {
                 let n = rng.random_range(1..25);
                 digits(rng, n)
@@ -433,6 +494,51 @@ mod against_full_reader {
         [fast, full]
     }
 
+    /// Rows as bits, so that -0.0 and 0.0 differ.
+    fn as_bits(rows: &Option<(Vec<f64>, Vec<f64>)>) -> Option<(Vec<u64>, Vec<u64>)> {
+        let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect();
+        rows.as_ref().map(|(x, y)| (bits(x), bits(y)))
+    }
+
+    /// A way to read a body's rows into `x` and `y`.
+    type Reader<'a> = dyn Fn(&mut Vec<f64>, &mut Vec<f64>) -> Result<usize, Declined> + 'a;
+
+    /// The kernel, with either scan, against the row loop through
+    /// [`Lines`] on many longer bodies (lines across 64-byte blocks, CRLF,
+    /// blank and ragged lines, missing values dropped or refused, no final
+    /// LF): the same rows, bit for bit, the same drops, or both decline.
+    #[test]
+    fn kernel_matches_the_row_loop_on_random_bodies() {
+        let roles = [Role::Feature(1), Role::Skip, Role::Feature(2), Role::Target];
+        let mut rng = ChaCha8Rng::seed_from_u64(2727);
+        let (mut taken, mut declined) = (0, 0);
+        for i in 0..3000 {
+            let text = random_file(&mut rng);
+            let body = &text.as_bytes()[text.find('\n').unwrap() + 1..];
+            let missing = [MissingPolicy::Error, MissingPolicy::Drop][i % 2];
+            let takes = roles.iter().map(|r| r.take(3)).collect();
+            let rule = RowRule::new(takes, vec![String::new(); 4], missing);
+            let run = |f: &Reader| {
+                let (mut x, mut y) = (vec![], vec![]);
+                let d = f(&mut x, &mut y).ok();
+                d.map(|d| (d, as_bits(&Some((x, y)))))
+            };
+            let want = run(&|x, y| lines_rows(body, b',', &rule, 3, x, y));
+            for scan in [Scan::Portable, Scan::best()] {
+                let got = run(&|x, y| block_rows(body, b',', &rule, 3, scan, x, y));
+                assert_eq!(got, want, "{scan:?} {missing:?} {text:?}");
+            }
+            match want {
+                Some(_) => taken += 1,
+                None => declined += 1,
+            }
+        }
+        assert!(
+            taken > 300 && declined > 300,
+            "taken {taken}, declined {declined}"
+        );
+    }
+
     #[test]
     fn fast_path_matches_the_full_reader_on_random_files() {
         let dir = std::env::temp_dir().join(format!("logreg-fast-{}", std::process::id()));
@@ -457,8 +563,12 @@ mod against_full_reader {
             assert_eq!(fast, full, "{text:?}");
             // The fast path alone: what it takes is the full reader's data,
             // bit for bit; what the full reader refuses, it declines.
+            // Both scans give the same rows.
             let body = &text.as_bytes()[text.find('\n').unwrap() + 1..];
-            match (super::tests::fast(body, b',', &roles, 3, None), &full) {
+            let portable = super::tests::fast_scanned(body, b',', &roles, 3, None, Scan::Portable);
+            let best = super::tests::fast(body, b',', &roles, 3, None);
+            assert_eq!(as_bits(&portable), as_bits(&best), "{text:?}");
+            match (portable, &full) {
                 (Some((x, y)), Ok((data, _))) => {
                     let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&x), bits(data.x()), "{text:?}");

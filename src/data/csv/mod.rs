@@ -41,6 +41,9 @@
 //! | `reader.rs` | [`read_csv`], [`read_csv_into`]: the general row reader (the fast path, else the strict splitter) |
 //! | `sink.rs` | [`RowSink`]: where the rows read go, block by block ([`InMemorySink`]: in memory) |
 //! | `columns.rs` | [`ColumnReader`], [`read_columns`]: named columns only, block by block, for `predict` (no target), through the row loop and the strict splitter |
+//! | `index.rs` | the structural index: per 64 bytes, bitmasks of delimiters, line ends and quotes (SSE2, or portable) |
+//! | `decimal.rs` | the exact reader of a plain number (digits, a point, a short exponent), declining the rest to the cell rule |
+//! | `plain.rs` | the fast path's row kernel: plain lines through the index and the decimal reader, any other line through the row loop |
 //! | `fast.rs` | the fast path for plain files: blocks of whole lines through the row loop and the quote-free splitter, on several threads, declining to the strict splitter |
 //! | `spelling.rs` | the spellings pandas gives a meaning: `na_values`, True/False, numbers and infinities, and patsy's missing category |
 //! | `dtype.rs` | one column's type from its cells, as pandas' C parser infers it (int64, uint64, float64, bool, object) |
@@ -49,11 +52,14 @@
 mod buffer;
 mod cell;
 mod columns;
+mod decimal;
 mod dtype;
 mod fast;
 mod header;
+mod index;
 mod lines;
 mod options;
+mod plain;
 mod position;
 mod reader;
 mod records;

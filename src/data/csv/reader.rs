@@ -10,6 +10,7 @@ use crate::spec::roles::{is_weight, NUMERIC_ROLES};
 use super::buffer::{expected_rows, BUFFER, SAMPLE_ROWS};
 use super::fast::fast_rows;
 use super::header::{choose_columns, Chosen, Role};
+use super::index::Scan;
 use super::options::default_delimiter;
 use super::records::Records;
 use super::rows::{Next, RowRule};
@@ -220,7 +221,16 @@ fn read_from<R: Read, S: RowSink>(
     let reopen = reopen.filter(|_| !opts.roles.any());
     let rest = len.map(|len| len.saturating_sub(header_end));
     let fast = match reopen.map(|open| open(header_end)) {
-        Some(Ok(input)) => fast_rows(input, delimiter, &rule, k, rest, opts.threads, &mut sink)?,
+        Some(Ok(input)) => fast_rows(
+            input,
+            delimiter,
+            &rule,
+            k,
+            rest,
+            opts.threads,
+            Scan::best(),
+            &mut sink,
+        )?,
         _ => None,
     };
     match fast {

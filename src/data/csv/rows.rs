@@ -26,6 +26,15 @@ pub(super) enum Take {
     Text { slot: usize },
 }
 
+/// How the fast path's kernel ([`plain_rows`](super::plain::plain_rows))
+/// reads a column: not at all, or as a plain number into a row slot (a
+/// target's value must be 0 or 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Column {
+    Skip,
+    Number { slot: usize, target: bool },
+}
+
 /// What a splitter is asked to make of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Want {
@@ -155,6 +164,33 @@ impl RowRule {
         debug_assert_eq!(rank.len(), self.takes.len());
         self.rank = rank;
         self
+    }
+
+    /// Each column as [`plain_rows`](super::plain::plain_rows) reads it,
+    /// where the rule reads numbers (no weights) and skips the rest, with
+    /// no counts, and at least one column is read; None otherwise.
+    pub(super) fn plain_columns(&self) -> Option<Vec<Column>> {
+        if self.counts.is_some() || self.keep_missing {
+            return None;
+        }
+        let columns = self
+            .takes
+            .iter()
+            .map(|take| match *take {
+                Take::Skip => Some(Column::Skip),
+                Take::Number {
+                    slot,
+                    target,
+                    weight: None,
+                    ..
+                } => Some(Column::Number { slot, target }),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        columns
+            .iter()
+            .any(|c| *c != Column::Skip)
+            .then_some(columns)
     }
 
     /// A row with room for every value and text the rule reads.
