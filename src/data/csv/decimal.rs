@@ -34,7 +34,7 @@ const MAX_DIGITS: usize = 19;
 /// `e == 0` by the correctly rounded conversion of `w`; a longer `w` with
 /// `-22 <= e < 0` by [`eisel_lemire`], or where its product cannot decide
 /// the rounding, by [`nearest_quotient`].
-#[inline]
+#[inline(always)]
 pub(super) fn decimal(field: &[u8]) -> Option<f64> {
     let len = field.len();
     let first = *field.first()?;

@@ -34,24 +34,25 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
     scan: Scan,
     sink: &mut CountingSink<S>,
 ) -> Result<Option<usize>, S::Error> {
-    let mut buf: Vec<u8> = Vec::new();
+    // What is carried over (the part of a line after the last LF read,
+    // shorter than a chunk), then a chunk read after it: the buffer is
+    // zeroed once, not for every chunk.
+    let mut buf = vec![0u8; 2 * FAST_CHUNK];
+    let mut carried = 0;
     let mut threads = 1;
     let mut done_bytes = 0u64;
     let mut first = true;
     let mut dropped = 0;
     loop {
-        // Fill the buffer up to FAST_CHUNK past what is carried over.
-        let carried = buf.len();
-        buf.resize(carried + FAST_CHUNK, 0);
-        let Ok(got) = fill(&mut rdr, &mut buf[carried..]) else {
+        let Ok(got) = fill(&mut rdr, &mut buf[carried..carried + FAST_CHUNK]) else {
             return Ok(None);
         };
-        buf.truncate(carried + got);
+        let len = carried + got;
         let eof = got < FAST_CHUNK;
         let end = if eof {
-            buf.len()
+            len
         } else {
-            match buf.iter().rposition(|&b| b == b'\n') {
+            match buf[..len].iter().rposition(|&b| b == b'\n') {
                 Some(p) => p + 1,
                 // A line longer than a chunk: no plain numeric file of this
                 // tool's size has one. Reading on would hold and rescan the
@@ -106,7 +107,8 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
             }
         }
         sink.flush()?;
-        buf.drain(..end);
+        buf.copy_within(end..len, 0);
+        carried = len - end;
         if eof {
             return Ok(Some(dropped));
         }
