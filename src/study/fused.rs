@@ -255,3 +255,167 @@ impl Learner for Nets<'_> {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::TrainConfig;
+    use crate::simulate::{simulate, SimConfig};
+    use crate::spec::LinkKind;
+
+    /// The fused kernel against the ATen closed form: rounding order only
+    /// (as `batched`'s bound against the single run).
+    const ROUNDING_TOL: f64 = 1e-5;
+
+    fn data(seeds: &[u64], n: usize) -> Vec<Dataset> {
+        seeds
+            .iter()
+            .map(|&seed| {
+                let cfg = SimConfig {
+                    n,
+                    seed,
+                    ..SimConfig::default()
+                };
+                simulate(&cfg).unwrap().data
+            })
+            .collect()
+    }
+
+    fn fused(
+        data: &[Dataset],
+        seeds: &[u64],
+        cfg: &TrainConfig,
+        isa: Isa,
+        threads: usize,
+    ) -> Vec<BatchedFit> {
+        let chunk = Chunk {
+            data,
+            seeds,
+            cfg,
+            link: LinkKind::Logit,
+            threads,
+        };
+        train(&chunk, isa, &mut BatchControl::default())
+            .unwrap()
+            .unwrap()
+    }
+
+    fn aten(data: &[Dataset], seeds: &[u64], cfg: &TrainConfig) -> Vec<BatchedFit> {
+        let chunk = Chunk {
+            data,
+            seeds,
+            cfg,
+            link: LinkKind::Logit,
+            threads: 1,
+        };
+        ClosedForm
+            .train(&chunk, &mut BatchControl::default())
+            .unwrap()
+            .unwrap()
+    }
+
+    /// SGD with Nesterov momentum and `tol`, at an n that leaves a partial block.
+    fn settings() -> TrainConfig {
+        TrainConfig {
+            steps: 600,
+            lr: 0.2,
+            optimizer: Optimizer::Sgd {
+                momentum: 0.3,
+                nesterov: true,
+            },
+            tol: Some(2e-4),
+            ..TrainConfig::default()
+        }
+    }
+
+    #[test]
+    fn every_instruction_set_trains_the_same_bits() {
+        let seeds = [11, 12, 13];
+        let d = data(&seeds, 203);
+        for cfg in [
+            settings(),
+            TrainConfig {
+                steps: 300,
+                ..TrainConfig::default()
+            },
+        ] {
+            let portable = fused(&d, &seeds, &cfg, Isa::Portable, 1);
+            assert_eq!(fused(&d, &seeds, &cfg, Isa::detect(), 1), portable);
+        }
+    }
+
+    #[test]
+    fn a_network_s_numbers_do_not_depend_on_its_batch_or_the_threads() {
+        let seeds = [21, 22, 23, 24, 25];
+        let d = data(&seeds, 150);
+        let cfg = TrainConfig {
+            steps: 400,
+            ..TrainConfig::default()
+        };
+        let all = fused(&d, &seeds, &cfg, Isa::detect(), 1);
+        assert_eq!(fused(&d, &seeds, &cfg, Isa::detect(), 3), all);
+        for i in 0..seeds.len() {
+            let alone = fused(&d[i..=i], &seeds[i..=i], &cfg, Isa::detect(), 2);
+            assert_eq!(alone[0], all[i], "seed {}", seeds[i]);
+        }
+    }
+
+    #[test]
+    fn is_within_rounding_of_the_aten_closed_form() {
+        let seeds = [31, 32, 33];
+        let d = data(&seeds, 203);
+        let plain = TrainConfig {
+            steps: 500,
+            ..TrainConfig::default()
+        };
+        let standardized = TrainConfig {
+            standardize: true,
+            ..settings()
+        };
+        for cfg in [plain, settings(), standardized] {
+            let want = aten(&d, &seeds, &cfg);
+            let got = fused(&d, &seeds, &cfg, Isa::detect(), 2);
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.init_params, w.init_params);
+                let diff = crate::compare::max_abs_diff(&g.params, &w.params);
+                assert!(diff < ROUNDING_TOL, "{cfg:?}: {diff:e}");
+                assert!((g.loss - w.loss).abs() < ROUNDING_TOL, "{cfg:?}");
+                assert_eq!(g.converged_at, w.converged_at, "{cfg:?}");
+                assert_eq!((g.steps, &g.warnings), (w.steps, &w.warnings));
+            }
+        }
+    }
+
+    #[test]
+    fn names_the_seed_of_a_network_that_diverges() {
+        // The second network's x up to 1e20 and lr 1e20: its first step
+        // overflows float32; the first trains as usual.
+        let seeds = [41, 42];
+        let mut d = data(&seeds[..1], 100);
+        let wide = SimConfig {
+            n: 100,
+            seed: 42,
+            low: -1e20,
+            high: 1e20,
+            ..SimConfig::default()
+        };
+        d.push(simulate(&wide).unwrap().data);
+        for tol in [None, Some(1e-6)] {
+            let cfg = TrainConfig {
+                steps: 200,
+                lr: 1e20,
+                tol,
+                ..TrainConfig::default()
+            };
+            let chunk = Chunk {
+                data: &d,
+                seeds: &seeds,
+                cfg: &cfg,
+                link: LinkKind::Logit,
+                threads: 1,
+            };
+            let e = train(&chunk, Isa::detect(), &mut BatchControl::default());
+            assert_eq!(e, Err(BatchError::Diverged { seed: 42 }), "tol {tol:?}");
+        }
+    }
+}
