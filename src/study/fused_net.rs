@@ -246,8 +246,8 @@ fn predict<L: Lanes, const K: usize>(
 ) -> (L, [L; K]) {
     let xs: [L; K] = std::array::from_fn(|c| L::load(&cols[c][at..at + LANES]));
     let mut minus_z = minus.bias;
-    for c in 0..K {
-        minus_z = minus.w[c].mul_add(xs[c], minus_z);
+    for (w, x) in minus.w.iter().zip(&xs) {
+        minus_z = w.mul_add(*x, minus_z);
     }
     (sigmoid_of_negated(minus_z), xs)
 }
@@ -395,8 +395,8 @@ fn span_on<L: Lanes, const K: usize>(span: &mut Span<'_>) {
                     };
                 }
             }
-            for c in 0..=K {
-                net.theta[c] = sgd.neg_lr.mul_add(d[c], net.theta[c]);
+            for (t, d) in net.theta[..=K].iter_mut().zip(&d) {
+                *t = sgd.neg_lr.mul_add(*d, *t);
             }
             if let Some(tol) = sgd.tol {
                 let met = (0..=K).all(|c| (((net.theta[c] - before[c]).abs()) as f64) < tol);

@@ -100,11 +100,7 @@ pub(super) struct Portable([f32; LANES]);
 impl Portable {
     #[inline(always)]
     fn map2(self, b: Self, f: impl Fn(f32, f32) -> f32) -> Self {
-        let mut out = [0.0; LANES];
-        for i in 0..LANES {
-            out[i] = f(self.0[i], b.0[i]);
-        }
-        Portable(out)
+        Portable(std::array::from_fn(|i| f(self.0[i], b.0[i])))
     }
 }
 
@@ -141,11 +137,7 @@ impl Lanes for Portable {
     }
     #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
-        let mut out = [0.0; LANES];
-        for i in 0..LANES {
-            out[i] = self.0[i].mul_add(b.0[i], c.0[i]);
-        }
-        Portable(out)
+        Portable(std::array::from_fn(|i| self.0[i].mul_add(b.0[i], c.0[i])))
     }
     #[inline(always)]
     fn max(self, b: Self) -> Self {
@@ -157,12 +149,10 @@ impl Lanes for Portable {
     }
     #[inline(always)]
     fn pow2_of_shifted(t: Self, e: i32) -> Self {
-        let mut out = [0.0; LANES];
-        for i in 0..LANES {
+        Portable(std::array::from_fn(|i| {
             let m = (t.0[i].to_bits() as i32).wrapping_sub(SHIFTER.to_bits() as i32);
-            out[i] = f32::from_bits((m.wrapping_add(e + BIAS) << MANTISSA) as u32);
-        }
-        Portable(out)
+            f32::from_bits((m.wrapping_add(e + BIAS) << MANTISSA) as u32)
+        }))
     }
 }
 
@@ -350,7 +340,7 @@ const EXP_POLY: [f32; 6] = [
     8.333_452e-3,
     4.166_579_6e-2,
     0.166_666_65,
-    0.500_000_01,
+    0.5,
 ];
 
 /// `exp(x)` lane by lane to about one unit in the last place for x in
