@@ -611,7 +611,10 @@ impl Study {
         let outs = match wave.as_slice() {
             [one] => {
                 let _torch = TorchThreads::set(this.cfg.threads);
-                vec![this.run_chunk(one, this.cfg.threads.torch(), ctl)]
+                // Its networks on every core while automatic (a network's
+                // numbers do not depend on the threads), as libtorch's otherwise.
+                let threads = this.cfg.threads.workers().max(this.cfg.threads.torch());
+                vec![this.run_chunk(one, threads, ctl)]
             }
             [first, others @ ..] => {
                 // Each chunk on its own thread, libtorch on one thread in
