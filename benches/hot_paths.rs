@@ -1,6 +1,7 @@
 //! In-process hot paths: one training step of the faithful
-//! network loop, one Fisher-scoring iteration at n = 1e6, k = 10, CSV
-//! parsing, and a plain memory copy for the hardware's bandwidth.
+//! network loop, `repeat`'s closed-form networks, one Fisher-scoring
+//! iteration at n = 1e6, k = 10, CSV parsing, and a plain memory copy for
+//! the hardware's bandwidth.
 //!
 //!     cargo bench --bench hot_paths
 //!
@@ -17,6 +18,7 @@ use logreg::runtime::threads::Threads;
 use logreg::simulate::{draw, simulate, to_csv, SimConfig};
 use logreg::spec::roles::RowValues;
 use logreg::spec::{Binomial, Logit};
+use logreg::study::{train_batch, BatchControl, GradientPath};
 
 const STEPS: usize = 1000;
 
@@ -47,6 +49,37 @@ fn training_step(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("setup only (steps 0)", |b| {
         b.iter(|| black_box(train(&data, &setup).unwrap().params))
+    });
+    g.finish();
+}
+
+/// `repeat`'s closed-form networks on one thread: 16 networks of the
+/// lecture's n = 1000 rows, 1000 SGD steps each. Throughput in row-steps
+/// (16 · 1000 · 1000 per iteration; the draws of the initial weights included).
+fn batched_networks(c: &mut Criterion) {
+    let seeds: Vec<u64> = (0..16).collect();
+    let data: Vec<_> = seeds
+        .iter()
+        .map(|&seed| {
+            let sim = SimConfig {
+                seed,
+                ..SimConfig::default()
+            };
+            simulate(&sim).unwrap().data
+        })
+        .collect();
+    let cfg = TrainConfig {
+        steps: STEPS,
+        ..TrainConfig::default()
+    };
+    let rows = data[0].n();
+    let mut g = c.benchmark_group("repeat");
+    g.throughput(Throughput::Elements((seeds.len() * rows * STEPS) as u64));
+    g.bench_function("16 networks x 1000 steps, closed form", |b| {
+        b.iter(|| {
+            let mut ctl = BatchControl::default();
+            black_box(train_batch(&data, &seeds, &cfg, GradientPath::Auto, &mut ctl).unwrap())
+        })
     });
     g.finish();
 }
@@ -140,6 +173,6 @@ fn memory_copy(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
-    targets = training_step, irls_iteration, csv_parsing, memory_copy
+    targets = training_step, batched_networks, irls_iteration, csv_parsing, memory_copy
 }
 criterion_main!(benches);

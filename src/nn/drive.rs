@@ -3,7 +3,7 @@
 //! finish, for one network ([`NetRun`](super::NetRun) through `nn::train`), the
 //! study's lockstep of single runs, or the study's closed-form batch; and the
 //! rules it applies (the `--tol` measure, what counts as diverged).
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 use tch::{Kind, TchError, Tensor};
 
@@ -22,6 +22,26 @@ pub(crate) trait Learner {
     /// parameters before the step). Returns true when every network is
     /// known to have met `tol` without asking the device (the run stops).
     fn step(&mut self, step: usize, loss: bool) -> Result<bool, Self::Failure>;
+
+    /// The steps `steps` (those between two looks), in order, as
+    /// [`step`](Self::step) takes them one at a time with `loss(step)`:
+    /// `Some(s)` when every network is known to have met `tol` after `s`
+    /// steps (the run stops), and a failure with the step it happened at.
+    /// A learner that takes many steps at once (each network's in turn)
+    /// overrides it.
+    #[allow(clippy::type_complexity)]
+    fn steps(
+        &mut self,
+        steps: Range<usize>,
+        loss: &dyn Fn(usize) -> bool,
+    ) -> Result<Option<usize>, (Self::Failure, usize)> {
+        for step in steps {
+            if self.step(step, loss(step)).map_err(|e| (e, step))? {
+                return Ok(Some(step + 1));
+            }
+        }
+        Ok(None)
+    }
 
     /// Whether every network has met `tol` (asked at each look).
     fn all_met(&self) -> Result<bool, Self::Failure>;
@@ -80,23 +100,27 @@ pub(crate) fn drive<L: Learner>(
 ) -> Result<Option<L::Out>, L::Error> {
     let every = look.every();
     let mut done = steps;
-    for step in 0..steps {
-        if step > 0 && step % every == 0 {
-            if look.look(step).is_break() {
+    let mut from = 0;
+    while from < steps {
+        if from > 0 {
+            if look.look(from).is_break() {
                 return Ok(None);
             }
-            if tol && learner.all_met().map_err(|e| learner.locate(e, step))? {
-                done = step;
+            if tol && learner.all_met().map_err(|e| learner.locate(e, from))? {
+                done = from;
                 break;
             }
         }
-        let loss = tol || step + 1 == steps;
-        if learner
-            .step(step, loss)
-            .map_err(|e| learner.locate(e, step))?
-        {
-            done = step + 1;
-            break;
+        // Up to the next look (a multiple of `every`) or the end.
+        let to = steps.min((from / every + 1).saturating_mul(every));
+        let loss = |step: usize| tol || step + 1 == steps;
+        match learner.steps(from..to, &loss) {
+            Ok(Some(stopped)) => {
+                done = stopped;
+                break;
+            }
+            Ok(None) => from = to,
+            Err((e, step)) => return Err(learner.locate(e, step)),
         }
     }
     if steps == 0 {

@@ -22,8 +22,8 @@
 use tch::Device;
 
 use super::chunk::{BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer};
-use super::closed_form::ClosedForm;
 use super::exact::Exact;
+use super::fused::Fused;
 use crate::data::Dataset;
 use crate::nn::{TrainConfig, TrainError};
 use crate::setting::Setting;
@@ -62,7 +62,7 @@ impl GradientPath {
     fn trainer(self, optimizer: Optimizer, link: LinkKind) -> &'static dyn ChunkTrainer {
         match self.is_exact(optimizer, link) {
             true => &Exact,
-            false => &ClosedForm,
+            false => &Fused,
         }
     }
 }
@@ -98,17 +98,20 @@ pub fn train_batch(
     path: GradientPath,
     ctl: &mut BatchControl<'_>,
 ) -> Result<Option<Vec<BatchedFit>>, BatchError> {
-    train_batch_with(data, seeds, cfg, LinkKind::Logit, path, ctl)
+    train_batch_with(data, seeds, cfg, LinkKind::Logit, path, 1, ctl)
 }
 
 /// [`train_batch`] for networks whose output activation is `link`'s
-/// inverse (the exact path for every link but the logit).
+/// inverse (the exact path for every link but the logit), the closed
+/// form's networks spread over `threads` threads (a network's numbers do
+/// not depend on them).
 pub fn train_batch_with(
     data: &[Dataset],
     seeds: &[u64],
     cfg: &TrainConfig,
     link: LinkKind,
     path: GradientPath,
+    threads: usize,
     ctl: &mut BatchControl<'_>,
 ) -> Result<Option<Vec<BatchedFit>>, BatchError> {
     check(cfg)?;
@@ -132,6 +135,7 @@ pub fn train_batch_with(
         seeds,
         cfg,
         link,
+        threads,
     };
     path.trainer(cfg.optimizer, link).train(&chunk, ctl)
 }

@@ -23,6 +23,9 @@ pub(super) struct Chunk<'a> {
     pub cfg: &'a TrainConfig,
     /// The link whose inverse is the networks' output activation.
     pub link: LinkKind,
+    /// Threads the networks may be spread over (the fused closed form's;
+    /// the ATen paths run on libtorch's threads).
+    pub threads: usize,
 }
 
 /// What training a chunk gives: one fit per data set, in order, or `None`

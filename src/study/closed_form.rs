@@ -20,50 +20,13 @@ impl ChunkTrainer for ClosedForm {
         } = *chunk;
         let kind = tensor_kind(cfg.precision);
         let (r, n, k1) = (data.len(), data[0].n(), data[0].k());
-        // The design R × n × (k+1): the data's own (with its column of ones), or
-        // ones and standardized features.
-        let scalers = data
-            .iter()
-            .zip(seeds)
-            .map(|(d, &seed)| match cfg.standardize {
-                false => Ok(None),
-                true => Standardizer::fit(d).map(Some).map_err(|e| BatchError::Run {
-                    seed,
-                    source: e.into(),
-                }),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut xs = Vec::with_capacity(r * n * k1);
-        for (d, s) in data.iter().zip(&scalers) {
-            match s {
-                None => xs.extend_from_slice(d.x()),
-                Some(s) => {
-                    for row in s.transform(d).chunks(k1 - 1) {
-                        xs.push(1.0);
-                        xs.extend_from_slice(row);
-                    }
-                }
-            }
-        }
-        if cfg.precision == Precision::F32 {
-            if let Some(i) = xs.iter().position(|v| !(*v as f32).is_finite()) {
-                return Err(BatchError::Run {
-                    seed: seeds[i / (n * k1)],
-                    source: TrainError::Overflow(cfg.precision),
-                });
-            }
-        }
+        let (xs, scalers) = design(chunk)?;
         let x = Tensor::f_from_slice(&xs)?.f_view([r as i64, n as i64, k1 as i64])?;
         drop(xs);
         let ys: Vec<f64> = data.iter().flat_map(|d| d.y().iter().copied()).collect();
         let y = Tensor::f_from_slice(&ys)?.f_view([r as i64, n as i64])?;
 
-        // Initial weights, drawn per network exactly as the single run draws them.
-        let mut init = Vec::with_capacity(r * k1);
-        for &seed in seeds {
-            let (_vs, net) = draw_layer(seed, k1 as i64 - 1)?;
-            init.extend(net.params()?);
-        }
+        let init = initial_params(seeds, k1)?;
         // The values are float32 draws: cast to float32 (exact), then to `kind`
         // as `.double()` does.
         let theta0 = Tensor::f_from_slice(&init)?
@@ -75,6 +38,63 @@ impl ChunkTrainer for ClosedForm {
         let trainer = Trainer::new(grad, cfg, seeds, scalers, init)?;
         drive(trainer, cfg.steps, cfg.tol.is_some(), ctl)
     }
+}
+
+/// The design of a chunk, R × n × (k+1) row by row: each data set's own
+/// (with its column of ones), or ones and standardized features; and the
+/// scaler of each network's features with `standardize`. A feature that
+/// does not fit in float32 names its network.
+#[allow(clippy::type_complexity)]
+pub(super) fn design(
+    chunk: &Chunk<'_>,
+) -> Result<(Vec<f64>, Vec<Option<Standardizer>>), BatchError> {
+    let Chunk {
+        data, seeds, cfg, ..
+    } = *chunk;
+    let (r, n, k1) = (data.len(), data[0].n(), data[0].k());
+    let scalers = data
+        .iter()
+        .zip(seeds)
+        .map(|(d, &seed)| match cfg.standardize {
+            false => Ok(None),
+            true => Standardizer::fit(d).map(Some).map_err(|e| BatchError::Run {
+                seed,
+                source: e.into(),
+            }),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut xs = Vec::with_capacity(r * n * k1);
+    for (d, s) in data.iter().zip(&scalers) {
+        match s {
+            None => xs.extend_from_slice(d.x()),
+            Some(s) => {
+                for row in s.transform(d).chunks(k1 - 1) {
+                    xs.push(1.0);
+                    xs.extend_from_slice(row);
+                }
+            }
+        }
+    }
+    if cfg.precision == Precision::F32 {
+        if let Some(i) = xs.iter().position(|v| !(*v as f32).is_finite()) {
+            return Err(BatchError::Run {
+                seed: seeds[i / (n * k1)],
+                source: TrainError::Overflow(cfg.precision),
+            });
+        }
+    }
+    Ok((xs, scalers))
+}
+
+/// The initial weights `[bias, w...]` of each network (`k1` values each),
+/// drawn exactly as the single run draws them.
+pub(super) fn initial_params(seeds: &[u64], k1: usize) -> Result<Vec<f64>, BatchError> {
+    let mut init = Vec::with_capacity(seeds.len() * k1);
+    for &seed in seeds {
+        let (_vs, net) = draw_layer(seed, k1 as i64 - 1)?;
+        init.extend(net.params()?);
+    }
+    Ok(init)
 }
 
 /// Give a leaf tensor a defined `.grad` (all ones) that later steps

@@ -6,6 +6,8 @@
 //!   data, result, errors and [`BatchControl`]);
 //! - `closed_form`: the batch as one set of tensors, the gradient in closed form;
 //! - `exact`: the batch's exact path, each network with the single run's code;
+//! - `fused`, `fused_net`, `lanes`: the closed form on the CPU in float32,
+//!   each network's steps in one pass over its rows, in SIMD lanes;
 //! - [`design_file`]: a data file's design, fixed across runs, each run's
 //!   outcome redrawn (the parametric bootstrap);
 //! - [`Study`]: the (cell, replication) pairs of a design grid, in chunks,
@@ -24,7 +26,10 @@ mod closed_form;
 pub mod design_file;
 mod exact;
 mod export;
+mod fused;
+mod fused_net;
 pub mod journal;
+mod lanes;
 pub mod line;
 mod mcse;
 mod merge;

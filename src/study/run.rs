@@ -611,7 +611,10 @@ impl Study {
         let outs = match wave.as_slice() {
             [one] => {
                 let _torch = TorchThreads::set(this.cfg.threads);
-                vec![this.run_chunk(one, ctl)]
+                // Its networks on every core while automatic (a network's
+                // numbers do not depend on the threads), as libtorch's otherwise.
+                let threads = this.cfg.threads.workers().max(this.cfg.threads.torch());
+                vec![this.run_chunk(one, threads, ctl)]
             }
             [first, others @ ..] => {
                 // Each chunk on its own thread, libtorch on one thread in
@@ -628,11 +631,11 @@ impl Study {
                                     stop,
                                     progress: None,
                                 };
-                                this.run_chunk(c, &mut ctl)
+                                this.run_chunk(c, 1, &mut ctl)
                             })
                         })
                         .collect();
-                    let mut outs = vec![this.run_chunk(first, ctl)];
+                    let mut outs = vec![this.run_chunk(first, 1, ctl)];
                     outs.extend(
                         handles
                             .into_iter()
@@ -677,8 +680,14 @@ impl Study {
     /// data set the fits cannot use (the check a data file gets), whose GLM
     /// fails, or whose network diverges or ends at BCE's clamp (`compare`'s
     /// warning) is a failed line, as is a separated GLM fit under
-    /// [`OnSeparation::Fail`].
-    fn run_chunk(&self, pairs: &[(usize, usize)], ctl: &mut BatchControl<'_>) -> ChunkOut {
+    /// [`OnSeparation::Fail`]. `threads`: the threads its networks may use
+    /// (those libtorch runs on meanwhile).
+    fn run_chunk(
+        &self,
+        pairs: &[(usize, usize)],
+        threads: usize,
+        ctl: &mut BatchControl<'_>,
+    ) -> ChunkOut {
         let cell = &self.cells[pairs[0].0];
         let seeds: Vec<u64> = pairs
             .iter()
@@ -755,6 +764,7 @@ impl Study {
                 &train,
                 cell.link,
                 self.cfg.gradient,
+                threads,
                 &self.cfg.wording,
                 ctl,
             )?
@@ -807,16 +817,18 @@ const SEPARATED_FAILS: &str =
 /// batch is trained again network by network (a network's numbers do not
 /// depend on its batch), so only the diverged ones are marked failed.
 /// `Ok(None)` when stopped.
+#[allow(clippy::too_many_arguments)]
 fn train_networks(
     data: &[Dataset],
     seeds: &[u64],
     train: &TrainConfig,
     link: LinkKind,
     path: GradientPath,
+    threads: usize,
     wording: &Wording,
     ctl: &mut BatchControl<'_>,
 ) -> Result<Option<Vec<Result<BatchedFit, String>>>, RepeatError> {
-    match train_batch_with(data, seeds, train, link, path, ctl) {
+    match train_batch_with(data, seeds, train, link, path, threads, ctl) {
         Ok(Some(fits)) => return Ok(Some(fits.into_iter().map(Ok).collect())),
         Ok(None) => return Ok(None),
         Err(BatchError::Diverged { .. }) if data.len() > 1 => {}
@@ -825,7 +837,15 @@ fn train_networks(
     }
     let mut out = Vec::with_capacity(data.len());
     for (d, &seed) in data.iter().zip(seeds) {
-        match train_batch_with(std::slice::from_ref(d), &[seed], train, link, path, ctl) {
+        match train_batch_with(
+            std::slice::from_ref(d),
+            &[seed],
+            train,
+            link,
+            path,
+            threads,
+            ctl,
+        ) {
             Ok(Some(mut f)) => out.push(Ok(f.remove(0))),
             Ok(None) => return Ok(None),
             Err(e @ BatchError::Diverged { .. }) => out.push(Err(failure(&e, wording))),
