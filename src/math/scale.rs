@@ -40,6 +40,17 @@ fn column_max<const K: usize>(x: &[f64]) -> [f64; K] {
     max
 }
 
+/// A power of two that brings `m` (a column's largest |value|) near 1; 1 for
+/// a zero column.
+fn pow2_scale(m: f64) -> f64 {
+    if m > 0.0 && m.is_finite() {
+        let e = m.log2().floor().clamp(-1000.0, 1000.0) as i32;
+        2f64.powi(-e)
+    } else {
+        1.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,16 +77,5 @@ mod tests {
             assert_eq!(column_scales(&x, k), want, "k {k}");
             assert_eq!(column_scales(&vec![0.0; 3 * k], k), vec![1.0; k], "k {k}");
         }
-    }
-}
-
-/// A power of two that brings `m` (a column's largest |value|) near 1; 1 for
-/// a zero column.
-fn pow2_scale(m: f64) -> f64 {
-    if m > 0.0 && m.is_finite() {
-        let e = m.log2().floor().clamp(-1000.0, 1000.0) as i32;
-        2f64.powi(-e)
-    } else {
-        1.0
     }
 }
