@@ -384,8 +384,11 @@ pub fn draw(cfg: &SimConfig) -> Result<Draws, SimError> {
                     cfg.low * (1.0 - u) + cfg.high * u
                 }
             };
-            for _ in 0..cfg.n {
-                x.extend(std::iter::once(1.0).chain((1..k).map(|_| feature())));
+            x.resize(cfg.n * k, 1.0);
+            for row in x.chunks_exact_mut(k) {
+                for v in &mut row[1..] {
+                    *v = feature();
+                }
             }
         }
         XDist::Normal => {

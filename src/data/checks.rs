@@ -104,10 +104,21 @@ impl DesignChecks {
             self.first = x[..k].to_vec();
         }
         let (first, constant, max) = (&self.first, &mut self.constant, &mut self.max);
-        for row in x.chunks_exact(k) {
-            for j in 0..k {
-                constant[j] &= row[j] == first[j];
-                max[j] = max[j].max(row[j].abs());
+        match k {
+            2 => scan::<2>(x, first, constant, max),
+            3 => scan::<3>(x, first, constant, max),
+            4 => scan::<4>(x, first, constant, max),
+            5 => scan::<5>(x, first, constant, max),
+            6 => scan::<6>(x, first, constant, max),
+            7 => scan::<7>(x, first, constant, max),
+            8 => scan::<8>(x, first, constant, max),
+            _ => {
+                for row in x.chunks_exact(k) {
+                    for j in 0..k {
+                        constant[j] &= row[j] == first[j];
+                        max[j] = max[j].max(row[j].abs());
+                    }
+                }
             }
         }
         self.n += y.len();
@@ -179,6 +190,28 @@ impl DesignChecks {
         }
         Ok(())
     }
+}
+
+/// Per column of the K-column rows `x`: whether every value equals the
+/// first row's (`first`, empty before any row), and the largest |value|
+/// (a NaN never taken, as `f64::max`), with the row length known to the
+/// compiler.
+fn scan<const K: usize>(x: &[f64], first: &[f64], constant: &mut [bool], max: &mut [f64]) {
+    let Ok(first) = <[f64; K]>::try_from(first) else {
+        return;
+    };
+    let (mut c, mut m) = ([true; K], [0.0f64; K]);
+    c.copy_from_slice(constant);
+    m.copy_from_slice(max);
+    for row in x.chunks_exact(K) {
+        for j in 0..K {
+            c[j] &= row[j] == first[j];
+            let a = row[j].abs();
+            m[j] = if a > m[j] { a } else { m[j] };
+        }
+    }
+    constant.copy_from_slice(&c);
+    max.copy_from_slice(&m);
 }
 
 /// The checks on the names alone, in [`Dataset::new`](super::Dataset::new)'s

@@ -2,9 +2,9 @@
 //! results. The equivalent of `sm.GLM(y, X, family=Binomial()).fit()`.
 use std::time::Instant;
 
-use super::irls::{irls, singular_values, Memory, OnIteration, Source};
+use super::irls::{irls, singular_values, Irls, Memory, OnIteration, Source};
 use super::options::GlmOptions;
-use super::results::{assemble, AssembleInputs, GlmFit};
+use super::results::{assemble, estimates, AssembleInputs, GlmEstimates, GlmFit};
 use super::{GlmConfig, GlmError};
 use crate::data::Dataset;
 use crate::spec::family::Binomial;
@@ -45,6 +45,40 @@ pub fn fit_with(data: &Dataset, cfg: &GlmConfig, opts: &GlmOptions) -> Result<Gl
     with_link!(opts.link, |l| {
         let family = Binomial::new(l);
         fit_rows(data, cfg, &family, &rows, c)
+    })
+}
+
+/// [`fit_with`]'s estimates, standard errors, iterations and warnings
+/// (the same numbers and sentences), without the statistics a Monte Carlo
+/// study does not report where the warnings do not need them (see
+/// [`GlmEstimates`]).
+pub fn fit_estimates(
+    data: &Dataset,
+    cfg: &GlmConfig,
+    opts: &GlmOptions,
+) -> Result<GlmEstimates, GlmError> {
+    cfg.check()?;
+    let rows = opts.rows(data.n())?;
+    let c = opts.cov_type;
+    with_link!(opts.link, |l| {
+        let family = Binomial::new(l);
+        let src = Memory::new(data.x(), data.k(), data.y());
+        let (out, rank_x, threads) = irls_and_rank(&src, cfg, &family, &rows, &mut |_, _| {})?;
+        estimates(AssembleInputs {
+            family: &family,
+            src: &src,
+            in_memory: Some((data.x(), data.y())),
+            rows: &rows,
+            irls: out,
+            cov_type: c,
+            rank_x,
+            names: data.names().to_vec(),
+            target: data.dep_variable(),
+            alpha: cfg.alpha,
+            tol: cfg.tol,
+            max_iter: cfg.max_iter,
+            threads,
+        })
     })
 }
 
@@ -122,6 +156,35 @@ fn fit_on<L: Link>(
     on_iteration: OnIteration<'_>,
 ) -> Result<GlmFit, GlmError> {
     let start = Instant::now();
+    let (out, rank_x, threads) = irls_and_rank(src, cfg, family, rows, on_iteration)?;
+    let mut fit = assemble(AssembleInputs {
+        family,
+        src,
+        in_memory: rows_names.in_memory,
+        rows,
+        irls: out,
+        cov_type,
+        rank_x,
+        names: rows_names.names,
+        target: rows_names.target,
+        alpha: cfg.alpha,
+        tol: cfg.tol,
+        max_iter: cfg.max_iter,
+        threads,
+    })?;
+    fit.time_s = start.elapsed().as_secs_f64();
+    Ok(fit)
+}
+
+/// Fisher scoring on `src` (a rank below k is an error), the rank of X
+/// and the threads of the passes.
+fn irls_and_rank<L: Link>(
+    src: &dyn Source,
+    cfg: &GlmConfig,
+    family: &Binomial<L>,
+    rows: &RowValues,
+    on_iteration: OnIteration<'_>,
+) -> Result<(Irls, usize, usize), GlmError> {
     let (n, k) = (src.n(), src.k());
     let threads = cfg.threads.for_design(n, k);
     let out = irls(
@@ -146,23 +209,7 @@ fn fit_on<L: Link>(
     let smax = s.iter().cloned().fold(0.0, f64::max);
     let tol = smax * n.max(k) as f64 * f64::EPSILON;
     let rank_x = s.iter().filter(|&&s| s > tol).count();
-    let mut fit = assemble(AssembleInputs {
-        family,
-        src,
-        in_memory: rows_names.in_memory,
-        rows,
-        irls: out,
-        cov_type,
-        rank_x,
-        names: rows_names.names,
-        target: rows_names.target,
-        alpha: cfg.alpha,
-        tol: cfg.tol,
-        max_iter: cfg.max_iter,
-        threads,
-    })?;
-    fit.time_s = start.elapsed().as_secs_f64();
-    Ok(fit)
+    Ok((out, rank_x, threads))
 }
 
 #[cfg(test)]
@@ -214,6 +261,41 @@ mod tests {
             fit(&d, &GlmConfig::default()),
             Err(GlmError::RankDeficient { rank: 2, k: 3 })
         );
+    }
+
+    /// A study's estimates are the full fit's: the same parameters, standard
+    /// errors, iterations and warnings, bit for bit, on smooth data, on
+    /// separated data (statsmodels' rule and R's boundary count), with
+    /// every link, and with a robust covariance (which takes the full path).
+    #[test]
+    fn estimates_are_the_full_fit_s() {
+        let n = 300;
+        let (mut x, mut smooth, mut separated) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..n {
+            let v = (i as f64 * 0.37).sin() * 2.0;
+            x.extend([1.0, v]);
+            smooth.push(((i * 7919) % 13 < 6 + (v > 0.5) as usize * 4) as u8 as f64);
+            separated.push(f64::from(u8::from(v > 0.1)));
+        }
+        let mut warned = 0;
+        for y in [smooth, separated] {
+            let d = data(x.clone(), y, &["const", "x1"]);
+            for link in LinkKind::ALL {
+                for cov_type in [CovType::Nonrobust, CovType::HC0] {
+                    let opts = GlmOptions {
+                        link,
+                        cov_type,
+                        ..GlmOptions::default()
+                    };
+                    let cfg = GlmConfig::default();
+                    let full = fit_with(&d, &cfg, &opts).map(GlmEstimates::from);
+                    let est = fit_estimates(&d, &cfg, &opts);
+                    assert_eq!(full, est, "{link:?} {cov_type:?}");
+                    warned += est.map_or(0, |e| e.warnings.len());
+                }
+            }
+        }
+        assert!(warned > 0, "no fit warned");
     }
 
     /// The logit link, noting every thread it is evaluated on.

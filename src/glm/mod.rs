@@ -28,9 +28,9 @@ mod summary;
 
 pub use config::{check_alpha, GlmConfig};
 pub use error::GlmError;
-pub use fit::{fit, fit_family, fit_source, fit_with};
+pub use fit::{fit, fit_estimates, fit_family, fit_source, fit_with};
 pub use options::{check_cov_groups, GlmOptions};
-pub use results::{is_separation_warning, GlmFit};
+pub use results::{is_separation_warning, GlmEstimates, GlmFit};
 pub use source::{Memory, Source};
 pub use stream::{check_streamed, NotStreamed};
 pub use summary::{summary, SummaryTime};

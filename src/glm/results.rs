@@ -321,18 +321,6 @@ pub(crate) fn assemble<L: Link>(inp: AssembleInputs<'_, L>) -> Result<GlmFit, Gl
     let prsquared_cs = 1.0 - ((llnull - llf) * (2.0 / n as f64)).exp();
     let prsquared_mcf = 1.0 - llf / llnull;
 
-    let mut warnings = Vec::new();
-    if irls.separation {
-        warnings.push(separation_warning());
-    }
-    if boundary > 0 {
-        warnings.push(boundary_warning(boundary, n));
-    }
-    if !irls.converged {
-        let h = &irls.deviance_history;
-        let change = (h[h.len() - 2] - h[h.len() - 1]).abs();
-        warnings.push(max_iter_warning(max_iter, change, tol));
-    }
     let scalars = [
         ("llf", llf),
         ("llnull", llnull),
@@ -362,9 +350,7 @@ pub(crate) fn assemble<L: Link>(inp: AssembleInputs<'_, L>) -> Result<GlmFit, Gl
                 .map(|&(name, _)| name),
         )
         .collect();
-    if !not_finite.is_empty() {
-        warnings.push(non_finite_warning(&not_finite));
-    }
+    let warnings = warnings_of(&irls, boundary, n, max_iter, tol, &not_finite);
 
     Ok(GlmFit {
         names,
@@ -401,6 +387,138 @@ pub(crate) fn assemble<L: Link>(inp: AssembleInputs<'_, L>) -> Result<GlmFit, Gl
         tol,
         max_iter,
     })
+}
+
+/// The fit's warnings, in order: statsmodels' separation rule, R's
+/// boundary rule (`boundary` of `n` rows), non-convergence, and the
+/// statistics that came out not finite.
+fn warnings_of(
+    irls: &Irls,
+    boundary: usize,
+    n: usize,
+    max_iter: usize,
+    tol: f64,
+    not_finite: &[&str],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if irls.separation {
+        warnings.push(separation_warning());
+    }
+    if boundary > 0 {
+        warnings.push(boundary_warning(boundary, n));
+    }
+    if !irls.converged {
+        let h = &irls.deviance_history;
+        let change = (h[h.len() - 2] - h[h.len() - 1]).abs();
+        warnings.push(max_iter_warning(max_iter, change, tol));
+    }
+    if !not_finite.is_empty() {
+        warnings.push(non_finite_warning(not_finite));
+    }
+    warnings
+}
+
+/// What a Monte Carlo study keeps of a fit: the estimates, their standard
+/// errors, the iterations and the warnings, each as [`GlmFit`] has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlmEstimates {
+    /// As [`GlmFit::params`].
+    pub params: Vec<f64>,
+    /// As [`GlmFit::bse`].
+    pub bse: Vec<f64>,
+    /// As [`GlmFit::iterations`].
+    pub iterations: usize,
+    /// As [`GlmFit::converged`].
+    pub converged: bool,
+    /// As [`GlmFit::warnings`].
+    pub warnings: Vec<String>,
+}
+
+impl From<GlmFit> for GlmEstimates {
+    fn from(f: GlmFit) -> Self {
+        GlmEstimates {
+            params: f.params,
+            bse: f.bse,
+            iterations: f.iterations,
+            converged: f.converged,
+            warnings: f.warnings,
+        }
+    }
+}
+
+/// [`assemble`]'s estimates, standard errors and warnings without the
+/// statistics it computes besides (llf, deviance, Pearson's χ², the null
+/// model): for a 0/1 target with both classes, no weights, no offset and
+/// the nonrobust covariance, whose μ at the estimates all lie in [0, 1],
+/// those statistics are finite (every log the Binomial family takes is of
+/// a value guarded away from 0 and infinity, and ȳ lies strictly between 0
+/// and 1), so the warnings need only μ's boundary count. Anything else goes
+/// through [`assemble`].
+pub(crate) fn estimates<L: Link>(inp: AssembleInputs<'_, L>) -> Result<GlmEstimates, GlmError> {
+    let plain =
+        inp.cov_type == CovType::Nonrobust && !inp.rows.weighted() && !inp.rows.has_offset();
+    if plain {
+        if let Some(boundary) = boundary_of_plain(&inp)? {
+            let k = inp.irls.params.len();
+            let cov = &inp.irls.normalized_cov;
+            let params = inp.irls.params.clone();
+            let bse: Vec<f64> = (0..k).map(|j| cov[j * k + j].sqrt()).collect();
+            let tvalues: Vec<f64> = params.iter().zip(&bse).map(|(b, s)| b / s).collect();
+            let pvalues: Vec<f64> = tvalues.iter().map(|&z| normal::two_sided_p(z)).collect();
+            let lists = [
+                ("params", &params),
+                ("bse", &bse),
+                ("tvalues", &tvalues),
+                ("pvalues", &pvalues),
+            ];
+            let not_finite: Vec<&str> = lists
+                .iter()
+                .filter(|(_, v)| v.iter().any(|x| !x.is_finite()))
+                .map(|&(name, _)| name)
+                .collect();
+            let n = inp.src.n();
+            let irls = &inp.irls;
+            let warnings = warnings_of(irls, boundary, n, inp.max_iter, inp.tol, &not_finite);
+            return Ok(GlmEstimates {
+                params,
+                bse,
+                iterations: irls.iterations,
+                converged: irls.converged,
+                warnings,
+            });
+        }
+    }
+    assemble(inp).map(GlmEstimates::from)
+}
+
+/// R's boundary count of μ = g⁻¹(Xβ) at the estimates, when every μ lies
+/// in [0, 1] and every target is 0 or 1, both present; None otherwise.
+fn boundary_of_plain<L: Link>(inp: &AssembleInputs<'_, L>) -> Result<Option<usize>, GlmError> {
+    let (link, params) = (&inp.family.link, &inp.irls.params);
+    let (mut boundary, mut plain, mut zeros, mut ones) = (0, true, 0, 0);
+    inp.src.pass(&mut |_, x, y| {
+        let parts: Vec<(usize, usize)> = (0..x.n())
+            .step_by(CHUNK)
+            .map(|s| (s, (s + CHUNK).min(x.n())))
+            .collect();
+        let per_chunk = map_chunks(parts, inp.threads, |(start, end)| {
+            let (mut boundary, mut plain, mut zeros, mut ones) = (0, true, 0, 0);
+            let lin_pred = x.predict_rows(start, end, params);
+            for (&e, &yi) in lin_pred.iter().zip(&y[start..end]) {
+                let m = link.inverse(e);
+                plain &= (0.0..=1.0).contains(&m);
+                boundary += usize::from(!(R_BOUNDARY..=1.0 - R_BOUNDARY).contains(&m));
+                zeros += usize::from(yi == 0.0);
+                ones += usize::from(yi == 1.0);
+            }
+            (boundary, plain, zeros, ones)
+        });
+        for (b, p, z, o) in per_chunk {
+            (boundary, plain, zeros, ones) = (boundary + b, plain && p, zeros + z, ones + o);
+        }
+    })?;
+    let both = zeros > 0 && ones > 0 && zeros + ones == inp.src.n();
+    Ok((plain && both).then_some(boundary))
 }
 
 /// llf and deviance of statsmodels' null model, `GLMResults.null`: the
@@ -449,6 +567,25 @@ fn null_model<L: Link>(
             .collect();
         return Ok((llf(&|i| mu[i])?, dev(&|i| mu[i])?));
     }
+    if !rows.weighted() {
+        if let Some((zeros, ones)) = count_classes(src)? {
+            // A 0/1 target: ȳ = ones / n (the compensated sums below give
+            // the same bits), and f(y, ȳ) summed over the rows is
+            // zeros·f(0, ȳ) + ones·f(1, ȳ).
+            let ybar = ones as f64 / n as f64;
+            let null = |f: &dyn Fn(f64, f64) -> f64| {
+                let part = |count: usize, y: f64| match count {
+                    0 => 0.0,
+                    c => c as f64 * f(y, ybar),
+                };
+                part(zeros, 0.0) + part(ones, 1.0)
+            };
+            return Ok((
+                null(&|y, m| family.loglike(y, m)),
+                null(&|y, m| family.deviance(y, m)),
+            ));
+        }
+    }
     let (mut wy, mut w) = (Sum::default(), Sum::default());
     src.pass(&mut |first, _, y| {
         for (i, v) in y.iter().enumerate() {
@@ -478,6 +615,19 @@ fn null_model<L: Link>(
         null(&|y, m| family.loglike(y, m))?,
         null(&|y, m| family.deviance(y, m))?,
     ))
+}
+
+/// The number of targets of `src` that are 0 and that are 1, when every
+/// target is one or the other; None otherwise (proportions).
+fn count_classes(src: &dyn Source) -> Result<Option<(usize, usize)>, GlmError> {
+    let (mut zeros, mut ones) = (0, 0);
+    src.pass(&mut |_, _, y| {
+        for &v in y {
+            zeros += usize::from(v == 0.0);
+            ones += usize::from(v == 1.0);
+        }
+    })?;
+    Ok((zeros + ones == src.n()).then_some((zeros, ones)))
 }
 
 /// Σ f(i, yᵢ) over the targets of `src`, in blocks of 128 rows of each

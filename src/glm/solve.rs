@@ -1,10 +1,26 @@
 //! SVD solves on the small R: `lstsq`, `pinv` (covariance, rank), singular values of X.
+//! Up to [`JACOBI_MAX_K`] columns the singular values are a one-sided
+//! Jacobi's in Rust ([`jacobi_svd`]), and where none is cut the solves are
+//! triangular (R⁻¹); where one is cut, or above that size, libtorch's SVD.
 use tch::{TchError, Tensor};
 
 use super::qr::{qr_parts, unscale, Flags, MergedR};
 use super::source::Source;
 use super::GlmError;
+use crate::math::svd::jacobi_svd;
 use crate::spec::link::EPS;
+
+/// The triangular solve is taken when every singular value exceeds the
+/// cutoff by this factor. LAPACK's smallest singular values are accurate
+/// to about EPS·max(s) only, so near the cutoff its decision to cut can
+/// differ from one on Jacobi's accurate values; such a factor takes the
+/// SVD, LAPACK's decision and its numbers, as statsmodels does.
+const CLEAR_OF_CUTOFF: f64 = 1e6;
+
+/// Most columns whose singular values are [`jacobi_svd`]'s; libtorch's
+/// LAPACK call costs more in dispatch than Jacobi's O(k³) sweeps below
+/// about this.
+pub const JACOBI_MAX_K: usize = 64;
 
 /// statsmodels' `pinv_extended` cutoff: singular values at most
 /// `RCOND_PINV * max(s)` are treated as zero.
@@ -31,12 +47,21 @@ struct Svd {
     v: Vec<f64>,
 }
 
-/// A solve's result: β, s⁺ (the inverted singular values, 0 below the
-/// cutoff) and the SVD it came from.
+/// How a solve applied the pseudo-inverse of R.
+enum Inverse {
+    /// No singular value was cut: the pseudo-inverse is R⁻¹, applied by
+    /// back substitution (the most accurate way, and no vectors needed).
+    Triangular,
+    /// Some were cut: V diag(s⁺) Uᵀ from libtorch's SVD, with s⁺ the
+    /// inverted singular values, 0 below the cutoff.
+    Svd { s_inv: Vec<f64>, v: Vec<f64> },
+}
+
+/// A solve's result: β, the singular values of R and how R was inverted.
 struct Solved {
     beta: Vec<f64>,
-    s_inv: Vec<f64>,
-    svd: Svd,
+    s: Vec<f64>,
+    inverse: Inverse,
 }
 
 impl Wls {
@@ -47,7 +72,7 @@ impl Wls {
         let Some(w) = self.uniform.filter(|w| *w > 0.0 && w.is_finite()) else {
             return Ok(None);
         };
-        let s = self.svd()?.s;
+        let s = self.singular_values()?;
         Ok(Some(s.iter().map(|s| s / w.sqrt()).collect()))
     }
 
@@ -65,7 +90,19 @@ impl Wls {
         (0..self.k).map(|i| self.r[i * c + self.k]).collect()
     }
 
-    /// SVD of R: (U, s, V), each row-major; R = U diag(s) Vᵀ.
+    /// The singular values of R, decreasing: [`jacobi_svd`]'s up to
+    /// [`JACOBI_MAX_K`] columns, else (or for a factor that is not
+    /// finite) libtorch's.
+    fn singular_values(&self) -> Result<Vec<f64>, TchError> {
+        if self.k <= JACOBI_MAX_K {
+            if let Some(d) = jacobi_svd(&self.r_x(), self.k, false) {
+                return Ok(d.s);
+            }
+        }
+        Ok(self.svd()?.s)
+    }
+
+    /// libtorch's SVD of R: (U, s, V), each row-major; R = U diag(s) Vᵀ.
     fn svd(&self) -> Result<Svd, TchError> {
         let k = self.k as i64;
         let r = Tensor::f_from_slice(&self.r_x())?.f_view([k, k])?;
@@ -77,19 +114,31 @@ impl Wls {
         })
     }
 
-    /// V diag(s⁺) Uᵀ c with s⁺ = 1/s above `rcond · max(s)`, else 0; also
-    /// s⁺ and the SVD.
+    /// V diag(s⁺) Uᵀ c with s⁺ = 1/s above `rcond · max(s)`, else 0: R⁻¹ c
+    /// when no singular value is cut (by the Jacobi values), else through
+    /// libtorch's SVD.
     fn solve(&self, rcond: f64) -> Result<Solved, TchError> {
         let k = self.k;
-        let svd = self.svd()?;
-        let (u, s, v) = (&svd.u, &svd.s, &svd.v);
+        let c = self.qtz();
+        if k <= JACOBI_MAX_K {
+            if let Some(d) = jacobi_svd(&self.r_x(), k, false) {
+                let cutoff = rcond * d.s.iter().cloned().fold(0.0, f64::max);
+                if d.s.iter().all(|&s| s > CLEAR_OF_CUTOFF * cutoff) {
+                    return Ok(Solved {
+                        beta: self.back_substitute(&c),
+                        s: d.s,
+                        inverse: Inverse::Triangular,
+                    });
+                }
+            }
+        }
+        let Svd { u, s, v } = self.svd()?;
         let smax = s.iter().cloned().fold(0.0, f64::max);
         let cutoff = rcond * smax;
         let s_inv: Vec<f64> = s
             .iter()
             .map(|&s| if s > cutoff { 1.0 / s } else { 0.0 })
             .collect();
-        let c = self.qtz();
         // t = diag(s⁺) Uᵀ c
         let t: Vec<f64> = (0..k)
             .map(|j| s_inv[j] * (0..k).map(|i| u[i * k + j] * c[i]).sum::<f64>())
@@ -97,7 +146,39 @@ impl Wls {
         let beta = (0..k)
             .map(|i| (0..k).map(|j| v[i * k + j] * t[j]).sum())
             .collect();
-        Ok(Solved { beta, s_inv, svd })
+        Ok(Solved {
+            beta,
+            s,
+            inverse: Inverse::Svd { s_inv, v },
+        })
+    }
+
+    /// R⁻¹ c for the upper-triangular R, from the last row up.
+    fn back_substitute(&self, c: &[f64]) -> Vec<f64> {
+        let (k, w) = (self.k, self.k + 1);
+        let mut beta = vec![0.0; k];
+        for i in (0..k).rev() {
+            let row = &self.r[i * w..i * w + k];
+            let known: f64 = (i + 1..k).map(|j| row[j] * beta[j]).sum();
+            beta[i] = (c[i] - known) / row[i];
+        }
+        beta
+    }
+
+    /// R⁻¹ (k × k, row-major, upper triangular), column by column by back
+    /// substitution.
+    fn r_inverse(&self) -> Vec<f64> {
+        let (k, w) = (self.k, self.k + 1);
+        let mut inv = vec![0.0; k * k];
+        for j in 0..k {
+            for i in (0..=j).rev() {
+                let row = &self.r[i * w..i * w + k];
+                let known: f64 = (i + 1..=j).map(|l| row[l] * inv[l * k + j]).sum();
+                let e = if i == j { 1.0 } else { 0.0 };
+                inv[i * k + j] = (e - known) / row[i];
+            }
+        }
+        inv
     }
 
     /// The least-squares solution as `np.linalg.lstsq(√w X, √w z,
@@ -109,21 +190,35 @@ impl Wls {
 
     /// statsmodels' `WLS.fit("pinv")`: params = pinv(√w X)·√w z with
     /// `pinv_extended(rcond=1e-15)`, the normalized covariance
-    /// pinv·pinvᵀ = V diag(s⁺)² Vᵀ (k × k, row-major), and the rank as
-    /// numpy's `matrix_rank(diag(s))` (s > max(s)·k·EPS).
+    /// pinv·pinvᵀ = V diag(s⁺)² Vᵀ (k × k, row-major; R⁻¹R⁻ᵀ when nothing
+    /// is cut), and the rank as numpy's `matrix_rank(diag(s))` (s >
+    /// max(s)·k·EPS).
     pub fn pinv(&self) -> Result<(Vec<f64>, Vec<f64>, usize), TchError> {
         let k = self.k;
         let Solved {
             beta: params,
-            s_inv,
-            svd: Svd { s, v, .. },
+            s,
+            inverse,
         } = self.solve(RCOND_PINV)?;
         let mut cov = vec![0.0; k * k];
-        for a in 0..k {
-            for b in 0..k {
-                cov[a * k + b] = (0..k)
-                    .map(|j| v[a * k + j] * s_inv[j] * s_inv[j] * v[b * k + j])
-                    .sum();
+        match inverse {
+            Inverse::Triangular => {
+                let inv = self.r_inverse();
+                for a in 0..k {
+                    for b in 0..k {
+                        cov[a * k + b] =
+                            (a.max(b)..k).map(|j| inv[a * k + j] * inv[b * k + j]).sum();
+                    }
+                }
+            }
+            Inverse::Svd { s_inv, v } => {
+                for a in 0..k {
+                    for b in 0..k {
+                        cov[a * k + b] = (0..k)
+                            .map(|j| v[a * k + j] * s_inv[j] * s_inv[j] * v[b * k + j])
+                            .sum();
+                    }
+                }
             }
         }
         let smax = s.iter().cloned().fold(0.0, f64::max);
@@ -145,6 +240,11 @@ pub fn singular_values(src: &dyn Source, threads: usize) -> Result<Vec<f64>, Glm
         qr_parts(x, false, threads, ones, &mut merged);
     })?;
     let r = unscale(merged.finish().0, src.scale(), false);
+    if src.k() <= JACOBI_MAX_K {
+        if let Some(d) = jacobi_svd(&r, src.k(), false) {
+            return Ok(d.s);
+        }
+    }
     let k = src.k() as i64;
     let (_, s, _) = Tensor::f_from_slice(&r)?
         .f_view([k, k])?

@@ -1,5 +1,5 @@
 //! Numeric kernels in f64 that every layer above may use: the logistic
-//! function, dot products, compensated sums, a vectorisable logarithm, and numpy's draws,
+//! function, dot products, compensated sums, a vectorisable logarithm, a small SVD, and numpy's draws,
 //! `X @ beta` and the equicorrelation factor for the simulated data.
 mod dot;
 pub mod equicorrelation;
@@ -8,6 +8,7 @@ mod matvec;
 pub mod random_state;
 mod scale;
 pub(crate) mod sum;
+pub mod svd;
 pub(crate) mod vmath;
 
 pub use dot::{dot, dot_lanes};

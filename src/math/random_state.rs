@@ -11,6 +11,11 @@ use rand_mt::Mt;
 /// Largest seed numpy's `RandomState.seed` takes for an integer: 2^32 − 1.
 pub const MAX_SEED: u64 = u32::MAX as u64;
 
+/// How far a uniform double must lie from q = 1 − p (and from 1) for
+/// [`RandomState::bernoulli`] to decide without numpy's `exp(log(q))`:
+/// thirty times the largest distance between the two.
+const CLEAR: f64 = 1e-14;
+
 /// The generator behind `np.random.seed(S)` and the draws after it.
 #[derive(Debug, Clone)]
 pub struct RandomState {
@@ -86,11 +91,29 @@ impl RandomState {
         }
     }
 
-    /// `legacy_random_binomial_inversion` with n = 1, step for step: the
-    /// first point's mass `qn = exp(n·log(q))` (libm's `exp` and `log`, as
-    /// numpy's C calls them), one double per try, and a fresh double when
-    /// X passes `bound`, which for n = 1 is always 1.
+    /// `legacy_random_binomial_inversion` with n = 1 and `p` at most 0.5
+    /// (or NaN), as [`inversion_exact`](Self::inversion_exact) computes it,
+    /// without its `exp(log(q))` where the first double decides: that
+    /// value lies within 1e-15 of q = 1 − p (q in [0.5, 1], libm's `log`
+    /// and `exp` within an ulp each), so a double u farther than
+    /// [`CLEAR`] from q gives 0 (u <= q) or, below 1 − CLEAR, 1 (u − qn
+    /// then lies below p·qn/q, the second point's mass); the same value
+    /// from the same single double.
     fn inversion(&mut self, p: f64) -> u8 {
+        let q = 1.0 - p;
+        let u = self.next_double();
+        if (u - q).abs() > CLEAR && u < 1.0 - CLEAR {
+            return u8::from(u > q);
+        }
+        self.inversion_exact(p, u)
+    }
+
+    /// `legacy_random_binomial_inversion` with n = 1, step for step, its
+    /// first double `u` drawn already: the first point's mass
+    /// `qn = exp(n·log(q))` (libm's `exp` and `log`, as numpy's C calls
+    /// them), one double per try, and a fresh double when X passes
+    /// `bound`, which for n = 1 is always 1.
+    fn inversion_exact(&mut self, p: f64, u: f64) -> u8 {
         const N: i64 = 1;
         let q = 1.0 - p;
         let qn = (N as f64 * q.ln()).exp();
@@ -98,7 +121,7 @@ impl RandomState {
         let bound = (N as f64).min(np + 10.0 * (np * q + 1.0).sqrt()) as i64;
         let mut x: i64 = 0;
         let mut px = qn;
-        let mut u = self.next_double();
+        let mut u = u;
         while u > px {
             x += 1;
             if x > bound {
@@ -154,6 +177,49 @@ mod tests {
                 assert_eq!(r.gauss(), want, "seed {} value {i}", c["seed"]);
             }
         }
+    }
+
+    /// The shortcut gives numpy's draws: the same outcomes and the same
+    /// doubles taken as the step-by-step inversion, over probabilities
+    /// near 0, 1/2 and 1 and in between (the doubles near q and near 1
+    /// that take the exact path are too rare to meet here, so the
+    /// comparison is on the shortcut itself).
+    #[test]
+    fn bernoulli_equals_the_step_by_step_inversion() {
+        let mut a = RandomState::seed(11).unwrap();
+        let mut b = RandomState::seed(11).unwrap();
+        let ps = [
+            0.0,
+            1e-300,
+            1e-17,
+            1e-9,
+            0.1,
+            0.3,
+            0.5 - 1e-16,
+            0.5,
+            0.5 + 1e-16,
+            0.9,
+            1.0 - 1e-16,
+            1.0,
+        ];
+        for i in 0..200_000 {
+            let p = match i % 2 {
+                0 => ps[i / 2 % ps.len()],
+                _ => (i as f64 * 0.618_033_988_749_895).fract(),
+            };
+            let want = match p <= 0.5 {
+                true => {
+                    let u = b.next_double();
+                    b.inversion_exact(p, u)
+                }
+                false => {
+                    let u = b.next_double();
+                    1 - b.inversion_exact(1.0 - p, u)
+                }
+            };
+            assert_eq!(a.bernoulli(p), want, "draw {i}, p {p}");
+        }
+        assert_eq!(a.next_double(), b.next_double());
     }
 
     #[test]

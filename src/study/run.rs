@@ -720,7 +720,7 @@ impl Study {
                 if ctl.stopped() {
                     return Ok(None);
                 }
-                match glm::fit_with(d, &self.cfg.glm, &options) {
+                match glm::fit_estimates(d, &self.cfg.glm, &options) {
                     Ok(f) => {
                         separated[i] = f.warnings.iter().any(|w| glm::is_separation_warning(w));
                         if separated[i] && self.cfg.on_separation == OnSeparation::Fail {
