@@ -220,7 +220,8 @@ fn fill_block<L: Link>(
     let mut far = [0u8; BLOCK];
     for ii in 0..b {
         let (yi, m) = (y[ii], mu[ii]);
-        far[ii] = u8::from(!((m - yi).abs() <= SEPARATION_ATOL));
+        let close = (m - yi).abs() <= SEPARATION_ATOL;
+        far[ii] = u8::from(!close);
         dev[ii] = family.deviance(yi, m) * freq[ii] * var[ii];
         w[ii] = (freq[ii] * var[ii]) * family.weight(m);
         z[ii] = eta[ii] + link.deriv(m) * (yi - m) - offset[ii];
@@ -233,8 +234,7 @@ fn fill_block<L: Link>(
     let (mut w_min, mut w_max) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES]);
     let mut lane = |l: usize, ii: usize| {
         apart[l] |= far[ii];
-        bad[l] |= u8::from(!(w[ii].abs() < f64::INFINITY))
-            | (u8::from(!(z[ii].abs() < f64::INFINITY)) << 1);
+        bad[l] |= u8::from(!w[ii].is_finite()) | (u8::from(!z[ii].is_finite()) << 1);
         w_min[l] = w_min[l].min(w[ii]);
         w_max[l] = w_max[l].max(w[ii]);
     };
