@@ -290,22 +290,23 @@ fn transpose_widest(rows: &[f64], k: usize, m: &mut [f64]) {
         // checked just above as well.
         return unsafe { transpose_avx(rows, k, m) };
     }
-    transpose(rows, k, 0, m)
+    transpose(rows, k, 0..k, m)
 }
 
-/// [`transpose_widest`] from row `from` on, one value at a time.
-fn transpose(rows: &[f64], k: usize, from: usize, m: &mut [f64]) {
-    for (r, xr) in rows.chunks_exact(k).enumerate().skip(from) {
-        for (j, &v) in xr.iter().enumerate() {
-            m[j * BLOCK + r] = v;
+/// [`transpose_widest`] for the columns `cols`, one value at a time,
+/// column by column (contiguous stores).
+fn transpose(rows: &[f64], k: usize, cols: std::ops::Range<usize>, m: &mut [f64]) {
+    for j in cols {
+        for (dst, xr) in m[j * BLOCK..].iter_mut().zip(rows.chunks_exact(k)) {
+            *dst = xr[j];
         }
     }
 }
 
 /// [`transpose_widest`] on AVX: each 4 × 4 tile of the rows loaded as four
 /// row vectors, transposed by unpacks and lane permutes, stored as four
-/// column vectors; the columns past the last whole tile and the rows past
-/// the last group of four copied one value at a time.
+/// column vectors; the rows past the last group of four and the columns
+/// past the last whole tile copied one value at a time.
 ///
 /// # Safety
 /// The CPU must support AVX; `rows.len()` is a multiple of `k` of at most
@@ -346,13 +347,13 @@ unsafe fn transpose_avx(rows: &[f64], k: usize, m: &mut [f64]) {
                 );
             }
         }
-        for rr in r..r + 4 {
-            for j in k4..k {
-                m[j * BLOCK + rr] = rows[rr * k + j];
-            }
+    }
+    for rr in b4..b {
+        for j in 0..k4 {
+            m[j * BLOCK + rr] = rows[rr * k + j];
         }
     }
-    transpose(rows, k, b4, m)
+    transpose(rows, k, k4..k, m)
 }
 
 /// [`absorb`] on AVX-512 registers where the CPU has them
@@ -692,7 +693,7 @@ mod tests {
                 let rows: Vec<f64> = (0..b * k).map(|i| i as f64 + 0.5).collect();
                 let (mut wide, mut one) = (vec![-1.0; k * BLOCK], vec![-1.0; k * BLOCK]);
                 transpose_widest(&rows, k, &mut wide);
-                transpose(&rows, k, 0, &mut one);
+                transpose(&rows, k, 0..k, &mut one);
                 assert_eq!(wide, one, "k = {k}, {b} rows");
                 assert_eq!(one[(k - 1) * BLOCK + b - 1], (b * k) as f64 - 0.5);
             }
