@@ -173,14 +173,18 @@ pub fn pass<L: Link>(
     })
 }
 
+/// Lanes of the flags of a block's rows: row i goes to lane i % LANES, the
+/// lanes are merged at the end.
+const LANES: usize = 8;
+
 /// One block of at most [`BLOCK`] rows of a [`pass`], the first of them
 /// row `first` of the data: the rows of X column-major in `cols` (see
 /// [`State::block`]), targets `y`.
 /// Writes √w and z of each row, reports the deviance, the separation rule
-/// and the flags of w and z. Stage by stage over the rows, so that the
-/// loops without a reduction in order vectorise; the deviance is summed in
-/// row order. Inlined into an AVX-512 or AVX2-compiled caller where the
-/// CPU has it (see `avx512!`).
+/// and the flags of w and z. Stage by stage over the rows, each loop
+/// without a call so that it vectorises; the flags are reduced in
+/// [`LANES`] lanes, the deviance in row order. Inlined into an AVX-512 or
+/// AVX2-compiled caller where the CPU has it (see `avx512!`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn fill_block<L: Link>(
@@ -212,25 +216,51 @@ fn fill_block<L: Link>(
         }
     }
     state.block(family, cols, y, &offset, &mut eta[..b], &mut mu);
-    let (y, z) = (&y[..b], &mut z[..b]);
-    let mut apart = false;
+    let (y, z, sw) = (&y[..b], &mut z[..b], &mut sw[..b]);
+    let mut far = [0u8; BLOCK];
     for ii in 0..b {
         let (yi, m) = (y[ii], mu[ii]);
         let close = (m - yi).abs() <= SEPARATION_ATOL;
-        apart |= !close;
+        far[ii] = u8::from(!close);
         dev[ii] = family.deviance(yi, m) * freq[ii] * var[ii];
         w[ii] = (freq[ii] * var[ii]) * family.weight(m);
         z[ii] = eta[ii] + link.deriv(m) * (yi - m) - offset[ii];
         sw[ii] = w[ii].sqrt();
     }
+    // The flags in LANES lanes (row i in lane i % LANES), the deviance in
+    // row order, as statsmodels sums it.
+    let mut apart = [0u8; LANES];
+    let mut bad = [0u8; LANES];
+    let (mut w_min, mut w_max) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES]);
+    let mut lane = |l: usize, ii: usize| {
+        apart[l] |= far[ii];
+        bad[l] |= u8::from(!w[ii].is_finite()) | (u8::from(!z[ii].is_finite()) << 1);
+        w_min[l] = w_min[l].min(w[ii]);
+        w_max[l] = w_max[l].max(w[ii]);
+    };
+    let whole = b - b % LANES;
+    for g in (0..whole).step_by(LANES) {
+        for l in 0..LANES {
+            lane(l, g + l);
+        }
+    }
+    for ii in whole..b {
+        lane(ii - whole, ii);
+    }
+    let bad = bad.iter().fold(0, |a, b| a | b);
     let mut seen = Seen {
-        apart,
+        apart: apart.iter().any(|&a| a != 0),
+        flags: Flags {
+            bad_w: bad & 1 != 0,
+            bad_z: bad & 2 != 0,
+            w_min: w_min.iter().fold(f64::INFINITY, |a, &b| a.min(b)),
+            w_max: w_max.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b)),
+        },
         ..Seen::default()
     };
     let mut block = 0.0;
-    for ii in 0..b {
-        block += dev[ii];
-        seen.flags.add(w[ii], z[ii]);
+    for d in &dev[..b] {
+        block += d;
     }
     seen.deviance.add(block);
     seen

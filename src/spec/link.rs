@@ -196,7 +196,9 @@ impl FromStr for LinkKind {
 }
 
 /// μ clipped to `[EPS, 1 - EPS]`, statsmodels' `Logit._clean` (NaN stays
-/// NaN, as `np.clip`).
+/// NaN, as `np.clip`). Inlined, so that a loop over rows that calls it
+/// vectorises.
+#[inline]
 pub fn clip(mu: f64) -> f64 {
     mu.clamp(EPS, 1.0 - EPS)
 }
