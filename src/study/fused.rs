@@ -386,6 +386,50 @@ mod tests {
         }
     }
 
+    /// Features up to |30| at the default lr 0.1: at the initial weights
+    /// some rows are predicted exactly 1 (in float32) with target 0, where
+    /// autograd's BCE backward (`(p - y) / max(p(1 - p), 1e-12)` times the
+    /// sigmoid's `p(1 - p) = 0`) gives them no gradient, while the closed
+    /// form gives them `p - y = 1`. The single run (`logreg --seed 46 nn
+    /// --n 200 --low -30 --high 30`) and the closed form part from step 1.
+    #[test]
+    fn is_within_rounding_of_the_single_run_where_rows_saturate() {
+        let seeds = [46];
+        let wide = SimConfig {
+            n: 200,
+            seed: 46,
+            low: -30.0,
+            high: 30.0,
+            ..SimConfig::default()
+        };
+        let d = vec![simulate(&wide).unwrap().data];
+        let cfg = TrainConfig {
+            steps: 1,
+            ..TrainConfig::default()
+        };
+        let chunk = Chunk {
+            data: &d,
+            seeds: &seeds,
+            cfg: &cfg,
+            link: LinkKind::Logit,
+            threads: 1,
+        };
+        let got = train(&chunk, Isa::detect(), &mut BatchControl::default())
+            .unwrap()
+            .unwrap();
+        let want = super::super::exact::Exact
+            .train(&chunk, &mut BatchControl::default())
+            .unwrap()
+            .unwrap();
+        let diff = crate::compare::max_abs_diff(&got[0].params, &want[0].params);
+        assert!(
+            diff < ROUNDING_TOL,
+            "closed form {:?} vs single run {:?}: {diff:e}",
+            got[0].params,
+            want[0].params
+        );
+    }
+
     #[test]
     fn names_the_seed_of_a_network_that_diverges() {
         // The second network's x up to 1e20 and lr 1e20: its first step
