@@ -35,7 +35,7 @@ pub use trace::TraceRows;
 // For the study's exact and closed-form paths: the step-and-stop loop and
 // its rules, and the single run's setup and step.
 pub(crate) use drive::{drive, finite, first_not_finite, largest_change, met_tol, Learner, Look};
-pub(crate) use objective::mean_bce_each;
+pub(crate) use objective::{mean_bce_each, BCE_BACKWARD_EPS};
 pub(crate) use run::{at_clamp, clamp_warnings, Finished, NetRun};
 pub(crate) use setup::{draw_layer, tensor_kind};
 pub use train::{train, train_spec, train_spec_reporting, train_spec_with, train_with, NnFit};

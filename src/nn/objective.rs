@@ -6,6 +6,15 @@ use super::model::LogisticNet;
 use super::spec::{column_tensor, ModelSpec};
 use crate::spec::{Link, LinkKind};
 
+/// libtorch's `binary_cross_entropy_backward` divides `p - y` by
+/// `max(p(1 - p), BCE_BACKWARD_EPS)` (in the tensor's kind), and the
+/// sigmoid's backward then multiplies by `p(1 - p)`: the two cancel up to
+/// rounding except where `p(1 - p)` is below it, where a row's gradient is
+/// `(p - y) p(1 - p) / BCE_BACKWARD_EPS` (none at all where p is exactly 0 or
+/// 1). A closed-form gradient must follow that to stay within rounding of
+/// the single run.
+pub(crate) const BCE_BACKWARD_EPS: f64 = 1e-12;
+
 /// Per-row tensors of a [`ModelSpec`] (n × 1, the network's kind), or of a
 /// batch of its rows.
 pub(super) struct Rows {

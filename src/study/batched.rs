@@ -5,9 +5,12 @@
 //! `tch::manual_seed(seeds[i])`. The gradient comes one of two ways
 //! ([`GradientPath`]):
 //!
-//! - **closed form** ([`super::closed_form`]): the R data sets stacked into one tensor and the
-//!   R parameter vectors into another; dL/dz = (sigmoid(z) − y)/n and
-//!   dθ = that·X, in four batched kernels, with the design stored transposed
+//! - **closed form**: dL/dz = (sigmoid(z) − y)/n as autograd gives it (times
+//!   min(p(1 − p)/1e-12, 1), see `nn::BCE_BACKWARD_EPS`) and dθ = that·X.
+//!   On the CPU in float32 [`super::fused`] trains each network on its own
+//!   rows in one pass per step; otherwise ([`super::closed_form`]) the R data
+//!   sets are stacked into one tensor and the R parameter vectors into
+//!   another, in a few batched kernels, with the design stored transposed
 //!   (R × (k+1) × n, a row of ones first) and the parameters as R × 1 × (k+1)
 //!   rows, so that both matrix products read the design along its rows; the
 //!   update is the single run's optimiser code (`nn::Stepper`) on the stack.

@@ -6,7 +6,7 @@ use super::chunk::{BatchControl, BatchError, BatchedFit, Chunk, ChunkTrainer, Tr
 use crate::nn::{
     at_clamp, clamp_warnings, draw_layer, drive, finite, first_not_finite, largest_change,
     mean_bce_each, met_tol, tensor_kind, Learner, Precision, Standardizer, Stepper, TrainConfig,
-    TrainError,
+    TrainError, BCE_BACKWARD_EPS,
 };
 use crate::runtime::torch::to_vec_f64;
 
@@ -206,7 +206,17 @@ impl Grad {
             true => Some(mean_bce_each(&p, &y)?),
             false => None,
         };
+        // dL/dz as autograd's BCE and sigmoid backward give it: p - y, times
+        // min(p(1 - p) / eps, 1) (see `nn::BCE_BACKWARD_EPS`).
+        let factor = self
+            .z
+            .f_neg()?
+            .f_add_scalar(1.0)?
+            .f_mul(&self.z)?
+            .f_mul_scalar(1.0 / BCE_BACKWARD_EPS)?
+            .f_clamp_max(1.0)?;
         let _ = self.z.f_sub_(&self.y)?;
+        let _ = self.z.f_mul_(&factor)?;
         let _ = self.z.f_bmm_out(&self.grad, &self.x)?;
         let _ = self.grad.f_div_scalar_(self.n)?;
         Ok(loss)

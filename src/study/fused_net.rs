@@ -11,6 +11,7 @@ use std::ops::Range;
 use super::lanes::{sigmoid_of_negated, sum, Isa, Lanes, Portable, LANES};
 #[cfg(target_arch = "x86_64")]
 use super::lanes::{Avx2, Avx512};
+use crate::nn::BCE_BACKWARD_EPS;
 
 /// Most features (design columns besides the intercept) the kernel takes.
 pub(super) const MAX_FEATURES: usize = 7;
@@ -275,7 +276,21 @@ fn columns<const K: usize>(rows: &[f32], padded: usize) -> ([&[f32]; K], &[f32])
     (cols, &rows[K * padded..(K + 1) * padded])
 }
 
-/// The gradient's sums `Σ (p - y)` and `Σ (p - y) x_c` at `theta`.
+/// A row's `dL/dz` times n as autograd's BCE and sigmoid backward give it
+/// (see [`BCE_BACKWARD_EPS`]): `p - y` times `min(s / eps, 1)`, `s = p(1 - p)`.
+/// The factor is 1 unless s is below eps (about |z| > 27.6, and p exactly 0
+/// or 1 in float32, where a row predicted 1 with target 0 gets no gradient),
+/// so the other rows keep `p - y` bit for bit.
+#[inline(always)]
+fn residual<L: Lanes>(p: L, y: L) -> L {
+    let one = L::splat(1.0);
+    let s = one.sub(p).mul(p);
+    let inv_eps = L::splat((1.0 / BCE_BACKWARD_EPS) as f32);
+    p.sub(y).mul(s.mul(inv_eps).min(one))
+}
+
+/// The gradient's sums `Σ r` and `Σ r x_c` at `theta`, `r` each row's
+/// [`residual`].
 #[inline(always)]
 fn gradient_sums<L: Lanes, const K: usize>(
     rows: &[f32],
@@ -292,7 +307,7 @@ fn gradient_sums<L: Lanes, const K: usize>(
     for b in 0..blocks {
         let at = b * LANES;
         let (p, xs) = predict::<L, K>(&cols, at, &minus);
-        let mut r = p.sub(L::load(&y[at..at + LANES]));
+        let mut r = residual(p, L::load(&y[at..at + LANES]));
         if b >= full {
             r = r.mul(tail_mask::<L>(n));
         }

@@ -262,9 +262,9 @@ fn a_one_estimator_study_of_one_cell_shows_no_empty_columns() {
 fn runs_whose_networks_diverge_are_counted_and_all_failed_exits_1() {
     let dir = temp_dir("study-failed");
     let f = dir.join("runs.jsonl");
-    // x up to 1e20 and lr 1e20: every network overflows float32 at once.
-    let args =
-        "repeat --runs 3 --n 60 --steps 50 --lr 1e20 --low -1e20 --high 1e20 --fits nn --json";
+    // x up to 100 and lr 3e38: every network's first update overflows
+    // float32.
+    let args = "repeat --runs 3 --n 60 --steps 50 --lr 3e38 --low -100 --high 100 --fits nn --json";
     let mut args: Vec<&str> = args.split(' ').collect();
     args.extend(["--runs-out", path(&f)]);
     let r = logreg(&args);
