@@ -414,18 +414,12 @@ mod tests {
             link: LinkKind::Logit,
             threads: 1,
         };
-        let got = train(&chunk, Isa::detect(), &mut BatchControl::default())
-            .unwrap()
-            .unwrap();
         let want = super::super::exact::Exact
             .train(&chunk, &mut BatchControl::default())
             .unwrap()
             .unwrap();
-        let aten = super::super::closed_form::ClosedForm
-            .train(&chunk, &mut BatchControl::default())
-            .unwrap()
-            .unwrap();
-        for (path, got) in [("fused", &got), ("ATen", &aten)] {
+        let got = fused(&d, &seeds, &cfg, Isa::detect(), 1);
+        for (path, got) in [("fused", &got), ("ATen", &aten(&d, &seeds, &cfg))] {
             let diff = crate::compare::max_abs_diff(&got[0].params, &want[0].params);
             assert!(
                 diff < ROUNDING_TOL,
