@@ -20,6 +20,21 @@ const POW5: [u64; 23] = {
 /// The most significant digits a mantissa may have: 10^19 < 2^64.
 const MAX_DIGITS: usize = 19;
 
+/// The digits of `field` from `i` on, one at a time, appended to `w`
+/// (wrapping: the caller bounds how many digits count); `i` ends at the
+/// first byte that is not a digit.
+#[inline(always)]
+fn one_at_a_time(field: &[u8], i: &mut usize, w: &mut u64) {
+    while let Some(&b) = field.get(*i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        *w = w.wrapping_mul(10).wrapping_add(u64::from(d));
+        *i += 1;
+    }
+}
+
 /// The correctly rounded f64 of `field` when it is exactly
 /// `[+-]? digits [. digits]? ([eE] [+-]? digits)?` or the same with no
 /// digit before the point (at least one digit in the mantissa), with at
@@ -43,14 +58,7 @@ pub(super) fn decimal(field: &[u8]) -> Option<f64> {
     let mut i = start;
     let mut w: u64 = 0;
     // The integer digits, one at a time (mostly one or two of them).
-    while let Some(&b) = field.get(i) {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            break;
-        }
-        w = w.wrapping_mul(10).wrapping_add(u64::from(d));
-        i += 1;
-    }
+    one_at_a_time(field, &mut i, &mut w);
     let mut digits = i - start;
     let mut e: i32 = 0;
     if field.get(i) == Some(&b'.') {
@@ -75,14 +83,7 @@ pub(super) fn decimal(field: &[u8]) -> Option<f64> {
                 i = len;
             }
         }
-        while let Some(&b) = field.get(i) {
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            w = w.wrapping_mul(10).wrapping_add(u64::from(d));
-            i += 1;
-        }
+        one_at_a_time(field, &mut i, &mut w);
         e = -((i - fraction) as i32);
         digits += i - fraction;
     }
