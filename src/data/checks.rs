@@ -1,5 +1,6 @@
 //! The checks [`Dataset::new`](super::Dataset::new) makes, gathered over rows that come in blocks (one block in memory, many when streamed).
 use super::DataError;
+use crate::runtime::threads::map_chunks;
 
 /// What the checks of a design need to know of its rows, gathered block by
 /// block in row order: the first intercept that is not 1, the first value
@@ -122,6 +123,60 @@ impl DesignChecks {
             }
         }
         self.n += y.len();
+    }
+
+    /// [`add`](Self::add) on up to `threads` threads, each taking a
+    /// contiguous run of the rows, the answers merged in row order: the
+    /// same answers as one `add`.
+    pub fn add_on(&mut self, x: &[f64], y: &[f64], threads: usize) {
+        let (k, n) = (self.k, y.len());
+        let threads = threads.clamp(1, n.max(1));
+        if threads == 1 || k == 0 {
+            return self.add(x, y);
+        }
+        if self.first.is_empty() && x.len() >= k {
+            self.first = x[..k].to_vec();
+        }
+        let per = n.div_ceil(threads);
+        let runs: Vec<(usize, usize)> =
+            (0..n).step_by(per).map(|s| (s, (s + per).min(n))).collect();
+        let parts = map_chunks(runs, threads, |(from, to)| {
+            let mut part = DesignChecks {
+                n: self.n + from,
+                first: self.first.clone(),
+                constant: vec![true; k],
+                max: vec![0.0; k],
+                intercept: None,
+                non_finite: None,
+                target: None,
+                first_y: None,
+                mixed: false,
+                ..*self
+            };
+            part.add(&x[from * k..to * k], &y[from..to]);
+            part
+        });
+        for part in parts {
+            self.merge(part);
+        }
+    }
+
+    /// Take the answers of the rows that follow those taken so far,
+    /// gathered by `later` (whose `n` counts the rows before them too).
+    fn merge(&mut self, later: DesignChecks) {
+        self.intercept = self.intercept.or(later.intercept);
+        self.non_finite = self.non_finite.or(later.non_finite);
+        self.target = self.target.or(later.target);
+        if let Some(v) = later.first_y {
+            let first = *self.first_y.get_or_insert(v);
+            self.mixed = self.mixed || later.mixed || v != first;
+        }
+        for j in 0..self.k {
+            self.constant[j] &= later.constant[j];
+            let m = later.max[j];
+            self.max[j] = if m > self.max[j] { m } else { self.max[j] };
+        }
+        self.n = later.n;
     }
 
     /// Rows taken.
@@ -290,6 +345,66 @@ mod tests {
                 blocks.check_rows(&names, "y", "f"),
                 whole.check_rows(&names, "y", "f")
             );
+        }
+    }
+
+    /// On several threads, each over a run of the rows, the answers are
+    /// those of one pass, whatever the values and wherever the first bad
+    /// one lies.
+    #[test]
+    fn threads_give_the_answers_of_one_pass() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let k = 3;
+        for case in 0..400 {
+            let n = rng.random_range(1..40);
+            let mut x = Vec::with_capacity(n * k);
+            let mut y = Vec::with_capacity(n);
+            let odd = |rng: &mut rand_chacha::ChaCha8Rng, usual: f64| match rng.random_range(0..60)
+            {
+                0 => f64::NAN,
+                1 => f64::NEG_INFINITY,
+                2 => 0.5,
+                3 => -7.0,
+                _ => usual,
+            };
+            for _ in 0..n {
+                x.push(odd(&mut rng, 1.0));
+                x.push(odd(&mut rng, 2.0));
+                let v = rng.random_range(-3.0..3.0);
+                x.push(odd(&mut rng, v));
+                let t = f64::from(rng.random_range(0..2u8));
+                y.push(if case % 3 == 0 { 1.0 } else { odd(&mut rng, t) });
+            }
+            let fresh = || match case % 2 {
+                0 => DesignChecks::new(k),
+                _ => DesignChecks::new(k).for_proportions(),
+            };
+            let mut one = fresh();
+            one.add(&x, &y);
+            for threads in 1..=5 {
+                let mut many = fresh();
+                many.add_on(&x, &y, threads);
+                let names = ["const", "a", "b"].map(String::from);
+                let state = |c: &DesignChecks| {
+                    let max: Vec<u64> = c.max.iter().map(|v| v.to_bits()).collect();
+                    format!(
+                        "{} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?}",
+                        c.n,
+                        c.first,
+                        c.constant,
+                        max,
+                        c.intercept,
+                        c.non_finite.map(|(i, v)| (i, v.to_bits())),
+                        c.mixed,
+                        c.target.map(|(i, v)| (i, v.to_bits())),
+                        c.first_y.map(f64::to_bits),
+                        c.constant_column().map(|(j, v)| (j, v.to_bits())),
+                        c.check_rows(&names, "y", "f"),
+                    )
+                };
+                assert_eq!(state(&many), state(&one), "case {case}, {threads} threads");
+            }
         }
     }
 }

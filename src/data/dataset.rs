@@ -213,7 +213,7 @@ impl Dataset {
                 columns: k,
             });
         }
-        checks.add(&x, &y);
+        checks.add_on(&x, &y, threads.for_design(n, k));
         checks.check_rows(&names, &target, &source)?;
         let data = Dataset {
             names,

@@ -1,6 +1,8 @@
 //! The sizing rule both row readers share: buffer sizes, filling a buffer, reserving the matrix.
 use std::io::{self, Read};
 
+use crate::runtime::memory::prefer_huge_pages;
+
 /// Size of the CSV reader's buffer.
 pub(super) const BUFFER: usize = 1 << 16;
 
@@ -45,6 +47,8 @@ pub(super) fn reserve_rows(x: &mut Vec<f64>, y: &mut Vec<f64>, k: usize, expecte
     let more = expected.saturating_sub(y.len());
     x.reserve(more.saturating_mul(k));
     y.reserve(more);
+    prefer_huge_pages(x);
+    prefer_huge_pages(y);
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The fast path for plain files: whole lines of a regular file read in large blocks, each block's rows read by the one row loop through the quote-free splitter, on several threads.
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use super::buffer::{expected_rows, fill, FAST_CHUNK};
 use super::cell::number_safe_delimiter;
@@ -36,17 +38,22 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
 ) -> Result<Option<usize>, S::Error> {
     // What is carried over (the part of a line after the last LF read,
     // shorter than a chunk), then a chunk read after it: the buffer is
-    // zeroed once, not for every chunk.
+    // zeroed once, not for every chunk. On several threads a second buffer
+    // takes the next chunk while this one is parsed.
     let mut buf = vec![0u8; 2 * FAST_CHUNK];
+    let mut next: Vec<u8> = Vec::new();
+    // The design rows, targets and rows dropped of pieces 1.. of a round,
+    // reused from round to round.
+    let mut spare: Vec<Mutex<Piece>> = Vec::new();
     let mut carried = 0;
     let mut threads = 1;
     let mut done_bytes = 0u64;
     let mut first = true;
     let mut dropped = 0;
+    let Ok(mut got) = fill(&mut rdr, &mut buf[..FAST_CHUNK]) else {
+        return Ok(None);
+    };
     loop {
-        let Ok(got) = fill(&mut rdr, &mut buf[carried..carried + FAST_CHUNK]) else {
-            return Ok(None);
-        };
         let len = carried + got;
         let eof = got < FAST_CHUNK;
         let end = if eof {
@@ -61,40 +68,76 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
                 None => return Ok(None),
             }
         };
-        let region = &buf[..end];
+        let tail = len - end;
         let (x, y) = sink.inner.block();
-        if threads == 1 {
-            match block_rows(region, delimiter, rule, k, scan, x, y) {
+        let read = if threads == 1 {
+            match block_rows(&buf[..end], delimiter, rule, k, scan, x, y) {
                 Ok(d) => dropped += d,
                 Err(Declined) => return Ok(None),
             }
+            buf.copy_within(end..len, 0);
+            match eof {
+                true => Ok(0),
+                false => fill(&mut rdr, &mut buf[tail..tail + FAST_CHUNK]),
+            }
         } else {
-            let parts = split_at_lines(region, threads);
-            let parsed: Vec<Result<Part, Declined>> = std::thread::scope(|s| {
-                let handles: Vec<_> = parts
-                    .iter()
-                    .map(|part| {
-                        s.spawn(move || {
-                            let (mut px, mut py) = (Vec::new(), Vec::new());
-                            let d = block_rows(part, delimiter, rule, k, scan, &mut px, &mut py)?;
-                            Ok((px, py, d))
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or(Err(Declined)))
-                    .collect()
+            // The chunk is cut into PIECES pieces a thread. This thread first
+            // reads the next chunk into `next`, then reads piece 0 into the
+            // matrix; the other pieces go to `spare`, each taken by whichever
+            // thread is free, and are appended in order.
+            if next.is_empty() {
+                next = vec![0u8; 2 * FAST_CHUNK];
+            }
+            next[..tail].copy_from_slice(&buf[end..len]);
+            let pieces = split_at_lines(&buf[..end], threads * PIECES);
+            spare.resize_with(pieces.len(), || {
+                Mutex::new((Vec::new(), Vec::new(), Err(Declined)))
             });
-            for p in parsed {
-                let Ok((px, py, d)) = p else {
+            for slot in &mut spare {
+                slot.get_mut().unwrap_or_else(|e| e.into_inner()).2 = Err(Declined);
+            }
+            let taken = AtomicUsize::new(1);
+            let parse_free = || loop {
+                let i = taken.fetch_add(1, Ordering::Relaxed);
+                let Some(piece) = pieces.get(i) else {
+                    return;
+                };
+                let mut slot = spare[i].lock().unwrap_or_else(|e| e.into_inner());
+                let (px, py, d) = &mut *slot;
+                px.clear();
+                py.clear();
+                *d = block_rows(piece, delimiter, rule, k, scan, px, py);
+            };
+            // A piece whose thread panicked stays Declined.
+            let (mine, read) = std::thread::scope(|s| {
+                let handles: Vec<_> = (1..threads).map(|_| s.spawn(parse_free)).collect();
+                let read = match eof {
+                    true => Ok(0),
+                    false => fill(&mut rdr, &mut next[tail..tail + FAST_CHUNK]),
+                };
+                let mine = block_rows(pieces[0], delimiter, rule, k, scan, x, y);
+                parse_free();
+                for h in handles {
+                    let _ = h.join();
+                }
+                (mine, read)
+            });
+            let Ok(d) = mine else {
+                return Ok(None);
+            };
+            dropped += d;
+            for slot in &mut spare[1..pieces.len()] {
+                let (px, py, d) = &*slot.get_mut().unwrap_or_else(|e| e.into_inner());
+                let Ok(d) = d else {
                     return Ok(None);
                 };
-                x.extend_from_slice(&px);
-                y.extend_from_slice(&py);
+                x.extend_from_slice(px);
+                y.extend_from_slice(py);
                 dropped += d;
             }
-        }
+            std::mem::swap(&mut buf, &mut next);
+            read
+        };
         done_bytes += end as u64;
         if first && !y.is_empty() {
             first = false;
@@ -107,16 +150,24 @@ pub(super) fn fast_rows<R: Read, S: RowSink>(
             }
         }
         sink.flush()?;
-        buf.copy_within(end..len, 0);
-        carried = len - end;
         if eof {
             return Ok(Some(dropped));
         }
+        carried = tail;
+        let Ok(g) = read else {
+            return Ok(None);
+        };
+        got = g;
     }
 }
 
-/// One part's rows: the design rows, the targets, the rows dropped.
-type Part = (Vec<f64>, Vec<f64>, usize);
+/// A piece's rows: the design rows, the targets, the rows dropped (or
+/// Declined).
+type Piece = (Vec<f64>, Vec<f64>, Result<usize, Declined>);
+
+/// Pieces a thread of each round of [`fast_rows`] on several threads, so
+/// that a thread that is free (this one after its read) takes the next.
+const PIECES: usize = 4;
 
 /// Cut `region` (whole lines) into up to `parts` pieces at line ends.
 fn split_at_lines(region: &[u8], parts: usize) -> Vec<&[u8]> {
