@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use logreg::plot::study_plots;
-use logreg::study::{render_study, study_json, write_estimates, write_measures, Merged, Times};
+use logreg::study::{
+    render_study, study_json, undefined_measures, write_estimates, write_measures, Merged, Times,
+};
 
 use super::output::{print_then, write_plots, Output};
 use super::preflight::Preflight;
@@ -63,8 +65,12 @@ pub struct StudyOutput<'a> {
 
 /// Print the summary of `m` (with its Time line and `_s` keys when `times`
 /// are known: `repeat`, not `summarize`), then write the plots and the
-/// CSV files. A CSV on stdout sends the summary to stderr.
+/// CSV files. A CSV on stdout sends the summary to stderr. A warning on
+/// stderr explains every measure that is not finite.
 pub fn show(m: &Merged, times: Option<Times>, how: &StudyOutput<'_>) -> anyhow::Result<()> {
+    for why in undefined_measures(m) {
+        diag!("warning: {why}");
+    }
     let result = match how.json {
         true => serde_json::to_string_pretty(&study_json(m, times))? + "\n",
         false => render_study(m, times),

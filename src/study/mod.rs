@@ -18,7 +18,8 @@
 //!   appends to; [`claim`]: its one writer at a time (locks, and a missing
 //!   file made and locked);
 //! - [`Summary`], [`summarize_cells`]: the aggregates; [`render`]: the text;
-//!   [`write_estimates`], [`write_measures`]: the study in long format.
+//!   [`write_estimates`], [`write_measures`]: the study in long format;
+//!   [`undefined_measures`]: why a measure is not finite, for a warning.
 pub mod batched;
 mod chunk;
 pub mod claim;
@@ -37,6 +38,7 @@ mod read;
 mod render;
 mod run;
 mod summary;
+mod undefined;
 
 pub use batched::{train_batch, train_batch_with, GradientPath};
 pub use chunk::{BatchControl, BatchError, BatchedFit};
@@ -53,3 +55,4 @@ pub use run::{
 pub use summary::{
     mean, sd, study_json, summarize, GridHead, StudyHead, StudyJson, Summary, TimesJson,
 };
+pub use undefined::undefined_measures;

@@ -8,7 +8,8 @@ use super::run::Times;
 use super::summary::{summarize, Summary};
 use crate::numfmt::{cell, Short};
 
-/// The per-coefficient table and the lines below it.
+/// The per-coefficient table and the lines below it; a figure that is not
+/// finite is `-`, as in the cell blocks.
 pub fn render(s: &Summary) -> String {
     let w = s.names.iter().map(String::len).max().unwrap_or(5).max(5);
     let level = format!("{}", ((1.0 - s.alpha) * 100.0 * 1e6).round() / 1e6);
@@ -32,15 +33,18 @@ pub fn render(s: &Summary) -> String {
     for j in 0..s.names.len() {
         rows.push(vec![
             s.names[j].clone(),
-            cell(s.truth[j], 4),
-            cell(s.glm_mean[j], 6),
-            cell(s.glm_sd[j], 6),
-            cell(s.glm_bse_mean[j], 6),
-            format!("{:.3}", s.coverage[j]),
-            cell(s.nn_mean[j], 6),
-            cell(s.nn_sd[j], 6),
-            format!("{:.2e}", s.mean_abs_diff[j]),
-            format!("{:.2e}", s.max_abs_diff[j]),
+            num(s.truth[j], 4),
+            num(s.glm_mean[j], 6),
+            num(s.glm_sd[j], 6),
+            num(s.glm_bse_mean[j], 6),
+            match s.coverage[j] {
+                c if c.is_finite() => format!("{c:.3}"),
+                _ => "-".into(),
+            },
+            num(s.nn_mean[j], 6),
+            num(s.nn_sd[j], 6),
+            sci(s.mean_abs_diff[j]),
+            sci(s.max_abs_diff[j]),
         ]);
     }
     out.push_str(&columns(&rows, &[w, 9, 11, 10, 10, 9, 11, 10, 10, 10]));

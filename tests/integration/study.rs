@@ -890,3 +890,53 @@ fn a_torn_last_line_followed_by_its_newline_is_still_the_torn_last_line() {
     assert_eq!(without_times(json(&r)), without_times(want));
     assert_eq!(sorted_lines(&f), sorted_lines(&whole_file));
 }
+
+/// The warning lines of a run's stderr.
+fn warnings(r: &Run) -> Vec<String> {
+    r.stderr()
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .map(String::from)
+        .collect()
+}
+
+/// Every measure that is not finite (`-` in the table, null in --json)
+/// comes with a warning saying why, from `repeat` and from `summarize`
+/// alike; a study whose measures are all finite has none.
+#[test]
+fn measures_that_are_not_finite_come_with_a_warning_saying_why() {
+    let dir = temp_dir("study-undefined");
+    let runs = dir.join("runs.jsonl");
+    let one = logreg(&["repeat", "--runs", "1", "--steps", "10"]);
+    let out = one.ok();
+    assert!(!out.contains("NaN") && out.contains("(-)"), "{out}");
+    let few = "warning: the study has fewer than two runs that did not fail: \
+               SDs and Monte Carlo SEs need two (- in the table, null in --json)";
+    assert_eq!(warnings(&one), [few], "{}", one.describe());
+    let grid = logreg(&["repeat", "--runs", "1", "--steps", "10", "--n", "60,90"]);
+    grid.ok();
+    assert_eq!(
+        warnings(&grid),
+        [few.replace("the study has", "2 of 2 cells have")]
+    );
+
+    let zero = ["repeat", "--runs", "4", "--steps", "10", "--beta", "0,-1,2"];
+    let r = logreg(&[&zero[..], &["--runs-out", path(&runs), "--json"]].concat());
+    let v = json(&r);
+    assert!(v["cells"][0]["glm"]["rel_bias"][0].is_null(), "{v}");
+    let why = "warning: relative bias is not defined for const (true value 0) \
+               (- in the table, null in --json)";
+    assert_eq!(warnings(&r), [why], "{}", r.describe());
+    let again = summarize(&[&runs], &[]);
+    again.ok();
+    assert_eq!(warnings(&again), [why], "{}", again.describe());
+
+    let fine = logreg(&["repeat", "--runs", "4", "--steps", "10"]);
+    let out = fine.ok();
+    assert!(
+        warnings(&fine).is_empty() && !out.contains("(-)"),
+        "{}",
+        fine.describe()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
