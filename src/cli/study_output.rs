@@ -65,12 +65,18 @@ pub struct StudyOutput<'a> {
 
 /// Print the summary of `m` (with its Time line and `_s` keys when `times`
 /// are known: `repeat`, not `summarize`), then write the plots and the
-/// CSV files. A CSV on stdout sends the summary to stderr. A warning on
-/// stderr explains every measure that is not finite.
+/// CSV files. A CSV on stdout sends the summary to stderr. Then a warning
+/// on stderr explains every measure that is not finite.
 pub fn show(m: &Merged, times: Option<Times>, how: &StudyOutput<'_>) -> anyhow::Result<()> {
+    let shown = show_result(m, times, how);
     for why in undefined_measures(m) {
         diag!("warning: {why}");
     }
+    shown
+}
+
+/// [`show`] but the warnings.
+fn show_result(m: &Merged, times: Option<Times>, how: &StudyOutput<'_>) -> anyhow::Result<()> {
     let result = match how.json {
         true => serde_json::to_string_pretty(&study_json(m, times))? + "\n",
         false => render_study(m, times),

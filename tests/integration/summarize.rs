@@ -157,9 +157,12 @@ fn summarize_prints_the_summary_then_exits_3_naming_missing_runs_as_ranges() {
     assert_eq!(r.code(), Some(3), "{}", r.describe());
     let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
     assert_eq!(v["missing"], 6, "{}", r.describe());
+    // Cell 1 has no run, so its measures are not defined either.
     assert_eq!(
         r.stderr(),
-        "error: incomplete study: missing 6 of 8 runs: cell 0 seeds 43..44; cell 1 seeds 42..45\n"
+        "warning: 1 of 2 cells have fewer than two runs that did not fail: SDs and Monte Carlo \
+         SEs need two (- in the table, null in --json)\n\
+         error: incomplete study: missing 6 of 8 runs: cell 0 seeds 43..44; cell 1 seeds 42..45\n"
     );
 }
 
@@ -474,9 +477,16 @@ fn a_csv_on_stdout_sends_the_table_to_stderr() {
             r.describe()
         );
     }
-    let table = logreg(&["summarize", path(&study)]).ok();
+    // The table, then the warnings (a relative bias at a true value of 0).
+    let plain = logreg(&["summarize", path(&study)]);
+    let table = plain.ok();
+    assert!(
+        plain.stderr().starts_with("warning: relative bias"),
+        "{}",
+        plain.describe()
+    );
     let r = logreg(&["summarize", path(&study), "--measures", "-"]);
-    assert_eq!(r.stderr(), table, "{}", r.describe());
+    assert_eq!(r.stderr(), table + &plain.stderr(), "{}", r.describe());
 }
 
 #[test]
