@@ -144,14 +144,9 @@ impl DesignChecks {
             let mut part = DesignChecks {
                 n: self.n + from,
                 first: self.first.clone(),
-                constant: vec![true; k],
-                max: vec![0.0; k],
-                intercept: None,
-                non_finite: None,
-                target: None,
-                first_y: None,
-                mixed: false,
-                ..*self
+                proportions: self.proportions,
+                has_intercept: self.has_intercept,
+                ..DesignChecks::new(k)
             };
             part.add(&x[from * k..to * k], &y[from..to]);
             part
