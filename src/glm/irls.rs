@@ -183,7 +183,7 @@ const LANES: usize = 8;
 /// Writes √w and z of each row, reports the deviance, the separation rule
 /// and the flags of w and z. Stage by stage over the rows, each loop
 /// without a call so that it vectorises; the flags are reduced in
-/// [`LANES`] lanes, the deviance in row order. Inlined into an AVX-512 or
+/// [`LANES`] lanes, the deviance as numpy sums a block. Inlined into an AVX-512 or
 /// AVX2-compiled caller where the CPU has it (see `avx512!`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -227,8 +227,8 @@ fn fill_block<L: Link>(
         z[ii] = eta[ii] + link.deriv(m) * (yi - m) - offset[ii];
         sw[ii] = w[ii].sqrt();
     }
-    // The flags in LANES lanes (row i in lane i % LANES), the deviance in
-    // row order, as statsmodels sums it.
+    // The flags in LANES lanes (row i in lane i % LANES), the deviance as
+    // numpy sums a block (`numpy_block_sum`).
     let mut apart = [0u8; LANES];
     let mut bad = [0u8; LANES];
     let (mut w_min, mut w_max) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES]);
@@ -258,12 +258,40 @@ fn fill_block<L: Link>(
         },
         ..Seen::default()
     };
-    let mut block = 0.0;
-    for d in &dev[..b] {
-        block += d;
-    }
-    seen.deviance.add(block);
+    seen.deviance.add(numpy_block_sum(&dev[..b]));
     seen
+}
+
+/// Σ v as `np.sum` adds at most 128 values: 0 plus numpy's pairwise sum,
+/// which takes fewer than 8 one after another from 0, and more in 8 lanes
+/// (row i in lane i % 8, each started at its first value) combined as
+/// ((0+1)+(2+3))+((4+5)+(6+7)), then the rows after the last whole 8 one
+/// after another. The lanes keep
+/// the additions independent, where a sum in row order is a chain of
+/// dependent ones, one per row.
+#[inline(always)]
+fn numpy_block_sum(v: &[f64]) -> f64 {
+    debug_assert!(v.len() <= BLOCK);
+    if v.len() < 8 {
+        let mut s = 0.0;
+        for x in v {
+            s += x;
+        }
+        return s;
+    }
+    let whole = v.len() - v.len() % 8;
+    let mut r = [0.0f64; 8];
+    r.copy_from_slice(&v[..8]);
+    for g in (8..whole).step_by(8) {
+        for l in 0..8 {
+            r[l] += v[g + l];
+        }
+    }
+    let mut s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for x in &v[whole..] {
+        s += x;
+    }
+    0.0 + s
 }
 
 impl Pass {
@@ -446,6 +474,40 @@ mod tests {
             self.passes.fetch_add(1, Ordering::Relaxed);
             self.inner.pass(f)
         }
+    }
+
+    /// The block sum gives numpy's bits (tests/fixtures/numpy/block_sums.json,
+    /// by scripts/make_numpy_sum_fixture.py: values of mixed signs and
+    /// magnitudes, so that any other order of addition rounds otherwise).
+    #[test]
+    fn a_block_sums_as_numpy_does() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/numpy/block_sums.json"
+        );
+        let text = std::fs::read_to_string(path).expect("block_sums.json");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let cases = v["cases"].as_array().unwrap();
+        assert!(cases.len() > 50, "{} cases", cases.len());
+        let mut lengths = std::collections::BTreeSet::new();
+        for case in cases {
+            let values: Vec<f64> = case["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| f64::from_bits(b.as_u64().unwrap()))
+                .collect();
+            let want = case["sum"].as_u64().unwrap();
+            let got = numpy_block_sum(&values);
+            assert_eq!(
+                got.to_bits(),
+                want,
+                "{values:?}: {got} vs {}",
+                f64::from_bits(want)
+            );
+            lengths.insert(values.len());
+        }
+        assert!(lengths.contains(&0) && lengths.contains(&7) && lengths.contains(&BLOCK));
     }
 
     /// Each pass gives the deviance at the current μ and the next
