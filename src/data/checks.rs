@@ -78,12 +78,18 @@ impl DesignChecks {
         let k = self.k;
         debug_assert_eq!(x.len(), y.len() * k);
         let at = self.n;
+        // Each rule is first asked of every value with a fold that has no
+        // branch, so that it vectorises; only a block that breaks it is
+        // searched for the first offender.
         if self.has_intercept && self.intercept.is_none() {
-            if let Some(i) = x.chunks_exact(k).position(|row| row[0] != 1.0) {
-                self.intercept = Some((at + i, x[i * k]));
+            let ones = x.chunks_exact(k).fold(false, |a, row| a | (row[0] != 1.0));
+            if ones {
+                if let Some(i) = x.chunks_exact(k).position(|row| row[0] != 1.0) {
+                    self.intercept = Some((at + i, x[i * k]));
+                }
             }
         }
-        if self.non_finite.is_none() {
+        if self.non_finite.is_none() && any(x, |v| !v.is_finite()) {
             if let Some(i) = x.iter().position(|v| !v.is_finite()) {
                 self.non_finite = Some((at * k + i, x[i]));
             }
@@ -93,13 +99,15 @@ impl DesignChecks {
                 true => !(0.0..=1.0).contains(&v),
                 false => v != 0.0 && v != 1.0,
             };
-            if let Some(i) = y.iter().position(|&v| bad(v)) {
-                self.target = Some((at + i, y[i]));
+            if any(y, bad) {
+                if let Some(i) = y.iter().position(|&v| bad(v)) {
+                    self.target = Some((at + i, y[i]));
+                }
             }
         }
         if let Some(&v) = y.first() {
             let first = *self.first_y.get_or_insert(v);
-            self.mixed = self.mixed || y.iter().any(|&t| t != first);
+            self.mixed = self.mixed || any(y, |t| t != first);
         }
         if self.first.is_empty() && x.len() >= k {
             self.first = x[..k].to_vec();
@@ -240,6 +248,14 @@ impl DesignChecks {
         }
         Ok(())
     }
+}
+
+/// Whether `bad` holds for some value of `v`: a fold without a branch, so
+/// that it vectorises (`Iterator::any` stops at the first, one value at a
+/// time).
+#[inline(always)]
+fn any(v: &[f64], bad: impl Fn(f64) -> bool) -> bool {
+    v.iter().fold(false, |a, &x| a | bad(x))
 }
 
 /// Per column of the K-column rows `x`: whether every value equals the

@@ -218,11 +218,25 @@ fn fill_block<L: Link>(
     state.block(family, cols, y, &offset, &mut eta[..b], &mut mu);
     let (y, z, sw) = (&y[..b], &mut z[..b], &mut sw[..b]);
     let mut far = [0u8; BLOCK];
+    // A block of 0/1 targets (every block of a 0/1 design) takes the
+    // deviance with one log a row, the same bits.
+    // (A fold without a branch, so that it vectorises.)
+    let binary = y
+        .iter()
+        .fold(true, |all, &v| all & ((v == 0.0) | (v == 1.0)));
+    if binary {
+        for ii in 0..b {
+            dev[ii] = family.deviance_binary(y[ii], mu[ii]) * freq[ii] * var[ii];
+        }
+    } else {
+        for ii in 0..b {
+            dev[ii] = family.deviance(y[ii], mu[ii]) * freq[ii] * var[ii];
+        }
+    }
     for ii in 0..b {
         let (yi, m) = (y[ii], mu[ii]);
         let close = (m - yi).abs() <= SEPARATION_ATOL;
         far[ii] = u8::from(!close);
-        dev[ii] = family.deviance(yi, m) * freq[ii] * var[ii];
         w[ii] = (freq[ii] * var[ii]) * family.weight(m);
         z[ii] = eta[ii] + link.deriv(m) * (yi - m) - offset[ii];
         sw[ii] = w[ii].sqrt();
