@@ -314,6 +314,21 @@ impl ChunkGram {
     /// same order as the upper triangle alone, in loops that vectorise.
     #[inline(always)]
     fn add(&mut self, x: &[f64], k: usize, inv: &[f64]) {
+        match k {
+            2 => self.add_k::<2>(x, inv),
+            3 => self.add_k::<3>(x, inv),
+            4 => self.add_k::<4>(x, inv),
+            5 => self.add_k::<5>(x, inv),
+            6 => self.add_k::<6>(x, inv),
+            7 => self.add_k::<7>(x, inv),
+            8 => self.add_k::<8>(x, inv),
+            _ => self.add_any(x, k, inv),
+        }
+    }
+
+    /// [`add`](Self::add) for any row length.
+    #[inline(always)]
+    fn add_any(&mut self, x: &[f64], k: usize, inv: &[f64]) {
         for row in x.chunks_exact(k) {
             for ((z, r), s) in self.z.iter_mut().zip(row).zip(inv) {
                 *z = r * s;
@@ -327,6 +342,44 @@ impl ChunkGram {
             if self.in_part == BLOCK {
                 self.close_part();
             }
+        }
+    }
+
+    /// [`add`](Self::add) with the row length known to the compiler: the
+    /// open block's sums held in registers, the same products and sums in
+    /// the same order.
+    #[inline(always)]
+    fn add_k<const K: usize>(&mut self, x: &[f64], inv: &[f64]) {
+        let Ok(inv) = <[f64; K]>::try_from(inv) else {
+            unreachable!("{} scales for {K} columns", inv.len());
+        };
+        let mut part = [[0.0f64; K]; K];
+        for (a, row) in part.iter_mut().enumerate() {
+            row.copy_from_slice(&self.part[a * K..(a + 1) * K]);
+        }
+        for row in x.chunks_exact(K) {
+            let mut z = [0.0f64; K];
+            for j in 0..K {
+                z[j] = row[j] * inv[j];
+            }
+            for a in 0..K {
+                for b in 0..K {
+                    part[a][b] += z[a] * z[b];
+                }
+            }
+            self.in_part += 1;
+            if self.in_part == BLOCK {
+                for a in 0..K {
+                    for b in 0..K {
+                        self.gram[a * K + b] += part[a][b];
+                    }
+                }
+                part = [[0.0f64; K]; K];
+                self.in_part = 0;
+            }
+        }
+        for (a, row) in part.iter().enumerate() {
+            self.part[a * K..(a + 1) * K].copy_from_slice(row);
         }
     }
 
@@ -351,6 +404,31 @@ impl ChunkGram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sums of a chunk with the row length known to the compiler are
+    /// those of the loop for any length, bit for bit, whatever the pieces
+    /// the rows come in (across the blocks of [`BLOCK`] rows).
+    #[test]
+    fn chunk_sums_of_every_width_match_the_general_loop() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for k in 2..=8 {
+            for n in [1, 300, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 5] {
+                let x: Vec<f64> = (0..n * k)
+                    .map(|_| rng.random_range(-3.0..3.0) * 10f64.powi(rng.random_range(-6..6)))
+                    .collect();
+                let inv: Vec<f64> = (0..k).map(|_| rng.random_range(0.1..2.0)).collect();
+                let mut any = ChunkGram::new(k);
+                any.add_any(&x, k, &inv);
+                let mut wide = ChunkGram::new(k);
+                let cut = rng.random_range(0..=n) * k;
+                wide.add(&x[..cut], k, &inv);
+                wide.add(&x[cut..], k, &inv);
+                let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+                assert_eq!(bits(wide.finish()), bits(any.finish()), "k {k}, n {n}");
+            }
+        }
+    }
     use crate::data::{explain_rank_deficiency, Dataset};
 
     /// A data set with an intercept and the given feature columns, built
