@@ -359,19 +359,19 @@ impl ChunkGram {
         }
         for row in x.chunks_exact(K) {
             let mut z = [0.0f64; K];
-            for j in 0..K {
-                z[j] = row[j] * inv[j];
+            for ((z, r), s) in z.iter_mut().zip(row).zip(&inv) {
+                *z = r * s;
             }
-            for a in 0..K {
-                for b in 0..K {
-                    part[a][b] += z[a] * z[b];
+            for (pa, &za) in part.iter_mut().zip(&z) {
+                for (p, &zb) in pa.iter_mut().zip(&z) {
+                    *p += za * zb;
                 }
             }
             self.in_part += 1;
             if self.in_part == BLOCK {
-                for a in 0..K {
-                    for b in 0..K {
-                        self.gram[a * K + b] += part[a][b];
+                for (g, pa) in self.gram.chunks_exact_mut(K).zip(&part) {
+                    for (g, p) in g.iter_mut().zip(pa) {
+                        *g += p;
                     }
                 }
                 part = [[0.0f64; K]; K];
