@@ -183,8 +183,8 @@ const LANES: usize = 8;
 /// Writes √w and z of each row, reports the deviance, the separation rule
 /// and the flags of w and z. Stage by stage over the rows, each loop
 /// without a call so that it vectorises; the flags are reduced in
-/// [`LANES`] lanes, the deviance as numpy sums a block. Inlined into an AVX-512 or
-/// AVX2-compiled caller where the CPU has it (see `avx512!`).
+/// [`LANES`] lanes, the deviance as numpy sums a block. Inlined into an
+/// AVX-512 or AVX2-compiled caller where the CPU has it (see `avx512!`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn fill_block<L: Link>(
@@ -280,9 +280,8 @@ fn fill_block<L: Link>(
 /// which takes fewer than 8 one after another from 0, and more in 8 lanes
 /// (row i in lane i % 8, each started at its first value) combined as
 /// ((0+1)+(2+3))+((4+5)+(6+7)), then the rows after the last whole 8 one
-/// after another. The lanes keep
-/// the additions independent, where a sum in row order is a chain of
-/// dependent ones, one per row.
+/// after another. The lanes keep the additions independent, where a sum in
+/// row order is a chain of dependent ones, one per row.
 #[inline(always)]
 fn numpy_block_sum(v: &[f64]) -> f64 {
     debug_assert!(v.len() <= BLOCK);
