@@ -16,8 +16,9 @@ const NAMED: usize = 5;
 /// - A relative bias (and its MCSE) is not defined where the true value
 ///   is 0.
 /// - Any other figure that is not finite (an empirical SE of 0 under a
-///   relative SE error, an estimate that overflowed) is named: cell,
-///   estimator, measure, coefficient.
+///   relative SE error, an estimate that overflowed) is named: cell
+///   (counted from 0, as `cells` in `--json` and the missing runs'
+///   message), estimator, measure, coefficient.
 pub fn undefined_measures(m: &Merged) -> Vec<String> {
     let names = m.design.names();
     let cells = summarize_cells(m);
@@ -46,7 +47,7 @@ pub fn undefined_measures(m: &Merged) -> Vec<String> {
                     }
                     continue;
                 }
-                other.push(format!("cell {} {est} {key} of {name}", i + 1));
+                other.push(format!("cell {i} {est} {key} of {name}"));
             }
         }
         few += usize::from(cell_few);
@@ -60,7 +61,7 @@ pub fn undefined_measures(m: &Merged) -> Vec<String> {
         };
         out.push(format!(
             "{cells_word} fewer than two runs that did not fail: SDs and Monte Carlo SEs \
-             need two ({shown})"
+             need two, every figure one ({shown})"
         ));
     }
     if !zero_truth.is_empty() {

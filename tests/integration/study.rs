@@ -911,7 +911,7 @@ fn measures_that_are_not_finite_come_with_a_warning_saying_why() {
     let out = one.ok();
     assert!(!out.contains("NaN") && out.contains("(-)"), "{out}");
     let few = "warning: the study has fewer than two runs that did not fail: \
-               SDs and Monte Carlo SEs need two (- in the table, null in --json)";
+               SDs and Monte Carlo SEs need two, every figure one (- in the table, null in --json)";
     assert_eq!(warnings(&one), [few], "{}", one.describe());
     let grid = logreg(&["repeat", "--runs", "1", "--steps", "10", "--n", "60,90"]);
     grid.ok();

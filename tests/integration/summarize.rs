@@ -161,7 +161,7 @@ fn summarize_prints_the_summary_then_exits_3_naming_missing_runs_as_ranges() {
     assert_eq!(
         r.stderr(),
         "warning: 1 of 2 cells have fewer than two runs that did not fail: SDs and Monte Carlo \
-         SEs need two (- in the table, null in --json)\n\
+         SEs need two, every figure one (- in the table, null in --json)\n\
          error: incomplete study: missing 6 of 8 runs: cell 0 seeds 43..44; cell 1 seeds 42..45\n"
     );
 }
