@@ -109,9 +109,7 @@ impl DesignChecks {
             let first = *self.first_y.get_or_insert(v);
             self.mixed = self.mixed || any(y, |t| t != first);
         }
-        if self.first.is_empty() && x.len() >= k {
-            self.first = x[..k].to_vec();
-        }
+        self.keep_first_row(x);
         let (first, constant, max) = (&self.first, &mut self.constant, &mut self.max);
         match k {
             2 => scan::<2>(x, first, constant, max),
@@ -142,9 +140,7 @@ impl DesignChecks {
         if threads == 1 || k == 0 {
             return self.add(x, y);
         }
-        if self.first.is_empty() && x.len() >= k {
-            self.first = x[..k].to_vec();
-        }
+        self.keep_first_row(x);
         let per = n.div_ceil(threads);
         let runs: Vec<(usize, usize)> =
             (0..n).step_by(per).map(|s| (s, (s + per).min(n))).collect();
@@ -161,6 +157,14 @@ impl DesignChecks {
         });
         for part in parts {
             self.merge(part);
+        }
+    }
+
+    /// Keep the first row of `x` as the one every later row is compared
+    /// with, when no row was taken before.
+    fn keep_first_row(&mut self, x: &[f64]) {
+        if self.first.is_empty() && x.len() >= self.k {
+            self.first = x[..self.k].to_vec();
         }
     }
 

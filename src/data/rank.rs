@@ -404,6 +404,7 @@ impl ChunkGram {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{explain_rank_deficiency, Dataset};
 
     /// The sums of a chunk with the row length known to the compiler are
     /// those of the loop for any length, bit for bit, whatever the pieces
@@ -429,7 +430,6 @@ mod tests {
             }
         }
     }
-    use crate::data::{explain_rank_deficiency, Dataset};
 
     /// A data set with an intercept and the given feature columns, built
     /// through [`Dataset::new`] (which runs the rank check).
